@@ -1,0 +1,19 @@
+import { ChainNodeError, Penalty } from '../errors.js';
+
+/** Stable codes for decoding failures of wire and disk objects. */
+export const DecodeErrorCode = {
+  malformed: 'DECODE_MALFORMED',
+  nonCanonical: 'DECODE_NON_CANONICAL',
+  unknownField: 'DECODE_UNKNOWN_FIELD',
+  missingField: 'DECODE_MISSING_FIELD',
+  wrongType: 'DECODE_WRONG_TYPE',
+  badValue: 'DECODE_BAD_VALUE',
+  oversized: 'DECODE_OVERSIZED',
+} as const;
+
+/** Raised when bytes from a peer, a file or a client do not decode to a valid object. */
+export class DecodeError extends ChainNodeError {
+  constructor(code: (typeof DecodeErrorCode)[keyof typeof DecodeErrorCode], message: string, cause?: unknown) {
+    super(code, message, { penalty: Penalty.high, cause });
+  }
+}
