@@ -21,3 +21,4 @@ export {
 export { MEDIAN_TIME_SPAN, medianTimePast } from './median-time.js';
 export * from './networks.js';
 export * from './record-proof.js';
+export * from './network-file.js';

@@ -169,7 +169,7 @@ t.test('asertTarget/asertNextBits reject what the reference asserts against', as
   t.throws(() => asertTarget({ ...anchor, bits: 0 }, { height: 10n, time: 0n }, BCH), code('ASERT_INVALID_ANCHOR'));
   t.throws(() => asertTarget({ ...anchor, bits: 0x01fedcba }, { height: 10n, time: 0n }, BCH), code('ASERT_INVALID_ANCHOR'));
   t.throws(() => asertTarget(anchor, { height: 10n, time: 0n }, { ...BCH, halfLife: 0n }), code('ASERT_INVALID_PARAMS'));
-  t.throws(() => asertTarget(anchor, { height: 10n, time: 0n }, { ...BCH, powLimit: 1n << 224n }), code('ASERT_INVALID_PARAMS'));
+  t.throws(() => asertTarget(anchor, { height: 10n, time: 0n }, { ...BCH, powLimit: 1n << 256n }), code('ASERT_INVALID_PARAMS'));
   t.throws(() => asertTarget(anchor, { height: 10n, time: 1n << 47n }, BCH), code('ASERT_OUT_OF_RANGE'));
   t.throws(() => asertTarget(anchor, { height: 10n, time: -(1n << 47n) }, BCH), code('ASERT_OUT_OF_RANGE'));
   t.throws(() => asertTarget(anchor, { height: 1n << 64n, time: 0n }, BCH), code('ASERT_OUT_OF_RANGE'));

@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+// Builds the optional native miner: the N-API addon (node-gyp, binding.gyp) and, when nvcc is available, the
+// CUDA scanner library that the addon dlopens (build/Release/chain_cuda.so). Every step may fail: the miner then
+// falls back to the next backend (native CPU, then WASM), so this script only warns and exits 0, except with
+// --strict (CI), where any failed step exits 1.
+//
+// It lives in native/ rather than scripts/ because native/ is in package.json `files` and scripts/ is not: the
+// published package runs it as its `install` script.
+//
+//   node native/build-native.mjs            npm `install`: build what is missing or out of date
+//   node native/build-native.mjs --force    npm `build:native`: rebuild everything
+//   options: --strict, --no-cuda
+//   env: CHAIN_NODE_SKIP_NATIVE=1 skips everything; NVCC=/path/to/nvcc or CUDA_HOME/CUDA_PATH pick nvcc.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync, readdirSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, delimiter } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const force = args.has('--force');
+const strict = args.has('--strict');
+const require = createRequire(import.meta.url);
+
+const releaseDir = join(root, 'build', 'Release');
+const addonPath = join(releaseDir, 'chain_node_native.node');
+const cudaLibName = process.platform === 'win32' ? 'chain_cuda.dll' : 'chain_cuda.so';
+const cudaLibPath = join(releaseDir, cudaLibName);
+const cudaSource = join(root, 'native', 'cuda', 'sha256d-kernel.cu');
+let failed = false;
+
+function warn(message) {
+  console.warn(`chain-node native build: ${message}`);
+}
+
+function fail(message) {
+  failed = true;
+  warn(`${message}${strict ? '' : ' (continuing; the miner will fall back to another backend)'}`);
+}
+
+function newestMtime(paths) {
+  let newest = 0;
+  for (const p of paths) {
+    if (!existsSync(p)) continue;
+    const st = statSync(p);
+    if (st.isDirectory()) newest = Math.max(newest, newestMtime(readdirSync(p).map((f) => join(p, f))));
+    else newest = Math.max(newest, st.mtimeMs);
+  }
+  return newest;
+}
+
+function upToDate(output, inputs) {
+  return existsSync(output) && statSync(output).mtimeMs >= newestMtime(inputs);
+}
+
+function addonLoads() {
+  try {
+    require(addonPath);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function nodeGypCommand() {
+  const candidates = [process.env.npm_config_node_gyp];
+  try {
+    candidates.push(require.resolve('node-gyp/bin/node-gyp.js'));
+  } catch {
+    // not installed locally: npm's bundled copy (npm_config_node_gyp) or nothing
+  }
+  return candidates.find((c) => c && existsSync(c));
+}
+
+function buildAddon() {
+  const inputs = [join(root, 'binding.gyp'), join(root, 'native', 'src'), join(root, 'native', 'cuda', 'chain-cuda.h')];
+  if (!force && upToDate(addonPath, inputs) && addonLoads()) return true;
+  const gyp = nodeGypCommand();
+  if (!gyp) {
+    fail('node-gyp not found, native CPU miner not built');
+    return false;
+  }
+  const gypArgs = [gyp, 'rebuild'];
+  // node-gyp downloads headers unless told where they are; npm passes npm_config_nodedir when configured.
+  const headersNextToNode = join(dirname(process.execPath), '..', 'include', 'node', 'node_api.h');
+  if (!process.env.npm_config_nodedir && existsSync(headersNextToNode)) {
+    gypArgs.push(`--nodedir=${join(dirname(process.execPath), '..')}`);
+  }
+  const r = spawnSync(process.execPath, gypArgs, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0 || !addonLoads()) {
+    fail('building the addon with node-gyp failed (C++ compiler, Python or Node headers missing?)');
+    return false;
+  }
+  return true;
+}
+
+function findNvcc() {
+  const candidates = [process.env.NVCC];
+  for (const home of [process.env.CUDA_HOME, process.env.CUDA_PATH]) if (home) candidates.push(join(home, 'bin', 'nvcc'));
+  const exe = process.platform === 'win32' ? 'nvcc.exe' : 'nvcc';
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) if (dir) candidates.push(join(dir, exe));
+  candidates.push('/usr/local/cuda/bin/nvcc');
+  return candidates.find((c) => c && existsSync(c));
+}
+
+function buildCuda() {
+  if (args.has('--no-cuda')) return;
+  const nvcc = findNvcc();
+  if (!nvcc) {
+    console.log('chain-node native build: nvcc not found, CUDA backend not built');
+    return;
+  }
+  const inputs = [cudaSource, join(root, 'native', 'cuda', 'chain-cuda.h')];
+  if (!force && upToDate(cudaLibPath, inputs)) return;
+  mkdirSync(releaseDir, { recursive: true });
+  // sm_80 / sm_90 machine code plus compute_90 PTX that newer GPUs JIT-compile. The CUDA runtime is linked
+  // statically so the library needs only the driver (libcuda) at run time, which it looks up itself.
+  const nvccArgs = [
+    '-O3', '-std=c++17', '-shared', '-cudart', 'static',
+    '-gencode', 'arch=compute_80,code=sm_80',
+    '-gencode', 'arch=compute_90,code=sm_90',
+    '-gencode', 'arch=compute_90,code=compute_90',
+    ...(process.platform === 'win32' ? [] : ['-Xcompiler', '-fPIC', '-Xcompiler', '-fvisibility=hidden']),
+    '-o', cudaLibPath, cudaSource,
+  ];
+  console.log(`chain-node native build: ${nvcc} ${nvccArgs.join(' ')}`);
+  const r = spawnSync(nvcc, nvccArgs, { cwd: root, stdio: 'inherit', timeout: 300_000 });
+  if (r.status !== 0) fail('nvcc failed, CUDA backend not built');
+}
+
+if (process.env.CHAIN_NODE_SKIP_NATIVE === '1') {
+  console.log('chain-node native build: skipped (CHAIN_NODE_SKIP_NATIVE=1)');
+} else {
+  // node-gyp rebuild wipes build/, so the CUDA library is built after it.
+  if (buildAddon()) buildCuda();
+}
+process.exit(failed && strict ? 1 : 0);

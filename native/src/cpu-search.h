@@ -1,0 +1,23 @@
+// Multi-threaded CPU nonce search over one interval with the first-nonce guarantee of RangeScheduler.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "sha256.h"
+
+namespace chain_mining {
+
+struct SearchOutcome {
+  bool found = false;
+  uint32_t nonce = 0;
+  uint64_t hashes = 0;
+  bool aborted = false;
+};
+
+// Searches [start, start + count) with `threads` threads (the calling thread is one of them). The abort flag
+// is polled between ranges of 2^16 nonces (a few milliseconds each).
+SearchOutcome cpu_search(const Job& job, uint32_t start, uint64_t count, int threads, ScanFn scan,
+                         const std::atomic<bool>* abort_flag);
+
+}  // namespace chain_mining

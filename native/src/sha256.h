@@ -1,0 +1,81 @@
+// SHA-256 pieces shared by the CPU scanners and the CUDA driver: constants, the per-job precomputation
+// (midstate of the first 64 header bytes), the full re-check of a candidate nonce and the scan entry points.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace chain_mining {
+
+extern const uint32_t kSha256K[64];
+extern const uint32_t kSha256IV[8];
+
+// Everything a nonce scan needs, derived once per job from the 80-byte header and the 32-byte target.
+struct Job {
+  uint8_t header[80];
+  uint32_t midstate[8];  // SHA-256 state after the first 64 header bytes
+  uint32_t tail[3];      // header bytes 64..75 as big-endian message words (merkle tail, time, bits)
+  uint32_t target[8];    // target as little-endian 32-bit limbs; target[7] is the most significant
+};
+
+// Scan entry point: searches nonces in [start, end) (end may be 2^32) and stores the first one whose double
+// SHA-256 is <= the target in *hit. Returns false when the range holds none.
+using ScanFn = bool (*)(const Job& job, uint32_t start, uint64_t end, uint32_t* hit);
+
+static inline uint32_t bswap32(uint32_t x) {
+  return (x >> 24) | ((x >> 8) & 0xff00u) | ((x << 8) & 0xff0000u) | (x << 24);
+}
+
+static inline uint32_t load_be32(const uint8_t* p) {
+  return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
+}
+
+static inline uint32_t load_le32(const uint8_t* p) {
+  return uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16) | (uint32_t(p[3]) << 24);
+}
+
+// Portable SHA-256 compression of one 16-word block into state (adds the input state back, as the standard does).
+void sha256_compress(uint32_t state[8], const uint32_t w[16]);
+
+// Fills job from a header (nonce bytes ignored) and a little-endian target.
+void prepare_job(Job& job, const uint8_t header[80], const uint8_t target_le[32]);
+
+// Double SHA-256 of the job's header with `nonce` at bytes 76..79, as the 32 digest bytes.
+void sha256d_header(const Job& job, uint32_t nonce, uint8_t out[32]);
+
+// True when the digest, read as a 256-bit little-endian integer, is <= target.
+bool hash_meets_target(const uint8_t hash[32], const uint32_t target[8]);
+
+// Full re-check of one nonce: double SHA-256 and 256-bit comparison.
+bool check_nonce(const Job& job, uint32_t nonce);
+
+// Portable C++ scanner, one nonce at a time with early rejection on the most significant word.
+bool scan_portable(const Job& job, uint32_t start, uint64_t end, uint32_t* hit);
+
+// SHA-NI scanner, 4 nonces interleaved. Only call when cpu_has_shani() is true.
+bool scan_shani(const Job& job, uint32_t start, uint64_t end, uint32_t* hit);
+
+// Multi-lane scanners (one nonce per 32-bit vector lane, sha256-vector.cc): 4 lanes with the baseline vector
+// unit (SSE2 / NEON, or plain scalar code where there is none), 8 with AVX2, 16 with AVX-512F.
+bool scan_vec128(const Job& job, uint32_t start, uint64_t end, uint32_t* hit);
+bool scan_avx2(const Job& job, uint32_t start, uint64_t end, uint32_t* hit);
+bool scan_avx512(const Job& job, uint32_t start, uint64_t end, uint32_t* hit);
+
+// Runtime CPU checks (CPUID plus OS support for the wider registers).
+bool cpu_has_shani();
+bool cpu_has_avx2();
+bool cpu_has_avx512();
+
+// Per-job values of the first hash's second block that do not depend on the nonce: state after rounds 0-2,
+// round 3 without the nonce word, and the nonce-free parts of schedule words 16-19 (as in the CUDA kernel).
+struct Block2Precomp {
+  uint32_t s3[8];
+  uint32_t t1_base;   // round 3's T1 without W3
+  uint32_t t2_3;      // round 3's T2
+  uint32_t w16, w17;  // complete
+  uint32_t w18_base;  // W18 - sigma0(W3)
+  uint32_t w19_base;  // W19 - W3
+};
+void precompute_block2(const Job& job, Block2Precomp* out);
+
+}  // namespace chain_mining

@@ -1,0 +1,355 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import { compactToTarget } from '../consensus/compact.js';
+import { chainId as networkChainId, genesisBlock, type NetworkParams } from '../consensus/networks.js';
+import { buildRecordProof, type RecordProof } from '../consensus/record-proof.js';
+import { blockWork } from '../consensus/work.js';
+import { type BatchVerifier } from '../crypto/verify-pool.js';
+import { Block } from '../primitives/block.js';
+import { toHex } from '../primitives/bytes.js';
+import { blockHashToHex } from '../primitives/header.js';
+import { DecodeError } from '../primitives/errors.js';
+import { type ChainStore } from '../store/chain-store.js';
+import { BlockStatus } from '../store/entry.js';
+import { BlockTree, type TreeNode } from './block-tree.js';
+import { planConnect, SignatureCache } from './connect.js';
+import { BlockError } from './errors.js';
+import { OrphanPool, type OrphanPoolOptions } from './orphan-pool.js';
+import { verifyOnOpen } from './startup-check.js';
+import { checkBlockContext, checkBlockSanity, consensusContext, nextBits, type ConsensusContext } from './validate.js';
+
+/** Options of the chain. */
+export interface ChainOptions {
+  params: NetworkParams;
+  orphans?: OrphanPoolOptions;
+  /** Main-chain blocks checked against the store at open. */
+  checkDepth?: number;
+  /** Decoded blocks kept in memory (speeds up reorgs of recent blocks). */
+  blockCacheSize?: number;
+}
+
+/** Default chain options. */
+export const CHAIN_DEFAULTS = { checkDepth: 32, blockCacheSize: 64 } as const;
+
+/** Dependencies of the chain. */
+export interface ChainDependencies {
+  store: ChainStore;
+  logger?: Logger;
+  verifyPool?: BatchVerifier;
+  sigCache?: SignatureCache;
+  /** Clock in milliseconds (tests inject one). */
+  now?: () => number;
+}
+
+/** A block joined or left the main chain. */
+export interface BlockEvent {
+  block: Block;
+  entry: TreeNode;
+}
+
+/** The main chain switched branches. */
+export interface ReorgEvent {
+  fork: TreeNode;
+  disconnected: Block[];
+  connected: Block[];
+}
+
+/** A block from `peer` was rejected (so the network layer can penalise the sender). */
+export interface RejectEvent {
+  error: BlockError;
+  peer: string | undefined;
+}
+
+/** Events the chain emits. */
+export interface ChainEvents {
+  'block:connected': [BlockEvent];
+  'block:disconnected': [BlockEvent];
+  reorg: [ReorgEvent];
+  'block:rejected': [RejectEvent];
+}
+
+/** Outcome of processing an accepted (not rejected) block. */
+export interface ProcessResult {
+  status: 'connected' | 'side' | 'duplicate';
+  hash: string;
+  height: number;
+}
+
+/**
+ * The block chain: validates blocks, stores them, follows the valid chain with the most cumulative work (first
+ * seen wins ties) and reorganises to heavier branches. Every connect and disconnect is one atomic store batch.
+ */
+export class Chain extends EventEmitter<ChainEvents> {
+  readonly ctx: ConsensusContext;
+  readonly tree = new BlockTree();
+  readonly orphans: OrphanPool;
+  readonly #store: ChainStore;
+  readonly #deps: ChainDependencies;
+  readonly #log: Logger | undefined;
+  readonly #invalid = new Map<string, string>();
+  readonly #cache = new Map<string, Block>();
+  // Errors of blocks that failed to connect during the current activation, reported to whoever submitted them.
+  readonly #connectErrors = new Map<string, BlockError>();
+  readonly #cacheSize: number;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(options: ChainOptions, deps: ChainDependencies) {
+    super();
+    this.ctx = consensusContext(options.params, networkChainId(options.params));
+    this.orphans = new OrphanPool(options.orphans, { now: deps.now });
+    this.#store = deps.store;
+    this.#deps = { ...deps, sigCache: deps.sigCache ?? new SignatureCache() };
+    this.#log = deps.logger?.child({ module: 'chain' });
+    this.#cacheSize = options.blockCacheSize ?? CHAIN_DEFAULTS.blockCacheSize;
+  }
+
+  /** Open the chain on a store: write genesis into an empty one, else load and verify the stored chain. */
+  static async open(options: ChainOptions, deps: ChainDependencies): Promise<Chain> {
+    const chain = new Chain(options, deps);
+    await chain.#load(options.checkDepth ?? CHAIN_DEFAULTS.checkDepth);
+    return chain;
+  }
+
+  async #load(checkDepth: number): Promise<void> {
+    const store = this.#store;
+    if ((await store.getTipHash()) === undefined) {
+      const g = genesisBlock(this.ctx.params);
+      const entry = { hash: g.hash, header: g.header, height: 0, chainWork: blockWork(compactToTarget(g.header.bits)), status: BlockStatus.haveData | BlockStatus.validTxs, seq: 0 };
+      await store.putBlock(entry, g);
+      await store.writeConnect(entry, g, [], new Map());
+    }
+    for await (const e of store.entries()) this.tree.add(e);
+    for (const [hex, code] of await store.invalidBlocks()) this.#invalid.set(hex, code);
+    const tip = this.tree.get((await store.getTipHash())!);
+    await verifyOnOpen(store, this.tree, tip, checkDepth);
+    this.tree.setMainFromTip(tip!);
+    this.#log?.info({ height: tip!.height, tip: tip!.header.hashHex, blocks: this.tree.size }, 'chain loaded');
+    // A crash between storing a block and connecting it leaves a heavier stored branch: connect it now.
+    await this.#activateBestChain();
+    this.#connectErrors.clear();
+  }
+
+  /** The main-chain tip. */
+  get tip(): TreeNode {
+    return this.tree.tip;
+  }
+
+  /** Main-chain height. */
+  get height(): number {
+    return this.tree.tip.height;
+  }
+
+  /** The store this chain writes to. */
+  get store(): ChainStore {
+    return this.#store;
+  }
+
+  /** Required bits of the next block on the tip. */
+  nextBits(): number {
+    return nextBits(this.ctx, this.tip);
+  }
+
+  /** True when the hash (bytes or hex) is a stored block. */
+  hasBlock(hash: Uint8Array | string): boolean {
+    return this.tree.get(hash) !== undefined;
+  }
+
+  /** The code a block was rejected with, if it is known invalid (hash bytes, or hex in natural order). */
+  invalidReason(hash: Uint8Array | string): string | undefined {
+    return this.#invalid.get(typeof hash === 'string' ? hash : toHex(hash));
+  }
+
+  /** A stored block (decoded), main chain or not. */
+  async getBlock(hash: Uint8Array | string): Promise<Block | undefined> {
+    const hex = typeof hash === 'string' ? hash : toHex(hash);
+    const cached = this.#cache.get(hex);
+    if (cached !== undefined) return cached;
+    const node = this.tree.get(hex);
+    return node === undefined ? undefined : this.#store.getBlock(node.hash);
+  }
+
+  /** Decode untrusted bytes and process them; decode failures become BLOCK_MALFORMED / BLOCK_OVERSIZED. */
+  async processBlockBytes(bytes: Uint8Array, opts: { peer?: string } = {}): Promise<ProcessResult> {
+    let block: Block;
+    try {
+      block = Block.decode(bytes, { maxBlockBytes: this.ctx.params.maxBlockBytes, maxTxBytes: this.ctx.params.maxTxBytes });
+    } catch (err) {
+      if (!(err instanceof DecodeError)) throw err;
+      const e = new BlockError(err.code === 'DECODE_OVERSIZED' ? 'BLOCK_OVERSIZED' : 'BLOCK_MALFORMED', err.message);
+      this.emit('block:rejected', { error: e, peer: opts.peer });
+      throw e;
+    }
+    return this.processBlock(block, opts);
+  }
+
+  /**
+   * Validate and store a block, then follow the heaviest valid chain. Throws BlockError for a rejected block
+   * (BLOCK_UNKNOWN_PARENT after holding it as an orphan). Calls are serialised.
+   */
+  async processBlock(block: Block, opts: { peer?: string } = {}): Promise<ProcessResult> {
+    const run = this.#queue.then(() => this.#process(block, opts.peer));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #process(block: Block, peer: string | undefined): Promise<ProcessResult> {
+    const result = await this.#accept(block, peer);
+    const pending = [block.hash];
+    while (pending.length > 0) {
+      for (const child of this.orphans.takeChildren(pending.shift()!)) {
+        try {
+          await this.#accept(child.block, child.peer);
+          pending.push(child.block.hash);
+        } catch (err) {
+          if (!(err instanceof BlockError)) throw err;
+        }
+      }
+    }
+    const node = this.tree.get(block.hash)!;
+    return { ...result, status: result.status === 'duplicate' ? 'duplicate' : this.tree.isMain(node) ? 'connected' : 'side' };
+  }
+
+  async #accept(block: Block, peer: string | undefined): Promise<ProcessResult> {
+    const hex = block.header.hashHex;
+    const key = toHex(block.hash);
+    const known = this.tree.get(key);
+    // A stored block that failed to connect is known invalid, not a harmless duplicate.
+    if (known !== undefined && !this.#invalid.has(key)) return { status: 'duplicate', hash: hex, height: known.height };
+    try {
+      const reason = this.#invalid.get(key);
+      if (reason !== undefined) throw new BlockError('BLOCK_KNOWN_INVALID', `block was rejected before (${reason})`, hex);
+      checkBlockSanity(block, this.ctx);
+      // The parent may have been rejected before it was stored (bad bits, time, height): not an orphan.
+      if (this.#invalid.has(toHex(block.header.prevHash))) throw new BlockError('BLOCK_INVALID_PARENT', 'parent block is known invalid', hex);
+      const parent = this.tree.get(block.header.prevHash);
+      if (parent === undefined) {
+        this.orphans.add(block, peer);
+        throw new BlockError('BLOCK_UNKNOWN_PARENT', `parent ${blockHashToHex(block.header.prevHash)} is unknown`, hex);
+      }
+      if ((parent.status & BlockStatus.invalid) !== 0) throw new BlockError('BLOCK_INVALID_PARENT', 'parent block is invalid', hex);
+      checkBlockContext(block, parent, this.tree, this.ctx, Math.floor((this.#deps.now ?? Date.now)() / 1000));
+      const entry = {
+        hash: block.hash,
+        header: block.header,
+        height: parent.height + 1,
+        chainWork: parent.chainWork + blockWork(compactToTarget(block.header.bits)),
+        status: BlockStatus.haveData,
+        seq: this.tree.nextSeq(),
+      };
+      await this.#store.putBlock(entry, block);
+      const node = this.tree.add(entry);
+      this.#remember(node.hex, block);
+      await this.#activateBestChain();
+      const connectError = this.#connectErrors.get(node.hex);
+      const otherErrors = [...this.#connectErrors].filter(([h]) => h !== node.hex);
+      this.#connectErrors.clear();
+      // An ancestor stored earlier failed to connect: report it (its sender is unknown here) ...
+      for (const [, error] of otherErrors) this.emit('block:rejected', { error, peer: undefined });
+      if (connectError !== undefined) throw connectError;
+      // ... and this block, now known invalid through it, is not accepted.
+      if ((node.status & BlockStatus.invalid) !== 0) throw new BlockError('BLOCK_INVALID_PARENT', 'an ancestor failed to connect', hex);
+      return { status: 'side', hash: hex, height: node.height };
+    } catch (err) {
+      if (err instanceof BlockError) {
+        if (err.cacheInvalid) await this.#rememberInvalid(key, err.code);
+        this.emit('block:rejected', { error: err, peer });
+        this.#log?.debug({ block: hex, code: err.code, peer }, 'block rejected');
+      }
+      throw err;
+    }
+  }
+
+  async #rememberInvalid(hex: string, code: string): Promise<void> {
+    const node = this.tree.get(hex);
+    if (node === undefined) {
+      if (this.#invalid.has(hex)) return;
+      this.#invalid.set(hex, code);
+      await this.#store.putInvalid(Uint8Array.from(Buffer.from(hex, 'hex')), code);
+      return;
+    }
+    // One write per block: a crash part-way leaves descendants unmarked, so a block that is already known invalid
+    // still gets its descendants marked here (else the best-chain search would pick them and retry forever).
+    for (const n of [node, ...this.tree.descendants(node)]) {
+      if ((n.status & BlockStatus.invalid) !== 0 && this.#invalid.has(n.hex)) continue;
+      n.status |= BlockStatus.invalid;
+      if (!this.#invalid.has(n.hex)) this.#invalid.set(n.hex, n === node ? code : 'BLOCK_INVALID_PARENT');
+      await this.#store.putEntry(n, this.#invalid.get(n.hex));
+    }
+  }
+
+  #remember(hex: string, block: Block): void {
+    this.#cache.set(hex, block);
+    if (this.#cache.size > this.#cacheSize) this.#cache.delete(this.#cache.keys().next().value!);
+  }
+
+  async #activateBestChain(): Promise<void> {
+    for (;;) {
+      const best = this.tree.bestCandidate();
+      const tip = this.tree.tip;
+      if (best === tip) return;
+      const fork = this.tree.fork(tip, best)!;
+      const disconnected: Block[] = [];
+      while (this.tree.tip !== fork) disconnected.push(await this.#disconnectTip());
+      const path: TreeNode[] = [];
+      for (let n: TreeNode | undefined = best; n !== undefined && n !== fork; n = n.parent) path.unshift(n);
+      const connected: Block[] = [];
+      let failed = false;
+      for (const node of path) {
+        try {
+          connected.push(await this.#connect(node));
+        } catch (err) {
+          if (!(err instanceof BlockError)) throw err;
+          this.#log?.warn({ block: node.header.hashHex, code: err.code }, 'block failed to connect');
+          await this.#rememberInvalid(node.hex, err.code);
+          this.#connectErrors.set(node.hex, err);
+          failed = true;
+          break;
+        }
+      }
+      if (disconnected.length > 0) {
+        this.#log?.info({ fork: fork.height, disconnected: disconnected.length, connected: connected.length }, 'reorganised');
+        this.emit('reorg', { fork, disconnected, connected });
+      }
+      if (!failed) return;
+    }
+  }
+
+  async #connect(node: TreeNode): Promise<Block> {
+    const block = await this.getBlock(node.hex);
+    if (block === undefined) throw new Error(`block ${node.header.hashHex} has no stored body`);
+    const plan = await planConnect(block, this.ctx, this.#store, this.#deps);
+    node.status |= BlockStatus.validTxs;
+    await this.#store.writeConnect(node, block, plan.undo, plan.nextNonces);
+    this.tree.pushMain(node);
+    this.emit('block:connected', { block, entry: node });
+    return block;
+  }
+
+  async #disconnectTip(): Promise<Block> {
+    const node = this.tree.tip;
+    const parent = node.parent;
+    if (parent === undefined) throw new Error('cannot disconnect the genesis block');
+    const block = await this.getBlock(node.hex);
+    const undo = await this.#store.getUndo(node.hash);
+    if (block === undefined || undo === undefined) throw new Error(`block ${node.header.hashHex} lacks body or undo data`);
+    await this.#store.writeDisconnect(node, block, undo, parent.hash);
+    this.tree.popMain();
+    this.emit('block:disconnected', { block, entry: node });
+    return block;
+  }
+
+  /** Record proof (SPEC 5) of a main-chain transaction, with current confirmations; undefined if not mined. */
+  async getRecordProof(txid: Uint8Array): Promise<RecordProof | undefined> {
+    const loc = await this.#store.getTxLocation(txid);
+    if (loc === undefined) return undefined;
+    const node = this.tree.get(loc.blockHash);
+    const block = await this.getBlock(loc.blockHash);
+    if (node === undefined || block === undefined) return undefined;
+    return buildRecordProof(block, loc.index, { confirmations: this.tip.height - node.height + 1, network: this.ctx.params.name });
+  }
+
+  /** Wait for queued block processing to finish. */
+  async idle(): Promise<void> {
+    await this.#queue;
+  }
+}

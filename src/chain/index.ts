@@ -1,0 +1,7 @@
+export * from './errors.js';
+export * from './block-tree.js';
+export * from './orphan-pool.js';
+export * from './validate.js';
+export * from './connect.js';
+export * from './chain.js';
+export * from './template.js';

@@ -1,0 +1,313 @@
+import { ClassicLevel } from 'classic-level';
+import * as dagCbor from '@ipld/dag-cbor';
+import type { Logger } from 'pino';
+import { Block, type BlockDecodeOptions } from '../primitives/block.js';
+import { bytesEqual, fromHex, toHex } from '../primitives/bytes.js';
+import { decodeEntry, encodeEntry, type BlockEntry } from './entry.js';
+import { StoreError, StoreErrorCode } from './errors.js';
+import { Keys, Prefix, SCHEMA_VERSION, prefixEnd, readU32be, readU64be, u32be, u64be } from './layout.js';
+
+type Db = ClassicLevel<Uint8Array, Uint8Array>;
+type BatchOp = { type: 'put'; key: Uint8Array; value: Uint8Array } | { type: 'del'; key: Uint8Array };
+
+/** Options of the chain store. */
+export interface ChainStoreOptions {
+  /** Directory of the LevelDB files. */
+  path: string;
+  /** Genesis hash of the network this database must hold. */
+  chainId: Uint8Array;
+  /** Decode limits applied when reading bodies back. */
+  decode?: BlockDecodeOptions;
+  /** LevelDB block cache in bytes. */
+  cacheSize?: number;
+}
+
+/** Default store options. */
+export const CHAIN_STORE_DEFAULTS = { cacheSize: 32 * 1024 * 1024 } as const;
+
+/** Per-actor nonce before a block touched it, kept to undo the block. */
+export type UndoData = Array<[actor: Uint8Array, prevNextNonce: number]>;
+
+/** Where a main-chain transaction lives. */
+export interface TxLocation {
+  blockHash: Uint8Array;
+  /** Index among the block's transactions (0-based). */
+  index: number;
+}
+
+/** Pagination request: at most `limit` items after `cursor` (opaque, from the previous page). */
+export interface PageRequest {
+  limit?: number;
+  cursor?: string;
+  reverse?: boolean;
+}
+
+/** A page of index results with the cursor of the next page (absent at the end). */
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+/** Default and maximum page sizes. */
+export const PAGE_LIMITS = { default: 100, max: 1000 } as const;
+
+/**
+ * The chain database: block entries and bodies for every stored block, plus main-chain state and indexes that
+ * change only in one atomic batch per connect or disconnect (see layout.ts).
+ */
+export class ChainStore {
+  readonly path: string;
+  readonly #db: Db;
+  readonly #options: ChainStoreOptions;
+  readonly #log: Logger | undefined;
+
+  private constructor(db: Db, options: ChainStoreOptions, log: Logger | undefined) {
+    this.#db = db;
+    this.path = options.path;
+    this.#options = options;
+    this.#log = log;
+  }
+
+  /** Open (creating if needed) the database; refuses a locked, foreign-network or other-schema database. */
+  static async open(options: ChainStoreOptions, deps: { logger?: Logger } = {}): Promise<ChainStore> {
+    const db: Db = new ClassicLevel<Uint8Array, Uint8Array>(options.path, {
+      keyEncoding: 'view',
+      valueEncoding: 'view',
+      cacheSize: options.cacheSize ?? CHAIN_STORE_DEFAULTS.cacheSize,
+    });
+    try {
+      await db.open();
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause;
+      if (cause?.code === 'LEVEL_LOCKED') {
+        throw new StoreError(StoreErrorCode.locked, `data directory ${options.path} is already in use by another chain-node process`, err);
+      }
+      throw new StoreError(StoreErrorCode.corrupt, `cannot open database at ${options.path}: ${(err as Error).message}`, err);
+    }
+    const store = new ChainStore(db, options, deps.logger?.child({ module: 'store' }));
+    try {
+      await store.#checkIdentity();
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+    return store;
+  }
+
+  async #checkIdentity(): Promise<void> {
+    const schema = await this.#db.get(Keys.schema());
+    const chain = await this.#db.get(Keys.chain());
+    if (schema === undefined && chain === undefined) {
+      await this.#db.batch([
+        { type: 'put', key: Keys.schema(), value: u32be(SCHEMA_VERSION) },
+        { type: 'put', key: Keys.chain(), value: this.#options.chainId },
+      ]);
+      return;
+    }
+    if (schema === undefined || readU32be(schema) !== SCHEMA_VERSION) {
+      throw new StoreError(StoreErrorCode.schema, `database at ${this.path} has schema ${schema === undefined ? 'none' : readU32be(schema)}, this build needs ${SCHEMA_VERSION}`);
+    }
+    if (chain === undefined || !bytesEqual(chain, this.#options.chainId)) {
+      throw new StoreError(StoreErrorCode.wrongNetwork, `database at ${this.path} belongs to another network (genesis ${chain === undefined ? 'unknown' : toHex(chain)})`);
+    }
+  }
+
+  /** Close the database. */
+  async close(): Promise<void> {
+    await this.#db.close();
+  }
+
+  /** Hash of the main-chain tip, or undefined for an empty database. */
+  async getTipHash(): Promise<Uint8Array | undefined> {
+    return this.#db.get(Keys.tip());
+  }
+
+  /** Every stored block entry (used to rebuild the in-memory block tree at start). */
+  async *entries(): AsyncGenerator<BlockEntry> {
+    for await (const [k, v] of this.#db.iterator({ gte: new Uint8Array([Prefix.entry]), lt: new Uint8Array([Prefix.entry + 1]) })) {
+      yield decodeEntry(k.slice(1), v);
+    }
+  }
+
+  /** One block entry. */
+  async getEntry(hash: Uint8Array): Promise<BlockEntry | undefined> {
+    const v = await this.#db.get(Keys.entry(hash));
+    return v === undefined ? undefined : decodeEntry(hash, v);
+  }
+
+  /** Store a new block (entry and body) without connecting it. */
+  async putBlock(entry: BlockEntry, block: Block): Promise<void> {
+    await this.#db.batch([
+      { type: 'put', key: Keys.entry(entry.hash), value: encodeEntry(entry) },
+      { type: 'put', key: Keys.body(entry.hash), value: block.bytes },
+    ]);
+  }
+
+  /** Update an entry's status (and persist an invalid marker when it is invalid). */
+  async putEntry(entry: BlockEntry, invalidCode?: string): Promise<void> {
+    const ops: BatchOp[] = [{ type: 'put', key: Keys.entry(entry.hash), value: encodeEntry(entry) }];
+    if (invalidCode !== undefined) ops.push({ type: 'put', key: Keys.invalid(entry.hash), value: new TextEncoder().encode(invalidCode) });
+    await this.#db.batch(ops);
+  }
+
+  /** Remember that a block (with valid proof of work) is invalid. */
+  async putInvalid(hash: Uint8Array, code: string): Promise<void> {
+    await this.#db.put(Keys.invalid(hash), new TextEncoder().encode(code));
+  }
+
+  /** All persisted invalid block hashes with their codes. */
+  async invalidBlocks(): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for await (const [k, v] of this.#db.iterator({ gte: new Uint8Array([Prefix.invalid]), lt: new Uint8Array([Prefix.invalid + 1]) })) {
+      out.set(toHex(k.subarray(1)), new TextDecoder().decode(v));
+    }
+    return out;
+  }
+
+  /** Raw encoded block. */
+  async getBlockBytes(hash: Uint8Array): Promise<Uint8Array | undefined> {
+    return this.#db.get(Keys.body(hash));
+  }
+
+  /** Decoded block. */
+  async getBlock(hash: Uint8Array): Promise<Block | undefined> {
+    const bytes = await this.#db.get(Keys.body(hash));
+    return bytes === undefined ? undefined : Block.decode(bytes, this.#options.decode);
+  }
+
+  /** Main-chain hash at `height`. */
+  async getHashAtHeight(height: number): Promise<Uint8Array | undefined> {
+    return this.#db.get(Keys.height(height));
+  }
+
+  /** Undo data of a connected block. */
+  async getUndo(hash: Uint8Array): Promise<UndoData | undefined> {
+    const v = await this.#db.get(Keys.undo(hash));
+    return v === undefined ? undefined : (dagCbor.decode(v) as UndoData);
+  }
+
+  /** An actor's next nonce on the main chain (0 for an unknown actor). */
+  async getNextNonce(actor: Uint8Array): Promise<number> {
+    const v = await this.#db.get(Keys.actorState(actor));
+    return v === undefined ? 0 : readU64be(v);
+  }
+
+  /** Location of a main-chain transaction. */
+  async getTxLocation(txid: Uint8Array): Promise<TxLocation | undefined> {
+    const v = await this.#db.get(Keys.tx(txid));
+    return v === undefined ? undefined : { blockHash: v.slice(0, 32), index: readU32be(v, 32) };
+  }
+
+  /**
+   * Connect `block` on top of the current tip in one atomic batch: undo data, height index, tx/actor/subject/kind
+   * indexes, actor state, entry status and the tip pointer.
+   */
+  async writeConnect(entry: BlockEntry, block: Block, undo: UndoData, nextNonces: Map<string, [Uint8Array, number]>): Promise<void> {
+    const ops: BatchOp[] = [
+      { type: 'put', key: Keys.entry(entry.hash), value: encodeEntry(entry) },
+      { type: 'put', key: Keys.undo(entry.hash), value: dagCbor.encode(undo) },
+      { type: 'put', key: Keys.height(entry.height), value: entry.hash },
+      { type: 'put', key: Keys.tip(), value: entry.hash },
+    ];
+    block.txs.forEach((tx, i) => {
+      const f = tx.fields;
+      const loc = new Uint8Array(36);
+      loc.set(entry.hash, 0);
+      loc.set(u32be(i), 32);
+      ops.push({ type: 'put', key: Keys.tx(tx.txid), value: loc });
+      ops.push({ type: 'put', key: Keys.actorIndex(f.from, f.nonce), value: tx.txid });
+      if (f.subject !== undefined) ops.push({ type: 'put', key: Keys.subjectIndex(f.subject, entry.height, i), value: tx.txid });
+      ops.push({ type: 'put', key: Keys.kindIndex(f.kind, entry.height, i), value: tx.txid });
+    });
+    for (const [actor, next] of nextNonces.values()) ops.push({ type: 'put', key: Keys.actorState(actor), value: u64be(next) });
+    await this.#db.batch(ops);
+  }
+
+  /** Disconnect the tip `block` in one atomic batch, restoring actor state from `undo` and pointing the tip at `parentHash`. */
+  async writeDisconnect(entry: BlockEntry, block: Block, undo: UndoData, parentHash: Uint8Array): Promise<void> {
+    const ops: BatchOp[] = [
+      { type: 'del', key: Keys.undo(entry.hash) },
+      { type: 'del', key: Keys.height(entry.height) },
+      { type: 'put', key: Keys.tip(), value: parentHash },
+    ];
+    block.txs.forEach((tx, i) => {
+      const f = tx.fields;
+      ops.push({ type: 'del', key: Keys.tx(tx.txid) });
+      ops.push({ type: 'del', key: Keys.actorIndex(f.from, f.nonce) });
+      if (f.subject !== undefined) ops.push({ type: 'del', key: Keys.subjectIndex(f.subject, entry.height, i) });
+      ops.push({ type: 'del', key: Keys.kindIndex(f.kind, entry.height, i) });
+    });
+    for (const [actor, prev] of undo) {
+      ops.push(prev === 0 ? { type: 'del', key: Keys.actorState(actor) } : { type: 'put', key: Keys.actorState(actor), value: u64be(prev) });
+    }
+    await this.#db.batch(ops);
+  }
+
+  /** Actions of an actor in nonce order: txids with their nonces. */
+  async actionsByActor(actor: Uint8Array, page: PageRequest = {}): Promise<Page<{ nonce: number; txid: Uint8Array }>> {
+    return this.#page(Keys.actorIndexPrefix(actor), page, (suffix, v) => ({ nonce: readU64be(suffix), txid: v }));
+  }
+
+  /** Actions about a subject in chain order. */
+  async actionsBySubject(subject: string, page: PageRequest = {}): Promise<Page<{ height: number; index: number; txid: Uint8Array }>> {
+    return this.#page(Keys.subjectIndexPrefix(subject), page, (suffix, v) => ({ height: readU32be(suffix), index: readU32be(suffix, 4), txid: v }));
+  }
+
+  /** Actions of a kind in chain order. */
+  async actionsByKind(kind: string, page: PageRequest = {}): Promise<Page<{ height: number; index: number; txid: Uint8Array }>> {
+    return this.#page(Keys.kindIndexPrefix(kind), page, (suffix, v) => ({ height: readU32be(suffix), index: readU32be(suffix, 4), txid: v }));
+  }
+
+  /** Every key/value under a prefix byte (consistency checks and tests). */
+  async *scan(prefix: number): AsyncGenerator<[Uint8Array, Uint8Array]> {
+    for await (const kv of this.#db.iterator({ gte: new Uint8Array([prefix]), lt: new Uint8Array([prefix + 1]) })) yield kv;
+  }
+
+  async #page<T>(prefix: Uint8Array, req: PageRequest, map: (suffix: Uint8Array, value: Uint8Array) => T): Promise<Page<T>> {
+    const limit = Math.min(Math.max(1, req.limit ?? PAGE_LIMITS.default), PAGE_LIMITS.max);
+    const range: { gt?: Uint8Array; gte?: Uint8Array; lt?: Uint8Array; lte?: Uint8Array; reverse: boolean; limit: number } = { reverse: req.reverse === true, limit: limit + 1 };
+    let after: Uint8Array | undefined;
+    if (req.cursor !== undefined) {
+      try {
+        after = fromHex(req.cursor);
+      } catch {
+        throw new StoreError(StoreErrorCode.badCursor, 'cursor is not valid hex');
+      }
+    }
+    const full = after === undefined ? undefined : concat(prefix, after);
+    if (range.reverse) {
+      range.gte = prefix;
+      if (full === undefined) range.lt = prefixEnd(prefix);
+      else range.lt = full;
+    } else {
+      range.lt = prefixEnd(prefix);
+      if (full === undefined) range.gte = prefix;
+      else range.gt = full;
+    }
+    const items: T[] = [];
+    let last: Uint8Array | undefined;
+    let more = false;
+    for await (const [k, v] of this.#db.iterator(range)) {
+      if (items.length === limit) {
+        more = true;
+        break;
+      }
+      const suffix = k.subarray(prefix.byteLength);
+      items.push(map(suffix, v));
+      last = suffix;
+    }
+    return more && last !== undefined ? { items, nextCursor: toHex(last) } : { items };
+  }
+
+  /** Log helper for callers that want the store's child logger. */
+  get logger(): Logger | undefined {
+    return this.#log;
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(a, 0);
+  out.set(b, a.byteLength);
+  return out;
+}

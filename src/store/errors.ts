@@ -1,0 +1,18 @@
+import { ChainNodeError } from '../errors.js';
+
+/** Stable codes of storage failures. */
+export const StoreErrorCode = {
+  locked: 'STORE_LOCKED',
+  corrupt: 'STORE_CORRUPT',
+  wrongNetwork: 'STORE_WRONG_NETWORK',
+  schema: 'STORE_SCHEMA_MISMATCH',
+  notFound: 'STORE_NOT_FOUND',
+  badCursor: 'STORE_BAD_CURSOR',
+} as const;
+
+/** A storage error; messages name the data directory so operators know what to look at. */
+export class StoreError extends ChainNodeError {
+  constructor(code: (typeof StoreErrorCode)[keyof typeof StoreErrorCode], message: string, cause?: unknown) {
+    super(code, message, { cause });
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Key layout of the chain database (classic-level, binary keys and values). Every key starts with a one-byte
+ * prefix; integers in keys are big-endian so LevelDB's byte order is numeric order.
+ *
+ * | prefix | key                                              | value                                                |
+ * |--------|--------------------------------------------------|------------------------------------------------------|
+ * | 0x01   | 0x01 'schema'                                    | u32 schema version                                   |
+ * | 0x01   | 0x01 'chain'                                     | genesis hash (32): which network this database holds |
+ * | 0x01   | 0x01 'tip'                                       | hash of the main-chain tip (32)                      |
+ * | 0x10   | 0x10 hash(32)                                    | block entry: header(80) height(u32) status(u8) seq(u32) chainWork(32) |
+ * | 0x11   | 0x11 hash(32)                                    | encoded block (DAG-CBOR)                             |
+ * | 0x12   | 0x12 hash(32)                                    | undo data of a connected block (DAG-CBOR)            |
+ * | 0x13   | 0x13 height(u32)                                 | main-chain block hash at that height                 |
+ * | 0x20   | 0x20 txid(32)                                    | block hash(32) position(u32) of a main-chain tx      |
+ * | 0x30   | 0x30 actor(33)                                   | the actor's next nonce (u64)                         |
+ * | 0x31   | 0x31 actor(33) nonce(u64)                        | txid: actions by actor, in nonce order               |
+ * | 0x32   | 0x32 len(u8) subject height(u32) position(u32)   | txid: actions by subject, in chain order             |
+ * | 0x33   | 0x33 len(u8) kind height(u32) position(u32)      | txid: actions by kind, in chain order                |
+ * | 0x40   | 0x40 hash(32)                                    | utf8 error code of a block known to be invalid       |
+ *
+ * Block entries (0x10) and bodies (0x11) exist for every stored block, main chain or not. Everything else
+ * describes the main chain only and changes in the one atomic batch of a connect or disconnect.
+ */
+export const Prefix = {
+  meta: 0x01,
+  entry: 0x10,
+  body: 0x11,
+  undo: 0x12,
+  height: 0x13,
+  tx: 0x20,
+  actorState: 0x30,
+  actorIndex: 0x31,
+  subjectIndex: 0x32,
+  kindIndex: 0x33,
+  invalid: 0x40,
+} as const;
+
+/** Current on-disk schema version; a database with another one is refused. */
+export const SCHEMA_VERSION = 1;
+
+const enc = new TextEncoder();
+
+function withPrefix(prefix: number, ...parts: Uint8Array[]): Uint8Array {
+  let n = 1;
+  for (const p of parts) n += p.byteLength;
+  const out = new Uint8Array(n);
+  out[0] = prefix;
+  let o = 1;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.byteLength;
+  }
+  return out;
+}
+
+/** Big-endian u32 bytes. */
+export function u32be(v: number): Uint8Array {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, v, false);
+  return b;
+}
+
+/** Big-endian u64 bytes of a safe integer. */
+export function u64be(v: number): Uint8Array {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, BigInt(v), false);
+  return b;
+}
+
+/** Read a big-endian u64 as a safe integer. */
+export function readU64be(b: Uint8Array, offset = 0): number {
+  return Number(new DataView(b.buffer, b.byteOffset + offset, 8).getBigUint64(0, false));
+}
+
+/** Read a big-endian u32. */
+export function readU32be(b: Uint8Array, offset = 0): number {
+  return new DataView(b.buffer, b.byteOffset + offset, 4).getUint32(0, false);
+}
+
+function lenPrefixed(s: string): Uint8Array {
+  const bytes = enc.encode(s);
+  return withPrefix(bytes.byteLength, bytes);
+}
+
+/** Key builders, one per row of the table above. */
+export const Keys = {
+  schema: (): Uint8Array => withPrefix(Prefix.meta, enc.encode('schema')),
+  chain: (): Uint8Array => withPrefix(Prefix.meta, enc.encode('chain')),
+  tip: (): Uint8Array => withPrefix(Prefix.meta, enc.encode('tip')),
+  entry: (hash: Uint8Array): Uint8Array => withPrefix(Prefix.entry, hash),
+  body: (hash: Uint8Array): Uint8Array => withPrefix(Prefix.body, hash),
+  undo: (hash: Uint8Array): Uint8Array => withPrefix(Prefix.undo, hash),
+  height: (height: number): Uint8Array => withPrefix(Prefix.height, u32be(height)),
+  tx: (txid: Uint8Array): Uint8Array => withPrefix(Prefix.tx, txid),
+  actorState: (actor: Uint8Array): Uint8Array => withPrefix(Prefix.actorState, actor),
+  actorIndex: (actor: Uint8Array, nonce: number): Uint8Array => withPrefix(Prefix.actorIndex, actor, u64be(nonce)),
+  actorIndexPrefix: (actor: Uint8Array): Uint8Array => withPrefix(Prefix.actorIndex, actor),
+  subjectIndex: (subject: string, height: number, pos: number): Uint8Array => withPrefix(Prefix.subjectIndex, lenPrefixed(subject), u32be(height), u32be(pos)),
+  subjectIndexPrefix: (subject: string): Uint8Array => withPrefix(Prefix.subjectIndex, lenPrefixed(subject)),
+  kindIndex: (kind: string, height: number, pos: number): Uint8Array => withPrefix(Prefix.kindIndex, lenPrefixed(kind), u32be(height), u32be(pos)),
+  kindIndexPrefix: (kind: string): Uint8Array => withPrefix(Prefix.kindIndex, lenPrefixed(kind)),
+  invalid: (hash: Uint8Array): Uint8Array => withPrefix(Prefix.invalid, hash),
+};
+
+/** Smallest key greater than every key that starts with `prefix` (for range upper bounds). */
+export function prefixEnd(prefix: Uint8Array): Uint8Array {
+  const out = Uint8Array.from(prefix);
+  for (let i = out.length - 1; i >= 0; i--) {
+    if (out[i]! < 0xff) {
+      out[i]!++;
+      return out.subarray(0, i + 1);
+    }
+  }
+  return new Uint8Array([0xff, 0xff, 0xff, 0xff]);
+}

@@ -1,0 +1,56 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Chain, type ChainDependencies } from '../../src/chain/chain.js';
+import { assembleBlock, solveBlockSync } from '../../src/chain/template.js';
+import type { TreeNode } from '../../src/chain/block-tree.js';
+import { chainId, getNetwork, type NetworkParams } from '../../src/consensus/networks.js';
+import { generateSecretKey } from '../../src/crypto/signature.js';
+import type { Block } from '../../src/primitives/block.js';
+import { Transaction } from '../../src/primitives/transaction.js';
+import { ChainStore } from '../../src/store/chain-store.js';
+
+/** regtest: minimum difficulty, so blocks are solved in a couple of hashes. */
+export const NET: NetworkParams = getNetwork('regtest');
+export const CHAIN_ID = chainId(NET);
+
+/** A temporary directory removed by the returned cleanup. */
+export async function tempDir(prefix = 'chain-test-'): Promise<{ path: string; cleanup: () => Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), prefix));
+  return { path, cleanup: () => rm(path, { recursive: true, force: true }) };
+}
+
+/** Open a store and chain in a fresh directory. */
+export async function openChain(path: string, deps: Partial<ChainDependencies> = {}): Promise<{ chain: Chain; store: ChainStore }> {
+  const store = await ChainStore.open({ path, chainId: CHAIN_ID });
+  const chain = await Chain.open({ params: NET }, { store, ...deps });
+  return { chain, store };
+}
+
+/** An actor with a key and a local nonce counter. */
+export class Actor {
+  readonly sk = generateSecretKey();
+  nonce = 0;
+  /** Sign the next action. */
+  tx(kind = 'audit.login', subject?: string, payload: unknown = { n: this.nonce }): Transaction {
+    return Transaction.sign({ chain: CHAIN_ID, nonce: this.nonce++, time: 1_767_300_000_000, kind, ...(subject === undefined ? {} : { subject }), payload: payload as never }, this.sk);
+  }
+}
+
+let clock = NET.genesis.time;
+/** Build and solve a block on `parent` (default: the tip) holding `txs`. */
+export function mine(chain: Chain, txs: Transaction[] = [], parent: TreeNode = chain.tip, extra?: Uint8Array): Block {
+  clock += 1;
+  return solveBlockSync(assembleBlock(chain, { parent, txs, time: Math.max(clock, parent.header.time + 1), extra }), chain.ctx.powLimit);
+}
+
+/** Mine and process `n` empty blocks on the tip. */
+export async function extend(chain: Chain, n: number): Promise<Block[]> {
+  const out: Block[] = [];
+  for (let i = 0; i < n; i++) {
+    const b = mine(chain);
+    await chain.processBlock(b);
+    out.push(b);
+  }
+  return out;
+}
