@@ -1,50 +1,60 @@
-import { readFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
-import { getNetwork, powLimit, chainId } from '../src/consensus/networks.js';
-import { verifyRecordProof } from '../src/consensus/record-proof.js';
 import { ChainNodeError } from '../src/errors.js';
+import { VERSION } from './commands/common.js';
+import { registerConfig } from './commands/config-cmd.js';
+import { registerInit } from './commands/init.js';
+import { registerKey } from './commands/key.js';
+import { registerTx } from './commands/tx.js';
+import { registerProof } from './commands/proof.js';
+import { registerDoc } from './commands/doc.js';
+import { registerQueries } from './commands/query.js';
+import { registerMining } from './commands/mining.js';
+import { registerLoad } from './commands/load.js';
+import { registerCluster } from './commands/cluster.js';
 
 interface GlobalOpts {
   json?: boolean;
 }
 
-function out(json: boolean | undefined, value: unknown, human: string): void {
-  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human}\n`);
+/** The `start` command's module: it loads the whole daemon (fastify, LevelDB, ...), so only when needed. */
+type StartModule = typeof import('./commands/start.js');
+
+/** True when `argv` may run or describe `start` (so the daemon's modules must load). */
+function needsStart(argv: string[]): boolean {
+  const args = argv.slice(2);
+  return args.length === 0 || args.some((a) => a === 'start' || a === 'help' || a === '--help' || a === '-h');
 }
 
-/** Build the command tree. Commands print JSON with --json and exit non-zero on failure. */
-export function buildProgram(): Command {
+/**
+ * Build the command tree. Commands print JSON with --json and exit non-zero on failure. `start` is registered
+ * when its module is given (client commands start ~5x faster without loading the daemon).
+ */
+export function buildProgram(start?: StartModule): Command {
   const program = new Command('chain-node')
     .description('Peer-to-peer proof-of-work node for signed user actions')
-    .version('0.1.0')
+    .version(VERSION)
     .option('--json', 'machine-readable JSON output')
+    .option('--network <name>', 'network: devnet (default), main, regtest or a custom one')
+    .option('--datadir <dir>', 'data directory (default ~/.chain-node/<network>)')
+    .option('--config <file>', 'config file (default <datadir>/config.json)')
     .exitOverride();
-
-  const proof = program.command('proof').description('record proofs (SPEC 5)');
-  proof
-    .command('verify <file>')
-    .description('verify a record proof offline: txid, Merkle path, proof of work and signature')
-    .option('--network <name>', 'also require the proof to belong to this network (genesis chain id and powLimit)')
-    .action(async (file: string, opts: { network?: string }) => {
-      const json = program.opts<GlobalOpts>().json;
-      let doc: unknown;
-      try {
-        doc = JSON.parse(await readFile(file, 'utf8'));
-      } catch (err) {
-        throw new ChainNodeError('PROOF_FILE_UNREADABLE', `cannot read proof file '${file}': ${(err as Error).message}`);
-      }
-      const net = opts.network === undefined ? undefined : getNetwork(opts.network);
-      const r = verifyRecordProof(doc, net === undefined ? {} : { powLimit: powLimit(net), chainId: chainId(net) });
-      if (!r.valid) throw new ChainNodeError(r.code, `proof is INVALID: ${r.message}`);
-      const { tx: _tx, ...summary } = r;
-      out(json, summary, `proof is valid: tx ${r.txid}\n  in block ${r.blockHash} (height ${r.height}, time ${new Date(r.blockTime * 1000).toISOString()})\n  actor ${r.actor}, kind ${r.kind}${r.subject === undefined ? '' : `, subject ${r.subject}`}`);
-    });
+  start?.registerStart(program);
+  registerConfig(program);
+  registerInit(program);
+  registerKey(program);
+  registerTx(program);
+  registerProof(program);
+  registerDoc(program);
+  registerQueries(program);
+  registerMining(program);
+  registerLoad(program);
+  registerCluster(program);
   return program;
 }
 
 /** CLI entry used by bin/chain-node. */
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  const program = buildProgram(needsStart(argv) ? await import('./commands/start.js') : undefined);
   try {
     await program.parseAsync(argv);
   } catch (err) {

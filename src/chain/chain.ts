@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { compactToTarget } from '../consensus/compact.js';
+import { checkProofOfWork } from '../consensus/pow.js';
 import { chainId as networkChainId, genesisBlock, type NetworkParams } from '../consensus/networks.js';
 import { buildRecordProof, type RecordProof } from '../consensus/record-proof.js';
 import { blockWork } from '../consensus/work.js';
@@ -187,6 +188,11 @@ export class Chain extends EventEmitter<ChainEvents> {
    * (BLOCK_UNKNOWN_PARENT after holding it as an orphan). Calls are serialised.
    */
   async processBlock(block: Block, opts: { peer?: string } = {}): Promise<ProcessResult> {
+    // Blocks queue behind each other; start their signature checks now (only for proof-of-work-valid blocks, so
+    // this costs an attacker real work) so they overlap with the connects ahead of them.
+    if (block.txs.length > 0 && !this.tree.get(block.hash) && checkProofOfWork(block.header.bytes, this.ctx.powLimit)) {
+      this.#deps.sigCache!.verifyAhead(block.txs, this.#deps.verifyPool);
+    }
     const run = this.#queue.then(() => this.#process(block, opts.peer));
     this.#queue = run.catch(() => undefined);
     return run;

@@ -1,14 +1,19 @@
 import { type BatchVerifier, verifyMany } from '../crypto/verify-pool.js';
 import { type Block } from '../primitives/block.js';
+import { type Transaction } from '../primitives/transaction.js';
 import { bytesEqual, toHex } from '../primitives/bytes.js';
 import { type ChainStore, type UndoData } from '../store/chain-store.js';
 import { BlockError } from './errors.js';
 import { type ConsensusContext } from './validate.js';
 
-/** A bounded set of txids whose signatures are known to be valid (a tx's id commits to its signature). */
+/**
+ * A bounded set of txids whose signatures are known to be valid (a tx's id commits to its signature), plus
+ * verifications started ahead of time so block connects can overlap with the checks of blocks queued behind them.
+ */
 export class SignatureCache {
   readonly #max: number;
   readonly #set = new Set<string>();
+  readonly #pending = new Map<string, Promise<void>>();
 
   constructor(max = 200_000) {
     this.#max = max;
@@ -26,6 +31,34 @@ export class SignatureCache {
       const oldest = this.#set.values().next().value;
       if (oldest !== undefined) this.#set.delete(oldest);
     }
+  }
+
+  /** Start verifying `txs` in the background; valid ones enter the cache when done, invalid ones are left out. */
+  verifyAhead(txs: readonly Transaction[], pool: BatchVerifier | undefined): void {
+    const todo = txs.filter((tx) => !this.#set.has(tx.txidHex) && !this.#pending.has(tx.txidHex));
+    if (todo.length === 0) return;
+    const run = verifyMany(todo.map((tx) => ({ sig: tx.fields.sig, msgHash: tx.sigHash, publicKey: tx.fields.from })), pool).then(
+      (ok) => {
+        todo.forEach((tx, i) => {
+          if (ok[i]) this.add(tx.txidHex);
+          this.#pending.delete(tx.txidHex);
+        });
+      },
+      () => {
+        for (const tx of todo) this.#pending.delete(tx.txidHex);
+      },
+    );
+    for (const tx of todo) this.#pending.set(tx.txidHex, run);
+  }
+
+  /** Wait for background verifications that cover any of `txs`. */
+  async settle(txs: readonly Transaction[]): Promise<void> {
+    const waits = new Set<Promise<void>>();
+    for (const tx of txs) {
+      const p = this.#pending.get(tx.txidHex);
+      if (p !== undefined) waits.add(p);
+    }
+    await Promise.all(waits);
   }
 }
 
@@ -53,8 +86,16 @@ export async function planConnect(
     const a = toHex(tx.fields.from);
     if (!actors.has(a)) actors.set(a, tx.fields.from);
   }
+  // Signatures are checked last, but the pool starts on them now and works while the nonces are read.
+  if (deps.sigCache !== undefined) await deps.sigCache.settle(block.txs);
+  const unchecked = deps.sigCache === undefined ? block.txs : block.txs.filter((tx) => !deps.sigCache!.has(tx.txidHex));
+  const verifying = verifyMany(
+    unchecked.map((tx) => ({ sig: tx.fields.sig, msgHash: tx.sigHash, publicKey: tx.fields.from })),
+    deps.verifyPool,
+  );
+  verifying.catch(() => undefined);
   const keys = [...actors.keys()];
-  const current = await Promise.all(keys.map((k) => store.getNextNonce(actors.get(k)!)));
+  const current = await store.getNextNonces(keys.map((k) => actors.get(k)!));
   const next = new Map<string, [Uint8Array, number]>();
   const undo: UndoData = [];
   keys.forEach((k, i) => {
@@ -68,11 +109,7 @@ export async function planConnect(
     }
     slot[1]++;
   }
-  const unchecked = deps.sigCache === undefined ? block.txs : block.txs.filter((tx) => !deps.sigCache!.has(tx.txidHex));
-  const ok = await verifyMany(
-    unchecked.map((tx) => ({ sig: tx.fields.sig, msgHash: tx.sigHash, publicKey: tx.fields.from })),
-    deps.verifyPool,
-  );
+  const ok = await verifying;
   const bad = ok.indexOf(false);
   if (bad >= 0) throw new BlockError('BLOCK_BAD_SIGNATURE', `transaction ${unchecked[bad]!.txidHex} has an invalid signature`, hex);
   if (deps.sigCache !== undefined) for (const tx of unchecked) deps.sigCache.add(tx.txidHex);

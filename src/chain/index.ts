@@ -5,3 +5,4 @@ export * from './validate.js';
 export * from './connect.js';
 export * from './chain.js';
 export * from './template.js';
+export * from './consistency.js';

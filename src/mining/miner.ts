@@ -141,7 +141,7 @@ export class Miner extends EventEmitter<MinerEvents> {
       const { chain } = this.#deps;
       const parent = chain.tip;
       const nowSec = Math.floor(this.#now() / 1000);
-      const txs = this.#deps.mempool.buildTemplate(chain.ctx.params.maxBlockBytes - BLOCK_OVERHEAD).slice(0, this.#opts.maxBlockTxs);
+      const txs = fitBlock(this.#deps.mempool.buildTemplate(chain.ctx.params.maxBlockBytes - BLOCK_OVERHEAD), chain.ctx.params.maxBlockBytes - BLOCK_OVERHEAD, this.#opts.maxBlockTxs);
       const extraBytes = new Uint8Array(4);
       new DataView(extraBytes.buffer).setUint32(0, extra++ >>> 0, false);
       const template = assembleBlock(chain, { parent, txs, time: nowSec, miner: this.#opts.minerTag, extra: extraBytes });
@@ -190,6 +190,27 @@ export class Miner extends EventEmitter<MinerEvents> {
     }
     return undefined;
   }
+}
+
+/** CBOR byte-string header length for a payload of `n` bytes. */
+function byteStringHeader(n: number): number {
+  return n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5;
+}
+
+/**
+ * The longest prefix of a template that fits the block: each transaction costs its size plus its CBOR byte-string
+ * header in the block encoding. A prefix of the fair template keeps every actor's nonces consecutive.
+ */
+export function fitBlock(template: readonly Transaction[], budget: number, maxTxs: number): Transaction[] {
+  const out: Transaction[] = [];
+  let used = 0;
+  for (const tx of template) {
+    const cost = tx.size + byteStringHeader(tx.size);
+    if (out.length >= maxTxs || used + cost > budget) break;
+    used += cost;
+    out.push(tx);
+  }
+  return out;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import * as dagCbor from '@ipld/dag-cbor';
 import { bytesEqual } from './bytes.js';
 import { DecodeError, DecodeErrorCode } from './errors.js';
@@ -28,10 +29,106 @@ export function decodeCbor(bytes: Uint8Array, what: string): CborValue {
   } catch (err) {
     throw new DecodeError(DecodeErrorCode.malformed, `${what}: malformed DAG-CBOR: ${(err as Error).message}`, err);
   }
-  if (!bytesEqual(dagCbor.encode(value), bytes)) {
+  const verdict = canonicalForm(bytes);
+  if (verdict === 'bad' || (verdict === 'unknown' && !bytesEqual(dagCbor.encode(value), bytes))) {
     throw new DecodeError(DecodeErrorCode.nonCanonical, `${what}: non-canonical DAG-CBOR encoding`);
   }
   return value;
+}
+
+/**
+ * Checks what the strict decoder leaves open, without re-encoding: map keys in length-first then bytewise order,
+ * floats only as float64 and only where the encoder would not write an integer, valid UTF-8 text. Call only on
+ * bytes the strict decoder accepted (minimal lengths, no indefinite items, no trailing bytes). Returns 'unknown'
+ * for tags and non-text keys, which the caller settles by re-encoding.
+ */
+export function canonicalForm(bytes: Uint8Array): 'ok' | 'bad' | 'unknown' {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let pos = 0;
+  let verdict: 'ok' | 'bad' | 'unknown' = 'ok';
+  const arg = (info: number): number => {
+    if (info < 24) return info;
+    const size = 1 << (info - 24);
+    const at = pos;
+    pos += size;
+    if (size === 1) return bytes[at]!;
+    if (size === 2) return view.getUint16(at);
+    if (size === 4) return view.getUint32(at);
+    return Number(view.getBigUint64(at));
+  };
+  const item = (): void => {
+    const head = bytes[pos++]!;
+    const major = head >> 5;
+    const info = head & 31;
+    switch (major) {
+      case 0:
+      case 1:
+        arg(info);
+        return;
+      case 2: {
+        const n = arg(info);
+        pos += n;
+        return;
+      }
+      case 3: {
+        const n = arg(info);
+        if (!isUtf8(bytes.subarray(pos, pos + n))) verdict = 'bad';
+        pos += n;
+        return;
+      }
+      case 4: {
+        const n = arg(info);
+        for (let i = 0; i < n && verdict === 'ok'; i++) item();
+        return;
+      }
+      case 5: {
+        const n = arg(info);
+        let prevStart = -1;
+        let prevEnd = -1;
+        for (let i = 0; i < n && verdict === 'ok'; i++) {
+          const start = pos;
+          if (bytes[pos]! >> 5 !== 3) {
+            verdict = 'unknown';
+            return;
+          }
+          item();
+          const end = pos;
+          if (prevStart >= 0 && compareKeys(bytes, prevStart, prevEnd, start, end) >= 0) verdict = 'bad';
+          prevStart = start;
+          prevEnd = end;
+          item();
+        }
+        return;
+      }
+      case 6:
+        verdict = 'unknown';
+        return;
+      default:
+        if (info === 27) {
+          const v = view.getFloat64(pos);
+          pos += 8;
+          // The encoder writes safe integers (and -0) as integers, everything else as float64.
+          if (Number.isSafeInteger(v)) verdict = 'bad';
+        } else if (info === 25 || info === 26) {
+          verdict = 'bad';
+        } else if (info >= 24) {
+          verdict = 'unknown';
+        }
+    }
+  };
+  item();
+  return verdict;
+}
+
+function compareKeys(b: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): number {
+  const la = aEnd - aStart;
+  const lb = bEnd - bStart;
+  if (la !== lb) return la - lb;
+  for (let i = 0; i < la; i++) {
+    const d = b[aStart + i]! - b[bStart + i]!;
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 /** True for a plain decoded map (not an array, bytes or null). */

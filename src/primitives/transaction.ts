@@ -75,6 +75,28 @@ export function txSigningHash(body: TxBody): Uint8Array {
   return sha256Concat(DOMAIN_BYTES, encodeCbor(cbor));
 }
 
+// Canonical DAG-CBOR orders keys by length, then bytewise: v, sig, from, kind, time, chain, nonce, payload,
+// subject. So a signed tx is `map(n) "v" 1 "sig" bytes(64) rest...` and its unsigned body is `map(n-1) "v" 1 rest...`.
+const V_ENTRY = [0x61, 0x76, 0x01];
+const SIG_ENTRY_PREFIX = [0x63, 0x73, 0x69, 0x67, 0x58, 0x40];
+const SIG_ENTRY_SIZE = SIG_ENTRY_PREFIX.length + 64;
+
+/**
+ * The unsigned body's canonical encoding, cut out of a canonical signed encoding without re-encoding: drop the
+ * `sig` entry and decrement the map size. Undefined when the bytes do not have the expected shape.
+ */
+export function unsignedBodyFromSigned(bytes: Uint8Array): Uint8Array | undefined {
+  const head = bytes[0]!;
+  if (head !== 0xa8 && head !== 0xa9) return undefined;
+  for (let i = 0; i < V_ENTRY.length; i++) if (bytes[1 + i] !== V_ENTRY[i]) return undefined;
+  for (let i = 0; i < SIG_ENTRY_PREFIX.length; i++) if (bytes[4 + i] !== SIG_ENTRY_PREFIX[i]) return undefined;
+  const out = new Uint8Array(bytes.byteLength - SIG_ENTRY_SIZE);
+  out[0] = head - 1;
+  out.set(bytes.subarray(1, 4), 1);
+  out.set(bytes.subarray(4 + SIG_ENTRY_SIZE), 4);
+  return out;
+}
+
 /** Transaction id = RFC 6962 leaf hash of the encoded signed transaction (SPEC 5). */
 export function txidOf(encoded: Uint8Array): Uint8Array {
   return sha256Concat(LEAF_PREFIX, encoded);
@@ -134,7 +156,11 @@ export class Transaction {
 
   /** The hash the actor signed. */
   get sigHash(): Uint8Array {
-    if (this.#sigHash === undefined) this.#sigHash = txSigningHash(this.fields);
+    if (this.#sigHash === undefined) {
+      // The bytes are canonical (decode checked it), so the body can be sliced out instead of re-encoded.
+      const body = unsignedBodyFromSigned(this.bytes);
+      this.#sigHash = body === undefined ? txSigningHash(this.fields) : sha256Concat(DOMAIN_BYTES, body);
+    }
     return this.#sigHash;
   }
 

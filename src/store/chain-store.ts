@@ -192,6 +192,13 @@ export class ChainStore {
     return v === undefined ? 0 : readU64be(v);
   }
 
+  /** Next nonces of several actors in one read (0 for unknown actors), in the order given. */
+  async getNextNonces(actors: readonly Uint8Array[]): Promise<number[]> {
+    if (actors.length === 0) return [];
+    const values = await this.#db.getMany(actors.map((a) => Keys.actorState(a)));
+    return values.map((v) => (v === undefined ? 0 : readU64be(v)));
+  }
+
   /** Location of a main-chain transaction. */
   async getTxLocation(txid: Uint8Array): Promise<TxLocation | undefined> {
     const v = await this.#db.get(Keys.tx(txid));

@@ -126,3 +126,12 @@ t.test('random payload round trips', async (t) => {
     t.equal(back.txidHex, tx.txidHex);
   }
 });
+
+t.test('the signing hash sliced from the signed bytes equals the re-encoded one', async (t) => {
+  const sk = generateSecretKey();
+  for (let i = 0; i < 50; i++) {
+    const tx = makeTx(sk, { nonce: i * 1000, ...(i % 2 === 0 ? { subject: undefined } : {}), payload: { i, s: 'x'.repeat(i * 37) } });
+    const decoded = Transaction.decode(tx.bytes);
+    t.equal(toHex(decoded.sigHash), toHex(txSigningHash(decoded.fields)), `tx ${i}`);
+  }
+});

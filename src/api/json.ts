@@ -1,0 +1,84 @@
+import { type TreeNode } from '../chain/block-tree.js';
+import { type Block } from '../primitives/block.js';
+import { toHex } from '../primitives/bytes.js';
+import { type CborValue } from '../primitives/cbor.js';
+import { blockHashToHex } from '../primitives/header.js';
+import { type Transaction } from '../primitives/transaction.js';
+import type { BlockJson, BlockSummaryJson, JsonValue, TxJson } from './types.js';
+
+/** DAG-CBOR value to JSON: byte strings become `{"/": {"bytes": base64}}`, bigints become numbers or strings. */
+export function cborToJson(v: CborValue): JsonValue {
+  if (v instanceof Uint8Array) return { '/': { bytes: Buffer.from(v).toString('base64') } };
+  if (Array.isArray(v)) return v.map(cborToJson);
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (v !== null && typeof v === 'object') {
+    const out: Record<string, JsonValue> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = cborToJson(x);
+    return out;
+  }
+  return v;
+}
+
+/** JSON value to a DAG-CBOR value, reading `{"/": {"bytes": base64}}` back as bytes. */
+export function jsonToCbor(v: unknown): CborValue {
+  if (Array.isArray(v)) return v.map(jsonToCbor);
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    const slash = o['/'];
+    if (Object.keys(o).length === 1 && slash !== null && typeof slash === 'object' && typeof (slash as Record<string, unknown>).bytes === 'string') {
+      return new Uint8Array(Buffer.from((slash as { bytes: string }).bytes, 'base64'));
+    }
+    const out: Record<string, CborValue> = {};
+    for (const [k, x] of Object.entries(o)) out[k] = jsonToCbor(x);
+    return out;
+  }
+  return v as CborValue;
+}
+
+/** Decoded transaction for JSON output. */
+export function txToJson(tx: Transaction): TxJson {
+  const f = tx.fields;
+  const out: TxJson = {
+    txid: tx.txidHex,
+    v: f.v,
+    chain: toHex(f.chain),
+    from: toHex(f.from),
+    nonce: f.nonce,
+    time: f.time,
+    kind: f.kind,
+    payload: cborToJson(f.payload),
+    sig: toHex(f.sig),
+    size: tx.size,
+  };
+  if (f.subject !== undefined) out.subject = f.subject;
+  return out;
+}
+
+/** Block summary with confirmations relative to `tipHeight` (0 when not on the main chain). */
+export function blockSummary(block: Block, node: TreeNode, onMain: boolean, tipHeight: number): BlockSummaryJson {
+  const h = block.header;
+  const out: BlockSummaryJson = {
+    hash: h.hashHex,
+    height: node.height,
+    prevHash: blockHashToHex(h.prevHash),
+    merkleRoot: toHex(h.merkleRoot),
+    time: h.time,
+    bits: h.bits.toString(16).padStart(8, '0'),
+    nonce: h.nonce,
+    version: h.version,
+    txCount: block.txs.length,
+    size: block.size,
+    confirmations: onMain ? tipHeight - node.height + 1 : 0,
+    chainWork: node.chainWork.toString(16),
+  };
+  if (block.meta.miner !== undefined) out.miner = block.meta.miner;
+  return out;
+}
+
+/** Full block JSON: txids, or decoded transactions with `full`. */
+export function blockToJson(block: Block, node: TreeNode, onMain: boolean, tipHeight: number, full: boolean): BlockJson {
+  const out: BlockJson = blockSummary(block, node, onMain, tipHeight);
+  if (full) out.txs = block.txs.map(txToJson);
+  else out.txids = block.txs.map((t) => t.txidHex);
+  return out;
+}

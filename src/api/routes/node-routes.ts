@@ -1,0 +1,108 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ApiContext } from '../context.js';
+import { tokenMatches } from '../context.js';
+import { ApiError } from '../errors.js';
+import { txToJson } from '../json.js';
+import type { MempoolJson, MiningStatusJson, PeerJson, TxJson } from '../types.js';
+
+/** onRequest hook of admin routes (runs before body parsing and validation, so no 400 leaks ahead of the 401): `Authorization: Bearer <token from the cookie file>`. */
+export function requireAdmin(ctx: ApiContext): (req: FastifyRequest) => Promise<void> {
+  return async (req) => {
+    const h = req.headers.authorization;
+    if (h === undefined || h === '') throw new ApiError('AUTH_REQUIRED', 'admin route: send Authorization: Bearer <token from the data directory cookie file>');
+    const m = /^Bearer (.+)$/.exec(h);
+    if (m === null || !tokenMatches(m[1], ctx.adminToken)) throw new ApiError('AUTH_INVALID', 'admin token is wrong');
+  };
+}
+
+/** Health, metrics, mempool, peers, mining and admin routes. */
+export function nodeRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const admin = requireAdmin(ctx);
+  const adminSecurity = [{ bearer: [] }];
+
+  app.get('/health', { schema: { summary: 'Liveness (always 200 while the process serves) with readiness detail', tags: ['node'] } }, async () => {
+    const s = ctx.sync();
+    return { live: true, ready: !s.syncing, height: ctx.chain.height };
+  });
+  app.get('/health/ready', { schema: { summary: 'Readiness: 200 when synced and serving, else 503', tags: ['node'] } }, async (_req, reply) => {
+    const s = ctx.sync();
+    if (s.syncing) return reply.code(503).send({ error: { code: 'NOT_READY', message: `syncing (${Math.round(s.progress * 100)} %)` } });
+    return { ready: true, height: ctx.chain.height };
+  });
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['node'] } }, async (_req, reply) => {
+    void reply.type('text/plain; version=0.0.4');
+    return ctx.metrics.render();
+  });
+
+  app.get('/mempool', { schema: { summary: 'Mempool size', tags: ['mempool'] } }, async (): Promise<MempoolJson> => {
+    const s = ctx.mempool.stats();
+    return { count: s.count, bytes: s.bytes, actors: s.actors };
+  });
+  app.get<{ Querystring: { limit?: number; cursor?: string } }>(
+    '/mempool/txs',
+    {
+      schema: {
+        summary: 'Pending transactions, oldest first',
+        tags: ['mempool'],
+        querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 }, cursor: { type: 'string', maxLength: 200 } } },
+      },
+    },
+    async (req): Promise<{ txs: TxJson[]; nextCursor?: string }> => {
+      const page = ctx.mempool.list(req.query.limit ?? 100, req.query.cursor);
+      return { txs: page.txs.map(txToJson), ...(page.cursor === undefined ? {} : { nextCursor: page.cursor }) };
+    },
+  );
+
+  app.get('/peers', { schema: { summary: 'Connected peers with scores and addresses', tags: ['peers'] } }, async (): Promise<{ self: string[]; peers: PeerJson[] }> => ({
+    self: ctx.peers.addresses(),
+    peers: ctx.peers.list(),
+  }));
+  app.post<{ Body: { addr: string } }>(
+    '/peers/connect',
+    {
+      onRequest: admin,
+      schema: { summary: 'Dial a peer (admin)', tags: ['peers'], security: adminSecurity, body: { type: 'object', additionalProperties: false, required: ['addr'], properties: { addr: { type: 'string', minLength: 3, maxLength: 512 } } } },
+    },
+    async (req) => {
+      await ctx.peers.connect(req.body.addr);
+      return { ok: true };
+    },
+  );
+  app.post<{ Body: { id: string } }>(
+    '/peers/disconnect',
+    {
+      onRequest: admin,
+      schema: { summary: 'Disconnect a peer (admin)', tags: ['peers'], security: adminSecurity, body: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 200 } } } },
+    },
+    async (req) => {
+      await ctx.peers.disconnect(req.body.id);
+      return { ok: true };
+    },
+  );
+
+  app.get('/mining', { schema: { summary: 'Mining status', tags: ['mining'] } }, async (): Promise<MiningStatusJson> => ctx.mining.status());
+  app.post<{ Body: { threads?: number; backend?: string } }>(
+    '/mining/start',
+    {
+      onRequest: admin,
+      schema: {
+        summary: 'Start mining (admin)',
+        tags: ['mining'],
+        security: adminSecurity,
+        body: { type: 'object', additionalProperties: false, properties: { threads: { type: 'integer', minimum: 0, maximum: 1024 }, backend: { type: 'string', enum: ['auto', 'cuda', 'native-cpu', 'wasm'] } } },
+      },
+    },
+    async (req): Promise<MiningStatusJson> => {
+      await ctx.mining.start(req.body ?? {});
+      return ctx.mining.status();
+    },
+  );
+  app.post('/mining/stop', { onRequest: admin, schema: { summary: 'Stop mining (admin)', tags: ['mining'], security: adminSecurity } }, async (): Promise<MiningStatusJson> => {
+    await ctx.mining.stop();
+    return ctx.mining.status();
+  });
+  app.post('/admin/shutdown', { onRequest: admin, schema: { summary: 'Shut the node down gracefully (admin)', tags: ['node'], security: adminSecurity } }, async (_req, reply) => {
+    reply.raw.on('finish', () => ctx.shutdown());
+    return { ok: true, message: 'shutting down' };
+  });
+}

@@ -1,0 +1,131 @@
+import type { FastifyInstance } from 'fastify';
+import { ChainNodeError } from '../../errors.js';
+import { fromHex } from '../../primitives/bytes.js';
+import { DecodeError } from '../../primitives/errors.js';
+import { Transaction } from '../../primitives/transaction.js';
+import type { ApiContext } from '../context.js';
+import { ApiError } from '../errors.js';
+import { txToJson } from '../json.js';
+import { SubmissionBatcher } from '../submit-batcher.js';
+import type { SubmitBatchResponse, SubmitTxResponse, TxStatusJson } from '../types.js';
+import { S } from './schemas.js';
+
+const MAX_BATCH = 5000;
+
+function decodeTx(ctx: ApiContext, hex: string): Transaction {
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new ApiError('TX_BAD_HEX', 'tx must be hex');
+  try {
+    return Transaction.decode(fromHex(hex), { maxBytes: ctx.network.maxTxBytes });
+  } catch (err) {
+    if (err instanceof DecodeError) throw new ApiError(err.code, err.message);
+    throw err;
+  }
+}
+
+/** Transaction submission, lookup and proof routes. */
+export function txRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const batcher = new SubmissionBatcher(ctx.mempool);
+  app.post<{ Body: { tx: string } }>(
+    '/txs',
+    {
+      schema: {
+        summary: 'Submit one signed transaction (hex of its DAG-CBOR encoding)',
+        tags: ['transactions'],
+        body: { type: 'object', additionalProperties: false, required: ['tx'], properties: { tx: { type: 'string', minLength: 2, maxLength: 2 * 1024 * 1024 } } },
+      },
+    },
+    async (req, reply): Promise<SubmitTxResponse> => {
+      const tx = decodeTx(ctx, req.body.tx);
+      const r = await batcher.submit(tx);
+      if (!r.ok) {
+        if (r.code === 'TX_DUPLICATE') {
+          void reply.code(202);
+          return { txid: tx.txidHex, status: 'duplicate' };
+        }
+        ctx.metrics.txRejected.inc({ code: r.code });
+        throw r.error;
+      }
+      ctx.metrics.txAccepted.inc();
+      void reply.code(202);
+      return { txid: tx.txidHex, status: 'accepted' };
+    },
+  );
+
+  app.post<{ Body: { txs: string[] } }>(
+    '/txs/batch',
+    {
+      schema: {
+        summary: `Submit up to ${MAX_BATCH} signed transactions; one result per input`,
+        tags: ['transactions'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['txs'],
+          properties: { txs: { type: 'array', minItems: 1, maxItems: MAX_BATCH, items: { type: 'string', minLength: 2, maxLength: 2 * 1024 * 1024 } } },
+        },
+      },
+    },
+    async (req): Promise<SubmitBatchResponse> => {
+      const results: SubmitBatchResponse['results'] = new Array(req.body.txs.length);
+      const decoded: Transaction[] = [];
+      const slots: number[] = [];
+      req.body.txs.forEach((hex, i) => {
+        try {
+          decoded.push(decodeTx(ctx, hex));
+          slots.push(i);
+        } catch (err) {
+          const e = err as ChainNodeError;
+          results[i] = { ok: false, code: e.code, message: e.message };
+          ctx.metrics.txRejected.inc({ code: e.code });
+        }
+      });
+      const added = await ctx.mempool.addMany(decoded);
+      added.forEach((r, j) => {
+        const i = slots[j]!;
+        if (r.ok || r.code === 'TX_DUPLICATE') {
+          results[i] = { txid: r.txid, ok: true, ...(r.ok ? {} : { code: r.code }) };
+          if (r.ok) ctx.metrics.txAccepted.inc();
+        } else {
+          results[i] = { txid: r.txid, ok: false, code: r.code, message: r.error.message };
+          ctx.metrics.txRejected.inc({ code: r.code });
+        }
+      });
+      const accepted = results.filter((r) => r.ok).length;
+      return { accepted, rejected: results.length - accepted, results };
+    },
+  );
+
+  app.get<{ Params: { txid: string } }>(
+    '/txs/:txid',
+    { schema: { summary: 'A transaction, mined or pending', tags: ['transactions'], params: { type: 'object', properties: { txid: S.hash }, required: ['txid'] } } },
+    async (req): Promise<TxStatusJson> => {
+      const txid = fromHex(req.params.txid.toLowerCase());
+      const loc = await ctx.chain.store.getTxLocation(txid);
+      if (loc !== undefined) {
+        const node = ctx.chain.tree.get(loc.blockHash);
+        const block = await ctx.chain.getBlock(loc.blockHash);
+        if (node !== undefined && block !== undefined) {
+          return {
+            tx: txToJson(block.txs[loc.index]!),
+            status: 'mined',
+            block: { hash: node.header.hashHex, height: node.height, index: loc.index, time: node.header.time },
+            confirmations: ctx.chain.height - node.height + 1,
+          };
+        }
+      }
+      const pending = ctx.mempool.get(req.params.txid.toLowerCase());
+      if (pending !== undefined) return { tx: txToJson(pending), status: 'pending', confirmations: 0 };
+      throw new ApiError('TX_NOT_FOUND', `transaction ${req.params.txid} is neither mined nor pending`);
+    },
+  );
+
+  app.get<{ Params: { txid: string } }>(
+    '/txs/:txid/proof',
+    { schema: { summary: 'Record proof of a mined transaction (SPEC 5)', tags: ['transactions'], params: { type: 'object', properties: { txid: S.hash }, required: ['txid'] } } },
+    async (req) => {
+      const proof = await ctx.chain.getRecordProof(fromHex(req.params.txid.toLowerCase()));
+      if (proof === undefined) throw new ApiError('TX_NOT_FOUND', `transaction ${req.params.txid} is not mined`);
+      return proof;
+    },
+  );
+}

@@ -1,0 +1,157 @@
+/**
+ * JSON shapes of the HTTP API (v1). The server's JSON schemas and the CLI client both follow these types.
+ * Block hashes are display hex (byte-reversed, leading zeros); txids, actors and chain ids are natural-order hex.
+ * Errors are `{ error: { code, message } }` with a 4xx/5xx status; codes are stable.
+ */
+
+/** Error body of every failed request. */
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}
+
+/** A DAG-CBOR payload as JSON: byte strings appear as `{ "/": { "bytes": "<base64>" } }` (DAG-JSON style). */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** A decoded signed transaction. */
+export interface TxJson {
+  txid: string;
+  v: number;
+  chain: string;
+  from: string;
+  nonce: number;
+  time: number;
+  kind: string;
+  subject?: string;
+  payload: JsonValue;
+  sig: string;
+  /** Encoded size in bytes. */
+  size: number;
+}
+
+/** Block header and meta summary. */
+export interface BlockSummaryJson {
+  hash: string;
+  height: number;
+  prevHash: string;
+  merkleRoot: string;
+  time: number;
+  bits: string;
+  nonce: number;
+  version: number;
+  miner?: string;
+  txCount: number;
+  size: number;
+  confirmations: number;
+  chainWork: string;
+}
+
+/** GET /blocks/:id (`?txs=ids` default, `?txs=full` for decoded transactions). */
+export interface BlockJson extends BlockSummaryJson {
+  txids?: string[];
+  txs?: TxJson[];
+}
+
+/** GET /status */
+export interface StatusJson {
+  version: string;
+  network: string;
+  chainId: string;
+  height: number;
+  tip: { hash: string; time: number; age: number };
+  chainWork: string;
+  mempool: { count: number; bytes: number };
+  peers: number;
+  mining: MiningStatusJson;
+  api: { url: string };
+  uptime: number;
+  /** Initial sync progress (1 when synced). */
+  sync: { progress: number; syncing: boolean };
+}
+
+/** GET /mining */
+export interface MiningStatusJson {
+  enabled: boolean;
+  backend: string | null;
+  hashrate: number;
+  threads: number;
+  blocksMined: number;
+}
+
+/** POST /txs body: one encoded signed transaction. */
+export interface SubmitTxRequest {
+  tx: string;
+}
+
+/** POST /txs response (202). */
+export interface SubmitTxResponse {
+  txid: string;
+  status: 'accepted' | 'duplicate';
+}
+
+/** POST /txs/batch body. */
+export interface SubmitBatchRequest {
+  txs: string[];
+}
+
+/** POST /txs/batch response: one result per input, in order. */
+export interface SubmitBatchResponse {
+  accepted: number;
+  rejected: number;
+  results: Array<{ txid?: string; ok: boolean; code?: string; message?: string }>;
+}
+
+/** GET /txs/:txid */
+export interface TxStatusJson {
+  tx: TxJson;
+  status: 'mined' | 'pending';
+  block?: { hash: string; height: number; index: number; time: number };
+  confirmations: number;
+}
+
+/** GET /accounts/:actor */
+export interface AccountJson {
+  actor: string;
+  /** Next nonce on the chain tip. */
+  nextNonce: number;
+  /** Next nonce counting this node's mempool (use it to sign the next action). */
+  pendingNonce: number;
+  pending: number;
+}
+
+/** One action in an index listing. */
+export interface ActionJson {
+  txid: string;
+  height: number;
+  blockHash: string;
+  index: number;
+  time: number;
+  tx: TxJson;
+}
+
+/** GET /accounts/:actor/actions, /subjects/:subject/actions, /kinds/:kind/actions (`?limit&cursor&reverse`). */
+export interface ActionPageJson {
+  items: ActionJson[];
+  nextCursor?: string;
+}
+
+/** GET /mempool */
+export interface MempoolJson {
+  count: number;
+  bytes: number;
+  actors: number;
+}
+
+/** GET /peers */
+export interface PeerJson {
+  id: string;
+  addresses: string[];
+  score: number;
+  direction: 'inbound' | 'outbound';
+  height?: number;
+}
+
+/** Server-sent events on GET /events (`?types=block,tx,reorg&actor=&kind=&subject=`). */
+export type EventJson =
+  | { type: 'block'; block: BlockSummaryJson }
+  | { type: 'tx'; tx: TxJson }
+  | { type: 'reorg'; fork: { hash: string; height: number }; disconnected: string[]; connected: string[] };

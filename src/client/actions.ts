@@ -1,0 +1,75 @@
+import { ChainNodeError } from '../errors.js';
+import { publicKeyFromSecret } from '../crypto/signature.js';
+import { toHex } from '../primitives/bytes.js';
+import type { TxStatusJson } from '../api/types.js';
+import { ApiRequestError, type ApiClient } from './api-client.js';
+import { signAction, type ActionInput } from './tx-signer.js';
+
+/** Outcome of {@link sendAction}. */
+export interface SentAction {
+  txid: string;
+  actor: string;
+  nonce: number;
+  status: 'accepted' | 'duplicate';
+  /** With `wait`: the transaction once it had enough confirmations. */
+  confirmed?: TxStatusJson;
+}
+
+/** Throws `NETWORK_MISMATCH` unless the node at the client's URL runs the chain `chainId`. */
+export async function ensureSameChain(client: ApiClient, chainId: Uint8Array, networkName: string): Promise<void> {
+  const s = await client.status();
+  if (s.chainId !== toHex(chainId)) {
+    throw new ChainNodeError('NETWORK_MISMATCH', `the node at ${client.url} runs network '${s.network}' (chain ${s.chainId.slice(0, 16)}...), but this command is set for '${networkName}': pass --network ${s.network}`);
+  }
+}
+
+/**
+ * Poll GET /txs/:txid until the transaction has `confirmations` confirmations (1 = in the tip block). Throws
+ * `TX_WAIT_TIMEOUT` after `timeoutMs`; a transaction that disappears (neither pending nor mined) keeps being
+ * polled, since it may come back after a reorg or a restart.
+ */
+export async function waitForConfirmations(
+  client: ApiClient,
+  txid: string,
+  confirmations: number,
+  options: { timeoutMs?: number; pollMs?: number; signal?: AbortSignal } = {},
+): Promise<TxStatusJson> {
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  const pollMs = options.pollMs ?? 250;
+  let last: TxStatusJson | undefined;
+  for (;;) {
+    try {
+      last = await client.tx(txid);
+      if (last.status === 'mined' && last.confirmations >= confirmations) return last;
+    } catch (err) {
+      if (!(err instanceof ApiRequestError && err.code === 'TX_NOT_FOUND')) throw err;
+    }
+    if (Date.now() >= deadline) {
+      throw new ChainNodeError('TX_WAIT_TIMEOUT', `tx ${txid} has ${last?.confirmations ?? 0} of ${confirmations} confirmations after ${Math.round((options.timeoutMs ?? 120_000) / 1000)} s (${last?.status ?? 'not found'})`);
+    }
+    if (options.signal?.aborted === true) throw new ChainNodeError('CANCELLED', 'cancelled');
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
+/**
+ * Sign and submit one action: the nonce comes from GET /accounts/:actor (`pendingNonce`, which counts the
+ * node's mempool), the signature is made locally, the transaction goes to POST /txs. With `wait`, waits for
+ * that many confirmations.
+ */
+export async function sendAction(
+  client: ApiClient,
+  secretKey: Uint8Array,
+  action: ActionInput,
+  options: { chainId: Uint8Array; wait?: number; timeoutMs?: number; nonce?: number },
+): Promise<SentAction> {
+  const actor = toHex(publicKeyFromSecret(secretKey));
+  const nonce = options.nonce ?? (await client.account(actor)).pendingNonce;
+  const tx = signAction(secretKey, action, { chainId: options.chainId, nonce });
+  const r = await client.submitTx(toHex(tx.bytes));
+  const out: SentAction = { txid: r.txid, actor, nonce, status: r.status };
+  if (options.wait !== undefined && options.wait > 0) {
+    out.confirmed = await waitForConfirmations(client, r.txid, options.wait, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+  }
+  return out;
+}

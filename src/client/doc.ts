@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { ChainNodeError } from '../errors.js';
+import { verifyRecordProof, type RecordProof, type VerifyRecordProofOptions } from '../consensus/record-proof.js';
+import type { ActionJson } from '../api/types.js';
+import type { ApiClient } from './api-client.js';
+import type { ActionInput } from './tx-signer.js';
+
+/** Kind of a document certification action. */
+export const DOC_CERTIFY_KIND = 'doc.certify';
+
+/** A document's identity on the chain. */
+export interface DocumentDigest {
+  name: string;
+  size: number;
+  /** Lowercase hex SHA-256 of the content: the action's subject. */
+  sha256: string;
+}
+
+/** Hash a file (streamed). */
+export async function digestFile(path: string): Promise<DocumentDigest> {
+  let size: number;
+  try {
+    const st = await stat(path);
+    if (!st.isFile()) throw new Error('not a regular file');
+    size = st.size;
+  } catch (err) {
+    throw new ChainNodeError('DOC_UNREADABLE', `cannot read document '${path}': ${(err as Error).message}`);
+  }
+  const h = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  } catch (err) {
+    throw new ChainNodeError('DOC_UNREADABLE', `cannot read document '${path}': ${(err as Error).message}`);
+  }
+  return { name: basename(path), size, sha256: h.digest('hex') };
+}
+
+/** The `doc.certify` action for a document: subject = SHA-256 hex, payload {name, size, sha256}. */
+export function certifyAction(d: DocumentDigest): ActionInput {
+  return { kind: DOC_CERTIFY_KIND, subject: d.sha256, payload: { name: d.name, size: d.size, sha256: d.sha256 } };
+}
+
+/** One verified certification of a document. */
+export interface Certification {
+  txid: string;
+  /** Who certified it (compressed public key hex). */
+  actor: string;
+  height: number;
+  blockHash: string;
+  /** Block time (unix seconds): when the document is proven to have existed. */
+  blockTime: number;
+  confirmations: number;
+  /** The name the certifier gave the document. */
+  name?: string;
+  /** The record proof, verified offline. */
+  proof: RecordProof;
+}
+
+/** Outcome of {@link verifyDocument}. */
+export interface DocumentVerification {
+  document: DocumentDigest;
+  certified: true;
+  /** The earliest certification (optionally by the requested actor). */
+  first: Certification;
+  /** Every certification found, oldest first. */
+  certifications: Certification[];
+}
+
+/**
+ * Find the `doc.certify` actions whose subject is the file's SHA-256 (GET /subjects/:subject/actions), fetch
+ * each one's record proof and verify it offline (txid, Merkle path to the header, proof of work, signature,
+ * chain), and check the signed payload names this hash. Throws `DOC_NOT_CERTIFIED` when none is found
+ * (a modified document has another hash), or the proof's code when a proof fails.
+ */
+export async function verifyDocument(client: ApiClient, path: string, options: { verify: VerifyRecordProofOptions; actor?: string }): Promise<DocumentVerification> {
+  const doc = await digestFile(path);
+  const items: ActionJson[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await client.subjectActions(doc.sha256, { limit: 1000, ...(cursor === undefined ? {} : { cursor }) });
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined && items.length < 10_000);
+  const actor = options.actor?.toLowerCase();
+  const candidates = items.filter((a) => a.tx.kind === DOC_CERTIFY_KIND && (actor === undefined || a.tx.from === actor));
+  if (candidates.length === 0) {
+    throw new ChainNodeError('DOC_NOT_CERTIFIED', `${doc.name} (sha256 ${doc.sha256}) is not certified on this chain${actor === undefined ? '' : ` by ${actor}`}`);
+  }
+  const certifications: Certification[] = [];
+  for (const a of candidates) {
+    const proof = await client.proof(a.txid);
+    const r = verifyRecordProof(proof, options.verify);
+    if (!r.valid) throw new ChainNodeError(r.code, `record proof of ${a.txid} is invalid: ${r.message}`);
+    if (r.subject !== doc.sha256 || r.kind !== DOC_CERTIFY_KIND) throw new ChainNodeError('DOC_PROOF_MISMATCH', `record proof of ${a.txid} is about another document`);
+    const payload = a.tx.payload as { name?: unknown; sha256?: unknown } | null;
+    if (payload !== null && typeof payload === 'object' && typeof payload.sha256 === 'string' && payload.sha256 !== doc.sha256) {
+      throw new ChainNodeError('DOC_PROOF_MISMATCH', `action ${a.txid} names another hash in its payload`);
+    }
+    const c: Certification = { txid: r.txid, actor: r.actor, height: r.height, blockHash: r.blockHash, blockTime: r.blockTime, confirmations: proof.confirmations, proof };
+    if (payload !== null && typeof payload === 'object' && typeof payload.name === 'string') c.name = payload.name;
+    certifications.push(c);
+  }
+  certifications.sort((x, y) => x.height - y.height);
+  return { document: doc, certified: true, first: certifications[0]!, certifications };
+}

@@ -1,0 +1,88 @@
+import { availableParallelism } from 'node:os';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { availableBackends, loadBackend, type BackendName, type MiningBackend } from '../mining/index.js';
+import { CudaBackend } from '../mining/cuda-backend.js';
+import { NativeCpuBackend } from '../mining/native-cpu-backend.js';
+import { WasmBackend } from '../mining/wasm-backend.js';
+
+/** One measured hashing backend. */
+export interface HashBenchRow {
+  backend: string;
+  /** The code path inside the backend (e.g. sha-ni, simd) or the GPU. */
+  impl: string;
+  threads: string;
+  hashesPerSec: number;
+  /** Speed relative to the @noble/hashes JS baseline. */
+  vsJs: number;
+}
+
+// Bitcoin's genesis header: any 80 bytes would do, the target (0) is never met.
+const HEADER = '0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a29ab5f49ffff001d1dac2b7c';
+
+function header(): Uint8Array {
+  return Uint8Array.from(Buffer.from(HEADER, 'hex'));
+}
+
+/** Plain JS: one @noble/hashes double SHA-256 per nonce, single thread. */
+export function jsBaselineHashRate(seconds: number): number {
+  const h = header();
+  const view = new DataView(h.buffer);
+  let n = 0;
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
+  while (performance.now() < deadline) {
+    for (let i = 0; i < 1000; i++, n++) {
+      view.setUint32(76, n, true);
+      sha256(sha256(h));
+    }
+  }
+  return n / ((performance.now() - start) / 1000);
+}
+
+/** Hash rate of a loaded backend over a search that never hits, sized to take about `seconds`. */
+export async function measureBackend(backend: MiningBackend, seconds: number): Promise<number> {
+  const h = header();
+  let count = 1 << 18;
+  for (;;) {
+    const t0 = performance.now();
+    const r = await backend.search(h, 0n, 0, count);
+    const s = (performance.now() - t0) / 1000;
+    if (s >= 0.2 || count >= 2 ** 31) {
+      const full = Math.min(2 ** 32, Math.max(count, Math.round((r.hashes / s) * seconds)));
+      const t1 = performance.now();
+      const r2 = await backend.search(h, 0n, 0, full);
+      return r2.hashes / ((performance.now() - t1) / 1000);
+    }
+    count *= 4;
+  }
+}
+
+function implOf(b: MiningBackend): string {
+  if (b instanceof NativeCpuBackend) return b.implementation ?? '?';
+  if (b instanceof WasmBackend) return b.implementation ?? '?';
+  if (b instanceof CudaBackend) return b.devices().map((d) => d.name).join(', ');
+  return '';
+}
+
+/**
+ * Run every mining backend that loads here (all cores or all GPUs) for about `seconds` each, next to the JS
+ * baseline. `onRow` sees each row as it is measured.
+ */
+export async function benchHashing(seconds: number, onRow?: (row: HashBenchRow) => void): Promise<{ cores: number; rows: HashBenchRow[] }> {
+  const cores = availableParallelism();
+  const baseline = jsBaselineHashRate(seconds);
+  const rows: HashBenchRow[] = [{ backend: 'js (noble)', impl: 'sha256d per nonce', threads: '1', hashesPerSec: Math.round(baseline), vsJs: 1 }];
+  onRow?.(rows[0]!);
+  for (const name of (await availableBackends()) as BackendName[]) {
+    const backend = await loadBackend(name, name === 'cuda' ? {} : { threads: cores });
+    try {
+      const rate = await measureBackend(backend, seconds);
+      const row: HashBenchRow = { backend: name, impl: implOf(backend), threads: name === 'cuda' ? 'GPU' : String(cores), hashesPerSec: Math.round(rate), vsJs: Math.round((rate / baseline) * 10) / 10 };
+      rows.push(row);
+      onRow?.(row);
+    } finally {
+      await backend.close?.();
+    }
+  }
+  return { cores, rows };
+}

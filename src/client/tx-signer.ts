@@ -1,0 +1,105 @@
+import { createRequire } from 'node:module';
+import { ChainNodeError } from '../errors.js';
+import { jsonToCbor } from '../api/json.js';
+import { publicKeyFromSecret, signHash } from '../crypto/signature.js';
+import { encodeCbor, type CborValue } from '../primitives/cbor.js';
+import { toHex } from '../primitives/bytes.js';
+import { Transaction, TX_LIMITS, TX_VERSION, txidOf, txSigningHash, type TxBody } from '../primitives/transaction.js';
+
+/** What a user action says (SPEC 6), before nonce, chain and signature. */
+export interface ActionInput {
+  kind: string;
+  subject?: string;
+  /** The action's JSON data; `{"/": {"bytes": base64}}` stands for a byte string. */
+  payload: unknown;
+  /** Client time in ms; default now. */
+  time?: number;
+}
+
+/** Parse a payload given as JSON text (`TX_BAD_PAYLOAD` when it is not JSON). */
+export function parsePayload(text: string, source = '--payload'): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new ChainNodeError('TX_BAD_PAYLOAD', `${source} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+function checkAction(action: ActionInput): void {
+  const kindBytes = Buffer.byteLength(action.kind);
+  if (kindBytes < TX_LIMITS.kindMin || kindBytes > TX_LIMITS.kindMax) throw new ChainNodeError('TX_BAD_KIND', `kind must be ${TX_LIMITS.kindMin}-${TX_LIMITS.kindMax} bytes`);
+  if (action.subject !== undefined) {
+    const n = Buffer.byteLength(action.subject);
+    if (n < TX_LIMITS.subjectMin || n > TX_LIMITS.subjectMax) throw new ChainNodeError('TX_BAD_SUBJECT', `subject must be ${TX_LIMITS.subjectMin}-${TX_LIMITS.subjectMax} bytes`);
+  }
+}
+
+function body(action: ActionInput, from: Uint8Array, chainId: Uint8Array, nonce: number): TxBody {
+  checkAction(action);
+  const b: TxBody = { v: TX_VERSION, chain: chainId, from, nonce, time: action.time ?? Date.now(), kind: action.kind, payload: jsonToCbor(action.payload) };
+  if (action.subject !== undefined) b.subject = action.subject;
+  return b;
+}
+
+/** Sign an action with `Transaction.sign` (@noble/curves, RFC 6979, low-S). */
+export function signAction(secretKey: Uint8Array, action: ActionInput, chain: { chainId: Uint8Array; nonce: number }): Transaction {
+  const { v: _v, from: _from, ...rest } = body(action, publicKeyFromSecret(secretKey), chain.chainId, chain.nonce);
+  return Transaction.sign(rest, secretKey);
+}
+
+/** A raw ECDSA signer of 32-byte hashes: compact r||s, low-S, RFC 6979. */
+export interface HashSigner {
+  readonly name: 'native' | 'noble';
+  sign(msgHash: Uint8Array, secretKey: Uint8Array): Uint8Array;
+}
+
+interface NativeSigning {
+  ecdsaSign(msg32: Uint8Array, seckey: Uint8Array): { signature: Uint8Array };
+}
+
+const nobleSigner: HashSigner = { name: 'noble', sign: signHash };
+let fastSigner: HashSigner | undefined;
+
+/**
+ * The fastest signer here: libsecp256k1 (the `secp256k1` package's N-API binding; RFC 6979 and low-S like
+ * `@noble/curves`) when it loads and signs a probe hash byte-identically to @noble/curves, else @noble/curves.
+ */
+export function loadHashSigner(): HashSigner {
+  if (fastSigner !== undefined) return fastSigner;
+  fastSigner = nobleSigner;
+  try {
+    const native = createRequire(import.meta.url)('secp256k1/bindings') as NativeSigning;
+    const sk = new Uint8Array(32).fill(7);
+    const msg = new Uint8Array(32).fill(9);
+    if (toHex(native.ecdsaSign(msg, sk).signature) === toHex(signHash(msg, sk))) {
+      fastSigner = { name: 'native', sign: (m, k) => native.ecdsaSign(m, k).signature };
+    }
+  } catch {
+    // no native binding here
+  }
+  return fastSigner;
+}
+
+/** A signed transaction as bytes, for bulk submission. */
+export interface EncodedSignedTx {
+  bytes: Uint8Array;
+  txid: Uint8Array;
+}
+
+/**
+ * Sign and encode an action without building a `Transaction` (about 3x cheaper; the load generator signs
+ * hundreds of thousands). The bytes are identical to {@link signAction}'s for the same inputs.
+ */
+export function signActionFast(
+  secretKey: Uint8Array,
+  publicKey: Uint8Array,
+  action: ActionInput & { payloadCbor?: CborValue },
+  chain: { chainId: Uint8Array; nonce: number },
+  signer: HashSigner = loadHashSigner(),
+): EncodedSignedTx {
+  const b = body(action.payloadCbor === undefined ? action : { ...action, payload: null }, publicKey, chain.chainId, chain.nonce);
+  if (action.payloadCbor !== undefined) b.payload = action.payloadCbor;
+  const sig = signer.sign(txSigningHash(b), secretKey);
+  const bytes = encodeCbor({ ...b, sig });
+  return { bytes, txid: txidOf(bytes) };
+}

@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve as resolvePath } from 'node:path';
+import { ChainNodeError } from '../errors.js';
+import { getNetwork, type NetworkParams } from '../consensus/networks.js';
+import { CONFIG_KEYS, type ConfigKey, type NodeConfig } from './schema.js';
+
+/** Where an effective value came from. */
+export type ConfigSource = 'default' | 'file' | 'env' | 'flag';
+
+/** Resolved configuration with the source of every key. */
+export interface ResolvedConfig {
+  config: NodeConfig;
+  sources: Record<string, ConfigSource>;
+  /** The config file that was read, if any. */
+  file: string | undefined;
+}
+
+/** Inputs of resolution; the bin layer passes process.env and parsed flags. */
+export interface ResolveInput {
+  flags: Record<string, unknown>;
+  env: Record<string, string | undefined>;
+  /** Explicit --config path. */
+  configPath?: string;
+  /** Home directory for the default data directory. */
+  home?: string;
+  /** Custom networks (from `init`) by name, looked up in `<base>/networks/<name>.json`. */
+  loadNetwork?: (name: string, baseDir: string) => NetworkParams | undefined;
+}
+
+function defaults(net: NetworkParams, datadir: string): NodeConfig {
+  return {
+    network: net.name,
+    datadir,
+    api: { enabled: true, host: '127.0.0.1', port: net.ports.api, cors: [], rateLimitPerMinute: 600_000, bodyLimitBytes: 8 * 1024 * 1024 },
+    p2p: { enabled: true, host: '0.0.0.0', port: net.ports.p2p, bootstrap: [], mdns: true, announce: [], maxPeers: 50 },
+    mining: { enabled: net.name === 'devnet' || net.name === 'regtest', backend: 'auto', threads: 0, minerTag: 'chain-node', maxBlockTxs: 20_000 },
+    log: { level: 'info', file: '', pretty: 'auto' },
+    mempool: { maxCount: 100_000, maxBytes: 256 * 1024 * 1024 },
+  };
+}
+
+function coerce(key: ConfigKey, raw: unknown, source: string): unknown {
+  const bad = (): never => {
+    throw new ChainNodeError('CONFIG_INVALID', `${source}: '${key.path}' must be ${key.type === 'int' ? 'an integer' : key.type === 'bool' ? 'true or false' : key.type === 'list' ? 'a list' : 'a string'}`);
+  };
+  switch (key.type) {
+    case 'string':
+      return typeof raw === 'string' ? raw : bad();
+    case 'int': {
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+      return Number.isSafeInteger(n) && n >= 0 ? n : bad();
+    }
+    case 'bool':
+      if (typeof raw === 'boolean') return raw;
+      if (typeof raw === 'string' && /^(1|true|yes|on)$/i.test(raw)) return true;
+      if (typeof raw === 'string' && /^(0|false|no|off)$/i.test(raw)) return false;
+      return bad();
+    case 'list':
+      if (Array.isArray(raw) && raw.every((x) => typeof x === 'string')) return raw.filter((x) => x.length > 0);
+      if (typeof raw === 'string') return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+      return bad();
+  }
+}
+
+function getPath(obj: Record<string, unknown>, path: string): unknown {
+  let cur: unknown = obj;
+  for (const part of path.split('.')) {
+    if (typeof cur !== 'object' || cur === null || !Object.hasOwn(cur, part)) return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+function setPath(obj: object, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let cur = obj as Record<string, unknown>;
+  for (const part of parts.slice(0, -1)) cur = cur[part] as Record<string, unknown>;
+  cur[parts[parts.length - 1]!] = value;
+}
+
+/** Base directory holding every network's data directory: `~/.chain-node`. */
+export function baseDir(home: string): string {
+  return join(home, '.chain-node');
+}
+
+/**
+ * Resolve the effective configuration: network preset defaults, then the config file (`--config`, else
+ * `<datadir>/config.json` when present), then `CHAIN_NODE_*` environment variables, then flags.
+ */
+export function resolveConfig(input: ResolveInput): ResolvedConfig {
+  const home = input.home ?? homedir();
+  const flagNet = input.flags.network;
+  const networkName = typeof flagNet === 'string' ? flagNet : (input.env.CHAIN_NODE_NETWORK ?? 'devnet');
+  const net = input.loadNetwork?.(networkName, baseDir(home)) ?? getNetwork(networkName);
+  const flagDir = input.flags.datadir;
+  const datadir = resolvePath(typeof flagDir === 'string' ? flagDir : (input.env.CHAIN_NODE_DATADIR ?? join(baseDir(home), net.name)));
+  const config = defaults(net, datadir);
+  const sources: Record<string, ConfigSource> = {};
+  for (const k of CONFIG_KEYS) sources[k.path] = 'default';
+
+  const file = input.configPath ?? join(datadir, 'config.json');
+  let fileValues: Record<string, unknown> | undefined;
+  try {
+    fileValues = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    if (!missing || input.configPath !== undefined) throw new ChainNodeError('CONFIG_INVALID', `cannot read config file ${file}: ${(err as Error).message}`);
+  }
+  if (fileValues !== undefined && (typeof fileValues !== 'object' || fileValues === null || Array.isArray(fileValues))) {
+    throw new ChainNodeError('CONFIG_INVALID', `config file ${file} must hold a JSON object`);
+  }
+  for (const k of CONFIG_KEYS) {
+    const layers: [ConfigSource, unknown, string][] = [
+      ['file', fileValues === undefined ? undefined : getPath(fileValues, k.path), `config file ${file}`],
+      ['env', input.env[k.env], `environment ${k.env}`],
+      ['flag', k.flag === undefined ? undefined : input.flags[k.flag], `flag for ${k.path}`],
+    ];
+    for (const [source, raw, where] of layers) {
+      if (raw === undefined) continue;
+      if (k.path === 'network' && source !== 'flag' && source !== 'env') continue;
+      setPath(config, k.path, k.path === 'datadir' ? resolvePath(coerce(k, raw, where) as string) : coerce(k, raw, where));
+      sources[k.path] = source;
+    }
+  }
+  if (config.network !== net.name) throw new ChainNodeError('CONFIG_INVALID', `network '${config.network}' does not match resolved network '${net.name}'`);
+  return { config, sources, file: fileValues === undefined ? undefined : file };
+}
+
+/** Flatten a config to `path = value` rows with their sources (for `chain-node config`). */
+export function describeConfig(r: ResolvedConfig): Array<{ key: string; value: unknown; source: ConfigSource; env: string }> {
+  return CONFIG_KEYS.map((k) => ({ key: k.path, value: getPath(r.config as unknown as Record<string, unknown>, k.path), source: r.sources[k.path]!, env: k.env }));
+}

@@ -1,0 +1,24 @@
+import { createWriteStream } from 'node:fs';
+import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
+
+/** Logging options. */
+export interface LoggerOptions {
+  level: string;
+  /** Also append JSON lines to this file ('' = none). */
+  file?: string;
+  /** auto: human-readable on a terminal, JSON otherwise. */
+  pretty?: 'auto' | 'always' | 'never' | string;
+  /** Whether stdout is a terminal (the bin layer passes process.stdout.isTTY). */
+  isTTY?: boolean;
+}
+
+/** Build the root logger: pretty on a terminal, JSON lines otherwise, optionally teed to a file. */
+export function createLogger(options: LoggerOptions): Logger {
+  const usePretty = options.pretty === 'always' || (options.pretty !== 'never' && options.isTTY === true);
+  const streams: pino.StreamEntry[] = [
+    { level: options.level as pino.Level, stream: usePretty ? pretty({ colorize: options.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }) : process.stdout },
+  ];
+  if (options.file) streams.push({ level: options.level as pino.Level, stream: createWriteStream(options.file, { flags: 'a' }) });
+  return pino({ level: options.level, base: undefined }, pino.multistream(streams));
+}

@@ -1,0 +1,115 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import { toHex } from '../primitives/bytes.js';
+import { Transaction } from '../primitives/transaction.js';
+import type { Mempool } from './mempool.js';
+
+/** File in the data directory holding the pending transactions across a restart. */
+export const MEMPOOL_FILE = 'mempool.dat';
+
+// Layout: magic (8) | count u32 LE | count x (length u32 LE | encoded tx) | SHA-256 of everything before it.
+const MAGIC = Buffer.from('CNMPOOL1', 'latin1');
+const CHUNK = 5000;
+
+/** Outcome of {@link loadMempool}. */
+export interface MempoolLoadResult {
+  /** Transactions in the file. */
+  read: number;
+  /** Back in the pool. */
+  accepted: number;
+  /** Refused now (mined meanwhile, expired nonce, ...), by code. */
+  rejected: Record<string, number>;
+}
+
+/**
+ * Write every pending transaction to `path` (atomically: a temp file renamed into place). Called on shutdown,
+ * after the API and the miner stopped, so every transaction the API acknowledged is either in a block or here.
+ */
+export async function saveMempool(mempool: Mempool, path: string): Promise<number> {
+  const parts: Buffer[] = [MAGIC, Buffer.alloc(4)];
+  let count = 0;
+  let cursor: string | undefined;
+  for (;;) {
+    const page = mempool.list(1000, cursor);
+    for (const tx of page.txs) {
+      const len = Buffer.alloc(4);
+      len.writeUInt32LE(tx.bytes.byteLength);
+      parts.push(len, Buffer.from(tx.bytes.buffer, tx.bytes.byteOffset, tx.bytes.byteLength));
+      count++;
+    }
+    if (page.cursor === undefined) break;
+    cursor = page.cursor;
+  }
+  parts[1]!.writeUInt32LE(count);
+  const body = Buffer.concat(parts);
+  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(tmp, Buffer.concat([body, createHash('sha256').update(body).digest()]), { mode: 0o600 });
+  await rename(tmp, path);
+  return count;
+}
+
+/** Parse a mempool file; throws on a bad magic, checksum or framing. */
+export function parseMempoolFile(data: Buffer): Uint8Array[] {
+  if (data.length < MAGIC.length + 4 + 32 || !data.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('not a mempool file');
+  const body = data.subarray(0, data.length - 32);
+  if (!createHash('sha256').update(body).digest().equals(data.subarray(data.length - 32))) throw new Error('checksum mismatch');
+  const count = body.readUInt32LE(MAGIC.length);
+  const out: Uint8Array[] = [];
+  let o = MAGIC.length + 4;
+  for (let i = 0; i < count; i++) {
+    if (o + 4 > body.length) throw new Error('truncated');
+    const len = body.readUInt32LE(o);
+    o += 4;
+    if (o + len > body.length) throw new Error('truncated');
+    out.push(new Uint8Array(body.subarray(o, o + len)));
+    o += len;
+  }
+  if (o !== body.length) throw new Error('trailing bytes');
+  return out;
+}
+
+/**
+ * Re-add the transactions saved by {@link saveMempool} (each actor's in nonce order, through the normal checks,
+ * so those mined meanwhile are dropped), then delete the file. A missing file is not an error; an unreadable
+ * one is logged and set aside as `<path>.bad`.
+ */
+export async function loadMempool(mempool: Mempool, path: string, options: { maxTxBytes: number; logger?: Logger }): Promise<MempoolLoadResult> {
+  const result: MempoolLoadResult = { read: 0, accepted: 0, rejected: {} };
+  let data: Buffer;
+  try {
+    data = await readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return result;
+    throw err;
+  }
+  let encoded: Uint8Array[];
+  try {
+    encoded = parseMempoolFile(data);
+  } catch (err) {
+    options.logger?.warn({ path, err: (err as Error).message }, 'ignoring unreadable mempool file');
+    await rename(path, `${path}.bad`).catch(() => undefined);
+    return result;
+  }
+  const keyed: Array<{ key: string; tx: Transaction }> = [];
+  for (const bytes of encoded) {
+    try {
+      const tx = Transaction.decode(bytes, { maxBytes: options.maxTxBytes });
+      keyed.push({ key: toHex(tx.fields.from), tx });
+    } catch {
+      result.rejected.DECODE = (result.rejected.DECODE ?? 0) + 1;
+    }
+  }
+  result.read = encoded.length;
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.tx.fields.nonce - b.tx.fields.nonce));
+  const txs = keyed.map((k) => k.tx);
+  for (let i = 0; i < txs.length; i += CHUNK) {
+    for (const r of await mempool.addMany(txs.slice(i, i + CHUNK))) {
+      if (r.ok) result.accepted++;
+      else result.rejected[r.code] = (result.rejected[r.code] ?? 0) + 1;
+    }
+  }
+  await unlink(path).catch(() => undefined);
+  options.logger?.info({ read: result.read, accepted: result.accepted, rejected: result.rejected }, 'mempool restored');
+  return result;
+}

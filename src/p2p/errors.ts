@@ -1,0 +1,53 @@
+import { ChainNodeError, Penalty } from '../errors.js';
+
+/** Stable codes of peer-to-peer errors. */
+export const P2pErrorCode = {
+  /** Networking is off (`--no-p2p`). */
+  disabled: 'P2P_DISABLED',
+  /** A peer address (multiaddr or host:port) that cannot be parsed or resolved. */
+  badAddress: 'P2P_BAD_ADDRESS',
+  /** A peer id that cannot be parsed. */
+  badPeerId: 'P2P_BAD_PEER_ID',
+  /** The P2P listen address cannot be bound (port in use, address not local). */
+  listenFailed: 'P2P_LISTEN_FAILED',
+  /** Dialling a peer failed. */
+  dialFailed: 'P2P_DIAL_FAILED',
+  /** The peer is banned (or blocked after an admin disconnect). */
+  banned: 'P2P_PEER_BANNED',
+  /** A request/response exchange took longer than its timeout. */
+  timeout: 'P2P_RPC_TIMEOUT',
+  /** A request or response was larger than the protocol allows. */
+  oversized: 'P2P_RPC_OVERSIZED',
+  /** A request or response did not decode (strict DAG-CBOR, expected shape). */
+  malformed: 'P2P_RPC_MALFORMED',
+  /** The remote answered with an error (rate limited, bad request, ...). */
+  refused: 'P2P_RPC_REFUSED',
+  /** The stream failed (reset, closed early, no such protocol). */
+  failed: 'P2P_RPC_FAILED',
+  /** The peer sent more requests than its rate limit allows. */
+  rateLimited: 'P2P_RATE_LIMITED',
+  /** A compact block could not be rebuilt (missing transactions could not be fetched). */
+  compactFailed: 'P2P_COMPACT_FAILED',
+} as const;
+
+/** One of {@link P2pErrorCode}. */
+export type P2pErrorCodeValue = (typeof P2pErrorCode)[keyof typeof P2pErrorCode];
+
+/** Penalty points for protocol abuse (application-level peer scoring). */
+export const P2pPenalty = {
+  /** A request over the rate limit. */
+  rateLimited: 5,
+  /** A malformed or oversized request or response. */
+  malformed: Penalty.high,
+  /** Data nobody asked for (blocks not requested, wrong transactions for a compact block). */
+  unrequested: Penalty.high,
+  /** A request that timed out or a stream that failed (may be an honest slow peer). */
+  timeout: 2,
+  /** A peer that claimed more work than the headers it then served. */
+  falseWork: 20,
+} as const;
+
+/** Build a peer-to-peer error. */
+export function p2pError(code: P2pErrorCodeValue, message: string, options: { penalty?: number; cause?: unknown } = {}): ChainNodeError {
+  return new ChainNodeError(code, message, options);
+}

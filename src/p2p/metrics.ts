@@ -1,0 +1,16 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+
+/** Prometheus metrics of the peer-to-peer layer, registered in the node's registry. */
+export class P2pMetrics {
+  /** Gossip validation outcomes by topic (tx, block) and result (accept, ignore, reject). */
+  readonly gossip: Counter<'topic' | 'result'>;
+  /** Penalty points given, by reason code. */
+  readonly penalties: Counter<'code'>;
+
+  constructor(registry: Registry | undefined, sources: { banned(): number }) {
+    const registers = registry === undefined ? [] : [registry];
+    this.gossip = new Counter({ name: 'chain_node_p2p_gossip_messages_total', help: 'Gossip messages validated, by topic and result', labelNames: ['topic', 'result'], registers });
+    this.penalties = new Counter({ name: 'chain_node_p2p_penalty_points_total', help: 'Penalty points given to peers, by reason code', labelNames: ['code'], registers });
+    new Gauge({ name: 'chain_node_p2p_banned_peers', help: 'Peers banned or blocked now', registers, collect() { this.set(sources.banned()); } });
+  }
+}

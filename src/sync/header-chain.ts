@@ -1,0 +1,49 @@
+import type { Chain } from '../chain/chain.js';
+import { P2pErrorCode, P2pPenalty, p2pError } from '../p2p/errors.js';
+import { bytesEqual } from '../primitives/bytes.js';
+import type { CborValue } from '../primitives/cbor.js';
+import { BlockHeader } from '../primitives/header.js';
+import { validateHeaders, type HeaderLink, type HeaderNode } from './headers.js';
+import { buildLocator } from './locator.js';
+import { decodeHeaders, MAX_HEADERS, MAX_LOCATOR, type ChainStatus } from './messages.js';
+
+/** Absolute cap on headers fetched in one round (memory bound against a peer with cheap fake work). */
+export const MAX_ROUND_HEADERS = 1_000_000;
+
+/**
+ * Fetch a peer's header chain past our tip by locator, `MAX_HEADERS` at a time, validating each batch as it
+ * arrives (linkage, proof of work, ASERT bits, time: {@link validateHeaders}) and skipping headers of blocks we
+ * already store. Stops at a short batch, at the peer's reported height (plus slack), or if the peer switches
+ * branches between two requests. Throws BlockError / ChainNodeError (with the sender's penalty) on bad headers.
+ */
+export async function fetchHeaderChain(
+  chain: Chain,
+  status: ChainStatus,
+  ask: (locator: Uint8Array[]) => Promise<CborValue>,
+  now: () => number = Date.now,
+): Promise<HeaderNode[]> {
+  const tree = chain.tree;
+  const out: HeaderNode[] = [];
+  let parent: HeaderLink | undefined;
+  let locator = buildLocator(tree, tree.tip);
+  const cap = Math.min(MAX_ROUND_HEADERS, Math.max(0, status.height - chain.height) + 2 * MAX_HEADERS);
+  for (;;) {
+    const headers = decodeHeaders(await ask(locator), MAX_HEADERS).map((b) => BlockHeader.decode(b));
+    if (headers.length === 0) break;
+    let start = 0;
+    if (parent === undefined) {
+      while (start < headers.length && chain.hasBlock(headers[start]!.hash)) start++;
+      parent = tree.get(start === headers.length ? headers[start - 1]!.hash : headers[start]!.prevHash);
+      if (parent === undefined) throw p2pError(P2pErrorCode.malformed, 'headers reply does not connect to our chain', { penalty: P2pPenalty.malformed });
+    } else if (!bytesEqual(headers[0]!.prevHash, parent.hash)) {
+      // The peer switched branches between two requests: work with what we have, the next round catches up.
+      break;
+    }
+    const nodes = validateHeaders(chain.ctx, parent, headers.slice(start), Math.floor(now() / 1000), (hex) => chain.invalidReason(hex));
+    for (const n of nodes) out.push(n);
+    parent = nodes.at(-1) ?? parent;
+    if (headers.length < MAX_HEADERS || out.length >= cap) break;
+    locator = [parent.hash, ...buildLocator(tree, tree.tip)].slice(0, MAX_LOCATOR);
+  }
+  return out;
+}

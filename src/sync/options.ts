@@ -1,0 +1,62 @@
+import type { RateLimit } from '../p2p/rate-limit.js';
+
+/** Options of block synchronisation. */
+export interface SyncOptions {
+  /** Blocks per `blocks` request. */
+  batchSize?: number;
+  /** Blocks downloaded ahead of the last connected one. */
+  window?: number;
+  /** Requests in flight per peer. */
+  perPeerRequests?: number;
+  /** Timeout of a status or headers request (ms). */
+  requestTimeoutMs?: number;
+  /** Timeout of a blocks request (ms). */
+  blocksTimeoutMs?: number;
+  /** Periodic status re-check of every peer (ms). */
+  statusIntervalMs?: number;
+  /** Least time between two status requests to one peer (ms). */
+  statusMinIntervalMs?: number;
+  /** Per-peer rate limits of the served protocols (requests). */
+  rateLimits?: { status?: RateLimit; headers?: RateLimit; blocks?: RateLimit };
+  /** Signatures of blocks ahead of the connect point are verified in batches of this many blocks (0 = off). */
+  preverifyBlocks?: number;
+}
+
+/** Defaults of {@link SyncOptions}. */
+export const SYNC_DEFAULTS = {
+  batchSize: 64,
+  window: 2_048,
+  perPeerRequests: 2,
+  requestTimeoutMs: 10_000,
+  blocksTimeoutMs: 20_000,
+  statusIntervalMs: 30_000,
+  statusMinIntervalMs: 1_000,
+  rateLimits: {
+    status: { perSecond: 2, burst: 10 },
+    headers: { perSecond: 20, burst: 50 },
+    blocks: { perSecond: 100, burst: 200 },
+  },
+  preverifyBlocks: 64,
+} as const;
+
+/** Options with defaults applied. */
+export interface ResolvedSyncOptions {
+  batchSize: number;
+  window: number;
+  perPeerRequests: number;
+  requestTimeoutMs: number;
+  blocksTimeoutMs: number;
+  statusIntervalMs: number;
+  statusMinIntervalMs: number;
+  rateLimits: { status: RateLimit; headers: RateLimit; blocks: RateLimit };
+  preverifyBlocks: number;
+}
+
+/** Fill in defaults. */
+export function resolveSyncOptions(o: SyncOptions = {}): ResolvedSyncOptions {
+  return {
+    ...SYNC_DEFAULTS,
+    ...o,
+    rateLimits: { ...SYNC_DEFAULTS.rateLimits, ...o.rateLimits },
+  };
+}

@@ -1,0 +1,79 @@
+import type { Chain } from '../chain/chain.js';
+import { chainId } from '../consensus/networks.js';
+import { P2pErrorCode, P2pPenalty, p2pError } from '../p2p/errors.js';
+import { PeerRateLimiter } from '../p2p/rate-limit.js';
+import type { CborValue } from '../primitives/cbor.js';
+import { DecodeError } from '../primitives/errors.js';
+import { locatorFork, mainChainAfter } from './locator.js';
+import {
+  decodeGetBlocks, decodeGetHeaders, decodeStatus, encodeBlocks, encodeHeaders, encodeStatus, MAX_BLOCKS_RESPONSE_BYTES, type ChainStatus,
+} from './messages.js';
+import type { ResolvedSyncOptions } from './options.js';
+
+/** The request/response protocols sync serves and uses. */
+export type SyncProtocol = 'status' | 'headers' | 'blocks';
+
+/** The node's own status. */
+export function localStatus(chain: Chain): ChainStatus {
+  const tip = chain.tip;
+  return { genesis: chainId(chain.ctx.params), tip: tip.hash, height: tip.height, work: tip.chainWork };
+}
+
+/**
+ * Server side of the sync protocols: answers status, headers by locator and blocks by hash from the chain, with
+ * per-peer token-bucket rate limits. `onStatus` receives the status a peer sends with its request.
+ */
+export class SyncServer {
+  readonly #chain: Chain;
+  readonly #onStatus: (peer: string, status: ChainStatus) => void;
+  readonly #limits: Record<SyncProtocol, PeerRateLimiter>;
+
+  constructor(options: ResolvedSyncOptions, deps: { chain: Chain; onStatus: (peer: string, status: ChainStatus) => void; now?: () => number }) {
+    this.#chain = deps.chain;
+    this.#onStatus = deps.onStatus;
+    const now = deps.now ?? Date.now;
+    this.#limits = {
+      status: new PeerRateLimiter(options.rateLimits.status, now),
+      headers: new PeerRateLimiter(options.rateLimits.headers, now),
+      blocks: new PeerRateLimiter(options.rateLimits.blocks, now),
+    };
+  }
+
+  /** Answer one request (throws ChainNodeError with a penalty for abuse). */
+  async handle(protocol: SyncProtocol, request: CborValue, peer: string): Promise<CborValue> {
+    if (!this.#limits[protocol].take(peer)) throw p2pError(P2pErrorCode.rateLimited, `${protocol}: too many requests`, { penalty: P2pPenalty.rateLimited });
+    try {
+      switch (protocol) {
+        case 'status': {
+          const theirs = decodeStatus(request);
+          this.#onStatus(peer, theirs);
+          return encodeStatus(localStatus(this.#chain));
+        }
+        case 'headers': {
+          const req = decodeGetHeaders(request);
+          const tree = this.#chain.tree;
+          const nodes = mainChainAfter(tree, locatorFork(tree, req.locator), req.max);
+          return encodeHeaders(nodes.map((n) => n.header.bytes));
+        }
+        case 'blocks':
+          return await this.#blocks(request);
+      }
+    } catch (err) {
+      if (err instanceof DecodeError) throw p2pError(P2pErrorCode.malformed, `${protocol}: ${err.message}`, { penalty: P2pPenalty.malformed, cause: err });
+      throw err;
+    }
+  }
+
+  async #blocks(request: CborValue): Promise<CborValue> {
+    const req = decodeGetBlocks(request);
+    const out: Array<Uint8Array | null> = [];
+    let bytes = 0;
+    for (const h of req.hashes) {
+      const b = this.#chain.hasBlock(h) ? await this.#chain.store.getBlockBytes(h) : undefined;
+      if (b !== undefined && out.length > 0 && bytes + b.byteLength > MAX_BLOCKS_RESPONSE_BYTES) break;
+      out.push(b ?? null);
+      bytes += b?.byteLength ?? 0;
+    }
+    return encodeBlocks(out);
+  }
+}

@@ -1,0 +1,66 @@
+// `chain-node cluster up|status|down`: real node processes wired together on base + i ports.
+import t from 'tap';
+import { Transaction } from '../../src/primitives/transaction.js';
+import { generateSecretKey } from '../../src/crypto/signature.js';
+import { chainId, getNetwork } from '../../src/consensus/networks.js';
+import { toHex } from '../../src/primitives/bytes.js';
+import { ensureBuilt, http, json, runCli, tempDir, waitFor } from './support.js';
+
+interface StatusOut {
+  agree: boolean;
+  nodes: { index: number; alive: boolean; height: number | null; tip: string | null; peers: number | null }[];
+}
+
+t.test('cluster up -n 3: nodes converge, a tx reaches all, status agrees, down stops them', async (t) => {
+  ensureBuilt();
+  const home = tempDir(t);
+  const dir = tempDir(t, 'chain-node-cluster-');
+  // Random bases keep parallel runs (and other clusters on this host) apart.
+  const p2pBase = 30000 + Math.floor(Math.random() * 2000) * 3;
+  const apiBase = 40000 + Math.floor(Math.random() * 2000) * 3;
+  const up = await runCli(['--json', 'cluster', '--dir', dir, 'up', '-n', '3', '--p2p-base', String(p2pBase), '--api-base', String(apiBase), '--miners', '0'], { home });
+  t.equal(up.code, 0, up.stderr);
+  const state = json<{ nodes: { api: string; pid: number }[] }>(up);
+  t.equal(state.nodes.length, 3);
+  t.teardown(async () => {
+    await runCli(['cluster', '--dir', dir, 'down'], { home });
+  });
+
+  const status = async (): Promise<StatusOut> => json<StatusOut>(await runCli(['--json', 'cluster', '--dir', dir, 'status'], { home }));
+  const agreed = await waitFor(
+    'all three nodes on one tip at height >= 3 with peers',
+    async () => {
+      const s = await status();
+      return s.agree && s.nodes.every((n) => (n.height ?? 0) >= 3 && (n.peers ?? 0) >= 1) ? s : undefined;
+    },
+    60_000,
+    500,
+  );
+  t.ok(agreed.agree, 'status reports agreement');
+
+  const tx = Transaction.sign({ chain: chainId(getNetwork('regtest')), nonce: 0, time: Date.now(), kind: 'supply.shipped', subject: 'item-7', payload: { to: 'warehouse-2' } }, generateSecretKey());
+  const post = await http(`${state.nodes[2]!.api}/txs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tx: toHex(tx.bytes) }) });
+  t.equal(post.status, 202);
+  for (const n of state.nodes) {
+    const seen = await waitFor(`tx mined on ${n.api}`, async () => {
+      const r = await http(`${n.api}/txs/${tx.txidHex}`);
+      return r.status === 200 && r.body.status === 'mined' ? r.body : undefined;
+    }, 60_000, 300);
+    t.equal(seen.status, 'mined');
+  }
+
+  const down = await runCli(['--json', 'cluster', '--dir', dir, 'down'], { home });
+  t.equal(down.code, 0, down.stderr);
+  t.equal(json<{ stopped: number; killed: number }>(down).stopped, 3, 'all three exited on SIGTERM');
+  for (const n of state.nodes) {
+    let alive = true;
+    try {
+      process.kill(n.pid, 0);
+    } catch {
+      alive = false;
+    }
+    t.notOk(alive, `pid ${n.pid} is gone`);
+  }
+  const after = await runCli(['--json', 'cluster', '--dir', dir, 'status'], { home });
+  t.not(after.code, 0, 'status without a cluster fails');
+});

@@ -1,0 +1,80 @@
+// Two groups are cut apart (operator disconnects, which also refuse reconnection both ways), mine separately,
+// and are joined again: every node ends on the heavier chain, and the transactions mined only on the losing
+// branch return to the mempool and are mined again, each exactly once.
+import t from 'tap';
+import { join } from 'node:path';
+import {
+  Actor, converged, ensureBuilt, minedEverywhere, peered, settle, stopAll, tempDir, TestNode, waitFor, type StatusJson,
+} from '../p2p/support.js';
+
+const work = (s: StatusJson & { chainWork?: string }): bigint => BigInt(`0x${s.chainWork ?? '0'}`);
+
+t.test('partition, separate mining, heal', async (t) => {
+  await ensureBuilt();
+  const dir = await tempDir('p2p-partition-');
+  const nodes: TestNode[] = [];
+  t.teardown(async () => {
+    await stopAll(nodes);
+    if (t.passing()) await dir.cleanup();
+    else t.comment(`logs kept in ${dir.path}`);
+  });
+  const a = await TestNode.start({ datadir: join(dir.path, 'a') });
+  nodes.push(a);
+  nodes.push(...(await Promise.all(['b', 'c', 'd'].map((n) => TestNode.start({ datadir: join(dir.path, n), mine: false, bootstrap: [a.address] })))));
+  const [, b, c, d] = nodes as [TestNode, TestNode, TestNode, TestNode];
+  await peered(nodes, 2, 45_000);
+  await converged(nodes, 3, 30_000);
+  const ids = await Promise.all(nodes.map(async (n) => (await n.self()).addresses[0]!));
+  const idOf = (i: number): string => ids[i]!.split('/p2p/')[1]!;
+
+  // Cut: every node of group 1 (a, b) disconnects every node of group 2 (c, d) and vice versa.
+  const g1 = [0, 1];
+  const g2 = [2, 3];
+  for (const x of g1) for (const y of g2) {
+    await nodes[x]!.post('/peers/disconnect', { id: idOf(y) }, true).catch(() => undefined);
+    await nodes[y]!.post('/peers/disconnect', { id: idOf(x) }, true).catch(() => undefined);
+  }
+  await waitFor('the groups to be apart', async () => {
+    const p = await Promise.all(nodes.map((n) => n.peerIds()));
+    return g1.every((x) => g2.every((y) => !p[x]!.includes(idOf(y)) && !p[y]!.includes(idOf(x))));
+  }, 15_000);
+  t.pass('partitioned');
+
+  // Both sides mine; group 2 also mines three transactions submitted to d.
+  await Promise.all([b.post('/mining/start', {}, true), c.post('/mining/start', {}, true)]);
+  const actor = new Actor();
+  const txs = [actor.tx('audit.login'), actor.tx('audit.read'), actor.tx('audit.logout')];
+  for (const tx of txs) await d.submit(tx);
+  await minedEverywhere([c, d], txs[0]!.fields.from, txs.map((x) => x.txidHex), 60_000);
+  t.pass('group 2 mined the transactions on its branch');
+  const inGroup1 = await a.get<{ nextNonce: number }>(`/accounts/${Buffer.from(txs[0]!.fields.from).toString('hex')}`);
+  t.equal(inGroup1.nextNonce, 0, 'group 1 never saw them');
+
+  await c.post('/mining/stop', {}, true);
+  const s2 = await c.status();
+  await waitFor('group 1 to be heavier than group 2', async () => work(await a.status()) > work(s2) + 2n, 90_000, 500);
+  await settle([a, b], a);
+  await converged([c, d], 1, 15_000);
+  const heavy = await a.status();
+  t.ok(work(heavy) > work(await c.status()), `group 1 (height ${heavy.height}) is heavier than group 2 (height ${s2.height})`);
+
+  // Heal: an operator connect lifts the block on that peer; both sides do it for two links.
+  for (const [x, y] of [[0, 2], [1, 3]] as const) {
+    await waitFor(`link ${x}-${y}`, async () => {
+      await nodes[y]!.post('/peers/connect', { addr: ids[x] }, true).catch(() => undefined);
+      await nodes[x]!.post('/peers/connect', { addr: ids[y] }, true).catch(() => undefined);
+      return (await nodes[x]!.peerIds()).includes(idOf(y));
+    }, 30_000, 1_000);
+  }
+  const healed = await converged(nodes, heavy.height, 60_000);
+  t.equal(healed.tip.hash, heavy.tip.hash, 'every node follows the heavier chain');
+  const pending = await d.get<{ status: string }>(`/txs/${txs[0]!.txidHex}`);
+  t.equal(pending.status, 'pending', 'the losing branch\u2019s transactions are back in the mempool');
+
+  // Mining resumes on the losing side: its nodes hold the returned transactions.
+  await c.post('/mining/start', {}, true);
+  await minedEverywhere(nodes, txs[0]!.fields.from, txs.map((x) => x.txidHex), 60_000);
+  t.pass('each returned transaction mined again exactly once, identically on every node');
+  await c.post('/mining/stop', {}, true);
+  await converged(nodes, heavy.height + 1, 30_000);
+});

@@ -1,0 +1,96 @@
+// (b) key generate -> tx send -> mined -> tx get -> tx proof -> proof verify offline; a tampered proof fails
+// with its code.
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { ensureBuilt, errorCode, json, runCli, startNode, tempDir } from './support.js';
+
+ensureBuilt();
+
+t.test('sign, submit, mine, prove, verify offline', async (t) => {
+  const dir = tempDir(t);
+  const datadir = join(dir, 'regtest');
+  const node = await startNode(t, { datadir, home: dir });
+  const env = { CHAIN_NODE_PASSPHRASE: 'correct horse battery staple' };
+  const g = ['--network', 'regtest', '--datadir', datadir];
+  const cli = (args: string[], e: Record<string, string> = env): ReturnType<typeof runCli> => runCli([...args, ...g, '--json'], { home: dir, env: e });
+
+  const gen = await cli(['key', 'generate', 'alice']);
+  t.equal(gen.code, 0, gen.stderr);
+  const key = json<{ publicKey: string; file: string }>(gen);
+  t.match(key.publicKey, /^0[23][0-9a-f]{64}$/);
+  t.equal(key.file, join(dir, 'keys', 'alice.json'), 'keys live next to the datadir');
+  t.equal(statSync(key.file).mode & 0o777, 0o600);
+  t.notMatch(readFileSync(key.file, 'utf8'), /secret/i);
+  t.equal(errorCode(await cli(['key', 'generate', 'alice'])), 'KEY_EXISTS');
+
+  // Export and import: the encrypted file, or the secret only with --yes (no terminal here to confirm on).
+  const exported = await runCli(['key', 'export', 'alice', ...g], { home: dir, env });
+  t.match(JSON.parse(exported.stdout), { version: 1, publicKey: key.publicKey, crypto: { kdf: 'scrypt' } });
+  t.equal(errorCode(await cli(['key', 'export', 'alice', '--secret'])), 'KEY_CONFIRMATION_REQUIRED');
+  const secret = json<{ secretKey: string }>(await cli(['key', 'export', 'alice', '--secret', '--yes'])).secretKey;
+  t.match(secret, /^[0-9a-f]{64}$/);
+  const fromHex = await runCli(['key', 'import', 'alice-copy', ...g, '--json'], { home: dir, env, input: `${secret}\n` });
+  t.equal(json<{ publicKey: string }>(fromHex).publicKey, key.publicKey, 'import from a hex secret on stdin');
+  const exportedFile = join(dir, 'alice.export.json');
+  writeFileSync(exportedFile, exported.stdout);
+  t.equal(json<{ publicKey: string }>(await cli(['key', 'import', 'alice-2', exportedFile])).publicKey, key.publicKey, 'import an exported file');
+  t.same(json<{ keys: Array<{ name: string }> }>(await cli(['key', 'list'])).keys.map((k) => k.name), ['alice', 'alice-2', 'alice-copy']);
+  const wrong = await cli(['tx', 'send', '--key', 'alice', '--kind', 'audit.login', '--api', node.url], { CHAIN_NODE_PASSPHRASE: 'nope' });
+  t.equal(wrong.code, 1);
+  t.equal(errorCode(wrong), 'KEY_BAD_PASSPHRASE');
+  t.equal(errorCode(await cli(['tx', 'send', '--key', 'bob', '--kind', 'x', '--api', node.url])), 'KEY_NOT_FOUND');
+
+  const send = await cli(['tx', 'send', '--key', 'alice', '--kind', 'audit.login', '--subject', 'user-42', '--payload', '{"ip":"10.0.0.7","ok":true}', '--wait', '1', '--api', node.url]);
+  t.equal(send.code, 0, send.stderr);
+  const sent = json<{ txid: string; actor: string; nonce: number; status: string; confirmed: { status: string; block: { height: number } } }>(send);
+  t.equal(sent.actor, key.publicKey);
+  t.equal(sent.nonce, 0);
+  t.equal(sent.status, 'accepted');
+  t.equal(sent.confirmed.status, 'mined');
+
+  const get = await cli(['tx', 'get', sent.txid, '--api', node.url]);
+  t.equal(get.code, 0, get.stderr);
+  t.match(json(get), { status: 'mined', tx: { txid: sent.txid, kind: 'audit.login', subject: 'user-42', from: key.publicKey, nonce: 0, payload: { ip: '10.0.0.7', ok: true } } });
+
+  // The next action takes the next nonce.
+  const second = await cli(['tx', 'send', '--key', 'alice', '--kind', 'audit.logout', '--api', node.url]);
+  t.equal(json<{ nonce: number }>(second).nonce, 1);
+
+  const proofFile = join(dir, 'proof.json');
+  const proof = await cli(['tx', 'proof', sent.txid, '--out', proofFile, '--api', node.url]);
+  t.equal(proof.code, 0, proof.stderr);
+  const doc = JSON.parse(readFileSync(proofFile, 'utf8')) as Record<string, unknown>;
+  t.equal(doc.txid, sent.txid);
+
+  // Offline: the node is stopped first.
+  await node.stop();
+  const ok = await cli(['proof', 'verify', proofFile]);
+  t.equal(ok.code, 0, ok.stderr);
+  t.match(json(ok), { valid: true, txid: sent.txid, actor: key.publicKey, kind: 'audit.login', subject: 'user-42', height: sent.confirmed.block.height });
+  const human = await runCli(['proof', 'verify', proofFile, '--network', 'regtest'], { home: dir });
+  t.match(human.stdout, /proof is valid/);
+
+  const tampered = (name: string, change: (d: Record<string, unknown>) => void): string => {
+    const copy = JSON.parse(JSON.stringify(doc)) as Record<string, unknown>;
+    change(copy);
+    const f = join(dir, `${name}.json`);
+    writeFileSync(f, JSON.stringify(copy));
+    return f;
+  };
+  const flip = (hex: string, at: number): string => hex.slice(0, at) + ((parseInt(hex[at]!, 16) ^ 1).toString(16)) + hex.slice(at + 1);
+  const cases: Array<[string, string, (d: Record<string, unknown>) => void]> = [
+    ['path', 'PROOF_BAD_PATH', (d) => ((d.auditPath as string[])[0] = flip((d.auditPath as string[])[0] ?? '00'.repeat(32), 10))],
+    ['txid', 'PROOF_TXID_MISMATCH', (d) => (d.txid = flip(d.txid as string, 0))],
+    ['tx', 'PROOF_TXID_MISMATCH', (d) => (d.tx = (d.tx as string).replace('10.0.0.7', '10.0.0.8').replace(Buffer.from('10.0.0.7').toString('hex'), Buffer.from('10.0.0.9').toString('hex')))],
+    ['header', 'PROOF_BLOCK_HASH_MISMATCH', (d) => (d.header = flip(d.header as string, 150))],
+  ];
+  for (const [name, code, change] of cases) {
+    const r = await cli(['proof', 'verify', tampered(name, change)]);
+    t.equal(r.code, 1, `tampered ${name} fails`);
+    t.equal(errorCode(r), code, `tampered ${name}: ${code}`);
+  }
+  const other = await runCli(['proof', 'verify', proofFile, '--network', 'devnet'], { home: dir });
+  t.equal(other.code, 1, 'a regtest proof does not verify as devnet');
+  t.match(other.stderr, /error \[PROOF_/);
+});

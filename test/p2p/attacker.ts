@@ -1,0 +1,70 @@
+// A misbehaving peer for tests: a bare libp2p host that speaks the gossip protocol (same topics, unsigned
+// messages, content-hash ids) but publishes whatever it is told to, valid or not.
+import { noise } from '@chainsafe/libp2p-noise';
+import { yamux } from '@chainsafe/libp2p-yamux';
+import { gossipsub, type GossipSub } from '@libp2p/gossipsub';
+import { identify } from '@libp2p/identify';
+import { peerIdFromString } from '@libp2p/peer-id';
+import { tcp } from '@libp2p/tcp';
+import { multiaddr } from '@multiformats/multiaddr';
+import { createLibp2p, type Libp2p } from 'libp2p';
+import { messageId, topicsFor, type Topics } from '../../src/p2p/gossip.js';
+import { NET, waitFor } from './support.js';
+
+/** A gossip peer under the test's control. */
+export class Attacker {
+  readonly node: Libp2p<{ pubsub: GossipSub; identify: unknown }>;
+  readonly topics: Topics = topicsFor(NET);
+
+  private constructor(node: Libp2p<{ pubsub: GossipSub; identify: unknown }>) {
+    this.node = node;
+  }
+
+  /** Start a host subscribed to the network's topics. */
+  static async start(): Promise<Attacker> {
+    const topics = topicsFor(NET);
+    const node = await createLibp2p({
+      addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+      transports: [tcp()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      services: {
+        identify: identify(),
+        pubsub: gossipsub({ globalSignaturePolicy: 'StrictNoSign', msgIdFn: messageId, allowPublishToZeroTopicPeers: true, floodPublish: true, maxOutboundBufferSize: 64 * 1024 * 1024 }),
+      },
+    });
+    node.services.pubsub.subscribe(topics.tx);
+    node.services.pubsub.subscribe(topics.block);
+    return new Attacker(node as unknown as Libp2p<{ pubsub: GossipSub; identify: unknown }>);
+  }
+
+  /** Our peer id. */
+  get id(): string {
+    return this.node.peerId.toString();
+  }
+
+  /** Connect to a node (full multiaddr with /p2p/) and wait until it is subscribed to both topics. */
+  async join(addr: string): Promise<void> {
+    await this.node.dial(multiaddr(addr));
+    const peer = addr.split('/p2p/')[1]!;
+    await waitFor('the node to subscribe to our topics', () => {
+      const subs = (topic: string): boolean => this.node.services.pubsub.getSubscribers(topic).some((p) => p.toString() === peer);
+      return subs(this.topics.tx) && subs(this.topics.block);
+    }, 15_000, 100);
+  }
+
+  /** Publish raw bytes on a topic. */
+  async publish(topic: string, data: Uint8Array): Promise<void> {
+    await this.node.services.pubsub.publish(topic, data);
+  }
+
+  /** True while connected to `peer`. */
+  connectedTo(peer: string): boolean {
+    return this.node.getConnections(peerIdFromString(peer)).length > 0;
+  }
+
+  /** Stop the host. */
+  async stop(): Promise<void> {
+    await this.node.stop();
+  }
+}

@@ -1,0 +1,127 @@
+import { TopicValidatorResult } from '@libp2p/gossipsub';
+import pino from 'pino';
+import t, { type Test } from 'tap';
+import { Mempool } from '../../src/mempool/mempool.js';
+import { encodeCompact, toCompact } from '../../src/p2p/compact.js';
+import { P2pErrorCode, p2pError } from '../../src/p2p/errors.js';
+import { decodeGetBlockTxn, Relay, type RelayDependencies } from '../../src/p2p/relay.js';
+import type { Block } from '../../src/primitives/block.js';
+import type { CborValue } from '../../src/primitives/cbor.js';
+import { breakPow, rebuild, withSig } from '../chain/helpers.js';
+import { Actor, CHAIN_ID, mine, openChain, tempDir } from '../chain/support.js';
+
+// A node's chain and mempool plus a relay whose network side is scripted by the test.
+async function setup(t: Test, serve: { txs?: (indexes: number[]) => CborValue; block?: () => Uint8Array | null } = {}) {
+  const dir = await tempDir();
+  t.teardown(dir.cleanup);
+  const { chain, store } = await openChain(dir.path);
+  t.teardown(() => store.close());
+  const mempool = new Mempool({}, { chainId: CHAIN_ID, nextNonce: (a) => store.getNextNonce(a) });
+  const penalties: Array<[string, number]> = [];
+  const announced: string[] = [];
+  const asked: { txs: number[][]; blocks: number } = { txs: [], blocks: 0 };
+  const deps: RelayDependencies = {
+    chain,
+    mempool,
+    logger: pino({ level: 'silent' }),
+    penalise: (peer, points) => void penalties.push([peer, points]),
+    requestTxs: async (_peer, _hash, indexes) => {
+      asked.txs.push(indexes);
+      if (serve.txs === undefined) throw p2pError(P2pErrorCode.timeout, 'no reply');
+      return serve.txs(indexes);
+    },
+    requestBlock: async () => {
+      asked.blocks++;
+      return serve.block?.() ?? null;
+    },
+    blockAnnounced: (peer) => void announced.push(peer),
+    onBlock: () => undefined,
+  };
+  return { chain, mempool, relay: new Relay(deps), penalties, announced, asked };
+}
+
+t.test('transactions: accept, ignore duplicates, reject and penalise invalid ones', async (t) => {
+  const { relay, mempool, penalties } = await setup(t);
+  const a = new Actor();
+  const tx = a.tx();
+  t.equal(await relay.validateTx('p1', tx.bytes), TopicValidatorResult.Accept);
+  t.ok(mempool.has(tx.txid));
+  t.equal(await relay.validateTx('p1', tx.bytes), TopicValidatorResult.Ignore, 'duplicate: ignore');
+  t.equal(await relay.validateTx('p2', Uint8Array.of(1, 2, 3)), TopicValidatorResult.Reject, 'garbage: reject');
+  const forged = withSig(a.tx(), new Uint8Array(64).fill(7));
+  t.equal(await relay.validateTx('p3', forged.bytes), TopicValidatorResult.Reject, 'bad signature: reject');
+  t.equal(await relay.validateTx('p4', new Uint8Array(70 * 1024)), TopicValidatorResult.Reject, 'oversized: reject');
+  t.same(penalties, [['p2', 50], ['p3', 100], ['p4', 50]]);
+  t.equal(relay.isFromGossip(tx.txidHex), false, 'gossip marker cleared after validation');
+});
+
+t.test('compact blocks: rebuilt from the mempool, missing txs fetched, fallback to the full block', async (t) => {
+  const a = new Actor();
+  const txs = [a.tx(), a.tx(), a.tx()];
+  const s = await setup(t, { txs: (idx) => ({ txs: idx.map((i) => txs[i]!.bytes) }) });
+  await s.mempool.add(txs[0]!);
+  const b1 = mine(s.chain, txs);
+  t.equal(await s.relay.validateBlock('p1', encodeCompact(toCompact(b1))), TopicValidatorResult.Accept);
+  t.same(s.asked.txs, [[1, 2]], 'only the two missing transactions were requested');
+  t.equal(s.chain.height, 1);
+  t.equal(s.relay.stats.txsFetched, 1);
+
+  t.equal(await s.relay.validateBlock('p1', encodeCompact(toCompact(b1))), TopicValidatorResult.Ignore, 'known block: ignore');
+
+  const b2 = mine(s.chain, []);
+  t.equal(await s.relay.validateBlock('p1', encodeCompact(toCompact(b2))), TopicValidatorResult.Accept, 'empty block needs nothing');
+  t.equal(s.relay.stats.rebuiltFromMempool, 1);
+
+  // getblocktxn answered with the wrong transactions: penalised, rejected.
+  const b = new Actor();
+  const other = [b.tx(), b.tx()];
+  const bad = await setup(t, { txs: (idx) => ({ txs: idx.map(() => other[0]!.bytes) }) });
+  const b3 = mine(bad.chain, other);
+  t.equal(await bad.relay.validateBlock('liar', encodeCompact(toCompact(b3))), TopicValidatorResult.Reject);
+  t.same(bad.penalties, [['liar', 50]]);
+
+  // getblocktxn fails (timeout): the full block is fetched instead.
+  const box: { full?: Block } = {};
+  const fb = await setup(t, { block: () => box.full?.bytes ?? null });
+  const full = (box.full = mine(fb.chain, [new Actor().tx()]));
+  t.equal(await fb.relay.validateBlock('p1', encodeCompact(toCompact(full))), TopicValidatorResult.Accept);
+  t.equal(fb.asked.blocks, 1);
+  t.equal(fb.relay.stats.fullBlockFallbacks, 1);
+});
+
+t.test('compact blocks: reject bad proof of work, bad merkle root, garbage; ignore unknown parents', async (t) => {
+  const s = await setup(t);
+  const pow = breakPow(mine(s.chain), s.chain.ctx.powLimit);
+  t.equal(await s.relay.validateBlock('p1', encodeCompact(toCompact(pow))), TopicValidatorResult.Reject, 'bad PoW');
+  const good = mine(s.chain, []);
+  const badRoot = rebuild(good, { header: { merkleRoot: new Uint8Array(32).fill(3) } }, s.chain.ctx.powLimit);
+  t.equal(await s.relay.validateBlock('p2', encodeCompact(toCompact(badRoot))), TopicValidatorResult.Reject, 'bad merkle root');
+  t.equal(await s.relay.validateBlock('p3', Uint8Array.of(0xa1, 0x00)), TopicValidatorResult.Reject, 'garbage');
+  const wrongBits = rebuild(good, { header: { bits: 0x1f7fffff } }, s.chain.ctx.powLimit);
+  t.equal(await s.relay.validateBlock('p4', encodeCompact(toCompact(wrongBits))), TopicValidatorResult.Reject, 'wrong bits');
+  t.same(s.penalties, [['p1', 100], ['p2', 50], ['p3', 50], ['p4', 50]]);
+
+  // A child of a block we have not seen: ignored (no penalty), the sender's status is re-checked.
+  const parent = mine(s.chain, []);
+  const otherDir = await tempDir();
+  t.teardown(otherDir.cleanup);
+  const { chain: other, store } = await openChain(otherDir.path);
+  await other.processBlock(parent);
+  const child = mine(other, [], other.tip);
+  await store.close();
+  t.equal(await s.relay.validateBlock('p5', encodeCompact(toCompact(child))), TopicValidatorResult.Ignore, 'unknown parent: ignore');
+  t.same(s.announced, ['p5']);
+  t.equal(s.penalties.length, 4, 'no penalty for an unknown parent');
+});
+
+t.test('getblocktxn server', async (t) => {
+  const s = await setup(t);
+  const a = new Actor();
+  const txs = [a.tx(), a.tx()];
+  const b = mine(s.chain, txs);
+  await s.chain.processBlock(b);
+  t.same(await s.relay.handleGetBlockTxn({ block: b.hash, indexes: [1] }), { txs: [txs[1]!.bytes] });
+  await t.rejects(s.relay.handleGetBlockTxn({ block: b.hash, indexes: [5] }), { code: 'P2P_RPC_MALFORMED', penalty: 50 });
+  await t.rejects(s.relay.handleGetBlockTxn({ block: new Uint8Array(32), indexes: [] }), { code: 'P2P_RPC_REFUSED' });
+  t.throws(() => decodeGetBlockTxn({ block: b.hash, indexes: [1.5] }, 10));
+});

@@ -1,0 +1,102 @@
+import pino from 'pino';
+import t, { type Test } from 'tap';
+import type { Chain } from '../../src/chain/chain.js';
+import { encodeStatus } from '../../src/sync/messages.js';
+import { localStatus, SyncServer } from '../../src/sync/server.js';
+import { resolveSyncOptions } from '../../src/sync/options.js';
+import { Synchronizer } from '../../src/sync/synchronizer.js';
+import type { CborValue } from '../../src/primitives/cbor.js';
+import { Actor, mine, openChain, tempDir } from '../chain/support.js';
+
+async function chainIn(t: Test): Promise<Chain> {
+  const dir = await tempDir();
+  t.teardown(dir.cleanup);
+  const { chain, store } = await openChain(dir.path);
+  t.teardown(async () => {
+    await chain.idle();
+    await store.close();
+  });
+  return chain;
+}
+
+async function grow(chain: Chain, n: number, actor?: Actor): Promise<void> {
+  for (let i = 0; i < n; i++) await chain.processBlock(mine(chain, actor === undefined ? [] : [actor.tx()]));
+}
+
+function waitUntil(fn: () => boolean, ms = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const end = Date.now() + ms;
+    const tick = (): void => {
+      if (fn()) resolve();
+      else if (Date.now() > end) reject(new Error('timed out'));
+      else setTimeout(tick, 20);
+    };
+    tick();
+  });
+}
+
+t.test('headers-first sync onto a heavier fork (reorg), over an in-memory transport', async (t) => {
+  const local = await chainIn(t);
+  const remote = await chainIn(t);
+  const actor = new Actor();
+  // Shared history of 3 blocks, then the local node mines 4 more alone and the remote 12 (with transactions).
+  for (let i = 0; i < 3; i++) {
+    const b = mine(local);
+    await local.processBlock(b);
+    await remote.processBlock(b);
+  }
+  await grow(local, 4);
+  await grow(remote, 12, actor);
+  const server = new SyncServer(resolveSyncOptions(), { chain: remote, onStatus: () => undefined });
+  const penalties: Array<[string, number, string]> = [];
+  const asked: string[] = [];
+  const sync = new Synchronizer({ batchSize: 4 }, {
+    chain: local,
+    logger: pino({ level: 'silent' }),
+    transport: {
+      request: async (peer, protocol, message) => {
+        asked.push(protocol);
+        return server.handle(protocol, message, 'local');
+      },
+      penalise: (peer, points, reason) => void penalties.push([peer, points, reason]),
+      disconnect: () => undefined,
+    },
+  });
+  t.teardown(() => sync.stop());
+  sync.peerConnected('remote');
+  await waitUntil(() => local.tip.hex === remote.tip.hex);
+  t.equal(local.height, 15, 'reorganised onto the heavier branch');
+  t.same(penalties, [], 'an honest peer is not penalised');
+  t.ok(asked.indexOf('headers') < asked.indexOf('blocks'), 'headers before bodies');
+  t.equal(sync.peerHeight('remote'), 15);
+  t.same(sync.state(), { progress: 1, syncing: false });
+});
+
+t.test('a peer claiming work its headers do not back is penalised and not retried', async (t) => {
+  const local = await chainIn(t);
+  await grow(local, 2);
+  const penalties: Array<[string, number, string]> = [];
+  let headerRequests = 0;
+  const sync = new Synchronizer({}, {
+    chain: local,
+    logger: pino({ level: 'silent' }),
+    transport: {
+      request: async (_peer, protocol): Promise<CborValue> => {
+        if (protocol === 'status') return encodeStatus({ ...localStatus(local), tip: new Uint8Array(32).fill(9), height: 1_000, work: 1n << 200n });
+        headerRequests++;
+        return { headers: [] };
+      },
+      penalise: (peer, points, reason) => void penalties.push([peer, points, reason]),
+      disconnect: () => undefined,
+    },
+  });
+  t.teardown(() => sync.stop());
+  sync.peerConnected('liar');
+  await waitUntil(() => penalties.length > 0);
+  await new Promise((r) => setTimeout(r, 200));
+  t.match(penalties, [['liar', 20, /SYNC_FALSE_WORK/]]);
+  t.equal(headerRequests, 1, 'not asked again for the same claim');
+  await sync.refresh('liar', true);
+  await new Promise((r) => setTimeout(r, 100));
+  t.equal(headerRequests, 1, 'the same status does not restart a round');
+});
