@@ -152,12 +152,24 @@ async function measureRssInChild(raw: readonly Uint8Array[], nodeFlags: string[]
     }
     await writeFile(file, Buffer.concat(parts));
     const code = `import(${JSON.stringify(import.meta.url)}).then((m) => m.rssProbe(${JSON.stringify(file)}))`;
-    const args = [...process.execArgv, ...nodeFlags, '--expose-gc', '--input-type=module', '-e', code];
+    const args = [...inheritedFlags(), ...nodeFlags, '--expose-gc', '--input-type=module', '-e', code];
     const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 20 });
     return JSON.parse(stdout.trim().split('\n').pop()!) as RssReport;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+// This process's node flags (loaders, V8 options) without an `-e`/`-p` script of its own.
+function inheritedFlags(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-e' || a === '--eval' || a === '-p' || a === '--print') i++;
+    else if (!a.startsWith('--eval=') && !a.startsWith('--print=')) out.push(a);
+  }
+  return out;
 }
 
 /** Child side of the RSS measurement: fills a pool from `file` and prints an {@link RssReport} as JSON. */

@@ -91,6 +91,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   readonly #cache = new Map<string, Block>();
   // Errors of blocks that failed to connect during the current activation, reported to whoever submitted them.
   readonly #connectErrors = new Map<string, BlockError>();
+  // Blocks accepted on the tip whose body is written by their connect batch (see #accept).
+  readonly #bodyPending = new Set<string>();
   readonly #cacheSize: number;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -242,10 +244,14 @@ export class Chain extends EventEmitter<ChainEvents> {
         status: BlockStatus.haveData,
         seq: this.tree.nextSeq(),
       };
-      await this.#store.putBlock(entry, block);
+      // A block on the tip (the common case) is stored in the same batch that connects it: one write, not two.
+      const extendsTip = parent === this.tree.tip;
+      if (!extendsTip) await this.#store.putBlock(entry, block);
       const node = this.tree.add(entry);
+      if (extendsTip) this.#bodyPending.add(node.hex);
       this.#remember(node.hex, block);
       await this.#activateBestChain();
+      if (this.#bodyPending.delete(node.hex) && (node.status & BlockStatus.invalid) === 0) await this.#store.putBlock(node, block);
       const connectError = this.#connectErrors.get(node.hex);
       const otherErrors = [...this.#connectErrors].filter(([h]) => h !== node.hex);
       this.#connectErrors.clear();
@@ -323,9 +329,16 @@ export class Chain extends EventEmitter<ChainEvents> {
   async #connect(node: TreeNode): Promise<Block> {
     const block = await this.getBlock(node.hex);
     if (block === undefined) throw new Error(`block ${node.header.hashHex} has no stored body`);
-    const plan = await planConnect(block, this.ctx, this.#store, this.#deps);
+    let plan;
+    try {
+      plan = await planConnect(block, this.ctx, this.#store, this.#deps);
+    } catch (err) {
+      // Keep "every stored entry has its body" true for blocks that fail, too.
+      if (this.#bodyPending.delete(node.hex)) await this.#store.putBlock(node, block);
+      throw err;
+    }
     node.status |= BlockStatus.validTxs;
-    await this.#store.writeConnect(node, block, plan.undo, plan.nextNonces);
+    await this.#store.writeConnect(node, block, plan.undo, plan.nextNonces, this.#bodyPending.delete(node.hex));
     this.tree.pushMain(node);
     this.emit('block:connected', { block, entry: node });
     return block;

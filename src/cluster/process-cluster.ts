@@ -80,7 +80,7 @@ export async function clusterUp(n: number, options: ClusterOptions, run: { nodeP
     await mkdir(datadir, { recursive: true });
     const mining = options.miners.includes(i);
     const args = [
-      run.binPath, 'start', '--network', options.network, '--datadir', datadir,
+      '--max-semi-space-size=16', run.binPath, 'start', '--network', options.network, '--datadir', datadir,
       '--api-host', '127.0.0.1', '--api-port', String(options.apiBase + i),
       '--p2p-host', '127.0.0.1', '--p2p-port', String(options.p2pBase + i),
       '--no-mdns', mining ? '--mine' : '--no-mine', '--log-pretty', 'never', '--threads', '1',

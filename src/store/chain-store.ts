@@ -207,10 +207,11 @@ export class ChainStore {
 
   /**
    * Connect `block` on top of the current tip in one atomic batch: undo data, height index, tx/actor/subject/kind
-   * indexes, actor state, entry status and the tip pointer.
+   * indexes, actor state, entry status and the tip pointer (and the body itself with `withBody`).
    */
-  async writeConnect(entry: BlockEntry, block: Block, undo: UndoData, nextNonces: Map<string, [Uint8Array, number]>): Promise<void> {
+  async writeConnect(entry: BlockEntry, block: Block, undo: UndoData, nextNonces: Map<string, [Uint8Array, number]>, withBody = false): Promise<void> {
     const ops: BatchOp[] = [
+      ...(withBody ? [{ type: 'put' as const, key: Keys.body(entry.hash), value: block.bytes }] : []),
       { type: 'put', key: Keys.entry(entry.hash), value: encodeEntry(entry) },
       { type: 'put', key: Keys.undo(entry.hash), value: dagCbor.encode(undo) },
       { type: 'put', key: Keys.height(entry.height), value: entry.hash },
