@@ -23,6 +23,8 @@ export function encodeCbor(value: unknown): Uint8Array {
  * duplicate keys, and (by re-encoding and comparing) unsorted map keys, so one object has one encoding.
  */
 export function decodeCbor(bytes: Uint8Array, what: string): CborValue {
+  const fast = decodeCanonicalFast(bytes);
+  if (fast !== undefined) return fast.value;
   let value: CborValue;
   try {
     value = dagCbor.decode(bytes) as CborValue;
@@ -34,6 +36,159 @@ export function decodeCbor(bytes: Uint8Array, what: string): CborValue {
     throw new DecodeError(DecodeErrorCode.nonCanonical, `${what}: non-canonical DAG-CBOR encoding`);
   }
   return value;
+}
+
+// Deeper nesting is left to the general decoder.
+const FAST_MAX_DEPTH = 64;
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Thrown inside the fast decoder when the input is not plainly canonical; never escapes it. */
+class NotFast {}
+const NOT_FAST = new NotFast();
+
+/**
+ * Decodes bytes only when they are plainly canonical DAG-CBOR without tags (what every transaction and block
+ * is), giving the value the strict decoder would, with byte strings as views into `bytes` instead of copies.
+ * Returns undefined for anything else (malformed, non-canonical, tags, big integers, ...); the caller then runs
+ * the strict decoder, which accepts or rejects with its usual errors. Exported for tests.
+ */
+export function decodeCanonicalFast(bytes: Uint8Array): { value: CborValue } | undefined {
+  const end = bytes.byteLength;
+  let pos = 0;
+  const need = (n: number): void => {
+    if (n > end - pos) throw NOT_FAST;
+  };
+  // Argument of a head with minimal-length check; lengths and integers above 2^53 are not fast.
+  const arg = (info: number): number => {
+    if (info < 24) return info;
+    if (info === 24) {
+      need(1);
+      const v = bytes[pos++]!;
+      if (v < 24) throw NOT_FAST;
+      return v;
+    }
+    if (info === 25) {
+      need(2);
+      const v = (bytes[pos]! << 8) | bytes[pos + 1]!;
+      pos += 2;
+      if (v < 0x100) throw NOT_FAST;
+      return v;
+    }
+    if (info === 26) {
+      need(4);
+      const v = ((bytes[pos]! << 24) >>> 0) + ((bytes[pos + 1]! << 16) | (bytes[pos + 2]! << 8) | bytes[pos + 3]!);
+      pos += 4;
+      if (v < 0x10000) throw NOT_FAST;
+      return v;
+    }
+    if (info === 27) {
+      need(8);
+      const hi = ((bytes[pos]! << 24) >>> 0) + ((bytes[pos + 1]! << 16) | (bytes[pos + 2]! << 8) | bytes[pos + 3]!);
+      const lo = ((bytes[pos + 4]! << 24) >>> 0) + ((bytes[pos + 5]! << 16) | (bytes[pos + 6]! << 8) | bytes[pos + 7]!);
+      pos += 8;
+      if (hi === 0 || hi > 0x1fffff) throw NOT_FAST;
+      return hi * 0x1_0000_0000 + lo;
+    }
+    throw NOT_FAST;
+  };
+  const text = (n: number): string => {
+    need(n);
+    const start = pos;
+    pos += n;
+    let ascii = true;
+    for (let i = start; i < pos; i++) {
+      if (bytes[i]! >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      // Most strings are short keys and identifiers, for which building the string here beats a Buffer round trip.
+      if (n > 32) return Buffer.from(bytes.buffer, bytes.byteOffset + start, n).toString('latin1');
+      let str = '';
+      for (let i = start; i < pos; i++) str += String.fromCharCode(bytes[i]!);
+      return str;
+    }
+    // Decoders differ on a leading byte order mark (kept or dropped): leave it to the strict one.
+    if (bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf) throw NOT_FAST;
+    try {
+      return utf8.decode(bytes.subarray(start, pos));
+    } catch {
+      throw NOT_FAST;
+    }
+  };
+  const item = (depth: number): CborValue => {
+    if (depth > FAST_MAX_DEPTH) throw NOT_FAST;
+    need(1);
+    const head = bytes[pos++]!;
+    const major = head >> 5;
+    const info = head & 31;
+    switch (major) {
+      case 0:
+        return arg(info);
+      case 1: {
+        const n = arg(info);
+        if (n >= Number.MAX_SAFE_INTEGER) throw NOT_FAST;
+        return -1 - n;
+      }
+      case 2: {
+        const n = arg(info);
+        need(n);
+        pos += n;
+        // A plain Uint8Array view even when the input is a Buffer (whose slice() would not copy, unlike Uint8Array's).
+        return new Uint8Array(bytes.buffer, bytes.byteOffset + pos - n, n);
+      }
+      case 3:
+        return text(arg(info));
+      case 4: {
+        const n = arg(info);
+        const out: CborValue[] = [];
+        for (let i = 0; i < n; i++) out.push(item(depth + 1));
+        return out;
+      }
+      case 5: {
+        const n = arg(info);
+        const out: CborMap = {};
+        let prevStart = -1;
+        let prevEnd = -1;
+        for (let i = 0; i < n; i++) {
+          const start = pos;
+          need(1);
+          if (bytes[pos]! >> 5 !== 3) throw NOT_FAST;
+          pos++;
+          const key = text(arg(bytes[start]! & 31));
+          if (prevStart >= 0 && compareKeys(bytes, prevStart, prevEnd, start, pos) >= 0) throw NOT_FAST;
+          if (key === '__proto__') throw NOT_FAST;
+          prevStart = start;
+          prevEnd = pos;
+          out[key] = item(depth + 1);
+        }
+        return out;
+      }
+      case 7:
+        if (head === 0xf4) return false;
+        if (head === 0xf5) return true;
+        if (head === 0xf6) return null;
+        if (head === 0xfb) {
+          need(8);
+          const v = new DataView(bytes.buffer, bytes.byteOffset + pos, 8).getFloat64(0);
+          pos += 8;
+          // The encoder writes safe integers (and -0) as integers; NaN and infinities are not DAG-CBOR.
+          if (!Number.isFinite(v) || Number.isSafeInteger(v)) throw NOT_FAST;
+          return v;
+        }
+        throw NOT_FAST;
+      default:
+        throw NOT_FAST;
+    }
+  };
+  try {
+    const value = item(0);
+    return pos === end ? { value } : undefined;
+  } catch (err) {
+    if (err === NOT_FAST) return undefined;
+    throw err;
+  }
 }
 
 /**

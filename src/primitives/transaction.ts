@@ -108,6 +108,7 @@ export class Transaction {
   /** Canonical DAG-CBOR encoding (the Merkle leaf). */
   readonly bytes: Uint8Array;
   #txid: Uint8Array | undefined;
+  #txidHex: string | undefined;
   #sigHash: Uint8Array | undefined;
 
   private constructor(fields: SignedTxFields, bytes: Uint8Array) {
@@ -151,7 +152,9 @@ export class Transaction {
 
   /** Lowercase hex txid. */
   get txidHex(): string {
-    return toHex(this.txid);
+    // Used as a map key several times per connect (signature cache, duplicate check): convert once.
+    if (this.#txidHex === undefined) this.#txidHex = toHex(this.txid);
+    return this.#txidHex;
   }
 
   /** The hash the actor signed. */

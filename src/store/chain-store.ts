@@ -5,7 +5,7 @@ import { Block, type BlockDecodeOptions } from '../primitives/block.js';
 import { bytesEqual, fromHex, toHex } from '../primitives/bytes.js';
 import { decodeEntry, encodeEntry, type BlockEntry } from './entry.js';
 import { StoreError, StoreErrorCode } from './errors.js';
-import { Keys, Prefix, SCHEMA_VERSION, prefixEnd, readU32be, readU64be, u32be, u64be } from './layout.js';
+import { encodeTxLocation, Keys, Prefix, SCHEMA_VERSION, prefixEnd, readU32be, readU64be, u32be, u64be } from './layout.js';
 
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
 type BatchOp = { type: 'put'; key: Uint8Array; value: Uint8Array } | { type: 'del'; key: Uint8Array };
@@ -219,10 +219,7 @@ export class ChainStore {
     ];
     block.txs.forEach((tx, i) => {
       const f = tx.fields;
-      const loc = new Uint8Array(36);
-      loc.set(entry.hash, 0);
-      loc.set(u32be(i), 32);
-      ops.push({ type: 'put', key: Keys.tx(tx.txid), value: loc });
+      ops.push({ type: 'put', key: Keys.tx(tx.txid), value: encodeTxLocation(entry.hash, i) });
       ops.push({ type: 'put', key: Keys.actorIndex(f.from, f.nonce), value: tx.txid });
       if (f.subject !== undefined) ops.push({ type: 'put', key: Keys.subjectIndex(f.subject, entry.height, i), value: tx.txid });
       ops.push({ type: 'put', key: Keys.kindIndex(f.kind, entry.height, i), value: tx.txid });

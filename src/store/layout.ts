@@ -53,17 +53,38 @@ function withPrefix(prefix: number, ...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+// Per-transaction keys are built on every connect: one allocation each, integers written in place.
+function prefixed(prefix: number, bytes: Uint8Array, extra: number): Uint8Array {
+  const out = new Uint8Array(1 + bytes.byteLength + extra);
+  out[0] = prefix;
+  out.set(bytes, 1);
+  return out;
+}
+
+function putU32(out: Uint8Array, o: number, v: number): void {
+  out[o] = v >>> 24;
+  out[o + 1] = (v >>> 16) & 0xff;
+  out[o + 2] = (v >>> 8) & 0xff;
+  out[o + 3] = v & 0xff;
+}
+
+function putU64(out: Uint8Array, o: number, v: number): void {
+  if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${v} is not a u64 safe integer`);
+  putU32(out, o, Math.floor(v / 0x1_0000_0000));
+  putU32(out, o + 4, v >>> 0);
+}
+
 /** Big-endian u32 bytes. */
 export function u32be(v: number): Uint8Array {
   const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, v, false);
+  putU32(b, 0, v);
   return b;
 }
 
 /** Big-endian u64 bytes of a safe integer. */
 export function u64be(v: number): Uint8Array {
   const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigUint64(0, BigInt(v), false);
+  putU64(b, 0, v);
   return b;
 }
 
@@ -82,25 +103,50 @@ function lenPrefixed(s: string): Uint8Array {
   return withPrefix(bytes.byteLength, bytes);
 }
 
+// prefix len(u8) utf8 height(u32) position(u32), in one allocation.
+function stringIndexKey(prefix: number, s: string, height: number, pos: number): Uint8Array {
+  const bytes = enc.encode(s);
+  const n = bytes.byteLength;
+  const out = new Uint8Array(2 + n + 8);
+  out[0] = prefix;
+  out[1] = n;
+  out.set(bytes, 2);
+  putU32(out, 2 + n, height);
+  putU32(out, 6 + n, pos);
+  return out;
+}
+
 /** Key builders, one per row of the table above. */
 export const Keys = {
   schema: (): Uint8Array => withPrefix(Prefix.meta, enc.encode('schema')),
   chain: (): Uint8Array => withPrefix(Prefix.meta, enc.encode('chain')),
   tip: (): Uint8Array => withPrefix(Prefix.meta, enc.encode('tip')),
-  entry: (hash: Uint8Array): Uint8Array => withPrefix(Prefix.entry, hash),
+  entry: (hash: Uint8Array): Uint8Array => prefixed(Prefix.entry, hash, 0),
   body: (hash: Uint8Array): Uint8Array => withPrefix(Prefix.body, hash),
   undo: (hash: Uint8Array): Uint8Array => withPrefix(Prefix.undo, hash),
   height: (height: number): Uint8Array => withPrefix(Prefix.height, u32be(height)),
-  tx: (txid: Uint8Array): Uint8Array => withPrefix(Prefix.tx, txid),
-  actorState: (actor: Uint8Array): Uint8Array => withPrefix(Prefix.actorState, actor),
-  actorIndex: (actor: Uint8Array, nonce: number): Uint8Array => withPrefix(Prefix.actorIndex, actor, u64be(nonce)),
+  tx: (txid: Uint8Array): Uint8Array => prefixed(Prefix.tx, txid, 0),
+  actorState: (actor: Uint8Array): Uint8Array => prefixed(Prefix.actorState, actor, 0),
+  actorIndex: (actor: Uint8Array, nonce: number): Uint8Array => {
+    const out = prefixed(Prefix.actorIndex, actor, 8);
+    putU64(out, 1 + actor.byteLength, nonce);
+    return out;
+  },
   actorIndexPrefix: (actor: Uint8Array): Uint8Array => withPrefix(Prefix.actorIndex, actor),
-  subjectIndex: (subject: string, height: number, pos: number): Uint8Array => withPrefix(Prefix.subjectIndex, lenPrefixed(subject), u32be(height), u32be(pos)),
+  subjectIndex: (subject: string, height: number, pos: number): Uint8Array => stringIndexKey(Prefix.subjectIndex, subject, height, pos),
   subjectIndexPrefix: (subject: string): Uint8Array => withPrefix(Prefix.subjectIndex, lenPrefixed(subject)),
-  kindIndex: (kind: string, height: number, pos: number): Uint8Array => withPrefix(Prefix.kindIndex, lenPrefixed(kind), u32be(height), u32be(pos)),
+  kindIndex: (kind: string, height: number, pos: number): Uint8Array => stringIndexKey(Prefix.kindIndex, kind, height, pos),
   kindIndexPrefix: (kind: string): Uint8Array => withPrefix(Prefix.kindIndex, lenPrefixed(kind)),
   invalid: (hash: Uint8Array): Uint8Array => withPrefix(Prefix.invalid, hash),
 };
+
+/** Value of a 0x20 row: block hash(32) then the transaction's position (u32). */
+export function encodeTxLocation(blockHash: Uint8Array, index: number): Uint8Array {
+  const out = new Uint8Array(blockHash.byteLength + 4);
+  out.set(blockHash, 0);
+  putU32(out, blockHash.byteLength, index);
+  return out;
+}
 
 /** Smallest key greater than every key that starts with `prefix` (for range upper bounds). */
 export function prefixEnd(prefix: Uint8Array): Uint8Array {
