@@ -1,7 +1,6 @@
 // Block connection throughput: fresh signed transactions from many actors, in full blocks, connected into an
 // empty store with every signature checked (through the verification pool, and on one thread for comparison),
 // plus the bytes the store uses on disk per transaction.
-import { createRequire } from 'node:module';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,39 +9,20 @@ import { SignatureCache } from '../../src/chain/connect.js';
 import { consensusContext, nextBits } from '../../src/chain/validate.js';
 import { solveBlockSync } from '../../src/chain/template.js';
 import { chainId, genesisBlock, getNetwork, type NetworkParams } from '../../src/consensus/networks.js';
-import { generateSecretKey, publicKeyFromSecret, signHash } from '../../src/crypto/signature.js';
+import { generateSecretKey } from '../../src/crypto/signature.js';
 import { VerifyPool } from '../../src/crypto/verify-pool.js';
 import { Block } from '../../src/primitives/block.js';
 import { BlockHeader } from '../../src/primitives/header.js';
 import { Transaction, txSigningHash, type TxBody } from '../../src/primitives/transaction.js';
 import { ChainStore } from '../../src/store/chain-store.js';
+import { fastSigner } from './lib/fast-signer.js';
 
 const BLOCKS = 50;
 const TXS_PER_BLOCK = 2_000;
 const ACTORS = 10_000;
 
-interface Signer {
-  sign(hash: Uint8Array, sk: Uint8Array): Uint8Array;
-  publicKey(sk: Uint8Array): Uint8Array;
-}
 
-interface NativeSigner {
-  ecdsaSign(msg32: Uint8Array, secretKey: Uint8Array): { signature: Uint8Array };
-  publicKeyCreate(secretKey: Uint8Array, compressed: boolean): Uint8Array;
-}
 
-/** libsecp256k1 signing when it loads (identical RFC 6979 low-S signatures, checked), else @noble/curves. */
-export function fastSigner(): Signer {
-  try {
-    const native = createRequire(import.meta.url)('secp256k1/bindings') as NativeSigner;
-    const probe = generateSecretKey();
-    const h = new Uint8Array(32).fill(1);
-    if (Buffer.compare(native.ecdsaSign(h, probe).signature, signHash(h, probe)) !== 0) throw new Error('signatures differ');
-    return { sign: (hash, sk) => native.ecdsaSign(hash, sk).signature, publicKey: (sk) => native.publicKeyCreate(sk, true) };
-  } catch {
-    return { sign: signHash, publicKey: publicKeyFromSecret };
-  }
-}
 
 /** Regtest with room for benchmark-sized blocks. */
 export const BENCH_NET: NetworkParams = getNetwork('regtest');

@@ -2,14 +2,14 @@
 // through the verification pool) and process RSS with 100,000 transactions pooled.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { signHash, generateSecretKey, publicKeyFromSecret } from '../../src/crypto/signature.js';
+import { generateSecretKey } from '../../src/crypto/signature.js';
 import { VerifyPool } from '../../src/crypto/verify-pool.js';
 import { Mempool } from '../../src/mempool/index.js';
 import { Transaction, txSigningHash, type TxBody } from '../../src/primitives/transaction.js';
+import { fastSigner } from './lib/fast-signer.js';
 
 const ACTORS = 10_000;
 const PER_ACTOR = 10;
@@ -18,28 +18,11 @@ const SINGLE = 30_000;
 const BATCH = 1_000;
 const CHAIN = new Uint8Array(32).fill(0x42);
 
-interface NativeSigner {
-  ecdsaSign(msg32: Uint8Array, secretKey: Uint8Array): { signature: Uint8Array };
-  publicKeyCreate(secretKey: Uint8Array, compressed: boolean): Uint8Array;
-}
 
-// Pre-signing 100k transactions with @noble/curves takes minutes here; libsecp256k1 gives the identical RFC 6979
-// low-S signatures (checked below against noble), so the benchmark signs with it when it loads.
-function signer(): { sign(hash: Uint8Array, sk: Uint8Array): Uint8Array; publicKey(sk: Uint8Array): Uint8Array } {
-  try {
-    const native = createRequire(import.meta.url)('secp256k1/bindings') as NativeSigner;
-    const probe = generateSecretKey();
-    const h = new Uint8Array(32).fill(1);
-    if (Buffer.compare(native.ecdsaSign(h, probe).signature, signHash(h, probe)) !== 0) throw new Error('signatures differ');
-    return { sign: (hash, sk) => native.ecdsaSign(hash, sk).signature, publicKey: (sk) => native.publicKeyCreate(sk, true) };
-  } catch {
-    return { sign: signHash, publicKey: publicKeyFromSecret };
-  }
-}
 
 // Encoded transactions, nonce-major (every actor's nonce 0, then every nonce 1, ...), like interleaved gossip.
 function presign(): Uint8Array[] {
-  const s = signer();
+  const s = fastSigner();
   const keys = Array.from({ length: ACTORS }, () => {
     const sk = generateSecretKey();
     return { sk, from: s.publicKey(sk) };
