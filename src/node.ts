@@ -118,6 +118,10 @@ export class ChainNode {
         mempoolBytes: () => mempool.bytes,
         hashrate: () => this.#miner?.status().hashrate ?? 0,
         peers: () => this.#network?.peerCount() ?? 0,
+        mempoolTotals: () => {
+          const st = mempool.stats();
+          return { accepted: st.accepted, rejected: st.rejected };
+        },
         now: this.#deps.now,
       });
       this.#metrics = metrics;

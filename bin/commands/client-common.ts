@@ -11,7 +11,6 @@ import { ChainNodeError } from '../../src/errors.js';
 import { Keystore, keystoreDir } from '../../src/wallet/keystore.js';
 import { getPassphrase } from '../../src/wallet/prompt.js';
 import { allOptions, configFrom } from './common.js';
-import { getNetworkForConfig } from './network.js';
 
 /** Options of the client commands (merged with the global ones). */
 export interface ClientFlags {
@@ -117,7 +116,7 @@ export function clientContext(cmd: Command, options: { admin?: boolean } = {}): 
   // Only the global flags feed the node configuration: `--api <url>` and `--threads` mean other things here.
   const resolved = configFrom({ network: flags.network, datadir: flags.datadir, config: flags.config });
   const config = resolved.config;
-  const network = getNetworkForConfig(config.network, config.datadir);
+  const { network } = resolved;
   let token: string | undefined;
   if (options.admin === true) {
     const cookie = flags.cookie ?? join(config.datadir, COOKIE_FILE);

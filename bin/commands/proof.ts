@@ -6,7 +6,7 @@ import { chainId, powLimit } from '../../src/consensus/networks.js';
 import { ChainNodeError } from '../../src/errors.js';
 import { allOptions, print } from './common.js';
 import { baseFromFlags, isoTime, type ClientFlags } from './client-common.js';
-import { getNetworkForConfig } from './network.js';
+import { resolveNetwork } from '../../src/consensus/network-file.js';
 
 /** `chain-node proof verify <file>`: offline verification of a record proof (SPEC 5); needs no node. */
 export function registerProof(program: Command): void {
@@ -22,7 +22,7 @@ export function registerProof(program: Command): void {
       } catch (err) {
         throw new ChainNodeError('PROOF_FILE_UNREADABLE', `cannot read proof file '${file}': ${(err as Error).message}`);
       }
-      const net = flags.network === undefined ? undefined : getNetworkForConfig(flags.network, join(baseFromFlags(flags), flags.network));
+      const net = flags.network === undefined ? undefined : resolveNetwork(flags.network, join(baseFromFlags(flags), 'networks'));
       const r = verifyRecordProof(doc, net === undefined ? {} : { powLimit: powLimit(net), chainId: chainId(net) });
       if (!r.valid) throw new ChainNodeError(r.code, `proof is INVALID: ${r.message}`);
       const { tx: _tx, ...summary } = r;

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { createLogger } from '../../src/logger.js';
 import { ChainNode } from '../../src/node.js';
-import { getNetworkForConfig } from './network.js';
 import { allOptions, configFrom, VERSION } from './common.js';
 
 /** `chain-node start`: run a full node until SIGINT/SIGTERM (a second signal forces exit). */
@@ -35,7 +34,7 @@ export function registerStart(program: Command): void {
       for (const name of ['api', 'p2p', 'mdns', 'mine']) if (cmd.getOptionValueSource(name) === 'default') delete flags[name];
       const resolved = configFrom(flags);
       const { config } = resolved;
-      const network = getNetworkForConfig(config.network, config.datadir);
+      const { network } = resolved;
       const logger = createLogger({ level: config.log.level, file: config.log.file, pretty: config.log.pretty, isTTY: process.stdout.isTTY === true });
       const node = new ChainNode({ config, network, version: VERSION, isTTY: process.stdout.isTTY === true }, { logger });
       let signals = 0;

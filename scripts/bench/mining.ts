@@ -1,17 +1,13 @@
 // Mining hash rate of every backend that runs here (per core / per device and all cores), next to a plain JS
 // baseline measured in the same run: @noble/hashes, one double SHA-256 per nonce.
 import { availableParallelism } from 'node:os';
-import { sha256 } from '@noble/hashes/sha2.js';
 import {
   availableBackends,
   loadBackend,
   type BackendName,
   type LoadBackendOptions,
-  type MiningBackend,
 } from '../../src/mining/index.js';
-import { CudaBackend } from '../../src/mining/cuda-backend.js';
-import { NativeCpuBackend } from '../../src/mining/native-cpu-backend.js';
-import { WasmBackend } from '../../src/mining/wasm-backend.js';
+import { implOf, jsBaselineHashRate, measureBackend } from '../../src/client/hash-bench.js';
 
 interface Row {
   backend: string;
@@ -21,68 +17,15 @@ interface Row {
 }
 
 const SECONDS = 1.5;
-const GENESIS_HEADER =
-  '0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a29ab5f49ffff001d1dac2b7c';
 
 function fmt(v: number): string {
   return v.toExponential(2).replace('e+', 'e');
 }
 
-function headerBytes(): Uint8Array {
-  return Uint8Array.from(Buffer.from(GENESIS_HEADER, 'hex'));
-}
-
-/** JS baseline: @noble/hashes double SHA-256 per nonce, with the same most-significant-byte-first comparison. */
-function jsBaseline(): number {
-  const header = headerBytes();
-  const view = new DataView(header.buffer);
-  let n = 0;
-  let hits = 0;
-  const start = performance.now();
-  const deadline = start + SECONDS * 1000;
-  while (performance.now() < deadline) {
-    for (let i = 0; i < 1000; i++, n++) {
-      view.setUint32(76, n, true);
-      const h = sha256(sha256(header));
-      // Target 0: a hit needs every byte zero; checking the most significant one is what rejects.
-      if (h[31] === 0 && h[30] === 0 && h.every((b) => b === 0)) hits++;
-    }
-  }
-  if (hits > 0) console.log('(baseline found a zero hash?)');
-  return n / ((performance.now() - start) / 1000);
-}
-
-/** Hash rate of one loaded backend on a search that never hits (target 0), sized to take about SECONDS. */
-async function measure(backend: MiningBackend): Promise<number> {
-  const header = headerBytes();
-  let count = 1 << 18;
-  // Calibrate: grow the range until one search takes >= 0.2 s, then run one of ~SECONDS.
-  for (;;) {
-    const t0 = performance.now();
-    const r = await backend.search(header, 0n, 0, count);
-    const s = (performance.now() - t0) / 1000;
-    if (s >= 0.2 || count >= 2 ** 31) {
-      const rate = r.hashes / s;
-      const full = Math.min(2 ** 32, Math.max(count, Math.round(rate * SECONDS)));
-      const t1 = performance.now();
-      const r2 = await backend.search(header, 0n, 0, full);
-      return r2.hashes / ((performance.now() - t1) / 1000);
-    }
-    count *= 4;
-  }
-}
-
-function implOf(b: MiningBackend): string {
-  if (b instanceof NativeCpuBackend) return b.implementation ?? '?';
-  if (b instanceof WasmBackend) return b.implementation ?? '?';
-  if (b instanceof CudaBackend) return b.devices().map((d) => `${d.name} sm_${d.major}${d.minor}`).join(', ');
-  return '';
-}
-
 async function measureVariant(name: BackendName, options: LoadBackendOptions, threadsLabel: string): Promise<Row> {
   const backend = await loadBackend(name, options);
   try {
-    return { backend: name, impl: implOf(backend), threads: threadsLabel, hashesPerSec: await measure(backend) };
+    return { backend: name, impl: implOf(backend), threads: threadsLabel, hashesPerSec: await measureBackend(backend, SECONDS) };
   } finally {
     await backend.close?.();
   }
@@ -93,7 +36,7 @@ export async function run(): Promise<void> {
   const cores = availableParallelism();
   const available = await availableBackends();
   console.log(`backends available here: ${available.join(', ') || 'none'}; ${cores} cores`);
-  const baseline = jsBaseline();
+  const baseline = jsBaselineHashRate(SECONDS);
   const rows: Row[] = [{ backend: 'js (noble)', impl: 'sha256d per nonce', threads: '1', hashesPerSec: baseline }];
   const metrics: string[] = [`BENCH mining.js_baseline ${fmt(baseline)} H/s`];
 

@@ -2,11 +2,9 @@
 // on demand instead of at the regtest miner's one-a-second pace), four are `chain-node start` processes. For each
 // sample, the time from handing a new transaction to the origin's mempool (or connecting a newly mined block on
 // the origin) until every other node has announced it on its SSE `/events` stream.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import pino from 'pino';
 import { assembleBlock, solveBlockSync } from '../../src/chain/template.js';
 import type { NodeConfig } from '../../src/config/schema.js';
@@ -14,34 +12,11 @@ import { chainId, getNetwork } from '../../src/consensus/networks.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
 import { ChainNode } from '../../src/node.js';
 import { Transaction } from '../../src/primitives/transaction.js';
+import { startBenchNode, stopBenchNode, type BenchNode } from './lib/node-process.js';
 
 const SAMPLES = 250;
 const WARMUP = 20;
 const OTHERS = 4;
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-
-interface Remote {
-  child: ChildProcess;
-  api: string;
-}
-
-async function startRemote(datadir: string, p2pPort: number, bootstrap: string): Promise<Remote> {
-  const args = [
-    join(ROOT, 'bin', 'chain-node'), 'start', '--network', 'regtest', '--datadir', datadir, '--api-port', '0', '--p2p-host', '127.0.0.1',
-    '--p2p-port', String(p2pPort), '--no-mine', '--no-mdns', '--log-level', 'warn', '--log-pretty', 'never', '--bootstrap', bootstrap,
-  ];
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  const api = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      const m = /API\s+(http:\/\/\S+)\/status/.exec(err);
-      if (m !== null) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`node exited (${code}): ${err}`)));
-  });
-  return { child, api };
-}
 
 // Arrival times of announced ids (txids, block hashes) per node, with waiters for "seen by all".
 class Arrivals {
@@ -131,11 +106,11 @@ export async function run(): Promise<void> {
     mempool: { maxCount: 100_000, maxBytes: 256 * 1024 * 1024 },
   };
   const origin = new ChainNode({ config, network: net, version: 'bench' }, { logger: pino({ level: 'warn' }) });
-  const remotes: Remote[] = [];
+  const remotes: BenchNode[] = [];
   const abort = new AbortController();
   try {
     await origin.start();
-    for (let i = 1; i <= OTHERS; i++) remotes.push(await startRemote(join(dir, `n${i}`), base + i, `127.0.0.1:${base}`));
+    for (let i = 1; i <= OTHERS; i++) remotes.push(await startBenchNode(join(dir, `n${i}`), base + i, [`127.0.0.1:${base}`]));
     const arrivals = new Arrivals(OTHERS);
     await Promise.all(remotes.map((r, i) => followEvents(r.api, i, arrivals, abort.signal)));
     // Let every node connect and the gossip meshes form (a few heartbeats).
@@ -175,14 +150,7 @@ export async function run(): Promise<void> {
     report('block', blockLat);
   } finally {
     abort.abort();
-    await Promise.all(
-      remotes.map(async (r) => {
-        if (r.child.exitCode !== null) return;
-        const exited = new Promise((res) => r.child.on('exit', res));
-        r.child.kill('SIGTERM');
-        await exited;
-      }),
-    );
+    await Promise.all(remotes.map(stopBenchNode));
     await origin.stop();
     await rm(dir, { recursive: true, force: true });
   }

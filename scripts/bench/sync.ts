@@ -1,11 +1,9 @@
 // Initial sync throughput: a fresh node syncs 10,000 blocks holding 100,000 signed transactions from two peers
 // over loopback (real `chain-node start` processes), in transactions per second. The chain is generated straight
 // into one peer's data directory with the chain library, and that chain database is copied for the second peer.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Chain } from '../../src/chain/chain.js';
 import { SignatureCache } from '../../src/chain/connect.js';
 import { nextBits } from '../../src/chain/validate.js';
@@ -17,6 +15,7 @@ import { BlockHeader } from '../../src/primitives/header.js';
 import { Transaction, txSigningHash, type TxBody } from '../../src/primitives/transaction.js';
 import { ChainStore } from '../../src/store/chain-store.js';
 import { fastSigner } from './lib/fast-signer.js';
+import { startBenchNode, stopBenchNode, type BenchNode } from './lib/node-process.js';
 
 const BLOCKS = 10_000;
 const TXS_PER_BLOCK = 10;
@@ -80,42 +79,6 @@ export async function generateChain(o: GenerateOptions): Promise<number> {
   }
 }
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-
-interface Proc {
-  child: ChildProcess;
-  api: string;
-  startedAt: number;
-}
-
-async function startNode(datadir: string, p2pPort: number, bootstrap: string[]): Promise<Proc> {
-  const args = [
-    join(ROOT, 'bin', 'chain-node'), 'start', '--network', 'regtest', '--datadir', datadir, '--api-port', '0', '--p2p-host', '127.0.0.1',
-    '--p2p-port', String(p2pPort), '--no-mine', '--no-mdns', '--log-level', 'warn', '--log-pretty', 'never',
-    ...(bootstrap.length > 0 ? ['--bootstrap', ...bootstrap] : []),
-  ];
-  const startedAt = performance.now();
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  const api = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      const m = /API\s+(http:\/\/\S+)\/status/.exec(err);
-      if (m !== null) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`node exited (${code}): ${err}`)));
-  });
-  return { child, api, startedAt };
-}
-
-async function stopNode(p: Proc): Promise<void> {
-  if (p.child.exitCode !== null) return;
-  const exited = new Promise((r) => p.child.on('exit', r));
-  p.child.kill('SIGTERM');
-  const t = setTimeout(() => p.child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(t);
-}
 
 async function height(api: string): Promise<number> {
   const r = await fetch(`${api}/status`);
@@ -125,16 +88,16 @@ async function height(api: string): Promise<number> {
 /** Runs the benchmark and prints `BENCH sync.tx_per_s <n> tx/s`. */
 export async function run(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-sync-'));
-  const procs: Proc[] = [];
+  const procs: BenchNode[] = [];
   try {
     const t0 = performance.now();
     const tip = await generateChain({ datadir: join(dir, 'peer1'), blocks: BLOCKS, txsPerBlock: TXS_PER_BLOCK });
     await cp(join(dir, 'peer1', 'chain'), join(dir, 'peer2', 'chain'), { recursive: true });
     console.log(`generated ${BLOCKS} blocks x ${TXS_PER_BLOCK} txs in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const base = 30_000 + Math.floor(Math.random() * 20_000);
-    procs.push(await startNode(join(dir, 'peer1'), base, []));
-    procs.push(await startNode(join(dir, 'peer2'), base + 1, [`127.0.0.1:${base}`]));
-    const fresh = await startNode(join(dir, 'fresh'), base + 2, [`127.0.0.1:${base}`, `127.0.0.1:${base + 1}`]);
+    procs.push(await startBenchNode(join(dir, 'peer1'), base, []));
+    procs.push(await startBenchNode(join(dir, 'peer2'), base + 1, [`127.0.0.1:${base}`]));
+    const fresh = await startBenchNode(join(dir, 'fresh'), base + 2, [`127.0.0.1:${base}`, `127.0.0.1:${base + 1}`]);
     procs.push(fresh);
     const apiUp = performance.now();
     let h = 0;
@@ -152,7 +115,7 @@ export async function run(): Promise<void> {
     console.log(`BENCH sync.blocks_per_s ${Math.round(BLOCKS / fromApi)} blocks/s`);
     console.log(`BENCH sync.tx_per_s_incl_startup ${Math.round(total / fromSpawn)} tx/s`);
   } finally {
-    await Promise.all(procs.map(stopNode));
+    await Promise.all(procs.map(stopBenchNode));
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -11,6 +11,8 @@ export type ConfigSource = 'default' | 'file' | 'env' | 'flag';
 /** Resolved configuration with the source of every key. */
 export interface ResolvedConfig {
   config: NodeConfig;
+  /** Parameters of `config.network` (built in, or the custom network file it names). */
+  network: NetworkParams;
   sources: Record<string, ConfigSource>;
   /** The config file that was read, if any. */
   file: string | undefined;
@@ -124,7 +126,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
     }
   }
   if (config.network !== net.name) throw new ChainNodeError('CONFIG_INVALID', `network '${config.network}' does not match resolved network '${net.name}'`);
-  return { config, sources, file: fileValues === undefined ? undefined : file };
+  return { config, network: net, sources, file: fileValues === undefined ? undefined : file };
 }
 
 /** Flatten a config to `path = value` rows with their sources (for `chain-node config`). */

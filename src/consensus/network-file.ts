@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ChainNodeError } from '../errors.js';
 import { checkBits } from './compact.js';
-import { type NetworkParams } from './networks.js';
+import { getNetwork, type NetworkParams } from './networks.js';
 import { compactToTarget } from './compact.js';
 
 /** JSON form of a custom network (written by `chain-node init`): like NetworkParams, extra as hex. */
@@ -81,4 +82,9 @@ export function loadNetworkFile(path: string): NetworkParams | undefined {
     if (err instanceof ChainNodeError) throw new ChainNodeError(err.code, `${path}: ${err.message}`);
     throw new ChainNodeError('NETWORK_FILE_INVALID', `${path}: ${(err as Error).message}`);
   }
+}
+
+/** A custom network from `<networksDir>/<name>.json` when that file exists, else the built-in one (NETWORK_UNKNOWN). */
+export function resolveNetwork(name: string, networksDir: string): NetworkParams {
+  return loadNetworkFile(join(networksDir, `${name}.json`)) ?? getNetwork(name);
 }

@@ -8,6 +8,8 @@ export interface MetricsSources {
   mempoolBytes(): number;
   hashrate(): number;
   peers(): number;
+  /** Mempool totals since start: accepted transactions and refusals by code (whatever their source). */
+  mempoolTotals(): { accepted: number; rejected: Partial<Record<string, number>> };
   now?: () => number;
 }
 
@@ -38,8 +40,34 @@ export class NodeMetrics {
     this.blocksConnected = new Counter({ name: 'chain_node_chain_blocks_connected_total', help: 'Blocks connected to the main chain', registers: [r] });
     this.blocksDisconnected = new Counter({ name: 'chain_node_chain_blocks_disconnected_total', help: 'Blocks disconnected by reorgs', registers: [r] });
     this.reorgs = new Counter({ name: 'chain_node_chain_reorgs_total', help: 'Chain reorganisations', registers: [r] });
-    this.txAccepted = new Counter({ name: 'chain_node_mempool_tx_accepted_total', help: 'Transactions accepted into the mempool', registers: [r] });
-    this.txRejected = new Counter({ name: 'chain_node_mempool_tx_rejected_total', help: 'Transactions rejected, by code', labelNames: ['code'], registers: [r] });
+    // The mempool counts every admission (API, gossip, reorg aside); the counters catch up with it at scrape time.
+    let seenAccepted = 0;
+    const seenRejected = new Map<string, number>();
+    this.txAccepted = new Counter({
+      name: 'chain_node_mempool_tx_accepted_total',
+      help: 'Transactions accepted into the mempool',
+      registers: [r],
+      collect() {
+        const { accepted } = sources.mempoolTotals();
+        if (accepted > seenAccepted) this.inc(accepted - seenAccepted);
+        seenAccepted = Math.max(seenAccepted, accepted);
+      },
+    });
+    this.txRejected = new Counter({
+      name: 'chain_node_mempool_tx_rejected_total',
+      help: 'Transactions rejected, by code (mempool refusals, plus API decode failures)',
+      labelNames: ['code'],
+      registers: [r],
+      collect() {
+        for (const [code, n] of Object.entries(sources.mempoolTotals().rejected)) {
+          const seen = seenRejected.get(code) ?? 0;
+          if (n !== undefined && n > seen) {
+            this.inc({ code }, n - seen);
+            seenRejected.set(code, n);
+          }
+        }
+      },
+    });
     this.blocksRejected = new Counter({ name: 'chain_node_chain_blocks_rejected_total', help: 'Blocks rejected, by code', labelNames: ['code'], registers: [r] });
     this.apiLatency = new Histogram({
       name: 'chain_node_api_request_duration_seconds',

@@ -1,0 +1,47 @@
+// Benchmark helper: regtest `chain-node start` processes on loopback (no mining, no mDNS), found by their API URL.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// dist/scripts/bench/lib -> the package root.
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+
+/** A started node process. */
+export interface BenchNode {
+  child: ChildProcess;
+  /** API base URL, read from the start banner. */
+  api: string;
+  /** performance.now() when it was spawned. */
+  startedAt: number;
+}
+
+/** Start a regtest node on `p2pPort` (API on a free port) that bootstraps to `bootstrap`. */
+export async function startBenchNode(datadir: string, p2pPort: number, bootstrap: string[]): Promise<BenchNode> {
+  const args = [
+    join(ROOT, 'bin', 'chain-node'), 'start', '--network', 'regtest', '--datadir', datadir, '--api-port', '0', '--p2p-host', '127.0.0.1',
+    '--p2p-port', String(p2pPort), '--no-mine', '--no-mdns', '--log-level', 'warn', '--log-pretty', 'never',
+    ...(bootstrap.length > 0 ? ['--bootstrap', ...bootstrap] : []),
+  ];
+  const startedAt = performance.now();
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  const api = await new Promise<string>((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      const m = /API\s+(http:\/\/\S+)\/status/.exec(err);
+      if (m !== null) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`node exited (${code}): ${err}`)));
+  });
+  return { child, api, startedAt };
+}
+
+/** SIGTERM a node and wait for it to exit (SIGKILL after 15 s). */
+export async function stopBenchNode(p: BenchNode): Promise<void> {
+  if (p.child.exitCode !== null) return;
+  const exited = new Promise((r) => p.child.on('exit', r));
+  p.child.kill('SIGTERM');
+  const t = setTimeout(() => p.child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(t);
+}
