@@ -5,7 +5,13 @@ import { hasCompressedKeyShape, hasVerifiableShape, type SignatureVerifier } fro
 interface NativeSecp256k1 {
   ecdsaVerify(sig: Uint8Array, msg32: Uint8Array, publicKey: Uint8Array): boolean;
   publicKeyVerify(publicKey: Uint8Array): boolean;
+  publicKeyConvert(publicKey: Uint8Array, compressed: boolean): Uint8Array;
 }
+
+// libsecp256k1 parses a compressed key with a field square root (~10% of a verification); actors sign again and
+// again, so their keys are kept uncompressed, whose parse is a cheap curve check. verify-worker.mjs does the same.
+const MAX_EXPANDED_KEYS = 16_384;
+const latin1 = new TextDecoder('latin1');
 
 let cached: { verifier: SignatureVerifier | null; error: unknown } | undefined;
 
@@ -16,7 +22,7 @@ let cached: { verifier: SignatureVerifier | null; error: unknown } | undefined;
  * libsecp256k1 itself enforces the rules of SPEC 6: `secp256k1_ecdsa_signature_parse_compact` fails on r or s >= n
  * (the binding then throws, mapped to false here), `secp256k1_ecdsa_verify` fails on r or s = 0 and on any high-S
  * signature, and `secp256k1_ec_pubkey_parse` fails on points off the curve. The 65-byte keys it would accept are
- * refused before the call.
+ * refused before the call (the uncompressed form is only made here, from a checked 33-byte key).
  */
 export function loadNativeVerifier(): SignatureVerifier | null {
   if (cached === undefined) {
@@ -38,12 +44,23 @@ export function nativeLoadError(): unknown {
 }
 
 function makeVerifier(native: NativeSecp256k1): SignatureVerifier {
+  const expanded = new Map<string, Uint8Array>();
+  const expand = (key: Uint8Array): Uint8Array => {
+    const id = latin1.decode(key);
+    let full = expanded.get(id);
+    if (full === undefined) {
+      full = native.publicKeyConvert(key, false);
+      if (expanded.size >= MAX_EXPANDED_KEYS) expanded.clear();
+      expanded.set(id, full);
+    }
+    return full;
+  };
   return Object.freeze({
     name: 'native' as const,
     verify(sig: Uint8Array, msgHash: Uint8Array, publicKey: Uint8Array): boolean {
       if (!hasVerifiableShape(sig, msgHash, publicKey)) return false;
       try {
-        return native.ecdsaVerify(sig, msgHash, publicKey);
+        return native.ecdsaVerify(sig, msgHash, expand(publicKey));
       } catch {
         // Unparseable signature (r or s >= n) or public key (not on the curve).
         return false;

@@ -16,6 +16,7 @@ const SIG = 64;
 const HASH = 32;
 const KEY = 33;
 const RECORD_BYTES = SIG + HASH + KEY;
+const latin1 = new TextDecoder('latin1');
 
 /** @returns {{ name: 'native' | 'noble', verify: (sig: Uint8Array, msg: Uint8Array, key: Uint8Array) => boolean }} */
 async function loadBackend(prefer) {
@@ -24,11 +25,25 @@ async function loadBackend(prefer) {
       const require = createRequire(import.meta.url);
       // Not the package root: it silently falls back to a JS (elliptic) build when the addon fails to load.
       const native = require('secp256k1/bindings');
+      // libsecp256k1 parses a compressed key with a field square root (~10% of a verification); the same actors
+      // sign over and over, so their keys are kept uncompressed (parsing that form is a cheap curve check).
+      const expanded = new Map();
+      const MAX_KEYS = 16_384;
+      const expand = (key) => {
+        const id = latin1.decode(key);
+        let full = expanded.get(id);
+        if (full === undefined) {
+          full = native.publicKeyConvert(key, false);
+          if (expanded.size >= MAX_KEYS) expanded.clear();
+          expanded.set(id, full);
+        }
+        return full;
+      };
       return {
         name: 'native',
         verify(sig, msg, key) {
           try {
-            return native.ecdsaVerify(sig, msg, key);
+            return native.ecdsaVerify(sig, msg, expand(key));
           } catch {
             // Unparseable signature (r or s >= n) or public key (not on the curve).
             return false;

@@ -8,6 +8,8 @@ export const StoreErrorCode = {
   schema: 'STORE_SCHEMA_MISMATCH',
   notFound: 'STORE_NOT_FOUND',
   badCursor: 'STORE_BAD_CURSOR',
+  /** A queued write failed: the node stops, and reopens on the last whole connect that reached the disk. */
+  writeFailed: 'STORE_WRITE_FAILED',
 } as const;
 
 /** A storage error; messages name the data directory so operators know what to look at. */

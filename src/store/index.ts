@@ -2,3 +2,4 @@ export * from './layout.js';
 export * from './entry.js';
 export * from './errors.js';
 export * from './chain-store.js';
+export * from './write-queue.js';

@@ -68,8 +68,11 @@ export class SyncServer {
     const req = decodeGetBlocks(request);
     const out: Array<Uint8Array | null> = [];
     let bytes = 0;
+    const known = req.hashes.filter((h) => this.#chain.hasBlock(h));
+    const bodies = await this.#chain.store.getBlocksBytes(known);
+    let k = 0;
     for (const h of req.hashes) {
-      const b = this.#chain.hasBlock(h) ? await this.#chain.store.getBlockBytes(h) : undefined;
+      const b = k < known.length && known[k] === h ? bodies[k++] : undefined;
       if (b !== undefined && out.length > 0 && bytes + b.byteLength > MAX_BLOCKS_RESPONSE_BYTES) break;
       out.push(b ?? null);
       bytes += b?.byteLength ?? 0;
