@@ -11,6 +11,7 @@
         "native/src/addon.cc",
         "native/src/cpu-search.cc",
         "native/src/cuda-driver.cc",
+        "native/src/sha256-hash.cc",
         "native/src/sha256-portable.cc",
         "native/src/sha256-shani.cc",
         "native/src/sha256-vector.cc"

@@ -78,4 +78,8 @@ struct Block2Precomp {
 };
 void precompute_block2(const Job& job, Block2Precomp* out);
 
+// One-shot SHA-256 of any input (sha256-hash.cc): SHA-NI when available, else portable.
+void sha256_digest(const uint8_t* data, size_t len, uint8_t out[32]);
+const char* sha256_impl_name();
+
 }  // namespace chain_mining

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ApiClient } from '../../src/client/api-client.js';
 import { runLoad, type LoadSummary } from '../../src/client/load.js';
 import { fromHex } from '../../src/primitives/bytes.js';
-import { packageRoot } from '../../src/mining/package-root.js';
+import { packageRoot } from '../../src/package-root.js';
 
 const FIXED_RATE = 5000;
 const SECONDS = 10;

@@ -37,3 +37,4 @@ export {
 } from './verifier.js';
 export { loadNativeVerifier, nativeLoadError } from './verify-native.js';
 export { nobleVerifier } from './verify-noble.js';
+export { nativeSha256, nativeSha256Impl } from './native-hash.js';

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ChainNodeError } from '../errors.js';
 import { MiningErrorCode, type SearchOptions, type SearchResult } from './backend.js';
-import { packageRoot } from './package-root.js';
+import { packageRoot } from '../package-root.js';
 
 /** A CPU scanner of the native addon: SHA-NI (4 nonces interleaved), AVX-512 (16 lanes), AVX2 (8 lanes), 128-bit vectors (SSE2/NEON, 4 lanes), scalar C++. */
 export type CpuScanner = 'sha-ni' | 'avx512' | 'avx2' | 'vec128' | 'portable';

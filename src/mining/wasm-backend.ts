@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { ChainNodeError } from '../errors.js';
 import { MiningErrorCode, type MiningBackend, type SearchOptions, type SearchResult } from './backend.js';
 import { resolveThreads } from './native-cpu-backend.js';
-import { packageRoot } from './package-root.js';
+import { packageRoot } from '../package-root.js';
 import { checkSearchArgs, type SearchArgs } from './search-args.js';
 
 /** Which WASM build to run: SIMD (4 nonces per v128) when the engine validates it (`auto`), or forced. */

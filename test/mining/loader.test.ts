@@ -157,7 +157,7 @@ t.test('availableBackends reflects what loads', async (t) => {
 
 t.test('wasm falls back to the scalar module when SIMD does not validate', async (t) => {
   const { readFile } = await import('node:fs/promises');
-  const { packageRoot } = await import('../../src/mining/package-root.js');
+  const { packageRoot } = await import('../../src/package-root.js');
   const wasm = new WasmBackend(
     { threads: 1 },
     {

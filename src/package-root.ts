@@ -6,7 +6,7 @@ let cached: string | undefined;
 
 /**
  * The package root (the folder with package.json), found from this module's location so that it works both
- * from the TypeScript sources (src/mining) and from the compiled output (dist/src/mining). Native and WASM
+ * from the TypeScript sources (src/) and from the compiled output (dist/src/). Native and WASM
  * assets are loaded from `native/` and `build/` under it.
  */
 export function packageRoot(): string {
