@@ -257,8 +257,8 @@ Napi::Value CpuFeatures(const Napi::CallbackInfo& info) {
   return o;
 }
 
-// sha256Into(data, out): writes SHA-256(data) into out[0..32). Synchronous: one short input costs well under a
-// microsecond, less than handing it to another thread would.
+// sha256Into(data, out[, length]): writes SHA-256 of data (or of its first `length` bytes) into out[0..32).
+// Synchronous: one short input costs well under a microsecond, less than handing it to another thread would.
 void Sha256Into(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   napi_typedarray_type type;
@@ -271,6 +271,14 @@ void Sha256Into(const Napi::CallbackInfo& info) {
       out_len < 32) {
     Napi::TypeError::New(env, "sha256Into(data: Uint8Array, out: Uint8Array(>=32))").ThrowAsJavaScriptException();
     return;
+  }
+  if (info.Length() > 2 && !info[2].IsUndefined()) {
+    double length = -1;
+    if (napi_get_value_double(env, info[2], &length) != napi_ok || !(length >= 0) || length > double(in_len) || length != double(size_t(length))) {
+      Napi::RangeError::New(env, "sha256Into: length must be an integer within the data").ThrowAsJavaScriptException();
+      return;
+    }
+    in_len = size_t(length);
   }
   chain_mining::sha256_digest(static_cast<const uint8_t*>(in), in_len, static_cast<uint8_t*>(out));
 }

@@ -16,9 +16,27 @@ export function hashToBigint(hash: Uint8Array): bigint {
   return readUint256LE(hash);
 }
 
+// The last target in little-endian bytes: blocks in a row share their bits, so each hash is compared bytewise
+// without building a bigint.
+let lastTarget = -1n;
+const lastTargetLE = new Uint8Array(32);
+
 /** True iff `hash`, read as a 256-bit little-endian integer, is `<= target`. */
 export function meetsTarget(hash: Uint8Array, target: bigint): boolean {
-  return hashToBigint(hash) <= target;
+  if (hash.byteLength !== 32) return hashToBigint(hash) <= target;
+  if (target < 0n) return false;
+  if (target >= 1n << 256n) return true;
+  if (target !== lastTarget) {
+    let x = target;
+    for (let i = 0; i < 32; i++, x >>= 8n) lastTargetLE[i] = Number(x & 0xffn);
+    lastTarget = target;
+  }
+  for (let i = 31; i >= 0; i--) {
+    const h = hash[i]!;
+    const t = lastTargetLE[i]!;
+    if (h !== t) return h < t;
+  }
+  return true;
 }
 
 /** The compact `bits` field (u32 LE at offset 72) of an 80-byte header. */

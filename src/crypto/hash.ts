@@ -17,7 +17,7 @@ export function sha256(data: Uint8Array): Uint8Array {
       native(data, digest);
     } else {
       scratch.set(data, 0);
-      native(scratch.subarray(0, data.byteLength), digest);
+      native(scratch, digest, data.byteLength);
     }
     return digest.slice();
   }
@@ -36,7 +36,7 @@ export function sha256Concat(...parts: Uint8Array[]): Uint8Array {
       o += p.byteLength;
     }
     if (native === null) return toPlain(oneShot!('sha256', scratch.subarray(0, n), 'buffer'));
-    native(scratch.subarray(0, n), digest);
+    native(scratch, digest, n);
     return digest.slice();
   }
   const h = createHash('sha256');

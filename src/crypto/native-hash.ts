@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { packageRoot } from '../package-root.js';
 
-/** The addon's one-shot SHA-256: writes the digest of `data` into `out[0..32)`. */
-export type Sha256Into = (data: Uint8Array, out: Uint8Array) => void;
+/** The addon's one-shot SHA-256: writes the digest of `data` (or of its first `length` bytes) into `out[0..32)`. */
+export type Sha256Into = (data: Uint8Array, out: Uint8Array, length?: number) => void;
 
 interface HashAddon {
   sha256Into?: unknown;

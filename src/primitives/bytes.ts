@@ -37,6 +37,10 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
 
 /** Read a 256-bit little-endian unsigned integer. */
 export function readUint256LE(bytes: Uint8Array): bigint {
+  if (bytes.byteLength === 32) {
+    const d = new DataView(bytes.buffer, bytes.byteOffset, 32);
+    return (d.getBigUint64(24, true) << 192n) | (d.getBigUint64(16, true) << 128n) | (d.getBigUint64(8, true) << 64n) | d.getBigUint64(0, true);
+  }
   let v = 0n;
   for (let i = bytes.byteLength - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]!);
   return v;

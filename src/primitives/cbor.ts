@@ -42,6 +42,33 @@ export function decodeCbor(bytes: Uint8Array, what: string): CborValue {
 const FAST_MAX_DEPTH = 64;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+// Map keys and short values (kinds, field names) repeat in every transaction: a small table of recent strings,
+// indexed by a hash of their bytes, hands back the same string instead of building a new one each time.
+const INTERN_SLOTS = 1024;
+const internTable: Array<string | undefined> = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
+
+function shortAscii(bytes: Uint8Array, start: number, n: number): string {
+  let h = n;
+  for (let i = start; i < start + n; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  const slot = (h >>> 0) & (INTERN_SLOTS - 1);
+  const hit = internTable[slot];
+  if (hit !== undefined && hit.length === n) {
+    let same = true;
+    for (let i = 0; i < n; i++) {
+      if (hit.charCodeAt(i) !== bytes[start + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return hit;
+  }
+  // Building a short string here beats a Buffer round trip.
+  let str = '';
+  for (let i = start; i < start + n; i++) str += String.fromCharCode(bytes[i]!);
+  if (n <= 24) internTable[slot] = str;
+  return str;
+}
+
 /** Thrown inside the fast decoder when the input is not plainly canonical; never escapes it. */
 class NotFast {}
 const NOT_FAST = new NotFast();
@@ -103,11 +130,8 @@ export function decodeCanonicalFast(bytes: Uint8Array): { value: CborValue } | u
       }
     }
     if (ascii) {
-      // Most strings are short keys and identifiers, for which building the string here beats a Buffer round trip.
       if (n > 32) return Buffer.from(bytes.buffer, bytes.byteOffset + start, n).toString('latin1');
-      let str = '';
-      for (let i = start; i < pos; i++) str += String.fromCharCode(bytes[i]!);
-      return str;
+      return shortAscii(bytes, start, n);
     }
     // Decoders differ on a leading byte order mark (kept or dropped): leave it to the strict one.
     if (bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf) throw NOT_FAST;
@@ -142,8 +166,10 @@ export function decodeCanonicalFast(bytes: Uint8Array): { value: CborValue } | u
         return text(arg(info));
       case 4: {
         const n = arg(info);
-        const out: CborValue[] = [];
-        for (let i = 0; i < n; i++) out.push(item(depth + 1));
+        // Each element takes at least one byte: a length beyond the input is not allocated.
+        need(n);
+        const out = new Array<CborValue>(n);
+        for (let i = 0; i < n; i++) out[i] = item(depth + 1);
         return out;
       }
       case 5: {

@@ -24,6 +24,9 @@ t.test('the native SHA-256 matches node:crypto at every padding boundary and on 
     t.equal(hex(out), nodeHash('sha256', big.subarray(0, len), 'hex'), `length ${len}`);
   }
   t.throws(() => native(big, new Uint8Array(16)), TypeError, 'a short output is refused');
+  native(big, out, 100);
+  t.equal(hex(out), nodeHash('sha256', big.subarray(0, 100), 'hex'), 'a length hashes a prefix');
+  for (const bad of [-1, 1.5, 70_001, Number.NaN]) t.throws(() => native(big, out, bad), RangeError, `length ${bad} is refused`);
   t.end();
 });
 
