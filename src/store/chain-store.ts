@@ -1,5 +1,4 @@
 import { ClassicLevel } from 'classic-level';
-import * as dagCbor from '@ipld/dag-cbor';
 import type { Logger } from 'pino';
 import { Block, type BlockDecodeOptions } from '../primitives/block.js';
 import { bytesEqual, fromHex, toHex } from '../primitives/bytes.js';
@@ -8,6 +7,7 @@ import { StoreError, StoreErrorCode } from './errors.js';
 import { encodeTxLocation, Keys, Prefix, SCHEMA_VERSION, prefixEnd, readU32be, readU64be, u32be, u64be } from './layout.js';
 
 import { ActorNonceCache } from './nonce-cache.js';
+import { decodeUndo, encodeUndo, type UndoData } from './undo.js';
 import { WriteQueue, type BatchOp } from './write-queue.js';
 
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
@@ -38,8 +38,7 @@ export const CHAIN_STORE_DEFAULTS = {
   maxWriteBacklogOps: 50_000,
 } as const;
 
-/** Per-actor nonce before a block touched it, kept to undo the block. */
-export type UndoData = Array<[actor: Uint8Array, prevNextNonce: number]>;
+export type { UndoData } from './undo.js';
 
 /** Where a main-chain transaction lives. */
 export interface TxLocation {
@@ -228,7 +227,7 @@ export class ChainStore {
   async getUndo(hash: Uint8Array): Promise<UndoData | undefined> {
     await this.#settled();
     const v = await this.#db.get(Keys.undo(hash));
-    return v === undefined ? undefined : (dagCbor.decode(v) as UndoData);
+    return v === undefined ? undefined : (decodeUndo(v));
   }
 
   /** An actor's next nonce on the main chain (0 for an unknown actor). */
@@ -238,13 +237,14 @@ export class ChainStore {
 
   /**
    * Next nonces of several actors (0 for unknown actors), in the order given. Served from memory for actors
-   * seen recently (every connect and disconnect updates the cache), else from the disk in one read.
+   * seen recently (every connect and disconnect updates the cache), else from the disk in one read. `hexes`, when
+   * given, are the actors' hex forms (saves converting them again).
    */
-  async getNextNonces(actors: readonly Uint8Array[]): Promise<number[]> {
+  async getNextNonces(actors: readonly Uint8Array[], hexes?: readonly string[]): Promise<number[]> {
     const out = new Array<number>(actors.length);
     const missing: number[] = [];
     for (let i = 0; i < actors.length; i++) {
-      const v = this.#nonces.get(toHex(actors[i]!));
+      const v = this.#nonces.get(hexes?.[i] ?? toHex(actors[i]!));
       if (v === undefined) missing.push(i);
       else out[i] = v;
     }
@@ -276,7 +276,7 @@ export class ChainStore {
     const ops: BatchOp[] = [
       ...(withBody ? [{ type: 'put' as const, key: Keys.body(entry.hash), value: block.bytes }] : []),
       { type: 'put', key: Keys.entry(entry.hash), value: encodeEntry(entry) },
-      { type: 'put', key: Keys.undo(entry.hash), value: dagCbor.encode(undo) },
+      { type: 'put', key: Keys.undo(entry.hash), value: encodeUndo(undo) },
       { type: 'put', key: Keys.height(entry.height), value: entry.hash },
       { type: 'put', key: Keys.tip(), value: entry.hash },
     ];

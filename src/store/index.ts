@@ -3,3 +3,4 @@ export * from './entry.js';
 export * from './errors.js';
 export * from './chain-store.js';
 export * from './write-queue.js';
+export * from './undo.js';

@@ -103,8 +103,20 @@ function lenPrefixed(s: string): Uint8Array {
   return withPrefix(bytes.byteLength, bytes);
 }
 
-// prefix len(u8) utf8 height(u32) position(u32), in one allocation.
+// prefix len(u8) utf8 height(u32) position(u32), in one allocation (ASCII, the usual case, written directly).
 function stringIndexKey(prefix: number, s: string, height: number, pos: number): Uint8Array {
+  let ascii = s.length < 256;
+  for (let i = 0; ascii && i < s.length; i++) if (s.charCodeAt(i) >= 0x80) ascii = false;
+  if (ascii) {
+    const n = s.length;
+    const out = new Uint8Array(2 + n + 8);
+    out[0] = prefix;
+    out[1] = n;
+    for (let i = 0; i < n; i++) out[2 + i] = s.charCodeAt(i);
+    putU32(out, 2 + n, height);
+    putU32(out, 6 + n, pos);
+    return out;
+  }
   const bytes = enc.encode(s);
   const n = bytes.byteLength;
   const out = new Uint8Array(2 + n + 8);
