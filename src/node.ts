@@ -57,6 +57,7 @@ export class ChainNode {
   #metrics: NodeMetrics | undefined;
   #network: P2pNetwork | undefined;
   #stopping: Promise<void> | undefined;
+  #failure: Error | undefined;
 
   constructor(options: NodeOptions, deps: NodeDependencies) {
     this.options = options;
@@ -67,6 +68,11 @@ export class ChainNode {
   /** Aborted when the node stops. */
   get signal(): AbortSignal {
     return this.#abort.signal;
+  }
+
+  /** Why the node stopped itself (a failed database write), if it did. */
+  get failure(): Error | undefined {
+    return this.#failure;
   }
 
   /** The HTTP API base URL ('' when the API is off). */
@@ -93,7 +99,16 @@ export class ChainNode {
     try {
       await mkdir(config.datadir, { recursive: true });
       const id = chainId(network);
-      const store = await ChainStore.open({ path: join(config.datadir, 'chain'), chainId: id, decode: { maxBlockBytes: network.maxBlockBytes, maxTxBytes: network.maxTxBytes } }, { logger: log });
+      const store = await ChainStore.open(
+        { path: join(config.datadir, 'chain'), chainId: id, decode: { maxBlockBytes: network.maxBlockBytes, maxTxBytes: network.maxTxBytes } },
+        {
+          logger: log,
+          onWriteFailure: (err) => {
+            this.#failure ??= err;
+            void this.stop();
+          },
+        },
+      );
       this.#stops.push(['store', () => store.close()]);
 
       const pool = new VerifyPool({}, { logger: log });

@@ -69,5 +69,9 @@ export function registerStart(program: Command): void {
       await node.stop();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      if (node.failure !== undefined) {
+        logger.fatal({ err: node.failure.message }, 'stopped after a fatal error');
+        process.exitCode = 1;
+      }
     });
 }

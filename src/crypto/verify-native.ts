@@ -9,9 +9,9 @@ interface NativeSecp256k1 {
 }
 
 // libsecp256k1 parses a compressed key with a field square root (~10% of a verification); actors sign again and
-// again, so their keys are kept uncompressed, whose parse is a cheap curve check. verify-worker.mjs does the same.
-const MAX_EXPANDED_KEYS = 16_384;
-const latin1 = new TextDecoder('latin1');
+// again, so their keys are kept uncompressed, whose parse is a cheap curve check, in a direct-mapped table indexed
+// by a hash of the key bytes. verify-worker.mjs does the same.
+const EXPANDED_SLOTS = 16_384;
 
 let cached: { verifier: SignatureVerifier | null; error: unknown } | undefined;
 
@@ -44,15 +44,17 @@ export function nativeLoadError(): unknown {
 }
 
 function makeVerifier(native: NativeSecp256k1): SignatureVerifier {
-  const expanded = new Map<string, Uint8Array>();
+  const slotKeys = new Array<Uint8Array | undefined>(EXPANDED_SLOTS);
+  const slotFull = new Array<Uint8Array | undefined>(EXPANDED_SLOTS);
   const expand = (key: Uint8Array): Uint8Array => {
-    const id = latin1.decode(key);
-    let full = expanded.get(id);
-    if (full === undefined) {
-      full = native.publicKeyConvert(key, false);
-      if (expanded.size >= MAX_EXPANDED_KEYS) expanded.clear();
-      expanded.set(id, full);
-    }
+    let h = 0x811c9dc5;
+    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key[i]!, 0x01000193);
+    const slot = (h >>> 0) & (EXPANDED_SLOTS - 1);
+    const known = slotKeys[slot];
+    if (known !== undefined && known.every((b, i) => b === key[i])) return slotFull[slot]!;
+    const full = native.publicKeyConvert(key, false);
+    slotKeys[slot] = Uint8Array.from(key);
+    slotFull[slot] = full;
     return full;
   };
   return Object.freeze({

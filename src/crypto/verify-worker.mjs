@@ -16,7 +16,6 @@ const SIG = 64;
 const HASH = 32;
 const KEY = 33;
 const RECORD_BYTES = SIG + HASH + KEY;
-const latin1 = new TextDecoder('latin1');
 
 /** @returns {{ name: 'native' | 'noble', verify: (sig: Uint8Array, msg: Uint8Array, key: Uint8Array) => boolean }} */
 async function loadBackend(prefer) {
@@ -26,17 +25,29 @@ async function loadBackend(prefer) {
       // Not the package root: it silently falls back to a JS (elliptic) build when the addon fails to load.
       const native = require('secp256k1/bindings');
       // libsecp256k1 parses a compressed key with a field square root (~10% of a verification); the same actors
-      // sign over and over, so their keys are kept uncompressed (parsing that form is a cheap curve check).
-      const expanded = new Map();
-      const MAX_KEYS = 16_384;
+      // sign over and over, so their keys are kept uncompressed (parsing that form is a cheap curve check), in a
+      // direct-mapped table indexed by a hash of the key bytes.
+      const SLOTS = 16_384;
+      const slotKeys = new Array(SLOTS);
+      const slotFull = new Array(SLOTS);
       const expand = (key) => {
-        const id = latin1.decode(key);
-        let full = expanded.get(id);
-        if (full === undefined) {
-          full = native.publicKeyConvert(key, false);
-          if (expanded.size >= MAX_KEYS) expanded.clear();
-          expanded.set(id, full);
+        let h = 0x811c9dc5;
+        for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key[i], 0x01000193);
+        const slot = (h >>> 0) & (SLOTS - 1);
+        const known = slotKeys[slot];
+        if (known !== undefined) {
+          let same = true;
+          for (let i = 0; i < key.length; i++) {
+            if (known[i] !== key[i]) {
+              same = false;
+              break;
+            }
+          }
+          if (same) return slotFull[slot];
         }
+        const full = native.publicKeyConvert(key, false);
+        slotKeys[slot] = Uint8Array.from(key);
+        slotFull[slot] = full;
         return full;
       };
       return {

@@ -81,20 +81,20 @@ const V_ENTRY = [0x61, 0x76, 0x01];
 const SIG_ENTRY_PREFIX = [0x63, 0x73, 0x69, 0x67, 0x58, 0x40];
 const SIG_ENTRY_SIZE = SIG_ENTRY_PREFIX.length + 64;
 
+// Map heads of the unsigned body (one entry fewer than the signed map).
+const UNSIGNED_HEADS = { 0xa8: Uint8Array.of(0xa7), 0xa9: Uint8Array.of(0xa8) } as Record<number, Uint8Array>;
+
 /**
- * The unsigned body's canonical encoding, cut out of a canonical signed encoding without re-encoding: drop the
- * `sig` entry and decrement the map size. Undefined when the bytes do not have the expected shape.
+ * The signing hash computed from a canonical signed encoding without re-encoding or building the unsigned body:
+ * it is the signed map minus its `sig` entry, with the map size one lower, so its pieces are hashed in place.
+ * Undefined when the bytes do not have the expected shape.
  */
-export function unsignedBodyFromSigned(bytes: Uint8Array): Uint8Array | undefined {
-  const head = bytes[0]!;
-  if (head !== 0xa8 && head !== 0xa9) return undefined;
+export function signingHashFromSigned(bytes: Uint8Array): Uint8Array | undefined {
+  const head = UNSIGNED_HEADS[bytes[0]!];
+  if (head === undefined) return undefined;
   for (let i = 0; i < V_ENTRY.length; i++) if (bytes[1 + i] !== V_ENTRY[i]) return undefined;
   for (let i = 0; i < SIG_ENTRY_PREFIX.length; i++) if (bytes[4 + i] !== SIG_ENTRY_PREFIX[i]) return undefined;
-  const out = new Uint8Array(bytes.byteLength - SIG_ENTRY_SIZE);
-  out[0] = head - 1;
-  out.set(bytes.subarray(1, 4), 1);
-  out.set(bytes.subarray(4 + SIG_ENTRY_SIZE), 4);
-  return out;
+  return sha256Concat(DOMAIN_BYTES, head, bytes.subarray(1, 4), bytes.subarray(4 + SIG_ENTRY_SIZE));
 }
 
 /** Transaction id = RFC 6962 leaf hash of the encoded signed transaction (SPEC 5). */
@@ -161,8 +161,7 @@ export class Transaction {
   get sigHash(): Uint8Array {
     if (this.#sigHash === undefined) {
       // The bytes are canonical (decode checked it), so the body can be sliced out instead of re-encoded.
-      const body = unsignedBodyFromSigned(this.bytes);
-      this.#sigHash = body === undefined ? txSigningHash(this.fields) : sha256Concat(DOMAIN_BYTES, body);
+      this.#sigHash = signingHashFromSigned(this.bytes) ?? txSigningHash(this.fields);
     }
     return this.#sigHash;
   }

@@ -30,6 +30,13 @@ export interface ChainStoreOptions {
   maxWriteBacklogOps?: number;
 }
 
+/** Dependencies of the chain store. */
+export interface ChainStoreDependencies {
+  logger?: Logger;
+  /** A queued write failed: the in-memory chain is ahead of the disk, so the owner must stop (see WriteQueue). */
+  onWriteFailure?: (err: StoreError) => void;
+}
+
 /** Default store options. */
 export const CHAIN_STORE_DEFAULTS = {
   cacheSize: 32 * 1024 * 1024,
@@ -75,25 +82,26 @@ export class ChainStore {
   readonly #writes: WriteQueue;
   readonly #nonces: ActorNonceCache;
 
-  private constructor(db: Db, options: ChainStoreOptions, log: Logger | undefined) {
+  private constructor(db: Db, options: ChainStoreOptions, deps: ChainStoreDependencies) {
     this.#db = db;
     this.path = options.path;
     this.#options = options;
-    this.#log = log;
+    this.#log = deps.logger?.child({ module: 'store' });
     this.#nonces = new ActorNonceCache(options.nonceCacheSize ?? CHAIN_STORE_DEFAULTS.nonceCacheSize);
     this.#writes = new WriteQueue(
       (ops) =>
         applyBatch(db, ops).catch((err: unknown) => {
           const e = new StoreError(StoreErrorCode.writeFailed, `write to the database at ${options.path} failed: ${(err as Error).message}`, err);
           this.#log?.fatal({ err: e.message }, 'database write failed; the node must stop');
+          deps.onWriteFailure?.(e);
           throw e;
         }),
-      { maxBacklogOps: options.maxWriteBacklogOps ?? CHAIN_STORE_DEFAULTS.maxWriteBacklogOps },
+      { maxBacklogOps: options.maxWriteBacklogOps ?? CHAIN_STORE_DEFAULTS.maxWriteBacklogOps, onWritten: (seq) => this.#nonces.landed(seq) },
     );
   }
 
   /** Open (creating if needed) the database; refuses a locked, foreign-network or other-schema database. */
-  static async open(options: ChainStoreOptions, deps: { logger?: Logger } = {}): Promise<ChainStore> {
+  static async open(options: ChainStoreOptions, deps: ChainStoreDependencies = {}): Promise<ChainStore> {
     const db: Db = new ClassicLevel<Uint8Array, Uint8Array>(options.path, {
       keyEncoding: 'view',
       valueEncoding: 'view',
@@ -109,7 +117,7 @@ export class ChainStore {
       }
       throw new StoreError(StoreErrorCode.corrupt, `cannot open database at ${options.path}: ${(err as Error).message}`, err);
     }
-    const store = new ChainStore(db, options, deps.logger?.child({ module: 'store' }));
+    const store = new ChainStore(db, options, deps);
     try {
       await store.#checkIdentity();
     } catch (err) {
@@ -249,14 +257,18 @@ export class ChainStore {
       else out[i] = v;
     }
     if (missing.length === 0) return out;
-    await this.#settled();
+    // Not in memory means no write of these actors is still queued: the disk holds their newest values.
     const generation = this.#nonces.generation;
     const values = await this.#db.getMany(missing.map((i) => Keys.actorState(actors[i]!)));
+    const undisturbed = this.#nonces.generation === generation;
     missing.forEach((i, k) => {
       const v = values[k];
-      out[i] = v === undefined ? 0 : readU64be(v);
-      // A connect or disconnect queued meanwhile may have changed it: only an undisturbed read is cached.
-      if (this.#nonces.generation === generation) this.#nonces.set(toHex(actors[i]!), out[i]);
+      const hex = hexes?.[i] ?? toHex(actors[i]!);
+      const disk = v === undefined ? 0 : readU64be(v);
+      // A write queued or landed during the read may have changed the value (and its cache entry may already
+      // be gone again): then the newest known value wins and the disk value is not cached.
+      out[i] = this.#nonces.get(hex) ?? disk;
+      if (undisturbed) this.#nonces.cacheRead(hex, disk);
     });
     return out;
   }
@@ -288,9 +300,10 @@ export class ChainStore {
       ops.push({ type: 'put', key: Keys.kindIndex(f.kind, entry.height, i), value: tx.txid });
     });
     for (const [actor, next] of nextNonces.values()) ops.push({ type: 'put', key: Keys.actorState(actor), value: u64be(next) });
-    this.#nonces.bump();
-    await this.#writes.write(ops);
-    for (const [hex, [, next]] of nextNonces) this.#nonces.set(hex, next);
+    const written = this.#writes.write(ops);
+    const seq = this.#writes.queuedSeq;
+    for (const [hex, [, next]] of nextNonces) this.#nonces.queued(hex, next, seq);
+    await written;
   }
 
   /** Disconnect the tip `block` in one atomic batch, restoring actor state from `undo` and pointing the tip at `parentHash`. */
@@ -310,9 +323,10 @@ export class ChainStore {
     for (const [actor, prev] of undo) {
       ops.push(prev === 0 ? { type: 'del', key: Keys.actorState(actor) } : { type: 'put', key: Keys.actorState(actor), value: u64be(prev) });
     }
-    this.#nonces.bump();
-    await this.#writes.write(ops);
-    for (const [actor, prev] of undo) this.#nonces.set(toHex(actor), prev);
+    const written = this.#writes.write(ops);
+    const seq = this.#writes.queuedSeq;
+    for (const [actor, prev] of undo) this.#nonces.queued(toHex(actor), prev, seq);
+    await written;
   }
 
   /** Actions of an actor in nonce order: txids with their nonces. */

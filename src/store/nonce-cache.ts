@@ -1,31 +1,49 @@
 /**
- * Bounded map of actor (hex) to main-chain next nonce, kept exact by the store's connects and disconnects.
- * `generation` changes with every one of them, so a disk read that raced one is not cached.
+ * Main-chain next nonces of actors, kept in memory so block connects never read them from disk. Two layers:
+ * values written by connects and disconnects whose batches have not landed yet (never dropped, so a value here
+ * is always the newest), and a bounded cache of landed values, oldest dropped first. `generation` changes
+ * whenever either layer changes, so a disk read that raced a write is not cached.
  */
 export class ActorNonceCache {
   readonly #max: number;
-  readonly #map = new Map<string, number>();
+  readonly #landed = new Map<string, number>();
+  readonly #unlanded = new Map<string, { nonce: number; seq: number }>();
   generation = 0;
 
   constructor(max: number) {
     this.#max = max;
   }
 
-  /** The cached nonce, if held. */
+  /** The newest known nonce of an actor (hex), if held. */
   get(hex: string): number | undefined {
-    return this.#map.get(hex);
+    return this.#unlanded.get(hex)?.nonce ?? this.#landed.get(hex);
   }
 
-  /** Store an exact value (newest last; the oldest is dropped past the bound). */
-  set(hex: string, nonce: number): void {
-    if (this.#max <= 0) return;
-    this.#map.delete(hex);
-    this.#map.set(hex, nonce);
-    if (this.#map.size > this.#max) this.#map.delete(this.#map.keys().next().value!);
-  }
-
-  /** A connect or disconnect is about to change nonces. */
-  bump(): void {
+  /** A write with sequence number `seq` sets the actor's nonce; it counts once that write has landed. */
+  queued(hex: string, nonce: number, seq: number): void {
+    this.#unlanded.set(hex, { nonce, seq });
     this.generation++;
+  }
+
+  /** Every write up to sequence number `seq` has landed: its values join the bounded cache. */
+  landed(seq: number): void {
+    for (const [hex, e] of this.#unlanded) {
+      if (e.seq > seq) continue;
+      this.#unlanded.delete(hex);
+      this.#remember(hex, e.nonce);
+    }
+    this.generation++;
+  }
+
+  /** Cache a value read from disk (the caller checked that no write raced the read). */
+  cacheRead(hex: string, nonce: number): void {
+    if (!this.#unlanded.has(hex)) this.#remember(hex, nonce);
+  }
+
+  #remember(hex: string, nonce: number): void {
+    if (this.#max <= 0) return;
+    this.#landed.delete(hex);
+    this.#landed.set(hex, nonce);
+    if (this.#landed.size > this.#max) this.#landed.delete(this.#landed.keys().next().value!);
   }
 }

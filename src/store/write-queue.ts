@@ -5,6 +5,8 @@ export type BatchOp = { type: 'put'; key: Uint8Array; value: Uint8Array } | { ty
 export interface WriteQueueOptions {
   /** Operations queued or being written past which {@link WriteQueue.write} makes its caller wait. */
   maxBacklogOps?: number;
+  /** Called each time a batch has landed, with the sequence number of its last write, before promises resolve. */
+  onWritten?: (seq: number) => void;
 }
 
 /** Defaults of {@link WriteQueueOptions}. */
@@ -21,7 +23,9 @@ export const WRITE_QUEUE_DEFAULTS = { maxBacklogOps: 50_000 } as const;
 export class WriteQueue {
   readonly #apply: (ops: BatchOp[]) => Promise<void>;
   readonly #maxBacklog: number;
+  readonly #onWritten: ((seq: number) => void) | undefined;
   #pending: BatchOp[] = [];
+  #queuedSeq = 0;
   #pendingDone: Deferred | undefined;
   #inflightDone: Deferred | undefined;
   #inflightOps = 0;
@@ -30,11 +34,17 @@ export class WriteQueue {
   constructor(apply: (ops: BatchOp[]) => Promise<void>, options: WriteQueueOptions = {}) {
     this.#apply = apply;
     this.#maxBacklog = options.maxBacklogOps ?? WRITE_QUEUE_DEFAULTS.maxBacklogOps;
+    this.#onWritten = options.onWritten;
   }
 
   /** The error of the write that failed, if one did. */
   get failure(): Error | undefined {
     return this.#failure;
+  }
+
+  /** Sequence number of the latest write (1 for the first): `write` numbers its calls in order. */
+  get queuedSeq(): number {
+    return this.#queuedSeq;
   }
 
   /** Operations queued or being written. */
@@ -48,6 +58,7 @@ export class WriteQueue {
    */
   async write(ops: readonly BatchOp[]): Promise<void> {
     if (this.#failure !== undefined) throw this.#failure;
+    this.#queuedSeq++;
     for (const op of ops) this.#pending.push(op);
     this.#pendingDone ??= deferred();
     if (this.#inflightDone === undefined) this.#start();
@@ -69,6 +80,7 @@ export class WriteQueue {
   #start(): void {
     const ops = this.#pending;
     const done = this.#pendingDone!;
+    const lastSeq = this.#queuedSeq;
     this.#pending = [];
     this.#pendingDone = undefined;
     this.#inflightOps = ops.length;
@@ -77,6 +89,7 @@ export class WriteQueue {
       () => {
         this.#inflightDone = undefined;
         this.#inflightOps = 0;
+        this.#onWritten?.(lastSeq);
         done.resolve();
         if (this.#pendingDone !== undefined) this.#start();
       },

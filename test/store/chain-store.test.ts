@@ -119,3 +119,46 @@ t.test('an empty directory is initialised; a fresh chain writes genesis once', a
   t.equal(chain.tree.size, 1, 'genesis stored once');
   await store.close();
 });
+
+t.test('write-behind: reads see queued writes, and a nonce read racing a write never leaves an old value cached', async (t) => {
+  const { randomBytes } = await import('node:crypto');
+  const { genesisBlock } = await import('../../src/consensus/networks.js');
+  const { getNetwork: net } = await import('../../src/consensus/networks.js');
+  const dir = await tempDir();
+  // A one-entry nonce cache: every connect of another actor evicts the previous one.
+  const store = await ChainStore.open({ path: dir.path, chainId: CHAIN_ID, nonceCacheSize: 1 });
+  t.teardown(async () => {
+    await store.close();
+    await dir.cleanup();
+  });
+  const block = genesisBlock(net('regtest'));
+  const entry = (height: number): Parameters<ChainStore['writeConnect']>[0] => ({
+    hash: new Uint8Array(randomBytes(32)), header: block.header, height, chainWork: BigInt(height), status: 0, seq: height,
+  });
+  const actor = (): Uint8Array => Uint8Array.of(2, ...randomBytes(32));
+  const a = actor();
+  const b = actor();
+  const nonces = (who: Uint8Array, next: number): Map<string, [Uint8Array, number]> => new Map([[toHex(who), [who, next]]]);
+
+  for (let round = 0; round < 20; round++) {
+    const base = round * 10;
+    await store.writeConnect(entry(base + 1), block, [], nonces(a, base + 5));
+    const firstLanded = store.flush();
+    await store.writeConnect(entry(base + 2), block, [], nonces(b, base + 3));
+    const reading = store.getNextNonces([a]);
+    await firstLanded;
+    // Queued while the read waits, in a later batch than the one it waits for; then `a` is evicted again.
+    await store.writeConnect(entry(base + 3), block, [], nonces(a, base + 9));
+    await store.writeConnect(entry(base + 4), block, [], nonces(b, base + 4));
+    const [seen] = await reading;
+    t.ok(seen === base + 5 || seen === base + 9, `round ${round}: the racing read saw a state that existed (${seen})`);
+    t.same(await store.getNextNonces([a]), [base + 9], `round ${round}: the current nonce afterwards`);
+    await store.flush();
+    t.same(await store.getNextNonces([a]), [base + 9], `round ${round}: and once everything landed`);
+  }
+  // Reads wait for queued writes: the tip written last is what a read returns, without a flush in between.
+  const last = entry(999);
+  await store.writeConnect(last, block, [], new Map());
+  t.same(await store.getTipHash(), last.hash);
+  t.same(await store.getHashAtHeight(999), last.hash);
+});
