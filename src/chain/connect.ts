@@ -1,7 +1,7 @@
 import { type BatchVerifier, verifyMany } from '../crypto/verify-pool.js';
 import { type Block } from '../primitives/block.js';
 import { type Transaction } from '../primitives/transaction.js';
-import { bytesEqual, toHex } from '../primitives/bytes.js';
+import { bytesEqual } from '../primitives/bytes.js';
 import { type ChainStore, type UndoData } from '../store/chain-store.js';
 import { BlockError } from './errors.js';
 import { type ConsensusContext } from './validate.js';
@@ -83,7 +83,7 @@ export async function planConnect(
   const actors = new Map<string, Uint8Array>();
   for (const tx of block.txs) {
     if (!bytesEqual(tx.fields.chain, ctx.chainId)) throw new BlockError('BLOCK_WRONG_CHAIN', `transaction ${tx.txidHex} is for another network`, hex);
-    const a = toHex(tx.fields.from);
+    const a = tx.fromHex;
     if (!actors.has(a)) actors.set(a, tx.fields.from);
   }
   // Signatures are checked last, but the pool starts on them now and works while the nonces are read.
@@ -103,7 +103,7 @@ export async function planConnect(
     undo.push([actors.get(k)!, current[i]!]);
   });
   for (const tx of block.txs) {
-    const slot = next.get(toHex(tx.fields.from))!;
+    const slot = next.get(tx.fromHex)!;
     if (tx.fields.nonce !== slot[1]) {
       throw new BlockError('BLOCK_BAD_NONCE', `transaction ${tx.txidHex} has nonce ${tx.fields.nonce}, actor's next nonce is ${slot[1]}`, hex);
     }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { SignatureVerifier } from '../crypto/verifier.js';
 import { PARALLEL_VERIFY_MIN_BATCH, verifyMany, type BatchVerifier, type VerifyItem } from '../crypto/verify-pool.js';
-import { bytesEqual, toHex } from '../primitives/bytes.js';
+import { bytesEqual } from '../primitives/bytes.js';
 import type { Transaction } from '../primitives/transaction.js';
 import type { PoolEntry } from './actor-queue.js';
 import { BatchView } from './batch-view.js';
@@ -112,7 +112,7 @@ export class Admission {
         continue;
       }
       this.#inFlight.add(id);
-      cands.push({ index: i, tx, id, key: toHex(tx.fields.from), nonce: tx.fields.nonce });
+      cands.push({ index: i, tx, id, key: tx.fromHex, nonce: tx.fields.nonce });
     }
     try {
       const bases = await this.#loadNonces(cands);

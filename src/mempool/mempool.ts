@@ -121,7 +121,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     const next = new Map<string, number>();
     for (const tx of txs) {
       mined.set(tx.txidHex, tx);
-      const key = toHex(tx.fields.from);
+      const key = tx.fromHex;
       next.set(key, Math.max(next.get(key) ?? 0, tx.fields.nonce + 1));
     }
     this.#minedTxs = mined;
@@ -151,7 +151,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     this.#admission.clearRejected();
     const groups = new Map<string, Transaction[]>();
     for (const tx of txs) {
-      const key = toHex(tx.fields.from);
+      const key = tx.fromHex;
       const g = groups.get(key);
       if (g === undefined) groups.set(key, [tx]);
       else g.push(tx);

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { toHex } from '../primitives/bytes.js';
 import { Transaction } from '../primitives/transaction.js';
 import type { Mempool } from './mempool.js';
 
@@ -95,7 +94,7 @@ export async function loadMempool(mempool: Mempool, path: string, options: { max
   for (const bytes of encoded) {
     try {
       const tx = Transaction.decode(bytes, { maxBytes: options.maxTxBytes });
-      keyed.push({ key: toHex(tx.fields.from), tx });
+      keyed.push({ key: tx.fromHex, tx });
     } catch {
       result.rejected.DECODE = (result.rejected.DECODE ?? 0) + 1;
     }

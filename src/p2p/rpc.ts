@@ -2,16 +2,20 @@ import type { Libp2p, PeerId, Stream, StreamHandler } from '@libp2p/interface';
 import { lpStream } from '@libp2p/utils';
 import { ChainNodeError } from '../errors.js';
 import * as dagCbor from '@ipld/dag-cbor';
-import { encodeCbor, isCborMap, type CborValue } from '../primitives/cbor.js';
+import { decodeCanonicalFast, encodeCbor, isCborMap, type CborValue } from '../primitives/cbor.js';
 import { P2pErrorCode, P2pPenalty, p2pError } from './errors.js';
 
 /**
  * Decode a protocol envelope: well-formed DAG-CBOR (no indefinite lengths, no over-long integers, no trailing
- * bytes), without the canonical re-encoding check. Envelopes are not hashed or signed; the consensus objects they
+ * bytes), without requiring canonical form. Envelopes are not hashed or signed; the consensus objects they
  * carry (blocks, headers, transactions) are strictly decoded on their own, so checking them here would decode
  * every block twice.
  */
 export function decodeEnvelope(bytes: Uint8Array, what: string): CborValue {
+  // Peers send canonical envelopes: the fast decoder returns byte strings as views (a blocks response carries
+  // hundreds of kilobytes, which the general decoder would copy block by block); anything else takes the general path.
+  const fast = decodeCanonicalFast(bytes);
+  if (fast !== undefined) return fast.value;
   try {
     return dagCbor.decode(bytes) as CborValue;
   } catch (err) {
@@ -78,6 +82,11 @@ export async function rpcRequest(node: Libp2p, peer: PeerId, protocol: string, r
   }
 }
 
+/** A reply a handler has already encoded (canonical DAG-CBOR), sent as it is. */
+export class EncodedReply {
+  constructor(readonly bytes: Uint8Array) {}
+}
+
 /** What a protocol handler does with a decoded request: its reply, or a thrown ChainNodeError. */
 export type RpcHandle = (request: CborValue, peer: string) => Promise<unknown>;
 
@@ -101,7 +110,7 @@ export function rpcHandler(protocol: string, limits: RpcLimits, handle: RpcHandl
         onError(peer, e);
         reply = { error: e.code, message: e.message } satisfies RpcErrorReply;
       }
-      await lp.write(encodeCbor(reply), { signal });
+      await lp.write(reply instanceof EncodedReply ? reply.bytes : encodeCbor(reply), { signal });
       await stream.close({ signal });
     } catch (err) {
       stream.abort(err instanceof Error ? err : new Error(String(err)));

@@ -72,6 +72,7 @@ export class BlockHeader implements HeaderFields {
   /** The 80 encoded bytes. */
   readonly bytes: Uint8Array;
   #hash: Uint8Array | undefined;
+  #hashHex: string | undefined;
 
   private constructor(fields: HeaderFields, bytes: Uint8Array) {
     this.version = fields.version;
@@ -101,7 +102,7 @@ export class BlockHeader implements HeaderFields {
 
   /** Display hex of the hash (byte-reversed). */
   get hashHex(): string {
-    return blockHashToHex(this.hash);
+    return (this.#hashHex ??= blockHashToHex(this.hash));
   }
 
   /** Encoded size in bytes (always 80). */

@@ -109,6 +109,7 @@ export class Transaction {
   readonly bytes: Uint8Array;
   #txid: Uint8Array | undefined;
   #txidHex: string | undefined;
+  #fromHex: string | undefined;
   #sigHash: Uint8Array | undefined;
 
   private constructor(fields: SignedTxFields, bytes: Uint8Array) {
@@ -155,6 +156,12 @@ export class Transaction {
     // Used as a map key several times per connect (signature cache, duplicate check): convert once.
     if (this.#txidHex === undefined) this.#txidHex = toHex(this.txid);
     return this.#txidHex;
+  }
+
+  /** Lowercase hex of the actor's public key (the key of per-actor maps in the chain and the mempool). */
+  get fromHex(): string {
+    if (this.#fromHex === undefined) this.#fromHex = toHex(this.fields.from);
+    return this.#fromHex;
   }
 
   /** The hash the actor signed. */

@@ -4,7 +4,7 @@ import { Block, type BlockDecodeOptions } from '../primitives/block.js';
 import { bytesEqual, fromHex, toHex } from '../primitives/bytes.js';
 import { decodeEntry, encodeEntry, type BlockEntry } from './entry.js';
 import { StoreError, StoreErrorCode } from './errors.js';
-import { encodeTxLocation, Keys, Prefix, SCHEMA_VERSION, prefixEnd, readU32be, readU64be, u32be, u64be } from './layout.js';
+import { BatchSlab, encodeTxLocation, Keys, Prefix, SCHEMA_VERSION, prefixEnd, readU32be, readU64be, u32be, u64be } from './layout.js';
 
 import { ActorNonceCache } from './nonce-cache.js';
 import { decodeUndo, encodeUndo, type UndoData } from './undo.js';
@@ -292,14 +292,20 @@ export class ChainStore {
       { type: 'put', key: Keys.height(entry.height), value: entry.hash },
       { type: 'put', key: Keys.tip(), value: entry.hash },
     ];
+    // Room for every per-transaction key and value (strings sized for UTF-8's worst case).
+    let room = nextNonces.size * 42;
+    for (const tx of block.txs) room += 183 + 3 * (tx.fields.kind.length + (tx.fields.subject?.length ?? 0));
+    const slab = new BatchSlab(room);
+    const { alloc } = slab;
     block.txs.forEach((tx, i) => {
       const f = tx.fields;
-      ops.push({ type: 'put', key: Keys.tx(tx.txid), value: encodeTxLocation(entry.hash, i) });
-      ops.push({ type: 'put', key: Keys.actorIndex(f.from, f.nonce), value: tx.txid });
-      if (f.subject !== undefined) ops.push({ type: 'put', key: Keys.subjectIndex(f.subject, entry.height, i), value: tx.txid });
-      ops.push({ type: 'put', key: Keys.kindIndex(f.kind, entry.height, i), value: tx.txid });
+      const txid = slab.copy(tx.txid);
+      ops.push({ type: 'put', key: Keys.tx(txid, alloc), value: encodeTxLocation(entry.hash, i, alloc), offHeap: true });
+      ops.push({ type: 'put', key: Keys.actorIndex(f.from, f.nonce, alloc), value: txid, offHeap: true });
+      if (f.subject !== undefined) ops.push({ type: 'put', key: Keys.subjectIndex(f.subject, entry.height, i, alloc), value: txid, offHeap: true });
+      ops.push({ type: 'put', key: Keys.kindIndex(f.kind, entry.height, i, alloc), value: txid, offHeap: true });
     });
-    for (const [actor, next] of nextNonces.values()) ops.push({ type: 'put', key: Keys.actorState(actor), value: u64be(next) });
+    for (const [actor, next] of nextNonces.values()) ops.push({ type: 'put', key: Keys.actorState(actor, alloc), value: u64be(next, alloc), offHeap: true });
     const written = this.#writes.write(ops);
     const seq = this.#writes.queuedSeq;
     for (const [hex, [, next]] of nextNonces) this.#nonces.queued(hex, next, seq);
@@ -415,6 +421,7 @@ export class ChainStore {
 async function applyBatch(db: Db, ops: readonly BatchOp[]): Promise<void> {
   let small = 0;
   for (const op of ops) {
+    if (op.type === 'put' && op.offHeap === true) continue;
     if (op.key.byteLength <= ON_HEAP_MAX) small += op.key.byteLength;
     if (op.type === 'put' && op.value.byteLength <= ON_HEAP_MAX) small += op.value.byteLength;
   }
@@ -428,7 +435,8 @@ async function applyBatch(db: Db, ops: readonly BatchOp[]): Promise<void> {
   };
   const batch = db.batch();
   for (const op of ops) {
-    if (op.type === 'put') batch.put(offHeap(op.key), offHeap(op.value));
+    if (op.type === 'put' && op.offHeap === true) batch.put(op.key, op.value);
+    else if (op.type === 'put') batch.put(offHeap(op.key), offHeap(op.value));
     else batch.del(offHeap(op.key));
   }
   await batch.write();

@@ -53,9 +53,43 @@ function withPrefix(prefix: number, ...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** Where a key or value's bytes come from: a fresh array, or a {@link BatchSlab}. */
+export type Alloc = (n: number) => Uint8Array;
+
+const fresh: Alloc = (n) => new Uint8Array(n);
+
+/**
+ * Keys and values of one batch carved out of one off-heap buffer. V8 keeps typed arrays of up to 64 bytes inside
+ * its heap, and N-API copies each such array out before LevelDB's binding can read it; views of one larger buffer
+ * need no copy, and the batch makes one allocation instead of one per key. Past its size it falls back to fresh
+ * arrays (still correct, only slower).
+ */
+export class BatchSlab {
+  readonly #buf: Uint8Array;
+  #o = 0;
+
+  constructor(bytes: number) {
+    this.#buf = new Uint8Array(new ArrayBuffer(Math.max(bytes, 128)));
+  }
+
+  /** `n` bytes (zeroed) for one key or value. */
+  readonly alloc: Alloc = (n) => {
+    if (this.#o + n > this.#buf.byteLength) return new Uint8Array(n);
+    this.#o += n;
+    return this.#buf.subarray(this.#o - n, this.#o);
+  };
+
+  /** A copy of `bytes` in the slab. */
+  copy(bytes: Uint8Array): Uint8Array {
+    const out = this.alloc(bytes.byteLength);
+    out.set(bytes);
+    return out;
+  }
+}
+
 // Per-transaction keys are built on every connect: one allocation each, integers written in place.
-function prefixed(prefix: number, bytes: Uint8Array, extra: number): Uint8Array {
-  const out = new Uint8Array(1 + bytes.byteLength + extra);
+function prefixed(prefix: number, bytes: Uint8Array, extra: number, alloc: Alloc = fresh): Uint8Array {
+  const out = alloc(1 + bytes.byteLength + extra);
   out[0] = prefix;
   out.set(bytes, 1);
   return out;
@@ -82,8 +116,8 @@ export function u32be(v: number): Uint8Array {
 }
 
 /** Big-endian u64 bytes of a safe integer. */
-export function u64be(v: number): Uint8Array {
-  const b = new Uint8Array(8);
+export function u64be(v: number, alloc: Alloc = fresh): Uint8Array {
+  const b = alloc(8);
   putU64(b, 0, v);
   return b;
 }
@@ -104,12 +138,12 @@ function lenPrefixed(s: string): Uint8Array {
 }
 
 // prefix len(u8) utf8 height(u32) position(u32), in one allocation (ASCII, the usual case, written directly).
-function stringIndexKey(prefix: number, s: string, height: number, pos: number): Uint8Array {
+function stringIndexKey(prefix: number, s: string, height: number, pos: number, alloc: Alloc = fresh): Uint8Array {
   let ascii = s.length < 256;
   for (let i = 0; ascii && i < s.length; i++) if (s.charCodeAt(i) >= 0x80) ascii = false;
   if (ascii) {
     const n = s.length;
-    const out = new Uint8Array(2 + n + 8);
+    const out = alloc(2 + n + 8);
     out[0] = prefix;
     out[1] = n;
     for (let i = 0; i < n; i++) out[2 + i] = s.charCodeAt(i);
@@ -119,7 +153,7 @@ function stringIndexKey(prefix: number, s: string, height: number, pos: number):
   }
   const bytes = enc.encode(s);
   const n = bytes.byteLength;
-  const out = new Uint8Array(2 + n + 8);
+  const out = alloc(2 + n + 8);
   out[0] = prefix;
   out[1] = n;
   out.set(bytes, 2);
@@ -137,24 +171,24 @@ export const Keys = {
   body: (hash: Uint8Array): Uint8Array => withPrefix(Prefix.body, hash),
   undo: (hash: Uint8Array): Uint8Array => withPrefix(Prefix.undo, hash),
   height: (height: number): Uint8Array => withPrefix(Prefix.height, u32be(height)),
-  tx: (txid: Uint8Array): Uint8Array => prefixed(Prefix.tx, txid, 0),
-  actorState: (actor: Uint8Array): Uint8Array => prefixed(Prefix.actorState, actor, 0),
-  actorIndex: (actor: Uint8Array, nonce: number): Uint8Array => {
-    const out = prefixed(Prefix.actorIndex, actor, 8);
+  tx: (txid: Uint8Array, alloc?: Alloc): Uint8Array => prefixed(Prefix.tx, txid, 0, alloc),
+  actorState: (actor: Uint8Array, alloc?: Alloc): Uint8Array => prefixed(Prefix.actorState, actor, 0, alloc),
+  actorIndex: (actor: Uint8Array, nonce: number, alloc?: Alloc): Uint8Array => {
+    const out = prefixed(Prefix.actorIndex, actor, 8, alloc);
     putU64(out, 1 + actor.byteLength, nonce);
     return out;
   },
   actorIndexPrefix: (actor: Uint8Array): Uint8Array => withPrefix(Prefix.actorIndex, actor),
-  subjectIndex: (subject: string, height: number, pos: number): Uint8Array => stringIndexKey(Prefix.subjectIndex, subject, height, pos),
+  subjectIndex: (subject: string, height: number, pos: number, alloc?: Alloc): Uint8Array => stringIndexKey(Prefix.subjectIndex, subject, height, pos, alloc),
   subjectIndexPrefix: (subject: string): Uint8Array => withPrefix(Prefix.subjectIndex, lenPrefixed(subject)),
-  kindIndex: (kind: string, height: number, pos: number): Uint8Array => stringIndexKey(Prefix.kindIndex, kind, height, pos),
+  kindIndex: (kind: string, height: number, pos: number, alloc?: Alloc): Uint8Array => stringIndexKey(Prefix.kindIndex, kind, height, pos, alloc),
   kindIndexPrefix: (kind: string): Uint8Array => withPrefix(Prefix.kindIndex, lenPrefixed(kind)),
   invalid: (hash: Uint8Array): Uint8Array => withPrefix(Prefix.invalid, hash),
 };
 
 /** Value of a 0x20 row: block hash(32) then the transaction's position (u32). */
-export function encodeTxLocation(blockHash: Uint8Array, index: number): Uint8Array {
-  const out = new Uint8Array(blockHash.byteLength + 4);
+export function encodeTxLocation(blockHash: Uint8Array, index: number, alloc: Alloc = fresh): Uint8Array {
+  const out = alloc(blockHash.byteLength + 4);
   out.set(blockHash, 0);
   putU32(out, blockHash.byteLength, index);
   return out;

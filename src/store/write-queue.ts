@@ -1,5 +1,5 @@
-/** One LevelDB batch operation. */
-export type BatchOp = { type: 'put'; key: Uint8Array; value: Uint8Array } | { type: 'del'; key: Uint8Array };
+/** One LevelDB batch operation; `offHeap` marks a put whose key and value are views of a BatchSlab (layout.ts). */
+export type BatchOp = { type: 'put'; key: Uint8Array; value: Uint8Array; offHeap?: true } | { type: 'del'; key: Uint8Array };
 
 /** Options of {@link WriteQueue}. */
 export interface WriteQueueOptions {

@@ -150,7 +150,7 @@ export class BlockDownloader {
     const pump = (): boolean => {
       let assignable = false;
       const limit = Math.min(n, next + o.window);
-      const retry = [...pending].filter((i) => i < cursor).sort((a, b) => a - b);
+      const retry = pending.size === 0 ? [] : [...pending].filter((i) => i < cursor).sort((a, b) => a - b);
       const first = retry.length > 0 ? retry[0]! : cursor;
       if (first >= n) return false;
       const candidates = d.peers(items[first]!.height).filter((p) => !excluded.has(p));

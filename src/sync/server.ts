@@ -1,12 +1,13 @@
 import type { Chain } from '../chain/chain.js';
 import { chainId } from '../consensus/networks.js';
 import { P2pErrorCode, P2pPenalty, p2pError } from '../p2p/errors.js';
+import { EncodedReply } from '../p2p/rpc.js';
 import { PeerRateLimiter } from '../p2p/rate-limit.js';
 import type { CborValue } from '../primitives/cbor.js';
 import { DecodeError } from '../primitives/errors.js';
 import { locatorFork, mainChainAfter } from './locator.js';
 import {
-  decodeGetBlocks, decodeGetHeaders, decodeStatus, encodeBlocks, encodeHeaders, encodeStatus, MAX_BLOCKS_RESPONSE_BYTES, type ChainStatus,
+  decodeGetBlocks, decodeGetHeaders, decodeStatus, encodeBlocksBytes, encodeHeaders, encodeStatus, MAX_BLOCKS_RESPONSE_BYTES, type ChainStatus,
 } from './messages.js';
 import type { ResolvedSyncOptions } from './options.js';
 
@@ -40,7 +41,7 @@ export class SyncServer {
   }
 
   /** Answer one request (throws ChainNodeError with a penalty for abuse). */
-  async handle(protocol: SyncProtocol, request: CborValue, peer: string): Promise<CborValue> {
+  async handle(protocol: SyncProtocol, request: CborValue, peer: string): Promise<CborValue | EncodedReply> {
     if (!this.#limits[protocol].take(peer)) throw p2pError(P2pErrorCode.rateLimited, `${protocol}: too many requests`, { penalty: P2pPenalty.rateLimited });
     try {
       switch (protocol) {
@@ -64,7 +65,7 @@ export class SyncServer {
     }
   }
 
-  async #blocks(request: CborValue): Promise<CborValue> {
+  async #blocks(request: CborValue): Promise<EncodedReply> {
     const req = decodeGetBlocks(request);
     const out: Array<Uint8Array | null> = [];
     let bytes = 0;
@@ -77,6 +78,6 @@ export class SyncServer {
       out.push(b ?? null);
       bytes += b?.byteLength ?? 0;
     }
-    return encodeBlocks(out);
+    return new EncodedReply(encodeBlocksBytes(out));
   }
 }

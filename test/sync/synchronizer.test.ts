@@ -7,6 +7,7 @@ import { resolveSyncOptions } from '../../src/sync/options.js';
 import { Synchronizer } from '../../src/sync/synchronizer.js';
 import type { CborValue } from '../../src/primitives/cbor.js';
 import { Actor, mine, openChain, tempDir } from '../chain/support.js';
+import { decodeEnvelope, EncodedReply } from '../../src/p2p/rpc.js';
 
 async function chainIn(t: Test): Promise<Chain> {
   const dir = await tempDir();
@@ -56,7 +57,9 @@ t.test('headers-first sync onto a heavier fork (reorg), over an in-memory transp
     transport: {
       request: async (peer, protocol, message) => {
         asked.push(protocol);
-        return server.handle(protocol, message, 'local');
+        // As on the wire: a pre-encoded reply arrives decoded.
+        const reply = await server.handle(protocol, message, 'local');
+        return reply instanceof EncodedReply ? decodeEnvelope(reply.bytes, protocol) : reply;
       },
       penalise: (peer, points, reason) => void penalties.push([peer, points, reason]),
       disconnect: () => undefined,

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { BlockEvent, ReorgEvent } from '../../chain/chain.js';
 import type { TxAddedEvent } from '../../mempool/types.js';
 import type { Transaction } from '../../primitives/transaction.js';
-import { toHex } from '../../primitives/bytes.js';
 import type { ApiContext } from '../context.js';
 import { blockSummary, txToJson } from '../json.js';
 import type { EventJson } from '../types.js';
@@ -43,7 +42,7 @@ export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const types = new Set((q.types ?? 'block,tx,reorg').split(','));
       const actor = q.actor?.toLowerCase();
       const matches = (tx: Transaction): boolean =>
-        (actor === undefined || toHex(tx.fields.from) === actor) && (q.kind === undefined || tx.fields.kind === q.kind) && (q.subject === undefined || tx.fields.subject === q.subject);
+        (actor === undefined || tx.fromHex === actor) && (q.kind === undefined || tx.fields.kind === q.kind) && (q.subject === undefined || tx.fields.subject === q.subject);
       const filtered = actor !== undefined || q.kind !== undefined || q.subject !== undefined;
 
       reply.hijack();
