@@ -144,6 +144,12 @@ export class BlockDownloader {
       } finally {
         inflight.set(peer, (inflight.get(peer) ?? 1) - 1);
         notify();
+        // Keep the pipeline full while the loop waits on a signature check or a connect: ask for more blocks and
+        // start checking chunks that just became complete, instead of waiting for the loop to come round.
+        if (!controller.signal.aborted) {
+          pump();
+          startVerify();
+        }
       }
     };
 
