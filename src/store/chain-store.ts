@@ -393,6 +393,12 @@ export class ChainStore {
     return more && last !== undefined ? { items, nextCursor: toHex(last) } : { items };
   }
 
+  /** Write everything out and compact the whole database (LevelDB otherwise does this in the background, later). */
+  async compact(): Promise<void> {
+    await this.#writes.settled();
+    await this.#db.compactRange(new Uint8Array([0x00]), new Uint8Array([0xff]));
+  }
+
   /** Resolves when every write queued so far is on disk (LevelDB, not fsynced); rejects after a failed write. */
   async flush(): Promise<void> {
     await this.#writes.settled();
