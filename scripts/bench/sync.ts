@@ -9,7 +9,8 @@ import { SignatureCache } from '../../src/chain/connect.js';
 import { nextBits } from '../../src/chain/validate.js';
 import { solveBlockSync } from '../../src/chain/template.js';
 import { chainId, getNetwork, type NetworkParams } from '../../src/consensus/networks.js';
-import { generateSecretKey } from '../../src/crypto/signature.js';
+import { sha256 } from '../../src/crypto/hash.js';
+import { generateSecretKey, publicKeyFromSecret, signHash, verifySignature } from '../../src/crypto/signature.js';
 import { Block } from '../../src/primitives/block.js';
 import { BlockHeader } from '../../src/primitives/header.js';
 import { Transaction, txSigningHash, type TxBody } from '../../src/primitives/transaction.js';
@@ -82,6 +83,22 @@ export async function generateChain(o: GenerateOptions): Promise<number> {
 }
 
 
+// Same-run baseline: one core's native signature checks per second (distinct keys, as in the chain), so the sync
+// figure can be read against what this machine does right now; it varies from run to run on shared hardware.
+function verifyRatePerCore(): number {
+  const keys = Array.from({ length: 256 }, () => generateSecretKey());
+  const items = keys.map((sk, i) => {
+    const msg = sha256(Uint8Array.of(i, 1, 2, 3));
+    return { sig: signHash(msg, sk), msg, pub: publicKeyFromSecret(sk) };
+  });
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < 1_000) {
+    for (const it of items) if (verifySignature(it.sig, it.msg, it.pub)) n++;
+  }
+  return n / ((performance.now() - t0) / 1000);
+}
+
 async function height(api: string): Promise<number> {
   const r = await fetch(`${api}/status`);
   return ((await r.json()) as { height: number }).height;
@@ -116,7 +133,11 @@ export async function run(): Promise<void> {
     const own = process.cpuUsage(ownCpu);
     console.log(`synced ${tip} blocks / ${total} txs: ${fromSpawn.toFixed(2)} s from process start, ${fromApi.toFixed(2)} s from API up`);
     console.log(`(this bench process used ${((own.user + own.system) / 1e6).toFixed(2)} CPU-s meanwhile, polling the status route)`);
+    const perCore = verifyRatePerCore();
+    console.log(`baseline: ${Math.round(perCore)} signature checks/s on one core right after the sync (2 cores: ${Math.round(2 * perCore)}/s)`);
     console.log(`BENCH sync.tx_per_s ${Math.round(total / fromApi)} tx/s`);
+    console.log(`BENCH sync.verify_baseline_per_core ${Math.round(perCore)} ops/s`);
+    console.log(`BENCH sync.of_two_core_verify_bound ${(total / fromApi / (2 * perCore)).toFixed(3)} ratio`);
     console.log(`BENCH sync.blocks_per_s ${Math.round(BLOCKS / fromApi)} blocks/s`);
     console.log(`BENCH sync.tx_per_s_incl_startup ${Math.round(total / fromSpawn)} tx/s`);
   } finally {
