@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { keyExpander } from './key-expander.mjs';
 import { hasCompressedKeyShape, hasVerifiableShape, type SignatureVerifier } from './verifier.js';
 
 // The part of the `secp256k1` package's native binding (`secp256k1/bindings`) that is used here.
@@ -7,11 +8,6 @@ interface NativeSecp256k1 {
   publicKeyVerify(publicKey: Uint8Array): boolean;
   publicKeyConvert(publicKey: Uint8Array, compressed: boolean): Uint8Array;
 }
-
-// libsecp256k1 parses a compressed key with a field square root (~10% of a verification); actors sign again and
-// again, so their keys are kept uncompressed, whose parse is a cheap curve check, in a direct-mapped table indexed
-// by a hash of the key bytes. verify-worker.mjs does the same.
-const EXPANDED_SLOTS = 16_384;
 
 let cached: { verifier: SignatureVerifier | null; error: unknown } | undefined;
 
@@ -44,19 +40,8 @@ export function nativeLoadError(): unknown {
 }
 
 function makeVerifier(native: NativeSecp256k1): SignatureVerifier {
-  const slotKeys = new Array<Uint8Array | undefined>(EXPANDED_SLOTS);
-  const slotFull = new Array<Uint8Array | undefined>(EXPANDED_SLOTS);
-  const expand = (key: Uint8Array): Uint8Array => {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key[i]!, 0x01000193);
-    const slot = (h >>> 0) & (EXPANDED_SLOTS - 1);
-    const known = slotKeys[slot];
-    if (known !== undefined && known.every((b, i) => b === key[i])) return slotFull[slot]!;
-    const full = native.publicKeyConvert(key, false);
-    slotKeys[slot] = Uint8Array.from(key);
-    slotFull[slot] = full;
-    return full;
-  };
+  // Recent keys are kept uncompressed: see key-expander.mjs.
+  const expand = keyExpander((key) => native.publicKeyConvert(key, false));
   return Object.freeze({
     name: 'native' as const,
     verify(sig: Uint8Array, msgHash: Uint8Array, publicKey: Uint8Array): boolean {

@@ -11,6 +11,7 @@
 // prefix) are done by the parent before packing.
 import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
+import { keyExpander } from './key-expander.mjs';
 
 const SIG = 64;
 const HASH = 32;
@@ -24,32 +25,7 @@ async function loadBackend(prefer) {
       const require = createRequire(import.meta.url);
       // Not the package root: it silently falls back to a JS (elliptic) build when the addon fails to load.
       const native = require('secp256k1/bindings');
-      // libsecp256k1 parses a compressed key with a field square root (~10% of a verification); the same actors
-      // sign over and over, so their keys are kept uncompressed (parsing that form is a cheap curve check), in a
-      // direct-mapped table indexed by a hash of the key bytes.
-      const SLOTS = 16_384;
-      const slotKeys = new Array(SLOTS);
-      const slotFull = new Array(SLOTS);
-      const expand = (key) => {
-        let h = 0x811c9dc5;
-        for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key[i], 0x01000193);
-        const slot = (h >>> 0) & (SLOTS - 1);
-        const known = slotKeys[slot];
-        if (known !== undefined) {
-          let same = true;
-          for (let i = 0; i < key.length; i++) {
-            if (known[i] !== key[i]) {
-              same = false;
-              break;
-            }
-          }
-          if (same) return slotFull[slot];
-        }
-        const full = native.publicKeyConvert(key, false);
-        slotKeys[slot] = Uint8Array.from(key);
-        slotFull[slot] = full;
-        return full;
-      };
+      const expand = keyExpander((key) => native.publicKeyConvert(key, false));
       return {
         name: 'native',
         verify(sig, msg, key) {

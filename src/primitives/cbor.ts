@@ -351,3 +351,36 @@ export const read = {
     return v;
   },
 };
+
+/** Bytes of the shortest CBOR head (what DAG-CBOR requires) for argument `v`. */
+export function cborHeadSize(v: number): number {
+  return v < 24 ? 1 : v < 0x100 ? 2 : v < 0x1_0000 ? 3 : v < 0x1_0000_0000 ? 5 : 9;
+}
+
+/** Write the shortest CBOR head of major type `major` (0-7) and argument `v` at `o`; returns the next offset. */
+export function writeCborHead(out: Uint8Array, o: number, major: number, v: number): number {
+  const m = major << 5;
+  if (v < 24) {
+    out[o] = m | v;
+    return o + 1;
+  }
+  if (v < 0x100) {
+    out[o] = m | 24;
+    out[o + 1] = v;
+    return o + 2;
+  }
+  if (v < 0x1_0000) {
+    out[o] = m | 25;
+    out[o + 1] = v >>> 8;
+    out[o + 2] = v & 0xff;
+    return o + 3;
+  }
+  if (v < 0x1_0000_0000) {
+    out[o] = m | 26;
+    new DataView(out.buffer, out.byteOffset + o + 1, 4).setUint32(0, v, false);
+    return o + 5;
+  }
+  out[o] = m | 27;
+  new DataView(out.buffer, out.byteOffset + o + 1, 8).setBigUint64(0, BigInt(v), false);
+  return o + 9;
+}

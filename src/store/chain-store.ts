@@ -1,12 +1,13 @@
 import { ClassicLevel } from 'classic-level';
 import type { Logger } from 'pino';
 import { Block, type BlockDecodeOptions } from '../primitives/block.js';
-import { bytesEqual, fromHex, toHex } from '../primitives/bytes.js';
+import { bytesEqual, toHex } from '../primitives/bytes.js';
 import { decodeEntry, encodeEntry, type BlockEntry } from './entry.js';
 import { StoreError, StoreErrorCode } from './errors.js';
-import { BatchSlab, encodeTxLocation, Keys, Prefix, SCHEMA_VERSION, prefixEnd, readU32be, readU64be, u32be, u64be } from './layout.js';
-
+import { BatchSlab, encodeTxLocation, Keys, Prefix, SCHEMA_VERSION, readU32be, readU64be, u32be, u64be } from './layout.js';
+import { applyBatch } from './level-batch.js';
 import { ActorNonceCache } from './nonce-cache.js';
+import { readPage, type Page, type PageRequest } from './pages.js';
 import { decodeUndo, encodeUndo, type UndoData } from './undo.js';
 import { WriteQueue, type BatchOp } from './write-queue.js';
 
@@ -54,21 +55,7 @@ export interface TxLocation {
   index: number;
 }
 
-/** Pagination request: at most `limit` items after `cursor` (opaque, from the previous page). */
-export interface PageRequest {
-  limit?: number;
-  cursor?: string;
-  reverse?: boolean;
-}
-
-/** A page of index results with the cursor of the next page (absent at the end). */
-export interface Page<T> {
-  items: T[];
-  nextCursor?: string;
-}
-
-/** Default and maximum page sizes. */
-export const PAGE_LIMITS = { default: 100, max: 1000 } as const;
+export { PAGE_LIMITS, type Page, type PageRequest } from './pages.js';
 
 /**
  * The chain database: block entries and bodies for every stored block, plus main-chain state and indexes that
@@ -337,17 +324,17 @@ export class ChainStore {
 
   /** Actions of an actor in nonce order: txids with their nonces. */
   async actionsByActor(actor: Uint8Array, page: PageRequest = {}): Promise<Page<{ nonce: number; txid: Uint8Array }>> {
-    return this.#page(Keys.actorIndexPrefix(actor), page, (suffix, v) => ({ nonce: readU64be(suffix), txid: v }));
+    return this.#pageOf(Keys.actorIndexPrefix(actor), page, (suffix, v) => ({ nonce: readU64be(suffix), txid: v }));
   }
 
   /** Actions about a subject in chain order. */
   async actionsBySubject(subject: string, page: PageRequest = {}): Promise<Page<{ height: number; index: number; txid: Uint8Array }>> {
-    return this.#page(Keys.subjectIndexPrefix(subject), page, (suffix, v) => ({ height: readU32be(suffix), index: readU32be(suffix, 4), txid: v }));
+    return this.#pageOf(Keys.subjectIndexPrefix(subject), page, (suffix, v) => ({ height: readU32be(suffix), index: readU32be(suffix, 4), txid: v }));
   }
 
   /** Actions of a kind in chain order. */
   async actionsByKind(kind: string, page: PageRequest = {}): Promise<Page<{ height: number; index: number; txid: Uint8Array }>> {
-    return this.#page(Keys.kindIndexPrefix(kind), page, (suffix, v) => ({ height: readU32be(suffix), index: readU32be(suffix, 4), txid: v }));
+    return this.#pageOf(Keys.kindIndexPrefix(kind), page, (suffix, v) => ({ height: readU32be(suffix), index: readU32be(suffix, 4), txid: v }));
   }
 
   /** Every key/value under a prefix byte (consistency checks and tests). */
@@ -356,47 +343,16 @@ export class ChainStore {
     for await (const kv of this.#db.iterator({ gte: new Uint8Array([prefix]), lt: new Uint8Array([prefix + 1]) })) yield kv;
   }
 
-  async #page<T>(prefix: Uint8Array, req: PageRequest, map: (suffix: Uint8Array, value: Uint8Array) => T): Promise<Page<T>> {
-    const limit = Math.min(Math.max(1, req.limit ?? PAGE_LIMITS.default), PAGE_LIMITS.max);
-    const range: { gt?: Uint8Array; gte?: Uint8Array; lt?: Uint8Array; lte?: Uint8Array; reverse: boolean; limit: number } = { reverse: req.reverse === true, limit: limit + 1 };
-    let after: Uint8Array | undefined;
-    if (req.cursor !== undefined) {
-      try {
-        after = fromHex(req.cursor);
-      } catch {
-        throw new StoreError(StoreErrorCode.badCursor, 'cursor is not valid hex');
-      }
-    }
-    const full = after === undefined ? undefined : concat(prefix, after);
-    if (range.reverse) {
-      range.gte = prefix;
-      if (full === undefined) range.lt = prefixEnd(prefix);
-      else range.lt = full;
-    } else {
-      range.lt = prefixEnd(prefix);
-      if (full === undefined) range.gte = prefix;
-      else range.gt = full;
-    }
-    const items: T[] = [];
-    let last: Uint8Array | undefined;
-    await this.#settled();
-    let more = false;
-    for await (const [k, v] of this.#db.iterator(range)) {
-      if (items.length === limit) {
-        more = true;
-        break;
-      }
-      const suffix = k.subarray(prefix.byteLength);
-      items.push(map(suffix, v));
-      last = suffix;
-    }
-    return more && last !== undefined ? { items, nextCursor: toHex(last) } : { items };
-  }
 
   /** Write everything out and compact the whole database (LevelDB otherwise does this in the background, later). */
   async compact(): Promise<void> {
     await this.#writes.settled();
     await this.#db.compactRange(new Uint8Array([0x00]), new Uint8Array([0xff]));
+  }
+
+  async #pageOf<T>(prefix: Uint8Array, req: PageRequest, map: (suffix: Uint8Array, value: Uint8Array) => T): Promise<Page<T>> {
+    await this.#settled();
+    return readPage(this.#db, prefix, req, map);
   }
 
   /** Resolves when every write queued so far is on disk (LevelDB, not fsynced); rejects after a failed write. */
@@ -419,42 +375,3 @@ export class ChainStore {
     return this.#log;
   }
 }
-
-// A chained batch crosses into the binding once per operation with plain arguments (the array form makes the
-// binding read each operation's properties back through N-API). Small keys and values are first copied into one
-// off-heap slab: V8 keeps typed arrays of up to 64 bytes inside its heap, and N-API moves each such array out
-// before the binding can read it, which measured about twice the cost of the whole put.
-async function applyBatch(db: Db, ops: readonly BatchOp[]): Promise<void> {
-  let small = 0;
-  for (const op of ops) {
-    if (op.type === 'put' && op.offHeap === true) continue;
-    if (op.key.byteLength <= ON_HEAP_MAX) small += op.key.byteLength;
-    if (op.type === 'put' && op.value.byteLength <= ON_HEAP_MAX) small += op.value.byteLength;
-  }
-  const slab = new Uint8Array(new ArrayBuffer(small));
-  let o = 0;
-  const offHeap = (a: Uint8Array): Uint8Array => {
-    if (a.byteLength > ON_HEAP_MAX) return a;
-    slab.set(a, o);
-    o += a.byteLength;
-    return slab.subarray(o - a.byteLength, o);
-  };
-  const batch = db.batch();
-  for (const op of ops) {
-    if (op.type === 'put' && op.offHeap === true) batch.put(op.key, op.value);
-    else if (op.type === 'put') batch.put(offHeap(op.key), offHeap(op.value));
-    else batch.del(offHeap(op.key));
-  }
-  await batch.write();
-}
-
-// V8's typed_array_max_size_in_heap.
-const ON_HEAP_MAX = 64;
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.byteLength + b.byteLength);
-  out.set(a, 0);
-  out.set(b, a.byteLength);
-  return out;
-}
-

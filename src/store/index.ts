@@ -4,3 +4,4 @@ export * from './errors.js';
 export * from './chain-store.js';
 export * from './write-queue.js';
 export * from './undo.js';
+export * from './pages.js';

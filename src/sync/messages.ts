@@ -1,5 +1,5 @@
 import { bigintToBytesBE, bytesToBigintBE } from '../primitives/bytes.js';
-import { checkKeys, isCborMap, read, type CborValue } from '../primitives/cbor.js';
+import { cborHeadSize, checkKeys, isCborMap, read, writeCborHead, type CborValue } from '../primitives/cbor.js';
 import { DecodeError, DecodeErrorCode } from '../primitives/errors.js';
 
 /** Most headers in one `headers` response. */
@@ -140,36 +140,6 @@ export function encodeBlocksBytes(blocks: ReadonlyArray<Uint8Array | null>): Uin
 
 // Text string "blocks".
 const BLOCKS_KEY = Uint8Array.of(0x66, 0x62, 0x6c, 0x6f, 0x63, 0x6b, 0x73);
-
-function cborHeadSize(v: number): number {
-  return v < 24 ? 1 : v < 0x100 ? 2 : v < 0x1_0000 ? 3 : 5;
-}
-
-// Shortest head for lengths below 2^32 (responses are capped far below that).
-function writeCborHead(out: Uint8Array, o: number, major: number, v: number): number {
-  const m = major << 5;
-  if (v < 24) {
-    out[o] = m | v;
-    return o + 1;
-  }
-  if (v < 0x100) {
-    out[o] = m | 24;
-    out[o + 1] = v;
-    return o + 2;
-  }
-  if (v < 0x1_0000) {
-    out[o] = m | 25;
-    out[o + 1] = v >>> 8;
-    out[o + 2] = v & 0xff;
-    return o + 3;
-  }
-  out[o] = m | 26;
-  out[o + 1] = v >>> 24;
-  out[o + 2] = (v >>> 16) & 0xff;
-  out[o + 3] = (v >>> 8) & 0xff;
-  out[o + 4] = v & 0xff;
-  return o + 5;
-}
 
 /** Decode a blocks response: encoded blocks or null, no more entries than were asked for. */
 export function decodeBlocks(v: CborValue, asked: number): Array<Uint8Array | null> {

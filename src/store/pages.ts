@@ -1,0 +1,69 @@
+import type { ClassicLevel } from 'classic-level';
+import { fromHex, toHex } from '../primitives/bytes.js';
+import { StoreError, StoreErrorCode } from './errors.js';
+import { prefixEnd } from './layout.js';
+
+type Db = ClassicLevel<Uint8Array, Uint8Array>;
+
+/** Pagination request: at most `limit` items after `cursor` (opaque, from the previous page). */
+export interface PageRequest {
+  limit?: number;
+  cursor?: string;
+  reverse?: boolean;
+}
+
+/** A page of index results with the cursor of the next page (absent at the end). */
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+/** Default and maximum page sizes. */
+export const PAGE_LIMITS = { default: 100, max: 1000 } as const;
+
+/**
+ * One page of an index (every key under `prefix`), in key order or reversed, starting after the opaque cursor of
+ * the previous page; `map` turns each key suffix and value into an item.
+ */
+export async function readPage<T>(db: Db, prefix: Uint8Array, req: PageRequest, map: (suffix: Uint8Array, value: Uint8Array) => T): Promise<Page<T>> {
+  const limit = Math.min(Math.max(1, req.limit ?? PAGE_LIMITS.default), PAGE_LIMITS.max);
+  const range: { gt?: Uint8Array; gte?: Uint8Array; lt?: Uint8Array; lte?: Uint8Array; reverse: boolean; limit: number } = { reverse: req.reverse === true, limit: limit + 1 };
+  let after: Uint8Array | undefined;
+  if (req.cursor !== undefined) {
+    try {
+      after = fromHex(req.cursor);
+    } catch {
+      throw new StoreError(StoreErrorCode.badCursor, 'cursor is not valid hex');
+    }
+  }
+  const full = after === undefined ? undefined : concat(prefix, after);
+  if (range.reverse) {
+    range.gte = prefix;
+    if (full === undefined) range.lt = prefixEnd(prefix);
+    else range.lt = full;
+  } else {
+    range.lt = prefixEnd(prefix);
+    if (full === undefined) range.gte = prefix;
+    else range.gt = full;
+  }
+  const items: T[] = [];
+  let last: Uint8Array | undefined;
+  let more = false;
+  for await (const [k, v] of db.iterator(range)) {
+    if (items.length === limit) {
+      more = true;
+      break;
+    }
+    const suffix = k.subarray(prefix.byteLength);
+    items.push(map(suffix, v));
+    last = suffix;
+  }
+  return more && last !== undefined ? { items, nextCursor: toHex(last) } : { items };
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(a, 0);
+  out.set(b, a.byteLength);
+  return out;
+}
