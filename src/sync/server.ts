@@ -11,6 +11,8 @@ import {
 } from './messages.js';
 import type { ResolvedSyncOptions } from './options.js';
 
+const READ_GROUP = 16;
+
 /** The request/response protocols sync serves and uses. */
 export type SyncProtocol = 'status' | 'headers' | 'blocks';
 
@@ -69,14 +71,19 @@ export class SyncServer {
     const req = decodeGetBlocks(request);
     const out: Array<Uint8Array | null> = [];
     let bytes = 0;
-    const known = req.hashes.filter((h) => this.#chain.hasBlock(h));
-    const bodies = await this.#chain.store.getBlocksBytes(known);
-    let k = 0;
-    for (const h of req.hashes) {
-      const b = k < known.length && known[k] === h ? bodies[k++] : undefined;
-      if (b !== undefined && out.length > 0 && bytes + b.byteLength > MAX_BLOCKS_RESPONSE_BYTES) break;
-      out.push(b ?? null);
-      bytes += b?.byteLength ?? 0;
+    // Bodies are read a group at a time (one read each), so a request for many large blocks stops reading soon
+    // after the response is full.
+    for (let start = 0; start < req.hashes.length; start += READ_GROUP) {
+      const group = req.hashes.slice(start, start + READ_GROUP);
+      const known = group.filter((h) => this.#chain.hasBlock(h));
+      const bodies = await this.#chain.store.getBlocksBytes(known);
+      let k = 0;
+      for (const h of group) {
+        const b = k < known.length && known[k] === h ? bodies[k++] : undefined;
+        if (b !== undefined && out.length > 0 && bytes + b.byteLength > MAX_BLOCKS_RESPONSE_BYTES) return new EncodedReply(encodeBlocksBytes(out));
+        out.push(b ?? null);
+        bytes += b?.byteLength ?? 0;
+      }
     }
     return new EncodedReply(encodeBlocksBytes(out));
   }
