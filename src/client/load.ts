@@ -57,7 +57,7 @@ export interface LoadSummary {
   /** Refused by the node, by error code. */
   rejected: number;
   rejectedByCode: Record<string, number>;
-  /** In requests that got no answer (node down, timeout), by error code. */
+  /** In requests that got no answer or a 5xx one (node down, stopping, timeout), by error code. */
   failed: number;
   failedByCode: Record<string, number>;
   requests: number;
@@ -163,7 +163,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
           else s.accepted++;
           if (o.keepAcked === true) acked.push(r.txid);
         } catch (err) {
-          if (err instanceof ApiRequestError) {
+          // A 5xx (a node shutting down answers 503) says nothing about the transaction: it failed, not rejected.
+          if (err instanceof ApiRequestError && err.status < 500) {
             s.rejected++;
             bump(rejectedByCode, err.code);
           } else throw err;

@@ -104,3 +104,22 @@ t.test('a node that is down', async (t) => {
   await t.rejects(runLoad({ client: new ApiClient({ url: fake.url }), chainId: CHAIN, actors: 0, count: 1, batch: 1, concurrency: 1 }), { code: 'LOAD_BAD_OPTION' });
   await t.rejects(runLoad({ client: new ApiClient({ url: fake.url }), chainId: CHAIN, actors: 1, count: 1, batch: 6000, concurrency: 1 }), { code: 'LOAD_BAD_OPTION' });
 });
+
+t.test('a node that answers 503 while stopping: those transactions failed, they were not rejected', async (t) => {
+  // What fastify answers on a kept-alive connection while the server closes.
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ code: 'FST_ERR_SERVER_CLOSING', message: 'Service Unavailable' }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => server.close());
+  const { port } = server.address() as { port: number };
+  const r = await runLoad({ client: new ApiClient({ url: `http://127.0.0.1:${port}` }), chainId: CHAIN, actors: 2, count: 6, batch: 1, concurrency: 2 });
+  t.equal(r.rejected, 0);
+  t.equal(r.failed, 6);
+  t.same(Object.values(r.failedByCode), [6], `counted under one code (${JSON.stringify(r.failedByCode)})`);
+  t.equal(r.accepted, 0);
+});
