@@ -126,7 +126,7 @@ export function verifyRecordProof(proof: unknown, options: VerifyRecordProofOpti
     blockHash: blockHashToHex(header.hash),
     height: p.height!,
     blockTime: header.time,
-    actor: toHex(tx.fields.from),
+    actor: tx.fromHex,
     kind: tx.fields.kind,
     tx,
   };

@@ -12,31 +12,27 @@ const digest = new Uint8Array(new ArrayBuffer(32));
 
 /** SHA-256 of `data` (SPEC 2: H). */
 export function sha256(data: Uint8Array): Uint8Array {
-  if (native !== null) {
-    if (data.byteLength > scratch.byteLength) {
-      native(data, digest);
-    } else {
-      scratch.set(data, 0);
-      native(scratch, digest, data.byteLength);
-    }
-    return digest.slice();
-  }
-  if (oneShot !== undefined) return toPlain(oneShot('sha256', data, 'buffer'));
-  return toPlain(createHash('sha256').update(data).digest());
+  return sha256Concat(data);
 }
 
 /** SHA-256 of the concatenation of `parts`, without building the concatenation. */
 export function sha256Concat(...parts: Uint8Array[]): Uint8Array {
   let n = 0;
   for (const p of parts) n += p.byteLength;
-  if (n <= scratch.byteLength && (native !== null || oneShot !== undefined)) {
+  if (n <= scratch.byteLength) {
     let o = 0;
     for (const p of parts) {
       scratch.set(p, o);
       o += p.byteLength;
     }
-    if (native === null) return toPlain(oneShot!('sha256', scratch.subarray(0, n), 'buffer'));
-    native(scratch, digest, n);
+    if (native !== null) {
+      native(scratch, digest, n);
+      return digest.slice();
+    }
+    if (oneShot !== undefined) return toPlain(oneShot('sha256', scratch.subarray(0, n), 'buffer'));
+  } else if (native !== null && parts.length === 1) {
+    // Large enough that N-API's copy of it does not matter.
+    native(parts[0]!, digest);
     return digest.slice();
   }
   const h = createHash('sha256');

@@ -55,7 +55,6 @@ export interface TxLocation {
   index: number;
 }
 
-export { PAGE_LIMITS, type Page, type PageRequest } from './pages.js';
 
 /**
  * The chain database: block entries and bodies for every stored block, plus main-chain state and indexes that

@@ -1,4 +1,5 @@
 import type { ClassicLevel } from 'classic-level';
+import { BatchSlab } from './layout.js';
 import type { BatchOp } from './write-queue.js';
 
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
@@ -17,14 +18,8 @@ export async function applyBatch(db: Db, ops: readonly BatchOp[]): Promise<void>
     if (op.key.byteLength <= ON_HEAP_MAX) small += op.key.byteLength;
     if (op.type === 'put' && op.value.byteLength <= ON_HEAP_MAX) small += op.value.byteLength;
   }
-  const slab = new Uint8Array(new ArrayBuffer(small));
-  let o = 0;
-  const offHeap = (a: Uint8Array): Uint8Array => {
-    if (a.byteLength > ON_HEAP_MAX) return a;
-    slab.set(a, o);
-    o += a.byteLength;
-    return slab.subarray(o - a.byteLength, o);
-  };
+  const slab = new BatchSlab(small);
+  const offHeap = (a: Uint8Array): Uint8Array => (a.byteLength > ON_HEAP_MAX ? a : slab.copy(a));
   const batch = db.batch();
   for (const op of ops) {
     if (op.type === 'put' && op.offHeap === true) batch.put(op.key, op.value);

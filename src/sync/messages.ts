@@ -109,14 +109,9 @@ export function decodeGetBlocks(v: CborValue): GetBlocks {
   return { hashes: list(m.hashes, 'getblocks.hashes', MAX_BLOCKS_PER_REQUEST).map((h, i) => fixedBytes(h, 32, `getblocks.hashes[${i}]`)) };
 }
 
-/** Wire form of a blocks response. */
-export function encodeBlocks(blocks: Array<Uint8Array | null>): CborValue {
-  return { blocks };
-}
-
 /**
  * The canonical DAG-CBOR of a blocks response, `{blocks: [bytes | null, ...]}`, written straight into one buffer:
- * byte for byte what encodeCbor(encodeBlocks(blocks)) gives, without the general encoder's copies of megabytes of
+ * byte for byte what encodeCbor({ blocks }) gives, without the general encoder's copies of megabytes of
  * block bodies.
  */
 export function encodeBlocksBytes(blocks: ReadonlyArray<Uint8Array | null>): Uint8Array {

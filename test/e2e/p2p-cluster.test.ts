@@ -2,17 +2,11 @@
 // transaction submitted to one node is mined exactly once and is visible on every node.
 import t from 'tap';
 import { join } from 'node:path';
-import { Actor, ensureBuilt, minedEverywhere, peered, settle, stopAll, tempDir, TestNode, waitFor } from '../p2p/support.js';
+import { Actor, ensureBuilt, minedEverywhere, nodeFixture, peered, settle, TestNode, waitFor } from '../p2p/support.js';
 
 t.test('bootstrap-only cluster converges and relays transactions', async (t) => {
   await ensureBuilt();
-  const dir = await tempDir('p2p-cluster-');
-  const nodes: TestNode[] = [];
-  t.teardown(async () => {
-    await stopAll(nodes);
-    if (t.passing()) await dir.cleanup();
-    else t.comment(`logs kept in ${dir.path}`);
-  });
+  const { dir, nodes } = await nodeFixture(t, 'p2p-cluster-');
   const a = await TestNode.start({ datadir: join(dir.path, 'a') });
   nodes.push(a);
   // B and C only know A; they must find each other through A (DHT / identify), not through configuration.

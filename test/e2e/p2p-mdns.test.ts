@@ -1,17 +1,11 @@
 // Three nodes with mDNS and no bootstrap list find each other on the local network and agree on one chain.
 import t from 'tap';
 import { join } from 'node:path';
-import { ensureBuilt, peered, settle, stopAll, tempDir, TestNode, waitFor } from '../p2p/support.js';
+import { ensureBuilt, nodeFixture, peered, settle, TestNode, waitFor } from '../p2p/support.js';
 
 t.test('mDNS discovery alone forms a cluster', async (t) => {
   await ensureBuilt();
-  const dir = await tempDir('p2p-mdns-');
-  const nodes: TestNode[] = [];
-  t.teardown(async () => {
-    await stopAll(nodes);
-    if (t.passing()) await dir.cleanup();
-    else t.comment(`logs kept in ${dir.path}`);
-  });
+  const { dir, nodes } = await nodeFixture(t, 'p2p-mdns-');
   nodes.push(...(await Promise.all(['a', 'b', 'c'].map((n) => TestNode.start({ datadir: join(dir.path, n), mdns: true, extra: ['--max-peers', '8'] })))));
   await peered(nodes, 2, 45_000);
   t.pass('every node found the two others through mDNS');

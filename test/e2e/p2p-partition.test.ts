@@ -4,20 +4,14 @@
 import t from 'tap';
 import { join } from 'node:path';
 import {
-  Actor, converged, ensureBuilt, minedEverywhere, peered, settle, stopAll, tempDir, TestNode, waitFor, type StatusJson,
+  Actor, converged, ensureBuilt, minedEverywhere, nodeFixture, peered, settle, type StatusJson, TestNode, waitFor,
 } from '../p2p/support.js';
 
 const work = (s: StatusJson & { chainWork?: string }): bigint => BigInt(`0x${s.chainWork ?? '0'}`);
 
 t.test('partition, separate mining, heal', async (t) => {
   await ensureBuilt();
-  const dir = await tempDir('p2p-partition-');
-  const nodes: TestNode[] = [];
-  t.teardown(async () => {
-    await stopAll(nodes);
-    if (t.passing()) await dir.cleanup();
-    else t.comment(`logs kept in ${dir.path}`);
-  });
+  const { dir, nodes } = await nodeFixture(t, 'p2p-partition-');
   const a = await TestNode.start({ datadir: join(dir.path, 'a') });
   nodes.push(a);
   nodes.push(...(await Promise.all(['b', 'c', 'd'].map((n) => TestNode.start({ datadir: join(dir.path, n), mine: false, bootstrap: [a.address] })))));

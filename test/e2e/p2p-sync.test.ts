@@ -4,17 +4,11 @@ import t from 'tap';
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateChain } from '../../scripts/bench/sync.js';
-import { converged, ensureBuilt, peered, stopAll, tempDir, TestNode, waitFor } from '../p2p/support.js';
+import { converged, ensureBuilt, nodeFixture, peered, TestNode, waitFor } from '../p2p/support.js';
 
 t.test('late joiner and restarted node catch up', async (t) => {
   await ensureBuilt();
-  const dir = await tempDir('p2p-sync-');
-  const nodes: TestNode[] = [];
-  t.teardown(async () => {
-    await stopAll(nodes);
-    if (t.passing()) await dir.cleanup();
-    else t.comment(`logs kept in ${dir.path}`);
-  });
+  const { dir, nodes } = await nodeFixture(t, 'p2p-sync-');
   const height = await generateChain({ datadir: join(dir.path, 'a'), blocks: 400, txsPerBlock: 5, actors: 50 });
   await cp(join(dir.path, 'a', 'chain'), join(dir.path, 'b', 'chain'), { recursive: true });
   const a = await TestNode.start({ datadir: join(dir.path, 'a'), mine: false });

@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Test } from 'tap';
 import { chainId, getNetwork } from '../../src/consensus/networks.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
 import { toHex } from '../../src/primitives/bytes.js';
@@ -259,4 +260,19 @@ export async function settle(nodes: TestNode[], last: TestNode, timeoutMs = 60_0
   await waitFor('two more blocks from the last miner', async () => (await last.status()).height >= h + 2, timeoutMs, 250);
   await stopMining([last]);
   return converged(nodes, h + 2, timeoutMs);
+}
+
+/**
+ * A temporary folder and a list of nodes that the test's teardown stops. The folder is removed when the test
+ * passed, and kept (with the nodes' logs) when it failed.
+ */
+export async function nodeFixture(t: Test, prefix: string): Promise<{ dir: { path: string; cleanup: () => Promise<void> }; nodes: TestNode[] }> {
+  const dir = await tempDir(prefix);
+  const nodes: TestNode[] = [];
+  t.teardown(async () => {
+    await stopAll(nodes);
+    if (t.passing()) await dir.cleanup();
+    else t.comment(`logs kept in ${dir.path}`);
+  });
+  return { dir, nodes };
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { fromHex, toHex } from '../../primitives/bytes.js';
-import type { PageRequest } from '../../store/chain-store.js';
+import type { PageRequest } from '../../store/pages.js';
 import type { ApiContext } from '../context.js';
 import { txToJson } from '../json.js';
 import type { AccountJson, ActionJson, ActionPageJson } from '../types.js';
