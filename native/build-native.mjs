@@ -74,7 +74,7 @@ function nodeGypCommand() {
 }
 
 function buildAddon() {
-  const inputs = [join(root, 'binding.gyp'), join(root, 'native', 'src'), join(root, 'native', 'cuda', 'chain-cuda.h')];
+  const inputs = [join(root, 'binding.gyp'), join(root, 'native', 'src'), join(root, 'native', 'vendor'), join(root, 'native', 'cuda', 'chain-cuda.h')];
   if (!force && upToDate(addonPath, inputs) && addonLoads()) return true;
   const gyp = nodeGypCommand();
   if (!gyp) {

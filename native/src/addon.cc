@@ -1,6 +1,7 @@
 // N-API surface of the native miner. Searches run on their own threads (never on the libuv pool, which a long
 // search would starve) and settle a promise through a thread-safe function; each search comes with a cancel()
-// that sets an atomic flag the worker threads poll between ranges.
+// that sets an atomic flag the worker threads poll between ranges. The addon also exports the node's one-shot
+// SHA-256 (sha256-hash.cc) and its ECDSA verification (ecdsa-binding.cc).
 #include <napi.h>
 
 #include <atomic>
@@ -13,6 +14,7 @@
 
 #include "cpu-search.h"
 #include "cuda-driver.h"
+#include "ecdsa-verify.h"
 #include "sha256.h"
 
 namespace {
@@ -296,6 +298,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("cudaLoad", Napi::Function::New(env, CudaLoad, "cudaLoad"));
   exports.Set("cudaDevices", Napi::Function::New(env, CudaDevices, "cudaDevices"));
   exports.Set("cudaSearch", Napi::Function::New(env, CudaSearch, "cudaSearch"));
+  chain_crypto::register_ecdsa(env, exports);
   return exports;
 }
 

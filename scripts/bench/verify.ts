@@ -1,8 +1,9 @@
-// Signature verification throughput, one core: native libsecp256k1 against the @noble/curves baseline, same run.
+// Signature verification throughput, one core: the addon's vendored libsecp256k1 and the secp256k1 package's
+// prebuilt one against the @noble/curves baseline, same run.
 import { sha256 } from '../../src/crypto/hash.js';
 import { generateSecretKey, publicKeyFromSecret, signHash } from '../../src/crypto/signature.js';
 import type { SignatureVerifier } from '../../src/crypto/verifier.js';
-import { loadNativeVerifier, nativeLoadError } from '../../src/crypto/verify-native.js';
+import { loadAddonVerifier, loadNativeVerifier, loadPackageVerifier, nativeLoadError } from '../../src/crypto/verify-native.js';
 import { nobleVerifier } from '../../src/crypto/verify-noble.js';
 
 interface Sample {
@@ -26,9 +27,9 @@ const KEYS = 200;
 export async function run(): Promise<void> {
   const samples = makeSamples();
   const backends: SignatureVerifier[] = [nobleVerifier];
+  for (const b of [loadAddonVerifier(), loadPackageVerifier()]) if (b !== null) backends.push(b);
   const native = loadNativeVerifier();
-  if (native !== null) backends.push(native);
-  else console.log(`native libsecp256k1 unavailable: ${String(nativeLoadError())}`);
+  if (native === null) console.log(`native libsecp256k1 unavailable: ${String(nativeLoadError())}`);
 
   const results: Result[] = [];
   for (const b of backends) {
@@ -38,19 +39,22 @@ export async function run(): Promise<void> {
   }
 
   const noble = results.find((r) => r.name === 'noble')!;
+  const nativeResult = results.find((r) => r.name === native?.impl);
+  const packageResult = results.find((r) => r.name === 'secp256k1-package');
+  const addonResult = results.find((r) => r.name === 'addon');
   console.log(`signature verification, one core, ${SIGNATURES} distinct valid signatures, ~${SECONDS_PER_BACKEND} s each`);
-  console.log(`${'backend'.padEnd(8)} ${'verifies/s'.padStart(12)} ${'ops'.padStart(8)} ${'ratio'.padStart(7)}`);
+  console.log(`${'implementation'.padEnd(18)} ${'verifies/s'.padStart(12)} ${'ops'.padStart(8)} ${'vs noble'.padStart(9)}`);
   for (const r of results) {
     const ratio = r.opsPerSec / noble.opsPerSec;
-    console.log(`${r.name.padEnd(8)} ${Math.round(r.opsPerSec).toString().padStart(12)} ${r.ops.toString().padStart(8)} ${ratio.toFixed(1).padStart(6)}x`);
+    console.log(`${r.name.padEnd(18)} ${Math.round(r.opsPerSec).toString().padStart(12)} ${r.ops.toString().padStart(8)} ${ratio.toFixed(1).padStart(8)}x`);
   }
-  const nativeResult = results.find((r) => r.name === 'native');
-  if (nativeResult !== undefined) {
-    console.log(`BENCH verify.native.per_core ${Math.round(nativeResult.opsPerSec)} ops/s`);
-  }
+  // verify.native is whichever native implementation the node uses (the addon when it is built).
+  if (nativeResult !== undefined) console.log(`BENCH verify.native.per_core ${Math.round(nativeResult.opsPerSec)} ops/s`);
+  if (packageResult !== undefined) console.log(`BENCH verify.package.per_core ${Math.round(packageResult.opsPerSec)} ops/s`);
   console.log(`BENCH verify.noble.per_core ${Math.round(noble.opsPerSec)} ops/s`);
-  if (nativeResult !== undefined) {
-    console.log(`BENCH verify.native.speedup ${(nativeResult.opsPerSec / noble.opsPerSec).toFixed(1)} x`);
+  if (nativeResult !== undefined) console.log(`BENCH verify.native.speedup ${(nativeResult.opsPerSec / noble.opsPerSec).toFixed(1)} x`);
+  if (addonResult !== undefined && packageResult !== undefined) {
+    console.log(`BENCH verify.addon_vs_package ${(addonResult.opsPerSec / packageResult.opsPerSec).toFixed(2)} x`);
   }
 }
 
@@ -81,9 +85,9 @@ function measure(backend: SignatureVerifier, samples: readonly Sample[]): Result
     elapsed = process.hrtime.bigint() - start;
   }
   const seconds = Number(elapsed) / 1e9;
-  return { name: backend.name, opsPerSec: ops / seconds, ops, seconds };
+  return { name: backend.impl, opsPerSec: ops / seconds, ops, seconds };
 }
 
 function check(backend: SignatureVerifier, s: Sample): void {
-  if (!backend.verify(s.sig, s.msgHash, s.publicKey)) throw new Error(`${backend.name} rejected a valid signature`);
+  if (!backend.verify(s.sig, s.msgHash, s.publicKey)) throw new Error(`${backend.impl} rejected a valid signature`);
 }

@@ -35,6 +35,6 @@ export {
   isLowS,
   type SignatureVerifier,
 } from './verifier.js';
-export { loadNativeVerifier, nativeLoadError } from './verify-native.js';
+export { loadAddonVerifier, loadNativeVerifier, loadPackageVerifier, nativeLoadError } from './verify-native.js';
 export { nobleVerifier } from './verify-noble.js';
 export { nativeSha256, nativeSha256Impl } from './native-hash.js';

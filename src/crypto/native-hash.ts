@@ -1,30 +1,7 @@
-import { createRequire } from 'node:module';
-import { packageRoot } from '../package-root.js';
+import { addonExports } from './addon.js';
 
 /** The addon's one-shot SHA-256: writes the digest of `data` (or of its first `length` bytes) into `out[0..32)`. */
 export type Sha256Into = (data: Uint8Array, out: Uint8Array, length?: number) => void;
-
-interface HashAddon {
-  sha256Into?: unknown;
-  sha256Impl?: unknown;
-}
-
-let cached: { fn: Sha256Into | null; impl: string | null; error: unknown } | undefined;
-
-function load(): NonNullable<typeof cached> {
-  if (cached === undefined) {
-    try {
-      const require = createRequire(import.meta.url);
-      const nodeGypBuild = require('node-gyp-build') as (dir: string) => HashAddon;
-      const addon = nodeGypBuild(packageRoot());
-      if (typeof addon.sha256Into !== 'function') throw new Error('native addon has no sha256Into (stale build? run npm run build:native)');
-      cached = { fn: addon.sha256Into as Sha256Into, impl: typeof addon.sha256Impl === 'string' ? addon.sha256Impl : null, error: undefined };
-    } catch (err) {
-      cached = { fn: null, impl: null, error: err };
-    }
-  }
-  return cached;
-}
 
 /**
  * The native addon's SHA-256 (SHA-NI where the CPU has it), or null where the addon is not built; callers then
@@ -33,10 +10,12 @@ function load(): NonNullable<typeof cached> {
  * V8 heap first, which would cost more than the hash.
  */
 export function nativeSha256(): Sha256Into | null {
-  return load().fn;
+  const fn = addonExports()?.sha256Into;
+  return typeof fn === 'function' ? (fn as Sha256Into) : null;
 }
 
 /** Which native SHA-256 runs (`sha-ni` or `portable`), or null without the addon. */
 export function nativeSha256Impl(): string | null {
-  return load().impl;
+  const impl = addonExports()?.sha256Impl;
+  return nativeSha256() !== null && typeof impl === 'string' ? impl : null;
 }

@@ -23,6 +23,11 @@ const HALF_N_BYTES = Uint8Array.from(
 export interface SignatureVerifier {
   /** Which backend this is. */
   readonly name: 'native' | 'noble';
+  /**
+   * Which code runs: `addon` (libsecp256k1 vendored in the node's addon), `secp256k1-package` (the npm package's
+   * prebuilt libsecp256k1) or `noble` (@noble/curves).
+   */
+  readonly impl: 'addon' | 'secp256k1-package' | 'noble';
   /** True when `sig` is a valid low-S signature of `msgHash` by `publicKey`. */
   verify(sig: Uint8Array, msgHash: Uint8Array, publicKey: Uint8Array): boolean;
   /** True when `publicKey` is a 33-byte compressed encoding of a point on the curve. */

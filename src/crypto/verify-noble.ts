@@ -10,6 +10,7 @@ const VERIFY_OPTS = { prehash: false, lowS: true, format: 'compact' } as const;
  */
 export const nobleVerifier: SignatureVerifier = Object.freeze({
   name: 'noble' as const,
+  impl: 'noble' as const,
   verify(sig: Uint8Array, msgHash: Uint8Array, publicKey: Uint8Array): boolean {
     if (!hasVerifiableShape(sig, msgHash, publicKey)) return false;
     try {

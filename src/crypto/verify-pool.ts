@@ -2,8 +2,10 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { ChainNodeError } from '../errors.js';
+import { addonPath } from './addon.js';
 import { defaultSignatureVerifier, type VerifierPreference } from './signature.js';
-import { hasVerifiableShape, MSG_HASH_BYTES, PUBLIC_KEY_BYTES, SIGNATURE_BYTES, type SignatureVerifier } from './verifier.js';
+import { hasVerifiableShape, SIGNATURE_BYTES, MSG_HASH_BYTES, type SignatureVerifier } from './verifier.js';
+import { addonEcdsa, VERIFY_RECORD_BYTES } from './verify-native.js';
 
 /** One signature to check: the same arguments as {@link SignatureVerifier.verify}. */
 export interface VerifyItem {
@@ -52,18 +54,19 @@ export const VerifyPoolErrorCode = {
 } as const;
 
 /**
- * Smallest batch worth sending to the pool. Measured on a 2-core x64 machine with native libsecp256k1: ~56 us
+ * Smallest batch worth sending to the pool. Measured on a 2-core x64 machine with the `secp256k1` package: ~56 us
  * of CPU per verification either inline or in a worker (the pool adds ~2-4 us), two workers verify 2 x 128
  * signatures in the wall time one needs for 128 (7.3-7.5 ms), and a round trip costs well under 0.3 ms. Break-even
  * is therefore around 10 signatures; 64 keeps small batches off the workers when the cores are busy with other
- * work (where the measured pool gain at 16-64 signatures swung between 0.8x and 1.5x).
+ * work (where the measured pool gain at 16-64 signatures swung between 0.8x and 1.5x). The addon's ~41 us per
+ * verification moves break-even to about 14 signatures, still well below 64.
  */
 export const PARALLEL_VERIFY_MIN_BATCH = 64;
 
-const RECORD_BYTES = SIGNATURE_BYTES + MSG_HASH_BYTES + PUBLIC_KEY_BYTES;
+const RECORD_BYTES = VERIFY_RECORD_BYTES;
 
 type WorkerMessage =
-  | { type: 'hello'; backend: 'native' | 'noble' }
+  | { type: 'hello'; backend: 'native' | 'noble'; impl: SignatureVerifier['impl'] }
   | { type: 'done'; id: number; result: ArrayBuffer }
   | { type: 'error'; id: number; message: string };
 
@@ -78,6 +81,7 @@ interface Slot {
   jobs: Map<number, Job>;
   queued: number;
   backend?: 'native' | 'noble';
+  impl?: SignatureVerifier['impl'];
 }
 
 /**
@@ -116,6 +120,11 @@ export class VerifyPool implements BatchVerifier {
   /** Backend the workers reported (`native` or `noble`), or undefined before they started. */
   get backend(): 'native' | 'noble' | undefined {
     return this.#slots.find((s) => s.backend !== undefined)?.backend;
+  }
+
+  /** Implementation the workers reported (`addon`, `secp256k1-package` or `noble`), or undefined before they started. */
+  get impl(): SignatureVerifier['impl'] | undefined {
+    return this.#slots.find((s) => s.impl !== undefined)?.impl;
   }
 
   /** Verifies every item; rejects with `VERIFY_POOL_CLOSED` or `VERIFY_POOL_WORKER_FAILED`, never on bad input. */
@@ -162,9 +171,11 @@ export class VerifyPool implements BatchVerifier {
   }
 
   #spawnMissing(): void {
+    // Workers load the same addon file as this thread, when it has the ECDSA functions.
+    const addon = this.#backend !== 'noble' && addonEcdsa() !== null ? addonPath() : null;
     while (this.#slots.length < this.#threads) {
       // execArgv: [] keeps test loaders (ts-node) out of the plain-JS worker.
-      const worker = new Worker(this.#workerUrl, { execArgv: [], workerData: { prefer: this.#backend } });
+      const worker = new Worker(this.#workerUrl, { execArgv: [], workerData: { prefer: this.#backend, addonPath: addon ?? undefined } });
       worker.unref();
       const slot: Slot = { worker, jobs: new Map(), queued: 0 };
       worker.on('message', (m: WorkerMessage) => this.#onMessage(slot, m));
@@ -192,6 +203,7 @@ export class VerifyPool implements BatchVerifier {
   #onMessage(slot: Slot, m: WorkerMessage): void {
     if (m.type === 'hello') {
       slot.backend = m.backend;
+      slot.impl = m.impl;
       return;
     }
     if (m.type === 'error' && m.id === -1) {

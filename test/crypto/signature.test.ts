@@ -130,7 +130,7 @@ t.test('index re-exports the public crypto names', async (t) => {
     'inclusionProof', 'inclusionProofFromLeafHashes', 'rootFromInclusion', 'verifyInclusion', 'consistencyProof',
     'consistencyProofFromLeafHashes', 'verifyConsistency', 'emptyRoot', 'generateSecretKey', 'publicKeyFromSecret',
     'signHash', 'verifySignature', 'isValidPublicKey', 'isValidSecretKey', 'loadVerifier', 'isLowS',
-    'nobleVerifier', 'loadNativeVerifier', 'SECP256K1_N',
+    'nobleVerifier', 'loadNativeVerifier', 'loadAddonVerifier', 'loadPackageVerifier', 'SECP256K1_N',
   ]) {
     t.ok(name in cryptoIndex, name);
   }

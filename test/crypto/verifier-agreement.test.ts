@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import tap from 'tap';
 import { generateSecretKey, publicKeyFromSecret, signHash } from '../../src/crypto/signature.js';
 import { isLowS, SECP256K1_N, type SignatureVerifier } from '../../src/crypto/verifier.js';
-import { loadNativeVerifier } from '../../src/crypto/verify-native.js';
+import { addonExports } from '../../src/crypto/addon.js';
+import { loadAddonVerifier, loadNativeVerifier, loadPackageVerifier } from '../../src/crypto/verify-native.js';
 import { nobleVerifier } from '../../src/crypto/verify-noble.js';
 import { bigintToBytesBE, bytesToBigintBE, concatBytes, toHex } from '../../src/primitives/bytes.js';
 import { compress, derToCompact, flipBit, hex, loadFixture, prng, refSha256 } from './support.js';
@@ -21,7 +22,10 @@ interface Case {
 }
 
 const native = loadNativeVerifier();
-const BACKENDS: SignatureVerifier[] = native === null ? [nobleVerifier] : [nobleVerifier, native];
+const addon = loadAddonVerifier();
+const pkg = loadPackageVerifier();
+// Every implementation that loads here, so the addon's vendored libsecp256k1 and the package's are both held to it.
+const BACKENDS: SignatureVerifier[] = [nobleVerifier, ...(addon === null ? [] : [addon]), ...(pkg === null ? [] : [pkg])];
 const NATIVE_EXPECTED = process.platform === 'linux' && process.arch === 'x64';
 const P = 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2fn;
 const HALF_N = SECP256K1_N >> 1n;
@@ -44,20 +48,23 @@ function runTable(t: Pick<typeof tap, 'fail' | 'equal'>, cases: readonly Case[])
     });
     if (answers.some((a) => a !== c.want)) {
       mismatches++;
-      t.fail(`${c.name}: want ${c.want}, got ${BACKENDS.map((b, i) => `${b.name}=${String(answers[i])}`).join(' ')}`);
+      t.fail(`${c.name}: want ${c.want}, got ${BACKENDS.map((b, i) => `${b.impl}=${String(answers[i])}`).join(' ')}`);
     }
   }
-  t.equal(mismatches, 0, `${cases.length} cases x ${BACKENDS.map((b) => b.name).join('+')}`);
+  t.equal(mismatches, 0, `${cases.length} cases x ${BACKENDS.map((b) => b.impl).join('+')}`);
 }
 
 tap.test('backends under test', async (t) => {
-  if (NATIVE_EXPECTED) t.not(native, null, 'native libsecp256k1 loads on linux-x64');
-  t.same(BACKENDS.map((b) => b.name), native === null ? ['noble'] : ['noble', 'native']);
+  if (NATIVE_EXPECTED) t.not(pkg, null, 'the secp256k1 package binding loads on linux-x64');
+  t.equal(addon !== null, addonExports() !== null, 'the addon verifier loads wherever the addon does');
+  t.equal(native, addon ?? pkg, 'the addon is preferred over the package');
+  t.same(BACKENDS.map((b) => b.name), ['noble', ...BACKENDS.slice(1).map(() => 'native')]);
+  t.comment(`implementations under test: ${BACKENDS.map((b) => b.impl).join(', ')}`);
 });
 
-const nativeOnly = { skip: native === null ? 'native binding not available' : false };
+const packageOnly = { skip: pkg === null ? 'secp256k1 package binding not available' : false };
 
-tap.test('libsecp256k1 itself rejects high-S and does not normalise (secp256k1 package bindings)', nativeOnly, async (t) => {
+tap.test('libsecp256k1 itself rejects high-S and does not normalise (secp256k1 package bindings)', packageOnly, async (t) => {
   const raw = createRequire(import.meta.url)('secp256k1/bindings') as {
     ecdsaVerify(sig: Uint8Array, msg: Uint8Array, pk: Uint8Array): boolean;
     signatureNormalize(sig: Uint8Array): Uint8Array;

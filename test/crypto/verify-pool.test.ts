@@ -62,6 +62,7 @@ for (const backend of backends) {
     t.same(got.map((ok, i) => ok === (kinds[i] === 'valid')), got.map(() => true), 'exactly the valid ones pass');
     t.equal(pool.workerCount, 2);
     t.equal(pool.backend, backend === 'noble' ? 'noble' : (native?.name ?? 'noble'));
+    t.equal(pool.impl, backend === 'noble' ? 'noble' : (native?.impl ?? 'noble'), 'workers run what the main thread runs');
     t.same(await pool.verifyBatch([]), []);
     t.same(await pool.verifyBatch(items.slice(0, 1)), [true]);
   });

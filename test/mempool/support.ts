@@ -89,6 +89,7 @@ export function countingVerifier(): SignatureVerifier & { calls: number } {
   const real = defaultSignatureVerifier();
   const spy = {
     name: real.name,
+    impl: real.impl,
     calls: 0,
     verify(sig: Uint8Array, msgHash: Uint8Array, publicKey: Uint8Array): boolean {
       spy.calls++;
