@@ -9,9 +9,13 @@
     {
       "target_name": "secp256k1",
       "type": "static_library",
-      "sources": ["native/vendor/secp256k1/src/secp256k1.c"],
+      "sources": [
+        "native/vendor/secp256k1/src/secp256k1.c",
+        "native/vendor/secp256k1/src/precomputed_ecmult.c",
+        "native/vendor/secp256k1/src/precomputed_ecmult_gen.c"
+      ],
       "include_dirs": ["native/vendor/secp256k1", "native/vendor/secp256k1/include"],
-      "defines": ["ECMULT_WINDOW_SIZE=15", "ECMULT_GEN_PREC_BITS=4"],
+      "defines": ["ECMULT_WINDOW_SIZE=15"],
       "cflags": ["-O3", "-Wno-unused-function"],
       "cflags!": ["-fno-omit-frame-pointer"],
       "direct_dependent_settings": {

@@ -37,8 +37,8 @@ let addonCached: Loaded | undefined;
 let packageCached: Loaded | undefined;
 
 /**
- * Loads the fastest native verifier: the node's own addon (libsecp256k1 of 2021, vendored in native/vendor and
- * built at install), else the `secp256k1` package's prebuilt binding (libsecp256k1 of 2019, ~25% slower). Null
+ * Loads the fastest native verifier: the node's own addon (libsecp256k1 v0.5.0, vendored in native/vendor and
+ * built at install), else the `secp256k1` package's prebuilt binding (libsecp256k1 of 2019, ~30% slower). Null
  * when neither loads; `nativeLoadError()` then tells why. Both enforce SPEC 6 in libsecp256k1 itself: compact
  * parsing fails on r or s >= n, `secp256k1_ecdsa_verify` fails on r or s = 0 and on any high-S signature, and key
  * parsing fails on points off the curve. Only 33-byte compressed keys get that far (shape checks come first).

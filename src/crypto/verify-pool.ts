@@ -58,8 +58,8 @@ export const VerifyPoolErrorCode = {
  * of CPU per verification either inline or in a worker (the pool adds ~2-4 us), two workers verify 2 x 128
  * signatures in the wall time one needs for 128 (7.3-7.5 ms), and a round trip costs well under 0.3 ms. Break-even
  * is therefore around 10 signatures; 64 keeps small batches off the workers when the cores are busy with other
- * work (where the measured pool gain at 16-64 signatures swung between 0.8x and 1.5x). The addon's ~41 us per
- * verification moves break-even to about 14 signatures, still well below 64.
+ * work (where the measured pool gain at 16-64 signatures swung between 0.8x and 1.5x). The addon's ~37 us per
+ * verification moves break-even to about 15 signatures, still well below 64.
  */
 export const PARALLEL_VERIFY_MIN_BATCH = 64;
 
