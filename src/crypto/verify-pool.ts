@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { ChainNodeError } from '../errors.js';
 import { addonPath } from './addon.js';
 import { defaultSignatureVerifier, type VerifierPreference } from './signature.js';
-import { hasVerifiableShape, SIGNATURE_BYTES, MSG_HASH_BYTES, type SignatureVerifier } from './verifier.js';
+import { hasVerifiableShape, MSG_HASH_BYTES, SIGNATURE_BYTES, type SignatureVerifier } from './verifier.js';
 import { addonEcdsa, VERIFY_RECORD_BYTES } from './verify-native.js';
 
 /** One signature to check: the same arguments as {@link SignatureVerifier.verify}. */
@@ -62,8 +62,6 @@ export const VerifyPoolErrorCode = {
  * verification moves break-even to about 15 signatures, still well below 64.
  */
 export const PARALLEL_VERIFY_MIN_BATCH = 64;
-
-const RECORD_BYTES = VERIFY_RECORD_BYTES;
 
 type WorkerMessage =
   | { type: 'hello'; backend: 'native' | 'noble'; impl: SignatureVerifier['impl'] }
@@ -140,9 +138,9 @@ export class VerifyPool implements BatchVerifier {
     const pending: Promise<void>[] = [];
     for (let start = 0; start < n; start += per) {
       const end = Math.min(n, start + per);
-      const buf = new ArrayBuffer((end - start) * RECORD_BYTES);
+      const buf = new ArrayBuffer((end - start) * VERIFY_RECORD_BYTES);
       const data = new Uint8Array(buf);
-      for (let i = start, o = 0; i < end; i++, o += RECORD_BYTES) {
+      for (let i = start, o = 0; i < end; i++, o += VERIFY_RECORD_BYTES) {
         const it = items[i]!;
         // Malformed items stay all-zero (a 0x00 key prefix never parses) and are forced false below anyway.
         if (!hasVerifiableShape(it.sig, it.msgHash, it.publicKey)) continue;

@@ -93,7 +93,7 @@ t.test('cached keys: repeats hit, slot collisions and bad keys never answer for 
   t.not(Buffer.from(ra.publicKey).toString('hex'), Buffer.from(rb.publicKey).toString('hex'), 'different keys');
   const notOnCurve = concatBytes(Uint8Array.of(2), bigintToBytesBE(5n, 32));
   const sameSlotOffCurve = Uint8Array.from(ra.publicKey);
-  sameSlotOffCurve[32] ^= 1; // x changed outside the slot bytes: almost surely off the curve or another point
+  sameSlotOffCurve[32] ^= 1; // x changed outside the slot bytes: off the curve, or a point that did not sign
   const cases: [Rec, number][] = [
     [ra, 1],
     [ra, 1], // hit
