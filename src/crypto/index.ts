@@ -38,3 +38,4 @@ export {
 export { loadAddonVerifier, loadNativeVerifier, loadPackageVerifier, nativeLoadError } from './verify-native.js';
 export { nobleVerifier } from './verify-noble.js';
 export { nativeSha256, nativeSha256Impl } from './native-hash.js';
+export { addonExports, addonLoadError, addonPath } from './addon.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { addonExports, addonLoadError } from '../crypto/index.js';
 import { ChainNodeError } from '../errors.js';
 import { MiningErrorCode, type SearchOptions, type SearchResult } from './backend.js';
 import { packageRoot } from '../package-root.js';
@@ -65,15 +65,20 @@ function isAddon(value: unknown): value is NativeAddon {
   return ADDON_FUNCTIONS.every((f) => typeof record[f] === 'function');
 }
 
-/** The loader for the addon built by native/build-native.mjs (via node-gyp-build: build/Release or prebuilds/). */
+/**
+ * The loader for the addon built by native/build-native.mjs: the crypto module's (one load per process, found by
+ * node-gyp-build in build/Release or prebuilds/). `root` is where the CUDA library is looked for.
+ */
 export function defaultNativeLoader(root: string = packageRoot()): NativeAddonLoader {
   let addon: NativeAddon | undefined;
   return {
     load(): NativeAddon {
       if (addon !== undefined) return addon;
-      const require = createRequire(import.meta.url);
-      const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
-      const loaded = nodeGypBuild(root);
+      const loaded = addonExports();
+      if (loaded === null) {
+        const why = addonLoadError();
+        throw why instanceof Error ? why : new Error(String(why));
+      }
       if (!isAddon(loaded)) throw new Error('native addon is missing functions (stale build? run npm run build:native)');
       return (addon = loaded);
     },
