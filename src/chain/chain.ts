@@ -171,6 +171,15 @@ export class Chain extends EventEmitter<ChainEvents> {
     return node === undefined ? undefined : this.#store.getBlock(node.hash);
   }
 
+  /** A stored block's canonical encoding (from the decoded-block cache when there, else one read): nothing decoded. */
+  async getBlockBytes(hash: Uint8Array | string): Promise<Uint8Array | undefined> {
+    const hex = typeof hash === 'string' ? hash : toHex(hash);
+    const cached = this.#cache.get(hex);
+    if (cached !== undefined) return cached.bytes;
+    const node = this.tree.get(hex);
+    return node === undefined ? undefined : this.#store.getBlockBytes(node.hash);
+  }
+
   /** Decode untrusted bytes and process them; decode failures become BLOCK_MALFORMED / BLOCK_OVERSIZED. */
   async processBlockBytes(bytes: Uint8Array, opts: { peer?: string } = {}): Promise<ProcessResult> {
     let block: Block;

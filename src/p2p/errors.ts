@@ -35,7 +35,7 @@ export type P2pErrorCodeValue = (typeof P2pErrorCode)[keyof typeof P2pErrorCode]
 
 /** Penalty points for protocol abuse (application-level peer scoring). */
 export const P2pPenalty = {
-  /** A request over the rate limit. */
+  /** Requests far over the rate limit that ignore refusals (a request just over it is refused, not penalised). */
   rateLimited: 5,
   /** A malformed or oversized request or response. */
   malformed: Penalty.high,

@@ -26,6 +26,8 @@ import { P2pMetrics } from './metrics.js';
 import { PeerManager } from './peer-manager.js';
 import { PenaltyBook, type BanEvent } from './penalties.js';
 import { protocolIds, protocolLimits, type ProtocolName } from './protocols.js';
+import { RequestPacer } from './pacer.js';
+import { PROTOCOL_RATE_LIMITS } from './rate-limit.js';
 import { RecentSet } from './recent-set.js';
 import { encodeGetBlockTxn, Relay } from './relay.js';
 import { rpcHandler, rpcRequest, type RpcLimits } from './rpc.js';
@@ -55,6 +57,8 @@ export class P2pNetwork {
   readonly options: ResolvedP2pOptions;
   readonly penalties: PenaltyBook;
   readonly topics: Topics;
+  /** Paces this node's requests to each peer's published limits. */
+  readonly pacer = new RequestPacer<ProtocolName>(PROTOCOL_RATE_LIMITS);
   readonly #d: P2pDependencies;
   readonly #log: Logger;
   readonly #remoteBlocks = new RecentSet(4096);
@@ -105,8 +109,9 @@ export class P2pNetwork {
     const { chain, mempool } = this.#d;
     const node = await createHost(this.options, chain.ctx.params, this.topics, this.penalties);
     this.#node = node;
+    // Every request of ours is paced to the peer's published limits; a rate-limit refusal is retried, not an error.
     const request = (peer: string, p: ProtocolName, message: unknown, signal?: AbortSignal): Promise<CborValue> =>
-      rpcRequest(node, peerIdFromString(peer), this.#protocols[p], message, this.#limits[p], signal);
+      this.pacer.request(peer, p, () => rpcRequest(node, peerIdFromString(peer), this.#protocols[p], message, this.#limits[p], signal), signal);
     const sync = (this.#sync = new Synchronizer(this.#syncOptions, {
       chain,
       logger: this.#d.logger,
@@ -169,7 +174,7 @@ export class P2pNetwork {
     for (const p of ['status', 'headers', 'blocks'] as const) {
       await node.handle(this.#protocols[p], rpcHandler(this.#protocols[p], this.#limits[p], (req, peer) => sync.server.handle(p, req, peer), onError), { maxInboundStreams: 8 });
     }
-    await node.handle(this.#protocols.getblocktxn, rpcHandler(this.#protocols.getblocktxn, this.#limits.getblocktxn, (req) => relay.handleGetBlockTxn(req), onError), { maxInboundStreams: 8 });
+    await node.handle(this.#protocols.getblocktxn, rpcHandler(this.#protocols.getblocktxn, this.#limits.getblocktxn, (req, peer) => relay.handleGetBlockTxn(req, peer), onError), { maxInboundStreams: 8 });
   }
 
   // Topic validators, subscriptions, and publication of our own transactions and blocks.

@@ -7,6 +7,7 @@ import { checkProofOfWork } from '../consensus/pow.js';
 import { ChainNodeError, Penalty } from '../errors.js';
 import type { Mempool } from '../mempool/mempool.js';
 import { Block } from '../primitives/block.js';
+import { blockTxSlices } from '../primitives/block-txs.js';
 import { bytesEqual, toHex } from '../primitives/bytes.js';
 import { checkKeys, isCborMap, read, type CborValue } from '../primitives/cbor.js';
 import { DecodeError, DecodeErrorCode } from '../primitives/errors.js';
@@ -15,6 +16,7 @@ import {
   compactLimits, compactRootMatches, completeBlock, decodeCompact, encodeCompact, fillMissing, rebuildFrom, toCompact, type CompactBlock, type CompactLimits,
 } from './compact.js';
 import { P2pErrorCode, P2pPenalty, p2pError } from './errors.js';
+import { enforceRateLimit, PROTOCOL_RATE_LIMITS, ServedRateLimit, type RateLimit } from './rate-limit.js';
 
 /** What the relay needs from the network. */
 export interface RelayDependencies {
@@ -34,6 +36,9 @@ export interface RelayDependencies {
   onBlock(block: Block): void;
   /** A peer relayed a valid block at `height` (so it has at least that height). */
   onAccepted?(peer: string, height: number): void;
+  /** Per-peer limit of served getblocktxn requests (default: the published one). */
+  getBlockTxnLimit?: RateLimit;
+  now?: () => number;
 }
 
 /** Counters of relay outcomes (for logs, metrics and tests). */
@@ -57,6 +62,7 @@ export class Relay {
   readonly limits: CompactLimits;
   readonly #d: RelayDependencies;
   readonly #log: Logger;
+  readonly #getBlockTxnLimit: ServedRateLimit;
   // Txids being added from gossip: their `tx:added` events must not be published again.
   readonly #fromGossip = new Set<string>();
 
@@ -64,6 +70,7 @@ export class Relay {
     this.#d = deps;
     this.#log = deps.logger;
     this.limits = compactLimits(deps.chain.ctx.params.maxBlockBytes);
+    this.#getBlockTxnLimit = new ServedRateLimit(deps.getBlockTxnLimit ?? PROTOCOL_RATE_LIMITS.getblocktxn, deps.now);
   }
 
   /** True while a transaction is being added from gossip. */
@@ -175,17 +182,23 @@ export class Relay {
     return block;
   }
 
-  /** Server side of getblocktxn: transactions of a stored block by position. */
-  async handleGetBlockTxn(request: CborValue): Promise<CborValue> {
-    const req = decodeGetBlockTxn(request, this.limits.maxTxids);
-    const block = await this.#d.chain.getBlock(req.block);
-    if (block === undefined) throw p2pError(P2pErrorCode.refused, `unknown block ${toHex(req.block)}`);
-    const txs: Uint8Array[] = [];
-    for (const i of req.indexes) {
-      const tx = block.txs[i];
-      if (tx === undefined) throw p2pError(P2pErrorCode.malformed, `index ${i} out of range`, { penalty: P2pPenalty.malformed });
-      txs.push(tx.bytes);
+  /**
+   * Server side of getblocktxn: transactions of a stored block by position, rate limited per peer like the other
+   * protocols, sliced out of the stored encoding without decoding the block.
+   */
+  async handleGetBlockTxn(request: CborValue, peer: string): Promise<CborValue> {
+    enforceRateLimit(this.#getBlockTxnLimit, peer, 'getblocktxn');
+    let req: GetBlockTxn;
+    try {
+      req = decodeGetBlockTxn(request, this.limits.maxTxids);
+    } catch (err) {
+      if (err instanceof DecodeError) throw p2pError(P2pErrorCode.malformed, `getblocktxn: ${err.message}`, { penalty: P2pPenalty.malformed, cause: err });
+      throw err;
     }
+    const bytes = await this.#d.chain.getBlockBytes(req.block);
+    if (bytes === undefined) throw p2pError(P2pErrorCode.refused, `unknown block ${toHex(req.block)}`);
+    const txs = blockTxSlices(bytes, req.indexes);
+    if (txs === undefined) throw p2pError(P2pErrorCode.malformed, `getblocktxn: index ${Math.max(...req.indexes)} out of range`, { penalty: P2pPenalty.malformed });
     return { txs };
   }
 

@@ -39,6 +39,16 @@ export interface RpcErrorReply {
   message: string;
 }
 
+/** The remote answered a request with `{error, message}`: `remoteCode` is its error code (P2P_RATE_LIMITED, ...). */
+export class RpcRefusedError extends ChainNodeError {
+  constructor(
+    readonly remoteCode: string,
+    message: string,
+  ) {
+    super(P2pErrorCode.refused, message);
+  }
+}
+
 function isErrorReply(v: CborValue): v is { error: string; message: string } {
   return isCborMap(v) && typeof v.error === 'string';
 }
@@ -68,7 +78,7 @@ export async function rpcRequest(node: Libp2p, peer: PeerId, protocol: string, r
     const raw = await lp.read({ signal: sig });
     void stream.close({ signal: sig }).catch(() => undefined);
     const value = decodeEnvelope(raw.subarray(), `${protocol} response`);
-    if (isErrorReply(value)) throw p2pError(P2pErrorCode.refused, `${protocol}: peer refused: ${value.error} ${String(value.message ?? '')}`);
+    if (isErrorReply(value)) throw new RpcRefusedError(value.error, `${protocol}: peer refused: ${value.error} ${String(value.message ?? '')}`);
     return value;
   } catch (err) {
     stream?.abort(err instanceof Error ? err : new Error(String(err)));

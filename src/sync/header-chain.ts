@@ -1,4 +1,5 @@
 import type { Chain } from '../chain/chain.js';
+import { ChainNodeError } from '../errors.js';
 import { P2pErrorCode, P2pPenalty, p2pError } from '../p2p/errors.js';
 import { bytesEqual } from '../primitives/bytes.js';
 import type { CborValue } from '../primitives/cbor.js';
@@ -10,25 +11,42 @@ import { decodeHeaders, MAX_HEADERS, MAX_LOCATOR, type ChainStatus } from './mes
 /** Absolute cap on headers fetched in one round (memory bound against a peer with cheap fake work). */
 export const MAX_ROUND_HEADERS = 1_000_000;
 
+/** Outcome of {@link fetchHeaderChain}. */
+export interface HeaderChainResult {
+  /** Validated headers past the fork with our chain, in order. */
+  headers: HeaderNode[];
+  /** Why fetching stopped early (a transport failure after some headers arrived): they are kept, not thrown away. */
+  error?: unknown;
+}
+
 /**
  * Fetch a peer's header chain past our tip by locator, `MAX_HEADERS` at a time, validating each batch as it
  * arrives (linkage, proof of work, ASERT bits, time: {@link validateHeaders}) and skipping headers of blocks we
  * already store. Stops at a short batch, at the peer's reported height (plus slack), or if the peer switches
- * branches between two requests. Throws BlockError / ChainNodeError (with the sender's penalty) on bad headers.
+ * branches between two requests. Throws BlockError / ChainNodeError (with the sender's penalty) on bad headers;
+ * a request that fails for another reason (timeout, refusal, closed stream) ends the fetch with the headers
+ * validated so far (thrown only when there are none).
  */
 export async function fetchHeaderChain(
   chain: Chain,
   status: ChainStatus,
   ask: (locator: Uint8Array[]) => Promise<CborValue>,
   now: () => number = Date.now,
-): Promise<HeaderNode[]> {
+): Promise<HeaderChainResult> {
   const tree = chain.tree;
   const out: HeaderNode[] = [];
   let parent: HeaderLink | undefined;
   let locator = buildLocator(tree, tree.tip);
   const cap = Math.min(MAX_ROUND_HEADERS, Math.max(0, status.height - chain.height) + 2 * MAX_HEADERS);
   for (;;) {
-    const headers = decodeHeaders(await ask(locator), MAX_HEADERS).map((b) => BlockHeader.decode(b));
+    let reply: CborValue;
+    try {
+      reply = await ask(locator);
+    } catch (err) {
+      if (out.length === 0 || (err instanceof ChainNodeError && err.penalty >= P2pPenalty.malformed)) throw err;
+      return { headers: out, error: err };
+    }
+    const headers = decodeHeaders(reply, MAX_HEADERS).map((b) => BlockHeader.decode(b));
     if (headers.length === 0) break;
     let start = 0;
     if (parent === undefined) {
@@ -45,5 +63,5 @@ export async function fetchHeaderChain(
     if (headers.length < MAX_HEADERS || out.length >= cap) break;
     locator = [parent.hash, ...buildLocator(tree, tree.tip)].slice(0, MAX_LOCATOR);
   }
-  return out;
+  return { headers: out };
 }

@@ -1,4 +1,4 @@
-import type { RateLimit } from '../p2p/rate-limit.js';
+import { PROTOCOL_RATE_LIMITS, type RateLimit } from '../p2p/rate-limit.js';
 
 /** Options of block synchronisation. */
 export interface SyncOptions {
@@ -16,7 +16,10 @@ export interface SyncOptions {
   statusIntervalMs?: number;
   /** Least time between two status requests to one peer (ms). */
   statusMinIntervalMs?: number;
-  /** Per-peer rate limits of the served protocols (requests). */
+  /**
+   * Per-peer rate limits of the served protocols (requests). Peers pace to the published
+   * {@link PROTOCOL_RATE_LIMITS}: tighter limits here only make them wait (tests use this).
+   */
   rateLimits?: { status?: RateLimit; headers?: RateLimit; blocks?: RateLimit };
   /** Signatures of blocks ahead of the connect point are verified in batches of this many blocks (0 = off). */
   preverifyBlocks?: number;
@@ -31,11 +34,7 @@ export const SYNC_DEFAULTS = {
   blocksTimeoutMs: 20_000,
   statusIntervalMs: 30_000,
   statusMinIntervalMs: 1_000,
-  rateLimits: {
-    status: { perSecond: 2, burst: 10 },
-    headers: { perSecond: 20, burst: 50 },
-    blocks: { perSecond: 100, burst: 200 },
-  },
+  rateLimits: { status: PROTOCOL_RATE_LIMITS.status, headers: PROTOCOL_RATE_LIMITS.headers, blocks: PROTOCOL_RATE_LIMITS.blocks },
   preverifyBlocks: 64,
 } as const;
 

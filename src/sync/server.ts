@@ -2,7 +2,7 @@ import type { Chain } from '../chain/chain.js';
 import { chainId } from '../consensus/networks.js';
 import { P2pErrorCode, P2pPenalty, p2pError } from '../p2p/errors.js';
 import { EncodedReply } from '../p2p/rpc.js';
-import { PeerRateLimiter } from '../p2p/rate-limit.js';
+import { enforceRateLimit, ServedRateLimit } from '../p2p/rate-limit.js';
 import type { CborValue } from '../primitives/cbor.js';
 import { DecodeError } from '../primitives/errors.js';
 import { locatorFork, mainChainAfter } from './locator.js';
@@ -24,27 +24,27 @@ export function localStatus(chain: Chain): ChainStatus {
 
 /**
  * Server side of the sync protocols: answers status, headers by locator and blocks by hash from the chain, with
- * per-peer token-bucket rate limits. `onStatus` receives the status a peer sends with its request.
+ * per-peer token-bucket rate limits (over the limit: refused without penalty unless abusive). `onStatus` receives the status a peer sends with its request.
  */
 export class SyncServer {
   readonly #chain: Chain;
   readonly #onStatus: (peer: string, status: ChainStatus) => void;
-  readonly #limits: Record<SyncProtocol, PeerRateLimiter>;
+  readonly #limits: Record<SyncProtocol, ServedRateLimit>;
 
   constructor(options: ResolvedSyncOptions, deps: { chain: Chain; onStatus: (peer: string, status: ChainStatus) => void; now?: () => number }) {
     this.#chain = deps.chain;
     this.#onStatus = deps.onStatus;
     const now = deps.now ?? Date.now;
     this.#limits = {
-      status: new PeerRateLimiter(options.rateLimits.status, now),
-      headers: new PeerRateLimiter(options.rateLimits.headers, now),
-      blocks: new PeerRateLimiter(options.rateLimits.blocks, now),
+      status: new ServedRateLimit(options.rateLimits.status, now),
+      headers: new ServedRateLimit(options.rateLimits.headers, now),
+      blocks: new ServedRateLimit(options.rateLimits.blocks, now),
     };
   }
 
   /** Answer one request (throws ChainNodeError with a penalty for abuse). */
   async handle(protocol: SyncProtocol, request: CborValue, peer: string): Promise<CborValue | EncodedReply> {
-    if (!this.#limits[protocol].take(peer)) throw p2pError(P2pErrorCode.rateLimited, `${protocol}: too many requests`, { penalty: P2pPenalty.rateLimited });
+    enforceRateLimit(this.#limits[protocol], peer, protocol);
     try {
       switch (protocol) {
         case 'status': {

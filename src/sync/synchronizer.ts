@@ -209,12 +209,16 @@ export class Synchronizer {
     const chain = this.#d.chain;
     const startWork = chain.tip.chainWork;
     this.#log.debug({ peer, height: status.height, ours: chain.height }, 'peer has more work; fetching headers');
-    const headers = await fetchHeaderChain(chain, status, (locator) => this.#d.transport.request(peer, 'headers', encodeGetHeaders({ locator, max: MAX_HEADERS }), this.#abort.signal), this.#now);
+    const fetched = await fetchHeaderChain(chain, status, (locator) => this.#d.transport.request(peer, 'headers', encodeGetHeaders({ locator, max: MAX_HEADERS }), this.#abort.signal), this.#now);
+    const headers = fetched.headers;
+    // Headers that arrived before a failed request are kept: their blocks are downloaded now, the rest next round.
+    if (fetched.error !== undefined) this.#fault(peer, fetched.error, 'headers');
     const last = headers.at(-1);
     if (last === undefined || last.chainWork <= chain.tip.chainWork) {
       // The peer claimed more work than its headers show (or we caught up meanwhile): do not ask again for it.
       this.#noProgress(peer, status);
-      if (chain.tip.chainWork <= startWork && (last?.chainWork ?? 0n) < status.work) this.#d.transport.penalise(peer, P2pPenalty.falseWork, 'SYNC_FALSE_WORK: claimed work not backed by headers');
+      const complete = fetched.error === undefined;
+      if (complete && chain.tip.chainWork <= startWork && (last?.chainWork ?? 0n) < status.work) this.#d.transport.penalise(peer, P2pPenalty.falseWork, 'SYNC_FALSE_WORK: claimed work not backed by headers');
       return;
     }
     const items = headers.filter((h) => !chain.hasBlock(h.hash));

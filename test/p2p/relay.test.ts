@@ -5,7 +5,9 @@ import { Mempool } from '../../src/mempool/mempool.js';
 import { encodeCompact, toCompact } from '../../src/p2p/compact.js';
 import { P2pErrorCode, p2pError } from '../../src/p2p/errors.js';
 import { decodeGetBlockTxn, Relay, type RelayDependencies } from '../../src/p2p/relay.js';
-import type { Block } from '../../src/primitives/block.js';
+import { Block } from '../../src/primitives/block.js';
+import { Transaction } from '../../src/primitives/transaction.js';
+import { PROTOCOL_RATE_LIMITS } from '../../src/p2p/rate-limit.js';
 import type { CborValue } from '../../src/primitives/cbor.js';
 import { breakPow, rebuild, withSig } from '../chain/helpers.js';
 import { Actor, CHAIN_ID, mine, openChain, tempDir } from '../chain/support.js';
@@ -120,8 +122,65 @@ t.test('getblocktxn server', async (t) => {
   const txs = [a.tx(), a.tx()];
   const b = mine(s.chain, txs);
   await s.chain.processBlock(b);
-  t.same(await s.relay.handleGetBlockTxn({ block: b.hash, indexes: [1] }), { txs: [txs[1]!.bytes] });
-  await t.rejects(s.relay.handleGetBlockTxn({ block: b.hash, indexes: [5] }), { code: 'P2P_RPC_MALFORMED', penalty: 50 });
-  await t.rejects(s.relay.handleGetBlockTxn({ block: new Uint8Array(32), indexes: [] }), { code: 'P2P_RPC_REFUSED' });
+  t.same(await s.relay.handleGetBlockTxn({ block: b.hash, indexes: [1] }, 'p1'), { txs: [txs[1]!.bytes] });
+  await t.rejects(s.relay.handleGetBlockTxn({ block: b.hash, indexes: [5] }, 'p1'), { code: 'P2P_RPC_MALFORMED', penalty: 50 });
+  await t.rejects(s.relay.handleGetBlockTxn({ block: new Uint8Array(32), indexes: [] }, 'p1'), { code: 'P2P_RPC_REFUSED' });
+  await t.rejects(s.relay.handleGetBlockTxn({ block: b.hash, indexes: [1.5] }, 'p1'), { code: 'P2P_RPC_MALFORMED', penalty: 50 });
   t.throws(() => decodeGetBlockTxn({ block: b.hash, indexes: [1.5] }, 10));
+});
+
+t.test('fault 8: getblocktxn is rate limited per peer and served without decoding the block', async (t) => {
+  const dir = await tempDir();
+  t.teardown(dir.cleanup);
+  const a = new Actor();
+  const txs = Array.from({ length: 40 }, (_, i) => a.tx('audit.login', `s${i}`, { n: i, pad: 'x'.repeat(200) }));
+  let block: Block;
+  {
+    const { chain, store } = await openChain(dir.path);
+    block = mine(chain, txs);
+    await chain.processBlock(block);
+    await store.close();
+  }
+  // Reopened: the block is on disk only, not in the decoded-block cache.
+  const { chain, store } = await openChain(dir.path);
+  t.teardown(() => store.close());
+  let now = 0;
+  const relay = new Relay({
+    chain,
+    mempool: new Mempool({}, { chainId: CHAIN_ID, nextNonce: (x) => store.getNextNonce(x) }),
+    logger: pino({ level: 'silent' }),
+    penalise: () => undefined,
+    requestTxs: async () => ({}),
+    requestBlock: async () => null,
+    blockAnnounced: () => undefined,
+    onBlock: () => undefined,
+    now: () => now,
+  });
+  const decodeBlock = Block.decode;
+  const decodeTx = Transaction.decode;
+  let decodes = 0;
+  Block.decode = (...args) => (decodes++, decodeBlock.apply(Block, args));
+  Transaction.decode = (...args) => (decodes++, decodeTx.apply(Transaction, args));
+  t.teardown(() => {
+    Block.decode = decodeBlock;
+    Transaction.decode = decodeTx;
+  });
+  // Views into the stored bytes (a Buffer from LevelDB), compared as plain bytes.
+  const served = async (peer: string, indexes: number[]): Promise<Uint8Array[]> =>
+    ((await relay.handleGetBlockTxn({ block: block.hash, indexes }, peer)) as { txs: Uint8Array[] }).txs.map((b) => Uint8Array.from(b));
+  t.same(await served('p1', [39, 0, 17]), [txs[39]!.bytes, txs[0]!.bytes, txs[17]!.bytes], 'the requested transactions, in the order asked');
+  t.equal(decodes, 0, 'no block or transaction was decoded to serve it');
+  await t.rejects(relay.handleGetBlockTxn({ block: block.hash, indexes: [40] }, 'p1'), { code: 'P2P_RPC_MALFORMED', penalty: 50 }, 'index past the end');
+
+  const { burst } = PROTOCOL_RATE_LIMITS.getblocktxn;
+  // Two requests were served above; the rest of the burst is served too.
+  for (let i = 2; i < burst; i++) await relay.handleGetBlockTxn({ block: block.hash, indexes: [i] }, 'p1');
+  await t.rejects(relay.handleGetBlockTxn({ block: block.hash, indexes: [0] }, 'p1'), { code: 'P2P_RATE_LIMITED', penalty: 0 }, 'over the limit: refused, not penalised');
+  t.same(await served('p2', [0]), [txs[0]!.bytes], 'another peer has its own budget');
+  now += 1_000;
+  t.same(await served('p1', [0]), [txs[0]!.bytes], 'served again after the bucket refills');
+  // A peer that keeps hammering, ignoring refusals, is abusive.
+  let last: unknown;
+  for (let i = 0; i < 4 * burst; i++) last = await relay.handleGetBlockTxn({ block: block.hash, indexes: [0] }, 'p1').catch((e: unknown) => e);
+  t.match(last, { code: 'P2P_RATE_LIMITED', penalty: 5 }, 'far over the limit: penalised');
 });
