@@ -1,7 +1,8 @@
 import pino from 'pino';
 import t, { type Test } from 'tap';
 import type { Chain } from '../../src/chain/chain.js';
-import { encodeStatus } from '../../src/sync/messages.js';
+import { P2pErrorCode, p2pError } from '../../src/p2p/errors.js';
+import { encodeStatus, MAX_HEADERS } from '../../src/sync/messages.js';
 import { localStatus, SyncServer } from '../../src/sync/server.js';
 import { resolveSyncOptions } from '../../src/sync/options.js';
 import { Synchronizer } from '../../src/sync/synchronizer.js';
@@ -102,4 +103,36 @@ t.test('a peer claiming work its headers do not back is penalised and not retrie
   await sync.refresh('liar', true);
   await new Promise((r) => setTimeout(r, 100));
   t.equal(headerRequests, 1, 'the same status does not restart a round');
+});
+
+t.test('fault 3: headers that arrived before a failed request are kept and their blocks connected', async (t) => {
+  const local = await chainIn(t);
+  const remote = await chainIn(t);
+  await grow(remote, MAX_HEADERS + 50);
+  const server = new SyncServer(resolveSyncOptions(), { chain: remote, onStatus: () => undefined });
+  const penalties: Array<[string, number, string]> = [];
+  let headerRequests = 0;
+  const heightAtHeaders: number[] = [];
+  const sync = new Synchronizer({ batchSize: 128 }, {
+    chain: local,
+    logger: pino({ level: 'silent' }),
+    transport: {
+      request: async (_peer, protocol, message) => {
+        if (protocol === 'headers') {
+          heightAtHeaders.push(local.height);
+          // The second headers request of the first round fails (a stream reset, say): not the peer's fault.
+          if (++headerRequests === 2) throw p2pError(P2pErrorCode.failed, 'headers: stream reset');
+        }
+        const reply = await server.handle(protocol, message, 'local');
+        return reply instanceof EncodedReply ? decodeEnvelope(reply.bytes, protocol) : reply;
+      },
+      penalise: (peer, points, reason) => void penalties.push([peer, points, reason]),
+      disconnect: () => undefined,
+    },
+  });
+  t.teardown(() => sync.stop());
+  sync.peerConnected('remote');
+  await waitUntil(() => local.tip.hex === remote.tip.hex, 60_000);
+  t.equal(heightAtHeaders[2], MAX_HEADERS, 'the next round starts from the blocks of the headers received before the failure');
+  t.same(penalties, [], 'no penalty for a failed request');
 });
