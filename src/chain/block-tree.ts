@@ -47,6 +47,27 @@ export class BlockTree {
     return node;
   }
 
+  /** Leaves that are not the main-chain tip (tips of side branches). */
+  sideLeaves(): TreeNode[] {
+    return [...this.#leaves].filter((n) => !this.isMain(n));
+  }
+
+  /** Remove a side-chain leaf (pruning); its parent becomes a leaf when it has no other children. */
+  remove(node: TreeNode): void {
+    if (this.isMain(node)) throw new Error('cannot remove a main-chain block');
+    if ((this.#children.get(node.hex)?.size ?? 0) > 0) throw new Error('cannot remove a block that has children');
+    this.#byHash.delete(node.hex);
+    this.#children.delete(node.hex);
+    this.#leaves.delete(node);
+    const parentHex = toHex(node.header.prevHash);
+    const siblings = this.#children.get(parentHex);
+    siblings?.delete(node);
+    if (siblings?.size === 0) {
+      this.#children.delete(parentHex);
+      if (node.parent !== undefined) this.#leaves.add(node.parent);
+    }
+  }
+
   /** Look up by hash (bytes or hex). */
   get(hash: Uint8Array | string): TreeNode | undefined {
     return this.#byHash.get(typeof hash === 'string' ? hash : toHex(hash));

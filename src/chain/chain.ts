@@ -27,10 +27,27 @@ export interface ChainOptions {
   checkDepth?: number;
   /** Decoded blocks kept in memory (speeds up reorgs of recent blocks). */
   blockCacheSize?: number;
+  /** Which side branches are stored and kept (see {@link SideBranchPolicy}). */
+  sideBranches?: Partial<SideBranchPolicy>;
+}
+
+/**
+ * Side branches stored and kept (issue 12 fault 4): only those that could plausibly become best. A block that does
+ * not extend the tip is stored only when its branch forks at most `maxDepth` blocks below the tip (and not below
+ * the latest final checkpoint), and, unless it was requested by headers-first sync (whose headers already showed
+ * more work than the tip), when its chain work is at most `workSlackBlocks` blocks' work (at the tip's difficulty)
+ * short of the tip's. Branches forking deeper than that are pruned as the tip moves on.
+ */
+export interface SideBranchPolicy {
+  maxDepth: number;
+  workSlackBlocks: number;
 }
 
 /** Default chain options. */
-export const CHAIN_DEFAULTS = { checkDepth: 32, blockCacheSize: 64 } as const;
+export const CHAIN_DEFAULTS = { checkDepth: 32, blockCacheSize: 64, sideBranches: { maxDepth: 1_000, workSlackBlocks: 1 } } as const;
+
+// Side blocks deleted per atomic batch when pruning.
+const PRUNE_BATCH = 64;
 
 /** Dependencies of the chain. */
 export interface ChainDependencies {
@@ -40,6 +57,22 @@ export interface ChainDependencies {
   sigCache?: SignatureCache;
   /** Clock in milliseconds (tests inject one). */
   now?: () => number;
+  /**
+   * Height of the latest final checkpoint (SPEC 12), when finality is known: no side branch forking below it is
+   * stored, and stored ones are pruned. The seam for witnessed finality; without it only the depth bound applies.
+   */
+  finalHeight?: () => number;
+}
+
+/** How a block reached the chain. */
+export interface ProcessOptions {
+  /** The peer that sent it (for penalties). */
+  peer?: string;
+  /**
+   * Requested by headers-first sync after its header chain showed more work than the tip: stored even while its
+   * branch is still behind (the depth bound still applies).
+   */
+  requested?: boolean;
 }
 
 /** A block joined or left the main chain. */
@@ -94,6 +127,9 @@ export class Chain extends EventEmitter<ChainEvents> {
   // Blocks accepted on the tip whose body is written by their connect batch (see #accept).
   readonly #bodyPending = new Set<string>();
   readonly #cacheSize: number;
+  readonly #side: SideBranchPolicy;
+  // Tip height at the last pruning pass.
+  #prunedAt = -1;
   #queue: Promise<unknown> = Promise.resolve();
 
   private constructor(options: ChainOptions, deps: ChainDependencies) {
@@ -104,6 +140,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.#deps = { ...deps, sigCache: deps.sigCache ?? new SignatureCache() };
     this.#log = deps.logger?.child({ module: 'chain' });
     this.#cacheSize = options.blockCacheSize ?? CHAIN_DEFAULTS.blockCacheSize;
+    this.#side = { ...CHAIN_DEFAULTS.sideBranches, ...options.sideBranches };
   }
 
   /** Open the chain on a store: write genesis into an empty one, else load and verify the stored chain. */
@@ -130,6 +167,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     // A crash between storing a block and connecting it leaves a heavier stored branch: connect it now.
     await this.#activateBestChain();
     this.#connectErrors.clear();
+    await this.#pruneSideBranches();
   }
 
   /** The main-chain tip. */
@@ -181,7 +219,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   }
 
   /** Decode untrusted bytes and process them; decode failures become BLOCK_MALFORMED / BLOCK_OVERSIZED. */
-  async processBlockBytes(bytes: Uint8Array, opts: { peer?: string } = {}): Promise<ProcessResult> {
+  async processBlockBytes(bytes: Uint8Array, opts: ProcessOptions = {}): Promise<ProcessResult> {
     let block: Block;
     try {
       block = Block.decode(bytes, { maxBlockBytes: this.ctx.params.maxBlockBytes, maxTxBytes: this.ctx.params.maxTxBytes });
@@ -198,24 +236,29 @@ export class Chain extends EventEmitter<ChainEvents> {
    * Validate and store a block, then follow the heaviest valid chain. Throws BlockError for a rejected block
    * (BLOCK_UNKNOWN_PARENT after holding it as an orphan). Calls are serialised.
    */
-  async processBlock(block: Block, opts: { peer?: string } = {}): Promise<ProcessResult> {
+  async processBlock(block: Block, opts: ProcessOptions = {}): Promise<ProcessResult> {
     // Blocks queue behind each other; start their signature checks now (only for proof-of-work-valid blocks, so
     // this costs an attacker real work) so they overlap with the connects ahead of them.
     if (block.txs.length > 0 && !this.tree.get(block.hash) && checkProofOfWork(block.header.bytes, this.ctx.powLimit)) {
       this.#deps.sigCache!.verifyAhead(block.txs, this.#deps.verifyPool);
     }
-    const run = this.#queue.then(() => this.#process(block, opts.peer));
+    const run = this.#queue.then(() => this.#process(block, opts.peer, opts.requested === true));
     this.#queue = run.catch(() => undefined);
     return run;
   }
 
-  async #process(block: Block, peer: string | undefined): Promise<ProcessResult> {
-    const result = await this.#accept(block, peer);
+  async #process(block: Block, peer: string | undefined, requested: boolean): Promise<ProcessResult> {
+    let result: ProcessResult;
+    try {
+      result = await this.#accept(block, peer, requested);
+    } finally {
+      await this.#pruneSideBranches();
+    }
     const pending = [block.hash];
     while (pending.length > 0) {
       for (const child of this.orphans.takeChildren(pending.shift()!)) {
         try {
-          await this.#accept(child.block, child.peer);
+          await this.#accept(child.block, child.peer, false);
           pending.push(child.block.hash);
         } catch (err) {
           if (!(err instanceof BlockError)) throw err;
@@ -226,7 +269,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     return { ...result, status: result.status === 'duplicate' ? 'duplicate' : this.tree.isMain(node) ? 'connected' : 'side' };
   }
 
-  async #accept(block: Block, peer: string | undefined): Promise<ProcessResult> {
+  async #accept(block: Block, peer: string | undefined, requested: boolean): Promise<ProcessResult> {
     const hex = block.header.hashHex;
     const key = toHex(block.hash);
     const known = this.tree.get(key);
@@ -255,7 +298,10 @@ export class Chain extends EventEmitter<ChainEvents> {
       };
       // A block on the tip (the common case) is stored in the same batch that connects it: one write, not two.
       const extendsTip = parent === this.tree.tip;
-      if (!extendsTip) await this.#store.putBlock(entry, block);
+      if (!extendsTip) {
+        this.#checkSideBranch(parent, entry.chainWork, requested, hex);
+        await this.#store.putBlock(entry, block);
+      }
       const node = this.tree.add(entry);
       if (extendsTip) this.#bodyPending.add(node.hex);
       this.#remember(node.hex, block);
@@ -278,6 +324,57 @@ export class Chain extends EventEmitter<ChainEvents> {
       }
       throw err;
     }
+  }
+
+  // Lowest height a side branch may fork at: `maxDepth` below the tip, and not below the latest final checkpoint.
+  #forkFloor(): number {
+    return Math.max(0, this.tip.height - this.#side.maxDepth, this.#deps.finalHeight?.() ?? 0);
+  }
+
+  // Main-chain ancestor of `node`, or undefined when the branch forks below `floor` (the walk stops there).
+  #forkAbove(node: TreeNode, floor: number): TreeNode | undefined {
+    let n: TreeNode | undefined = node;
+    while (n !== undefined && !this.tree.isMain(n)) {
+      if (n.height <= floor) return undefined;
+      n = n.parent;
+    }
+    return n !== undefined && n.height >= floor ? n : undefined;
+  }
+
+  // Throws when a block on `parent` (not the tip) may not be stored: see SideBranchPolicy.
+  #checkSideBranch(parent: TreeNode, chainWork: bigint, requested: boolean, hex: string): void {
+    const floor = this.#forkFloor();
+    if (this.#forkAbove(parent, floor) === undefined) {
+      throw new BlockError('BLOCK_FORK_TOO_DEEP', `block forks from the main chain below height ${floor} (tip ${this.tip.height}); not stored`, hex);
+    }
+    if (requested) return;
+    const slack = BigInt(this.#side.workSlackBlocks) * blockWork(compactToTarget(this.tip.header.bits));
+    if (chainWork + slack < this.tip.chainWork) throw new BlockError('BLOCK_LOW_WORK', 'block\'s branch has too little work to become best; not stored', hex);
+  }
+
+  // Delete side branches that fork below the floor, children first, in atomic batches (a crash in between leaves a
+  // consistent tree: every stored entry's parent is stored). Runs when the tip height has changed.
+  async #pruneSideBranches(): Promise<void> {
+    if (this.tip.height === this.#prunedAt) return;
+    this.#prunedAt = this.tip.height;
+    const floor = this.#forkFloor();
+    const stale: TreeNode[] = [];
+    for (const leaf of this.tree.sideLeaves()) {
+      if (this.#forkAbove(leaf, floor) !== undefined) continue;
+      // Up to the main chain, stopping at a block that still has children (another leaf's path removes them).
+      for (let n: TreeNode | undefined = leaf; n !== undefined && !this.tree.isMain(n); n = n.parent) {
+        this.tree.remove(n);
+        stale.push(n);
+        if (n.parent === undefined || this.tree.children(n.parent).length > 0) break;
+      }
+    }
+    if (stale.length === 0) return;
+    for (let i = 0; i < stale.length; i += PRUNE_BATCH) {
+      const batch = stale.slice(i, i + PRUNE_BATCH);
+      for (const n of batch) this.#cache.delete(n.hex);
+      await this.#store.deleteBlocks(batch.map((n) => n.hash));
+    }
+    this.#log?.info({ blocks: stale.length, floor }, 'pruned stale side branches');
   }
 
   async #rememberInvalid(hex: string, code: string): Promise<void> {

@@ -25,6 +25,10 @@ export const BlockRules = {
   BLOCK_WRONG_CHAIN: { penalty: Penalty.high, cacheInvalid: true },
   BLOCK_BAD_NONCE: { penalty: Penalty.high, cacheInvalid: true },
   BLOCK_BAD_SIGNATURE: { penalty: Penalty.ban, cacheInvalid: true },
+  // Not stored, not relayed (issue 12 fault 4): its branch cannot plausibly become best. Valid blocks may be
+  // refused this way (a race lost by several blocks), so no penalty and nothing cached.
+  BLOCK_LOW_WORK: { penalty: Penalty.none, cacheInvalid: false },
+  BLOCK_FORK_TOO_DEEP: { penalty: Penalty.none, cacheInvalid: false },
 } as const satisfies Record<string, Rule>;
 
 /** A block validation code. */

@@ -55,7 +55,8 @@ export interface RelayStats {
 /**
  * Gossip validation and compact block relay. Topic validators map outcomes to Accept, Reject (the sender is
  * penalised: invalid signature, bad proof of work, wrong bits, bad Merkle root, malformed) and Ignore
- * (duplicate, unknown parent, future time, mempool full): a rejection's penalty decides (0 = Ignore).
+ * (duplicate, unknown parent, future time, mempool full, a side block behind the tip or one too far from it to
+ * become best): a rejection's penalty decides (0 = Ignore).
  */
 export class Relay {
   readonly stats: RelayStats = { compactBlocks: 0, rebuiltFromMempool: 0, txsFetched: 0, fullBlockFallbacks: 0 };
@@ -134,11 +135,14 @@ export class Relay {
       this.#d.onBlock(block);
       const r = await chain.processBlock(block, { peer });
       if (r.status === 'duplicate') return TopicValidatorResult.Ignore;
+      // A side block is relayed only while it rivals the tip (a race); one behind it is stored quietly, if at all.
+      if (r.status === 'side' && (chain.tree.get(hash)?.chainWork ?? 0n) < chain.tip.chainWork) return TopicValidatorResult.Ignore;
       this.#d.onAccepted?.(peer, r.height);
       return TopicValidatorResult.Accept;
     } catch (err) {
       if (!(err instanceof BlockError)) throw err;
-      if (err.code === 'BLOCK_UNKNOWN_PARENT') this.#d.blockAnnounced(peer);
+      // The peer may be on a heavier branch we have not seen: its status tells, and sync fetches it headers first.
+      if (err.code === 'BLOCK_UNKNOWN_PARENT' || err.code === 'BLOCK_LOW_WORK') this.#d.blockAnnounced(peer);
       if (err.penalty === 0) return TopicValidatorResult.Ignore;
       return this.#reject(peer, err);
     }

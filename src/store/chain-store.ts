@@ -169,6 +169,19 @@ export class ChainStore {
     ]);
   }
 
+  /**
+   * Delete side-chain blocks (entry, body, any undo data) in one atomic batch; invalid markers stay. Callers pass
+   * children before their parents, so a crash between two batches leaves every stored entry's parent stored.
+   */
+  async deleteBlocks(hashes: readonly Uint8Array[]): Promise<void> {
+    if (hashes.length === 0) return;
+    await this.#writes.write(hashes.flatMap((h): BatchOp[] => [
+      { type: 'del', key: Keys.entry(h) },
+      { type: 'del', key: Keys.body(h) },
+      { type: 'del', key: Keys.undo(h) },
+    ]));
+  }
+
   /** Update an entry's status (and persist an invalid marker when it is invalid). */
   async putEntry(entry: BlockEntry, invalidCode?: string): Promise<void> {
     const ops: BatchOp[] = [{ type: 'put', key: Keys.entry(entry.hash), value: encodeEntry(entry) }];

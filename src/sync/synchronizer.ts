@@ -268,7 +268,8 @@ export class Synchronizer {
   async #process(block: Block, peer: string): Promise<void> {
     this.#d.onBlock?.(block);
     try {
-      await this.#d.chain.processBlock(block, { peer });
+      // Requested: its header chain showed more work than our tip, so its branch is stored while still behind.
+      await this.#d.chain.processBlock(block, { peer, requested: true });
     } catch (err) {
       if (!(err instanceof BlockError)) throw err;
       if (err.penalty > 0) this.#d.transport.penalise(peer, err.penalty, `${err.code} in block ${block.header.hashHex}`);

@@ -243,6 +243,20 @@ t.test('BLOCK_MALFORMED', async (t) => {
   await assertConsistent(t, chain);
 });
 
+t.test('BLOCK_LOW_WORK and BLOCK_FORK_TOO_DEEP: side blocks that cannot become best are not stored', async (t) => {
+  const chain = await fresh(t);
+  const g = chain.tip;
+  await extend(chain, 3);
+  const low = mine(chain, [], g);
+  await expectReject(t, chain, low, 'BLOCK_LOW_WORK', 'off genesis, three blocks behind');
+  t.notOk(chain.hasBlock(low.hash), 'not stored');
+  t.equal(await chain.store.getBlockBytes(low.hash), undefined, 'no body written');
+  t.equal((await chain.processBlock(low, { requested: true })).status, 'side', 'stored when sync requested it (its headers showed more work)');
+  await extend(chain, 1_000);
+  await expectReject(t, chain, mine(chain, [], chain.tree.atHeight(2)!), 'BLOCK_FORK_TOO_DEEP', 'forking 1,002 blocks below the tip');
+  t.notOk(chain.hasBlock(low.hash), 'the stale side block was pruned');
+});
+
 t.test('every rule code is exercised', async (t) => {
   t.same([...covered].sort(), Object.keys(BlockRules).sort());
 });

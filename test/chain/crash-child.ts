@@ -72,7 +72,8 @@ function buildBranch(chain: Chain, parent: TreeNode, txs: Transaction[][], tag: 
 async function submit(chain: Chain, blocks: Block[]): Promise<void> {
   for (const b of blocks) {
     try {
-      await chain.processBlock(b);
+      // As headers-first sync delivers branches (requested): stored while still behind the tip.
+      await chain.processBlock(b, { requested: true });
     } catch (err) {
       if (!(err instanceof BlockError)) throw err;
     }

@@ -32,9 +32,10 @@ function branch(chain: Chain, parent: TreeNode, n: number, txs: Transaction[][] 
   return out;
 }
 
+// Branches arrive as headers-first sync delivers them (requested): a branch still behind the tip is stored.
 async function submit(chain: Chain, blocks: Block[]): Promise<string[]> {
   const statuses: string[] = [];
-  for (const b of blocks) statuses.push((await chain.processBlock(b)).status);
+  for (const b of blocks) statuses.push((await chain.processBlock(b, { requested: true })).status);
   return statuses;
 }
 
@@ -163,9 +164,9 @@ async function failingBranch(t: Test, mainLen: number, branchLen: number, badAt:
   const side = branch(chain, g, branchLen, txs);
   const rejected: string[] = [];
   chain.on('block:rejected', (e) => rejected.push(e.error.code));
-  for (const b of side.slice(0, -1)) await chain.processBlock(b).catch((err: { code: string }) => t.equal(err.code, 'BLOCK_BAD_SIGNATURE'));
+  for (const b of side.slice(0, -1)) await chain.processBlock(b, { requested: true }).catch((err: { code: string }) => t.equal(err.code, 'BLOCK_BAD_SIGNATURE'));
   t.equal(chain.tip.hex, toHex(main[mainLen - 1]!.hash), 'lighter branch blocks stay on the side');
-  await t.rejects(chain.processBlock(side[branchLen - 1]!), { code: badAt === branchLen - 1 ? 'BLOCK_BAD_SIGNATURE' : 'BLOCK_INVALID_PARENT' });
+  await t.rejects(chain.processBlock(side[branchLen - 1]!, { requested: true }), { code: badAt === branchLen - 1 ? 'BLOCK_BAD_SIGNATURE' : 'BLOCK_INVALID_PARENT' });
   t.same(rejected, badAt === branchLen - 1 ? ['BLOCK_BAD_SIGNATURE'] : ['BLOCK_BAD_SIGNATURE', 'BLOCK_INVALID_PARENT'], 'block:rejected for the failing block, then the submitted descendant');
   t.equal(chain.invalidReason(side[badAt]!.hash), 'BLOCK_BAD_SIGNATURE');
   for (const b of side.slice(badAt + 1)) t.equal(chain.invalidReason(b.hash), 'BLOCK_INVALID_PARENT', 'descendants are invalid too');

@@ -22,8 +22,9 @@ function branch(chain: Chain, parent: TreeNode, txs: Transaction[][], tag: numbe
   return out;
 }
 
+// As headers-first sync delivers a branch (requested): stored while still behind the tip.
 async function submitAll(chain: Chain, blocks: Block[]): Promise<void> {
-  for (const b of blocks) await chain.processBlock(b);
+  for (const b of blocks) await chain.processBlock(b, { requested: true });
 }
 
 /** Every txid the actor index holds for `actor`, in nonce order, with the nonces. */

@@ -184,3 +184,28 @@ t.test('fault 8: getblocktxn is rate limited per peer and served without decodin
   for (let i = 0; i < 4 * burst; i++) last = await relay.handleGetBlockTxn({ block: block.hash, indexes: [0] }, 'p1').catch((e: unknown) => e);
   t.match(last, { code: 'P2P_RATE_LIMITED', penalty: 5 }, 'far over the limit: penalised');
 });
+
+t.test('fault 4: a low-work side block is neither stored nor relayed; a rival of the tip is', async (t) => {
+  const a = new Actor();
+  // A large block off genesis full of transactions with bad signatures (never checked: it would not connect).
+  const forged = Array.from({ length: 300 }, (_, i) => withSig(a.tx('audit.login', `s${i}`, { i, pad: 'x'.repeat(1_000) }), new Uint8Array(64).fill(7)));
+  const s = await setup(t, { txs: (idx) => ({ txs: idx.map((i) => forged[i]!.bytes) }) });
+  const g = s.chain.tip;
+  for (let i = 0; i < 5; i++) await s.chain.processBlock(mine(s.chain));
+  const low = mine(s.chain, forged, g);
+  t.ok(low.size > 300_000, `a ${low.size}-byte block`);
+  t.equal(await s.relay.validateBlock('p1', encodeCompact(toCompact(low))), TopicValidatorResult.Ignore, 'not relayed (Ignore, not Accept)');
+  t.notOk(s.chain.hasBlock(low.hash), 'not stored');
+  t.equal(await s.chain.store.getBlockBytes(low.hash), undefined, 'no body in the database');
+  t.same(s.penalties, [], 'no penalty: a valid block may lose a race');
+
+  // One block behind the tip (a race lost by one block): stored quietly, not relayed.
+  const behind = mine(s.chain, [], s.chain.tree.atHeight(3)!);
+  t.equal(await s.relay.validateBlock('p2', encodeCompact(toCompact(behind))), TopicValidatorResult.Ignore, 'behind the tip: not relayed');
+  t.ok(s.chain.hasBlock(behind.hash), 'within the work slack: stored');
+  // Its child rivals the tip (equal work): relayed, the network should hear of the race.
+  const rival = mine(s.chain, [], s.chain.tree.get(behind.hash)!);
+  t.equal(await s.relay.validateBlock('p3', encodeCompact(toCompact(rival))), TopicValidatorResult.Accept, 'equal work with the tip: relayed');
+  t.ok(s.chain.hasBlock(rival.hash));
+  t.equal(s.chain.tip.height, 5, 'the first-seen tip stays');
+});

@@ -24,11 +24,11 @@ t.test('locator fork point and headers after it, with a side branch', async (t) 
   const { chain, store } = await openChain(dir.path);
   t.teardown(() => store.close());
   await extend(chain, 30);
-  // A side branch of 3 blocks from height 25 (less work, so not main).
+  // A side branch of 3 blocks from height 25 (less work, so not main; stored as sync stores a requested branch).
   let parent = chain.tree.atHeight(25)!;
   for (let i = 0; i < 3; i++) {
     const b = mine(chain, [], parent, Uint8Array.of(9, i));
-    await chain.processBlock(b);
+    await chain.processBlock(b, { requested: true });
     parent = chain.tree.get(b.hash)!;
   }
   t.equal(chain.height, 30);
