@@ -6,11 +6,19 @@ export class P2pMetrics {
   readonly gossip: Counter<'topic' | 'result'>;
   /** Penalty points given, by reason code. */
   readonly penalties: Counter<'code'>;
+  /** Our requests a peer refused as over its rate limit (sent again later, never penalised), by protocol. */
+  readonly refusedRetried: Counter<'protocol'>;
 
   constructor(registry: Registry | undefined, sources: { banned(): number }) {
     const registers = registry === undefined ? [] : [registry];
     this.gossip = new Counter({ name: 'chain_node_p2p_gossip_messages_total', help: 'Gossip messages validated, by topic and result', labelNames: ['topic', 'result'], registers });
     this.penalties = new Counter({ name: 'chain_node_p2p_penalty_points_total', help: 'Penalty points given to peers, by reason code', labelNames: ['code'], registers });
+    this.refusedRetried = new Counter({
+      name: 'chain_node_p2p_rate_limit_retries_total',
+      help: 'Requests of ours a peer refused as over its rate limit, sent again later (not penalised), by protocol',
+      labelNames: ['protocol'],
+      registers,
+    });
     new Gauge({ name: 'chain_node_p2p_banned_peers', help: 'Peers banned or blocked now', registers, collect() { this.set(sources.banned()); } });
   }
 }

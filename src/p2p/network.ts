@@ -58,7 +58,7 @@ export class P2pNetwork {
   readonly penalties: PenaltyBook;
   readonly topics: Topics;
   /** Paces this node's requests to each peer's published limits. */
-  readonly pacer = new RequestPacer<ProtocolName>(PROTOCOL_RATE_LIMITS);
+  readonly pacer: RequestPacer<ProtocolName>;
   readonly #d: P2pDependencies;
   readonly #log: Logger;
   readonly #remoteBlocks = new RecentSet(4096);
@@ -85,6 +85,8 @@ export class P2pNetwork {
     this.#limits = protocolLimits(params, this.options.compactTimeoutMs);
     this.#progress = new SyncProgress({ isTTY: deps.isTTY }, { registry: deps.registry });
     this.#metrics = new P2pMetrics(deps.registry, { banned: () => this.penalties.bans().length });
+    // Real time (not the injected clock): the pacer sleeps on real timers.
+    this.pacer = new RequestPacer(PROTOCOL_RATE_LIMITS, {}, { onRefused: (_peer, protocol) => this.#metrics.refusedRetried.inc({ protocol }) });
   }
 
   /** The libp2p host (after start). */

@@ -11,6 +11,13 @@ export interface PacerOptions {
   maxAttempts?: number;
 }
 
+/** Dependencies of the pacer. */
+export interface PacerDependencies {
+  now?: () => number;
+  /** A request was refused as rate limited and will be sent again. */
+  onRefused?: (peer: string, protocol: string) => void;
+}
+
 /** Defaults of {@link PacerOptions}. */
 export const PACER_DEFAULTS = { rateShare: 0.8, maxAttempts: 8 } as const;
 
@@ -31,12 +38,14 @@ export function isRateLimitRefusal(err: unknown): boolean {
 export class RequestPacer<P extends string> {
   readonly #limiters: Map<P, PeerRateLimiter>;
   readonly #maxAttempts: number;
+  readonly #onRefused: ((peer: string, protocol: string) => void) | undefined;
   /** Requests refused as rate limited and retried (for tests and metrics). */
   refusals = 0;
 
-  constructor(limits: Readonly<Record<P, RateLimit>>, options: PacerOptions = {}, deps: { now?: () => number } = {}) {
+  constructor(limits: Readonly<Record<P, RateLimit>>, options: PacerOptions = {}, deps: PacerDependencies = {}) {
     const share = options.rateShare ?? PACER_DEFAULTS.rateShare;
     this.#maxAttempts = options.maxAttempts ?? PACER_DEFAULTS.maxAttempts;
+    this.#onRefused = deps.onRefused;
     this.#limiters = new Map(
       (Object.entries(limits) as Array<[P, RateLimit]>).map(([p, l]) => [p, new PeerRateLimiter({ perSecond: l.perSecond * share, burst: Math.max(1, Math.floor(l.burst / 2)) }, deps.now)]),
     );
@@ -58,6 +67,7 @@ export class RequestPacer<P extends string> {
       } catch (err) {
         if (!isRateLimitRefusal(err) || attempt >= this.#maxAttempts) throw err;
         this.refusals++;
+        this.#onRefused?.(peer, protocol);
         this.#limiters.get(protocol)?.bucket(peer).drain();
         // The peer may serve with tighter limits than published: back off further on each refusal.
         await sleep(Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (attempt - 1)), undefined, { signal });
