@@ -326,6 +326,11 @@ export class Chain extends EventEmitter<ChainEvents> {
     }
   }
 
+  /** True when a branch growing from stored block `parent` may be stored (its fork is within the side-branch bounds). */
+  branchAllowed(parent: TreeNode): boolean {
+    return this.#forkAbove(parent, this.#forkFloor()) !== undefined;
+  }
+
   // Lowest height a side branch may fork at: `maxDepth` below the tip, and not below the latest final checkpoint.
   #forkFloor(): number {
     return Math.max(0, this.tip.height - this.#side.maxDepth, this.#deps.finalHeight?.() ?? 0);

@@ -226,6 +226,13 @@ export class Synchronizer {
       this.#noProgress(peer, status);
       return;
     }
+    const base = chain.tree.get(items[0]!.parent.hash);
+    if (base !== undefined && !chain.branchAllowed(base)) {
+      // Deeper than the chain follows (or below a final checkpoint): not a fault of the peer, and not followed.
+      this.#log.warn({ peer, fork: base.height, height: chain.height }, 'peer\'s heavier chain forks too far below our tip; not following it');
+      this.#noProgress(peer, status);
+      return;
+    }
     const from = items[0]!.height - 1;
     this.#log.info({ peer, from, to: last.height, blocks: items.length }, 'headers checked; downloading blocks');
     this.progress.begin(Math.min(from, chain.height), last.height);

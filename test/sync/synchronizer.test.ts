@@ -1,13 +1,14 @@
 import pino from 'pino';
 import t, { type Test } from 'tap';
-import type { Chain } from '../../src/chain/chain.js';
+import { Chain } from '../../src/chain/chain.js';
+import { ChainStore } from '../../src/store/chain-store.js';
 import { P2pErrorCode, p2pError } from '../../src/p2p/errors.js';
 import { encodeStatus, MAX_HEADERS } from '../../src/sync/messages.js';
 import { localStatus, SyncServer } from '../../src/sync/server.js';
 import { resolveSyncOptions } from '../../src/sync/options.js';
 import { Synchronizer } from '../../src/sync/synchronizer.js';
 import type { CborValue } from '../../src/primitives/cbor.js';
-import { Actor, mine, openChain, tempDir } from '../chain/support.js';
+import { Actor, CHAIN_ID, mine, NET, openChain, tempDir } from '../chain/support.js';
 import { decodeEnvelope, EncodedReply } from '../../src/p2p/rpc.js';
 
 async function chainIn(t: Test): Promise<Chain> {
@@ -135,4 +136,42 @@ t.test('fault 3: headers that arrived before a failed request are kept and their
   await waitUntil(() => local.tip.hex === remote.tip.hex, 60_000);
   t.equal(heightAtHeaders[2], MAX_HEADERS, 'the next round starts from the blocks of the headers received before the failure');
   t.same(penalties, [], 'no penalty for a failed request');
+});
+
+t.test('fault 4: a heavier chain forking deeper than the side-branch bound is not downloaded, and nobody is penalised', async (t) => {
+  const dir = await tempDir();
+  t.teardown(dir.cleanup);
+  const store = await ChainStore.open({ path: dir.path, chainId: CHAIN_ID });
+  const local = await Chain.open({ params: NET, sideBranches: { maxDepth: 3 } }, { store });
+  t.teardown(async () => {
+    await local.idle();
+    await store.close();
+  });
+  const remote = await chainIn(t);
+  await grow(local, 5);
+  await grow(remote, 8);
+  const server = new SyncServer(resolveSyncOptions(), { chain: remote, onStatus: () => undefined });
+  const asked: string[] = [];
+  const penalties: Array<[string, number, string]> = [];
+  const sync = new Synchronizer({}, {
+    chain: local,
+    logger: pino({ level: 'silent' }),
+    transport: {
+      request: async (_peer, protocol, message) => {
+        asked.push(protocol);
+        const reply = await server.handle(protocol, message, 'local');
+        return reply instanceof EncodedReply ? decodeEnvelope(reply.bytes, protocol) : reply;
+      },
+      penalise: (peer, points, reason) => void penalties.push([peer, points, reason]),
+      disconnect: () => undefined,
+    },
+  });
+  t.teardown(() => sync.stop());
+  sync.peerConnected('remote');
+  await waitUntil(() => asked.includes('headers'));
+  await new Promise((r) => setTimeout(r, 300));
+  t.notOk(asked.includes('blocks'), 'no block of the too-deep branch was requested');
+  t.equal(local.height, 5, 'the local chain stays');
+  t.equal(local.tree.size, 6, 'nothing stored from the other branch');
+  t.same(penalties, [], 'no penalty: the peer is not at fault');
 });
