@@ -5,6 +5,7 @@
 // generating them (no network).
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBenchNode, stopBenchNode, type BenchNode } from './lib/node-process.js';
@@ -24,6 +25,18 @@ function get(url: string): Promise<string> {
         res.on('end', () => resolve(body));
       })
       .on('error', reject);
+  });
+}
+
+// A port free right now (the machine is shared: a random one may be taken).
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
   });
 }
 
@@ -49,10 +62,10 @@ export async function run(): Promise<void> {
     const tip = await generateChain({ datadir: join(dir, 'peer'), blocks: BLOCKS, txsPerBlock: 0 });
     const genSeconds = (performance.now() - t0) / 1000;
     console.log(`generated ${tip} blocks in ${genSeconds.toFixed(1)} s (${Math.round(tip / genSeconds)} blocks/s connected in one process, PoW included)`);
-    const base = 30_000 + Math.floor(Math.random() * 20_000);
-    const peer = await startBenchNode(join(dir, 'peer'), base, []);
+    const port = await freePort();
+    const peer = await startBenchNode(join(dir, 'peer'), port, []);
     procs.push(peer);
-    const fresh = await startBenchNode(join(dir, 'fresh'), base + 1, [`127.0.0.1:${base}`]);
+    const fresh = await startBenchNode(join(dir, 'fresh'), await freePort(), [`127.0.0.1:${port}`]);
     procs.push(fresh);
     const apiUp = performance.now();
     let h = 0;

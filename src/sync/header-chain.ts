@@ -8,8 +8,12 @@ import { validateHeaders, type HeaderLink, type HeaderNode } from './headers.js'
 import { buildLocator } from './locator.js';
 import { decodeHeaders, MAX_HEADERS, MAX_LOCATOR, type ChainStatus } from './messages.js';
 
-/** Absolute cap on headers fetched in one round (memory bound against a peer with cheap fake work). */
-export const MAX_ROUND_HEADERS = 1_000_000;
+/**
+ * Headers fetched in one round before its blocks are downloaded: a long sync proceeds in rounds, so blocks start
+ * arriving after a few seconds instead of after every header of a long chain (and memory stays bounded). A branch
+ * the chain would follow forks at most `sideBranches.maxDepth` (1,000) below the tip, well within one round.
+ */
+export const MAX_ROUND_HEADERS = 32_000;
 
 /** Outcome of {@link fetchHeaderChain}. */
 export interface HeaderChainResult {
@@ -17,15 +21,17 @@ export interface HeaderChainResult {
   headers: HeaderNode[];
   /** Why fetching stopped early (a transport failure after some headers arrived): they are kept, not thrown away. */
   error?: unknown;
+  /** True when the peer's answers ended (a short batch): the headers are all it has past the fork. */
+  complete: boolean;
 }
 
 /**
  * Fetch a peer's header chain past our tip by locator, `MAX_HEADERS` at a time, validating each batch as it
  * arrives (linkage, proof of work, ASERT bits, time: {@link validateHeaders}) and skipping headers of blocks we
- * already store. Stops at a short batch, at the peer's reported height (plus slack), or if the peer switches
- * branches between two requests. Throws BlockError / ChainNodeError (with the sender's penalty) on bad headers;
- * a request that fails for another reason (timeout, refusal, closed stream) ends the fetch with the headers
- * validated so far (thrown only when there are none).
+ * already store. Stops at a short batch, after a round's worth of headers (or the peer's reported height plus
+ * slack), or if the peer switches branches between two requests. Throws BlockError / ChainNodeError (with the
+ * sender's penalty) on bad headers; a request that fails for another reason (timeout, refusal, closed stream) ends
+ * the fetch with the headers validated so far (thrown only when there are none).
  */
 export async function fetchHeaderChain(
   chain: Chain,
@@ -44,10 +50,10 @@ export async function fetchHeaderChain(
       reply = await ask(locator);
     } catch (err) {
       if (out.length === 0 || (err instanceof ChainNodeError && err.penalty >= P2pPenalty.malformed)) throw err;
-      return { headers: out, error: err };
+      return { headers: out, error: err, complete: false };
     }
     const headers = decodeHeaders(reply, MAX_HEADERS).map((b) => BlockHeader.decode(b));
-    if (headers.length === 0) break;
+    if (headers.length === 0) return { headers: out, complete: true };
     let start = 0;
     if (parent === undefined) {
       while (start < headers.length && chain.hasBlock(headers[start]!.hash)) start++;
@@ -55,13 +61,13 @@ export async function fetchHeaderChain(
       if (parent === undefined) throw p2pError(P2pErrorCode.malformed, 'headers reply does not connect to our chain', { penalty: P2pPenalty.malformed });
     } else if (!bytesEqual(headers[0]!.prevHash, parent.hash)) {
       // The peer switched branches between two requests: work with what we have, the next round catches up.
-      break;
+      return { headers: out, complete: false };
     }
     const nodes = validateHeaders(chain.ctx, parent, headers.slice(start), Math.floor(now() / 1000), (hex) => chain.invalidReason(hex));
     for (const n of nodes) out.push(n);
     parent = nodes.at(-1) ?? parent;
-    if (headers.length < MAX_HEADERS || out.length >= cap) break;
+    if (headers.length < MAX_HEADERS) return { headers: out, complete: true };
+    if (out.length >= cap) return { headers: out, complete: false };
     locator = [parent.hash, ...buildLocator(tree, tree.tip)].slice(0, MAX_LOCATOR);
   }
-  return { headers: out };
 }

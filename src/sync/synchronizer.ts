@@ -217,8 +217,8 @@ export class Synchronizer {
     if (last === undefined || last.chainWork <= chain.tip.chainWork) {
       // The peer claimed more work than its headers show (or we caught up meanwhile): do not ask again for it.
       this.#noProgress(peer, status);
-      const complete = fetched.error === undefined;
-      if (complete && chain.tip.chainWork <= startWork && (last?.chainWork ?? 0n) < status.work) this.#d.transport.penalise(peer, P2pPenalty.falseWork, 'SYNC_FALSE_WORK: claimed work not backed by headers');
+      // Only a peer whose answers ended short of its claim is lying; a round cut short (cap, failure) proves nothing.
+      if (fetched.complete && chain.tip.chainWork <= startWork && (last?.chainWork ?? 0n) < status.work) this.#d.transport.penalise(peer, P2pPenalty.falseWork, 'SYNC_FALSE_WORK: claimed work not backed by headers');
       return;
     }
     const items = headers.filter((h) => !chain.hasBlock(h.hash));
