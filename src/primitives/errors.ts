@@ -9,6 +9,8 @@ export const DecodeErrorCode = {
   wrongType: 'DECODE_WRONG_TYPE',
   badValue: 'DECODE_BAD_VALUE',
   oversized: 'DECODE_OVERSIZED',
+  /** Nested deeper than SPEC 2 allows (see `MAX_CBOR_DEPTH`). */
+  tooDeep: 'DECODE_TOO_DEEP',
 } as const;
 
 /** Raised when bytes from a peer, a file or a client do not decode to a valid object. */

@@ -1,0 +1,108 @@
+// Deeply nested transactions and the three decoding paths a transaction's bytes take (mempool, block, sync),
+// shared by the depth tests, the fuzz tests and the long fuzz run. Signed deep transactions are encoded with
+// @ipld/dag-cbor directly, since the node's own encoder refuses to build them.
+import * as dagCbor from '@ipld/dag-cbor';
+import { sha256Concat } from '../../src/crypto/hash.js';
+import { publicKeyFromSecret, signHash } from '../../src/crypto/signature.js';
+import { ChainNodeError } from '../../src/errors.js';
+import { decodeCompact, compactLimits } from '../../src/p2p/compact.js';
+import { decodeTxsReply } from '../../src/p2p/relay.js';
+import { decodeEnvelope } from '../../src/p2p/rpc.js';
+import { Block } from '../../src/primitives/block.js';
+import { encodeCbor, type CborValue } from '../../src/primitives/cbor.js';
+import { Transaction, TX_SIGNING_DOMAIN } from '../../src/primitives/transaction.js';
+import { decodeBlocks, encodeBlocksBytes } from '../../src/sync/messages.js';
+
+/** Limits of the regtest network (the ones every path uses). */
+export const LIMITS = { maxTxBytes: 64 * 1024, maxBlockBytes: 4 * 1024 * 1024 } as const;
+
+/** `levels` arrays nested in one another around a 0 (levels = 0 gives the scalar 0). Built without recursion. */
+export function nested(levels: number): CborValue {
+  let v: CborValue = 0;
+  for (let i = 0; i < levels; i++) v = [v];
+  return v;
+}
+
+/**
+ * Bytes of a correctly signed transaction whose payload is `payload`, encoded without the node's depth check.
+ * Its depth (SPEC 2) is 1 + the payload's depth.
+ */
+export function signedTxBytes(sk: Uint8Array, chain: Uint8Array, nonce: number, payload: CborValue, kind = 'depth.test'): Uint8Array {
+  const body = { v: 1, chain, from: publicKeyFromSecret(sk), nonce, time: 1_700_000_000_000, kind, payload };
+  const sig = signHash(sha256Concat(new TextEncoder().encode(TX_SIGNING_DOMAIN), dagCbor.encode(body)), sk);
+  return dagCbor.encode({ ...body, sig });
+}
+
+/** A signed transaction of exactly `depth` levels (its payload: depth - 1 nested arrays). */
+export function txOfDepth(sk: Uint8Array, chain: Uint8Array, nonce: number, depth: number): Uint8Array {
+  return signedTxBytes(sk, chain, nonce, nested(depth - 1));
+}
+
+/**
+ * A transaction of `depth` levels for depths no recursive encoder survives: the bytes of a transaction with a
+ * null payload, with the null replaced by depth - 1 one-element array heads around it (the signature no longer
+ * matches, which the depth rule is checked before).
+ */
+export function rawTxOfDepth(sk: Uint8Array, chain: Uint8Array, depth: number): Uint8Array {
+  const base = signedTxBytes(sk, chain, 0, null);
+  const marker = Uint8Array.of(0x67, ...new TextEncoder().encode('payload'), 0xf6);
+  const at = Buffer.from(base).indexOf(Buffer.from(marker));
+  if (at < 0) throw new Error('payload entry not found');
+  const cut = at + marker.byteLength - 1;
+  const out = new Uint8Array(base.byteLength + depth - 1);
+  out.set(base.subarray(0, cut), 0);
+  out.fill(0x81, cut, cut + depth - 1);
+  out.set(base.subarray(cut), cut + depth - 1);
+  return out;
+}
+
+/** 'ok' or the stable code of a ChainNodeError; anything else thrown is a crash: `CRASH <name>: <message>`. */
+export function verdictOf(fn: () => unknown): string {
+  try {
+    fn();
+    return 'ok';
+  } catch (err) {
+    if (err instanceof ChainNodeError) return err.code;
+    return `CRASH ${(err as Error)?.name}: ${(err as Error)?.message}`;
+  }
+}
+
+/** A block (not a valid one: only its encoding matters here) carrying `txs` as they are. */
+export function blockBytesWith(txs: Uint8Array[]): Uint8Array {
+  return encodeCbor({ header: new Uint8Array(80), meta: { height: 1, extra: new Uint8Array(0) }, txs });
+}
+
+/** Verdicts on one transaction's bytes along each path a node decodes transactions through. */
+export interface PathVerdicts {
+  /** POST /txs, /txs/batch and the tx gossip validator: Transaction.decode with the network's limit. */
+  mempool: string;
+  /** A block holding it, decoded as the store and the full-block gossip fallback do. */
+  block: string;
+  /** A blocks-protocol response carrying that block, through the envelope decoder and the block decoder. */
+  sync: string;
+  /** A getblocktxn reply (compact block relay) carrying it. */
+  relay: string;
+}
+
+/** The verdict of every path on the same transaction bytes. */
+export function pathVerdicts(tx: Uint8Array): PathVerdicts {
+  const mempool = verdictOf(() => Transaction.decode(tx, { maxBytes: LIMITS.maxTxBytes }));
+  const blockBytes = blockBytesWith([tx]);
+  const block = verdictOf(() => Block.decode(blockBytes, LIMITS));
+  const sync = verdictOf(() => {
+    const reply = decodeEnvelope(encodeBlocksBytes([blockBytes]), 'blocks response');
+    for (const b of decodeBlocks(reply, 1)) if (b !== null) Block.decode(b, LIMITS);
+  });
+  const relay = verdictOf(() => decodeTxsReply(decodeEnvelope(encodeCbor({ txs: [tx] }), 'getblocktxn response'), 1, LIMITS.maxTxBytes));
+  return { mempool, block, sync, relay };
+}
+
+/** True when every path gave the same verdict. */
+export function agree(v: PathVerdicts): boolean {
+  return v.mempool === v.block && v.block === v.sync && v.sync === v.relay;
+}
+
+/** Verdict of the block-topic decoder on a compact block message. */
+export function compactVerdict(bytes: Uint8Array): string {
+  return verdictOf(() => decodeCompact(bytes, compactLimits(LIMITS.maxBlockBytes)));
+}
