@@ -39,6 +39,7 @@ export function toErrorResponse(err: unknown): { status: number; code: string; m
   if (e.statusCode === 429) return { status: 429, code: 'RATE_LIMITED', message: 'too many requests' };
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, code: 'BODY_TOO_LARGE', message: 'request body is too large' };
   if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send application/json' };
+  if (e.code === 'FST_ERR_BAD_URL') return { status: 400, code: 'BAD_URL', message: 'the URL does not decode' };
   if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (e.statusCode === 400 && e.message !== undefined)) {
     return { status: 400, code: 'BAD_JSON', message: e.message ?? 'invalid JSON body' };
   }
