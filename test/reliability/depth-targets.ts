@@ -100,29 +100,41 @@ function probe(n: number): number {
     return n;
   }
 }
-function descend(n: number, fn: () => string): string {
+function descend<T>(n: number, fn: () => T): T {
   return n <= 0 ? fn() : descend(n - 1, fn);
 }
 
 /** Run `fn` with only about a fifth of the stack left. */
-export function withLittleStack(fn: () => string): string {
+export function withLittleStack<T>(fn: () => T): T {
   deepFrames ??= Math.floor(probe(0) * 0.8);
   return descend(deepFrames, fn);
 }
 
+function syncVerdict(blockBytes: Uint8Array): string {
+  return verdictOf(() => {
+    const reply = decodeEnvelope(encodeBlocksBytes([blockBytes]), 'blocks response');
+    for (const b of decodeBlocks(reply, 1)) if (b !== null) Block.decode(b, LIMITS);
+  });
+}
+
+/**
+ * The verdict of every path on each of `txs`: the mempool path, a block holding it, a getblocktxn reply, and the
+ * sync path (a blocks response), which runs with little stack left (one descent for the whole batch).
+ */
+export function pathVerdictsBatch(txs: readonly Uint8Array[]): PathVerdicts[] {
+  const blocks = txs.map((tx) => blockBytesWith([tx]));
+  const sync = withLittleStack(() => blocks.map(syncVerdict));
+  return txs.map((tx, i) => ({
+    mempool: verdictOf(() => Transaction.decode(tx, { maxBytes: LIMITS.maxTxBytes })),
+    block: verdictOf(() => Block.decode(blocks[i]!, LIMITS)),
+    sync: sync[i]!,
+    relay: verdictOf(() => decodeTxsReply(decodeEnvelope(encodeCbor({ txs: [tx] }), 'getblocktxn response'), 1, LIMITS.maxTxBytes)),
+  }));
+}
+
 /** The verdict of every path on the same transaction bytes (the sync path with little stack left). */
 export function pathVerdicts(tx: Uint8Array): PathVerdicts {
-  const mempool = verdictOf(() => Transaction.decode(tx, { maxBytes: LIMITS.maxTxBytes }));
-  const blockBytes = blockBytesWith([tx]);
-  const block = verdictOf(() => Block.decode(blockBytes, LIMITS));
-  const sync = withLittleStack(() =>
-    verdictOf(() => {
-      const reply = decodeEnvelope(encodeBlocksBytes([blockBytes]), 'blocks response');
-      for (const b of decodeBlocks(reply, 1)) if (b !== null) Block.decode(b, LIMITS);
-    }),
-  );
-  const relay = verdictOf(() => decodeTxsReply(decodeEnvelope(encodeCbor({ txs: [tx] }), 'getblocktxn response'), 1, LIMITS.maxTxBytes));
-  return { mempool, block, sync, relay };
+  return pathVerdictsBatch([tx])[0]!;
 }
 
 /** True when every path gave the same verdict. */
