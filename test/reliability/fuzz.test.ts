@@ -3,6 +3,8 @@
 // input of any failure.
 import fc from 'fast-check';
 import t from 'tap';
+import { verifyRecordProof } from '../../src/consensus/record-proof.js';
+import { SEED_PROOF } from './fuzz-inputs.js';
 import { TARGETS, validatorTargets, type FuzzOutcome } from './fuzz-targets.js';
 
 const RUNS: Record<string, number> = { tx: 800, block: 400, meta: 300, 'gossip-block-message': 400, 'sync-message': 600, 'record-proof': 400 };
@@ -39,4 +41,9 @@ t.test('fuzz the gossip validators on a real chain and mempool', async (t) => {
     );
     t.ok(n >= 300, `${target.name}: ${n} inputs`);
   }
+});
+
+t.test('fuzz finding: a record proof whose version is an object without a prototype is refused, not thrown', async (t) => {
+  const r = verifyRecordProof({ ...SEED_PROOF, version: Object.create(null) as unknown as number });
+  t.same([r.valid, r.valid ? undefined : r.code], [false, 'PROOF_VERSION']);
 });
