@@ -9,7 +9,7 @@ import type { Mempool } from '../mempool/mempool.js';
 import { Block } from '../primitives/block.js';
 import { bytesEqual, toHex } from '../primitives/bytes.js';
 import { checkKeys, isCborMap, read, type CborValue } from '../primitives/cbor.js';
-import { DecodeError, DecodeErrorCode } from '../primitives/errors.js';
+import { decodeCode, DecodeError, DecodeErrorCode } from '../primitives/errors.js';
 import { Transaction } from '../primitives/transaction.js';
 import {
   compactLimits, compactRootMatches, completeBlock, decodeCompact, encodeCompact, fillMissing, rebuildFrom, toCompact, type CompactBlock, type CompactLimits,
@@ -78,7 +78,7 @@ export class Relay {
     try {
       tx = Transaction.decode(data, { maxBytes: maxTxBytes });
     } catch (err) {
-      this.#d.penalise(peer, Penalty.high, `TX_MALFORMED: ${(err as Error).message}`);
+      this.#d.penalise(peer, Penalty.high, `${decodeCode(err, 'TX_MALFORMED')}: ${(err as Error).message}`);
       return TopicValidatorResult.Reject;
     }
     const id = tx.txidHex;
@@ -103,7 +103,7 @@ export class Relay {
     try {
       c = decodeCompact(data, this.limits);
     } catch (err) {
-      this.#d.penalise(peer, Penalty.high, `BLOCK_MALFORMED: compact block: ${(err as Error).message}`);
+      this.#d.penalise(peer, Penalty.high, `${decodeCode(err, 'BLOCK_MALFORMED')}: compact block: ${(err as Error).message}`);
       return TopicValidatorResult.Reject;
     }
     this.stats.compactBlocks++;

@@ -19,3 +19,8 @@ export class DecodeError extends ChainNodeError {
     super(code, message, { penalty: Penalty.high, cause });
   }
 }
+
+/** The stable code of a decoding failure (so every path reports the decoder's verdict), else `fallback`. */
+export function decodeCode(err: unknown, fallback: string): string {
+  return err instanceof DecodeError ? err.code : fallback;
+}
