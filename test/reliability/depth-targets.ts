@@ -107,7 +107,16 @@ function descend<T>(n: number, fn: () => T): T {
 /** Run `fn` with only about a fifth of the stack left. */
 export function withLittleStack<T>(fn: () => T): T {
   deepFrames ??= Math.floor(probe(0) * 0.8);
-  return descend(deepFrames, fn);
+  for (;;) {
+    try {
+      return descend(deepFrames, fn);
+    } catch (err) {
+      // The descent itself ran out (its frames can be larger than the probe's): go less deep. `fn` reports its
+      // own failures as verdicts, so a RangeError out of here is never the decoders'.
+      if (!(err instanceof RangeError) || deepFrames < 100) throw err;
+      deepFrames = Math.floor(deepFrames * 0.7);
+    }
+  }
 }
 
 function syncVerdict(blockBytes: Uint8Array): string {
