@@ -39,8 +39,12 @@ export function toErrorResponse(err: unknown): { status: number; code: string; m
   if (e.statusCode === 429) return { status: 429, code: 'RATE_LIMITED', message: 'too many requests' };
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, code: 'BODY_TOO_LARGE', message: 'request body is too large' };
   if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send application/json' };
+  if (e.code === 'FST_ERR_BAD_URL') return { status: 400, code: 'BAD_URL', message: 'the URL does not decode' };
+  if (e.code === 'FST_ERR_MAX_PARAM_LENGTH') return { status: 414, code: 'URI_TOO_LONG', message: 'a path parameter is too long' };
   if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (e.statusCode === 400 && e.message !== undefined)) {
     return { status: 400, code: 'BAD_JSON', message: e.message ?? 'invalid JSON body' };
   }
+  // Any other client error fastify raises keeps its status, with a generic code.
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return { status: e.statusCode, code: 'BAD_REQUEST', message: e.message ?? 'bad request' };
   return { status: 500, code: 'INTERNAL_ERROR', message: 'internal error' };
 }

@@ -1,38 +1,52 @@
 import { type TreeNode } from '../chain/block-tree.js';
 import { type Block } from '../primitives/block.js';
 import { toHex } from '../primitives/bytes.js';
-import { type CborValue } from '../primitives/cbor.js';
+import { MAX_CBOR_DEPTH, type CborValue } from '../primitives/cbor.js';
+import { DecodeError, DecodeErrorCode } from '../primitives/errors.js';
 import { blockHashToHex } from '../primitives/header.js';
 import { type Transaction } from '../primitives/transaction.js';
 import type { BlockJson, BlockSummaryJson, JsonValue, TxJson } from './types.js';
 
-/** DAG-CBOR value to JSON: byte strings become `{"/": {"bytes": base64}}`, bigints become numbers or strings. */
-export function cborToJson(v: CborValue): JsonValue {
-  if (v instanceof Uint8Array) return { '/': { bytes: Buffer.from(v).toString('base64') } };
-  if (Array.isArray(v)) return v.map(cborToJson);
-  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
-  if (v !== null && typeof v === 'object') {
-    const out: Record<string, JsonValue> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = cborToJson(x);
-    return out;
-  }
-  return v;
+function tooDeep(what: string): DecodeError {
+  return new DecodeError(DecodeErrorCode.tooDeep, `${what}: nested deeper than ${MAX_CBOR_DEPTH} levels`);
 }
 
-/** JSON value to a DAG-CBOR value, reading `{"/": {"bytes": base64}}` back as bytes. */
-export function jsonToCbor(v: unknown): CborValue {
-  if (Array.isArray(v)) return v.map(jsonToCbor);
-  if (v !== null && typeof v === 'object') {
+/**
+ * DAG-CBOR value to JSON: byte strings become `{"/": {"bytes": base64}}`, bigints become numbers or strings.
+ * Levels are counted as `MAX_CBOR_DEPTH` says, from `level` for `v` (a payload sits at level 2 of its
+ * transaction); recursion stops with `DECODE_TOO_DEEP` past the limit, so no input can exhaust the stack
+ * (decoded values never get there: their decoder checked the same limit).
+ */
+export function cborToJson(v: CborValue, level = 1): JsonValue {
+  if (v instanceof Uint8Array) return { '/': { bytes: Buffer.from(v).toString('base64') } };
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (v === null || typeof v !== 'object') return v;
+  if (level > MAX_CBOR_DEPTH) throw tooDeep('value');
+  if (Array.isArray(v)) return v.map((x) => cborToJson(x, level + 1));
+  const out: Record<string, JsonValue> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = cborToJson(x, level + 1);
+  return out;
+}
+
+/**
+ * JSON value to a DAG-CBOR value, reading `{"/": {"bytes": base64}}` back as bytes. Levels of the result are
+ * counted as `MAX_CBOR_DEPTH` says, from `level` for `v` (2 for a transaction payload); past the limit it throws
+ * `DECODE_TOO_DEEP`, the code every decoder gives such a transaction, with bounded recursion.
+ */
+export function jsonToCbor(v: unknown, level = 1): CborValue {
+  if (v === null || typeof v !== 'object') return v as CborValue;
+  if (!Array.isArray(v)) {
     const o = v as Record<string, unknown>;
     const slash = o['/'];
     if (Object.keys(o).length === 1 && slash !== null && typeof slash === 'object' && typeof (slash as Record<string, unknown>).bytes === 'string') {
       return new Uint8Array(Buffer.from((slash as { bytes: string }).bytes, 'base64'));
     }
-    const out: Record<string, CborValue> = {};
-    for (const [k, x] of Object.entries(o)) out[k] = jsonToCbor(x);
-    return out;
   }
-  return v as CborValue;
+  if (level > MAX_CBOR_DEPTH) throw tooDeep('payload');
+  if (Array.isArray(v)) return v.map((x) => jsonToCbor(x, level + 1));
+  const out: Record<string, CborValue> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = jsonToCbor(x, level + 1);
+  return out;
 }
 
 /** Decoded transaction for JSON output. */
@@ -46,7 +60,7 @@ export function txToJson(tx: Transaction): TxJson {
     nonce: f.nonce,
     time: f.time,
     kind: f.kind,
-    payload: cborToJson(f.payload),
+    payload: cborToJson(f.payload, 2),
     sig: toHex(f.sig),
     size: tx.size,
   };

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -31,6 +31,11 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
     loggerInstance: deps.logger?.child({ module: 'api' }, { level: 'warn' }) as FastifyBaseLogger | undefined,
     bodyLimit: options.bodyLimitBytes,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+    // Errors fastify raises before routing (a URL that does not decode, ...) get the same error body as the rest.
+    frameworkErrors: (err, _req, reply) => {
+      const r = toErrorResponse(err);
+      void (reply as FastifyReply).code(r.status).send({ error: { code: r.code, message: r.message } });
+    },
   });
   await app.register(swagger, {
     openapi: {

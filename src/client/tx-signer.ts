@@ -36,7 +36,7 @@ function checkAction(action: ActionInput): void {
 
 function body(action: ActionInput, from: Uint8Array, chainId: Uint8Array, nonce: number): TxBody {
   checkAction(action);
-  const b: TxBody = { v: TX_VERSION, chain: chainId, from, nonce, time: action.time ?? Date.now(), kind: action.kind, payload: jsonToCbor(action.payload) };
+  const b: TxBody = { v: TX_VERSION, chain: chainId, from, nonce, time: action.time ?? Date.now(), kind: action.kind, payload: jsonToCbor(action.payload, 2) };
   if (action.subject !== undefined) b.subject = action.subject;
   return b;
 }

@@ -83,7 +83,7 @@ function fail(code: string, message: string): RecordProofResult {
 export function verifyRecordProof(proof: unknown, options: VerifyRecordProofOptions = {}): RecordProofResult {
   if (typeof proof !== 'object' || proof === null) return fail('PROOF_MALFORMED', 'proof must be a JSON object');
   const p = proof as Partial<RecordProof>;
-  if (p.version !== RECORD_PROOF_VERSION) return fail('PROOF_VERSION', `unsupported proof version ${String(p.version)}`);
+  if (p.version !== RECORD_PROOF_VERSION) return fail('PROOF_VERSION', `unsupported proof version ${typeof p.version === 'number' ? p.version : typeof p.version}`);
   for (const k of ['tx', 'txid', 'header', 'blockHash'] as const) {
     if (typeof p[k] !== 'string') return fail('PROOF_MALFORMED', `'${k}' must be a hex string`);
   }

@@ -31,7 +31,8 @@ import type {
  *
  * The pool stores encodings, not decoded objects (a decoded transaction costs ~5x more memory): `get`, `byActor`,
  * `list` and `buildTemplate` decode on demand (~15 us each); `buildTemplateEncoded` does not decode at all.
- * Event listeners must not modify the pool synchronously (they run in the middle of its updates).
+ * Event listeners must not modify the pool synchronously (they run in the middle of its updates); a listener that
+ * throws is logged and skipped (see {@link listenerFailures}), never failing the update that raised the event.
  */
 export class Mempool extends EventEmitter<MempoolEvents> {
   /** Resolved options. */
@@ -43,6 +44,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
   readonly #removeCounts: Partial<Record<RemovalReason, number>> = {};
   // Transactions of the block being connected, so `mined` events carry the block's own objects.
   #minedTxs: Map<string, Transaction> | undefined;
+  #listenerFailures = 0;
 
   constructor(options: MempoolOptions, dependencies: MempoolDependencies) {
     super();
@@ -93,15 +95,38 @@ export class Mempool extends EventEmitter<MempoolEvents> {
   #insert(tx: Transaction, id: string, key: string, base: number, source: 'add' | 'reorg'): PoolEntry {
     const entry = this.#store.insert(tx.bytes, id, tx.fields.nonce, key, tx.fields.from, base);
     this.#nonces.delete(key);
-    if (this.listenerCount('tx:added') > 0) this.emit('tx:added', { tx, txid: id, state: entry.future ? 'future' : 'ready', source });
+    if (this.listenerCount('tx:added') > 0) this.#notify('tx:added', { tx, txid: id, state: entry.future ? 'future' : 'ready', source });
     return entry;
+  }
+
+  // Listeners run in the middle of the pool's updates: one that throws (or rejects) is logged and skipped, so it
+  // can neither abort an admission or removal half-way nor keep the listeners after it from running.
+  #notify<K extends keyof MempoolEvents>(event: K, ...args: MempoolEvents[K]): void {
+    for (const listener of this.rawListeners(event) as Array<(...a: MempoolEvents[K]) => unknown>) {
+      try {
+        const r = listener.apply(this, args);
+        if (r instanceof Promise) r.catch((err: unknown) => this.#listenerFailed(event, err));
+      } catch (err) {
+        this.#listenerFailed(event, err);
+      }
+    }
+  }
+
+  #listenerFailed(event: keyof MempoolEvents, err: unknown): void {
+    this.#listenerFailures++;
+    this.#logger?.error({ err, event }, 'a mempool event listener failed (the pool carried on)');
+  }
+
+  /** How many event listener calls threw or rejected since start (each was logged and skipped). */
+  get listenerFailures(): number {
+    return this.#listenerFailures;
   }
 
   #onRemoved(entry: PoolEntry, reason: RemovalReason): void {
     this.#removeCounts[reason] = (this.#removeCounts[reason] ?? 0) + 1;
     if (reason === 'evicted') this.#logger?.debug({ txid: entry.id, future: entry.future }, 'evicted a transaction');
     if (this.listenerCount('tx:removed') === 0) return;
-    this.emit('tx:removed', new RemovedEvent(entry, reason, this.#minedTxs?.get(entry.id), (e) => this.#materialize(e)));
+    this.#notify('tx:removed', new RemovedEvent(entry, reason, this.#minedTxs?.get(entry.id), (e) => this.#materialize(e)));
   }
 
   /** Drops transactions older than `expiryMs` (0 disables expiry); returns how many. Runs on every add too. */

@@ -10,7 +10,7 @@ import { Block } from '../primitives/block.js';
 import { blockTxSlices } from '../primitives/block-txs.js';
 import { bytesEqual, toHex } from '../primitives/bytes.js';
 import { checkKeys, isCborMap, read, type CborValue } from '../primitives/cbor.js';
-import { DecodeError, DecodeErrorCode } from '../primitives/errors.js';
+import { decodeCode, DecodeError, DecodeErrorCode } from '../primitives/errors.js';
 import { Transaction } from '../primitives/transaction.js';
 import {
   compactLimits, compactRootMatches, completeBlock, decodeCompact, encodeCompact, fillMissing, rebuildFrom, toCompact, type CompactBlock, type CompactLimits,
@@ -86,7 +86,7 @@ export class Relay {
     try {
       tx = Transaction.decode(data, { maxBytes: maxTxBytes });
     } catch (err) {
-      this.#d.penalise(peer, Penalty.high, `TX_MALFORMED: ${(err as Error).message}`);
+      this.#d.penalise(peer, Penalty.high, `${decodeCode(err, 'TX_MALFORMED')}: ${(err as Error).message}`);
       return TopicValidatorResult.Reject;
     }
     const id = tx.txidHex;
@@ -111,7 +111,7 @@ export class Relay {
     try {
       c = decodeCompact(data, this.limits);
     } catch (err) {
-      this.#d.penalise(peer, Penalty.high, `BLOCK_MALFORMED: compact block: ${(err as Error).message}`);
+      this.#d.penalise(peer, Penalty.high, `${decodeCode(err, 'BLOCK_MALFORMED')}: compact block: ${(err as Error).message}`);
       return TopicValidatorResult.Reject;
     }
     this.stats.compactBlocks++;
@@ -237,19 +237,25 @@ export function decodeGetBlockTxn(v: CborValue, maxIndexes: number): GetBlockTxn
   return { block, indexes };
 }
 
-/** Decode a getblocktxn reply: exactly `count` strictly decoded transactions. */
+/**
+ * Decode a getblocktxn reply: exactly `count` strictly decoded transactions. A reply of the wrong shape is
+ * P2P_RPC_MALFORMED; a transaction in it that does not decode keeps its own code (e.g. DECODE_TOO_DEEP), the
+ * verdict every other path gives the same bytes.
+ */
 export function decodeTxsReply(v: CborValue, count: number, maxTxBytes: number): Transaction[] {
+  let raw: CborValue[];
   try {
     if (!isCborMap(v)) throw new DecodeError(DecodeErrorCode.wrongType, 'blocktxn must be a map');
     checkKeys(v, ['txs'], [], 'blocktxn');
-    const raw = v.txs;
-    if (!Array.isArray(raw) || raw.length !== count) throw new DecodeError(DecodeErrorCode.badValue, `blocktxn: expected ${count} transactions`);
-    return raw.map((b) => {
-      if (!(b instanceof Uint8Array)) throw new DecodeError(DecodeErrorCode.wrongType, 'blocktxn: txs must be bytes');
-      return Transaction.decode(b, { maxBytes: maxTxBytes });
-    });
+    const txs = v.txs;
+    if (!Array.isArray(txs) || txs.length !== count) throw new DecodeError(DecodeErrorCode.badValue, `blocktxn: expected ${count} transactions`);
+    raw = txs;
   } catch (err) {
     if (err instanceof DecodeError) throw p2pError(P2pErrorCode.malformed, err.message, { penalty: P2pPenalty.malformed, cause: err });
     throw err;
   }
+  return raw.map((b) => {
+    if (!(b instanceof Uint8Array)) throw p2pError(P2pErrorCode.malformed, 'blocktxn: txs must be bytes', { penalty: P2pPenalty.malformed });
+    return Transaction.decode(b, { maxBytes: maxTxBytes });
+  });
 }

@@ -2,16 +2,17 @@ import type { Libp2p, PeerId, Stream, StreamHandler } from '@libp2p/interface';
 import { lpStream } from '@libp2p/utils';
 import { ChainNodeError } from '../errors.js';
 import * as dagCbor from '@ipld/dag-cbor';
-import { decodeCanonicalFast, encodeCbor, isCborMap, type CborValue } from '../primitives/cbor.js';
+import { checkCborDepth, decodeCanonicalFast, encodeCbor, isCborMap, type CborValue } from '../primitives/cbor.js';
 import { P2pErrorCode, P2pPenalty, p2pError } from './errors.js';
 
 /**
  * Decode a protocol envelope: well-formed DAG-CBOR (no indefinite lengths, no over-long integers, no trailing
  * bytes), without requiring canonical form. Envelopes are not hashed or signed; the consensus objects they
  * carry (blocks, headers, transactions) are strictly decoded on their own, so checking them here would decode
- * every block twice.
+ * every block twice. The SPEC 2 depth rule is checked first (`DECODE_TOO_DEEP`), as for every decoder.
  */
 export function decodeEnvelope(bytes: Uint8Array, what: string): CborValue {
+  checkCborDepth(bytes, what);
   // Peers send canonical envelopes: the fast decoder returns byte strings as views (a blocks response carries
   // hundreds of kilobytes, which the general decoder would copy block by block); anything else takes the general path.
   const fast = decodeCanonicalFast(bytes);

@@ -1,7 +1,10 @@
 import { isUtf8 } from 'node:buffer';
 import * as dagCbor from '@ipld/dag-cbor';
 import { bytesEqual } from './bytes.js';
+import { checkCborDepth, checkValueDepth, MAX_CBOR_DEPTH } from './cbor-depth.js';
 import { DecodeError, DecodeErrorCode } from './errors.js';
+
+export { checkCborDepth, checkValueDepth, MAX_CBOR_DEPTH } from './cbor-depth.js';
 
 /** A value DAG-CBOR can carry (CIDs aside, which JSON payloads never produce). */
 export type CborValue = null | boolean | number | bigint | string | Uint8Array | CborValue[] | { [key: string]: CborValue };
@@ -9,8 +12,13 @@ export type CborValue = null | boolean | number | bigint | string | Uint8Array |
 /** A decoded DAG-CBOR map. */
 export type CborMap = { [key: string]: CborValue };
 
-/** Deterministic DAG-CBOR encoding (canonical key order, shortest integers). */
+/**
+ * Deterministic DAG-CBOR encoding (canonical key order, shortest integers). A value nested deeper than
+ * {@link MAX_CBOR_DEPTH} is refused with `DECODE_TOO_DEEP` before the (recursive) encoder sees it, so nothing this
+ * node builds or signs could be refused by a decoder.
+ */
 export function encodeCbor(value: unknown): Uint8Array {
+  checkValueDepth(value, 'value');
   try {
     return dagCbor.encode(value);
   } catch (err) {
@@ -19,10 +27,13 @@ export function encodeCbor(value: unknown): Uint8Array {
 }
 
 /**
- * Strict DAG-CBOR decode: rejects malformed input, trailing bytes, indefinite lengths, over-long integers,
- * duplicate keys, and (by re-encoding and comparing) unsorted map keys, so one object has one encoding.
+ * Strict DAG-CBOR decode: rejects nesting deeper than {@link MAX_CBOR_DEPTH} (`DECODE_TOO_DEEP`, checked first and
+ * without recursion, so the recursive steps below never go deeper than that), malformed input, trailing bytes,
+ * indefinite lengths, over-long integers, duplicate keys, and (by re-encoding and comparing) unsorted map keys, so
+ * one object has one encoding. Transactions, blocks, metas and gossip messages all decode through here.
  */
 export function decodeCbor(bytes: Uint8Array, what: string): CborValue {
+  checkCborDepth(bytes, what);
   const fast = decodeCanonicalFast(bytes);
   if (fast !== undefined) return fast.value;
   let value: CborValue;
@@ -38,8 +49,8 @@ export function decodeCbor(bytes: Uint8Array, what: string): CborValue {
   return value;
 }
 
-// Deeper nesting is left to the general decoder.
-const FAST_MAX_DEPTH = 64;
+// Callers check the depth first; the bound keeps this recursive decoder safe on its own.
+const FAST_MAX_DEPTH = MAX_CBOR_DEPTH;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 // Map keys and short values (kinds, field names) repeat in every transaction: a small table of recent strings,
@@ -237,6 +248,7 @@ export function canonicalForm(bytes: Uint8Array): 'ok' | 'bad' | 'unknown' {
     if (size === 4) return view.getUint32(at);
     return Number(view.getBigUint64(at));
   };
+  let level = 0;
   const item = (): void => {
     const head = bytes[pos++]!;
     const major = head >> 5;
@@ -259,11 +271,14 @@ export function canonicalForm(bytes: Uint8Array): 'ok' | 'bad' | 'unknown' {
       }
       case 4: {
         const n = arg(info);
+        if (++level > MAX_CBOR_DEPTH) throw new DecodeError(DecodeErrorCode.tooDeep, `nested deeper than ${MAX_CBOR_DEPTH} levels`);
         for (let i = 0; i < n && verdict === 'ok'; i++) item();
+        level--;
         return;
       }
       case 5: {
         const n = arg(info);
+        if (++level > MAX_CBOR_DEPTH) throw new DecodeError(DecodeErrorCode.tooDeep, `nested deeper than ${MAX_CBOR_DEPTH} levels`);
         let prevStart = -1;
         let prevEnd = -1;
         for (let i = 0; i < n && verdict === 'ok'; i++) {
@@ -279,6 +294,7 @@ export function canonicalForm(bytes: Uint8Array): 'ok' | 'bad' | 'unknown' {
           prevEnd = end;
           item();
         }
+        level--;
         return;
       }
       case 6:

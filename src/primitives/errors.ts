@@ -9,6 +9,8 @@ export const DecodeErrorCode = {
   wrongType: 'DECODE_WRONG_TYPE',
   badValue: 'DECODE_BAD_VALUE',
   oversized: 'DECODE_OVERSIZED',
+  /** Nested deeper than SPEC 2 allows (see `MAX_CBOR_DEPTH`). */
+  tooDeep: 'DECODE_TOO_DEEP',
 } as const;
 
 /** Raised when bytes from a peer, a file or a client do not decode to a valid object. */
@@ -16,4 +18,9 @@ export class DecodeError extends ChainNodeError {
   constructor(code: (typeof DecodeErrorCode)[keyof typeof DecodeErrorCode], message: string, cause?: unknown) {
     super(code, message, { penalty: Penalty.high, cause });
   }
+}
+
+/** The stable code of a decoding failure (so every path reports the decoder's verdict), else `fallback`. */
+export function decodeCode(err: unknown, fallback: string): string {
+  return err instanceof DecodeError ? err.code : fallback;
 }

@@ -3,6 +3,7 @@ import { ChainNodeError } from '../errors.js';
 import { P2pPenalty } from '../p2p/errors.js';
 import type { Block } from '../primitives/block.js';
 import { bytesEqual } from '../primitives/bytes.js';
+import { decodeCode } from '../primitives/errors.js';
 
 /** A block to download: its hash and height. */
 export interface DownloadItem {
@@ -121,7 +122,8 @@ export class BlockDownloader {
           try {
             block = d.decode(bytes);
           } catch (err) {
-            d.penalise(peer, P2pPenalty.malformed, `BLOCK_MALFORMED: in a blocks reply: ${(err as Error).message}`);
+            // The decoder's own code (e.g. DECODE_TOO_DEEP): the verdict every other path gives the same bytes.
+            d.penalise(peer, P2pPenalty.malformed, `${decodeCode(err, 'BLOCK_MALFORMED')}: in a blocks reply: ${(err as Error).message}`);
             excluded.add(peer);
             for (const rest of idxs.slice(k)) requeue(rest);
             return;

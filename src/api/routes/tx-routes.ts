@@ -78,7 +78,9 @@ export function txRoutes(app: FastifyInstance, ctx: ApiContext): void {
           decoded.push(decodeTx(ctx, hex));
           slots.push(i);
         } catch (err) {
-          const e = err as ChainNodeError;
+          // Per item: whatever one input does, the others still get their own verdicts.
+          const e = err instanceof ChainNodeError ? err : new ApiError('INTERNAL_ERROR', 'this transaction could not be processed');
+          if (!(err instanceof ChainNodeError)) req.log.error({ err, index: i }, 'batch item failed');
           results[i] = { ok: false, code: e.code, message: e.message };
         }
       });
