@@ -1,8 +1,9 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { writePrivateFile } from '../private-files.js';
 
-/** File in the data directory listing known peers and their addresses. */
+/** File in the data directory listing known peers and their addresses (mode 0600). */
 export const PEERS_FILE = 'peers.json';
 
 /** A known peer. */
@@ -85,10 +86,8 @@ export class PeerBook {
     if (!this.#dirty) return;
     this.#dirty = false;
     const data: PeersFile = { version: 1, peers: this.list() };
-    const tmp = `${this.#path}.tmp`;
     try {
-      await writeFile(tmp, JSON.stringify(data, null, 1));
-      await rename(tmp, this.#path);
+      await writePrivateFile(this.#path, JSON.stringify(data, null, 1));
     } catch (err) {
       this.#dirty = true;
       this.#log?.warn({ err, file: this.#path }, 'could not save known peers');
