@@ -11,13 +11,14 @@ import type { SignatureCache } from '../chain/connect.js';
 import type { BatchVerifier } from '../crypto/verify-pool.js';
 import type { ChainNodeError } from '../errors.js';
 import type { Mempool } from '../mempool/mempool.js';
+import { addressSource } from '../mempool/sources.js';
 import type { TxAddedEvent } from '../mempool/types.js';
 import type { CborValue } from '../primitives/cbor.js';
 import type { SyncOptions } from '../sync/options.js';
 import { decodeBlocks, encodeGetBlocks } from '../sync/messages.js';
 import { SyncProgress, type SyncState } from '../sync/progress.js';
 import { Synchronizer } from '../sync/synchronizer.js';
-import { peerIdOf, resolvePeerAddress, type Lookup } from './addresses.js';
+import { ipOf, peerIdOf, resolvePeerAddress, type Lookup } from './addresses.js';
 import { P2pErrorCode, p2pError } from './errors.js';
 import { SCORE_THRESHOLDS, topicsFor, type Topics } from './gossip.js';
 import { createHost, type Host } from './host.js';
@@ -132,6 +133,7 @@ export class P2pNetwork {
       blockAnnounced: (peer) => sync.blockAnnounced(peer),
       onBlock: (b) => this.#remoteBlocks.add(b.header.hashHex),
       onAccepted: (peer, height) => sync.peerHasHeight(peer, height),
+      sourceOf: (peer) => this.#sourceOf(node, peer),
     }));
     await this.#serve(node, sync, relay);
     this.#gossip(node, relay);
@@ -224,6 +226,13 @@ export class P2pNetwork {
     };
     this.penalties.on('ban', onBan);
     this.#cleanups.push(() => this.penalties.off('ban', onBan));
+  }
+
+  // A peer's transactions are accounted to its address (peer ids are free to make), for fair mempool eviction.
+  #sourceOf(node: Host, peer: string): string {
+    const conn = node.getConnections(peerIdFromString(peer))[0];
+    const ip = conn === undefined ? undefined : ipOf(conn.remoteAddr);
+    return ip === undefined ? `peer:${peer}` : addressSource('peer', ip);
   }
 
   // The gossipsub implementation scores peers; its public interface type does not declare getScore.

@@ -34,6 +34,8 @@ export interface RelayDependencies {
   onBlock(block: Block): void;
   /** A peer relayed a valid block at `height` (so it has at least that height). */
   onAccepted?(peer: string, height: number): void;
+  /** The mempool source of a peer's transactions (its address; see `addressSource`); default the peer id. */
+  sourceOf?(peer: string): string;
 }
 
 /** Counters of relay outcomes (for logs, metrics and tests). */
@@ -84,7 +86,7 @@ export class Relay {
     const id = tx.txidHex;
     this.#fromGossip.add(id);
     try {
-      await this.#d.mempool.add(tx);
+      await this.#d.mempool.add(tx, this.#d.sourceOf?.(peer) ?? `peer:${peer}`);
       return TopicValidatorResult.Accept;
     } catch (err) {
       if (!(err instanceof ChainNodeError)) throw err;
