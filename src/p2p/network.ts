@@ -1,7 +1,6 @@
 import { TopicValidatorResult } from '@libp2p/gossipsub';
-import type { PeerId, PeerInfo } from '@libp2p/interface';
+import type { IdentifyResult, PeerId, PeerInfo } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
-import type { Multiaddr } from '@multiformats/multiaddr';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { PeerControl } from '../api/context.js';
@@ -25,6 +24,7 @@ import { createHost, type Host } from './host.js';
 import { resolveP2pOptions, type P2pOptions, type ResolvedP2pOptions } from './options.js';
 import { P2pMetrics } from './metrics.js';
 import { PeerManager } from './peer-manager.js';
+import { AddressBans } from './address-bans.js';
 import { PenaltyBook, type BanEvent } from './penalties.js';
 import { protocolIds, protocolLimits, type ProtocolName } from './protocols.js';
 import { RecentSet } from './recent-set.js';
@@ -55,6 +55,8 @@ export interface P2pDependencies {
 export class P2pNetwork {
   readonly options: ResolvedP2pOptions;
   readonly penalties: PenaltyBook;
+  /** Bans by address (a banned peer's address is banned with it). */
+  readonly addressBans: AddressBans;
   readonly topics: Topics;
   readonly #d: P2pDependencies;
   readonly #log: Logger;
@@ -76,6 +78,7 @@ export class P2pNetwork {
     this.#d = deps;
     this.#log = deps.logger.child({ module: 'p2p' });
     this.penalties = new PenaltyBook(this.options.penalties, { now: deps.now });
+    this.addressBans = new AddressBans({ loopback: this.options.loopbackLimits }, { now: deps.now });
     const params = deps.chain.ctx.params;
     this.topics = topicsFor(params);
     this.#protocols = protocolIds(params);
@@ -104,7 +107,7 @@ export class P2pNetwork {
   /** Start listening, join the topics, serve the protocols and begin dialling. */
   async start(): Promise<void> {
     const { chain, mempool } = this.#d;
-    const node = await createHost(this.options, chain.ctx.params, this.topics, this.penalties);
+    const node = await createHost(this.options, chain.ctx.params, this.topics, this.penalties, this.addressBans);
     this.#node = node;
     const request = (peer: string, p: ProtocolName, message: unknown, signal?: AbortSignal): Promise<CborValue> =>
       rpcRequest(node, peerIdFromString(peer), this.#protocols[p], message, this.#limits[p], signal);
@@ -217,10 +220,16 @@ export class P2pNetwork {
       this.#log.debug({ peer: e.detail.toString() }, 'peer disconnected');
       sync.peerDisconnected(e.detail.toString());
     });
-    this.#listen(node, 'peer:identify', (e: CustomEvent<{ peerId: PeerId; listenAddrs: Multiaddr[] }>) => peers.remember(e.detail.peerId.toString(), e.detail.listenAddrs));
+    this.#listen(node, 'peer:identify', (e: CustomEvent<IdentifyResult>) => peers.remember(e.detail.peerId.toString(), e.detail.listenAddrs, e.detail.connection));
     this.#listen(node, 'peer:discovery', (e: CustomEvent<PeerInfo>) => peers.discovered(e.detail.id));
     const onBan = (b: BanEvent): void => {
-      this.#log.warn({ peer: b.peer, reason: b.reason, until: new Date(b.until).toISOString() }, 'peer banned');
+      // Its addresses too, so a fresh key from the same place is refused (loopback is exempt by default).
+      const addresses: string[] = [];
+      for (const c of node.getConnections().filter((x) => x.remotePeer.toString() === b.peer)) {
+        const ip = ipOf(c.remoteAddr);
+        if (ip !== undefined && this.addressBans.ban(ip, b.until, `${b.peer}: ${b.reason}`)) addresses.push(ip);
+      }
+      this.#log.warn({ peer: b.peer, addresses, reason: b.reason, until: new Date(b.until).toISOString() }, 'peer banned');
       peers.book.forget(b.peer);
       void node.hangUp(peerIdFromString(b.peer)).catch(() => undefined);
     };
@@ -316,6 +325,10 @@ export class P2pNetwork {
     const addrs = await resolvePeerAddress(addr, this.#d.chain.ctx.params.ports.p2p, this.#d.lookup);
     const id = peerIdOf(addrs[0]!);
     if (id !== undefined) this.penalties.unban(id);
+    for (const a of addrs) {
+      const ip = ipOf(a);
+      if (ip !== undefined) this.addressBans.unban(ip);
+    }
     let last: unknown;
     for (const a of addrs) {
       try {

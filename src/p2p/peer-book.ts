@@ -6,10 +6,13 @@ import { writePrivateFile } from '../private-files.js';
 /** File in the data directory listing known peers and their addresses (mode 0600). */
 export const PEERS_FILE = 'peers.json';
 
+/** Most addresses remembered per peer (verified ones only, see `verifiedAddresses`). */
+export const MAX_ADDRS_PER_PEER = 4;
+
 /** A known peer. */
 export interface KnownPeer {
   id: string;
-  /** Dialable multiaddrs without the /p2p/ suffix. */
+  /** Verified dialable multiaddrs without the /p2p/ suffix. */
   addrs: string[];
   /** Last time we were connected (ms). */
   lastSeen: number;
@@ -50,7 +53,7 @@ export class PeerBook {
       if (data.version !== 1 || !Array.isArray(data.peers)) throw new Error('unknown format');
       for (const p of data.peers) {
         if (typeof p.id === 'string' && Array.isArray(p.addrs) && typeof p.lastSeen === 'number') {
-          this.#peers.set(p.id, { id: p.id, addrs: p.addrs.filter((a) => typeof a === 'string').slice(0, 16), lastSeen: p.lastSeen });
+          this.#peers.set(p.id, { id: p.id, addrs: p.addrs.filter((a) => typeof a === 'string').slice(0, MAX_ADDRS_PER_PEER), lastSeen: p.lastSeen });
         }
       }
     } catch (err) {
@@ -61,7 +64,7 @@ export class PeerBook {
   /** Record a peer we were connected to, with its addresses. */
   seen(id: string, addrs: readonly string[], at: number): void {
     const prev = this.#peers.get(id);
-    const merged = [...new Set([...addrs, ...(prev?.addrs ?? [])])].slice(0, 16);
+    const merged = [...new Set([...addrs, ...(prev?.addrs ?? [])])].slice(0, MAX_ADDRS_PER_PEER);
     this.#peers.delete(id);
     this.#peers.set(id, { id, addrs: merged, lastSeen: at });
     this.#dirty = true;
