@@ -93,13 +93,18 @@ export class PeerManager {
   /**
    * Remember a connected peer's verified addresses (for `peers.json` and redialling): the address an outbound
    * connection to it reached, and those of its self-reported listen addresses whose IP is the one we observe
-   * the connection coming from. Other self-reported addresses are never saved or dialled (a peer could point us
-   * at anyone). At most {@link MAX_ADDRS_PER_PEER} per peer.
+   * the connection coming from. Other self-reported addresses are dropped from the peer store too, so they are
+   * never saved, dialled or passed on (a peer could point us at anyone). At most {@link MAX_ADDRS_PER_PEER} per peer.
    */
   remember(peer: string, listenAddrs: readonly Multiaddr[], conn: { direction: 'inbound' | 'outbound'; remoteAddr: Multiaddr }): void {
     const verified = verifiedAddresses(listenAddrs, conn);
     if (verified.length > 0) this.book.seen(peer, verified, this.#now());
     this.#backoff.delete(peer);
+    // Identify stored every claimed address in the peer store (used to redial by id and to answer DHT queries):
+    // keep only the verified ones.
+    void this.#d.node.peerStore
+      .patch(peerIdFromString(peer), { multiaddrs: verified.map((a) => multiaddr(a)) })
+      .catch((err: unknown) => this.#log.debug({ peer, err: (err as Error).message }, 'cannot update peer addresses'));
   }
 
   /** A discovered peer (mDNS, DHT): dial it when below the target. */
@@ -171,16 +176,20 @@ export class PeerManager {
     );
   }
 
-  // Known peers are redialled at their verified addresses only (never at what the peer store learned from
-  // identify); discovered peers (mDNS, DHT) are dialled as they are discovered.
+  // Known peers are redialled at their verified addresses only; other peers in the peer store (found through
+  // the DHT or mDNS) by id, at the addresses the store holds, which for a peer that was connected are its
+  // verified ones only (see remember).
   async #dialKnown(): Promise<void> {
     const connected = new Set(this.#d.node.getPeers().map((p) => p.toString()));
     const want = this.#o.targetPeers - connected.size;
-    const picks = this.book
-      .list()
-      .filter((p) => !connected.has(p.id) && !this.#self(p.id) && !this.#d.penalties.isBanned(p.id) && this.#ready(p.id))
-      .slice(0, Math.max(0, want));
-    await Promise.all(picks.map((p) => this.#dialPeer(peerIdFromString(p.id), p.addrs)));
+    const usable = (id: string): boolean => !connected.has(id) && !this.#self(id) && !this.#d.penalties.isBanned(id) && this.#ready(id);
+    const picks: Array<{ id: string; addrs?: string[] }> = this.book.list().filter((p) => usable(p.id));
+    const known = new Set(picks.map((p) => p.id));
+    for (const p of await this.#d.node.peerStore.all()) {
+      const id = p.id.toString();
+      if (!known.has(id) && p.addresses.length > 0 && usable(id)) picks.push({ id });
+    }
+    await Promise.all(picks.slice(0, Math.max(0, want)).map((p) => this.#dialPeer(peerIdFromString(p.id), p.addrs)));
   }
 
   async #dialPeer(peer: PeerId, addrs?: readonly string[]): Promise<void> {
