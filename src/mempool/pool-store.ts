@@ -159,7 +159,7 @@ export class PoolStore {
         continue;
       }
       if (!ready) return false;
-      const victim = this.#futureVictim() ?? this.#readyVictim(q) ?? this.#sourceVictim(source);
+      const victim = this.#futureVictim() ?? this.#readyVictim(q) ?? this.#sourceVictim(source, q);
       if (victim === undefined) return false;
       this.remove(victim, 'evicted');
     }
@@ -198,14 +198,18 @@ export class PoolStore {
     return best;
   }
 
-  // The highest nonce of the actor of the newest live entry of the largest source.
-  #sourceVictim(source: string): PoolEntry | undefined {
+  // The highest nonce of the actor of the newest live entry of the largest source (never the newcomer's own
+  // actor: taking its tail would leave the newcomer behind a gap).
+  #sourceVictim(source: string, q: ActorQueue | undefined): PoolEntry | undefined {
     const src = this.#largestSource(source);
     if (src === undefined) return undefined;
     for (let i = src.stack.length - 1; i >= 0; i--) {
       const e = src.stack[i]!;
-      if (this.#entries.get(e.id) === e) return e.actor.tail();
-      src.stack.pop();
+      if (this.#entries.get(e.id) !== e) {
+        if (i === src.stack.length - 1) src.stack.pop();
+        continue;
+      }
+      if (e.actor !== q) return e.actor.tail();
     }
     return undefined;
   }

@@ -198,4 +198,13 @@ t.test('fault 11: sources balance, and a source never evicts itself', async (t) 
   await p2.add(signedTx(newActor(), 0), 'api:10.0.0.8');
   t.same(noncesOf(p2, a), [0, 1], 'the actor rule took the tail of the largest actor first');
   t.equal(p2.stats().future, 0, 'no gap');
+  // The source rule never takes the newcomer's own actor's tail (it would leave the newcomer behind a gap).
+  const { pool: p3 } = harness({ maxCount: 3 });
+  const [b, c, d] = [newActor(), newActor(), newActor()] as [Actor, Actor, Actor];
+  const c0 = signedTx(c, 0);
+  await p3.addMany([signedTx(b, 0), c0, signedTx(d, 0)], 'api:10.0.0.9');
+  await p3.add(signedTx(d, 1), 'api:10.0.0.8');
+  t.same(noncesOf(p3, d), [0, 1], "the flooder's newest is the newcomer's own actor: the next newest went");
+  t.notOk(p3.has(c0.txidHex));
+  t.equal(p3.stats().future, 0, 'no gap');
 });
