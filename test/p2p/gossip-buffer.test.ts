@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { createLibp2p } from 'libp2p';
 import t from 'tap';
 import { getNetwork } from '../../src/consensus/networks.js';
-import { gossipOptions, maxOutboundBufferBytes, topicsFor } from '../../src/p2p/gossip.js';
+import { gossipOptions, topicsFor } from '../../src/p2p/gossip.js';
 
 const NET = getNetwork('regtest');
 const topics = topicsFor(NET);
@@ -39,7 +39,7 @@ async function until(what: string, fn: () => boolean, ms = 15_000): Promise<void
 }
 
 t.test('fault 17: gossip buffered for a peer that does not read is bounded, and the stream dropped', async (t) => {
-  const limit = maxOutboundBufferBytes(MAX_MESSAGE);
+  const limit = gossipOptions(topics, MAX_MESSAGE, () => 0).maxOutboundBufferSize!;
   t.ok(limit <= 2 * MAX_MESSAGE, `bound ${(limit / 2 ** 20).toFixed(2)} MiB per peer (was 64 MiB)`);
   const sender = await gossipHost();
   const slow = await gossipHost();
