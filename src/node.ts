@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { createApi } from './api/server.js';
@@ -17,6 +16,9 @@ import type { MiningBackend } from './mining/backend.js';
 import { selectBackend, loadBackend, type LoadBackendDependencies } from './mining/loader.js';
 import { Miner } from './mining/miner.js';
 import { P2pNetwork } from './p2p/network.js';
+import { PEERS_FILE } from './p2p/peer-book.js';
+import { PEER_KEY_FILE } from './p2p/key.js';
+import { ensurePrivateDir, restrictFiles, writePrivateFile } from './private-files.js';
 import { ChainStore } from './store/chain-store.js';
 
 /** Options of a node process. */
@@ -70,7 +72,7 @@ export class ChainNode {
     return this.#abort.signal;
   }
 
-  /** Why the node stopped itself (a failed database write), if it did. */
+  /** Why the node stopped itself (a failed database write, a failed miner), if it did. */
   get failure(): Error | undefined {
     return this.#failure;
   }
@@ -97,16 +99,15 @@ export class ChainNode {
     const { config, network } = this.options;
     const log = this.#deps.logger;
     try {
-      await mkdir(config.datadir, { recursive: true });
+      // The datadir holds the admin token and the node's key: 0700, its files 0600, even when made by older versions.
+      await ensurePrivateDir(config.datadir);
+      await restrictFiles([COOKIE_FILE, PEERS_FILE, PEER_KEY_FILE, MEMPOOL_FILE].map((f) => join(config.datadir, f)));
       const id = chainId(network);
       const store = await ChainStore.open(
         { path: join(config.datadir, 'chain'), chainId: id, decode: { maxBlockBytes: network.maxBlockBytes, maxTxBytes: network.maxTxBytes } },
         {
           logger: log,
-          onWriteFailure: (err) => {
-            this.#failure ??= err;
-            void this.stop();
-          },
+          onWriteFailure: (err) => this.#fatal('store', err),
         },
       );
       this.#stops.push(['store', () => store.close()]);
@@ -208,7 +209,19 @@ export class ChainNode {
       { minerTag: cfg.minerTag, maxBlockTxs: cfg.maxBlockTxs, minIntervalMs },
       { chain, mempool: this.mempool, backend: this.#backend, logger: this.#deps.logger, now: this.#deps.now },
     );
+    this.#miner.on('error', (err) => this.#fatal('miner', err));
     this.#miner.start();
+  }
+
+  /**
+   * The one path for a component that cannot go on (a failed database write, a miner whose backend or store
+   * failed): log it, remember the first failure (the bin layer exits non-zero on it) and stop everything in
+   * reverse start order, which saves the mempool.
+   */
+  #fatal(component: string, err: Error): void {
+    this.#log.fatal({ err, component }, 'fatal component failure: stopping the node');
+    this.#failure ??= err;
+    void this.stop();
   }
 
   async #stopMining(): Promise<void> {
@@ -241,7 +254,7 @@ export class ChainNode {
   async #startApi(): Promise<void> {
     const { config, network, version } = this.options;
     const token = randomBytes(32).toString('hex');
-    await writeFile(join(config.datadir, COOKIE_FILE), token, { mode: 0o600 });
+    await writePrivateFile(join(config.datadir, COOKIE_FILE), token);
     const ctx: ApiContext = {
       chain: this.chain,
       mempool: this.mempool,

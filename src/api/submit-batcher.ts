@@ -1,9 +1,9 @@
-import type { AddResult } from '../mempool/types.js';
+import type { AddResult, TxSources } from '../mempool/types.js';
 import type { Transaction } from '../primitives/transaction.js';
 
 /** The mempool side of submission. */
 export interface BatchSink {
-  addMany(txs: readonly Transaction[]): Promise<AddResult[]>;
+  addMany(txs: readonly Transaction[], sources?: TxSources): Promise<AddResult[]>;
 }
 
 /**
@@ -14,7 +14,7 @@ export interface BatchSink {
 export class SubmissionBatcher {
   readonly #sink: BatchSink;
   readonly #maxBatch: number;
-  #queue: { tx: Transaction; resolve: (r: AddResult) => void; reject: (e: unknown) => void }[] = [];
+  #queue: { tx: Transaction; source: string | undefined; resolve: (r: AddResult) => void; reject: (e: unknown) => void }[] = [];
   #scheduled = false;
   #running = false;
 
@@ -23,10 +23,10 @@ export class SubmissionBatcher {
     this.#maxBatch = options.maxBatch ?? 1024;
   }
 
-  /** Submit one transaction; resolves with its result once its batch was processed. */
-  submit(tx: Transaction): Promise<AddResult> {
+  /** Submit one transaction (from `source`, for fair eviction); resolves with its result once its batch was processed. */
+  submit(tx: Transaction, source?: string): Promise<AddResult> {
     return new Promise((resolve, reject) => {
-      this.#queue.push({ tx, resolve, reject });
+      this.#queue.push({ tx, source, resolve, reject });
       this.#schedule();
     });
   }
@@ -45,7 +45,10 @@ export class SubmissionBatcher {
     if (batch.length === 0) return;
     this.#running = true;
     try {
-      const results = await this.#sink.addMany(batch.map((b) => b.tx));
+      const results = await this.#sink.addMany(
+        batch.map((b) => b.tx),
+        batch.map((b) => b.source),
+      );
       batch.forEach((b, i) => b.resolve(results[i]!));
     } catch (err) {
       for (const b of batch) b.reject(err);

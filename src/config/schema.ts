@@ -4,7 +4,17 @@ export interface NodeConfig {
   /** Data directory of this network (chain database, cookie, p2p key, peers). */
   datadir: string;
   api: { enabled: boolean; host: string; port: number; cors: string[]; rateLimitPerMinute: number; bodyLimitBytes: number };
-  p2p: { enabled: boolean; host: string; port: number; bootstrap: string[]; mdns: boolean; announce: string[]; maxPeers: number };
+  p2p: {
+    enabled: boolean;
+    host: string;
+    port: number;
+    bootstrap: string[];
+    mdns: boolean;
+    announce: string[];
+    maxPeers: number;
+    maxInboundPerAddress: number;
+    loopbackLimits: boolean;
+  };
   mining: { enabled: boolean; backend: string; threads: number; minerTag: string; maxBlockTxs: number };
   log: { level: string; file: string; pretty: string };
   mempool: { maxCount: number; maxBytes: number };
@@ -40,6 +50,8 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'p2p.mdns', type: 'bool', env: 'CHAIN_NODE_MDNS', flag: 'mdns', doc: 'discover peers on the LAN with mDNS' },
   { path: 'p2p.announce', type: 'list', env: 'CHAIN_NODE_ANNOUNCE', flag: 'announce', doc: 'addresses to announce to peers' },
   { path: 'p2p.maxPeers', type: 'int', env: 'CHAIN_NODE_MAX_PEERS', flag: 'maxPeers', doc: 'maximum connected peers' },
+  { path: 'p2p.maxInboundPerAddress', type: 'int', env: 'CHAIN_NODE_MAX_INBOUND_PER_ADDRESS', doc: 'most inbound peer connections from one address (0 = no cap; loopback exempt unless p2p.loopbackLimits)' },
+  { path: 'p2p.loopbackLimits', type: 'bool', env: 'CHAIN_NODE_P2P_LOOPBACK_LIMITS', doc: 'apply address bans and the per-address cap to loopback peers too (off: local clusters share 127.0.0.1)' },
   { path: 'mining.enabled', type: 'bool', env: 'CHAIN_NODE_MINE', flag: 'mine', doc: 'mine blocks' },
   { path: 'mining.backend', type: 'string', env: 'CHAIN_NODE_MINER_BACKEND', flag: 'minerBackend', doc: 'auto, cuda, native-cpu or wasm' },
   { path: 'mining.threads', type: 'int', env: 'CHAIN_NODE_THREADS', flag: 'threads', doc: 'CPU mining threads (0 = one per core)' },

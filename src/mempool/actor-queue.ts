@@ -13,6 +13,8 @@ export interface PoolEntry {
   /** Insertion sequence number: pool order, list cursors. */
   readonly seq: number;
   readonly actor: ActorQueue;
+  /** Where it came from (an API client address, a peer's address), for fair eviction. */
+  readonly source: string;
   /** True while gapped (not minable yet). */
   future: boolean;
 }

@@ -10,7 +10,8 @@ import type { NonceCache } from './nonce-cache.js';
 import type { ResolvedMempoolOptions } from './options.js';
 import type { PoolStore } from './pool-store.js';
 import { RollingFilter } from './rolling-filter.js';
-import type { AddRejected, AddResult } from './types.js';
+import { LOCAL_SOURCE } from './sources.js';
+import type { AddRejected, AddResult, TxSources } from './types.js';
 
 interface Candidate {
   index: number;
@@ -18,6 +19,7 @@ interface Candidate {
   id: string;
   key: string;
   nonce: number;
+  source: string;
 }
 
 interface Refusal {
@@ -40,7 +42,7 @@ export interface AdmissionDependencies {
   store: PoolStore;
   nonces: NonceCache;
   /** Inserts an accepted transaction (the mempool emits its event). */
-  insert(tx: Transaction, id: string, key: string, base: number): PoolEntry;
+  insert(tx: Transaction, id: string, key: string, base: number, source: string): PoolEntry;
 }
 
 /** Counters of the admission pipeline. */
@@ -100,7 +102,7 @@ export class Admission {
   }
 
   /** Checks and inserts `txs`; one result per transaction, in input order (see Mempool.addMany). */
-  async process(txs: readonly Transaction[]): Promise<AddResult[]> {
+  async process(txs: readonly Transaction[], sources: TxSources = LOCAL_SOURCE): Promise<AddResult[]> {
     const results = new Array<AddResult>(txs.length);
     const cands: Candidate[] = [];
     for (let i = 0; i < txs.length; i++) {
@@ -112,7 +114,8 @@ export class Admission {
         continue;
       }
       this.#inFlight.add(id);
-      cands.push({ index: i, tx, id, key: tx.fromHex, nonce: tx.fields.nonce });
+      const source = typeof sources === 'string' ? sources : (sources[i] ?? LOCAL_SOURCE);
+      cands.push({ index: i, tx, id, key: tx.fromHex, nonce: tx.fields.nonce, source });
     }
     try {
       const bases = await this.#loadNonces(cands);
@@ -185,7 +188,7 @@ export class Admission {
     if ((q?.count ?? 0) + (view?.count(c.key) ?? 0) >= this.#options.maxPerActor) {
       return { code: Code.actorLimit, message: `tx ${c.id}: the actor already has ${this.#options.maxPerActor} pooled transactions` };
     }
-    if (!this.#store.roomPossible(c.tx.size, q, c.nonce === readyEnd)) return { code: Code.full, message: `tx ${c.id}: the mempool is full` };
+    if (!this.#store.roomPossible(c.tx.size, q, c.nonce === readyEnd, c.source)) return { code: Code.full, message: `tx ${c.id}: the mempool is full` };
     return undefined;
   }
 
@@ -223,10 +226,10 @@ export class Admission {
     const refusal = this.#stateCheck(c, bases);
     if (refusal !== undefined) return this.#reject(c.id, refusal);
     const q = this.#store.actors.get(c.key);
-    if (!this.#store.makeRoom(c.tx.size, q, c.nonce === (q?.readyEnd ?? this.#baseOf(c.key, bases)))) {
+    if (!this.#store.makeRoom(c.tx.size, q, c.nonce === (q?.readyEnd ?? this.#baseOf(c.key, bases)), c.source)) {
       return this.#reject(c.id, { code: Code.full, message: `tx ${c.id}: the mempool is full` });
     }
-    const entry = this.#deps.insert(c.tx, c.id, c.key, this.#baseOf(c.key, bases)!);
+    const entry = this.#deps.insert(c.tx, c.id, c.key, this.#baseOf(c.key, bases)!, c.source);
     this.#accepted++;
     return { ok: true, txid: c.id, state: entry.future ? 'future' : 'ready' };
   }

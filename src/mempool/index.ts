@@ -2,6 +2,7 @@
 export { Mempool } from './mempool.js';
 export { MEMPOOL_DEFAULTS, resolveMempoolOptions, type MempoolOptions, type ResolvedMempoolOptions } from './options.js';
 export { MEMPOOL_PENALTIES, MempoolErrorCode, type MempoolRejectCode } from './errors.js';
+export { addressSource, LOCAL_SOURCE } from './sources.js';
 export type {
   AddAccepted,
   AddRejected,
@@ -14,5 +15,6 @@ export type {
   RemovalReason,
   TxAddedEvent,
   TxRemovedEvent,
+  TxSources,
   TxState,
 } from './types.js';

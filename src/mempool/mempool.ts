@@ -12,7 +12,7 @@ import { resolveMempoolOptions, type MempoolOptions, type ResolvedMempoolOptions
 import { PoolStore } from './pool-store.js';
 import { selectTemplate } from './template.js';
 import type {
-  AddAccepted, AddResult, EncodedTx, MempoolDependencies, MempoolEvents, MempoolPage, MempoolStats, RemovalReason,
+  AddAccepted, AddResult, EncodedTx, MempoolDependencies, MempoolEvents, MempoolPage, MempoolStats, RemovalReason, TxSources,
 } from './types.js';
 
 /**
@@ -26,8 +26,13 @@ import type {
  *
  * Eviction when full, in order: (1) expired transactions, oldest first; (2) gapped (future) transactions: the
  * actor of the oldest one loses its highest gapped nonce; (3) only for an incoming ready transaction: the actor
- * holding the most transactions loses its highest nonce, provided it holds more than the newcomer's actor would.
- * Only queue tails go, so no ready queue is left with a gap. Otherwise the newcomer gets `MEMPOOL_FULL`.
+ * holding the most transactions loses its highest nonce, provided it holds more than the newcomer's actor would;
+ * (4) then, by source (the API client's address, the relaying peer's address; see `addressSource`): the source
+ * holding the most transactions loses its newest arrival (that actor's highest nonce), provided it holds more
+ * than the newcomer's source would. Keys are free, addresses are not: rule 4 is what keeps a flood of
+ * one-transaction throwaway actors from one place from locking honest newcomers out (a fee-less analogue of
+ * evicting the cheapest package). Only queue tails go, so no ready queue is left with a gap. Otherwise the
+ * newcomer gets `MEMPOOL_FULL`.
  *
  * The pool stores encodings, not decoded objects (a decoded transaction costs ~5x more memory): `get`, `byActor`,
  * `list` and `buildTemplate` decode on demand (~15 us each); `buildTemplateEncoded` does not decode at all.
@@ -70,14 +75,17 @@ export class Mempool extends EventEmitter<MempoolEvents> {
       logger: this.#logger,
       store: this.#store,
       nonces: this.#nonces,
-      insert: (tx, id, key, base) => this.#insert(tx, id, key, base, 'add'),
+      insert: (tx, id, key, base, origin) => this.#insert(tx, id, key, base, 'add', origin),
     });
   }
 
-  /** Adds one transaction; throws `ChainNodeError` with a `MempoolErrorCode` when it is refused. */
-  async add(tx: Transaction): Promise<AddAccepted> {
+  /**
+   * Adds one transaction (from `source`, default `local`); throws `ChainNodeError` with a `MempoolErrorCode` when
+   * it is refused.
+   */
+  async add(tx: Transaction, source?: string): Promise<AddAccepted> {
     this.expire();
-    const [result] = await this.#admission.process([tx]);
+    const [result] = await this.#admission.process([tx], source);
     if (!result!.ok) throw result!.error;
     return result!;
   }
@@ -87,13 +95,13 @@ export class Mempool extends EventEmitter<MempoolEvents> {
    * processed in nonce order (stable), so an actor's sequence may come in any order; the signatures that still
    * need checking are verified together, through the verify pool when the batch is large enough.
    */
-  async addMany(txs: readonly Transaction[]): Promise<AddResult[]> {
+  async addMany(txs: readonly Transaction[], sources?: TxSources): Promise<AddResult[]> {
     this.expire();
-    return this.#admission.process(txs);
+    return this.#admission.process(txs, sources);
   }
 
-  #insert(tx: Transaction, id: string, key: string, base: number, source: 'add' | 'reorg'): PoolEntry {
-    const entry = this.#store.insert(tx.bytes, id, tx.fields.nonce, key, tx.fields.from, base);
+  #insert(tx: Transaction, id: string, key: string, base: number, source: 'add' | 'reorg', origin?: string): PoolEntry {
+    const entry = this.#store.insert(tx.bytes, id, tx.fields.nonce, key, tx.fields.from, base, origin);
     this.#nonces.delete(key);
     if (this.listenerCount('tx:added') > 0) this.#notify('tx:added', { tx, txid: id, state: entry.future ? 'future' : 'ready', source });
     return entry;

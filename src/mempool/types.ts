@@ -28,6 +28,12 @@ export interface AddRejected {
   error: ChainNodeError;
 }
 
+/**
+ * Where submitted transactions came from (see `addressSource`): one source for all, or one per transaction
+ * (a missing one is `local`). Used only for fair eviction when the pool is full.
+ */
+export type TxSources = string | readonly (string | undefined)[];
+
 /** Outcome of one transaction of {@link Mempool.addMany}. */
 export type AddResult = AddAccepted | AddRejected;
 

@@ -95,3 +95,9 @@ export function announceMultiaddrs(entries: readonly string[], defaultPort: numb
 export function peerIdOf(ma: Multiaddr): string | undefined {
   return ma.getComponents().find((c) => c.name === 'p2p')?.value;
 }
+
+/** The IP address a multiaddr starts with (`/ip4/...` or `/ip6/...`), if it does. */
+export function ipOf(ma: Multiaddr): string | undefined {
+  const first = ma.getComponents()[0];
+  return first !== undefined && (first.name === 'ip4' || first.name === 'ip6') ? first.value : undefined;
+}

@@ -1,7 +1,6 @@
 import { TopicValidatorResult } from '@libp2p/gossipsub';
-import type { PeerId, PeerInfo } from '@libp2p/interface';
+import type { IdentifyResult, PeerId, PeerInfo } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
-import type { Multiaddr } from '@multiformats/multiaddr';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { PeerControl } from '../api/context.js';
@@ -11,19 +10,21 @@ import type { SignatureCache } from '../chain/connect.js';
 import type { BatchVerifier } from '../crypto/verify-pool.js';
 import type { ChainNodeError } from '../errors.js';
 import type { Mempool } from '../mempool/mempool.js';
+import { addressSource } from '../mempool/sources.js';
 import type { TxAddedEvent } from '../mempool/types.js';
 import type { CborValue } from '../primitives/cbor.js';
 import type { SyncOptions } from '../sync/options.js';
 import { decodeBlocks, encodeGetBlocks } from '../sync/messages.js';
 import { SyncProgress, type SyncState } from '../sync/progress.js';
 import { Synchronizer } from '../sync/synchronizer.js';
-import { peerIdOf, resolvePeerAddress, type Lookup } from './addresses.js';
+import { ipOf, peerIdOf, resolvePeerAddress, type Lookup } from './addresses.js';
 import { P2pErrorCode, p2pError } from './errors.js';
 import { SCORE_THRESHOLDS, topicsFor, type Topics } from './gossip.js';
 import { createHost, type Host } from './host.js';
 import { resolveP2pOptions, type P2pOptions, type ResolvedP2pOptions } from './options.js';
 import { P2pMetrics } from './metrics.js';
 import { PeerManager } from './peer-manager.js';
+import { AddressBans } from './address-bans.js';
 import { PenaltyBook, type BanEvent } from './penalties.js';
 import { protocolIds, protocolLimits, type ProtocolName } from './protocols.js';
 import { RequestPacer } from './pacer.js';
@@ -56,6 +57,8 @@ export interface P2pDependencies {
 export class P2pNetwork {
   readonly options: ResolvedP2pOptions;
   readonly penalties: PenaltyBook;
+  /** Bans by address (a banned peer's address is banned with it). */
+  readonly addressBans: AddressBans;
   readonly topics: Topics;
   /** Paces this node's requests to each peer's published limits. */
   readonly pacer: RequestPacer<ProtocolName>;
@@ -79,6 +82,7 @@ export class P2pNetwork {
     this.#d = deps;
     this.#log = deps.logger.child({ module: 'p2p' });
     this.penalties = new PenaltyBook(this.options.penalties, { now: deps.now });
+    this.addressBans = new AddressBans({ loopback: this.options.loopbackLimits }, { now: deps.now });
     const params = deps.chain.ctx.params;
     this.topics = topicsFor(params);
     this.#protocols = protocolIds(params);
@@ -109,7 +113,7 @@ export class P2pNetwork {
   /** Start listening, join the topics, serve the protocols and begin dialling. */
   async start(): Promise<void> {
     const { chain, mempool } = this.#d;
-    const node = await createHost(this.options, chain.ctx.params, this.topics, this.penalties);
+    const node = await createHost(this.options, chain.ctx.params, this.topics, this.penalties, this.addressBans);
     this.#node = node;
     // Every request of ours is paced to the peer's published limits; a rate-limit refusal is retried, not an error.
     const request = (peer: string, p: ProtocolName, message: unknown, signal?: AbortSignal): Promise<CborValue> =>
@@ -139,6 +143,7 @@ export class P2pNetwork {
       blockAnnounced: (peer) => sync.blockAnnounced(peer),
       onBlock: (b) => this.#remoteBlocks.add(b.header.hashHex),
       onAccepted: (peer, height) => sync.peerHasHeight(peer, height),
+      sourceOf: (peer) => this.#sourceOf(node, peer),
     }));
     await this.#serve(node, sync, relay);
     this.#gossip(node, relay);
@@ -222,15 +227,28 @@ export class P2pNetwork {
       this.#log.debug({ peer: e.detail.toString() }, 'peer disconnected');
       sync.peerDisconnected(e.detail.toString());
     });
-    this.#listen(node, 'peer:identify', (e: CustomEvent<{ peerId: PeerId; listenAddrs: Multiaddr[] }>) => peers.remember(e.detail.peerId.toString(), e.detail.listenAddrs));
+    this.#listen(node, 'peer:identify', (e: CustomEvent<IdentifyResult>) => peers.remember(e.detail.peerId.toString(), e.detail.listenAddrs, e.detail.connection));
     this.#listen(node, 'peer:discovery', (e: CustomEvent<PeerInfo>) => peers.discovered(e.detail.id));
     const onBan = (b: BanEvent): void => {
-      this.#log.warn({ peer: b.peer, reason: b.reason, until: new Date(b.until).toISOString() }, 'peer banned');
+      // Its addresses too, so a fresh key from the same place is refused (loopback is exempt by default).
+      const addresses: string[] = [];
+      for (const c of node.getConnections().filter((x) => x.remotePeer.toString() === b.peer)) {
+        const ip = ipOf(c.remoteAddr);
+        if (ip !== undefined && this.addressBans.ban(ip, b.until, `${b.peer}: ${b.reason}`)) addresses.push(ip);
+      }
+      this.#log.warn({ peer: b.peer, addresses, reason: b.reason, until: new Date(b.until).toISOString() }, 'peer banned');
       peers.book.forget(b.peer);
       void node.hangUp(peerIdFromString(b.peer)).catch(() => undefined);
     };
     this.penalties.on('ban', onBan);
     this.#cleanups.push(() => this.penalties.off('ban', onBan));
+  }
+
+  // A peer's transactions are accounted to its address (peer ids are free to make), for fair mempool eviction.
+  #sourceOf(node: Host, peer: string): string {
+    const conn = node.getConnections(peerIdFromString(peer))[0];
+    const ip = conn === undefined ? undefined : ipOf(conn.remoteAddr);
+    return ip === undefined ? `peer:${peer}` : addressSource('peer', ip);
   }
 
   // The gossipsub implementation scores peers; its public interface type does not declare getScore.
@@ -314,6 +332,10 @@ export class P2pNetwork {
     const addrs = await resolvePeerAddress(addr, this.#d.chain.ctx.params.ports.p2p, this.#d.lookup);
     const id = peerIdOf(addrs[0]!);
     if (id !== undefined) this.penalties.unban(id);
+    for (const a of addrs) {
+      const ip = ipOf(a);
+      if (ip !== undefined) this.addressBans.unban(ip);
+    }
     let last: unknown;
     for (const a of addrs) {
       try {

@@ -16,6 +16,10 @@ export interface P2pOptions {
   announce: readonly string[];
   /** Most connected peers. */
   maxPeers: number;
+  /** Most inbound connections from one address (0 = no cap); loopback is exempt unless `loopbackLimits`. */
+  maxInboundPerAddress?: number;
+  /** Apply address bans and the per-address cap to loopback peers too (default false; see AddressBans). */
+  loopbackLimits?: boolean;
   /** Peers the node tries to keep connected (default min(8, maxPeers)). */
   targetPeers?: number;
   /** Run the Kademlia DHT for discovery (default true). */
@@ -43,6 +47,8 @@ export const P2P_DEFAULTS = {
   disconnectCooldownMs: 10 * 60_000,
   maxKnownPeers: 256,
   compactTimeoutMs: 3_000,
+  maxInboundPerAddress: 8,
+  loopbackLimits: false,
 } as const;
 
 /** Options with every default filled in. */

@@ -1,14 +1,18 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { writePrivateFile } from '../private-files.js';
 
-/** File in the data directory listing known peers and their addresses. */
+/** File in the data directory listing known peers and their addresses (mode 0600). */
 export const PEERS_FILE = 'peers.json';
+
+/** Most addresses remembered per peer (verified ones only, see `verifiedAddresses`). */
+export const MAX_ADDRS_PER_PEER = 4;
 
 /** A known peer. */
 export interface KnownPeer {
   id: string;
-  /** Dialable multiaddrs without the /p2p/ suffix. */
+  /** Verified dialable multiaddrs without the /p2p/ suffix. */
   addrs: string[];
   /** Last time we were connected (ms). */
   lastSeen: number;
@@ -49,7 +53,7 @@ export class PeerBook {
       if (data.version !== 1 || !Array.isArray(data.peers)) throw new Error('unknown format');
       for (const p of data.peers) {
         if (typeof p.id === 'string' && Array.isArray(p.addrs) && typeof p.lastSeen === 'number') {
-          this.#peers.set(p.id, { id: p.id, addrs: p.addrs.filter((a) => typeof a === 'string').slice(0, 16), lastSeen: p.lastSeen });
+          this.#peers.set(p.id, { id: p.id, addrs: p.addrs.filter((a) => typeof a === 'string').slice(0, MAX_ADDRS_PER_PEER), lastSeen: p.lastSeen });
         }
       }
     } catch (err) {
@@ -60,7 +64,7 @@ export class PeerBook {
   /** Record a peer we were connected to, with its addresses. */
   seen(id: string, addrs: readonly string[], at: number): void {
     const prev = this.#peers.get(id);
-    const merged = [...new Set([...addrs, ...(prev?.addrs ?? [])])].slice(0, 16);
+    const merged = [...new Set([...addrs, ...(prev?.addrs ?? [])])].slice(0, MAX_ADDRS_PER_PEER);
     this.#peers.delete(id);
     this.#peers.set(id, { id, addrs: merged, lastSeen: at });
     this.#dirty = true;
@@ -85,10 +89,8 @@ export class PeerBook {
     if (!this.#dirty) return;
     this.#dirty = false;
     const data: PeersFile = { version: 1, peers: this.list() };
-    const tmp = `${this.#path}.tmp`;
     try {
-      await writeFile(tmp, JSON.stringify(data, null, 1));
-      await rename(tmp, this.#path);
+      await writePrivateFile(this.#path, JSON.stringify(data, null, 1));
     } catch (err) {
       this.#dirty = true;
       this.#log?.warn({ err, file: this.#path }, 'could not save known peers');

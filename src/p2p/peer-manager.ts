@@ -4,9 +4,9 @@ import type { Multiaddr } from '@multiformats/multiaddr';
 import { multiaddr } from '@multiformats/multiaddr';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { peerIdOf, resolvePeerAddress, type Lookup } from './addresses.js';
+import { ipOf, peerIdOf, resolvePeerAddress, type Lookup } from './addresses.js';
 import type { ResolvedP2pOptions } from './options.js';
-import { PeerBook } from './peer-book.js';
+import { MAX_ADDRS_PER_PEER, PeerBook } from './peer-book.js';
 import type { PenaltyBook } from './penalties.js';
 
 /** Dependencies of the peer manager. */
@@ -62,13 +62,13 @@ export class PeerManager {
     this.book = new PeerBook({ datadir: options.datadir, maxPeers: options.maxKnownPeers }, { logger: deps.logger });
   }
 
-  /** Load known peers into the peer store and start the maintenance loop (first round right away). */
+  /** Load known peers and start the maintenance loop (first round right away). */
   async start(): Promise<void> {
     await this.book.load();
     for (const p of this.book.list()) {
       try {
-        if (this.#self(p.id)) continue;
-        await this.#d.node.peerStore.merge(peerIdFromString(p.id), { multiaddrs: p.addrs.map((a) => multiaddr(a)) });
+        peerIdFromString(p.id);
+        for (const a of p.addrs) multiaddr(a);
       } catch {
         this.book.forget(p.id);
       }
@@ -90,11 +90,21 @@ export class PeerManager {
     return this.#d.node.getPeers().length;
   }
 
-  /** Remember a connected peer's listen addresses. */
-  remember(peer: string, addrs: readonly Multiaddr[]): void {
-    const usable = addrs.map((a) => a.decapsulateCode(421).toString()).filter((a) => !a.includes('/ip4/0.0.0.0/') && !a.includes('/ip6/::/'));
-    if (usable.length > 0) this.book.seen(peer, usable, this.#now());
+  /**
+   * Remember a connected peer's verified addresses (for `peers.json` and redialling): the address an outbound
+   * connection to it reached, and those of its self-reported listen addresses whose IP is the one we observe
+   * the connection coming from. Other self-reported addresses are dropped from the peer store too, so they are
+   * never saved, dialled or passed on (a peer could point us at anyone). At most {@link MAX_ADDRS_PER_PEER} per peer.
+   */
+  remember(peer: string, listenAddrs: readonly Multiaddr[], conn: { direction: 'inbound' | 'outbound'; remoteAddr: Multiaddr }): void {
+    const verified = verifiedAddresses(listenAddrs, conn);
+    if (verified.length > 0) this.book.seen(peer, verified, this.#now());
     this.#backoff.delete(peer);
+    // Identify stored every claimed address in the peer store (used to redial by id and to answer DHT queries):
+    // keep only the verified ones.
+    void this.#d.node.peerStore
+      .patch(peerIdFromString(peer), { multiaddrs: verified.map((a) => multiaddr(a)) })
+      .catch((err: unknown) => this.#log.debug({ peer, err: (err as Error).message }, 'cannot update peer addresses'));
   }
 
   /** A discovered peer (mDNS, DHT): dial it when below the target. */
@@ -166,25 +176,29 @@ export class PeerManager {
     );
   }
 
+  // Known peers are redialled at their verified addresses only; other peers in the peer store (found through
+  // the DHT or mDNS) by id, at the addresses the store holds, which for a peer that was connected are its
+  // verified ones only (see remember).
   async #dialKnown(): Promise<void> {
     const connected = new Set(this.#d.node.getPeers().map((p) => p.toString()));
     const want = this.#o.targetPeers - connected.size;
-    const candidates: string[] = [];
-    for (const p of this.book.list()) if (!connected.has(p.id)) candidates.push(p.id);
+    const usable = (id: string): boolean => !connected.has(id) && !this.#self(id) && !this.#d.penalties.isBanned(id) && this.#ready(id);
+    const picks: Array<{ id: string; addrs?: string[] }> = this.book.list().filter((p) => usable(p.id));
+    const known = new Set(picks.map((p) => p.id));
     for (const p of await this.#d.node.peerStore.all()) {
       const id = p.id.toString();
-      if (!connected.has(id) && p.addresses.length > 0 && !candidates.includes(id)) candidates.push(id);
+      if (!known.has(id) && p.addresses.length > 0 && usable(id)) picks.push({ id });
     }
-    const picks = candidates.filter((id) => !this.#self(id) && !this.#d.penalties.isBanned(id) && this.#ready(id)).slice(0, Math.max(0, want));
-    await Promise.all(picks.map((id) => this.#dialPeer(peerIdFromString(id))));
+    await Promise.all(picks.slice(0, Math.max(0, want)).map((p) => this.#dialPeer(peerIdFromString(p.id), p.addrs)));
   }
 
-  async #dialPeer(peer: PeerId): Promise<void> {
+  async #dialPeer(peer: PeerId, addrs?: readonly string[]): Promise<void> {
     const id = peer.toString();
     if (this.#self(id) || this.#d.penalties.isBanned(id) || !this.#ready(id)) return;
     if (this.#d.node.getConnections(peer).length > 0) return;
     try {
-      await this.#d.node.dial(peer, { signal: AbortSignal.any([this.#abort.signal, AbortSignal.timeout(DIAL_TIMEOUT_MS)]) });
+      const signal = AbortSignal.any([this.#abort.signal, AbortSignal.timeout(DIAL_TIMEOUT_MS)]);
+      await this.#d.node.dial(addrs === undefined ? peer : addrs.map((a) => multiaddr(a).encapsulate(`/p2p/${id}`)), { signal });
       this.#backoff.delete(id);
     } catch (err) {
       this.#failed(id);
@@ -221,4 +235,21 @@ export class PeerManager {
   static randomKey(): Uint8Array {
     return randomBytes(32);
   }
+}
+
+/**
+ * The addresses of a peer we can vouch for: the one an outbound connection reached; listen addresses whose IP is
+ * the connection's observed remote IP (the port is the peer's word, the host is not); no unspecified addresses.
+ */
+export function verifiedAddresses(listenAddrs: readonly Multiaddr[], conn: { direction: 'inbound' | 'outbound'; remoteAddr: Multiaddr }): string[] {
+  const remote = conn.remoteAddr.decapsulateCode(421);
+  const remoteIp = ipOf(remote);
+  const out = new Set<string>();
+  if (conn.direction === 'outbound' && remoteIp !== undefined) out.add(remote.toString());
+  for (const a of listenAddrs) {
+    const bare = a.decapsulateCode(421);
+    const ip = ipOf(bare);
+    if (ip !== undefined && ip === remoteIp && bare.getComponents()[1]?.name === 'tcp') out.add(bare.toString());
+  }
+  return [...out].slice(0, MAX_ADDRS_PER_PEER);
 }

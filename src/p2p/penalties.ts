@@ -6,7 +6,7 @@ export interface PenaltyBookOptions {
   banThreshold?: number;
   /** How long a ban lasts (ms). */
   banDurationMs?: number;
-  /** Points forgiven per minute (good behaviour slowly clears old mistakes). */
+  /** Points forgiven per whole minute since the last penalty (good behaviour slowly clears old mistakes). */
   decayPerMinute?: number;
   /** Most peers tracked (the least recently penalised are forgotten first). */
   maxTracked?: number;
@@ -34,6 +34,7 @@ export interface PenaltyBookEvents {
 
 interface Record {
   points: number;
+  /** Time of the last penalty: points are forgiven in whole-minute steps counted from here. */
   at: number;
 }
 
@@ -48,6 +49,12 @@ export interface BanEntry {
  * Application-level peer scoring: penalty points per peer (from block and mempool rejections and protocol abuse)
  * that decay over time; a peer reaching the threshold is banned for a while (the network disconnects it and
  * refuses it until the ban ends). Operators can also block a peer for a while (admin disconnect).
+ *
+ * The ban rule, exactly: a peer is banned when its points reach `banThreshold`; points are forgiven in whole steps
+ * of `decayPerMinute` for each full minute since the peer's last penalty, never continuously. So offences whose
+ * points add up to the threshold, each less than a minute after the previous one, always ban: two `high` (50)
+ * offences, or one `ban` (100) offence. (A continuous decay left 99.999 after two 50-point offences a few
+ * milliseconds apart, and no ban.)
  */
 export class PenaltyBook extends EventEmitter<PenaltyBookEvents> {
   readonly options: Readonly<Required<PenaltyBookOptions>>;
@@ -64,9 +71,11 @@ export class PenaltyBook extends EventEmitter<PenaltyBookEvents> {
   /** Add penalty points; bans the peer when it reaches the threshold. Returns its points after the change. */
   penalise(peer: string, points: number, reason: string): number {
     if (!(points > 0)) return this.points(peer);
-    const total = this.points(peer) + points;
+    const now = this.#now();
+    const prev = this.#decayed(peer, now);
+    const total = (prev?.points ?? 0) + points;
     this.#points.delete(peer);
-    this.#points.set(peer, { points: total, at: this.#now() });
+    this.#points.set(peer, { points: total, at: now });
     if (this.#points.size > this.options.maxTracked) this.#points.delete(this.#points.keys().next().value!);
     if (total >= this.options.banThreshold && !this.isBanned(peer)) this.ban(peer, this.options.banDurationMs, reason);
     return total;
@@ -74,14 +83,23 @@ export class PenaltyBook extends EventEmitter<PenaltyBookEvents> {
 
   /** Current (decayed) points of a peer. */
   points(peer: string): number {
+    return this.#decayed(peer, this.#now())?.points ?? 0;
+  }
+
+  // Apply the whole minutes of decay elapsed (the partial minute keeps counting from the kept anchor).
+  #decayed(peer: string, now: number): Record | undefined {
     const r = this.#points.get(peer);
-    if (r === undefined) return 0;
-    const p = r.points - ((this.#now() - r.at) / 60_000) * this.options.decayPerMinute;
+    if (r === undefined) return undefined;
+    const minutes = Math.floor(Math.max(0, now - r.at) / 60_000);
+    if (minutes === 0) return r;
+    const p = r.points - minutes * this.options.decayPerMinute;
     if (p <= 0) {
       this.#points.delete(peer);
-      return 0;
+      return undefined;
     }
-    return p;
+    r.points = p;
+    r.at += minutes * 60_000;
+    return r;
   }
 
   /** Ban or block a peer for `ms` (emits `ban`). */

@@ -39,6 +39,8 @@ export interface RelayDependencies {
   /** Per-peer limit of served getblocktxn requests (default: the published one). */
   getBlockTxnLimit?: RateLimit;
   now?: () => number;
+  /** The mempool source of a peer's transactions (its address; see `addressSource`); default the peer id. */
+  sourceOf?(peer: string): string;
 }
 
 /** Counters of relay outcomes (for logs, metrics and tests). */
@@ -92,7 +94,7 @@ export class Relay {
     const id = tx.txidHex;
     this.#fromGossip.add(id);
     try {
-      await this.#d.mempool.add(tx);
+      await this.#d.mempool.add(tx, this.#d.sourceOf?.(peer) ?? `peer:${peer}`);
       return TopicValidatorResult.Accept;
     } catch (err) {
       if (!(err instanceof ChainNodeError)) throw err;

@@ -6,11 +6,21 @@ import { toHex } from '../primitives/bytes.js';
 /** Version of the keystore file format. */
 export const KEYSTORE_VERSION = 1;
 
-/** Default scrypt cost: N = 2^15, r = 8, p = 1 (about 32 MiB and 0.1 s per unlock). */
-export const DEFAULT_KDF = Object.freeze({ n: 2 ** 15, r: 8, p: 1 });
+/**
+ * Default scrypt cost for new keys: N = 2^17, r = 8, p = 1 (128 MiB, a few tenths of a second per unlock), the
+ * OWASP Password Storage Cheat Sheet's scrypt recommendation. Keys made with the earlier default (N = 2^15) open.
+ */
+export const DEFAULT_KDF = Object.freeze({ n: 2 ** 17, r: 8, p: 1 });
 
-/** Smallest and largest scrypt N a keystore file may carry. */
-export const KDF_N_RANGE = Object.freeze({ min: 2 ** 15, max: 2 ** 20 });
+/** Smallest and largest scrypt N a keystore file may carry (a power of two). */
+export const KDF_N_RANGE = Object.freeze({ min: 2 ** 15, max: 2 ** 18 });
+
+/**
+ * Most scrypt work a keystore file may ask for, as N * r * p (twice the default): it bounds both the memory of an
+ * unlock (128 * N * r bytes, at most 256 MiB) and its CPU time (about twice a default unlock), so a hostile file
+ * cannot make `key import` or an unlock take minutes and gigabytes. Beyond it: `KEY_KDF_TOO_COSTLY`.
+ */
+export const KDF_MAX_WORK = 2 * DEFAULT_KDF.n * DEFAULT_KDF.r * DEFAULT_KDF.p;
 
 /** scrypt parameters stored in a keystore file. */
 export interface KdfParams {
@@ -90,11 +100,17 @@ export function parseKeystoreJson(value: unknown): KeystoreFileJson {
   const k = c.kdfparams;
   if (typeof k !== 'object' || k === null) return invalid('kdfparams is missing');
   const n = k.n;
-  if (!Number.isSafeInteger(n) || n < KDF_N_RANGE.min || n > KDF_N_RANGE.max || (n & (n - 1)) !== 0) {
-    return invalid(`scrypt n must be a power of two in ${KDF_N_RANGE.min}..${KDF_N_RANGE.max}`);
+  if (!Number.isSafeInteger(n) || n < KDF_N_RANGE.min || n > 2 ** 30 || (n & (n - 1)) !== 0) {
+    return invalid(`scrypt n must be a power of two of at least ${KDF_N_RANGE.min}`);
   }
   if (!Number.isSafeInteger(k.r) || k.r < 8 || k.r > 32) return invalid('scrypt r must be in 8..32');
   if (!Number.isSafeInteger(k.p) || k.p < 1 || k.p > 16) return invalid('scrypt p must be in 1..16');
+  if (n > KDF_N_RANGE.max || n * k.r * k.p > KDF_MAX_WORK) {
+    throw new ChainNodeError(
+      'KEY_KDF_TOO_COSTLY',
+      `keystore file: scrypt N = 2^${Math.log2(n)}, r = ${k.r}, p = ${k.p} costs more than accepted (N <= 2^${Math.log2(KDF_N_RANGE.max)}, N * r * p <= ${KDF_MAX_WORK}); re-encrypt the key with lower parameters`,
+    );
+  }
   if (k.dklen !== 64) return invalid('scrypt dklen must be 64');
   hexField(c.salt, 'salt', 32);
   hexField(c.iv, 'iv', 12);

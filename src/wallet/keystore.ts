@@ -19,7 +19,7 @@ export interface KeyInfo {
 
 /** Options of a {@link Keystore}. */
 export interface KeystoreOptions {
-  /** scrypt cost for new keys (default N = 2^15, r = 8, p = 1). */
+  /** scrypt cost for new keys (default N = 2^17, r = 8, p = 1). */
   kdf?: Partial<Pick<KdfParams, 'n' | 'r' | 'p'>>;
 }
 

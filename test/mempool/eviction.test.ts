@@ -154,3 +154,57 @@ t.test('the reject filter is bounded and cleared by a reorg', async (t) => {
   await t.rejects(off.add(wrong[1]!), { code: MempoolErrorCode.wrongChain });
   await t.rejects(off.add(wrong[1]!), { code: MempoolErrorCode.wrongChain });
 });
+
+t.test('fault 11: throwaway actors from one source do not lock an honest newcomer out of a full pool', async (t) => {
+  // Scaled down from the audit (1,000 one-transaction actors filled the pool).
+  const { pool } = harness({ maxCount: 100 });
+  const log = removals(pool);
+  const flooder = 'api:203.0.113.7';
+  const throwaway = Array.from({ length: 100 }, () => signedTx(newActor(), 0));
+  const filled = await pool.addMany(throwaway, flooder);
+  t.ok(filled.every((r) => r.ok), 'the flood fills the pool');
+  t.equal(pool.size, 100);
+  await t.rejects(pool.add(signedTx(newActor(), 0), flooder), { code: MempoolErrorCode.full }, 'more from the flooding source: MEMPOOL_FULL');
+
+  const honest = signedTx(newActor(), 0);
+  t.equal((await pool.add(honest, 'api:198.51.100.1')).state, 'ready', 'a fresh actor from another address gets in');
+  t.same(log, [{ id: throwaway[99]!.txidHex, reason: 'evicted' }], "the flooder's newest arrival made room");
+  // Fifty more honest newcomers, each from its own address, all get in; the flood keeps the rest.
+  for (let i = 0; i < 50; i++) await pool.add(signedTx(newActor(), 0), `peer:192.0.2.${i}`);
+  t.equal(pool.size, 100);
+  t.ok(pool.has(honest.txidHex), 'the first honest one stays');
+  t.same(log.slice(1).map((r) => r.id), throwaway.slice(49, 99).reverse().map((tx) => tx.txidHex), 'only the flood shrank, newest first');
+  // The flood cannot push honest transactions back out: its source still holds the most.
+  await t.rejects(pool.add(signedTx(newActor(), 0), flooder), { code: MempoolErrorCode.full });
+  t.equal(pool.size, 100);
+  t.ok(pool.has(honest.txidHex));
+});
+
+t.test('fault 11: sources balance, and a source never evicts itself', async (t) => {
+  const { pool } = harness({ maxCount: 10 });
+  // Two sources of five: full and balanced; nobody from either may evict the other.
+  await pool.addMany(Array.from({ length: 5 }, () => signedTx(newActor(), 0)), 'peer:10.0.0.1');
+  await pool.addMany(Array.from({ length: 5 }, () => signedTx(newActor(), 0)), 'peer:10.0.0.2');
+  await t.rejects(pool.add(signedTx(newActor(), 0), 'peer:10.0.0.1'), { code: MempoolErrorCode.full }, '5 is not more than 5 + 1');
+  // A third source may, until the counts are level (within one): 5/5/0 -> 4/5/1 -> 4/4/2 -> 3/4/3.
+  for (let i = 0; i < 3; i++) await pool.add(signedTx(newActor(), 0), 'api:10.0.0.3');
+  t.equal(pool.size, 10);
+  await t.rejects(pool.add(signedTx(newActor(), 0), 'api:10.0.0.3'), { code: MempoolErrorCode.full }, 'a source stops one below the largest');
+  // An actor's multi-transaction queue loses its tail, never a middle nonce.
+  const a = newActor();
+  const { pool: p2 } = harness({ maxCount: 4 });
+  await p2.addMany([0, 1, 2].map((n) => signedTx(a, n)), 'api:10.0.0.9');
+  await p2.add(signedTx(newActor(), 0), 'api:10.0.0.9');
+  await p2.add(signedTx(newActor(), 0), 'api:10.0.0.8');
+  t.same(noncesOf(p2, a), [0, 1], 'the actor rule took the tail of the largest actor first');
+  t.equal(p2.stats().future, 0, 'no gap');
+  // The source rule never takes the newcomer's own actor's tail (it would leave the newcomer behind a gap).
+  const { pool: p3 } = harness({ maxCount: 3 });
+  const [b, c, d] = [newActor(), newActor(), newActor()] as [Actor, Actor, Actor];
+  const c0 = signedTx(c, 0);
+  await p3.addMany([signedTx(b, 0), c0, signedTx(d, 0)], 'api:10.0.0.9');
+  await p3.add(signedTx(d, 1), 'api:10.0.0.8');
+  t.same(noncesOf(p3, d), [0, 1], "the flooder's newest is the newcomer's own actor: the next newest went");
+  t.notOk(p3.has(c0.txidHex));
+  t.equal(p3.stats().future, 0, 'no gap');
+});

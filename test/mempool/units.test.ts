@@ -7,7 +7,7 @@ import { toHex } from '../../src/primitives/bytes.js';
 import { harness, newActor, signedTx } from './support.js';
 
 function entry(q: ActorQueue, nonce: number): PoolEntry {
-  return { bytes: new Uint8Array(1), id: `${q.key}-${nonce}`, nonce, addedAt: 0, seq: nonce, actor: q, future: false };
+  return { bytes: new Uint8Array(1), id: `${q.key}-${nonce}`, nonce, addedAt: 0, seq: nonce, actor: q, source: 'local', future: false };
 }
 
 t.test('RollingFilter keeps between capacity/2 and capacity recent keys', async (t) => {

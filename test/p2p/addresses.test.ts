@@ -1,4 +1,6 @@
+import { multiaddr } from '@multiformats/multiaddr';
 import t from 'tap';
+import { verifiedAddresses } from '../../src/p2p/peer-manager.js';
 import { announceMultiaddrs, parsePeerAddress, resolvePeerAddress, listenMultiaddr } from '../../src/p2p/addresses.js';
 import { hasCode } from '../../src/errors.js';
 
@@ -35,4 +37,14 @@ t.test('resolve names with DNS (Docker service names), keep the peer id', async 
   t.equal(listenMultiaddr('0.0.0.0', 0), '/ip4/0.0.0.0/tcp/0');
   t.equal(listenMultiaddr('::', 5), '/ip6/::/tcp/5');
   t.same(announceMultiaddrs(['node1:7', '/ip4/1.2.3.4/tcp/8'], 1), ['/dns/node1/tcp/7', '/ip4/1.2.3.4/tcp/8']);
+});
+
+t.test('fault 16: verified peer addresses (outbound-reached, or on the observed remote IP), bounded', async (t) => {
+  const m = (s: string): ReturnType<typeof multiaddr> => multiaddr(s);
+  const claimed = [m('/ip4/192.0.2.44/tcp/4001'), m('/ip4/203.0.113.5/tcp/17333'), m('/ip4/0.0.0.0/tcp/17333'), m('/dns4/evil.example/tcp/1')];
+  t.same(verifiedAddresses(claimed, { direction: 'inbound', remoteAddr: m('/ip4/203.0.113.5/tcp/50123') }), ['/ip4/203.0.113.5/tcp/17333'], 'inbound: only the claim on the IP it came from');
+  t.same(verifiedAddresses(claimed, { direction: 'inbound', remoteAddr: m('/ip4/198.51.100.1/tcp/50123') }), [], 'inbound from elsewhere: nothing');
+  t.same(verifiedAddresses([], { direction: 'outbound', remoteAddr: m('/ip4/198.51.100.1/tcp/17333/p2p/12D3KooWRBy97UB99e3J6hiPesre1MZeuNQvfan4gBziswrRJsNK') }), ['/ip4/198.51.100.1/tcp/17333'], 'outbound: the address we reached');
+  const many = Array.from({ length: 20 }, (_, i) => m(`/ip4/203.0.113.5/tcp/${1000 + i}`));
+  t.equal(verifiedAddresses(many, { direction: 'inbound', remoteAddr: m('/ip4/203.0.113.5/tcp/1') }).length, 4, 'at most four per peer');
 });

@@ -20,11 +20,11 @@ export class Attacker {
     this.node = node;
   }
 
-  /** Start a host subscribed to the network's topics. */
-  static async start(): Promise<Attacker> {
+  /** Start a host subscribed to the network's topics; `announce`: the listen addresses it claims in identify. */
+  static async start(options: { announce?: string[] } = {}): Promise<Attacker> {
     const topics = topicsFor(NET);
     const node = await createLibp2p({
-      addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+      addresses: { listen: ['/ip4/127.0.0.1/tcp/0'], ...(options.announce === undefined ? {} : { announce: options.announce }) },
       transports: [tcp()],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],

@@ -52,3 +52,30 @@ t.test('token buckets', async (t) => {
   t.notOk(per.take('x'), 'per peer');
   t.ok(per.take('y'), 'another peer has its own bucket');
 });
+
+t.test('fault 13: two 50-point penalties ban (whole-minute decay, the documented rule holds exactly)', async (t) => {
+  let now = 5_000_000;
+  const book = new PenaltyBook({}, { now: () => now });
+  t.equal(book.options.banThreshold, 100);
+  book.penalise('a', 50, 'BLOCK_MALFORMED');
+  now += 1;
+  book.penalise('a', 50, 'BLOCK_MALFORMED');
+  t.ok(book.isBanned('a'), 'banned 1 ms apart (continuous decay left 99.99997)');
+  book.penalise('b', 50, 'TX_MALFORMED');
+  now += 59_999;
+  t.equal(book.points('b'), 50, 'no decay within the first minute');
+  book.penalise('b', 50, 'TX_MALFORMED');
+  t.ok(book.isBanned('b'), 'banned 59.999 s apart');
+  book.penalise('c', 50, 'TX_MALFORMED');
+  now += 60_000;
+  t.equal(book.points('c'), 48, 'two points forgiven after a full minute');
+  book.penalise('c', 50, 'TX_MALFORMED');
+  t.notOk(book.isBanned('c'), '48 + 50 < 100 a minute later');
+  now += 30_000;
+  t.equal(book.points('c'), 98, 'the minute restarts at each penalty');
+  book.penalise('c', 2, 'TX_MALFORMED');
+  t.ok(book.isBanned('c'), 'reaching exactly the threshold bans');
+  book.penalise('d', 10, 'x');
+  now += 5 * 60_000 + 59_999;
+  t.equal(book.points('d'), 0, 'decayed to zero and forgotten');
+});

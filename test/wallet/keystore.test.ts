@@ -138,3 +138,24 @@ t.test('interactive prompt without echo', async (t) => {
   input.write('\u0003');
   await t.rejects(cancelled, { code: 'CANCELLED' });
 });
+
+t.test('fault 18: scrypt defaults follow current guidance, hostile parameters are refused on import, old keys open', async (t) => {
+  const sk = generateSecretKey();
+  const fresh = await encryptSecretKey(sk, 'pw', { name: 'new' });
+  t.match(fresh.crypto.kdfparams, { n: 2 ** 17, r: 8, p: 1 }, 'new keys: N = 2^17, r = 8, p = 1 (OWASP)');
+  // A key made with the previous default (N = 2^15) still opens, from a file and through import.
+  const old = await encryptSecretKey(sk, 'pw', { name: 'old', kdf: { n: 2 ** 15, r: 8, p: 1 } });
+  t.equal(toHex(await decryptSecretKey(old, 'pw')), toHex(sk), 'N = 2^15 key opens');
+  const ks = tempKeystore(t);
+  await ks.importJson('old', old, 'pw');
+  t.equal(toHex(await ks.unlock('old', 'pw')), toHex(sk));
+  // The file the audit used: N = 2^20, r = 32, p = 16 (minutes of CPU and ~4 GiB); and single-parameter extremes.
+  const hostile = (k: { n: number; r: number; p: number }): KeystoreFileJson => ({ ...old, crypto: { ...old.crypto, kdfparams: { ...k, dklen: 64 } } });
+  t.throws(() => parseKeystoreJson(hostile({ n: 2 ** 20, r: 32, p: 16 })), { code: 'KEY_KDF_TOO_COSTLY' }, 'N = 2^20, r = 32, p = 16 refused');
+  await rejectsCode(t, ks.importJson('evil', hostile({ n: 2 ** 20, r: 32, p: 16 }), 'pw'), 'KEY_KDF_TOO_COSTLY', 'key import refuses it before deriving');
+  t.throws(() => parseKeystoreJson(hostile({ n: 2 ** 15, r: 32, p: 16 })), { code: 'KEY_KDF_TOO_COSTLY' }, 'r and p multiply the work');
+  t.throws(() => parseKeystoreJson(hostile({ n: 2 ** 19, r: 8, p: 1 })), { code: 'KEY_KDF_TOO_COSTLY' }, 'N above 2^18 is too costly');
+  t.ok(parseKeystoreJson(hostile({ n: 2 ** 18, r: 8, p: 1 })), 'the most accepted: N = 2^18, r = 8 (256 MiB)');
+  t.ok(parseKeystoreJson(hostile({ n: 2 ** 15, r: 8, p: 8 })), 'or the same work spread over p');
+  t.notOk(await ks.has('evil'), 'nothing stored');
+});

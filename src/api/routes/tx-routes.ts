@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ChainNodeError } from '../../errors.js';
+import { addressSource } from '../../mempool/sources.js';
 import { fromHex } from '../../primitives/bytes.js';
 import { DecodeError } from '../../primitives/errors.js';
 import { Transaction } from '../../primitives/transaction.js';
@@ -42,7 +43,7 @@ export function txRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
     async (req, reply): Promise<SubmitTxResponse> => {
       const tx = decodeTx(ctx, req.body.tx);
-      const r = await batcher.submit(tx);
+      const r = await batcher.submit(tx, addressSource('api', req.ip));
       if (!r.ok) {
         if (r.code === 'TX_DUPLICATE') {
           void reply.code(202);
@@ -84,7 +85,7 @@ export function txRoutes(app: FastifyInstance, ctx: ApiContext): void {
           results[i] = { ok: false, code: e.code, message: e.message };
         }
       });
-      const added = await ctx.mempool.addMany(decoded);
+      const added = await ctx.mempool.addMany(decoded, addressSource('api', req.ip));
       added.forEach((r, j) => {
         const i = slots[j]!;
         if (r.ok || r.code === 'TX_DUPLICATE') {
