@@ -28,16 +28,22 @@ function decodeTx(ctx: ApiContext, hex: string): Transaction {
   throw error;
 }
 
-/** Transaction submission, lookup and proof routes. */
-export function txRoutes(app: FastifyInstance, ctx: ApiContext): void {
+/**
+ * Transaction submission, lookup and proof routes. `POST /txs` takes a body just large enough for the largest
+ * transaction (hex doubles it, plus the JSON wrapping); `POST /txs/batch` up to `batchBodyLimitBytes`.
+ */
+export function txRoutes(app: FastifyInstance, ctx: ApiContext, limits: { batchBodyLimitBytes: number }): void {
   const batcher = new SubmissionBatcher(ctx.mempool);
+  const maxHex = 2 * ctx.network.maxTxBytes;
+  const txBodyLimit = maxHex + 16 * 1024;
   app.post<{ Body: { tx: string } }>(
     '/txs',
     {
+      bodyLimit: txBodyLimit,
       schema: {
         summary: 'Submit one signed transaction (hex of its DAG-CBOR encoding)',
         tags: ['transactions'],
-        body: { type: 'object', additionalProperties: false, required: ['tx'], properties: { tx: { type: 'string', minLength: 2, maxLength: 2 * 1024 * 1024 } } },
+        body: { type: 'object', additionalProperties: false, required: ['tx'], properties: { tx: { type: 'string', minLength: 2, maxLength: maxHex + 2 } } },
       },
     },
     async (req, reply): Promise<SubmitTxResponse> => {
@@ -58,6 +64,7 @@ export function txRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post<{ Body: { txs: string[] } }>(
     '/txs/batch',
     {
+      bodyLimit: limits.batchBodyLimitBytes,
       schema: {
         summary: `Submit up to ${MAX_BATCH} signed transactions; one result per input`,
         tags: ['transactions'],
@@ -65,7 +72,7 @@ export function txRoutes(app: FastifyInstance, ctx: ApiContext): void {
           type: 'object',
           additionalProperties: false,
           required: ['txs'],
-          properties: { txs: { type: 'array', minItems: 1, maxItems: MAX_BATCH, items: { type: 'string', minLength: 2, maxLength: 2 * 1024 * 1024 } } },
+          properties: { txs: { type: 'array', minItems: 1, maxItems: MAX_BATCH, items: { type: 'string', minLength: 2, maxLength: maxHex + 2 } } },
         },
       },
     },
