@@ -1,3 +1,5 @@
+import type { ReadBudget } from './block-reader.js';
+
 /** Limits of the server-sent event stream (`GET /events`). */
 export interface SseOptions {
   /** Most open streams at once. */
@@ -29,6 +31,8 @@ export interface ApiOptions {
   /** Bound on a graceful close: streams are ended at once, other connections are cut after this. */
   closeTimeoutMs: number;
   sse: SseOptions;
+  /** Per-request bounds on stored block bytes read by index and block list routes (default READ_BUDGET). */
+  readBudget?: ReadBudget;
 }
 
 /** Defaults: localhost only, CORS off, limits sized for one operator's clients. */

@@ -85,9 +85,9 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
   });
 
   const ctx = deps.ctx;
-  chainRoutes(app, ctx);
+  chainRoutes(app, ctx, options.readBudget);
   txRoutes(app, ctx, { batchBodyLimitBytes: options.bodyLimitBytes });
-  indexRoutes(app, ctx);
+  indexRoutes(app, ctx, options.readBudget);
   nodeRoutes(app, ctx);
   eventRoutes(app, sse);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

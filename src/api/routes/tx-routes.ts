@@ -4,6 +4,7 @@ import { fromHex } from '../../primitives/bytes.js';
 import { DecodeError } from '../../primitives/errors.js';
 import { Transaction } from '../../primitives/transaction.js';
 import type { ApiContext } from '../context.js';
+import { BlockReader } from '../block-reader.js';
 import { ApiError } from '../errors.js';
 import { txToJson } from '../json.js';
 import { SubmissionBatcher } from '../submit-batcher.js';
@@ -111,10 +112,10 @@ export function txRoutes(app: FastifyInstance, ctx: ApiContext, limits: { batchB
       const loc = await ctx.chain.store.getTxLocation(txid);
       if (loc !== undefined) {
         const node = ctx.chain.tree.get(loc.blockHash);
-        const block = await ctx.chain.getBlock(loc.blockHash);
-        if (node !== undefined && block !== undefined) {
+        const tx = node === undefined ? undefined : await new BlockReader(ctx.chain).tx(node.hash, loc.index);
+        if (node !== undefined && tx !== undefined) {
           return {
-            tx: txToJson(block.txs[loc.index]!),
+            tx: txToJson(tx),
             status: 'mined',
             block: { hash: node.header.hashHex, height: node.height, index: loc.index, time: node.header.time },
             confirmations: ctx.chain.height - node.height + 1,
