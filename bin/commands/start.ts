@@ -17,6 +17,7 @@ export function registerStart(program: Command): void {
     .option('--api-port <port>', 'HTTP API port (0 = any free port)')
     .option('--no-api', 'do not serve the HTTP API')
     .option('--api-cors <origins>', 'comma-separated CORS origins')
+    .option('--api-allowed-hosts <names>', 'comma-separated extra Host header names the API answers')
     .option('--p2p-host <host>', 'P2P listen address')
     .option('--p2p-port <port>', 'P2P TCP port')
     .option('--no-p2p', 'do not join the peer-to-peer network')
