@@ -34,9 +34,10 @@ function matches(f: SseFilter, tx: Transaction): boolean {
 }
 
 /**
- * Every `/events` stream of the API, fed from one listener per source: each event is serialised once (to one
- * Buffer every stream shares), streams are capped globally and per address, and a stream whose unsent output
- * passes `maxBufferBytes` is closed (counted as `slow`), so idle or slow clients cost a bounded amount of memory.
+ * Every `/events` stream of the API, fed from one listener per source: each event is serialised once, the events
+ * of one tick go out as one buffer shared by every stream with the same filter, streams are capped globally and
+ * per address, and a stream whose unsent output passes `maxBufferBytes` is closed (counted as `slow`), so idle
+ * or slow clients cost a bounded amount of memory.
  */
 export class SseHub {
   readonly #o: SseOptions;
@@ -48,6 +49,7 @@ export class SseHub {
   readonly #perAddress = new Map<string, number>();
   readonly #heartbeat: NodeJS.Timeout;
   #closed = false;
+  #queue: Array<{ type: EventJson['type']; wants: (c: Client) => boolean; frame: () => Buffer }> = [];
 
   constructor(options: SseOptions, deps: { chain: Chain; mempool: Mempool; metrics: NodeMetrics; logger?: Logger }) {
     this.#o = options;
@@ -58,7 +60,9 @@ export class SseHub {
     this.#chain.on('block:connected', this.#onBlock);
     this.#chain.on('reorg', this.#onReorg);
     this.#mempool.on('tx:added', this.#onTx);
-    this.#heartbeat = setInterval(() => this.#broadcast(() => PING, () => true), options.heartbeatMs);
+    this.#heartbeat = setInterval(() => {
+      for (const c of this.#clients) this.#write(c, PING);
+    }, options.heartbeatMs);
     this.#heartbeat.unref();
   }
 
@@ -115,29 +119,65 @@ export class SseHub {
     this.#metrics.sseClients.set(this.#clients.size);
   }
 
-  /** Write one frame (built at most once, and only if some stream wants it) to every stream `wants` selects. */
-  #broadcast(frame: () => Buffer, wants: (c: Client) => boolean): void {
-    let buf: Buffer | undefined;
-    for (const c of this.#clients) {
-      if (!wants(c)) continue;
-      if (c.res.writableLength > this.#o.maxBufferBytes) {
-        this.#metrics.sseDropped.inc({ reason: 'slow' });
-        this.#remove(c);
-        c.res.destroy();
-        continue;
+  /**
+   * Queue one event for the streams `wants` selects. Events of one tick go out together: streams with the same
+   * filter share one concatenated buffer, so a batch of N events costs one write per stream, not N.
+   */
+  #send(type: EventJson['type'], ev: () => EventJson, wants: (c: Client) => boolean): void {
+    if (this.#clients.size === 0) return;
+    let frame: Buffer | undefined;
+    this.#queue.push({
+      type,
+      wants,
+      // Built at flush time, outside the chain's and the mempool's emitters (a failure must not reach them).
+      frame: () => (frame ??= Buffer.from(`event: ${type}\ndata: ${JSON.stringify(ev())}\n\n`)),
+    });
+    if (this.#queue.length === 1) setImmediate(() => this.#flush());
+  }
+
+  #flush(): void {
+    const queue = this.#queue;
+    this.#queue = [];
+    try {
+      const groups = new Map<string, Buffer | null>();
+      for (const c of this.#clients) {
+        const key = `${[...c.filter.types].sort().join(',')}#${c.key}`;
+        let buf = groups.get(key);
+        if (buf === undefined) {
+          const parts: Buffer[] = [];
+          for (const e of queue) {
+            if (!c.filter.types.has(e.type) || !e.wants(c)) continue;
+            const f = this.#frameOf(e);
+            if (f !== undefined) parts.push(f);
+          }
+          buf = parts.length === 0 ? null : parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+          groups.set(key, buf);
+        }
+        if (buf !== null) this.#write(c, buf);
       }
-      buf ??= frame();
-      c.res.write(buf);
+    } catch (err) {
+      this.#log?.error({ err }, 'event stream broadcast failed');
     }
   }
 
-  #send(type: EventJson['type'], ev: () => EventJson, wants: (c: Client) => boolean): void {
-    // A failure here must not reach the chain's or the mempool's emitter (it would abort their callers).
+  #frameOf(e: { type: string; frame: () => Buffer }): Buffer | undefined {
     try {
-      this.#broadcast(() => Buffer.from(`event: ${type}\ndata: ${JSON.stringify(ev())}\n\n`), (c) => c.filter.types.has(type) && wants(c));
+      return e.frame();
     } catch (err) {
-      this.#log?.error({ err, type }, 'event stream broadcast failed');
+      // One event that cannot be shown must not cost the others.
+      this.#log?.error({ err, type: e.type }, 'event could not be serialised');
+      return undefined;
     }
+  }
+
+  #write(c: Client, buf: Buffer): void {
+    if (c.res.writableLength > this.#o.maxBufferBytes) {
+      this.#metrics.sseDropped.inc({ reason: 'slow' });
+      this.#remove(c);
+      c.res.destroy();
+      return;
+    }
+    c.res.write(buf);
   }
 
   readonly #onBlock = ({ block, entry }: BlockEvent): void => {
