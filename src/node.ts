@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { announcedHosts } from './api/host-check.js';
 import { API_DEFAULTS, closeApi, createApi } from './api/server.js';
@@ -59,6 +60,7 @@ export class ChainNode {
   #network: P2pNetwork | undefined;
   #stopping: Promise<void> | undefined;
   #saver: MempoolSaver | undefined;
+  #api: FastifyInstance | undefined;
   #failure: Error | undefined;
 
   constructor(options: NodeOptions, deps: NodeDependencies) {
@@ -95,10 +97,11 @@ export class ChainNode {
   }
 
   /**
-   * Save the mempool now, whatever state the stop is in (a forced exit calls this first); resolves the count
-   * written, 0 before the mempool exists.
+   * For a forced exit, whatever state the stop is in: cut every API connection first (so no transaction is
+   * acknowledged after the snapshot), then save the mempool; resolves the count written (0 before it exists).
    */
-  async saveMempool(): Promise<number> {
+  async forceSaveMempool(): Promise<number> {
+    this.#api?.server.closeAllConnections();
     return this.#saver === undefined ? 0 : this.#saver.save();
   }
 
@@ -288,12 +291,14 @@ export class ChainNode {
       },
       { ctx, logger: this.#deps.logger },
     );
+    this.#api = app;
+    // Registered before listening: a failed listen still releases the event hub's listeners.
+    this.#stops.push(['api', () => closeApi(app)]);
     await app.listen({ host: config.api.host, port: config.api.port });
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr !== null ? addr.port : config.api.port;
     const host = config.api.host.includes(':') ? `[${config.api.host}]` : config.api.host;
     this.#apiUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
-    this.#stops.push(['api', () => closeApi(app)]);
   }
 
   /** Stop everything in reverse start order (idempotent). */

@@ -49,7 +49,7 @@ export function registerStart(program: Command): void {
         logger.warn({ reason: why }, 'forcing exit after saving the mempool');
         const bail = setTimeout(() => process.exit(code), SAVE_BOUND_MS);
         void node
-          .saveMempool()
+          .forceSaveMempool()
           .then((n) => logger.info({ count: n }, 'mempool saved'))
           .catch((err: unknown) => logger.error({ err }, 'mempool save failed'))
           .finally(() => {
