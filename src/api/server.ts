@@ -43,7 +43,6 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
   const hosts = new HostAllowList(options.allowedHosts);
   app.addHook('onRequest', async (req, reply) => {
     if (!hosts.allows(req.headers.host)) {
-      deps.ctx.metrics.apiLatency.observe({ method: req.method, route: 'host-refused', status: '403' }, 0);
       return reply.code(403).send({ error: { code: 'HOST_NOT_ALLOWED', message: `Host '${req.headers.host ?? ''}' is not served here (see api.allowedHosts)` } });
     }
     return undefined;
@@ -53,7 +52,7 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     const text = body as string;
     if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
-      done(new ApiError('JSON_TOO_DEEP', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`, 400), undefined);
+      done(new ApiError('JSON_TOO_DEEP', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
       return;
     }
     jsonParser(req, text, done);

@@ -79,11 +79,11 @@ export class SseHub {
     if (this.#closed) throw new ApiError('NOT_READY', 'the node is shutting down', 503);
     if (this.#clients.size >= this.#o.maxClients) {
       this.#metrics.sseRefused.inc({ reason: 'global' });
-      throw new ApiError('SSE_LIMIT', `the node serves at most ${this.#o.maxClients} event streams`, 503);
+      throw new ApiError('SSE_LIMIT', `the node serves at most ${this.#o.maxClients} event streams`);
     }
     if ((this.#perAddress.get(address) ?? 0) >= this.#o.maxClientsPerAddress) {
       this.#metrics.sseRefused.inc({ reason: 'address' });
-      throw new ApiError('SSE_ADDRESS_LIMIT', `at most ${this.#o.maxClientsPerAddress} event streams per client address`, 429);
+      throw new ApiError('SSE_ADDRESS_LIMIT', `at most ${this.#o.maxClientsPerAddress} event streams per client address`);
     }
   }
 
