@@ -10,7 +10,7 @@ import { Mempool } from '../../src/mempool/mempool.js';
 import { NodeMetrics } from '../../src/metrics/node-metrics.js';
 import { Actor, CHAIN_ID, NET, openChain, tempDir } from '../chain/support.js';
 
-async function setup(t: Test, sse: Partial<typeof API_DEFAULTS.sse> = {}): Promise<{ app: FastifyInstance; url: string; mempool: Mempool; metrics: NodeMetrics }> {
+async function setup(t: Test, sse: Partial<typeof API_DEFAULTS.sse> = {}, requestTimeoutMs = API_DEFAULTS.requestTimeoutMs): Promise<{ app: FastifyInstance; url: string; mempool: Mempool; metrics: NodeMetrics }> {
   const dir = await tempDir('sse-');
   const { chain, store } = await openChain(dir.path);
   const mempool = new Mempool({ maxTxBytes: NET.maxTxBytes }, { chainId: CHAIN_ID, nextNonce: (a) => store.getNextNonce(a) });
@@ -29,7 +29,7 @@ async function setup(t: Test, sse: Partial<typeof API_DEFAULTS.sse> = {}): Promi
     shutdown: () => undefined,
     url: () => '',
   };
-  const app = await createApi({ ...API_DEFAULTS, rateLimitPerMinute: 0, sse: { ...API_DEFAULTS.sse, ...sse } }, { ctx });
+  const app = await createApi({ ...API_DEFAULTS, rateLimitPerMinute: 0, requestTimeoutMs, sse: { ...API_DEFAULTS.sse, ...sse } }, { ctx });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr !== null ? addr.port : 0}`;
@@ -120,4 +120,17 @@ t.test('fault 5: a stream that stops reading is dropped and counted; close ends 
   await closeApi(app);
   await reader.ended;
   t.ok(Date.now() - started < 3_000, 'closing the API ends open streams at once');
+});
+
+t.test('fault 9: request and idle timeouts do not cut event streams', async (t) => {
+  const { app, url } = await setup(t, { heartbeatMs: 200 }, 300);
+  const s = await open(url, '/events');
+  let closed = false;
+  void s.ended.then(() => (closed = true));
+  // Well past the request timeout (300 ms) and the idle timeout (600 ms).
+  await new Promise((r) => setTimeout(r, 2_000));
+  t.notOk(closed, 'the stream is still open');
+  t.equal(sseHubOf(app)!.size, 1);
+  t.match(s.text(), /: ping/, 'heartbeats arrive');
+  s.res.destroy();
 });
