@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { createApi } from './api/server.js';
+import { announcedHosts } from './api/host-check.js';
+import { API_DEFAULTS, closeApi, createApi } from './api/server.js';
 import type { ApiContext, MiningControl, PeerControl } from './api/context.js';
 import { Chain } from './chain/chain.js';
 import { SignatureCache } from './chain/connect.js';
@@ -10,7 +12,7 @@ import type { NodeConfig } from './config/schema.js';
 import { chainId, type NetworkParams } from './consensus/networks.js';
 import { VerifyPool } from './crypto/verify-pool.js';
 import { Mempool } from './mempool/mempool.js';
-import { loadMempool, MEMPOOL_FILE, saveMempool } from './mempool/persist.js';
+import { loadMempool, MEMPOOL_FILE, MempoolSaver } from './mempool/persist.js';
 import { NodeMetrics } from './metrics/node-metrics.js';
 import type { MiningBackend } from './mining/backend.js';
 import { selectBackend, loadBackend, type LoadBackendDependencies } from './mining/loader.js';
@@ -59,6 +61,8 @@ export class ChainNode {
   #metrics: NodeMetrics | undefined;
   #network: P2pNetwork | undefined;
   #stopping: Promise<void> | undefined;
+  #saver: MempoolSaver | undefined;
+  #api: FastifyInstance | undefined;
   #failure: Error | undefined;
 
   constructor(options: NodeOptions, deps: NodeDependencies) {
@@ -92,6 +96,15 @@ export class ChainNode {
   get mempool(): Mempool {
     if (this.#mempool === undefined) throw new Error('node not started');
     return this.#mempool;
+  }
+
+  /**
+   * For a forced exit, whatever state the stop is in: cut every API connection first (so no transaction is
+   * acknowledged after the snapshot), then save the mempool; resolves the count written (0 before it exists).
+   */
+  async forceSaveMempool(): Promise<number> {
+    this.#api?.server.closeAllConnections();
+    return this.#saver === undefined ? 0 : this.#saver.save();
   }
 
   /** Start every component; on failure, stops what already started and rethrows. */
@@ -153,15 +166,20 @@ export class ChainNode {
       chain.on('block:rejected', ({ error }) => metrics.blocksRejected.inc({ code: error.code }));
       const expiry = setInterval(() => mempool.expire(), 60_000);
       expiry.unref();
-      // Pending transactions survive a restart: saved after the API and the miner stopped, re-added here.
+      // Pending transactions survive a restart: saved every mempool.saveIntervalMs (the most a kill -9 loses) and
+      // after the API and the miner stopped, re-added here.
       const poolFile = join(config.datadir, MEMPOOL_FILE);
       await loadMempool(mempool, poolFile, { maxTxBytes: network.maxTxBytes, logger: this.#log });
+      const saver = new MempoolSaver({ path: poolFile, intervalMs: config.mempool.saveIntervalMs }, { mempool, logger: this.#log });
+      this.#saver = saver;
+      saver.start();
       this.#stops.push([
         'mempool',
         async () => {
           clearInterval(expiry);
+          saver.stop();
           await chain.idle();
-          const saved = await saveMempool(mempool, poolFile);
+          const saved = await saver.save();
           if (saved > 0) this.#log.info({ count: saved, file: poolFile }, 'mempool saved');
         },
       ]);
@@ -270,16 +288,30 @@ export class ChainNode {
       url: () => this.#apiUrl,
       now: this.#deps.now,
     };
+    const a = config.api;
     const app = await createApi(
-      { host: config.api.host, port: config.api.port, cors: config.api.cors, rateLimitPerMinute: config.api.rateLimitPerMinute, bodyLimitBytes: config.api.bodyLimitBytes },
+      {
+        host: a.host,
+        port: a.port,
+        cors: a.cors,
+        rateLimitPerMinute: a.rateLimitPerMinute,
+        bodyLimitBytes: a.bodyLimitBytes,
+        allowedHosts: [a.host, ...a.allowedHosts, ...announcedHosts(config.p2p.announce)],
+        maxConnections: a.maxConnections,
+        requestTimeoutMs: a.requestTimeoutMs,
+        closeTimeoutMs: API_DEFAULTS.closeTimeoutMs,
+        sse: { maxClients: a.sseMaxClients, maxClientsPerAddress: a.sseMaxClientsPerAddress, maxBufferBytes: a.sseMaxBufferBytes, heartbeatMs: API_DEFAULTS.sse.heartbeatMs },
+      },
       { ctx, logger: this.#deps.logger },
     );
+    this.#api = app;
+    // Registered before listening: a failed listen still releases the event hub's listeners.
+    this.#stops.push(['api', () => closeApi(app)]);
     await app.listen({ host: config.api.host, port: config.api.port });
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr !== null ? addr.port : config.api.port;
     const host = config.api.host.includes(':') ? `[${config.api.host}]` : config.api.host;
     this.#apiUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
-    this.#stops.push(['api', () => app.close()]);
   }
 
   /** Stop everything in reverse start order (idempotent). */

@@ -3,6 +3,11 @@ import { createLogger } from '../../src/logger.js';
 import { ChainNode } from '../../src/node.js';
 import { allOptions, configFrom, VERSION } from './common.js';
 
+// Shutdown deadline: the API's close is bounded at ~4 s, so this only catches a stuck component.
+const STOP_DEADLINE_MS = 7_000;
+// Longest a forced exit waits for the mempool file.
+const SAVE_BOUND_MS = 2_000;
+
 /** `chain-node start`: run a full node until SIGINT/SIGTERM (a second signal forces exit). */
 export function registerStart(program: Command): void {
   program
@@ -12,6 +17,7 @@ export function registerStart(program: Command): void {
     .option('--api-port <port>', 'HTTP API port (0 = any free port)')
     .option('--no-api', 'do not serve the HTTP API')
     .option('--api-cors <origins>', 'comma-separated CORS origins')
+    .option('--api-allowed-hosts <names>', 'comma-separated extra Host header names the API answers')
     .option('--p2p-host <host>', 'P2P listen address')
     .option('--p2p-port <port>', 'P2P TCP port')
     .option('--no-p2p', 'do not join the peer-to-peer network')
@@ -37,14 +43,30 @@ export function registerStart(program: Command): void {
       const { network } = resolved;
       const logger = createLogger({ level: config.log.level, file: config.log.file, pretty: config.log.pretty, isTTY: process.stdout.isTTY === true });
       const node = new ChainNode({ config, network, version: VERSION, isTTY: process.stdout.isTTY === true }, { logger });
+      // A stop must not hang (a stuck peer, a client that never reads): past this, or on a second signal, the
+      // mempool is saved and the process exits anyway.
+      const forceExit = (why: string, code: number): void => {
+        logger.warn({ reason: why }, 'forcing exit after saving the mempool');
+        const bail = setTimeout(() => process.exit(code), SAVE_BOUND_MS);
+        void node
+          .forceSaveMempool()
+          .then((n) => logger.info({ count: n }, 'mempool saved'))
+          .catch((err: unknown) => logger.error({ err }, 'mempool save failed'))
+          .finally(() => {
+            clearTimeout(bail);
+            process.exit(code);
+          });
+      };
       let signals = 0;
       const onSignal = (sig: NodeJS.Signals): void => {
         signals++;
         if (signals > 1) {
           logger.warn({ signal: sig }, 'second signal: exiting now');
-          process.exit(130);
+          forceExit('second signal', 130);
+          return;
         }
         logger.info({ signal: sig }, 'shutting down (send again to force)');
+        setTimeout(() => forceExit('shutdown deadline', 1), STOP_DEADLINE_MS).unref();
         void node.stop();
       };
       process.on('SIGINT', onSignal);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { assembleBlock, solveBlockSync } from '../../src/chain/template.js';
 import type { NodeConfig } from '../../src/config/schema.js';
+import { defaultConfig } from '../../src/config/resolve.js';
 import { chainId, getNetwork } from '../../src/consensus/networks.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
 import { ChainNode } from '../../src/node.js';
@@ -96,14 +97,13 @@ export async function run(): Promise<void> {
   const id = chainId(net);
   const dir = await mkdtemp(join(tmpdir(), 'bench-propagation-'));
   const base = 30_000 + Math.floor(Math.random() * 20_000);
+  const defaults = defaultConfig(net, join(dir, 'origin'));
   const config: NodeConfig = {
-    network: 'regtest',
-    datadir: join(dir, 'origin'),
-    api: { enabled: false, host: '127.0.0.1', port: 0, cors: [], rateLimitPerMinute: 600_000, bodyLimitBytes: 8 * 1024 * 1024 },
+    ...defaults,
+    api: { ...defaults.api, enabled: false, port: 0 },
     p2p: { enabled: true, host: '127.0.0.1', port: base, bootstrap: [], mdns: false, announce: [], maxPeers: 50, maxInboundPerAddress: 8, loopbackLimits: false },
     mining: { enabled: false, backend: 'auto', threads: 0, minerTag: 'bench', maxBlockTxs: 1_000 },
     log: { level: 'warn', file: '', pretty: 'never' },
-    mempool: { maxCount: 100_000, maxBytes: 256 * 1024 * 1024 },
   };
   const origin = new ChainNode({ config, network: net, version: 'bench' }, { logger: pino({ level: 'warn' }) });
   const remotes: BenchNode[] = [];

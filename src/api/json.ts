@@ -70,7 +70,12 @@ export function txToJson(tx: Transaction): TxJson {
 
 /** Block summary with confirmations relative to `tipHeight` (0 when not on the main chain). */
 export function blockSummary(block: Block, node: TreeNode, onMain: boolean, tipHeight: number): BlockSummaryJson {
-  const h = block.header;
+  return summaryOf(node, block.txs.length, block.size, block.meta.miner, onMain, tipHeight);
+}
+
+/** Block summary from the tree node and the few body facts it needs (no decoded block). */
+export function summaryOf(node: TreeNode, txCount: number, size: number, miner: string | undefined, onMain: boolean, tipHeight: number): BlockSummaryJson {
+  const h = node.header;
   const out: BlockSummaryJson = {
     hash: h.hashHex,
     height: node.height,
@@ -80,12 +85,12 @@ export function blockSummary(block: Block, node: TreeNode, onMain: boolean, tipH
     bits: h.bits.toString(16).padStart(8, '0'),
     nonce: h.nonce,
     version: h.version,
-    txCount: block.txs.length,
-    size: block.size,
+    txCount,
+    size,
     confirmations: onMain ? tipHeight - node.height + 1 : 0,
     chainWork: node.chainWork.toString(16),
   };
-  if (block.meta.miner !== undefined) out.miner = block.meta.miner;
+  if (miner !== undefined) out.miner = miner;
   return out;
 }
 

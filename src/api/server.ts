@@ -4,32 +4,39 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { Logger } from 'pino';
 import type { ApiContext } from './context.js';
-import { toErrorResponse } from './errors.js';
+import { ApiError, toErrorResponse } from './errors.js';
+import { HostAllowList } from './host-check.js';
+import type { ApiOptions } from './options.js';
+import { SseHub } from './sse-hub.js';
 import { chainRoutes } from './routes/chain-routes.js';
 import { eventRoutes } from './routes/events.js';
 import { indexRoutes } from './routes/index-routes.js';
 import { nodeRoutes } from './routes/node-routes.js';
 import { txRoutes } from './routes/tx-routes.js';
 
-/** HTTP API options. */
-export interface ApiOptions {
-  host: string;
-  port: number;
-  /** Allowed CORS origins; empty = CORS off. */
-  cors: string[];
-  rateLimitPerMinute: number;
-  bodyLimitBytes: number;
-}
+export { API_DEFAULTS, type ApiOptions } from './options.js';
 
-/** Defaults: localhost only, CORS off. */
-export const API_DEFAULTS: ApiOptions = { host: '127.0.0.1', port: 17332, cors: [], rateLimitPerMinute: 60_000, bodyLimitBytes: 8 * 1024 * 1024 };
+// Routes other than the two submission routes take small bodies (admin commands).
+const DEFAULT_BODY_LIMIT = 16 * 1024;
+// Deepest JSON nesting any route accepts (a batch is an object holding an array of strings: depth 2).
+const MAX_JSON_DEPTH = 8;
 
-/** Build the fastify app with every route, schemas, OpenAPI, limits and the error mapping (not yet listening). */
+/**
+ * Build the fastify app with every route, schemas, OpenAPI, limits and the error mapping (not yet listening).
+ * Close it with {@link closeApi}: event streams are ended first and the close is bounded.
+ */
 export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; logger?: Logger }): Promise<FastifyInstance> {
+  const requestTimeout = options.requestTimeoutMs;
   const app = Fastify({
     // Per-request logs would drown the node's own at ingest rates; the API logs warnings and errors only.
     loggerInstance: deps.logger?.child({ module: 'api' }, { level: 'warn' }) as FastifyBaseLogger | undefined,
-    bodyLimit: options.bodyLimitBytes,
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    // Slow-body and idle clients must not hold sockets forever: the whole request within requestTimeout, and
+    // sockets idle for twice that are cut (event streams switch their socket's timeout off, see SseHub).
+    requestTimeout,
+    connectionTimeout: requestTimeout * 2,
+    http: { headersTimeout: Math.min(requestTimeout, 60_000), connectionsCheckingInterval: Math.min(5_000, Math.max(250, Math.floor(requestTimeout / 4))) },
+    forceCloseConnections: 'idle',
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
     // Errors fastify raises before routing (a URL that does not decode, ...) get the same error body as the rest.
     frameworkErrors: (err, _req, reply) => {
@@ -37,13 +44,36 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
       void (reply as FastifyReply).code(r.status).send({ error: { code: r.code, message: r.message } });
     },
   });
+  app.server.maxConnections = options.maxConnections;
+  const hosts = new HostAllowList(options.allowedHosts);
+  app.addHook('onRequest', async (req, reply) => {
+    if (!hosts.allows(req.headers.host)) {
+      return reply.code(403).send({ error: { code: 'HOST_NOT_ALLOWED', message: `Host '${req.headers.host ?? ''}' is not served here (see api.allowedHosts)` } });
+    }
+    return undefined;
+  });
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = body as string;
+    if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+      done(new ApiError('JSON_TOO_DEEP', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+      return;
+    }
+    jsonParser(req, text, done);
+  });
+  const sse = new SseHub(options.sse, { chain: deps.ctx.chain, mempool: deps.ctx.mempool, metrics: deps.ctx.metrics, logger: deps.logger });
+  hubs.set(app, { sse, closeTimeoutMs: options.closeTimeoutMs });
+  app.addHook('preClose', async () => sse.close());
   await app.register(swagger, {
     openapi: {
       info: { title: 'chain-node API', version: deps.ctx.version, description: 'Signed user actions on a proof-of-work chain. Errors: {error: {code, message}}.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'token from the data directory cookie file (api.cookie)' } } },
     },
   });
-  await app.register(rateLimit, { max: options.rateLimitPerMinute, timeWindow: 60_000 });
+  if (options.rateLimitPerMinute > 0) {
+    await app.register(rateLimit, { max: options.rateLimitPerMinute, timeWindow: 60_000, allowList: (req) => req.url === '/health' || req.url === '/health/ready' });
+  }
   if (options.cors.length > 0) await app.register(cors, { origin: options.cors });
 
   app.setErrorHandler((err, _req, reply) => {
@@ -59,11 +89,59 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
   });
 
   const ctx = deps.ctx;
-  chainRoutes(app, ctx);
-  txRoutes(app, ctx);
-  indexRoutes(app, ctx);
+  chainRoutes(app, ctx, options.readBudget);
+  txRoutes(app, ctx, { batchBodyLimitBytes: options.bodyLimitBytes });
+  indexRoutes(app, ctx, options.readBudget);
   nodeRoutes(app, ctx);
-  eventRoutes(app, ctx);
+  eventRoutes(app, sse);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
+}
+
+const hubs = new WeakMap<FastifyInstance, { sse: SseHub; closeTimeoutMs: number }>();
+
+/**
+ * Close the API within a bound: event streams end at once, requests in flight get `closeTimeoutMs` to finish,
+ * then every remaining connection is cut. Resolves once the server no longer listens.
+ */
+export async function closeApi(app: FastifyInstance): Promise<void> {
+  const h = hubs.get(app);
+  h?.sse.close();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((res) => {
+    timer = setTimeout(() => {
+      app.server.closeAllConnections();
+      res();
+    }, h?.closeTimeoutMs ?? 3_000);
+  });
+  const closing = app.close();
+  try {
+    await Promise.race([closing, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+  // Cut connections close within a tick; never wait on the server longer than that.
+  await Promise.race([closing, new Promise((res) => setTimeout(res, 1_000).unref())]);
+}
+
+/** The SSE hub of an app made by {@link createApi} (metrics, tests). */
+export function sseHubOf(app: FastifyInstance): SseHub | undefined {
+  return hubs.get(app)?.sse;
+}
+
+/** Whether `[`/`{` nest deeper than `max` anywhere in `text` (outside strings); one pass, no recursion. */
+export function jsonDepthExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
 }

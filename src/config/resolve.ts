@@ -30,15 +30,29 @@ export interface ResolveInput {
   loadNetwork?: (name: string, baseDir: string) => NetworkParams | undefined;
 }
 
-function defaults(net: NetworkParams, datadir: string): NodeConfig {
+/** Preset defaults of a network (before any file, environment or flag). */
+export function defaultConfig(net: NetworkParams, datadir: string): NodeConfig {
   return {
     network: net.name,
     datadir,
-    api: { enabled: true, host: '127.0.0.1', port: net.ports.api, cors: [], rateLimitPerMinute: 600_000, bodyLimitBytes: 8 * 1024 * 1024 },
+    api: {
+      enabled: true,
+      host: '127.0.0.1',
+      port: net.ports.api,
+      cors: [],
+      rateLimitPerMinute: 6_000,
+      bodyLimitBytes: 8 * 1024 * 1024,
+      allowedHosts: [],
+      maxConnections: 2_048,
+      requestTimeoutMs: 30_000,
+      sseMaxClients: 1_024,
+      sseMaxClientsPerAddress: 64,
+      sseMaxBufferBytes: 256 * 1024,
+    },
     p2p: { enabled: true, host: '0.0.0.0', port: net.ports.p2p, bootstrap: [], mdns: true, announce: [], maxPeers: 50, maxInboundPerAddress: 8, loopbackLimits: false },
     mining: { enabled: net.name === 'devnet' || net.name === 'regtest', backend: 'auto', threads: 0, minerTag: 'chain-node', maxBlockTxs: 20_000 },
     log: { level: 'info', file: '', pretty: 'auto' },
-    mempool: { maxCount: 100_000, maxBytes: 256 * 1024 * 1024 },
+    mempool: { maxCount: 100_000, maxBytes: 256 * 1024 * 1024, saveIntervalMs: 5_000 },
   };
 }
 
@@ -97,7 +111,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   const net = input.loadNetwork?.(networkName, baseDir(home)) ?? getNetwork(networkName);
   const flagDir = input.flags.datadir;
   const datadir = resolvePath(typeof flagDir === 'string' ? flagDir : (input.env.CHAIN_NODE_DATADIR ?? join(baseDir(home), net.name)));
-  const config = defaults(net, datadir);
+  const config = defaultConfig(net, datadir);
   const sources: Record<string, ConfigSource> = {};
   for (const k of CONFIG_KEYS) sources[k.path] = 'default';
 

@@ -3,7 +3,20 @@ export interface NodeConfig {
   network: string;
   /** Data directory of this network (chain database, cookie, p2p key, peers). */
   datadir: string;
-  api: { enabled: boolean; host: string; port: number; cors: string[]; rateLimitPerMinute: number; bodyLimitBytes: number };
+  api: {
+    enabled: boolean;
+    host: string;
+    port: number;
+    cors: string[];
+    rateLimitPerMinute: number;
+    bodyLimitBytes: number;
+    allowedHosts: string[];
+    maxConnections: number;
+    requestTimeoutMs: number;
+    sseMaxClients: number;
+    sseMaxClientsPerAddress: number;
+    sseMaxBufferBytes: number;
+  };
   p2p: {
     enabled: boolean;
     host: string;
@@ -17,7 +30,7 @@ export interface NodeConfig {
   };
   mining: { enabled: boolean; backend: string; threads: number; minerTag: string; maxBlockTxs: number };
   log: { level: string; file: string; pretty: string };
-  mempool: { maxCount: number; maxBytes: number };
+  mempool: { maxCount: number; maxBytes: number; saveIntervalMs: number };
 }
 
 /** Value kinds a configuration key can hold. */
@@ -41,8 +54,14 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'api.host', type: 'string', env: 'CHAIN_NODE_API_HOST', flag: 'apiHost', doc: 'HTTP API listen address' },
   { path: 'api.port', type: 'int', env: 'CHAIN_NODE_API_PORT', flag: 'apiPort', doc: 'HTTP API port (0 = any free port)' },
   { path: 'api.cors', type: 'list', env: 'CHAIN_NODE_API_CORS', flag: 'apiCors', doc: 'allowed CORS origins (empty = CORS off)' },
-  { path: 'api.rateLimitPerMinute', type: 'int', env: 'CHAIN_NODE_API_RATE_LIMIT', doc: 'requests per minute per client address' },
-  { path: 'api.bodyLimitBytes', type: 'int', env: 'CHAIN_NODE_API_BODY_LIMIT', doc: 'largest request body' },
+  { path: 'api.rateLimitPerMinute', type: 'int', env: 'CHAIN_NODE_API_RATE_LIMIT', doc: 'requests per minute per client address (SSE and /health exempt)' },
+  { path: 'api.bodyLimitBytes', type: 'int', env: 'CHAIN_NODE_API_BODY_LIMIT', doc: 'largest body of POST /txs/batch (other routes have fixed, smaller limits)' },
+  { path: 'api.allowedHosts', type: 'list', env: 'CHAIN_NODE_API_ALLOWED_HOSTS', flag: 'apiAllowedHosts', doc: 'extra Host header names the API answers (besides loopback names, IP literals, api.host and p2p.announce hosts)' },
+  { path: 'api.maxConnections', type: 'int', env: 'CHAIN_NODE_API_MAX_CONNECTIONS', doc: 'most open HTTP connections (SSE streams included); more are refused at accept' },
+  { path: 'api.requestTimeoutMs', type: 'int', env: 'CHAIN_NODE_API_REQUEST_TIMEOUT_MS', doc: 'a request must arrive whole (headers and body) within this time (408 after); also the idle socket timeout of non-SSE connections' },
+  { path: 'api.sseMaxClients', type: 'int', env: 'CHAIN_NODE_API_SSE_MAX_CLIENTS', doc: 'most /events streams at once' },
+  { path: 'api.sseMaxClientsPerAddress', type: 'int', env: 'CHAIN_NODE_API_SSE_MAX_PER_ADDRESS', doc: 'most /events streams per client address' },
+  { path: 'api.sseMaxBufferBytes', type: 'int', env: 'CHAIN_NODE_API_SSE_MAX_BUFFER', doc: 'unsent bytes an /events stream may hold before it is dropped as too slow' },
   { path: 'p2p.enabled', type: 'bool', env: 'CHAIN_NODE_P2P', flag: 'p2p', doc: 'join the peer-to-peer network' },
   { path: 'p2p.host', type: 'string', env: 'CHAIN_NODE_P2P_HOST', flag: 'p2pHost', doc: 'P2P listen address' },
   { path: 'p2p.port', type: 'int', env: 'CHAIN_NODE_P2P_PORT', flag: 'p2pPort', doc: 'P2P TCP port (0 = any free port)' },
@@ -62,4 +81,5 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'log.pretty', type: 'string', env: 'CHAIN_NODE_LOG_PRETTY', flag: 'logPretty', doc: 'auto (pretty on a terminal), always or never' },
   { path: 'mempool.maxCount', type: 'int', env: 'CHAIN_NODE_MEMPOOL_MAX_COUNT', doc: 'most transactions in the mempool' },
   { path: 'mempool.maxBytes', type: 'int', env: 'CHAIN_NODE_MEMPOOL_MAX_BYTES', doc: 'most bytes of transactions in the mempool' },
+  { path: 'mempool.saveIntervalMs', type: 'int', env: 'CHAIN_NODE_MEMPOOL_SAVE_INTERVAL_MS', doc: 'save a changed mempool to mempool.dat this often: the most a kill -9 can lose (0 = only on stop)' },
 ];

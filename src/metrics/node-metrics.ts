@@ -26,6 +26,9 @@ export class NodeMetrics {
   readonly txRejected: Counter<'code'>;
   readonly blocksRejected: Counter<'code'>;
   readonly apiLatency: Histogram<'method' | 'route' | 'status'>;
+  readonly sseClients: Gauge;
+  readonly sseDropped: Counter<'reason'>;
+  readonly sseRefused: Counter<'reason'>;
 
   constructor(sources: MetricsSources) {
     const r = this.registry;
@@ -76,6 +79,9 @@ export class NodeMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [r],
     });
+    this.sseClients = new Gauge({ name: 'chain_node_api_sse_clients', help: 'Open /events streams', registers: [r] });
+    this.sseDropped = new Counter({ name: 'chain_node_api_sse_dropped_total', help: '/events streams the node closed, by reason (slow: unsent output past the buffer limit)', labelNames: ['reason'], registers: [r] });
+    this.sseRefused = new Counter({ name: 'chain_node_api_sse_refused_total', help: '/events streams refused, by reason (global or per-address cap)', labelNames: ['reason'], registers: [r] });
   }
 
   /** Text exposition for /metrics. */

@@ -16,6 +16,8 @@ export interface PageRequest {
 export interface Page<T> {
   items: T[];
   nextCursor?: string;
+  /** The cursor after each item (to resume mid-page when a caller stops early). */
+  itemCursors?: string[];
 }
 
 /** Default and maximum page sizes. */
@@ -47,6 +49,7 @@ export async function readPage<T>(db: Db, prefix: Uint8Array, req: PageRequest, 
     else range.gt = full;
   }
   const items: T[] = [];
+  const itemCursors: string[] = [];
   let last: Uint8Array | undefined;
   let more = false;
   for await (const [k, v] of db.iterator(range)) {
@@ -56,9 +59,10 @@ export async function readPage<T>(db: Db, prefix: Uint8Array, req: PageRequest, 
     }
     const suffix = k.subarray(prefix.byteLength);
     items.push(map(suffix, v));
+    itemCursors.push(toHex(suffix));
     last = suffix;
   }
-  return more && last !== undefined ? { items, nextCursor: toHex(last) } : { items };
+  return more && last !== undefined ? { items, nextCursor: toHex(last), itemCursors } : { items, itemCursors };
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -63,6 +63,7 @@ t.test('acknowledged transactions survive a SIGTERM mid-load', async (t) => {
   t.same(missing, [], 'no acknowledged transaction is lost');
   t.equal(mined + pending, acked.length, `${mined} mined, ${pending} back in the mempool`);
   if (pending > 0) t.ok(savedPool, 'pending ones came from mempool.dat');
-  t.notOk(existsSync(join(datadir, 'mempool.dat')), 'the mempool file is consumed on start');
   t.equal(((await http(`${again.url}/mempool`)).body as { count: number }).count, pending);
+  // The file stays until the next save replaces it (a crash right after the restart loses nothing).
+  if (savedPool) t.ok(existsSync(join(datadir, 'mempool.dat')), 'the mempool file is kept after loading');
 });

@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { fromHex, reversed, toHex } from '../../primitives/bytes.js';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
-import { blockSummary, blockToJson } from '../json.js';
+import { blockToJson, summaryOf } from '../json.js';
+import { BlockReader, type ReadBudget } from '../block-reader.js';
+import { blockMetaOf } from '../../primitives/block-outline.js';
 import type { BlockJson, BlockSummaryJson, StatusJson } from '../types.js';
 import { S } from './schemas.js';
 import type { TreeNode } from '../../chain/block-tree.js';
@@ -15,7 +17,7 @@ export function findBlockNode(ctx: ApiContext, id: string): TreeNode {
 }
 
 /** Status and block routes. */
-export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function chainRoutes(app: FastifyInstance, ctx: ApiContext, budget?: ReadBudget): void {
   app.get('/status', { schema: { summary: 'Node status', tags: ['chain'] } }, async (): Promise<StatusJson> => {
     const tip = ctx.chain.tip;
     const now = (ctx.now ?? Date.now)();
@@ -65,7 +67,7 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/blocks',
     {
       schema: {
-        summary: 'Main-chain block summaries, newest first, from a height down',
+        summary: 'Main-chain block summaries, newest first, from a height down (fewer than limit when the read budget is spent: continue from the last height - 1)',
         tags: ['chain'],
         querystring: { type: 'object', additionalProperties: false, properties: { from: { type: 'integer', minimum: 0 }, limit: { type: 'integer', minimum: 1, maximum: 500 } } },
       },
@@ -75,10 +77,12 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const from = Math.min(req.query.from ?? tipHeight, tipHeight);
       const limit = req.query.limit ?? 20;
       const blocks: BlockSummaryJson[] = [];
-      for (let h = from; h >= 0 && blocks.length < limit; h--) {
+      // Outlines only (tx count, size, meta): no block is decoded; the read budget may end the list early.
+      const reader = new BlockReader(ctx.chain, budget);
+      for (let h = from; h >= 0 && blocks.length < limit && !(blocks.length > 0 && reader.exhausted); h--) {
         const node = ctx.chain.tree.atHeight(h)!;
-        const block = await ctx.chain.getBlock(node.hash);
-        if (block !== undefined) blocks.push(blockSummary(block, node, true, tipHeight));
+        const body = await reader.body(node.hash);
+        if (body !== undefined) blocks.push(summaryOf(node, body.outline.txCount, body.outline.size, blockMetaOf(body.bytes, body.outline).miner, true, tipHeight));
       }
       return { blocks };
     },

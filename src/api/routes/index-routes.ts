@@ -1,22 +1,46 @@
 import type { FastifyInstance } from 'fastify';
 import { fromHex, toHex } from '../../primitives/bytes.js';
-import type { PageRequest } from '../../store/pages.js';
+import type { Page, PageRequest } from '../../store/pages.js';
+import { BlockReader, type ReadBudget } from '../block-reader.js';
 import type { ApiContext } from '../context.js';
 import { txToJson } from '../json.js';
 import type { AccountJson, ActionJson, ActionPageJson } from '../types.js';
 import { S } from './schemas.js';
 
-async function resolveActions(ctx: ApiContext, txids: Uint8Array[]): Promise<ActionJson[]> {
-  const out: ActionJson[] = [];
-  for (const txid of txids) {
-    const loc = await ctx.chain.store.getTxLocation(txid);
-    if (loc === undefined) continue;
-    const node = ctx.chain.tree.get(loc.blockHash);
-    const block = await ctx.chain.getBlock(loc.blockHash);
-    if (node === undefined || block === undefined) continue;
-    out.push({ txid: toHex(txid), height: node.height, blockHash: node.header.hashHex, index: loc.index, time: node.header.time, tx: txToJson(block.txs[loc.index]!) });
+/** Where an index item's transaction lies: the index gives height and position, or only the txid (actor index). */
+type ItemRef = { txid: Uint8Array; height?: number; index?: number };
+
+/**
+ * The actions of one index page, each decoded alone from its block (bodies read once per request), stopping
+ * early with the cursor of the last item returned when the request's read budget is spent.
+ */
+async function resolveActions(ctx: ApiContext, page: Page<ItemRef>, budget: ReadBudget | undefined): Promise<ActionPageJson> {
+  const reader = new BlockReader(ctx.chain, budget);
+  const items: ActionJson[] = [];
+  for (let i = 0; i < page.items.length; i++) {
+    if (i > 0 && reader.exhausted) {
+      const cursor = page.itemCursors?.[i - 1];
+      if (cursor !== undefined) return { items, nextCursor: cursor };
+    }
+    const it = page.items[i]!;
+    let node;
+    let index: number;
+    if (it.height !== undefined && it.index !== undefined) {
+      node = ctx.chain.tree.atHeight(it.height);
+      index = it.index;
+    } else {
+      const loc = await ctx.chain.store.getTxLocation(it.txid);
+      if (loc === undefined) continue;
+      node = ctx.chain.tree.get(loc.blockHash);
+      index = loc.index;
+    }
+    if (node === undefined) continue;
+    const tx = await reader.tx(node.hash, index);
+    // A reorg between the index read and this one: the position now holds another transaction.
+    if (tx === undefined || tx.txidHex !== toHex(it.txid)) continue;
+    items.push({ txid: toHex(it.txid), height: node.height, blockHash: node.header.hashHex, index, time: node.header.time, tx: txToJson(tx) });
   }
-  return out;
+  return { items, ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
 }
 
 type PageQuery = { limit?: number; cursor?: string; reverse?: boolean };
@@ -29,8 +53,11 @@ function pageOf(q: PageQuery): PageRequest {
   return p;
 }
 
-/** Account, subject and kind index routes (cursor pagination: pass `nextCursor` back as `cursor`). */
-export function indexRoutes(app: FastifyInstance, ctx: ApiContext): void {
+/**
+ * Account, subject and kind index routes (cursor pagination: pass `nextCursor` back as `cursor`). A page may hold
+ * fewer than `limit` items when it reached the per-request read budget; `nextCursor` then continues it.
+ */
+export function indexRoutes(app: FastifyInstance, ctx: ApiContext, budget?: ReadBudget): void {
   const actorParams = { type: 'object', properties: { actor: S.actor }, required: ['actor'] } as const;
 
   app.get<{ Params: { actor: string } }>(
@@ -50,8 +77,7 @@ export function indexRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/accounts/:actor/actions',
     { schema: { summary: "An actor's mined actions in nonce order", tags: ['indexes'], params: actorParams, querystring: S.page } },
     async (req): Promise<ActionPageJson> => {
-      const page = await ctx.chain.store.actionsByActor(fromHex(req.params.actor.toLowerCase()), pageOf(req.query));
-      return { items: await resolveActions(ctx, page.items.map((i) => i.txid)), ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
+      return resolveActions(ctx, await ctx.chain.store.actionsByActor(fromHex(req.params.actor.toLowerCase()), pageOf(req.query)), budget);
     },
   );
 
@@ -70,8 +96,7 @@ export function indexRoutes(app: FastifyInstance, ctx: ApiContext): void {
         },
       },
       async (req): Promise<ActionPageJson> => {
-        const page = await list(req.params.name, pageOf(req.query));
-        return { items: await resolveActions(ctx, page.items.map((i) => i.txid)), ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
+        return resolveActions(ctx, await list(req.params.name, pageOf(req.query)), budget);
       },
     );
   }

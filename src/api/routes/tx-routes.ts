@@ -5,6 +5,7 @@ import { fromHex } from '../../primitives/bytes.js';
 import { DecodeError } from '../../primitives/errors.js';
 import { Transaction } from '../../primitives/transaction.js';
 import type { ApiContext } from '../context.js';
+import { BlockReader } from '../block-reader.js';
 import { ApiError } from '../errors.js';
 import { txToJson } from '../json.js';
 import { SubmissionBatcher } from '../submit-batcher.js';
@@ -29,16 +30,22 @@ function decodeTx(ctx: ApiContext, hex: string): Transaction {
   throw error;
 }
 
-/** Transaction submission, lookup and proof routes. */
-export function txRoutes(app: FastifyInstance, ctx: ApiContext): void {
+/**
+ * Transaction submission, lookup and proof routes. `POST /txs` takes a body just large enough for the largest
+ * transaction (hex doubles it, plus the JSON wrapping); `POST /txs/batch` up to `batchBodyLimitBytes`.
+ */
+export function txRoutes(app: FastifyInstance, ctx: ApiContext, limits: { batchBodyLimitBytes: number }): void {
   const batcher = new SubmissionBatcher(ctx.mempool);
+  const maxHex = 2 * ctx.network.maxTxBytes;
+  const txBodyLimit = maxHex + 16 * 1024;
   app.post<{ Body: { tx: string } }>(
     '/txs',
     {
+      bodyLimit: txBodyLimit,
       schema: {
         summary: 'Submit one signed transaction (hex of its DAG-CBOR encoding)',
         tags: ['transactions'],
-        body: { type: 'object', additionalProperties: false, required: ['tx'], properties: { tx: { type: 'string', minLength: 2, maxLength: 2 * 1024 * 1024 } } },
+        body: { type: 'object', additionalProperties: false, required: ['tx'], properties: { tx: { type: 'string', minLength: 2, maxLength: maxHex + 2 } } },
       },
     },
     async (req, reply): Promise<SubmitTxResponse> => {
@@ -59,6 +66,7 @@ export function txRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post<{ Body: { txs: string[] } }>(
     '/txs/batch',
     {
+      bodyLimit: limits.batchBodyLimitBytes,
       schema: {
         summary: `Submit up to ${MAX_BATCH} signed transactions; one result per input`,
         tags: ['transactions'],
@@ -66,7 +74,7 @@ export function txRoutes(app: FastifyInstance, ctx: ApiContext): void {
           type: 'object',
           additionalProperties: false,
           required: ['txs'],
-          properties: { txs: { type: 'array', minItems: 1, maxItems: MAX_BATCH, items: { type: 'string', minLength: 2, maxLength: 2 * 1024 * 1024 } } },
+          properties: { txs: { type: 'array', minItems: 1, maxItems: MAX_BATCH, items: { type: 'string', minLength: 2, maxLength: maxHex + 2 } } },
         },
       },
     },
@@ -107,10 +115,10 @@ export function txRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const loc = await ctx.chain.store.getTxLocation(txid);
       if (loc !== undefined) {
         const node = ctx.chain.tree.get(loc.blockHash);
-        const block = await ctx.chain.getBlock(loc.blockHash);
-        if (node !== undefined && block !== undefined) {
+        const tx = node === undefined ? undefined : await new BlockReader(ctx.chain).tx(node.hash, loc.index);
+        if (node !== undefined && tx !== undefined) {
           return {
-            tx: txToJson(block.txs[loc.index]!),
+            tx: txToJson(tx),
             status: 'mined',
             block: { hash: node.header.hashHex, height: node.height, index: loc.index, time: node.header.time },
             confirmations: ctx.chain.height - node.height + 1,
