@@ -258,7 +258,7 @@ export class ChainNode {
       now: this.#deps.now,
     };
     const app = await createApi(
-      { host: config.api.host, port: config.api.port, cors: config.api.cors, rateLimitPerMinute: config.api.rateLimitPerMinute, bodyLimitBytes: config.api.bodyLimitBytes },
+      { host: config.api.host, port: config.api.port, cors: config.api.cors, rateLimitPerMinute: config.api.rateLimitPerMinute, bodyLimitBytes: config.api.bodyLimitBytes, explorer: config.api.explorer },
       { ctx, logger: this.#deps.logger },
     );
     await app.listen({ host: config.api.host, port: config.api.port });

@@ -99,7 +99,7 @@ export async function run(): Promise<void> {
   const config: NodeConfig = {
     network: 'regtest',
     datadir: join(dir, 'origin'),
-    api: { enabled: false, host: '127.0.0.1', port: 0, cors: [], rateLimitPerMinute: 600_000, bodyLimitBytes: 8 * 1024 * 1024 },
+    api: { enabled: false, host: '127.0.0.1', port: 0, cors: [], rateLimitPerMinute: 600_000, bodyLimitBytes: 8 * 1024 * 1024, explorer: false },
     p2p: { enabled: true, host: '127.0.0.1', port: base, bootstrap: [], mdns: false, announce: [], maxPeers: 50 },
     mining: { enabled: false, backend: 'auto', threads: 0, minerTag: 'bench', maxBlockTxs: 1_000 },
     log: { level: 'warn', file: '', pretty: 'never' },

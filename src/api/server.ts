@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import type { Logger } from 'pino';
 import type { ApiContext } from './context.js';
 import { toErrorResponse } from './errors.js';
+import { registerExplorer } from './explorer.js';
 import { chainRoutes } from './routes/chain-routes.js';
 import { eventRoutes } from './routes/events.js';
 import { indexRoutes } from './routes/index-routes.js';
@@ -19,6 +20,8 @@ export interface ApiOptions {
   cors: string[];
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
+  /** Serve the web explorer at `/` (when it was built). */
+  explorer?: boolean;
 }
 
 /** Defaults: localhost only, CORS off. */
@@ -60,5 +63,9 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
   nodeRoutes(app, ctx);
   eventRoutes(app, ctx);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  if (options.explorer === true) {
+    const served = await registerExplorer(app);
+    if (!served) deps.logger?.warn('explorer not built (run npm run build): not serving it');
+  }
   return app;
 }

@@ -3,7 +3,7 @@ export interface NodeConfig {
   network: string;
   /** Data directory of this network (chain database, cookie, p2p key, peers). */
   datadir: string;
-  api: { enabled: boolean; host: string; port: number; cors: string[]; rateLimitPerMinute: number; bodyLimitBytes: number };
+  api: { enabled: boolean; host: string; port: number; cors: string[]; rateLimitPerMinute: number; bodyLimitBytes: number; explorer: boolean };
   p2p: { enabled: boolean; host: string; port: number; bootstrap: string[]; mdns: boolean; announce: string[]; maxPeers: number };
   mining: { enabled: boolean; backend: string; threads: number; minerTag: string; maxBlockTxs: number };
   log: { level: string; file: string; pretty: string };
@@ -33,6 +33,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'api.cors', type: 'list', env: 'CHAIN_NODE_API_CORS', flag: 'apiCors', doc: 'allowed CORS origins (empty = CORS off)' },
   { path: 'api.rateLimitPerMinute', type: 'int', env: 'CHAIN_NODE_API_RATE_LIMIT', doc: 'requests per minute per client address' },
   { path: 'api.bodyLimitBytes', type: 'int', env: 'CHAIN_NODE_API_BODY_LIMIT', doc: 'largest request body' },
+  { path: 'api.explorer', type: 'bool', env: 'CHAIN_NODE_EXPLORER', flag: 'explorer', doc: 'serve the web explorer at / of the HTTP API' },
   { path: 'p2p.enabled', type: 'bool', env: 'CHAIN_NODE_P2P', flag: 'p2p', doc: 'join the peer-to-peer network' },
   { path: 'p2p.host', type: 'string', env: 'CHAIN_NODE_P2P_HOST', flag: 'p2pHost', doc: 'P2P listen address' },
   { path: 'p2p.port', type: 'int', env: 'CHAIN_NODE_P2P_PORT', flag: 'p2pPort', doc: 'P2P TCP port (0 = any free port)' },

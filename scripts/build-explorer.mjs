@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// Build the web explorer (explorer/) into dist/explorer/: esbuild bundles the Preact app, code split so the
+// proof checker and charts load only on the pages that use them, with hashed asset names, precompressed copies
+// (.br, .gz) and an index.html without inline script. Node-only modules of the shared pure code (node:crypto
+// hashing, the native addon) are swapped for browser equivalents here.
+import { build } from 'esbuild';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const src = join(root, 'explorer');
+const out = join(root, 'dist', 'explorer');
+
+const shims = {
+  [join(root, 'src', 'crypto', 'hash.ts')]: join(src, 'src', 'shims', 'hash.ts'),
+  [join(root, 'src', 'crypto', 'verify-native.ts')]: join(src, 'src', 'shims', 'verify-native.ts'),
+};
+
+/** @type {import('esbuild').Plugin} */
+const browserShims = {
+  name: 'browser-shims',
+  setup(b) {
+    b.onResolve({ filter: /^node:buffer$/ }, () => ({ path: join(src, 'src', 'shims', 'node-buffer.ts') }));
+    b.onResolve({ filter: /^node:/ }, (a) => ({ errors: [{ text: `${a.path} (imported by ${a.importer}) cannot run in a browser` }] }));
+    b.onResolve({ filter: /\/(hash|verify-native)\.js$/ }, (a) => {
+      const target = join(a.resolveDir, a.path.replace(/\.js$/, '.ts'));
+      return shims[target] === undefined ? undefined : { path: shims[target] };
+    });
+  },
+};
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+const result = await build({
+  entryPoints: { app: join(src, 'src', 'main.tsx'), style: join(src, 'style.css') },
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  target: ['es2022'],
+  platform: 'browser',
+  minify: true,
+  sourcemap: false,
+  legalComments: 'none',
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  entryNames: '[name]-[hash]',
+  chunkNames: 'chunk-[hash]',
+  outdir: out,
+  metafile: true,
+  plugins: [browserShims],
+  inject: [join(src, 'src', 'shims', 'buffer-global.ts')],
+  define: { 'process.env.NODE_ENV': '"production"' },
+  logLevel: 'warning',
+});
+
+const outputs = Object.keys(result.metafile.outputs).map((p) => basename(p));
+const appJs = outputs.find((f) => /^app-.*\.js$/.test(f));
+const css = outputs.find((f) => /^style-.*\.css$/.test(f));
+if (appJs === undefined || css === undefined) throw new Error(`explorer build: missing outputs in ${outputs.join(', ')}`);
+const html = readFileSync(join(src, 'index.html'), 'utf8').replace('%APP_JS%', appJs).replace('%STYLE_CSS%', css);
+writeFileSync(join(out, 'index.html'), html);
+writeFileSync(join(out, 'favicon.svg'), readFileSync(join(src, 'favicon.svg')));
+
+// First-load JavaScript: the entry and the chunks it imports statically (lazy pages load the rest).
+const meta = result.metafile.outputs;
+const firstLoad = new Set();
+const visit = (p) => {
+  if (firstLoad.has(p)) return;
+  firstLoad.add(p);
+  for (const i of meta[p].imports) if (i.kind === 'import-statement') visit(i.path);
+};
+visit(Object.keys(meta).find((p) => basename(p) === appJs));
+writeFileSync(join(out, 'manifest.json'), `${JSON.stringify({ app: appJs, style: css, firstLoad: [...firstLoad].map((p) => basename(p)) }, null, 2)}\n`);
+
+for (const f of readdirSync(out)) {
+  if (!/\.(js|css|html|svg|json)$/.test(f)) continue;
+  const body = readFileSync(join(out, f));
+  writeFileSync(join(out, `${f}.br`), brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+  writeFileSync(join(out, `${f}.gz`), gzipSync(body, { level: 9 }));
+}
