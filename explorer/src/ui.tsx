@@ -31,7 +31,7 @@ export function Hash({ value, href, label = 'hash', full = false }: { value: str
   return (
     <span class="hash-wrap">
       {href === undefined ? (
-        <span class="hash" title={value}>
+        <span class={full ? 'hash full' : 'hash'} title={value}>
           {text}
         </span>
       ) : (
