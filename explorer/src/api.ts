@@ -1,5 +1,5 @@
 // The explorer's client of the node's HTTP API (same origin): typed GET/POST with the API's error codes.
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useLayoutEffect, useState } from 'preact/hooks';
 
 /** A failed API call: the API's stable error code (or NETWORK / BAD_RESPONSE) and its message. */
 export class ApiCallError extends Error {
@@ -57,7 +57,8 @@ export interface Fetched<T> {
 export function useApi<T>(path: string | null): Fetched<T> {
   const [state, setState] = useState<{ data?: T; error?: ApiCallError; loading: boolean; path: string | null }>({ loading: path !== null, path });
   const [tick, setTick] = useState(0);
-  useEffect(() => {
+  // A layout effect starts the request as soon as the component is in the DOM (a plain effect waits for a frame).
+  useLayoutEffect(() => {
     if (path === null) return;
     let live = true;
     setState((s) => ({ data: s.path === path ? s.data : undefined, loading: true, path }));

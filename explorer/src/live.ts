@@ -1,5 +1,5 @@
 // One server-sent event stream per tab (GET /events), shared by every component that wants live updates.
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { BlockSummaryJson, EventJson, TxJson } from '../../src/api/types.js';
 
 type Listener = (ev: EventJson) => void;
@@ -42,22 +42,18 @@ export function useLive(fn: Listener): void {
   }, [fn]);
 }
 
-/** Call `fn` on each new block. */
-export function useOnBlock(fn: (b: BlockSummaryJson) => void, deps: unknown[] = []): void {
-  const cb = useStable((ev: EventJson) => ev.type === 'block' && fn(ev.block), deps);
-  useLive(cb);
+/** Call `fn` on each new block (the latest `fn` given, without resubscribing). */
+export function useOnBlock(fn: (b: BlockSummaryJson) => void): void {
+  const ref = useRef(fn);
+  ref.current = fn;
+  useLive(useCallback((ev: EventJson) => ev.type === 'block' && ref.current(ev.block), []));
 }
 
-/** Call `fn` on each new pending transaction. */
-export function useOnTx(fn: (tx: TxJson) => void, deps: unknown[] = []): void {
-  const cb = useStable((ev: EventJson) => ev.type === 'tx' && fn(ev.tx), deps);
-  useLive(cb);
-}
-
-function useStable<T>(value: T, deps: unknown[]): T {
-  const [v, setV] = useState(() => value);
-  useEffect(() => setV(() => value), deps);
-  return v;
+/** Call `fn` on each new pending transaction (the latest `fn` given). */
+export function useOnTx(fn: (tx: TxJson) => void): void {
+  const ref = useRef(fn);
+  ref.current = fn;
+  useLive(useCallback((ev: EventJson) => ev.type === 'tx' && ref.current(ev.tx), []));
 }
 
 /** Whether the event stream is connected. */

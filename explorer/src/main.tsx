@@ -135,4 +135,7 @@ function App(): JSX.Element {
   );
 }
 
-render(<App />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+// The boot message is static markup, not Preact's: clear it so render starts from an empty container.
+root.textContent = '';
+render(<App />, root);

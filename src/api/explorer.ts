@@ -49,7 +49,7 @@ export async function registerExplorer(app: FastifyInstance, dir = explorerDir()
       void reply.header('x-content-type-options', 'nosniff');
       void reply.header('referrer-policy', 'no-referrer');
       // The page itself is always revalidated; assets carry a content hash in their name and never change.
-      void reply.header('cache-control', /-[A-Z0-9]{8}\.(js|css)$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      void reply.header('cache-control', /-[A-Z0-9]{8}\.(js|css)(\.br|\.gz)?$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
   return true;

@@ -83,6 +83,8 @@ t.test('explorer pages in Chromium', async (t) => {
   page.on('response', (r) => r.status() >= 400 && refused.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`));
   const shot = async (name: string): Promise<void> => {
     await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
+    // A small JPEG copy for the README (docs/screenshots/ holds the current ones).
+    await page.screenshot({ path: join(ARTIFACTS, `${name}.jpg`), type: 'jpeg', quality: 70, fullPage: false });
   };
   const heading = (): Promise<string> => page.locator('main h1').innerText();
 

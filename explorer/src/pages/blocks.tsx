@@ -1,6 +1,6 @@
 // Blocks list (paged by height) and the block page (header, proof of work, Merkle root, records, prev/next).
 import type { JSX } from 'preact';
-import { useCallback } from 'preact/hooks';
+import { useCallback, useState } from 'preact/hooks';
 import type { BlockJson, BlockSummaryJson } from '../../../src/api/types.js';
 import { useApi } from '../api.js';
 import { useOnBlock } from '../live.js';
@@ -66,14 +66,16 @@ export function BlocksPage({ from }: { from?: number }): JSX.Element {
 /** One block by height or hash. */
 export function BlockPage({ id }: { id: string }): JSX.Element {
   const f = useApi<BlockJson>(`blocks/${encodeURIComponent(id)}?txs=full`);
-  const reload = f.reload;
-  // Confirmations grow with each new block.
-  useOnBlock(useCallback(() => reload(), [reload]));
+  const [tip, setTip] = useState<number>();
+  // Confirmations grow with each new block (counted from the event, no request).
+  useOnBlock(useCallback((b: { height: number }) => setTip(b.height), []));
   return (
     <>
       <h1>Block {/^[0-9]+$/.test(id) ? id : f.data?.height ?? ''}</h1>
       <Show f={f} what={`block ${id}`}>
-        {(b) => (
+        {(fetched) => {
+          const b = tip !== undefined && fetched.confirmations > 0 ? { ...fetched, confirmations: Math.max(fetched.confirmations, tip - fetched.height + 1) } : fetched;
+          return (
           <>
             <nav class="pager" aria-label="Neighbouring blocks">
               {b.height > 0 && (
@@ -106,7 +108,8 @@ export function BlockPage({ id }: { id: string }): JSX.Element {
             <h2 id="block-records">Records</h2>
             {(b.txs ?? []).length === 0 ? <p class="muted">This block holds no records.</p> : <RecordRows labelledBy="block-records" txs={(b.txs ?? []).map((tx) => ({ tx, height: b.height, time: b.time }))} />}
           </>
-        )}
+          );
+        }}
       </Show>
     </>
   );

@@ -87,8 +87,12 @@ function ProofPanel({ txid }: { txid: string }): JSX.Element {
 export function RecordPage({ txid }: { txid: string }): JSX.Element {
   const f = useApi<TxStatusJson>(`txs/${encodeURIComponent(txid.toLowerCase())}`);
   const [raw, setRaw] = useState(false);
+  const [tip, setTip] = useState<number>();
   const reload = f.reload;
-  useOnBlock(useCallback(() => reload(), [reload]));
+  const pending = f.data?.status === 'pending';
+  // A pending record is looked up again on each block; a mined one counts confirmations from the event's height.
+  useOnBlock(useCallback((b: { height: number }) => (pending ? reload() : setTip(b.height)), [pending, reload]));
+  const confirmations = (r: TxStatusJson): number => (r.block !== undefined && tip !== undefined ? Math.max(r.confirmations, tip - r.block.height + 1) : r.confirmations);
   return (
     <>
       <h1>Record</h1>
@@ -99,7 +103,7 @@ export function RecordPage({ txid }: { txid: string }): JSX.Element {
               rows={[
                 ['Record id', <Hash value={r.tx.txid} label="record id" full />],
                 ['Status', <strong data-testid="record-status" class={r.status === 'mined' ? 'ok' : 'warn'}>{r.status}</strong>],
-                ['Confirmations', <span data-testid="confirmations">{r.confirmations}</span>],
+                ['Confirmations', <span data-testid="confirmations">{confirmations(r)}</span>],
                 r.block !== undefined && ['Block', <a href={link.block(r.block.height)}>{`${num(r.block.height)} (record ${r.block.index})`}</a>],
                 r.block !== undefined && ['Block time', <Time s={r.block.time} />],
                 ['Signer', <Hash value={r.tx.from} href={link.actor(r.tx.from)} label="actor key" />],
