@@ -31,7 +31,8 @@ const browserShims = {
   },
 };
 
-rmSync(out, { recursive: true, force: true });
+// Files are overwritten in place and stale ones removed afterwards (never the whole folder first), so a node
+// serving this folder while a build runs never finds its page missing.
 mkdirSync(out, { recursive: true });
 const result = await build({
   entryPoints: { app: join(src, 'src', 'main.tsx'), style: join(src, 'style.css') },
@@ -74,8 +75,14 @@ const visit = (p) => {
 visit(Object.keys(meta).find((p) => basename(p) === appJs));
 writeFileSync(join(out, 'manifest.json'), `${JSON.stringify({ app: appJs, style: css, firstLoad: [...firstLoad].map((p) => basename(p)) }, null, 2)}\n`);
 
+const current = new Set(['index.html', 'favicon.svg', 'manifest.json', ...outputs]);
 for (const f of readdirSync(out)) {
-  if (!/\.(js|css|html|svg|json)$/.test(f)) continue;
+  const base = f.replace(/\.(br|gz)$/, '');
+  if (!current.has(base)) {
+    rmSync(join(out, f), { force: true });
+    continue;
+  }
+  if (f !== base) continue;
   const body = readFileSync(join(out, f));
   writeFileSync(join(out, `${f}.br`), brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
   writeFileSync(join(out, `${f}.gz`), gzipSync(body, { level: 9 }));

@@ -26,13 +26,44 @@ function newest(dir: string): number {
   return n;
 }
 
-/** Run `npm run build:explorer`'s bundler unless dist/explorer is newer than explorer/ and the shared code. */
-export function ensureExplorerBuilt(): void {
+function explorerFresh(): boolean {
   const manifest = join(ROOT, 'dist', 'explorer', 'manifest.json');
-  const sources = Math.max(newest(join(ROOT, 'explorer')), newest(join(ROOT, 'src', 'consensus')), newest(join(ROOT, 'src', 'primitives')), statSync(join(ROOT, 'scripts', 'build-explorer.mjs')).mtimeMs);
-  if (existsSync(manifest) && statSync(manifest).mtimeMs >= sources) return;
-  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-explorer.mjs')], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-  if (r.status !== 0) throw new Error(`explorer build failed:\n${r.stdout}\n${r.stderr}`);
+  const shared = ['consensus', 'primitives', 'crypto'].map((d) => newest(join(ROOT, 'src', d)));
+  const sources = Math.max(newest(join(ROOT, 'explorer')), ...shared, statSync(join(ROOT, 'scripts', 'build-explorer.mjs')).mtimeMs);
+  return existsSync(manifest) && statSync(manifest).mtimeMs >= sources;
+}
+
+/**
+ * Run the explorer bundler (scripts/build-explorer.mjs) unless dist/explorer is newer than explorer/ and the
+ * shared code it bundles. Test files running in parallel take turns through a lock directory.
+ */
+export function ensureExplorerBuilt(): void {
+  if (explorerFresh()) return;
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  const lock = join(ROOT, 'dist', '.explorer-build-lock');
+  const deadline = Date.now() + 150_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Another test file is building; a lock older than 2 minutes is stale.
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        // gone meanwhile
+      }
+      if (Date.now() > deadline) throw new Error('timed out waiting for another explorer build');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    }
+  }
+  try {
+    if (explorerFresh()) return;
+    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-explorer.mjs')], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    if (r.status !== 0) throw new Error(`explorer build failed:\n${r.stdout}\n${r.stderr}`);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /** Launch headless Chromium with a fresh profile; fails (throws) when the browser is not installed. */

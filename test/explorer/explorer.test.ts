@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The explorer in a real browser: a real node (regtest, mining), records signed and submitted over HTTP,
 // Chromium driven by playwright-core through every page. Screenshots land in test-artifacts/explorer/.
 import { createHash } from 'node:crypto';

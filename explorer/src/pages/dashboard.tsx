@@ -11,7 +11,9 @@ import { RecordRows } from './records-table.js';
 const RECENT = 12;
 
 /** Hashrate and records per second over the listed blocks (newest first). */
-function estimates(blocks: BlockSummaryJson[]): { hashrate: number; rps: number } {
+function estimates(all: BlockSummaryJson[]): { hashrate: number; rps: number } {
+  // The genesis time is fixed by the network, not mined: leave it out of the rates.
+  const blocks = all.filter((b) => b.height > 0);
   if (blocks.length < 2) return { hashrate: 0, rps: 0 };
   const newest = blocks[0]!;
   const oldest = blocks[blocks.length - 1]!;
@@ -56,7 +58,7 @@ export function Dashboard(): JSX.Element {
       if (ev.type === 'block') {
         setBlocks((bs) => [ev.block, ...(bs ?? fetched ?? []).filter((b) => b.height < ev.block.height)].slice(0, RECENT));
         // The tip comes with the event; the rest of the status is polled (a tab costs the node no request per block).
-        setStatus((s) => (s === undefined || ev.block.height <= s.height ? s : { ...s, height: ev.block.height, tip: { hash: ev.block.hash, time: ev.block.time, age: 0 } }));
+        setStatus((s) => (s === undefined || ev.block.height <= s.height ? s : { ...s, height: ev.block.height, tip: { hash: ev.block.hash, time: ev.block.time, age: 0 }, mempool: { ...s.mempool, count: Math.max(0, s.mempool.count - ev.block.txCount) } }));
       } else if (ev.type === 'tx') {
         setRecords((rs) => [ev.tx, ...rs.filter((r) => r.txid !== ev.tx.txid)].slice(0, RECENT));
         setStatus((s) => (s === undefined ? s : { ...s, mempool: { ...s.mempool, count: s.mempool.count + 1 } }));
@@ -109,7 +111,7 @@ export function Dashboard(): JSX.Element {
           <div class="card">
             <div class="label">Mempool</div>
             <div class="value">
-              <a href="#/mempool">{num(status.mempool.count)} records</a>
+              <a href="#/mempool">{`${num(status.mempool.count)} record${status.mempool.count === 1 ? '' : 's'}`}</a>
             </div>
           </div>
           <div class="card">
