@@ -56,7 +56,20 @@ const result = await build({
   logLevel: 'warning',
 });
 
-const outputs = Object.keys(result.metafile.outputs).map((p) => basename(p));
+// The shared worker keeps a fixed name (the page opens it by name); it is small and served with no-cache.
+await build({
+  entryPoints: { 'live-worker': join(src, 'src', 'live-worker.ts') },
+  bundle: true,
+  format: 'iife',
+  target: ['es2022'],
+  platform: 'browser',
+  minify: true,
+  legalComments: 'none',
+  outdir: out,
+  logLevel: 'warning',
+});
+
+const outputs = [...Object.keys(result.metafile.outputs).map((p) => basename(p)), 'live-worker.js'];
 const appJs = outputs.find((f) => /^app-.*\.js$/.test(f));
 const css = outputs.find((f) => /^style-.*\.css$/.test(f));
 if (appJs === undefined || css === undefined) throw new Error(`explorer build: missing outputs in ${outputs.join(', ')}`);

@@ -6,7 +6,6 @@ type Listener = (ev: EventJson) => void;
 
 const listeners = new Set<Listener>();
 const stateListeners = new Set<(on: boolean) => void>();
-let source: EventSource | undefined;
 let connected = false;
 
 function setConnected(on: boolean): void {
@@ -14,23 +13,41 @@ function setConnected(on: boolean): void {
   for (const l of stateListeners) l(on);
 }
 
+function dispatch(data: string): void {
+  let ev: EventJson;
+  try {
+    ev = JSON.parse(data) as EventJson;
+  } catch {
+    return;
+  }
+  for (const l of listeners) l(ev);
+}
+
+let started = false;
+
 function open(): void {
-  if (source !== undefined) return;
-  source = new EventSource('events');
+  if (started) return;
+  started = true;
+  // One stream per browser through a shared worker where there is one (see live-worker.ts), else per tab.
+  if (typeof SharedWorker !== 'undefined') {
+    try {
+      const worker = new SharedWorker('live-worker.js', { name: 'chain-node-events' });
+      worker.port.onmessage = (e: MessageEvent<{ kind: string; on?: boolean; data?: string }>) => {
+        if (e.data.kind === 'state') setConnected(e.data.on === true);
+        else if (e.data.kind === 'event' && e.data.data !== undefined) dispatch(e.data.data);
+      };
+      worker.port.start();
+      addEventListener('pagehide', () => worker.port.postMessage({ kind: 'bye' }));
+      return;
+    } catch {
+      // Workers refused (a browser setting): stream directly.
+    }
+  }
+  const source = new EventSource('events');
   source.onopen = () => setConnected(true);
   // EventSource reconnects on its own; the badge shows the gap meanwhile.
   source.onerror = () => setConnected(false);
-  for (const type of ['block', 'tx', 'reorg'] as const) {
-    source.addEventListener(type, (e: MessageEvent<string>) => {
-      let ev: EventJson;
-      try {
-        ev = JSON.parse(e.data) as EventJson;
-      } catch {
-        return;
-      }
-      for (const l of listeners) l(ev);
-    });
-  }
+  for (const type of ['block', 'tx', 'reorg'] as const) source.addEventListener(type, (e: MessageEvent<string>) => dispatch(e.data));
 }
 
 /** Call `fn` for every event while the component is mounted. */

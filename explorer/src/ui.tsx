@@ -9,11 +9,28 @@ export function shortHash(h: string, head = 8, tail = 6): string {
   return h.length <= head + tail + 1 ? h : `${h.slice(0, head)}…${h.slice(-tail)}`;
 }
 
+/**
+ * Copy text: the Clipboard API where the page is a secure context (localhost, https), else a selected
+ * off-screen textarea and the copy command (a node reached over plain http on a LAN address).
+ */
+export async function copyText(text: string): Promise<void> {
+  if (navigator.clipboard !== undefined) return navigator.clipboard.writeText(text);
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.className = 'offscreen';
+  document.body.append(area);
+  area.select();
+  const ok = document.execCommand('copy');
+  area.remove();
+  if (!ok) throw new Error('copy refused');
+}
+
 /** A button copying `text` to the clipboard. */
 export function Copy({ text, label }: { text: string; label: string }): JSX.Element {
   const [done, setDone] = useState<'idle' | 'ok' | 'failed'>('idle');
   const copy = (): void => {
-    navigator.clipboard.writeText(text).then(
+    copyText(text).then(
       () => setDone('ok'),
       () => setDone('failed'),
     );

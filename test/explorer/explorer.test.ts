@@ -107,6 +107,22 @@ t.test('explorer pages in Chromium', async (t) => {
     await shot('dashboard');
   });
 
+  await t.test('many tabs share one event stream (browsers allow ~6 connections per origin)', async (t) => {
+    const tabs: Page[] = [];
+    for (let i = 0; i < 8; i++) {
+      const tab = await ctx.newPage();
+      tabs.push(tab);
+      await tab.goto(`${url}/`);
+      await tab.getByTestId('tip-height').waitFor({ timeout: 20_000 });
+      await tab.locator('.live.on').waitFor({ timeout: 20_000 });
+    }
+    t.pass('8 tabs of the same node are live at once');
+    const live = await alice.send({ kind: 'audit.ping', payload: { tabs: 8 } });
+    await tabs[7]!.locator(`[data-testid=recent-records] a[href="#/record/${live}"]`).waitFor({ timeout: 20_000 });
+    t.pass('the last tab still gets live records');
+    for (const tab of tabs) await tab.close();
+  });
+
   await t.test('search finds each kind of key', async (t) => {
     const cert = (await (await fetch(`${url}/txs/${certify}`)).json()) as TxView;
     const cases: Array<[string, string, RegExp]> = [

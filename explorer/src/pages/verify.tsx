@@ -14,6 +14,16 @@ function hex(buf: ArrayBuffer): string {
   return [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/**
+ * SHA-256 of the file, in this browser: WebCrypto where the page is a secure context (localhost, https); a node
+ * reached over plain http on a LAN address has no crypto.subtle, so @noble/hashes does it there.
+ */
+async function sha256Hex(buf: ArrayBuffer): Promise<string> {
+  if (globalThis.crypto?.subtle !== undefined) return hex(await crypto.subtle.digest('SHA-256', buf));
+  const { sha256 } = await import('@noble/hashes/sha2.js');
+  return hex(sha256(new Uint8Array(buf)).buffer as ArrayBuffer);
+}
+
 interface Found {
   sha256: string;
   name?: string;
@@ -57,9 +67,9 @@ export function VerifyPage({ hash }: { hash?: string }): JSX.Element {
     setBusy(`Hashing ${file.name} in this browser…`);
     file
       .arrayBuffer()
-      .then((buf) => crypto.subtle.digest('SHA-256', buf))
+      .then(sha256Hex)
       .then(
-        (d) => run(hex(d), file.name, file.size),
+        (d) => run(d, file.name, file.size),
         (e: Error) => (setError({ code: 'DOC_UNREADABLE', message: e.message }), setBusy(undefined)),
       );
   };
