@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { explorerDir } from '../../src/api/explorer.js';
 import { createLogger } from '../../src/logger.js';
 import { ChainNode } from '../../src/node.js';
 import { allOptions, configFrom, VERSION } from './common.js';
@@ -56,7 +57,7 @@ export function registerStart(program: Command): void {
         process.stderr.write(
           [
             `chain-node ${VERSION} on ${network.name} (data: ${config.datadir})`,
-            ...(config.api.explorer ? [`  explorer ${u}/`] : []),
+            ...(config.api.explorer && explorerDir() !== undefined ? [`  explorer ${u}/`] : []),
             `  API      ${u}/status`,
             `  blocks   ${u}/blocks`,
             `  events   ${u}/events`,
