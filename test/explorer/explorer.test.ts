@@ -245,6 +245,8 @@ t.test('explorer pages in Chromium', async (t) => {
     const ok = await drop('certificate.txt', docBody);
     t.match(ok, /Certified once, every proof verified in this browser/);
     t.match(await page.getByTestId('doc-result').innerText(), /Proof is valid/);
+    const [proofFile] = await Promise.all([page.waitForEvent('download'), page.getByTestId('doc-result').getByRole('button', { name: 'Download proof' }).click()]);
+    t.match(JSON.parse(readFileSync((await proofFile.path())!, 'utf8')), { version: 1, txid: certify }, 'the proof is offered');
     await shot('verify-certified');
     const modified = Buffer.from(docBody.toString().replace('1187', '1188'));
     t.match(await drop('certificate.txt', modified), /Not certified/);

@@ -6,7 +6,7 @@ import type { ActionJson, ActionPageJson } from '../../../src/api/types.js';
 import { apiGet, type ApiCallError } from '../api.js';
 import type { ProofCheck } from '../proof-check.js';
 import { ErrorBox, Hash, link, Loading, num, Time } from '../ui.js';
-import { ProofResult, verifyInPage } from './record.js';
+import { download, ProofResult, verifyInPage } from './record.js';
 
 const DOC_KIND = 'doc.certify';
 
@@ -118,6 +118,11 @@ export function VerifyPage({ hash }: { hash?: string }): JSX.Element {
                     <a href={link.block(c.a.height)}>{c.a.height}</a>, {c.confirmations ?? '?'} confirmations. Record <Hash value={c.a.txid} href={link.record(c.a.txid)} label="record id" />
                   </p>
                   {c.check !== undefined && <ProofResult r={c.check} />}
+                  {c.proof !== undefined && (
+                    <button type="button" onClick={() => download(`proof-${c.a.txid}.json`, JSON.stringify(JSON.parse(c.proof!), null, 2), 'application/json')}>
+                      Download proof
+                    </button>
+                  )}
                 </article>
               ))}
             </>
