@@ -73,10 +73,6 @@ const outputs = [...Object.keys(result.metafile.outputs).map((p) => basename(p))
 const appJs = outputs.find((f) => /^app-.*\.js$/.test(f));
 const css = outputs.find((f) => /^style-.*\.css$/.test(f));
 if (appJs === undefined || css === undefined) throw new Error(`explorer build: missing outputs in ${outputs.join(', ')}`);
-const html = readFileSync(join(src, 'index.html'), 'utf8').replace('%APP_JS%', appJs).replace('%STYLE_CSS%', css);
-writeFileSync(join(out, 'index.html'), html);
-writeFileSync(join(out, 'favicon.svg'), readFileSync(join(src, 'favicon.svg')));
-
 // First-load JavaScript: the entry and the chunks it imports statically (lazy pages load the rest).
 const meta = result.metafile.outputs;
 const firstLoad = new Set();
@@ -86,6 +82,16 @@ const visit = (p) => {
   for (const i of meta[p].imports) if (i.kind === 'import-statement') visit(i.path);
 };
 visit(Object.keys(meta).find((p) => basename(p) === appJs));
+
+// The page preloads the entry's static chunks, so they load alongside it instead of after it.
+const preload = [...firstLoad]
+  .map((p) => basename(p))
+  .filter((f) => f !== appJs)
+  .map((f) => `<link rel="modulepreload" href="${f}">`)
+  .join('\n');
+const html = readFileSync(join(src, 'index.html'), 'utf8').replace('%APP_JS%', appJs).replace('%STYLE_CSS%', css).replace('%PRELOAD%', preload);
+writeFileSync(join(out, 'index.html'), html);
+writeFileSync(join(out, 'favicon.svg'), readFileSync(join(src, 'favicon.svg')));
 writeFileSync(join(out, 'manifest.json'), `${JSON.stringify({ app: appJs, style: css, firstLoad: [...firstLoad].map((p) => basename(p)) }, null, 2)}\n`);
 
 const current = new Set(['index.html', 'favicon.svg', 'manifest.json', ...outputs]);
