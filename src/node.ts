@@ -300,6 +300,7 @@ export class ChainNode {
         maxConnections: a.maxConnections,
         requestTimeoutMs: a.requestTimeoutMs,
         closeTimeoutMs: API_DEFAULTS.closeTimeoutMs,
+        explorer: a.explorer,
         sse: { maxClients: a.sseMaxClients, maxClientsPerAddress: a.sseMaxClientsPerAddress, maxBufferBytes: a.sseMaxBufferBytes, heartbeatMs: API_DEFAULTS.sse.heartbeatMs },
       },
       { ctx, logger: this.#deps.logger },

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { explorerDir } from '../../src/api/explorer.js';
 import { createLogger } from '../../src/logger.js';
 import { ChainNode } from '../../src/node.js';
 import { allOptions, configFrom, VERSION } from './common.js';
@@ -18,6 +19,7 @@ export function registerStart(program: Command): void {
     .option('--no-api', 'do not serve the HTTP API')
     .option('--api-cors <origins>', 'comma-separated CORS origins')
     .option('--api-allowed-hosts <names>', 'comma-separated extra Host header names the API answers')
+    .option('--no-explorer', 'do not serve the web explorer at /')
     .option('--p2p-host <host>', 'P2P listen address')
     .option('--p2p-port <port>', 'P2P TCP port')
     .option('--no-p2p', 'do not join the peer-to-peer network')
@@ -37,7 +39,7 @@ export function registerStart(program: Command): void {
     .action(async (_opts: unknown, cmd: Command) => {
       const flags = allOptions<Record<string, unknown>>(cmd);
       // commander sets negatable booleans to true by default; only explicit flags should override lower layers.
-      for (const name of ['api', 'p2p', 'mdns', 'mine']) if (cmd.getOptionValueSource(name) === 'default') delete flags[name];
+      for (const name of ['api', 'explorer', 'p2p', 'mdns', 'mine']) if (cmd.getOptionValueSource(name) === 'default') delete flags[name];
       const resolved = configFrom(flags);
       const { config } = resolved;
       const { network } = resolved;
@@ -77,6 +79,7 @@ export function registerStart(program: Command): void {
         process.stderr.write(
           [
             `chain-node ${VERSION} on ${network.name} (data: ${config.datadir})`,
+            ...(config.api.explorer && explorerDir() !== undefined ? [`  explorer ${u}/`] : []),
             `  API      ${u}/status`,
             `  blocks   ${u}/blocks`,
             `  events   ${u}/events`,

@@ -33,6 +33,8 @@ export interface ApiOptions {
   sse: SseOptions;
   /** Per-request bounds on stored block bytes read by index and block list routes (default READ_BUDGET). */
   readBudget?: ReadBudget;
+  /** Serve the web explorer at `/` (when it was built). */
+  explorer?: boolean;
 }
 
 /** Defaults: localhost only, CORS off, limits sized for one operator's clients. */

@@ -8,6 +8,7 @@ import { ApiError, toErrorResponse } from './errors.js';
 import { HostAllowList } from './host-check.js';
 import type { ApiOptions } from './options.js';
 import { SseHub } from './sse-hub.js';
+import { registerExplorer } from './explorer.js';
 import { chainRoutes } from './routes/chain-routes.js';
 import { eventRoutes } from './routes/events.js';
 import { indexRoutes } from './routes/index-routes.js';
@@ -95,6 +96,10 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
   nodeRoutes(app, ctx);
   eventRoutes(app, sse);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  if (options.explorer === true) {
+    const served = await registerExplorer(app);
+    if (!served) deps.logger?.warn('explorer not built (run npm run build): not serving it');
+  }
   return app;
 }
 

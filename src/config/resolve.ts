@@ -48,6 +48,7 @@ export function defaultConfig(net: NetworkParams, datadir: string): NodeConfig {
       sseMaxClients: 1_024,
       sseMaxClientsPerAddress: 64,
       sseMaxBufferBytes: 256 * 1024,
+      explorer: true,
     },
     p2p: { enabled: true, host: '0.0.0.0', port: net.ports.p2p, bootstrap: [], mdns: true, announce: [], maxPeers: 50, maxInboundPerAddress: 8, loopbackLimits: false },
     mining: { enabled: net.name === 'devnet' || net.name === 'regtest', backend: 'auto', threads: 0, minerTag: 'chain-node', maxBlockTxs: 20_000 },

@@ -16,6 +16,7 @@ export interface NodeConfig {
     sseMaxClients: number;
     sseMaxClientsPerAddress: number;
     sseMaxBufferBytes: number;
+    explorer: boolean;
   };
   p2p: {
     enabled: boolean;
@@ -62,6 +63,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'api.sseMaxClients', type: 'int', env: 'CHAIN_NODE_API_SSE_MAX_CLIENTS', doc: 'most /events streams at once' },
   { path: 'api.sseMaxClientsPerAddress', type: 'int', env: 'CHAIN_NODE_API_SSE_MAX_PER_ADDRESS', doc: 'most /events streams per client address' },
   { path: 'api.sseMaxBufferBytes', type: 'int', env: 'CHAIN_NODE_API_SSE_MAX_BUFFER', doc: 'unsent bytes an /events stream may hold before it is dropped as too slow' },
+  { path: 'api.explorer', type: 'bool', env: 'CHAIN_NODE_EXPLORER', flag: 'explorer', doc: 'serve the web explorer at / of the HTTP API' },
   { path: 'p2p.enabled', type: 'bool', env: 'CHAIN_NODE_P2P', flag: 'p2p', doc: 'join the peer-to-peer network' },
   { path: 'p2p.host', type: 'string', env: 'CHAIN_NODE_P2P_HOST', flag: 'p2pHost', doc: 'P2P listen address' },
   { path: 'p2p.port', type: 'int', env: 'CHAIN_NODE_P2P_PORT', flag: 'p2pPort', doc: 'P2P TCP port (0 = any free port)' },

@@ -1,0 +1,176 @@
+// Dashboard: tip, difficulty and hashrate, mempool, records per second, recent blocks and records, live.
+import type { JSX } from 'preact';
+import { useCallback, useEffect, useLayoutEffect, useState } from 'preact/hooks';
+import type { BlockSummaryJson, StatusJson, TxJson } from '../../../src/api/types.js';
+import { apiGet, useApi } from '../api.js';
+import { useLive } from '../live.js';
+import type { EventJson } from '../../../src/api/types.js';
+import { ago, difficulty, ErrorBox, Hash, link, Loading, num, rate, Time } from '../ui.js';
+import { RecordRows } from './records-table.js';
+
+const RECENT = 12;
+
+/** Hashrate and records per second over the listed blocks (newest first). */
+function estimates(all: BlockSummaryJson[]): { hashrate: number; rps: number } {
+  // The genesis time is fixed by the network, not mined: leave it out of the rates.
+  const blocks = all.filter((b) => b.height > 0);
+  if (blocks.length < 2) return { hashrate: 0, rps: 0 };
+  const newest = blocks[0]!;
+  const oldest = blocks[blocks.length - 1]!;
+  const span = Math.max(1, newest.time - oldest.time);
+  const work = Number(BigInt(`0x${newest.chainWork}`) - BigInt(`0x${oldest.chainWork}`));
+  const txs = blocks.slice(0, -1).reduce((n, b) => n + b.txCount, 0);
+  return { hashrate: work / span, rps: txs / span };
+}
+
+/** The dashboard page. */
+export function Dashboard(): JSX.Element {
+  const [status, setStatus] = useState<StatusJson>();
+  // Live blocks once any arrived; until then the fetched list (derived, not copied, so it renders at once).
+  const [liveBlocks, setBlocks] = useState<BlockSummaryJson[]>();
+  const [records, setRecords] = useState<TxJson[]>([]);
+  const [error, setError] = useState<{ code: string; message: string }>();
+  const [now, setNow] = useState(() => Date.now() / 1000);
+  const recent = useApi<{ blocks: BlockSummaryJson[] }>(`blocks?limit=${RECENT}`);
+  const fetched = recent.data?.blocks;
+  const blocks = liveBlocks ?? fetched;
+
+  const refreshStatus = useCallback(() => {
+    apiGet<StatusJson>('status').then(setStatus, (e: { code: string; message: string }) => setError(e));
+  }, []);
+  useLayoutEffect(() => refreshStatus(), [refreshStatus]);
+  useEffect(() => {
+    const t = setInterval(() => {
+      setNow(Date.now() / 1000);
+    }, 1000);
+    const s = setInterval(refreshStatus, 10_000);
+    return () => (clearInterval(t), clearInterval(s));
+  }, [refreshStatus]);
+  useEffect(() => {
+    // Recent records: the newest block's records until live ones arrive.
+    const tip = recent.data?.blocks[0];
+    if (tip === undefined || tip.txCount === 0) return;
+    apiGet<{ txs?: TxJson[] }>(`blocks/${tip.hash}?txs=full`).then((b) => setRecords((r) => (r.length > 0 ? r : (b.txs ?? []).slice(-RECENT).reverse())), () => undefined);
+  }, [recent.data]);
+
+  const onEvent = useCallback(
+    (ev: EventJson) => {
+      if (ev.type === 'block') {
+        setBlocks((bs) => [ev.block, ...(bs ?? fetched ?? []).filter((b) => b.height < ev.block.height)].slice(0, RECENT));
+        // The tip comes with the event; the rest of the status is polled (a tab costs the node no request per block).
+        setStatus((s) => (s === undefined || ev.block.height <= s.height ? s : { ...s, height: ev.block.height, tip: { hash: ev.block.hash, time: ev.block.time, age: 0 }, mempool: { ...s.mempool, count: Math.max(0, s.mempool.count - ev.block.txCount) } }));
+      } else if (ev.type === 'tx') {
+        setRecords((rs) => [ev.tx, ...rs.filter((r) => r.txid !== ev.tx.txid)].slice(0, RECENT));
+        setStatus((s) => (s === undefined ? s : { ...s, mempool: { ...s.mempool, count: s.mempool.count + 1 } }));
+      } else if (ev.type === 'reorg') {
+        setBlocks(undefined);
+        recent.reload();
+        refreshStatus();
+      }
+    },
+    [refreshStatus, recent.reload, fetched],
+  );
+  useLive(onEvent);
+
+  useLayoutEffect(() => {
+    // Read by `npm run bench -- explorer` (time to first render): layout effects run once the DOM holds the data.
+    if (status !== undefined && blocks !== undefined && performance.getEntriesByName('explorer:dashboard').length === 0) performance.mark('explorer:dashboard');
+  }, [status, blocks]);
+  const est = blocks === undefined ? undefined : estimates(blocks);
+  const tip = blocks?.[0];
+  return (
+    <>
+      <h1>Dashboard</h1>
+      {error !== undefined && <ErrorBox error={error} what="the node status" />}
+      {status === undefined && error === undefined ? (
+        <Loading what="the node status" />
+      ) : status !== undefined ? (
+        <section aria-label="Chain summary" class="cards">
+          <div class="card">
+            <div class="label">Tip height</div>
+            <div class="value" data-testid="tip-height">
+              <a href={link.block(status.height)}>{num(status.height)}</a>
+            </div>
+          </div>
+          <div class="card">
+            <div class="label">Tip age</div>
+            <div class="value">{ago(now - (tip?.time ?? status.tip.time))}</div>
+          </div>
+          <div class="card">
+            <div class="label">Difficulty</div>
+            <div class="value">{tip === undefined ? '—' : num(difficulty(tip.bits), 3)}</div>
+          </div>
+          <div class="card">
+            <div class="label">Hashrate (est.)</div>
+            <div class="value">{est === undefined ? '—' : rate(est.hashrate)}</div>
+          </div>
+          <div class="card">
+            <div class="label">Finality</div>
+            <div class="value" title="witnessed finality checkpoints are not served by this node yet">no checkpoints yet</div>
+          </div>
+          <div class="card">
+            <div class="label">Mempool</div>
+            <div class="value">
+              <a href="#/mempool">{`${num(status.mempool.count)} record${status.mempool.count === 1 ? '' : 's'}`}</a>
+            </div>
+          </div>
+          <div class="card">
+            <div class="label">Records / s</div>
+            <div class="value">{est === undefined ? '—' : num(est.rps, 2)}</div>
+          </div>
+          <div class="card">
+            <div class="label">Network</div>
+            <div class="value">
+              {status.network} · <a href="#/network">{num(status.peers)} peers</a>
+            </div>
+          </div>
+        </section>
+      ) : null}
+
+      <h2 id="recent-blocks">Recent blocks</h2>
+      {recent.error !== undefined && <ErrorBox error={recent.error} what="recent blocks" />}
+      {blocks === undefined ? (
+        recent.error === undefined && <Loading what="recent blocks" />
+      ) : (
+        <div class="table-wrap">
+          <table aria-labelledby="recent-blocks" data-testid="recent-blocks">
+            <thead>
+              <tr>
+                <th scope="col">Height</th>
+                <th scope="col">Hash</th>
+                <th scope="col">Time</th>
+                <th scope="col">Records</th>
+              </tr>
+            </thead>
+            <tbody>
+              {blocks.map((b) => (
+                <tr key={b.hash}>
+                  <td>
+                    <a href={link.block(b.height)}>{b.height}</a>
+                  </td>
+                  <td>
+                    <Hash value={b.hash} href={link.block(b.hash)} label="block hash" />
+                  </td>
+                  <td>
+                    <Time s={b.time} />
+                  </td>
+                  <td>{b.txCount}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <p>
+        <a href="#/blocks">All blocks</a>
+      </p>
+
+      <h2 id="recent-records">Recent records</h2>
+      {records.length === 0 ? (
+        <p class="muted">No records yet. New ones appear here as they arrive.</p>
+      ) : (
+        <RecordRows labelledBy="recent-records" testId="recent-records" txs={records.map((tx) => ({ tx }))} />
+      )}
+    </>
+  );
+}

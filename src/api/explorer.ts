@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { packageRoot } from '../package-root.js';
+
+/**
+ * Content-Security-Policy of the explorer: scripts, styles and connections from this origin only, no inline
+ * script or markup styles, no plugins, no framing. Record data is rendered as text, so a record holding markup
+ * can do nothing even if a renderer slipped.
+ */
+export const EXPLORER_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "manifest-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join('; ');
+
+/** Folder of the built explorer (dist/explorer under the package root), or undefined when it was not built. */
+export function explorerDir(root = packageRoot()): string | undefined {
+  const dir = join(root, 'dist', 'explorer');
+  return existsSync(join(dir, 'index.html')) ? dir : undefined;
+}
+
+/**
+ * Serve the built explorer: `/` is its page and its assets sit beside it. The explorer routes with the URL
+ * fragment (`/#/block/12`), so the API keeps the whole path space and a deep link never shadows an API route.
+ * Returns false (and serves nothing) when the explorer was not built.
+ */
+export async function registerExplorer(app: FastifyInstance, dir = explorerDir()): Promise<boolean> {
+  if (dir === undefined) return false;
+  await app.register(fastifyStatic, {
+    root: dir,
+    prefix: '/',
+    // One route per built file (no catch-all), so unknown paths keep the API's NOT_FOUND error.
+    wildcard: false,
+    index: ['index.html'],
+    cacheControl: false,
+    preCompressed: true,
+    setHeaders: (reply, path) => {
+      void reply.header('content-security-policy', EXPLORER_CSP);
+      void reply.header('x-content-type-options', 'nosniff');
+      void reply.header('referrer-policy', 'no-referrer');
+      // The page itself is always revalidated; assets carry a content hash in their name and never change.
+      void reply.header('cache-control', /-[A-Z0-9]{8}\.(js|css)(\.br|\.gz)?$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+  return true;
+}

@@ -1,0 +1,382 @@
+/// <reference lib="dom" />
+// The explorer in a real browser: a real node (regtest, mining), records signed and submitted over HTTP,
+// Chromium driven by playwright-core through every page. Screenshots land in test-artifacts/explorer/.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import t from 'tap';
+import { ensureBuilt, startNode, tempDir, waitFor } from '../e2e/support.js';
+import { Actor, ARTIFACTS, ensureExplorerBuilt, launchBrowser } from './browser.js';
+
+ensureBuilt();
+ensureExplorerBuilt();
+
+const XSS_KIND = '<img src=x onerror=window.__pwned=1>';
+const XSS_SUBJECT = '<script>window.__pwned=2</script>';
+const XSS_PAYLOAD = { html: '<img src=x onerror="window.__pwned=3">', script: '<script>window.__pwned=4</script>' };
+
+interface TxView {
+  status: string;
+  block?: { height: number; hash: string };
+}
+
+async function mined(url: string, txid: string): Promise<TxView> {
+  return waitFor(`${txid} mined`, async () => {
+    const r = (await (await fetch(`${url}/txs/${txid}`)).json()) as TxView;
+    return r.status === 'mined' ? r : undefined;
+  }, 60_000);
+}
+
+/** Tab from the top of the page until the focused element is a link to `href`, then press Enter. */
+async function tabTo(page: Page, href: string, max = 200): Promise<void> {
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const h = await page.evaluate(() => document.activeElement?.getAttribute('href') ?? null);
+    if (h === href) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+  }
+  throw new Error(`no focusable link to ${href} within ${max} tabs`);
+}
+
+t.test('explorer pages in Chromium', async (t) => {
+  const dir = tempDir(t);
+  const node = await startNode(t, { datadir: join(dir, 'regtest'), home: dir });
+  const url = node.url;
+  t.match(node.stderr(), new RegExp(`explorer\\s+${url.replace(/[.]/g, '\\.')}/`), 'the start banner prints the explorer URL');
+  const status = (await (await fetch(`${url}/status`)).json()) as { chainId: string };
+
+  // The page itself: CSP without inline script, served at /.
+  const index = await fetch(`${url}/`);
+  t.equal(index.status, 200);
+  const csp = index.headers.get('content-security-policy') ?? '';
+  t.match(csp, /script-src 'self'(;|$)/, 'scripts from this origin only');
+  t.notMatch(csp, /unsafe-inline|unsafe-eval/);
+  t.notMatch(await index.text(), /<script>|<script type="module">[^<]/, 'no inline script in the page');
+  t.equal((await fetch(`${url}/no-such-path`)).status, 404, 'unknown paths keep the API NOT_FOUND');
+
+  const alice = new Actor(url, status.chainId);
+  const bob = new Actor(url, status.chainId);
+  const login = await alice.send({ kind: 'audit.login', subject: 'user-42', payload: { ip: '10.0.0.7', ok: true } });
+  const docBody = Buffer.from('Certificate of conformity #1187\nissued to ACME Ltd\n');
+  const docHash = createHash('sha256').update(docBody).digest('hex');
+  const certify = await alice.send({ kind: 'doc.certify', subject: docHash, payload: { name: 'certificate.txt', size: docBody.length, sha256: docHash } });
+  const metrics: string[] = [];
+  for (let i = 0; i < 6; i++) metrics.push(await bob.send({ kind: 'metric', subject: 'container-7', payload: { cpu: 10 + i * 7, mem: 200 + i * 3 }, time: Date.now() - (6 - i) * 60_000 }));
+  const xss = await bob.send({ kind: XSS_KIND, subject: XSS_SUBJECT, payload: XSS_PAYLOAD });
+  const loginTx = await mined(url, login);
+  await mined(url, certify);
+  await mined(url, metrics[5]!);
+  await mined(url, xss);
+
+  const ctx = await launchBrowser(t);
+  const page = await ctx.newPage();
+  const consoleErrors: string[] = [];
+  const refused: string[] = [];
+  page.on('console', (m) => {
+    // Chromium logs every 4xx answer; the API's 4xx answers are checked one by one below.
+    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  page.on('response', (r) => r.status() >= 400 && refused.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`));
+  const shot = async (name: string): Promise<void> => {
+    await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
+    // A small JPEG copy for the README (docs/screenshots/ holds the current ones).
+    await page.screenshot({ path: join(ARTIFACTS, `${name}.jpg`), type: 'jpeg', quality: 70, fullPage: false });
+  };
+  const heading = (): Promise<string> => page.locator('main h1').innerText();
+
+  await t.test('dashboard renders and updates live', async (t) => {
+    await page.goto(`${url}/`);
+    await page.getByTestId('tip-height').waitFor();
+    t.ok(Number((await page.getByTestId('tip-height').innerText()).replace(/\D/g, '')) >= loginTx.block!.height, 'tip height shown');
+    await page.locator('.live.on').waitFor({ timeout: 15_000 });
+    const firstTop = await page.locator('[data-testid=recent-blocks] tbody tr').first().innerText();
+    // A record submitted now arrives over /events without a reload, then a block after it.
+    const live = await alice.send({ kind: 'audit.logout', subject: 'user-42', payload: { live: true } });
+    await page.locator(`[data-testid=recent-records] a[href="#/record/${live}"]`).waitFor({ timeout: 20_000 });
+    t.pass('a new record appeared live');
+    await waitFor('a new block row', async () => ((await page.locator('[data-testid=recent-blocks] tbody tr').first().innerText()) !== firstTop ? true : undefined), 30_000);
+    t.pass('a new block appeared live');
+    const time = page.locator('[data-testid=recent-blocks] time').first();
+    t.match(await time.getAttribute('title'), /UTC$/, 'UTC on hover');
+    t.equal(await page.getByRole('searchbox', { name: 'Search' }).count(), 1, 'a labelled searchbox');
+    await shot('dashboard');
+  });
+
+  await t.test('many tabs share one event stream (browsers allow ~6 connections per origin)', async (t) => {
+    const tabs: Page[] = [];
+    for (let i = 0; i < 8; i++) {
+      const tab = await ctx.newPage();
+      tabs.push(tab);
+      await tab.goto(`${url}/`);
+      await tab.getByTestId('tip-height').waitFor({ timeout: 20_000 });
+      await tab.locator('.live.on').waitFor({ timeout: 20_000 });
+    }
+    t.pass('8 tabs of the same node are live at once');
+    const live = await alice.send({ kind: 'audit.ping', payload: { tabs: 8 } });
+    await tabs[7]!.locator(`[data-testid=recent-records] a[href="#/record/${live}"]`).waitFor({ timeout: 20_000 });
+    t.pass('the last tab still gets live records');
+    for (const tab of tabs) await tab.close();
+  });
+
+  await t.test('search finds each kind of key', async (t) => {
+    const cert = (await (await fetch(`${url}/txs/${certify}`)).json()) as TxView;
+    const cases: Array<[string, string, RegExp]> = [
+      [String(loginTx.block!.height), `#/block/${loginTx.block!.height}`, /^Block \d+/],
+      [loginTx.block!.hash, `#/block/${loginTx.block!.hash}`, /^Block/],
+      [login, `#/record/${login}`, /^Record/],
+      [alice.key, `#/actor/${alice.key}`, /^Actor/],
+      ['user-42', '#/subject/user-42', /^Subject user-42/],
+      ['audit.login', '#/kind/audit.login', /^Kind audit\.login/],
+      [docHash, `#/verify/${docHash}`, /^Verify a document/],
+    ];
+    t.ok(cert.block !== undefined);
+    for (const [q, hash, title] of cases) {
+      await page.goto(`${url}/#/`);
+      const box = page.getByRole('searchbox', { name: 'Search' });
+      await box.fill(q);
+      await box.press('Enter');
+      await page.waitForURL((u) => u.hash === hash, { timeout: 20_000 });
+      await page.locator('main h1').filter({ hasText: title }).waitFor();
+      t.match(await heading(), title, `search ${q.slice(0, 20)} -> ${hash.slice(0, 30)}`);
+    }
+    await page.getByRole('searchbox', { name: 'Search' }).fill('no-such-thing-anywhere');
+    await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
+    await page.getByTestId('no-match').waitFor();
+    t.match(await page.getByTestId('no-match').innerText(), /Nothing matches/);
+    await shot('search-no-match');
+  });
+
+  await t.test('record page verifies its proof in the browser; a tampered proof fails', async (t) => {
+    await page.goto(`${url}/#/record/${login}`);
+    await page.getByTestId('record-status').waitFor();
+    t.equal(await page.getByTestId('record-status').innerText(), 'mined');
+    const conf0 = Number(await page.getByTestId('confirmations').innerText());
+    await waitFor('confirmations to grow live', async () => (Number(await page.getByTestId('confirmations').innerText()) > conf0 ? true : undefined), 30_000);
+    t.pass('confirmations grew without a reload');
+    t.match(await page.getByTestId('payload').innerText(), /"ip": "10.0.0.7"/);
+    await page.getByRole('button', { name: 'Verify in this browser' }).click();
+    await page.getByTestId('proof-result').waitFor();
+    t.match(await page.getByTestId('proof-result').innerText(), /Proof is valid/);
+    t.equal(await page.locator('[data-testid=proof-result] li.ok').count(), 8, 'every step passed');
+    await shot('record');
+    // Tamper: flip one hex digit of the first audit-path hash.
+    await page.getByText('Proof document (edit it to see verification fail)').click();
+    const area = page.getByLabel('Record proof JSON');
+    const doc = JSON.parse(await area.inputValue()) as { auditPath: string[] };
+    t.ok(doc.auditPath.length > 0, 'the proof has an audit path');
+    const h = doc.auditPath[0]!;
+    doc.auditPath[0] = (h[0] === '0' ? '1' : '0') + h.slice(1);
+    await area.fill(JSON.stringify(doc));
+    await page.getByRole('button', { name: 'Verify in this browser' }).click();
+    await page.getByTestId('proof-result').waitFor();
+    t.match(await page.getByTestId('proof-result').innerText(), /Proof is invalid: PROOF_BAD_PATH/);
+    t.equal(await page.locator('[data-testid=proof-result] li.bad').count(), 1, 'the failing step is marked');
+    await shot('record-tampered');
+  });
+
+  await t.test('markup in kind, subject and payload renders as inert text', async (t) => {
+    await page.goto(`${url}/#/record/${xss}`);
+    await page.getByTestId('payload').waitFor();
+    t.equal(await page.getByTestId('record-kind').innerText(), XSS_KIND);
+    t.equal(await page.getByTestId('record-subject').innerText(), XSS_SUBJECT);
+    t.match(await page.getByTestId('payload').innerText(), XSS_PAYLOAD.html.replace(/"/g, '\\"'));
+    await page.goto(`${url}/#/kind/${encodeURIComponent(XSS_KIND)}`);
+    await page.getByTestId('index-records').waitFor();
+    await page.goto(`${url}/#/subject/${encodeURIComponent(XSS_SUBJECT)}`);
+    await page.getByTestId('index-records').waitFor();
+    t.equal(await page.getByTestId('index-name').innerText(), XSS_SUBJECT);
+    await page.goto(`${url}/#/actor/${bob.key}`);
+    await page.getByTestId('gaps').waitFor();
+    t.equal(await page.locator('img[src=x], main script').count(), 0, 'no element was created from record data');
+    t.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined, 'no script ran');
+    await shot('xss-inert');
+  });
+
+  await t.test('actor page: counts, no gaps, CSV and JSON lines exports', async (t) => {
+    await page.goto(`${url}/#/actor/${bob.key}`);
+    await page.getByTestId('gaps').waitFor();
+    t.equal(await page.getByTestId('mined-count').innerText(), '7');
+    t.match(await page.getByTestId('gaps').innerText(), /No nonce gaps in the 7 actions/);
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const csvText = readFileSync((await csv.path())!, 'utf8');
+    const lines = csvText.trimEnd().split('\r\n');
+    t.equal(lines.length, 8, 'header and 7 rows');
+    t.match(lines[0], /^txid,height,blockHash,index,blockTime,actor,nonce,kind,subject,signedAt,payload$/);
+    t.ok(lines.some((l) => l.includes(`"${XSS_PAYLOAD.html.replace(/"/g, '""')}`) || l.includes('onerror')), 'payload quoted per RFC 4180');
+    const [jsonl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON lines' }).click()]);
+    const rows = readFileSync((await jsonl.path())!, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { tx: { nonce: number } });
+    t.same(rows.map((r) => r.tx.nonce), [0, 1, 2, 3, 4, 5, 6], 'nonce order');
+    await shot('actor');
+  });
+
+  await t.test('subject timeline charts metric fields; kind page lists records', async (t) => {
+    await page.goto(`${url}/#/subject/container-7`);
+    await page.getByTestId('index-records').waitFor();
+    await page.locator('[data-testid=chart] canvas').waitFor({ timeout: 20_000 });
+    t.equal(await page.locator('[data-testid=index-records] tbody tr').count(), 6);
+    t.match(await page.locator('.chart figcaption').innerText(), /6 points of cpu, mem/);
+    await shot('subject');
+    await page.goto(`${url}/#/kind/metric`);
+    await page.getByTestId('index-records').waitFor();
+    t.equal(await page.locator('[data-testid=index-records] tbody tr').count(), 6);
+  });
+
+  await t.test('document verification hashes a dropped file in the page', async (t) => {
+    await page.goto(`${url}/#/verify`);
+    // Dropped: a DataTransfer holding the file, dispatched as a drop on the zone.
+    const drop = async (name: string, body: Buffer): Promise<string> => {
+      const dt = await page.evaluateHandle(
+        ([n, b64]) => {
+          const d = new DataTransfer();
+          d.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], n, { type: 'text/plain' }));
+          return d;
+        },
+        [name, body.toString('base64')] as const,
+      );
+      await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer: dt });
+      await page.getByTestId('doc-verdict').waitFor({ timeout: 30_000 });
+      return page.getByTestId('doc-verdict').innerText();
+    };
+    const ok = await drop('certificate.txt', docBody);
+    t.match(ok, /Certified once, every proof verified in this browser/);
+    t.match(await page.getByTestId('doc-result').innerText(), /Proof is valid/);
+    const [proofFile] = await Promise.all([page.waitForEvent('download'), page.getByTestId('doc-result').getByRole('button', { name: 'Download proof' }).click()]);
+    t.match(JSON.parse(readFileSync((await proofFile.path())!, 'utf8')), { version: 1, txid: certify }, 'the proof is offered');
+    await shot('verify-certified');
+    const modified = Buffer.from(docBody.toString().replace('1187', '1188'));
+    t.match(await drop('certificate.txt', modified), /Not certified/);
+    await shot('verify-modified');
+    // The file input works too.
+    await page.getByLabel('Document to verify').setInputFiles({ name: 'certificate.txt', mimeType: 'text/plain', buffer: docBody });
+    await page.getByTestId('doc-verdict').filter({ hasText: 'Certified' }).waitFor({ timeout: 30_000 });
+    t.pass('picked file verified');
+  });
+
+  await t.test('mempool, network, mining (token-guarded) and API pages', async (t) => {
+    await page.goto(`${url}/#/mempool`);
+    await page.getByTestId('mempool-count').waitFor();
+    await shot('mempool');
+    await page.goto(`${url}/#/network`);
+    await page.getByTestId('no-peers').waitFor();
+    await shot('network');
+    await page.goto(`${url}/#/mining`);
+    await page.getByTestId('mining-state').waitFor();
+    t.equal(await page.getByTestId('mining-state').innerText(), 'mining');
+    await page.getByLabel('Admin token').fill('wrong');
+    await page.getByRole('button', { name: 'Stop mining' }).click();
+    await page.getByRole('alert').filter({ hasText: 'AUTH_INVALID' }).waitFor();
+    t.pass('a wrong token is refused with its code');
+    await page.getByLabel('Admin token').fill(node.token());
+    await page.getByRole('button', { name: 'Stop mining' }).click();
+    await page.getByTestId('mining-state').filter({ hasText: 'stopped' }).waitFor();
+    await page.getByRole('button', { name: 'Start mining' }).click();
+    await page.getByTestId('mining-state').filter({ hasText: /^mining$/ }).waitFor();
+    t.pass('stopped and started with the admin token');
+    await page.locator('[data-testid=chart] canvas').waitFor({ timeout: 20_000 });
+    await shot('mining');
+    await page.goto(`${url}/#/api`);
+    await page.getByTestId('api-ops').waitFor();
+    t.match(await page.getByTestId('api-ops').innerText(), /\/txs\/\{txid\}\/proof/);
+    await shot('api');
+  });
+
+  await t.test('every page is reachable from the dashboard by keyboard alone', async (t) => {
+    await page.goto(`${url}/`);
+    await page.locator('[data-testid=recent-blocks] tbody tr').first().waitFor();
+    for (const [href, title] of [
+      ['#/blocks', /^Blocks/],
+      ['#/mempool', /^Mempool/],
+      ['#/verify', /^Verify a document/],
+      ['#/network', /^Network/],
+      ['#/mining', /^Mining/],
+      ['#/api', /^HTTP API/],
+      ['#/', /^Dashboard/],
+    ] as const) {
+      await tabTo(page, href);
+      await page.locator('main h1').filter({ hasText: title }).waitFor();
+      t.match(await heading(), title, `${href} by keyboard`);
+    }
+    // Block page from the dashboard, a record from the block, then actor, subject and kind from the record.
+    await page.locator('[data-testid=recent-blocks] tbody tr').first().waitFor();
+    const blockHref = (await page.locator('[data-testid=recent-blocks] tbody tr a').first().getAttribute('href'))!;
+    await tabTo(page, blockHref);
+    await page.locator('main h1').filter({ hasText: /^Block/ }).waitFor();
+    t.pass('block page by keyboard');
+    await page.goto(`${url}/#/block/${loginTx.block!.height}`);
+    await page.locator(`main a[href="#/record/${login}"]`).waitFor();
+    await tabTo(page, `#/record/${login}`);
+    await page.getByTestId('record-status').waitFor();
+    t.pass('record page by keyboard');
+    for (const [href, title] of [
+      [`#/actor/${alice.key}`, /^Actor/],
+      ['#/subject/user-42', /^Subject/],
+      ['#/kind/audit.login', /^Kind/],
+    ] as const) {
+      await page.goto(`${url}/#/record/${login}`);
+      await page.getByTestId('record-status').waitFor();
+      await tabTo(page, href);
+      await page.locator('main h1').filter({ hasText: title }).waitFor();
+      t.match(await heading(), title, `${href.slice(0, 12)} by keyboard`);
+    }
+    // Search by keyboard: focus the box by tabbing, type, Enter.
+    await page.goto(`${url}/`);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    for (let i = 0; i < 40 && (await page.evaluate(() => document.activeElement?.id)) !== 'search'; i++) await page.keyboard.press('Tab');
+    await page.keyboard.type('user-42');
+    await page.keyboard.press('Enter');
+    await page.locator('main h1').filter({ hasText: /^Subject user-42/ }).waitFor();
+    t.pass('search by keyboard');
+  });
+
+  await t.test('usable at 375 px wide, light and dark', async (t) => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    for (const [path, name] of [
+      ['#/', 'dashboard-375'],
+      [`#/record/${login}`, 'record-375'],
+      ['#/blocks', 'blocks-375'],
+    ] as const) {
+      await page.goto(`${url}/${path}`);
+      await page.locator('main h1').waitFor();
+      await page.waitForTimeout(300);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      t.ok(overflow <= 0, `${path}: no horizontal page scroll at 375 px (overflow ${overflow})`);
+      await shot(name);
+    }
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.goto(`${url}/`);
+    await page.getByTestId('tip-height').waitFor();
+    const dark = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await page.emulateMedia({ colorScheme: 'light' });
+    const light = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    t.not(dark, light, 'the theme follows the system');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await shot('dashboard-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  await t.test('error states and deep links', async (t) => {
+    await page.goto(`${url}/#/record/${'ab'.repeat(32)}`);
+    await page.getByRole('alert').filter({ hasText: 'TX_NOT_FOUND' }).waitFor();
+    t.pass('an unknown record shows its error code');
+    await page.goto(`${url}/#/block/999999`);
+    await page.getByRole('alert').filter({ hasText: 'BLOCK_NOT_FOUND' }).waitFor();
+    t.pass('an unknown block shows its error code');
+    await page.goto(`${url}/#/record/${login}`);
+    await page.reload();
+    await page.getByTestId('record-status').waitFor();
+    t.pass('a deep link survives a reload');
+  });
+
+  t.same(consoleErrors, [], 'no console errors or uncaught exceptions on any page');
+  // Expected refusals only: lookups of things that do not exist (search probes, the error-state pages) and the
+  // mining stop sent with a wrong token.
+  const unexpected = refused.filter((r) => !/^404 GET \/(txs|blocks)\/[0-9a-f]+$/.test(r) && r !== '403 POST /mining/stop');
+  t.same(unexpected, [], `every 4xx answer was expected (${refused.length} seen)`);
+  t.ok(refused.includes('403 POST /mining/stop'), 'the wrong token was refused');
+});
