@@ -261,7 +261,14 @@ export class ChainNode {
       { host: config.api.host, port: config.api.port, cors: config.api.cors, rateLimitPerMinute: config.api.rateLimitPerMinute, bodyLimitBytes: config.api.bodyLimitBytes },
       { ctx, logger: this.#deps.logger },
     );
-    await app.listen({ host: config.api.host, port: config.api.port });
+    try {
+      await app.listen({ host: config.api.host, port: config.api.port });
+    } catch (err) {
+      await app.close();
+      // As the P2P listener reports it (src/p2p/network.ts): what failed, why, and what to change.
+      const why = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'address in use' : (err as Error).message;
+      throw new ChainNodeError('API_LISTEN_FAILED', `cannot serve the HTTP API on ${config.api.host}:${config.api.port} (${why}); choose another --api-port (0 = any free port) or --no-api`, { cause: err });
+    }
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr !== null ? addr.port : config.api.port;
     const host = config.api.host.includes(':') ? `[${config.api.host}]` : config.api.host;

@@ -5,7 +5,7 @@ import { parsePayload } from '../../src/client/tx-signer.js';
 import { ChainNodeError } from '../../src/errors.js';
 import type { TxStatusJson } from '../../src/api/types.js';
 import { print } from './common.js';
-import { clientContext, intOption, isoTime, numberOption, unlockKey, withApi, withKeystore } from './client-common.js';
+import { clientContext, intOption, isoTime, numberOption, txidArgument, unlockKey, withApi, withKeystore } from './client-common.js';
 
 interface SendFlags {
   key: string;
@@ -78,7 +78,7 @@ export function registerTx(program: Command): void {
 
   withApi(tx.command('get <txid>').description('a transaction, mined or pending')).action(async (txid: string, _o: unknown, cmd: Command) => {
     const ctx = clientContext(cmd);
-    const r = await ctx.client.tx(txid);
+    const r = await ctx.client.tx(txidArgument(txid));
     print(ctx.json, r, describeTx(r));
   });
 

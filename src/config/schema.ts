@@ -20,6 +20,8 @@ export interface ConfigKey {
   env: string;
   /** commander's camel-cased option property, when the key has a flag. */
   flag?: string;
+  /** Largest accepted value of an int key (ports: 65535). */
+  max?: number;
   doc: string;
 }
 
@@ -29,13 +31,13 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'datadir', type: 'string', env: 'CHAIN_NODE_DATADIR', flag: 'datadir', doc: 'data directory of this network' },
   { path: 'api.enabled', type: 'bool', env: 'CHAIN_NODE_API', flag: 'api', doc: 'serve the HTTP API' },
   { path: 'api.host', type: 'string', env: 'CHAIN_NODE_API_HOST', flag: 'apiHost', doc: 'HTTP API listen address' },
-  { path: 'api.port', type: 'int', env: 'CHAIN_NODE_API_PORT', flag: 'apiPort', doc: 'HTTP API port (0 = any free port)' },
+  { path: 'api.port', type: 'int', env: 'CHAIN_NODE_API_PORT', flag: 'apiPort', max: 65535, doc: 'HTTP API port (0 = any free port)' },
   { path: 'api.cors', type: 'list', env: 'CHAIN_NODE_API_CORS', flag: 'apiCors', doc: 'allowed CORS origins (empty = CORS off)' },
   { path: 'api.rateLimitPerMinute', type: 'int', env: 'CHAIN_NODE_API_RATE_LIMIT', doc: 'requests per minute per client address' },
   { path: 'api.bodyLimitBytes', type: 'int', env: 'CHAIN_NODE_API_BODY_LIMIT', doc: 'largest request body' },
   { path: 'p2p.enabled', type: 'bool', env: 'CHAIN_NODE_P2P', flag: 'p2p', doc: 'join the peer-to-peer network' },
   { path: 'p2p.host', type: 'string', env: 'CHAIN_NODE_P2P_HOST', flag: 'p2pHost', doc: 'P2P listen address' },
-  { path: 'p2p.port', type: 'int', env: 'CHAIN_NODE_P2P_PORT', flag: 'p2pPort', doc: 'P2P TCP port (0 = any free port)' },
+  { path: 'p2p.port', type: 'int', env: 'CHAIN_NODE_P2P_PORT', flag: 'p2pPort', max: 65535, doc: 'P2P TCP port (0 = any free port)' },
   { path: 'p2p.bootstrap', type: 'list', env: 'CHAIN_NODE_BOOTSTRAP', flag: 'bootstrap', doc: 'bootstrap peers (multiaddr or host:port)' },
   { path: 'p2p.mdns', type: 'bool', env: 'CHAIN_NODE_MDNS', flag: 'mdns', doc: 'discover peers on the LAN with mDNS' },
   { path: 'p2p.announce', type: 'list', env: 'CHAIN_NODE_ANNOUNCE', flag: 'announce', doc: 'addresses to announce to peers' },
