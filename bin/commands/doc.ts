@@ -39,7 +39,10 @@ export function registerDoc(program: Command): void {
     withApi(
       doc
         .command('verify <file>')
-        .description('check that a file was certified: when, by whom, with how many confirmations; the proof is verified offline')
+        .description(
+          'check that a file was certified: when, by whom, with how many confirmations; the proof is verified offline. ' +
+            'Exit status: 0 certified, 2 pending (submitted, 0 confirmations), 1 not certified or an error',
+        )
         .option('--actor <publicKey>', 'only certifications by this actor')
         .option('--key <name>', "only certifications by this stored key's actor"),
     ),
@@ -49,9 +52,25 @@ export function registerDoc(program: Command): void {
     const actor = f.actor ?? (f.key === undefined ? undefined : (await keystoreFrom(ctx.flags).show(f.key)).publicKey);
     await ensureSameChain(ctx.client, ctx.chainId, ctx.network.name);
     const r = await verifyDocument(ctx.client, file, { verify: ctx.verify, ...(actor === undefined ? {} : { actor }) });
+    if (!r.certified) {
+      const p = r.pending[0]!;
+      print(
+        ctx.json,
+        { certified: false, status: 'pending', document: r.document, confirmations: 0, txid: p.txid, actor: p.actor, pending: r.pending },
+        [
+          `${r.document.name} is PENDING: certification submitted, 0 confirmations (sha256 ${r.document.sha256})`,
+          `  by            ${p.actor}`,
+          `  tx            ${p.txid}`,
+          '  run `doc verify` again once it is mined (or certify with --wait 1)',
+        ].join('\n'),
+      );
+      process.exitCode = 2;
+      return;
+    }
     const c = r.first;
     const json = {
       certified: true,
+      status: 'certified',
       document: r.document,
       certifiedAt: isoTime(c.blockTime),
       blockTime: c.blockTime,
