@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ensureSameChain, sendAction } from '../../src/client/actions.js';
+import { waitProgress } from './wait-progress.js';
 import { certifyAction, digestFile, verifyDocument } from '../../src/client/doc.js';
 import { print } from './common.js';
 import { clientContext, intOption, isoTime, keystoreFrom, numberOption, unlockKey, withApi, withKeystore } from './client-common.js';
@@ -29,6 +30,7 @@ export function registerDoc(program: Command): void {
       chainId: ctx.chainId,
       ...(wait === undefined ? {} : { wait }),
       ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
+      ...(wait === undefined || wait === 0 ? {} : { progress: waitProgress(wait) }),
     });
     const human = [`certification of ${digest.name} submitted: tx ${r.txid} (${r.status})`, `  sha256  ${digest.sha256}`, `  actor   ${r.actor}`];
     if (r.confirmed?.block !== undefined) human.push(`  mined   block ${r.confirmed.block.height} at ${isoTime(r.confirmed.block.time)} (${r.confirmed.confirmations} confirmations)`);
