@@ -52,6 +52,8 @@ export class ChainNode {
   #chain: Chain | undefined;
   #mempool: Mempool | undefined;
   #miner: Miner | undefined;
+  /** Blocks mined by earlier Miner instances (mining stop/start makes a new one): the counter is per process. */
+  #blocksMinedBefore = 0;
   #backend: MiningBackend | undefined;
   #apiUrl = '';
   #metrics: NodeMetrics | undefined;
@@ -204,6 +206,7 @@ export class ChainNode {
       this.#log.info({ backend: this.#backend.name }, 'mining backend selected');
     }
     const minIntervalMs = this.options.network.name === 'regtest' ? 1000 : 0;
+    this.#blocksMinedBefore += this.#miner?.status().blocksMined ?? 0;
     this.#miner = new Miner(
       { minerTag: cfg.minerTag, maxBlockTxs: cfg.maxBlockTxs, minIntervalMs },
       { chain, mempool: this.mempool, backend: this.#backend, logger: this.#deps.logger, now: this.#deps.now },
@@ -219,7 +222,7 @@ export class ChainNode {
     return {
       status: () => {
         const s = this.#miner?.status();
-        return { enabled: s?.enabled ?? false, backend: this.#backend?.name ?? null, hashrate: s?.hashrate ?? 0, threads: this.options.config.mining.threads, blocksMined: s?.blocksMined ?? 0 };
+        return { enabled: s?.enabled ?? false, backend: this.#backend?.name ?? null, hashrate: s?.hashrate ?? 0, threads: this.options.config.mining.threads, blocksMined: this.#blocksMinedBefore + (s?.blocksMined ?? 0) };
       },
       start: (opts) => this.#startMining(opts),
       stop: () => this.#stopMining(),

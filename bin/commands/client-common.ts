@@ -122,14 +122,15 @@ export function clientContext(cmd: Command, options: { admin?: boolean } = {}): 
   const config = resolved.config;
   const { network } = resolved;
   let token: string | undefined;
+  let cookie: string | undefined;
   if (options.admin === true) {
-    const cookie = flags.cookie ?? join(config.datadir, COOKIE_FILE);
+    cookie = resolve(flags.cookie ?? join(config.datadir, COOKIE_FILE));
     token = readToken(cookie, flags.cookie !== undefined);
     if (token === undefined) {
       throw new ChainNodeError('AUTH_REQUIRED', `admin command: no token in ${cookie} (run it as the node's user with the node's --datadir, or pass --cookie <file>)`);
     }
   }
-  const client = new ApiClient({ url: flags.api ?? defaultUrl(config), ...(token === undefined ? {} : { token }) });
+  const client = new ApiClient({ url: flags.api ?? defaultUrl(config), ...(token === undefined ? {} : { token, tokenSource: cookie }) });
   const id = chainId(network);
   return { flags, json: flags.json === true, config, network, client, chainId: id, verify: { powLimit: powLimit(network), chainId: id } };
 }
