@@ -198,7 +198,10 @@ export class ChainNode {
       await this.#backend?.close?.();
       if (choice === 'auto') {
         const sel = await selectBackend(threads === undefined ? {} : { threads }, this.#deps.mining);
-        for (const s of sel.skipped) this.#log.info({ backend: s.name, code: s.code, reason: s.reason }, 'mining backend skipped');
+        for (const s of sel.skipped) {
+          this.#log.info(`mining backend ${s.name} not used: ${s.advice}`);
+          this.#log.debug({ backend: s.name, code: s.code, reason: s.reason }, 'mining backend skipped');
+        }
         this.#backend = sel.backend;
       } else {
         this.#backend = await loadBackend(choice, threads === undefined ? {} : { threads }, this.#deps.mining);
