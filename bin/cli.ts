@@ -11,6 +11,9 @@ import { registerQueries } from './commands/query.js';
 import { registerMining } from './commands/mining.js';
 import { registerLoad } from './commands/load.js';
 import { registerCluster } from './commands/cluster.js';
+import { registerCompletion } from './commands/completion.js';
+import { registerHelp } from './commands/help-topics.js';
+import { registerMempool } from './commands/mempool.js';
 
 interface GlobalOpts {
   json?: boolean;
@@ -22,7 +25,7 @@ type StartModule = typeof import('./commands/start.js');
 /** True when `argv` may run or describe `start` (so the daemon's modules must load). */
 function needsStart(argv: string[]): boolean {
   const args = argv.slice(2);
-  return args.length === 0 || args.some((a) => a === 'start' || a === 'help' || a === '--help' || a === '-h');
+  return args.length === 0 || args.some((a) => a === 'start' || a === 'help' || a === '--help' || a === '-h' || a === 'completion');
 }
 
 /**
@@ -54,6 +57,9 @@ export function buildProgram(start?: StartModule): Command {
   registerMining(program);
   registerLoad(program);
   registerCluster(program);
+  registerMempool(program);
+  registerCompletion(program);
+  registerHelp(program);
   deferMandatoryOptions(program);
   return program;
 }
