@@ -15,6 +15,7 @@ import { loadMempool, MEMPOOL_FILE, saveMempool } from './mempool/persist.js';
 import { NodeMetrics } from './metrics/node-metrics.js';
 import type { MiningBackend } from './mining/backend.js';
 import { selectBackend, loadBackend, type LoadBackendDependencies } from './mining/loader.js';
+import { formatHashrate } from './mining/format.js';
 import { Miner } from './mining/miner.js';
 import { P2pNetwork } from './p2p/network.js';
 import { ChainStore } from './store/chain-store.js';
@@ -182,6 +183,12 @@ export class ChainNode {
 
       if (config.api.enabled) await this.#startApi();
       this.#log.info({ network: network.name, height: chain.height, tip: chain.tip.header.hashHex, datadir: config.datadir }, 'node started');
+      if (config.log.statusInterval > 0) {
+        // A node that does not mine is otherwise silent after start-up: one line now and then shows it is alive.
+        const status = setInterval(() => this.#logStatus(), config.log.statusInterval * 1000);
+        status.unref();
+        this.#stops.push(['status log', async () => clearInterval(status)]);
+      }
     } catch (err) {
       await this.stop();
       throw err;
@@ -215,6 +222,19 @@ export class ChainNode {
       { chain, mempool: this.mempool, backend: this.#backend, logger: this.#deps.logger, now: this.#deps.now },
     );
     this.#miner.start();
+  }
+
+  #logStatus(): void {
+    const m = this.#miner?.status();
+    const fields = {
+      height: this.chain.height,
+      tip: this.chain.tip.header.hashHex,
+      peers: this.#network?.peerCount() ?? 0,
+      mempool: this.mempool.size,
+      mining: m?.enabled ?? false,
+      hashrate: Math.round(m?.hashrate ?? 0),
+    };
+    this.#log.info(fields, `status: height ${fields.height}, ${fields.peers} peer(s), ${fields.mempool} pending tx, ${fields.mining ? `mining at ${formatHashrate(fields.hashrate)}` : 'not mining'}`);
   }
 
   async #stopMining(): Promise<void> {

@@ -102,7 +102,7 @@ export async function run(): Promise<void> {
     api: { enabled: false, host: '127.0.0.1', port: 0, cors: [], rateLimitPerMinute: 600_000, bodyLimitBytes: 8 * 1024 * 1024 },
     p2p: { enabled: true, host: '127.0.0.1', port: base, bootstrap: [], mdns: false, announce: [], maxPeers: 50 },
     mining: { enabled: false, backend: 'auto', threads: 0, minerTag: 'bench', maxBlockTxs: 1_000 },
-    log: { level: 'warn', file: '', pretty: 'never' },
+    log: { level: 'warn', file: '', pretty: 'never', statusInterval: 0 },
     mempool: { maxCount: 100_000, maxBytes: 256 * 1024 * 1024 },
   };
   const origin = new ChainNode({ config, network: net, version: 'bench' }, { logger: pino({ level: 'warn' }) });

@@ -6,7 +6,7 @@ export interface NodeConfig {
   api: { enabled: boolean; host: string; port: number; cors: string[]; rateLimitPerMinute: number; bodyLimitBytes: number };
   p2p: { enabled: boolean; host: string; port: number; bootstrap: string[]; mdns: boolean; announce: string[]; maxPeers: number };
   mining: { enabled: boolean; backend: string; threads: number; minerTag: string; maxBlockTxs: number };
-  log: { level: string; file: string; pretty: string };
+  log: { level: string; file: string; pretty: string; statusInterval: number };
   mempool: { maxCount: number; maxBytes: number };
 }
 
@@ -50,6 +50,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'log.level', type: 'string', env: 'CHAIN_NODE_LOG_LEVEL', flag: 'logLevel', doc: 'trace, debug, info, warn, error' },
   { path: 'log.file', type: 'string', env: 'CHAIN_NODE_LOG_FILE', flag: 'logFile', doc: 'also write JSON logs to this file' },
   { path: 'log.pretty', type: 'string', env: 'CHAIN_NODE_LOG_PRETTY', flag: 'logPretty', doc: 'auto (pretty on a terminal), always or never' },
+  { path: 'log.statusInterval', type: 'int', env: 'CHAIN_NODE_LOG_STATUS_INTERVAL', flag: 'statusInterval', doc: 'seconds between one-line status logs (height, peers, mempool, hashrate); 0 = none' },
   { path: 'mempool.maxCount', type: 'int', env: 'CHAIN_NODE_MEMPOOL_MAX_COUNT', doc: 'most transactions in the mempool' },
   { path: 'mempool.maxBytes', type: 'int', env: 'CHAIN_NODE_MEMPOOL_MAX_BYTES', doc: 'most bytes of transactions in the mempool' },
 ];

@@ -26,3 +26,20 @@ t.test('pretty logs: one line per event, banner once', async (t) => {
   t.equal((node.stderr().match(/ API {6}http:\/\//g) ?? []).length, 1, 'the URL banner is printed once');
   t.match(node.stderr(), /^chain-node \S+ on regtest \(data: .+\)\n {2}API {6}http:\/\/127\.0\.0\.1:\d+\/status\n/m);
 });
+
+t.test('a node that does not mine logs a periodic one-line status', async (t) => {
+  const dir = tempDir(t);
+  const node = await startNode(t, { datadir: join(dir, 'regtest'), home: dir, mine: false, args: ['--api-port', '0', '--status-interval', '1'], env: { CHAIN_NODE_LOG_LEVEL: 'info' } });
+  const statusLines = (): Array<Record<string, unknown>> =>
+    node
+      .stdout()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((e) => typeof e.msg === 'string' && e.msg.startsWith('status: '));
+  await waitFor('two status lines', async () => (statusLines().length >= 2 ? true : undefined), 20_000);
+  const s = statusLines()[0]!;
+  t.match(s, { module: 'node', height: 0, peers: 0, mempool: 0, mining: false, hashrate: 0, tip: /^[0-9a-f]{64}$/ });
+  t.equal(s.msg, 'status: height 0, 0 peer(s), 0 pending tx, not mining');
+  t.equal(await node.stop(), 0);
+});
