@@ -23,6 +23,11 @@ export function allOptions<T extends object>(cmd: Command): T & GlobalOptions {
 
 /** Resolve the configuration from flags, CHAIN_NODE_* variables and the config file. */
 export function configFrom(flags: Record<string, unknown>): ResolvedConfig {
+  // `--api <url>` (global, for client commands) shares its property with start's `--no-api` (api.enabled).
+  if (typeof flags.api === 'string') {
+    flags = { ...flags };
+    delete flags.api;
+  }
   const configPath = typeof flags.config === 'string' ? flags.config : undefined;
   // Custom networks live in <base>/networks, base = the datadir's parent (as `start` and `init` use it).
   const datadir = typeof flags.datadir === 'string' ? flags.datadir : process.env.CHAIN_NODE_DATADIR;

@@ -48,6 +48,8 @@ t.test('--api is accepted before and after the subcommand', async (t) => {
     t.equal(errorCode(r), 'API_UNREACHABLE', args.join(' '));
     t.match(r.stderr, /http:\/\/127\.0\.0\.1:1\b/);
   }
+  const config = await runCli(['--api', 'http://127.0.0.1:1', 'config', '--network', 'regtest', '--json'], { home });
+  t.equal(config.code, 0, `the global --api URL is not taken for start's --no-api (api.enabled): ${config.stderr}`);
 });
 
 t.test('tx get with a malformed txid names the rule, not the HTTP schema', async (t) => {
