@@ -90,6 +90,9 @@ function nodeHeadersDir() {
     const nodePkg = dirname(require.resolve('node/package.json', { paths: [root] }));
     const pinned = join(nodePkg, 'node_modules', `node-${process.platform}-${process.arch}`);
     if (has(pinned)) return { dir: pinned, source: 'the pinned node devDependency' };
+    // The node package installs node-<platform>-<arch> from its preinstall script, outside the lockfile, so a
+    // later `npm install <pkg>` prunes it as extraneous.
+    warn(`the pinned Node headers are missing (${pinned}); \`npm rebuild node\` (or \`npm ci\`) restores them`);
   } catch {
     // the node devDependency is not installed (published package): next candidate
   }
