@@ -85,4 +85,11 @@ t.test('the example config file is accepted by start --config (strictly), and ke
   const js = json<{ count: number; txs: Array<{ txid: string }> }>(await runCli(['mempool', ...g, '--json'], { home }));
   t.equal(js.count, 1);
   t.equal(js.txs[0]?.txid, txid);
+
+  // load names the library that signs (the secp256k1 package, not the node's addon) and times signing once.
+  const load = await runCli(['load', '--count', '20', '--actors', '2', ...g], { home });
+  t.equal(load.code, 0, load.stderr);
+  t.match(load.stderr, /^signed 20 transactions in \d+\.\d s \(libsecp256k1 via the secp256k1 package\)$/m);
+  t.equal((load.stdout + load.stderr).match(/signed/g)?.length, 1, 'the signing time is printed once');
+  t.notMatch(load.stdout + load.stderr, /native/);
 });
