@@ -16,6 +16,7 @@ import { loadMempool, MEMPOOL_FILE, MempoolSaver } from './mempool/persist.js';
 import { NodeMetrics } from './metrics/node-metrics.js';
 import type { MiningBackend } from './mining/backend.js';
 import { selectBackend, loadBackend, type LoadBackendDependencies } from './mining/loader.js';
+import { formatHashrate } from './mining/format.js';
 import { Miner } from './mining/miner.js';
 import { P2pNetwork } from './p2p/network.js';
 import { PEERS_FILE } from './p2p/peer-book.js';
@@ -56,6 +57,8 @@ export class ChainNode {
   #chain: Chain | undefined;
   #mempool: Mempool | undefined;
   #miner: Miner | undefined;
+  /** Blocks mined by earlier Miner instances (mining stop/start makes a new one): the counter is per process. */
+  #blocksMinedBefore = 0;
   #backend: MiningBackend | undefined;
   #apiUrl = '';
   #metrics: NodeMetrics | undefined;
@@ -199,6 +202,12 @@ export class ChainNode {
 
       if (config.api.enabled) await this.#startApi();
       this.#log.info({ network: network.name, height: chain.height, tip: chain.tip.header.hashHex, datadir: config.datadir }, 'node started');
+      if (config.log.statusInterval > 0) {
+        // A node that does not mine is otherwise silent after start-up: one line now and then shows it is alive.
+        const status = setInterval(() => this.#logStatus(), config.log.statusInterval * 1000);
+        status.unref();
+        this.#stops.push(['status log', async () => clearInterval(status)]);
+      }
     } catch (err) {
       await this.stop();
       throw err;
@@ -215,7 +224,10 @@ export class ChainNode {
       await this.#backend?.close?.();
       if (choice === 'auto') {
         const sel = await selectBackend(threads === undefined ? {} : { threads }, this.#deps.mining);
-        for (const s of sel.skipped) this.#log.info({ backend: s.name, code: s.code, reason: s.reason }, 'mining backend skipped');
+        for (const s of sel.skipped) {
+          this.#log.info(`mining backend ${s.name} not used: ${s.advice}`);
+          this.#log.debug({ backend: s.name, code: s.code, reason: s.reason }, 'mining backend skipped');
+        }
         this.#backend = sel.backend;
       } else {
         this.#backend = await loadBackend(choice, threads === undefined ? {} : { threads }, this.#deps.mining);
@@ -223,6 +235,7 @@ export class ChainNode {
       this.#log.info({ backend: this.#backend.name }, 'mining backend selected');
     }
     const minIntervalMs = this.options.network.name === 'regtest' ? 1000 : 0;
+    this.#blocksMinedBefore += this.#miner?.status().blocksMined ?? 0;
     this.#miner = new Miner(
       { minerTag: cfg.minerTag, maxBlockTxs: cfg.maxBlockTxs, minIntervalMs },
       { chain, mempool: this.mempool, backend: this.#backend, logger: this.#deps.logger, now: this.#deps.now },
@@ -242,6 +255,19 @@ export class ChainNode {
     void this.stop();
   }
 
+  #logStatus(): void {
+    const m = this.#miner?.status();
+    const fields = {
+      height: this.chain.height,
+      tip: this.chain.tip.header.hashHex,
+      peers: this.#network?.peerCount() ?? 0,
+      mempool: this.mempool.size,
+      mining: m?.enabled ?? false,
+      hashrate: Math.round(m?.hashrate ?? 0),
+    };
+    this.#log.info(fields, `status: height ${fields.height}, ${fields.peers} peer(s), ${fields.mempool} pending tx, ${fields.mining ? `mining at ${formatHashrate(fields.hashrate)}` : 'not mining'}`);
+  }
+
   async #stopMining(): Promise<void> {
     await this.#miner?.stop();
   }
@@ -250,7 +276,7 @@ export class ChainNode {
     return {
       status: () => {
         const s = this.#miner?.status();
-        return { enabled: s?.enabled ?? false, backend: this.#backend?.name ?? null, hashrate: s?.hashrate ?? 0, threads: this.options.config.mining.threads, blocksMined: s?.blocksMined ?? 0 };
+        return { enabled: s?.enabled ?? false, backend: this.#backend?.name ?? null, hashrate: s?.hashrate ?? 0, threads: this.options.config.mining.threads, blocksMined: this.#blocksMinedBefore + (s?.blocksMined ?? 0) };
       },
       start: (opts) => this.#startMining(opts),
       stop: () => this.#stopMining(),
@@ -308,7 +334,14 @@ export class ChainNode {
     this.#api = app;
     // Registered before listening: a failed listen still releases the event hub's listeners.
     this.#stops.push(['api', () => closeApi(app)]);
-    await app.listen({ host: config.api.host, port: config.api.port });
+    try {
+      await app.listen({ host: config.api.host, port: config.api.port });
+    } catch (err) {
+      // The stop stack (registered above) closes the app when start fails.
+      // As the P2P listener reports it (src/p2p/network.ts): what failed, why, and what to change.
+      const why = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'address in use' : (err as Error).message;
+      throw new ChainNodeError('API_LISTEN_FAILED', `cannot serve the HTTP API on ${config.api.host}:${config.api.port} (${why}); choose another --api-port (0 = any free port) or --no-api`, { cause: err });
+    }
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr !== null ? addr.port : config.api.port;
     const host = config.api.host.includes(':') ? `[${config.api.host}]` : config.api.host;

@@ -22,19 +22,23 @@ export interface ClientFlags {
   cookie?: string;
   keystore?: string;
   passphraseFile?: string;
+  strictConfig?: boolean;
 }
 
 /** File in the data directory with the admin token (written by `start`). */
 export const COOKIE_FILE = 'api.cookie';
 
-/** Add `--api <url>` to a command that talks to a node. */
+/**
+ * Mark a command that talks to a node. `--api <url>` is a global option (bin/cli.ts), accepted before or after
+ * the subcommand and listed under "Global Options" in the command's help.
+ */
 export function withApi(cmd: Command): Command {
-  return cmd.option('--api <url>', "node API URL (default http://127.0.0.1:<the network's API port>)");
+  return cmd;
 }
 
-/** Add `--api` and `--cookie` to an admin command. */
+/** Mark an admin command: `--api` and `--cookie` are global options (bin/cli.ts). */
 export function withAdmin(cmd: Command): Command {
-  return withApi(cmd).option('--cookie <file>', 'admin token file (default <datadir>/api.cookie)');
+  return withApi(cmd);
 }
 
 /** Add `--keystore` and `--passphrase-file` to a command that uses stored keys. */
@@ -114,18 +118,19 @@ function readToken(path: string, explicit: boolean): string | undefined {
 export function clientContext(cmd: Command, options: { admin?: boolean } = {}): ClientContext {
   const flags = allOptions<ClientFlags>(cmd);
   // Only the global flags feed the node configuration: `--api <url>` and `--threads` mean other things here.
-  const resolved = configFrom({ network: flags.network, datadir: flags.datadir, config: flags.config });
+  const resolved = configFrom({ network: flags.network, datadir: flags.datadir, config: flags.config, strictConfig: flags.strictConfig });
   const config = resolved.config;
   const { network } = resolved;
   let token: string | undefined;
+  let cookie: string | undefined;
   if (options.admin === true) {
-    const cookie = flags.cookie ?? join(config.datadir, COOKIE_FILE);
+    cookie = resolve(flags.cookie ?? join(config.datadir, COOKIE_FILE));
     token = readToken(cookie, flags.cookie !== undefined);
     if (token === undefined) {
       throw new ChainNodeError('AUTH_REQUIRED', `admin command: no token in ${cookie} (run it as the node's user with the node's --datadir, or pass --cookie <file>)`);
     }
   }
-  const client = new ApiClient({ url: flags.api ?? defaultUrl(config), ...(token === undefined ? {} : { token }) });
+  const client = new ApiClient({ url: flags.api ?? defaultUrl(config), ...(token === undefined ? {} : { token, tokenSource: cookie }) });
   const id = chainId(network);
   return { flags, json: flags.json === true, config, network, client, chainId: id, verify: { powLimit: powLimit(network), chainId: id } };
 }
@@ -143,6 +148,12 @@ export function numberOption(value: string | undefined, name: string): number | 
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new ChainNodeError('BAD_OPTION', `${name} must be a positive number`);
   return n;
+}
+
+/** Check a txid argument before asking the node (`BAD_TXID`): 64 hex characters. */
+export function txidArgument(txid: string): string {
+  if (!/^[0-9a-fA-F]{64}$/.test(txid)) throw new ChainNodeError('BAD_TXID', `txid must be 64 hex characters (a SHA-256 hash), got ${JSON.stringify(txid.length > 80 ? `${txid.slice(0, 80)}...` : txid)}`);
+  return txid.toLowerCase();
 }
 
 /** Seconds since the epoch as an ISO time. */

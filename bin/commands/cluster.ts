@@ -6,6 +6,8 @@ import { ChainNodeError } from '../../src/errors.js';
 import { CLUSTER_DEFAULTS, clusterDown, clusterStatus, clusterUp, readClusterState } from '../../src/cluster/process-cluster.js';
 import { packageRoot } from '../../src/version.js';
 import { allOptions, print } from './common.js';
+import { followLogs } from './follow-logs.js';
+import { formatHashrate } from '../../src/client/stats.js';
 
 interface ClusterFlags {
   dir?: string;
@@ -62,7 +64,7 @@ export function registerCluster(program: Command): void {
       const agree = tips.size === 1 && rows.every((r) => r.tip !== null);
       const lines = [
         'node  alive  height  tip               peers  mempool  hashrate',
-        ...rows.map((r) => `${`node${r.index}`.padEnd(6)}${(r.alive ? 'yes' : 'no').padEnd(7)}${String(r.height ?? '-').padStart(6)}  ${(r.tip ?? r.error ?? '-').slice(0, 16).padEnd(16)}  ${String(r.peers ?? '-').padStart(5)}  ${String(r.mempool ?? '-').padStart(7)}  ${r.hashrate === null ? '-' : `${(r.hashrate / 1e6).toFixed(1)} MH/s`}`),
+        ...rows.map((r) => `${`node${r.index}`.padEnd(6)}${(r.alive ? 'yes' : 'no').padEnd(7)}${String(r.height ?? '-').padStart(6)}  ${(r.tip ?? r.error ?? '-').slice(0, 16).padEnd(16)}  ${String(r.peers ?? '-').padStart(5)}  ${String(r.mempool ?? '-').padStart(7)}  ${r.hashrate === null ? '-' : formatHashrate(r.hashrate)}`),
         agree ? 'all nodes agree on the tip' : 'nodes do NOT agree on the tip (yet)',
       ];
       print(f.json, { agree, nodes: rows }, lines.join('\n'));
@@ -73,16 +75,18 @@ export function registerCluster(program: Command): void {
     .description('print the last lines of each node\u2019s log')
     .option('--lines <n>', 'lines per node', '20')
     .option('--node <i>', 'only this node')
+    .option('-f, --follow', 'then keep printing new lines as the nodes write them, each prefixed with its node (Ctrl-C stops)')
     .action(async (_o: unknown, cmd: Command) => {
-      const f = allOptions<ClusterFlags>(cmd);
+      const f = allOptions<ClusterFlags & { follow?: boolean }>(cmd);
       const state = await readClusterState(clusterDir(f, process.env));
       const lines = int(f.lines, 20, '--lines');
       const only = f.node === undefined ? undefined : int(f.node, 0, '--node');
-      for (const n of state.nodes) {
-        if (only !== undefined && n.index !== only) continue;
+      const nodes = state.nodes.filter((n) => only === undefined || n.index === only);
+      for (const n of nodes) {
         const text = await readFile(n.log, 'utf8').catch(() => '');
         process.stdout.write(`== node${n.index} (${n.log})\n${text.trimEnd().split('\n').slice(-lines).join('\n')}\n`);
       }
+      if (f.follow === true) await followLogs(nodes.map((n) => ({ label: `node${n.index}`, path: n.log })));
     });
 
   cluster
@@ -92,6 +96,15 @@ export function registerCluster(program: Command): void {
     .action(async (_o: unknown, cmd: Command) => {
       const f = allOptions<ClusterFlags>(cmd);
       const r = await clusterDown(clusterDir(f, process.env), { purge: f.purge === true });
-      print(f.json, r, `stopped ${r.stopped} node(s)${r.killed > 0 ? `, killed ${r.killed}` : ''}`);
+      const lines = [`stopped ${r.stopped} node(s)${r.killed > 0 ? `, killed ${r.killed}` : ''}`];
+      if (r.purged !== undefined) {
+        const p = r.purged;
+        lines.push(
+          `deleted ${p.dir} (${p.files} files, ${(p.bytes / 1e6).toFixed(1)} MB):`,
+          ...p.datadirs.map((d) => `  ${d}  node data (chain database, P2P key, API cookie)`),
+          ...p.logs.map((l) => `  ${l}  log`),
+        );
+      }
+      print(f.json, r, lines.join('\n'));
     });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ensureSameChain, sendAction } from '../../src/client/actions.js';
+import { waitProgress } from './wait-progress.js';
 import { certifyAction, digestFile, verifyDocument } from '../../src/client/doc.js';
 import { print } from './common.js';
 import { clientContext, intOption, isoTime, keystoreFrom, numberOption, unlockKey, withApi, withKeystore } from './client-common.js';
@@ -29,6 +30,7 @@ export function registerDoc(program: Command): void {
       chainId: ctx.chainId,
       ...(wait === undefined ? {} : { wait }),
       ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
+      ...(wait === undefined || wait === 0 ? {} : { progress: waitProgress(wait) }),
     });
     const human = [`certification of ${digest.name} submitted: tx ${r.txid} (${r.status})`, `  sha256  ${digest.sha256}`, `  actor   ${r.actor}`];
     if (r.confirmed?.block !== undefined) human.push(`  mined   block ${r.confirmed.block.height} at ${isoTime(r.confirmed.block.time)} (${r.confirmed.confirmations} confirmations)`);
@@ -39,7 +41,10 @@ export function registerDoc(program: Command): void {
     withApi(
       doc
         .command('verify <file>')
-        .description('check that a file was certified: when, by whom, with how many confirmations; the proof is verified offline')
+        .description(
+          'check that a file was certified: when, by whom, with how many confirmations; the proof is verified offline. ' +
+            'Exit status: 0 certified, 2 pending (submitted, 0 confirmations), 1 not certified or an error',
+        )
         .option('--actor <publicKey>', 'only certifications by this actor')
         .option('--key <name>', "only certifications by this stored key's actor"),
     ),
@@ -49,9 +54,25 @@ export function registerDoc(program: Command): void {
     const actor = f.actor ?? (f.key === undefined ? undefined : (await keystoreFrom(ctx.flags).show(f.key)).publicKey);
     await ensureSameChain(ctx.client, ctx.chainId, ctx.network.name);
     const r = await verifyDocument(ctx.client, file, { verify: ctx.verify, ...(actor === undefined ? {} : { actor }) });
+    if (!r.certified) {
+      const p = r.pending[0]!;
+      print(
+        ctx.json,
+        { certified: false, status: 'pending', document: r.document, confirmations: 0, txid: p.txid, actor: p.actor, pending: r.pending },
+        [
+          `${r.document.name} is PENDING: certification submitted, 0 confirmations (sha256 ${r.document.sha256})`,
+          `  by            ${p.actor}`,
+          `  tx            ${p.txid}`,
+          '  run `doc verify` again once it is mined (or certify with --wait 1)',
+        ].join('\n'),
+      );
+      process.exitCode = 2;
+      return;
+    }
     const c = r.first;
     const json = {
       certified: true,
+      status: 'certified',
       document: r.document,
       certifiedAt: isoTime(c.blockTime),
       blockTime: c.blockTime,

@@ -40,7 +40,8 @@ export function registerKey(program: Command): void {
     const ks = keystoreFrom(flags);
     const keys = await ks.list();
     const width = Math.max(4, ...keys.map((k) => k.name.length));
-    print(flags.json, { keystore: ks.dir, keys }, keys.length === 0 ? `no keys in ${ks.dir}` : keys.map((k) => `${k.name.padEnd(width)}  ${k.publicKey}  ${k.created}`).join('\n'));
+    const header = `${'NAME'.padEnd(width)}  ${'ACTOR (PUBLIC KEY)'.padEnd(66)}  CREATED`;
+    print(flags.json, { keystore: ks.dir, keys }, keys.length === 0 ? `no keys in ${ks.dir}` : [header, ...keys.map((k) => `${k.name.padEnd(width)}  ${k.publicKey}  ${k.created}`)].join('\n'));
   });
 
   withKeystore(key.command('show <name>').description("a key's actor (public key) and file")).action(async (name: string, _o: unknown, cmd: Command) => {

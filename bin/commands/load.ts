@@ -19,6 +19,11 @@ interface LoadFlags {
   ackedOut?: string;
 }
 
+/** How a signer is shown: which library signs, so "native" is never mistaken for the node's addon. */
+function signerLabel(name: string): string {
+  return name === 'libsecp256k1' ? 'libsecp256k1 via the secp256k1 package' : name === 'noble' ? '@noble/curves, pure JS' : name;
+}
+
 /** `chain-node load`: a traffic generator of pre-signed actions from fresh keys. */
 export function registerLoad(program: Command): void {
   withApi(
@@ -62,7 +67,7 @@ export function registerLoad(program: Command): void {
         keepAcked: f.ackedOut !== undefined,
         signal: abort.signal,
         onSigned: ({ count: n, seconds, signer }) => {
-          if (!ctx.json) process.stderr.write(`signed ${n} transactions in ${seconds.toFixed(1)} s (${signer})\n`);
+          if (!ctx.json) process.stderr.write(`signed ${n} transactions in ${seconds.toFixed(1)} s (${signerLabel(signer)})\n`);
           bar?.start(n, 0, { accepted: 0, rejected: 0, failed: 0, elapsed: '0.0' });
         },
         onProgress: (p) => bar?.update(p.sent, { accepted: p.accepted, rejected: p.rejected, failed: p.failed, elapsed: p.elapsedSec.toFixed(1) }),

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import type { MiningStatusJson } from '../../src/api/types.js';
 import { benchHashing } from '../../src/client/hash-bench.js';
+import { formatHashrate } from '../../src/client/stats.js';
 import { allOptions, print } from './common.js';
 import { clientContext, intOption, numberOption, withAdmin, withApi } from './client-common.js';
 
 function describeMining(m: MiningStatusJson): string {
-  return `mining ${m.enabled ? 'on' : 'off'}${m.backend === null ? '' : ` (${m.backend}`}${m.backend === null ? '' : `, ${Math.round(m.hashrate)} H/s)`}, ${m.blocksMined} block(s) mined`;
+  return `mining ${m.enabled ? 'on' : 'off'}${m.backend === null ? '' : ` (${m.backend}`}${m.backend === null ? '' : `, ${formatHashrate(m.hashrate)})`}, ${m.blocksMined} block(s) mined`;
 }
 
 /** `chain-node mining start|stop|status` (admin token from the cookie) and `chain-node bench`. */

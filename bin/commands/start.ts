@@ -36,6 +36,7 @@ export function registerStart(program: Command): void {
     .option('--log-level <level>', 'trace, debug, info, warn, error')
     .option('--log-file <path>', 'also append JSON logs to this file')
     .option('--log-pretty <mode>', 'auto, always or never')
+    .option('--status-interval <s>', 'seconds between one-line status logs (default 60, 0 = none)')
     .action(async (_opts: unknown, cmd: Command) => {
       const flags = allOptions<Record<string, unknown>>(cmd);
       // commander sets negatable booleans to true by default; only explicit flags should override lower layers.

@@ -1,11 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ensureSameChain, sendAction } from '../../src/client/actions.js';
+import { waitProgress } from './wait-progress.js';
 import { parsePayload } from '../../src/client/tx-signer.js';
 import { ChainNodeError } from '../../src/errors.js';
 import type { TxStatusJson } from '../../src/api/types.js';
 import { print } from './common.js';
-import { clientContext, intOption, isoTime, numberOption, unlockKey, withApi, withKeystore } from './client-common.js';
+import { clientContext, intOption, isoTime, numberOption, txidArgument, unlockKey, withApi, withKeystore } from './client-common.js';
 
 interface SendFlags {
   key: string;
@@ -70,6 +71,7 @@ export function registerTx(program: Command): void {
       chainId: ctx.chainId,
       ...(wait === undefined ? {} : { wait }),
       ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
+      ...(wait === undefined || wait === 0 ? {} : { progress: waitProgress(wait) }),
     });
     const human = [`tx ${r.txid} ${r.status}`, `  actor  ${r.actor} (nonce ${r.nonce})`];
     if (r.confirmed?.block !== undefined) human.push(`  mined  block ${r.confirmed.block.hash} (height ${r.confirmed.block.height}, ${r.confirmed.confirmations} confirmations)`);
@@ -78,7 +80,7 @@ export function registerTx(program: Command): void {
 
   withApi(tx.command('get <txid>').description('a transaction, mined or pending')).action(async (txid: string, _o: unknown, cmd: Command) => {
     const ctx = clientContext(cmd);
-    const r = await ctx.client.tx(txid);
+    const r = await ctx.client.tx(txidArgument(txid));
     print(ctx.json, r, describeTx(r));
   });
 

@@ -103,7 +103,7 @@ export async function run(): Promise<void> {
     api: { ...defaults.api, enabled: false, port: 0, explorer: false },
     p2p: { enabled: true, host: '127.0.0.1', port: base, bootstrap: [], mdns: false, announce: [], maxPeers: 50, maxInboundPerAddress: 8, loopbackLimits: false },
     mining: { enabled: false, backend: 'auto', threads: 0, minerTag: 'bench', maxBlockTxs: 1_000 },
-    log: { level: 'warn', file: '', pretty: 'never' },
+    log: { level: 'warn', file: '', pretty: 'never', statusInterval: 0 },
   };
   const origin = new ChainNode({ config, network: net, version: 'bench' }, { logger: pino({ level: 'warn' }) });
   const remotes: BenchNode[] = [];

@@ -34,12 +34,34 @@ export class ApiError extends ChainNodeError {
   }
 }
 
+interface ValidationIssue {
+  instancePath?: string;
+  keyword?: string;
+  params?: { pattern?: string; missingProperty?: string };
+  message?: string;
+}
+
+const HASH_PATTERN = '^[0-9a-fA-F]{64}$';
+
+/**
+ * A reader's message for a schema failure: "txid must be 64 hex characters (a SHA-256 hash)" rather than the
+ * JSON-schema text ("params/txid must match pattern ...").
+ */
+function validationMessage(validation: unknown, fallback: string | undefined): string {
+  const first = Array.isArray(validation) ? (validation[0] as ValidationIssue | undefined) : undefined;
+  if (first === undefined) return fallback ?? 'invalid request';
+  const field = (first.instancePath ?? '').split('/').filter(Boolean).join('.') || first.params?.missingProperty || 'request';
+  if (first.keyword === 'pattern' && first.params?.pattern === HASH_PATTERN) return `${field} must be 64 hex characters (a SHA-256 hash)`;
+  if (first.keyword === 'required') return `${first.params?.missingProperty ?? field} is required`;
+  return `${field} ${first.message ?? 'is invalid'}`;
+}
+
 /** Map any thrown value to `{status, code, message}` for the error body. */
 export function toErrorResponse(err: unknown): { status: number; code: string; message: string } {
   if (err instanceof ApiError) return { status: err.status, code: err.code, message: err.message };
   if (err instanceof ChainNodeError) return { status: STATUS_BY_CODE[err.code] ?? 400, code: err.code, message: err.message };
   const e = err as { validation?: unknown; statusCode?: number; code?: string; message?: string };
-  if (e.validation !== undefined) return { status: 400, code: 'BAD_REQUEST', message: e.message ?? 'invalid request' };
+  if (e.validation !== undefined) return { status: 400, code: 'BAD_REQUEST', message: validationMessage(e.validation, e.message) };
   if (e.statusCode === 429) return { status: 429, code: 'RATE_LIMITED', message: 'too many requests' };
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, code: 'BODY_TOO_LARGE', message: 'request body is too large' };
   if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send application/json' };

@@ -32,14 +32,16 @@ export async function waitForConfirmations(
   client: ApiClient,
   txid: string,
   confirmations: number,
-  options: { timeoutMs?: number; pollMs?: number; signal?: AbortSignal } = {},
+  options: { timeoutMs?: number; pollMs?: number; signal?: AbortSignal; onUpdate?: (status: TxStatusJson) => void } = {},
 ): Promise<TxStatusJson> {
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   const pollMs = options.pollMs ?? 250;
   let last: TxStatusJson | undefined;
   for (;;) {
     try {
+      const prev = last;
       last = await client.tx(txid);
+      if (prev === undefined || prev.status !== last.status || prev.confirmations !== last.confirmations || prev.block?.hash !== last.block?.hash) options.onUpdate?.(last);
       if (last.status === 'mined' && last.confirmations >= confirmations) return last;
     } catch (err) {
       if (!(err instanceof ApiRequestError && err.code === 'TX_NOT_FOUND')) throw err;
@@ -52,6 +54,20 @@ export async function waitForConfirmations(
   }
 }
 
+/** Callbacks of {@link sendAction}, for showing progress while it waits. */
+export interface SendProgress {
+  /** The node accepted the transaction (before any waiting). */
+  submitted?(sent: SentAction): void;
+  /** The transaction's status or confirmation count changed while waiting. */
+  update?(status: TxStatusJson): void;
+}
+
+/** One progress line: "  pending" / "  3/6 confirmations (block 812 ...)". */
+export function describeProgress(status: TxStatusJson, wanted: number): string {
+  if (status.status !== 'mined' || status.block === undefined) return `  ${status.status}, 0/${wanted} confirmations`;
+  return `  ${Math.min(status.confirmations, wanted)}/${wanted} confirmations (block ${status.block.height} ${status.block.hash.slice(0, 16)}...)`;
+}
+
 /**
  * Sign and submit one action: the nonce comes from GET /accounts/:actor (`pendingNonce`, which counts the
  * node's mempool), the signature is made locally, the transaction goes to POST /txs. With `wait`, waits for
@@ -61,15 +77,20 @@ export async function sendAction(
   client: ApiClient,
   secretKey: Uint8Array,
   action: ActionInput,
-  options: { chainId: Uint8Array; wait?: number; timeoutMs?: number; nonce?: number },
+  options: { chainId: Uint8Array; wait?: number; timeoutMs?: number; nonce?: number; progress?: SendProgress },
 ): Promise<SentAction> {
   const actor = toHex(publicKeyFromSecret(secretKey));
   const nonce = options.nonce ?? (await client.account(actor)).pendingNonce;
   const tx = signAction(secretKey, action, { chainId: options.chainId, nonce });
   const r = await client.submitTx(toHex(tx.bytes));
   const out: SentAction = { txid: r.txid, actor, nonce, status: r.status };
+  options.progress?.submitted?.(out);
   if (options.wait !== undefined && options.wait > 0) {
-    out.confirmed = await waitForConfirmations(client, r.txid, options.wait, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+    const onUpdate = options.progress?.update;
+    out.confirmed = await waitForConfirmations(client, r.txid, options.wait, {
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(onUpdate === undefined ? {} : { onUpdate }),
+    });
   }
   return out;
 }

@@ -23,6 +23,8 @@ export interface ApiClientOptions {
   url: string;
   /** Admin token (the content of `<datadir>/api.cookie`), needed by admin routes only. */
   token?: string;
+  /** Where the token was read from (the cookie file), named when the node refuses it (AUTH_INVALID). */
+  tokenSource?: string;
   /** Per-request timeout; default 30 s. */
   timeoutMs?: number;
   /**
@@ -78,6 +80,7 @@ export class ApiClient {
   /** Base URL without a trailing slash. */
   readonly url: string;
   readonly #token: string | undefined;
+  readonly #tokenSource: string | undefined;
   readonly #timeoutMs: number;
   readonly #agent: HttpAgent | HttpsAgent | undefined;
 
@@ -91,6 +94,7 @@ export class ApiClient {
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ChainNodeError('API_BAD_URL', `API URL must be http(s): '${options.url}'`);
     this.url = options.url.replace(/\/+$/, '');
     this.#token = options.token;
+    this.#tokenSource = options.tokenSource;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     if (options.transport === 'node-http') {
       const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64 };
@@ -156,6 +160,9 @@ export class ApiClient {
         if (typeof e?.message === 'string') message = e.message;
       } catch {
         // not the API's error body: keep the HTTP status
+      }
+      if (code === 'AUTH_INVALID' && this.#tokenSource !== undefined) {
+        message = `${message} (token read from ${this.#tokenSource}: the node writes a new one at each start into <its datadir>/api.cookie; pass that file with --cookie, or --datadir)`;
       }
       throw new ApiRequestError(code, message, res.status);
     }

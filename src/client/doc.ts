@@ -69,13 +69,47 @@ export interface DocumentVerification {
   certifications: Certification[];
 }
 
+/** A certification submitted but not mined yet (in the node's mempool): 0 confirmations, no proof yet. */
+export interface PendingCertification {
+  txid: string;
+  actor: string;
+  confirmations: 0;
+}
+
+/** Outcome of {@link verifyDocument} when only pending certifications exist. */
+export interface PendingDocumentVerification {
+  document: DocumentDigest;
+  certified: false;
+  pending: PendingCertification[];
+}
+
+/** Pending `doc.certify` actions for this hash in the node's mempool (at most 100 pages of 1000 are scanned). */
+async function pendingCertifications(client: ApiClient, sha256: string, actor: string | undefined): Promise<PendingCertification[]> {
+  const out: PendingCertification[] = [];
+  let cursor: string | undefined;
+  for (let pages = 0; pages < 100; pages++) {
+    const page = await client.mempoolTxs({ limit: 1000, ...(cursor === undefined ? {} : { cursor }) });
+    for (const tx of page.txs) {
+      if (tx.kind === DOC_CERTIFY_KIND && tx.subject === sha256 && (actor === undefined || tx.from === actor)) out.push({ txid: tx.txid, actor: tx.from, confirmations: 0 });
+    }
+    cursor = page.nextCursor;
+    if (cursor === undefined) break;
+  }
+  return out;
+}
+
 /**
  * Find the `doc.certify` actions whose subject is the file's SHA-256 (GET /subjects/:subject/actions), fetch
  * each one's record proof and verify it offline (txid, Merkle path to the header, proof of work, signature,
- * chain), and check the signed payload names this hash. Throws `DOC_NOT_CERTIFIED` when none is found
- * (a modified document has another hash), or the proof's code when a proof fails.
+ * chain), and check the signed payload names this hash. When none is mined but one is pending in the node's
+ * mempool (right after `doc certify`), resolves `{certified: false, pending}`. Throws `DOC_NOT_CERTIFIED` when
+ * none is found at all (a modified document has another hash), or the proof's code when a proof fails.
  */
-export async function verifyDocument(client: ApiClient, path: string, options: { verify: VerifyRecordProofOptions; actor?: string }): Promise<DocumentVerification> {
+export async function verifyDocument(
+  client: ApiClient,
+  path: string,
+  options: { verify: VerifyRecordProofOptions; actor?: string },
+): Promise<DocumentVerification | PendingDocumentVerification> {
   const doc = await digestFile(path);
   const items: ActionJson[] = [];
   let cursor: string | undefined;
@@ -87,6 +121,8 @@ export async function verifyDocument(client: ApiClient, path: string, options: {
   const actor = options.actor?.toLowerCase();
   const candidates = items.filter((a) => a.tx.kind === DOC_CERTIFY_KIND && (actor === undefined || a.tx.from === actor));
   if (candidates.length === 0) {
+    const pending = await pendingCertifications(client, doc.sha256, actor);
+    if (pending.length > 0) return { document: doc, certified: false, pending };
     throw new ChainNodeError('DOC_NOT_CERTIFIED', `${doc.name} (sha256 ${doc.sha256}) is not certified on this chain${actor === undefined ? '' : ` by ${actor}`}`);
   }
   const certifications: Certification[] = [];

@@ -246,7 +246,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
   return summary;
 }
 
-/** Human summary of a load run. */
+/** Human summary of a load run (the signing time is printed once, when signing ends: see `onSigned`). */
 export function formatLoadSummary(r: LoadSummary): string {
   const codes = (m: Record<string, number>): string => Object.entries(m).map(([c, n]) => `${c} ${n}`).join(', ');
   return [
@@ -255,6 +255,5 @@ export function formatLoadSummary(r: LoadSummary): string {
     `rejected ${r.rejected}${r.rejected > 0 ? ` (${codes(r.rejectedByCode)})` : ''}`,
     ...(r.failed > 0 ? [`failed ${r.failed} (${codes(r.failedByCode)})`] : []),
     `latency per request: p50 ${r.latencyMs.p50} ms, p95 ${r.latencyMs.p95} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms`,
-    `signed in ${r.signSec} s (${r.signer} signer)`,
   ].join('\n');
 }

@@ -30,3 +30,5 @@ export function summarizeLatencies(samples: ArrayLike<number>): LatencySummary {
     max: r(sorted.length === 0 ? 0 : sorted[sorted.length - 1]!),
   };
 }
+
+export { formatHashrate } from '../mining/format.js';

@@ -49,7 +49,11 @@ export function signAction(secretKey: Uint8Array, action: ActionInput, chain: { 
 
 /** A raw ECDSA signer of 32-byte hashes: compact r||s, low-S, RFC 6979. */
 export interface HashSigner {
-  readonly name: 'native' | 'noble';
+  /**
+   * Which library signs: `libsecp256k1` is the `secp256k1` npm package's binding (not the node's own addon, which
+   * only verifies), `noble` is @noble/curves (pure JS).
+   */
+  readonly name: 'libsecp256k1' | 'noble';
   sign(msgHash: Uint8Array, secretKey: Uint8Array): Uint8Array;
 }
 
@@ -72,7 +76,7 @@ export function loadHashSigner(): HashSigner {
     const sk = new Uint8Array(32).fill(7);
     const msg = new Uint8Array(32).fill(9);
     if (toHex(native.ecdsaSign(msg, sk).signature) === toHex(signHash(msg, sk))) {
-      fastSigner = { name: 'native', sign: (m, k) => native.ecdsaSign(m, k).signature };
+      fastSigner = { name: 'libsecp256k1', sign: (m, k) => native.ecdsaSign(m, k).signature };
     }
   } catch {
     // no native binding here

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ChainNodeError } from '../errors.js';
 
@@ -129,8 +129,34 @@ export async function clusterStatus(state: ClusterState, timeoutMs = 2000): Prom
   );
 }
 
+/** What `clusterDown` with `purge` deleted. */
+export interface PurgeReport {
+  /** The cluster directory, removed with everything in it. */
+  dir: string;
+  /** Node data directories that were in it (chain databases, keys, cookies). */
+  datadirs: string[];
+  /** Log files that were in it. */
+  logs: string[];
+  files: number;
+  bytes: number;
+}
+
+async function tally(path: string): Promise<{ files: number; bytes: number }> {
+  const st = await lstat(path).catch(() => undefined);
+  if (st === undefined) return { files: 0, bytes: 0 };
+  if (!st.isDirectory()) return { files: 1, bytes: st.size };
+  let files = 0;
+  let bytes = 0;
+  for (const name of await readdir(path)) {
+    const t = await tally(join(path, name));
+    files += t.files;
+    bytes += t.bytes;
+  }
+  return { files, bytes };
+}
+
 /** SIGTERM every node, wait up to `timeoutMs` for each to exit, SIGKILL stragglers; remove the state file (and data with `purge`). */
-export async function clusterDown(dir: string, opts: { timeoutMs?: number; purge?: boolean } = {}): Promise<{ stopped: number; killed: number }> {
+export async function clusterDown(dir: string, opts: { timeoutMs?: number; purge?: boolean } = {}): Promise<{ stopped: number; killed: number; purged?: PurgeReport }> {
   const state = await readClusterState(dir);
   let stopped = 0;
   let killed = 0;
@@ -144,6 +170,9 @@ export async function clusterDown(dir: string, opts: { timeoutMs?: number; purge
     } else stopped++;
   }
   await rm(join(dir, STATE), { force: true });
-  if (opts.purge === true) await rm(dir, { recursive: true, force: true });
-  return { stopped, killed };
+  if (opts.purge !== true) return { stopped, killed };
+  const { files, bytes } = await tally(dir);
+  const purged: PurgeReport = { dir, datadirs: state.nodes.map((n) => n.datadir).filter((d) => existsSync(d)), logs: state.nodes.map((n) => n.log).filter((l) => existsSync(l)), files, bytes };
+  await rm(dir, { recursive: true, force: true });
+  return { stopped, killed, purged };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
+import { closest, distance } from 'fastest-levenshtein';
 import { ChainNodeError } from '../errors.js';
 import { getNetwork, type NetworkParams } from '../consensus/networks.js';
 import { CONFIG_KEYS, type ConfigKey, type NodeConfig } from './schema.js';
@@ -16,6 +17,14 @@ export interface ResolvedConfig {
   sources: Record<string, ConfigSource>;
   /** The config file that was read, if any. */
   file: string | undefined;
+  /** Keys of the config file that no setting has (ignored; refused with `strict`). */
+  unknownKeys: UnknownConfigKey[];
+}
+
+/** A config-file key that is not a setting, with the nearest real one when it looks like a misspelling. */
+export interface UnknownConfigKey {
+  key: string;
+  suggestion?: string;
 }
 
 /** Inputs of resolution; the bin layer passes process.env and parsed flags. */
@@ -26,6 +35,8 @@ export interface ResolveInput {
   configPath?: string;
   /** Home directory for the default data directory. */
   home?: string;
+  /** Refuse unknown config-file keys (CONFIG_UNKNOWN_KEY) instead of reporting them in `unknownKeys`. */
+  strict?: boolean;
   /** Custom networks (from `init`) by name, looked up in `<base>/networks/<name>.json`. */
   loadNetwork?: (name: string, baseDir: string) => NetworkParams | undefined;
 }
@@ -52,7 +63,7 @@ export function defaultConfig(net: NetworkParams, datadir: string): NodeConfig {
     },
     p2p: { enabled: true, host: '0.0.0.0', port: net.ports.p2p, bootstrap: [], mdns: true, announce: [], maxPeers: 50, maxInboundPerAddress: 8, loopbackLimits: false },
     mining: { enabled: net.name === 'devnet' || net.name === 'regtest', backend: 'auto', threads: 0, minerTag: 'chain-node', maxBlockTxs: 20_000 },
-    log: { level: 'info', file: '', pretty: 'auto' },
+    log: { level: 'info', file: '', pretty: 'auto', statusInterval: 60 },
     mempool: { maxCount: 100_000, maxBytes: 256 * 1024 * 1024, saveIntervalMs: 5_000 },
   };
 }
@@ -66,6 +77,9 @@ function coerce(key: ConfigKey, raw: unknown, source: string): unknown {
       return typeof raw === 'string' ? raw : bad();
     case 'int': {
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+      if (key.max !== undefined && Number.isSafeInteger(n) && n > key.max) {
+        throw new ChainNodeError('CONFIG_INVALID', `${source}: '${key.path}' must be an integer from 0 to ${key.max}, got ${n}`);
+      }
       return Number.isSafeInteger(n) && n >= 0 ? n : bad();
     }
     case 'bool':
@@ -94,6 +108,31 @@ function setPath(obj: object, path: string, value: unknown): void {
   let cur = obj as Record<string, unknown>;
   for (const part of parts.slice(0, -1)) cur = cur[part] as Record<string, unknown>;
   cur[parts[parts.length - 1]!] = value;
+}
+
+const KEY_PATHS = CONFIG_KEYS.map((k) => k.path);
+const SECTIONS = new Set(KEY_PATHS.flatMap((p) => p.split('.').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('.'))));
+
+/** Dotted paths of the file's keys that are neither a setting nor a section holding settings. */
+export function findUnknownKeys(values: Record<string, unknown>, prefix = ''): UnknownConfigKey[] {
+  const out: UnknownConfigKey[] = [];
+  for (const [name, value] of Object.entries(values)) {
+    const path = prefix === '' ? name : `${prefix}.${name}`;
+    if (KEY_PATHS.includes(path)) continue;
+    if (SECTIONS.has(path) && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      out.push(...findUnknownKeys(value as Record<string, unknown>, path));
+      continue;
+    }
+    const near = closest(path, KEY_PATHS);
+    // A misspelling is a few edits away; anything further gets no suggestion.
+    out.push(distance(path, near) <= Math.max(2, Math.floor(path.length / 4)) ? { key: path, suggestion: near } : { key: path });
+  }
+  return out;
+}
+
+/** "unknown key 'api.prot' (did you mean 'api.port'?)" */
+export function describeUnknownKey(u: UnknownConfigKey): string {
+  return `unknown key '${u.key}'${u.suggestion === undefined ? '' : ` (did you mean '${u.suggestion}'?)`}`;
 }
 
 /** Base directory holding every network's data directory: `~/.chain-node`. */
@@ -127,6 +166,10 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   if (fileValues !== undefined && (typeof fileValues !== 'object' || fileValues === null || Array.isArray(fileValues))) {
     throw new ChainNodeError('CONFIG_INVALID', `config file ${file} must hold a JSON object`);
   }
+  const unknownKeys = fileValues === undefined ? [] : findUnknownKeys(fileValues);
+  if (input.strict === true && unknownKeys.length > 0) {
+    throw new ChainNodeError('CONFIG_UNKNOWN_KEY', `config file ${file}: ${unknownKeys.map(describeUnknownKey).join(', ')} (--strict-config refuses unknown keys)`);
+  }
   for (const k of CONFIG_KEYS) {
     const layers: [ConfigSource, unknown, string][] = [
       ['file', fileValues === undefined ? undefined : getPath(fileValues, k.path), `config file ${file}`],
@@ -141,7 +184,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
     }
   }
   if (config.network !== net.name) throw new ChainNodeError('CONFIG_INVALID', `network '${config.network}' does not match resolved network '${net.name}'`);
-  return { config, network: net, sources, file: fileValues === undefined ? undefined : file };
+  return { config, network: net, sources, file: fileValues === undefined ? undefined : file, unknownKeys };
 }
 
 /** Flatten a config to `path = value` rows with their sources (for `chain-node config`). */

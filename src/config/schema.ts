@@ -30,7 +30,7 @@ export interface NodeConfig {
     loopbackLimits: boolean;
   };
   mining: { enabled: boolean; backend: string; threads: number; minerTag: string; maxBlockTxs: number };
-  log: { level: string; file: string; pretty: string };
+  log: { level: string; file: string; pretty: string; statusInterval: number };
   mempool: { maxCount: number; maxBytes: number; saveIntervalMs: number };
 }
 
@@ -44,6 +44,8 @@ export interface ConfigKey {
   env: string;
   /** commander's camel-cased option property, when the key has a flag. */
   flag?: string;
+  /** Largest accepted value of an int key (ports: 65535). */
+  max?: number;
   doc: string;
 }
 
@@ -53,7 +55,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'datadir', type: 'string', env: 'CHAIN_NODE_DATADIR', flag: 'datadir', doc: 'data directory of this network' },
   { path: 'api.enabled', type: 'bool', env: 'CHAIN_NODE_API', flag: 'api', doc: 'serve the HTTP API' },
   { path: 'api.host', type: 'string', env: 'CHAIN_NODE_API_HOST', flag: 'apiHost', doc: 'HTTP API listen address' },
-  { path: 'api.port', type: 'int', env: 'CHAIN_NODE_API_PORT', flag: 'apiPort', doc: 'HTTP API port (0 = any free port)' },
+  { path: 'api.port', type: 'int', env: 'CHAIN_NODE_API_PORT', flag: 'apiPort', max: 65535, doc: 'HTTP API port (0 = any free port)' },
   { path: 'api.cors', type: 'list', env: 'CHAIN_NODE_API_CORS', flag: 'apiCors', doc: 'allowed CORS origins (empty = CORS off)' },
   { path: 'api.rateLimitPerMinute', type: 'int', env: 'CHAIN_NODE_API_RATE_LIMIT', doc: 'requests per minute per client address (SSE and /health exempt)' },
   { path: 'api.bodyLimitBytes', type: 'int', env: 'CHAIN_NODE_API_BODY_LIMIT', doc: 'largest body of POST /txs/batch (other routes have fixed, smaller limits)' },
@@ -66,7 +68,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'api.explorer', type: 'bool', env: 'CHAIN_NODE_EXPLORER', flag: 'explorer', doc: 'serve the web explorer at / of the HTTP API' },
   { path: 'p2p.enabled', type: 'bool', env: 'CHAIN_NODE_P2P', flag: 'p2p', doc: 'join the peer-to-peer network' },
   { path: 'p2p.host', type: 'string', env: 'CHAIN_NODE_P2P_HOST', flag: 'p2pHost', doc: 'P2P listen address' },
-  { path: 'p2p.port', type: 'int', env: 'CHAIN_NODE_P2P_PORT', flag: 'p2pPort', doc: 'P2P TCP port (0 = any free port)' },
+  { path: 'p2p.port', type: 'int', env: 'CHAIN_NODE_P2P_PORT', flag: 'p2pPort', max: 65535, doc: 'P2P TCP port (0 = any free port)' },
   { path: 'p2p.bootstrap', type: 'list', env: 'CHAIN_NODE_BOOTSTRAP', flag: 'bootstrap', doc: 'bootstrap peers (multiaddr or host:port)' },
   { path: 'p2p.mdns', type: 'bool', env: 'CHAIN_NODE_MDNS', flag: 'mdns', doc: 'discover peers on the LAN with mDNS' },
   { path: 'p2p.announce', type: 'list', env: 'CHAIN_NODE_ANNOUNCE', flag: 'announce', doc: 'addresses to announce to peers' },
@@ -81,6 +83,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'log.level', type: 'string', env: 'CHAIN_NODE_LOG_LEVEL', flag: 'logLevel', doc: 'trace, debug, info, warn, error' },
   { path: 'log.file', type: 'string', env: 'CHAIN_NODE_LOG_FILE', flag: 'logFile', doc: 'also write JSON logs to this file' },
   { path: 'log.pretty', type: 'string', env: 'CHAIN_NODE_LOG_PRETTY', flag: 'logPretty', doc: 'auto (pretty on a terminal), always or never' },
+  { path: 'log.statusInterval', type: 'int', env: 'CHAIN_NODE_LOG_STATUS_INTERVAL', flag: 'statusInterval', doc: 'seconds between one-line status logs (height, peers, mempool, hashrate); 0 = none' },
   { path: 'mempool.maxCount', type: 'int', env: 'CHAIN_NODE_MEMPOOL_MAX_COUNT', doc: 'most transactions in the mempool' },
   { path: 'mempool.maxBytes', type: 'int', env: 'CHAIN_NODE_MEMPOOL_MAX_BYTES', doc: 'most bytes of transactions in the mempool' },
   { path: 'mempool.saveIntervalMs', type: 'int', env: 'CHAIN_NODE_MEMPOOL_SAVE_INTERVAL_MS', doc: 'save a changed mempool to mempool.dat this often: the most a kill -9 can lose (0 = only on stop)' },

@@ -29,6 +29,23 @@ export interface SkippedBackend {
   /** The error code, normally MINING_BACKEND_UNAVAILABLE. */
   code: string;
   reason: string;
+  /** What an operator can do about it, in words (the raw reason is for debugging). */
+  advice: string;
+}
+
+/** Turns a loader's reason for skipping a backend into what to do about it. */
+export function skipAdvice(name: BackendName, reason: string): string {
+  if (/native addon not available/.test(reason)) {
+    return 'the native addon is not built: run `npm run build:native` (needs a C++ compiler, make and Python 3); mining is slower without it';
+  }
+  if (name === 'cuda') {
+    if (/CUDA library not built/.test(reason)) return 'the CUDA library was not built (no nvcc at install): install the CUDA toolkit, then run `npm run build:native`, to mine on a GPU';
+    if (/requested/.test(reason)) return `${reason.replace(/^cuda: /, '')}: check --cuda-devices`;
+    return 'no usable NVIDIA GPU and driver here (nothing to do unless this machine has one: then check `nvidia-smi`)';
+  }
+  if (name === 'native-cpu' && /does not support/.test(reason)) return 'this CPU lacks the requested instructions: leave the CPU implementation on auto';
+  if (name === 'wasm') return `the WASM miner cannot run (${reason.replace(/^wasm: /, '')}): reinstall the package`;
+  return reason;
 }
 
 /** What `selectBackend` settled on. */
@@ -82,7 +99,8 @@ export async function selectBackend(
       return { backend, skipped };
     } catch (err) {
       if (err instanceof ChainNodeError && err.code === MiningErrorCode.invalidArgument) throw err;
-      skipped.push({ name, ...describe(err) });
+      const d = describe(err);
+      skipped.push({ name, ...d, advice: skipAdvice(name, d.reason) });
     }
   }
   throw new ChainNodeError(

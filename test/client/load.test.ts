@@ -79,6 +79,7 @@ t.test('paced single submissions', async (t) => {
   t.equal(r.latencyMs.count, 200);
   t.ok(progress.length > 0);
   t.match(formatLoadSummary(r), /accepted 180/);
+  t.notMatch(formatLoadSummary(r), /signed/, 'the signing time is printed once, by onSigned, not again in the summary');
 });
 
 t.test('saturation with batches', async (t) => {

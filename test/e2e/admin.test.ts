@@ -34,16 +34,23 @@ t.test('admin token from the cookie file', async (t) => {
 
   const status = await runCli(['mining', 'status', ...g], { home: dir });
   t.equal(json(status).enabled, false);
+  const minedBefore = json<{ blocksMined: number }>(status).blocksMined;
+  t.ok(minedBefore >= 1, `blocks were mined before the stop (${minedBefore})`);
   const start = await runCli(['mining', 'start', ...g], { home: dir });
   t.equal(start.code, 0, start.stderr);
   t.equal(json(start).enabled, true);
   await waitFor('a new block', async () => (((await http(`${node.url}/status`)).body.height as number) > h0 ? true : undefined));
+  const after = json<{ blocksMined: number }>(await runCli(['mining', 'status', ...g], { home: dir }));
+  t.ok(after.blocksMined > minedBefore, `stop/start does not reset the blocks-mined counter (${minedBefore} -> ${after.blocksMined})`);
+  const human = await runCli(['mining', 'status', '--network', 'regtest', '--datadir', datadir, '--api', node.url], { home: dir });
+  t.match(human.stdout, /^mining on \([a-z-]+, \d+(\.\d+)? [kMGT]?H\/s\), \d+ block\(s\) mined$/m, 'hash rate in an adaptive unit');
 
   const bad = join(dir, 'bad.cookie');
   writeFileSync(bad, 'f'.repeat(64));
   const refused = await runCli(['mining', 'stop', '--cookie', bad, ...g], { home: dir });
   t.equal(refused.code, 1);
   t.equal(errorCode(refused), 'AUTH_INVALID', 'the server code reaches the CLI');
+  t.match(refused.stderr, `token read from ${bad}`, 'AUTH_INVALID names the cookie file it read');
   const noCookie = await runCli(['mining', 'stop', '--network', 'regtest', '--datadir', join(dir, 'elsewhere'), '--api', node.url], { home: dir });
   t.equal(noCookie.code, 1);
   t.match(noCookie.stderr, /error \[AUTH_REQUIRED\]: .*api\.cookie/);

@@ -4,7 +4,9 @@ import { Transaction } from '../../src/primitives/transaction.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
 import { chainId, getNetwork } from '../../src/consensus/networks.js';
 import { toHex } from '../../src/primitives/bytes.js';
-import { ensureBuilt, http, json, runCli, tempDir, waitFor } from './support.js';
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync } from 'node:fs';
+import { ensureBuilt, cleanEnv, http, json, ROOT, runCli, tempDir, waitFor } from './support.js';
 
 interface StatusOut {
   agree: boolean;
@@ -20,7 +22,7 @@ t.test('cluster up -n 3: nodes converge, a tx reaches all, status agrees, down s
   const apiBase = 40000 + Math.floor(Math.random() * 2000) * 3;
   const up = await runCli(['--json', 'cluster', '--dir', dir, 'up', '-n', '3', '--p2p-base', String(p2pBase), '--api-base', String(apiBase), '--miners', '0'], { home });
   t.equal(up.code, 0, up.stderr);
-  const state = json<{ nodes: { api: string; pid: number }[] }>(up);
+  const state = json<{ nodes: { api: string; pid: number; log: string }[] }>(up);
   t.equal(state.nodes.length, 3);
   t.teardown(async () => {
     await runCli(['cluster', '--dir', dir, 'down'], { home });
@@ -38,6 +40,23 @@ t.test('cluster up -n 3: nodes converge, a tx reaches all, status agrees, down s
     500,
   );
   t.ok(agreed.agree, 'status reports agreement');
+  const table = await runCli(['cluster', '--dir', dir, 'status'], { home });
+  const node0 = table.stdout.split('\n').find((l) => l.startsWith('node0'));
+  t.match(node0, /\s\d+(\.\d+)? [kMGT]?H\/s$/, `the miner's hash rate in an adaptive unit: ${node0}`);
+  t.notMatch(node0, /\s0\.0 MH\/s$/);
+
+  // logs --follow: the last lines, then new ones as they are written, prefixed with the node.
+  const follow = spawn(process.execPath, ['bin/chain-node', 'cluster', '--dir', dir, 'logs', '--follow', '--node', '0', '--lines', '1'], { cwd: ROOT, env: cleanEnv(home), stdio: ['ignore', 'pipe', 'pipe'] });
+  let followed = '';
+  follow.stdout.on('data', (d: Buffer) => (followed += d.toString()));
+  await waitFor('the tail of node0.log', async () => (/^== node0 \(/m.test(followed) ? true : undefined), 30_000, 100);
+  // The nodes log at warn here (the test environment), so the test writes the new line itself.
+  appendFileSync(state.nodes[0]!.log, '{"msg":"a line written after --follow started"}\n');
+  await waitFor('the new line from node0', async () => (followed.includes('node0 | {"msg":"a line written after --follow started"}') ? true : undefined), 30_000, 100);
+  const exited = new Promise<number | null>((res) => follow.once('exit', (c) => res(c)));
+  follow.kill('SIGINT');
+  t.equal(await exited, 0, 'Ctrl-C ends --follow cleanly');
+  t.match(followed, /^== node0 \(/, 'the tail comes first');
 
   const tx = Transaction.sign({ chain: chainId(getNetwork('regtest')), nonce: 0, time: Date.now(), kind: 'supply.shipped', subject: 'item-7', payload: { to: 'warehouse-2' } }, generateSecretKey());
   const post = await http(`${state.nodes[2]!.api}/txs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tx: toHex(tx.bytes) }) });
@@ -50,9 +69,13 @@ t.test('cluster up -n 3: nodes converge, a tx reaches all, status agrees, down s
     t.equal(seen.status, 'mined');
   }
 
-  const down = await runCli(['--json', 'cluster', '--dir', dir, 'down'], { home });
+  const down = await runCli(['cluster', '--dir', dir, 'down', '--purge'], { home });
   t.equal(down.code, 0, down.stderr);
-  t.equal(json<{ stopped: number; killed: number }>(down).stopped, 3, 'all three exited on SIGTERM');
+  t.match(down.stdout, /^stopped 3 node\(s\)$/m, 'all three exited on SIGTERM');
+  const deleted = down.stdout.split('\n').find((l) => l.startsWith('deleted '));
+  t.equal(deleted?.replace(/\(\d+ files, \d+\.\d MB\):$/, '(N files, X MB):'), `deleted ${dir} (N files, X MB):`, 'what --purge deleted');
+  for (const i of [0, 1, 2]) t.match(down.stdout, `/node${i}  node data (chain database, P2P key, API cookie)`);
+  t.notOk(existsSync(dir), 'the cluster directory is gone');
   for (const n of state.nodes) {
     let alive = true;
     try {

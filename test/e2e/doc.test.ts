@@ -2,7 +2,7 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { ensureBuilt, errorCode, json, runCli, startNode, tempDir } from './support.js';
+import { ensureBuilt, errorCode, json, runCli, startNode, tempDir, waitFor } from './support.js';
 
 ensureBuilt();
 
@@ -60,4 +60,37 @@ t.test('certify a document, verify it, and reject a modified copy', async (t) =>
   t.equal(errorCode(modified), 'DOC_NOT_CERTIFIED');
   const missing = await cli(['doc', 'verify', join(dir, 'nope.pdf')]);
   t.equal(errorCode(missing), 'DOC_UNREADABLE');
+});
+
+t.test('doc verify right after doc certify reports pending, 0 confirmations (exit 2), then certified once mined', async (t) => {
+  const dir = tempDir(t);
+  const datadir = join(dir, 'regtest');
+  const node = await startNode(t, { datadir, home: dir, mine: false });
+  const pass = join(dir, 'pass.txt');
+  writeFileSync(pass, 'notary passphrase\n', { mode: 0o600 });
+  const g = ['--network', 'regtest', '--datadir', datadir, '--api', node.url];
+  const key = await runCli(['key', 'generate', 'notary', '--passphrase-file', pass, ...g, '--json'], { home: dir });
+  t.equal(key.code, 0, key.stderr);
+  const doc = join(dir, 'minutes.txt');
+  writeFileSync(doc, `board minutes ${Date.now()}\n`);
+
+  const cert = await runCli(['doc', 'certify', doc, '--key', 'notary', '--passphrase-file', pass, ...g, '--json'], { home: dir });
+  t.equal(cert.code, 0, cert.stderr);
+  const txid = json<{ txid: string }>(cert).txid;
+
+  const pending = await runCli(['doc', 'verify', doc, ...g, '--json'], { home: dir });
+  t.equal(pending.code, 2, `pending has its own exit status: ${pending.stderr}`);
+  t.match(json(pending), { certified: false, status: 'pending', confirmations: 0, txid, actor: json<{ publicKey: string }>(key).publicKey });
+  const human = await runCli(['doc', 'verify', doc, ...g], { home: dir });
+  t.equal(human.code, 2);
+  t.match(human.stdout, /minutes\.txt is PENDING: certification submitted, 0 confirmations/);
+  t.notMatch(human.stderr, /DOC_NOT_CERTIFIED/);
+
+  const start = await runCli(['mining', 'start', ...g, '--json'], { home: dir });
+  t.equal(start.code, 0, start.stderr);
+  const mined = await waitFor('the certification to be mined', async () => {
+    const r = await runCli(['doc', 'verify', doc, ...g, '--json'], { home: dir });
+    return r.code === 0 ? r : undefined;
+  }, 60_000, 1000);
+  t.match(json(mined), { certified: true, status: 'certified', txid });
 });

@@ -75,8 +75,11 @@ t.test('malformed input against one node', async (t) => {
   await t.test('CLI error output', async (t) => {
     const human = await runCli(['tx', 'get', 'xyz', '--network', 'regtest', '--api', node.url], { home: dir });
     t.equal(human.code, 1);
-    t.match(human.stderr, /^error \[BAD_REQUEST\]: /m);
+    t.match(human.stderr, /^error \[BAD_TXID\]: txid must be 64 hex characters \(a SHA-256 hash\)/m);
     t.equal(human.stdout, '');
+    const schema = await http(`${node.url}/txs/deadbeef`);
+    t.equal(apiCode(schema.body), 'BAD_REQUEST');
+    t.equal((schema.body.error as { message: string }).message, 'txid must be 64 hex characters (a SHA-256 hash)', 'the API names the rule, not the JSON schema');
     const js = await runCli(['tx', 'get', 'ab'.repeat(32), '--network', 'regtest', '--api', node.url, '--json'], { home: dir });
     t.equal(js.code, 1);
     t.same(Object.keys(JSON.parse(js.stderr) as object), ['error']);

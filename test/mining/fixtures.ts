@@ -4,6 +4,7 @@ import { fromHex } from '../../src/primitives/bytes.js';
 import { sha256d } from '../../src/crypto/hash.js';
 import { readUint256LE } from '../../src/primitives/bytes.js';
 import { hasCode } from '../../src/errors.js';
+import { addonExports } from '../../src/crypto/addon.js';
 import { loadBackend, MiningErrorCode, type MiningBackend } from '../../src/mining/index.js';
 import type { LoadBackendOptions } from '../../src/mining/loader.js';
 
@@ -105,7 +106,10 @@ export interface BackendVariant {
   options: LoadBackendOptions;
 }
 
-/** Every backend and code path worth testing; the tests skip those that do not load here. */
+/**
+ * Every backend and code path worth testing. The tests skip a CUDA variant without a GPU and a CPU variant whose
+ * instructions this CPU lacks, but fail (never skip) a native one because the addon is not built.
+ */
 export const BACKEND_VARIANTS: BackendVariant[] = [
   { label: 'cuda', name: 'cuda', options: {} },
   { label: 'native-cpu (auto, 2 threads)', name: 'native-cpu', options: { threads: 2 } },
@@ -126,7 +130,7 @@ interface SkippableTest {
 
 /**
  * Loads the variant's backend, closed when the test ends; when it cannot run here (no addon, no CUDA device...)
- * records a skip with the reason and returns undefined.
+ * records a skip with the reason and returns undefined; a native-cpu variant without the addon throws (fails).
  */
 export async function loadOrSkip(t: SkippableTest, variant: BackendVariant): Promise<MiningBackend | undefined> {
   try {
@@ -135,6 +139,9 @@ export async function loadOrSkip(t: SkippableTest, variant: BackendVariant): Pro
     return backend;
   } catch (err) {
     if (!hasCode(err, MiningErrorCode.unavailable)) throw err;
+    if (variant.name === 'native-cpu' && addonExports() === null) {
+      throw new Error(`${variant.label}: the native addon is not built (run \`npm run build:native\`): ${(err as Error).message}`);
+    }
     t.skip(`${variant.label} does not run here: ${(err as Error).message}`, () => undefined);
     return undefined;
   }

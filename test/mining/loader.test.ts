@@ -173,3 +173,16 @@ t.test('wasm falls back to the scalar module when SIMD does not validate', async
   const g = REAL_HEADERS[0]!;
   t.equal((await wasm.search(g.header, headerTarget(g.header), g.nonce - 10, 20)).nonce, g.nonce);
 });
+
+t.test('skip reasons come with advice that says what to do', async (t) => {
+  const { backend, skipped } = await selectBackend({ threads: 1 }, { nativeLoader: loaderWith('missing') });
+  t.teardown(() => backend.close?.());
+  t.match(skipped[0]!.advice, /not built: run `npm run build:native`/);
+  t.notMatch(skipped[0]!.advice, /Cannot find module/);
+  const noLib = await selectBackend({}, { nativeLoader: loaderWith({}) });
+  t.match(noLib.skipped[0]!.advice, /install the CUDA toolkit, then run `npm run build:native`/);
+  const noDriver = await selectBackend({}, { nativeLoader: loaderWith({ cudaLibrary: true, devices: new Error('cudaGetDeviceCount: CUDA driver version is insufficient') }) });
+  t.equal(noDriver.skipped[0]!.advice, 'no usable NVIDIA GPU and driver here (nothing to do unless this machine has one: then check `nvidia-smi`)');
+  await noLib.backend.close?.();
+  await noDriver.backend.close?.();
+});

@@ -1,0 +1,42 @@
+// `tx send --wait n` shows progress (issue 17, item 3): the txid as soon as the node accepts the transaction,
+// then one line per confirmation change, on stderr; stdout keeps the single result.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { ensureBuilt, errorCode, json, runCli, startNode, tempDir } from './support.js';
+
+ensureBuilt();
+
+t.test('tx send --wait prints the txid at once and the confirmations as they arrive', async (t) => {
+  const dir = tempDir(t);
+  const datadir = join(dir, 'regtest');
+  const pass = join(dir, 'pass.txt');
+  writeFileSync(pass, 'pw\n', { mode: 0o600 });
+  const key = await runCli(['key', 'generate', 'alice', '--passphrase-file', pass, '--datadir', datadir], { home: dir });
+  t.equal(key.code, 0, key.stderr);
+
+  await t.test('nothing mines: the txid is printed before the wait times out', async (t) => {
+    const node = await startNode(t, { datadir: join(dir, 'idle'), home: dir, mine: false });
+    const r = await runCli(['tx', 'send', '--key', 'alice', '--kind', 'audit.login', '--wait', '2', '--timeout', '3', '--passphrase-file', pass, '--network', 'regtest', '--datadir', datadir, '--api', node.url], { home: dir });
+    t.equal(r.code, 1);
+    t.equal(errorCode(r), 'TX_WAIT_TIMEOUT');
+    const lines = r.stderr.trim().split('\n');
+    t.match(lines[0], /^tx [0-9a-f]{64} accepted; waiting for 2 confirmations$/, 'the txid comes first');
+    t.equal(lines[1], '  pending, 0/2 confirmations');
+    t.match(lines.at(-1), /^error \[TX_WAIT_TIMEOUT\]: tx [0-9a-f]{64} has 0 of 2 confirmations/);
+  });
+
+  await t.test('a mining node: confirmation lines up to n, then the result on stdout', async (t) => {
+    const node = await startNode(t, { datadir, home: dir });
+    const r = await runCli(['tx', 'send', '--key', 'alice', '--kind', 'audit.login', '--wait', '3', '--passphrase-file', pass, '--network', 'regtest', '--datadir', datadir, '--api', node.url, '--json'], { home: dir });
+    t.equal(r.code, 0, r.stderr);
+    const result = json<{ txid: string; confirmed: { confirmations: number } }>(r);
+    const lines = r.stderr.trim().split('\n');
+    t.equal(lines[0], `tx ${result.txid} accepted; waiting for 3 confirmations`);
+    const counts = lines.slice(1).map((l) => /^ {2}(\d)\/3 confirmations \(block \d+ [0-9a-f]{16}\.\.\.\)$|^ {2}pending, 0\/3 confirmations$/.exec(l)).map((m) => (m === null ? -1 : Number(m[1] ?? 0)));
+    t.notOk(counts.includes(-1), `every progress line is well formed:\n${r.stderr}`);
+    t.equal(counts.at(-1), 3, 'the last line reaches 3/3');
+    t.same(counts, [...counts].sort((a, b) => a - b), 'counts only go up');
+    t.ok(result.confirmed.confirmations >= 3);
+  });
+});
