@@ -1,5 +1,6 @@
 #include "cpu-search.h"
 
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -40,6 +41,36 @@ SearchOutcome cpu_search(const Job& job, uint32_t start, uint64_t count, int thr
   out.found = !out.aborted && sched.found();
   out.nonce = out.found ? sched.best() : 0;
   return out;
+}
+
+uint64_t cpu_measure(int threads, ScanFn scan, double seconds, const std::atomic<bool>* abort_flag, double* elapsed) {
+  // Any header will do: the all-zero target is never met, so every nonce is hashed.
+  uint8_t header[80];
+  const uint8_t target[32] = {0};
+  for (int i = 0; i < 80; ++i) header[i] = uint8_t(i * 131 + 7);
+  Job job;
+  prepare_job(job, header, target);
+  constexpr uint32_t kChunk = 1024;
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto deadline = t0 + std::chrono::duration<double>(seconds);
+  std::atomic<uint64_t> total{0};
+  auto run = [&](int index) {
+    uint32_t start = uint32_t(index) << 24;  // disjoint nonces per thread, as in a real search
+    uint64_t done = 0;
+    while (std::chrono::steady_clock::now() < deadline && !(abort_flag != nullptr && abort_flag->load())) {
+      uint32_t hit = 0;
+      scan(job, start, uint64_t(start) + kChunk, &hit);
+      start += kChunk;
+      done += kChunk;
+    }
+    total += done;
+  };
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back(run, i);
+  run(0);
+  for (auto& t : pool) t.join();
+  *elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return total.load();
 }
 
 }  // namespace chain_mining

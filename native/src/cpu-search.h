@@ -20,4 +20,9 @@ struct SearchOutcome {
 SearchOutcome cpu_search(const Job& job, uint32_t start, uint64_t count, int threads, ScanFn scan,
                          const std::atomic<bool>* abort_flag);
 
+// Calibration: hashes with `scan` on `threads` threads over a never-met target until `seconds` have passed
+// (checked every 1024 nonces per thread, under a millisecond even for the scalar scanner), or the abort flag is raised.
+// Returns the nonces hashed and stores the time taken in *elapsed.
+uint64_t cpu_measure(int threads, ScanFn scan, double seconds, const std::atomic<bool>* abort_flag, double* elapsed);
+
 }  // namespace chain_mining

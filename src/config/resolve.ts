@@ -36,7 +36,7 @@ function defaults(net: NetworkParams, datadir: string): NodeConfig {
     datadir,
     api: { enabled: true, host: '127.0.0.1', port: net.ports.api, cors: [], rateLimitPerMinute: 600_000, bodyLimitBytes: 8 * 1024 * 1024 },
     p2p: { enabled: true, host: '0.0.0.0', port: net.ports.p2p, bootstrap: [], mdns: true, announce: [], maxPeers: 50 },
-    mining: { enabled: net.name === 'devnet' || net.name === 'regtest', backend: 'auto', threads: 0, minerTag: 'chain-node', maxBlockTxs: 20_000 },
+    mining: { enabled: net.name === 'devnet' || net.name === 'regtest', backend: 'auto', threads: 0, minerTag: 'chain-node', maxBlockTxs: 20_000, cpuPath: 'auto', cpuHide: [] },
     log: { level: 'info', file: '', pretty: 'auto' },
     mempool: { maxCount: 100_000, maxBytes: 256 * 1024 * 1024 },
   };
