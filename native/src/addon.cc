@@ -43,7 +43,7 @@ class Task {
   std::function<Napi::Value(Napi::Env, Task&)> result;  // JS thread, when error is empty
   std::string error;
   SearchOutcome outcome;
-  double seconds = 0;  // cpuCalibrate
+  chain_mining::Measurement measurement;  // cpuCalibrate
   std::vector<chain_mining::CudaDeviceInfo> devices;
   AbortFlag flag = std::make_shared<std::atomic<bool>>(false);
   Napi::Promise::Deferred deferred;
@@ -302,8 +302,9 @@ Napi::Value CpuFeatures(const Napi::CallbackInfo& info) {
   return o;
 }
 
-// cpuCalibrate(impl, threads, ms[, hide]) -> Promise<{ hashes, seconds }>: runs one scanner on `threads` threads
-// over a never-met target for about `ms` milliseconds (cpu_measure) and reports what it hashed in how long.
+// cpuCalibrate(impl, threads, ms[, hide]) -> Promise<{ hashes, seconds, cpuRate }>: runs one scanner on `threads`
+// threads over a never-met target for about `ms` milliseconds (cpu_measure) and reports what it hashed in how long
+// (wall clock) and the rate per the threads' CPU time.
 Napi::Value CpuCalibrate(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   uint32_t hide = 0;
@@ -325,12 +326,13 @@ Napi::Value CpuCalibrate(const Napi::CallbackInfo& info) {
   }
   Task* task = new Task(env);
   task->work = [scan, threads, ms](Task& t) {
-    t.outcome.hashes = chain_mining::cpu_measure(threads, scan, ms / 1000, t.flag.get(), &t.seconds);
+    t.measurement = chain_mining::cpu_measure(threads, scan, ms / 1000, t.flag.get());
   };
   task->result = [](Napi::Env e, Task& t) -> Napi::Value {
     Napi::Object o = Napi::Object::New(e);
-    o.Set("hashes", Napi::Number::New(e, double(t.outcome.hashes)));
-    o.Set("seconds", Napi::Number::New(e, t.seconds));
+    o.Set("hashes", Napi::Number::New(e, double(t.measurement.hashes)));
+    o.Set("seconds", Napi::Number::New(e, t.measurement.wall_seconds));
+    o.Set("cpuRate", Napi::Number::New(e, t.measurement.cpu_rate));
     return o;
   };
   return StartTask(env, task);

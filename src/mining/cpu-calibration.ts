@@ -33,7 +33,7 @@ export function parseCpuFeatures(value: string | readonly string[] | undefined):
   return out;
 }
 
-/** One calibrated scanner: its hash rate on all the backend's threads. */
+/** One calibrated scanner: its hash rate on all the backend's threads (per their CPU time, so with a core each). */
 export interface CpuPathFigure {
   path: CpuScanner;
   hashesPerSecond: number;
@@ -94,7 +94,9 @@ export async function calibrateCpuPaths(addon: NativeAddon, options: CalibrateOp
       const left = budget - (now() - started);
       if (left <= 1 && best.has(path)) continue;
       const r = await addon.cpuCalibrate(path, options.threads, Math.max(1, Math.min(slice, left)), options.hide);
-      const rate = r.seconds > 0 ? r.hashes / r.seconds : 0;
+      // By CPU time where the platform has it: other processes taking the cores during a slice then do not
+      // lower one path's figure more than another's (the wall-clock rate is the fallback).
+      const rate = r.cpuRate > 0 ? r.cpuRate : r.seconds > 0 ? r.hashes / r.seconds : 0;
       best.set(path, Math.max(best.get(path) ?? 0, rate));
     }
   }

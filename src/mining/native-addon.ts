@@ -46,8 +46,11 @@ export interface NativeAddon {
   /** `hide`: bit mask of features to pretend the CPU lacks (cpu-calibration.ts hideMask). */
   cpuFeatures(hide?: number): CpuFeatures;
   cpuSearch(header: Uint8Array, targetLE: Uint8Array, start: number, count: number, threads: number, impl: CpuImpl, hide?: number): NativeSearchHandle;
-  /** Hashes with one scanner on `threads` threads for about `ms` milliseconds (a never-met target). */
-  cpuCalibrate(impl: CpuScanner, threads: number, ms: number, hide?: number): Promise<{ hashes: number; seconds: number }>;
+  /**
+   * Hashes with one scanner on `threads` threads for about `ms` milliseconds (a never-met target): nonces hashed,
+   * wall seconds, and the rate by the threads' own CPU time (0 where the platform has no thread CPU clock).
+   */
+  cpuCalibrate(impl: CpuScanner, threads: number, ms: number, hide?: number): Promise<{ hashes: number; seconds: number; cpuRate: number }>;
   /** Binds the CUDA library; returns null on success or why it failed. */
   cudaLoad(path: string): string | null;
   cudaDevices(): Promise<CudaDeviceInfo[]>;

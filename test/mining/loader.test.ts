@@ -50,7 +50,7 @@ function fakeAddon(o: FakeOptions): NativeAddon {
     }),
     // Calibration figures of the fake: sha-ni fastest, then vec128, then portable.
     cpuCalibrate: (impl, _threads, ms) =>
-      Promise.resolve({ hashes: (({ 'sha-ni': 3e7, vec128: 5e6 } as Record<string, number>)[impl] ?? 2e6) * (ms / 1000), seconds: ms / 1000 }),
+      Promise.resolve({ hashes: (({ 'sha-ni': 3e7, vec128: 5e6 } as Record<string, number>)[impl] ?? 2e6) * (ms / 1000), seconds: ms / 1000, cpuRate: 0 }),
     cpuSearch: (h, tg, s, c) => fakeSearch(h, tg, s, c),
     cudaLoad: () => o.cudaLoadError ?? null,
     cudaDevices: () => (o.devices instanceof Error ? Promise.reject(o.devices) : Promise.resolve(o.devices ?? [])),
