@@ -15,8 +15,10 @@ import { Mempool } from './mempool/mempool.js';
 import { loadMempool, MEMPOOL_FILE, MempoolSaver } from './mempool/persist.js';
 import { NodeMetrics } from './metrics/node-metrics.js';
 import type { MiningBackend } from './mining/backend.js';
-import { selectBackend, loadBackend, type LoadBackendDependencies } from './mining/loader.js';
+import { fileCalibrationStore, parseCpuFeatures } from './mining/cpu-calibration.js';
+import { selectBackend, loadBackend, parseCpuImpl, type LoadBackendDependencies, type LoadBackendOptions } from './mining/loader.js';
 import { formatHashrate } from './mining/format.js';
+import { NativeCpuBackend } from './mining/native-cpu-backend.js';
 import { Miner } from './mining/miner.js';
 import { P2pNetwork } from './p2p/network.js';
 import { PEERS_FILE } from './p2p/peer-book.js';
@@ -43,6 +45,9 @@ export interface NodeDependencies {
 
 /** File in the data directory holding the admin API token (mode 0600). */
 export const COOKIE_FILE = 'api.cookie';
+
+/** File in the data directory keeping the CPU mining calibration per CPU model and addon build. */
+export const CPU_CALIBRATION_FILE = 'cpu-calibration.json';
 
 /**
  * A full node: store, chain, mempool, metrics, miner and HTTP API, started in dependency order and stopped in
@@ -149,6 +154,10 @@ export class ChainNode {
         mempoolCount: () => mempool.size,
         mempoolBytes: () => mempool.bytes,
         hashrate: () => this.#miner?.status().hashrate ?? 0,
+        cpuPaths: () => {
+          const cal = this.#backend instanceof NativeCpuBackend ? this.#backend.calibration : undefined;
+          return { chosen: this.#cpuPath(), figures: cal?.paths ?? [] };
+        },
         peers: () => this.#network?.peerCount() ?? 0,
         mempoolTotals: () => {
           const st = mempool.stats();
@@ -222,17 +231,28 @@ export class ChainNode {
     const choice = opts.backend ?? cfg.backend;
     if (this.#backend === undefined || (opts.backend !== undefined && opts.backend !== this.#backend.name)) {
       await this.#backend?.close?.();
+      const loadOptions: LoadBackendOptions = {
+        ...(threads === undefined ? {} : { threads }),
+        cpuImpl: parseCpuImpl(cfg.cpuPath),
+        hideCpuFeatures: parseCpuFeatures(cfg.cpuHide),
+        calibrationStore: fileCalibrationStore(join(this.options.config.datadir, CPU_CALIBRATION_FILE)),
+      };
       if (choice === 'auto') {
-        const sel = await selectBackend(threads === undefined ? {} : { threads }, this.#deps.mining);
+        const sel = await selectBackend(loadOptions, this.#deps.mining);
         for (const s of sel.skipped) {
           this.#log.info(`mining backend ${s.name} not used: ${s.advice}`);
           this.#log.debug({ backend: s.name, code: s.code, reason: s.reason }, 'mining backend skipped');
         }
         this.#backend = sel.backend;
       } else {
-        this.#backend = await loadBackend(choice, threads === undefined ? {} : { threads }, this.#deps.mining);
+        this.#backend = await loadBackend(choice, loadOptions, this.#deps.mining);
       }
-      this.#log.info({ backend: this.#backend.name }, 'mining backend selected');
+      const cal = this.#backend instanceof NativeCpuBackend ? this.#backend.calibration : undefined;
+      if (cal !== undefined) {
+        const figures = Object.fromEntries(cal.paths.map((p) => [p.path, p.hashesPerSecond]));
+        this.#log.info({ chosen: cal.chosen, hashesPerSecond: figures, threads: cal.threads, ms: cal.ms, cached: cal.cached }, 'cpu mining paths calibrated');
+      }
+      this.#log.info({ backend: this.#backend.name, cpuPath: this.#cpuPath() }, 'mining backend selected');
     }
     const minIntervalMs = this.options.network.name === 'regtest' ? 1000 : 0;
     this.#blocksMinedBefore += this.#miner?.status().blocksMined ?? 0;
@@ -272,11 +292,24 @@ export class ChainNode {
     await this.#miner?.stop();
   }
 
+  #cpuPath(): string | null {
+    return this.#backend instanceof NativeCpuBackend ? (this.#backend.implementation ?? null) : null;
+  }
+
   #miningControl(): MiningControl {
     return {
       status: () => {
         const s = this.#miner?.status();
-        return { enabled: s?.enabled ?? false, backend: this.#backend?.name ?? null, hashrate: s?.hashrate ?? 0, threads: this.options.config.mining.threads, blocksMined: this.#blocksMinedBefore + (s?.blocksMined ?? 0) };
+        const cal = this.#backend instanceof NativeCpuBackend ? this.#backend.calibration : undefined;
+        return {
+          enabled: s?.enabled ?? false,
+          backend: this.#backend?.name ?? null,
+          hashrate: s?.hashrate ?? 0,
+          threads: this.options.config.mining.threads,
+          blocksMined: this.#blocksMinedBefore + (s?.blocksMined ?? 0),
+          cpuPath: this.#cpuPath(),
+          cpuCalibration: cal === undefined ? null : { ...cal, paths: cal.paths.map((p) => ({ ...p })) },
+        };
       },
       start: (opts) => this.#startMining(opts),
       stop: () => this.#stopMining(),

@@ -32,6 +32,7 @@ export function registerStart(program: Command): void {
     .option('--no-mine', 'do not mine')
     .option('--miner-backend <name>', 'auto, cuda, native-cpu or wasm')
     .option('--threads <n>', 'CPU mining threads (0 = one per core)')
+    .option('--cpu-path <name>', 'native-cpu hashing code: auto (measured fastest), sha-ni, avx512, avx2, vec128 or portable')
     .option('--miner-tag <tag>', 'tag written into mined blocks')
     .option('--log-level <level>', 'trace, debug, info, warn, error')
     .option('--log-file <path>', 'also append JSON logs to this file')

@@ -5,6 +5,7 @@
 #include <napi.h>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <set>
@@ -42,6 +43,7 @@ class Task {
   std::function<Napi::Value(Napi::Env, Task&)> result;  // JS thread, when error is empty
   std::string error;
   SearchOutcome outcome;
+  chain_mining::Measurement measurement;  // cpuCalibrate
   std::vector<chain_mining::CudaDeviceInfo> devices;
   AbortFlag flag = std::make_shared<std::atomic<bool>>(false);
   Napi::Promise::Deferred deferred;
@@ -119,28 +121,57 @@ struct SearchArgs {
   ScanFn scan = chain_mining::scan_portable;
 };
 
-// The fastest CPU scanner this machine runs (measured on Zen 4: SHA-NI 32, AVX-512 31, AVX2 14, 128-bit vectors
-// 4.7, scalar 2.5 MH/s per core).
-std::string BestImpl() {
-  if (chain_mining::cpu_has_shani()) return "sha-ni";
-  if (chain_mining::cpu_has_avx512()) return "avx512";
-  if (chain_mining::cpu_has_avx2()) return "avx2";
-  return "vec128";
+// CPU features a caller may hide to simulate an older CPU (tests, `chain-node bench`): bit 0 SHA-NI, bit 1
+// AVX-512, bit 2 AVX2. Passed with each call rather than held globally, so one process can simulate several CPUs.
+constexpr uint32_t kHideShaNi = 1, kHideAvx512 = 2, kHideAvx2 = 4;
+
+bool Supports(const std::string& impl, uint32_t hide) {
+  if (impl == "sha-ni") return !(hide & kHideShaNi) && chain_mining::cpu_has_shani();
+  if (impl == "avx512") return !(hide & kHideAvx512) && chain_mining::cpu_has_avx512();
+  if (impl == "avx2") return !(hide & kHideAvx2) && chain_mining::cpu_has_avx2();
+  return impl == "vec128" || impl == "portable";
+}
+
+// Every scanner, in the fixed preference order `auto` falls back on before a calibration chose by measurement
+// (the order measured on Zen 4: SHA-NI 32, AVX-512 31, AVX2 14, 128-bit vectors 4.7, scalar 2.5 MH/s per core;
+// Zen 5 reverses the first two, hence the calibration).
+const char* const kImpls[] = {"sha-ni", "avx512", "avx2", "vec128", "portable"};
+
+std::string BestImpl(uint32_t hide) {
+  for (const char* impl : kImpls) {
+    if (Supports(impl, hide)) return impl;
+  }
+  return "portable";
 }
 
 // The scanner for an implementation name, or nullptr with *error when unknown or not supported by this CPU.
-ScanFn ScanFor(const std::string& impl, std::string* error) {
-  if (impl == "sha-ni" && chain_mining::cpu_has_shani()) return chain_mining::scan_shani;
-  if (impl == "avx512" && chain_mining::cpu_has_avx512()) return chain_mining::scan_avx512;
-  if (impl == "avx2" && chain_mining::cpu_has_avx2()) return chain_mining::scan_avx2;
-  if (impl == "vec128") return chain_mining::scan_vec128;
-  if (impl == "portable") return chain_mining::scan_portable;
-  if (impl == "sha-ni" || impl == "avx512" || impl == "avx2") {
-    *error = "this CPU does not support " + impl;
-  } else {
+ScanFn ScanFor(const std::string& impl, uint32_t hide, std::string* error) {
+  const bool known = impl == "sha-ni" || impl == "avx512" || impl == "avx2" || impl == "vec128" || impl == "portable";
+  if (!known) {
     *error = "impl must be auto, sha-ni, avx512, avx2, vec128 or portable";
+    return nullptr;
   }
-  return nullptr;
+  if (!Supports(impl, hide)) {
+    *error = "this CPU does not support " + impl;
+    return nullptr;
+  }
+  if (impl == "sha-ni") return chain_mining::scan_shani;
+  if (impl == "avx512") return chain_mining::scan_avx512;
+  if (impl == "avx2") return chain_mining::scan_avx2;
+  if (impl == "vec128") return chain_mining::scan_vec128;
+  return chain_mining::scan_portable;
+}
+
+// Optional trailing `hide` mask argument at `index` (absent or undefined: 0).
+bool ReadHide(const Napi::CallbackInfo& info, size_t index, uint32_t* hide) {
+  *hide = 0;
+  if (info.Length() <= index || info[index].IsUndefined()) return true;
+  if (!info[index].IsNumber()) {
+    Napi::TypeError::New(info.Env(), "hide must be a bit mask (1 sha-ni, 2 avx512, 4 avx2)").ThrowAsJavaScriptException();
+    return false;
+  }
+  *hide = info[index].As<Napi::Number>().Uint32Value() & 7u;
+  return true;
 }
 
 bool ReadSearchArgs(const Napi::CallbackInfo& info, SearchArgs* args, size_t impl_index) {
@@ -164,8 +195,10 @@ bool ReadSearchArgs(const Napi::CallbackInfo& info, SearchArgs* args, size_t imp
   args->start = uint32_t(start);
   args->count = uint64_t(count);
   const std::string impl = info[impl_index].As<Napi::String>().Utf8Value();
+  uint32_t hide = 0;
+  if (!ReadHide(info, impl_index + 1, &hide)) return false;
   std::string error;
-  args->scan = ScanFor(impl == "auto" ? BestImpl() : impl, &error);
+  args->scan = ScanFor(impl == "auto" ? BestImpl(hide) : impl, hide, &error);
   if (args->scan == nullptr) {
     Napi::Error::New(env, error).ThrowAsJavaScriptException();
     return false;
@@ -173,7 +206,7 @@ bool ReadSearchArgs(const Napi::CallbackInfo& info, SearchArgs* args, size_t imp
   return true;
 }
 
-// cpuSearch(header, target, start, count, threads, impl) -> { promise, cancel }
+// cpuSearch(header, target, start, count, threads, impl[, hide]) -> { promise, cancel }
 Napi::Value CpuSearch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   SearchArgs args;
@@ -250,13 +283,59 @@ Napi::Value CudaSearch(const Napi::CallbackInfo& info) {
   return SearchHandle(env, task);
 }
 
+// cpuFeatures([hide]) -> { shaNi, avx2, avx512, best, paths }: what the CPU runs (less the hidden features);
+// `paths` lists every scanner it runs in the fixed preference order, `best` the first of them.
 Napi::Value CpuFeatures(const Napi::CallbackInfo& info) {
-  Napi::Object o = Napi::Object::New(info.Env());
-  o.Set("shaNi", chain_mining::cpu_has_shani());
-  o.Set("avx2", chain_mining::cpu_has_avx2());
-  o.Set("avx512", chain_mining::cpu_has_avx512());
-  o.Set("best", BestImpl());
+  Napi::Env env = info.Env();
+  uint32_t hide = 0;
+  if (!ReadHide(info, 0, &hide)) return env.Undefined();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("shaNi", Supports("sha-ni", hide));
+  o.Set("avx2", Supports("avx2", hide));
+  o.Set("avx512", Supports("avx512", hide));
+  o.Set("best", BestImpl(hide));
+  Napi::Array paths = Napi::Array::New(env);
+  for (const char* impl : kImpls) {
+    if (Supports(impl, hide)) paths.Set(paths.Length(), impl);
+  }
+  o.Set("paths", paths);
   return o;
+}
+
+// cpuCalibrate(impl, threads, ms[, hide]) -> Promise<{ hashes, seconds, cpuRate }>: runs one scanner on `threads`
+// threads over a never-met target for about `ms` milliseconds (cpu_measure) and reports what it hashed in how long
+// (wall clock) and the rate per the threads' CPU time.
+Napi::Value CpuCalibrate(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint32_t hide = 0;
+  if (info.Length() < 3 || !info[0].IsString() || !info[1].IsNumber() || !info[2].IsNumber() || !ReadHide(info, 3, &hide)) {
+    if (!env.IsExceptionPending()) Napi::TypeError::New(env, "cpuCalibrate(impl, threads, ms[, hide])").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  const int threads = info[1].As<Napi::Number>().Int32Value();
+  const double ms = info[2].As<Napi::Number>().DoubleValue();
+  if (threads < 1 || threads > 1024 || !(ms > 0 && ms <= 10000)) {
+    Napi::RangeError::New(env, "threads must be in [1, 1024] and ms in (0, 10000]").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  std::string error;
+  const ScanFn scan = ScanFor(info[0].As<Napi::String>().Utf8Value(), hide, &error);
+  if (scan == nullptr) {
+    Napi::Error::New(env, error).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Task* task = new Task(env);
+  task->work = [scan, threads, ms](Task& t) {
+    t.measurement = chain_mining::cpu_measure(threads, scan, ms / 1000, t.flag.get());
+  };
+  task->result = [](Napi::Env e, Task& t) -> Napi::Value {
+    Napi::Object o = Napi::Object::New(e);
+    o.Set("hashes", Napi::Number::New(e, double(t.measurement.hashes)));
+    o.Set("seconds", Napi::Number::New(e, t.measurement.wall_seconds));
+    o.Set("cpuRate", Napi::Number::New(e, t.measurement.cpu_rate));
+    return o;
+  };
+  return StartTask(env, task);
 }
 
 // sha256Into(data, out[, length]): writes SHA-256 of data (or of its first `length` bytes) into out[0..32).
@@ -294,6 +373,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("cpuFeatures", Napi::Function::New(env, CpuFeatures, "cpuFeatures"));
   exports.Set("sha256Into", Napi::Function::New(env, Sha256Into, "sha256Into"));
   exports.Set("sha256Impl", Napi::String::New(env, chain_mining::sha256_impl_name()));
+  exports.Set("cpuCalibrate", Napi::Function::New(env, CpuCalibrate, "cpuCalibrate"));
   exports.Set("cpuSearch", Napi::Function::New(env, CpuSearch, "cpuSearch"));
   exports.Set("cudaLoad", Napi::Function::New(env, CudaLoad, "cudaLoad"));
   exports.Set("cudaDevices", Napi::Function::New(env, CudaDevices, "cudaDevices"));

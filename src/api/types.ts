@@ -75,6 +75,21 @@ export interface MiningStatusJson {
   hashrate: number;
   threads: number;
   blocksMined: number;
+  /** native-cpu: the hashing code in use (sha-ni, avx512, ...), null for other backends. */
+  cpuPath: string | null;
+  /** native-cpu with cpuPath auto: the calibration that chose it (every path's H/s, fastest first). */
+  cpuCalibration: MiningCalibrationJson | null;
+}
+
+/** Calibration figures of the native CPU paths (GET /mining). */
+export interface MiningCalibrationJson {
+  paths: Array<{ path: string; hashesPerSecond: number }>;
+  chosen: string;
+  threads: number;
+  ms: number;
+  measuredAt: string;
+  /** Read back from the datadir rather than measured at this start. */
+  cached: boolean;
 }
 
 /** POST /txs body: one encoded signed transaction. */

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { availableBackends, loadBackend, type BackendName, type MiningBackend } from '../mining/index.js';
+import { availableBackends, loadBackend, type BackendName, type CpuCalibration, type CpuFeature, type MiningBackend } from '../mining/index.js';
 import { CudaBackend } from '../mining/cuda-backend.js';
 import { NativeCpuBackend } from '../mining/native-cpu-backend.js';
 import { WasmBackend } from '../mining/wasm-backend.js';
@@ -14,6 +14,24 @@ export interface HashBenchRow {
   hashesPerSec: number;
   /** Speed relative to the @noble/hashes JS baseline. */
   vsJs: number;
+  /** native-cpu rows: true on the path `auto` chose by calibration. */
+  auto?: boolean;
+}
+
+/** The native CPU paths: each measured for the bench's time, and the calibration `auto` chose by. */
+export interface CpuPathsBench {
+  /** The path `auto` chose (the calibration's fastest). */
+  auto: string;
+  /** Every path this (possibly masked) CPU runs, as measured by the bench (all cores, `seconds` each). */
+  paths: Array<{ path: string; hashesPerSec: number }>;
+  /** The short calibration itself (what a node does at start). */
+  calibration: CpuCalibration;
+}
+
+/** Options of `benchHashing`. */
+export interface HashBenchOptions {
+  /** Features to pretend the CPU lacks (simulating older CPUs). */
+  hideCpuFeatures?: readonly CpuFeature[];
 }
 
 // Bitcoin's genesis header: any 80 bytes would do, the target (0) is never met.
@@ -74,23 +92,45 @@ export function implOf(b: MiningBackend): string {
 
 /**
  * Run every mining backend that loads here (all cores or all GPUs) for about `seconds` each, next to the JS
- * baseline. `onRow` sees each row as it is measured.
+ * baseline; for native-cpu, every CPU path this machine runs (one row each) after the calibration `auto` runs at
+ * start. `onRow` sees each row as it is measured.
  */
-export async function benchHashing(seconds: number, onRow?: (row: HashBenchRow) => void): Promise<{ cores: number; rows: HashBenchRow[] }> {
+export async function benchHashing(
+  seconds: number,
+  onRow?: (row: HashBenchRow) => void,
+  options: HashBenchOptions = {},
+): Promise<{ cores: number; rows: HashBenchRow[]; cpuPaths?: CpuPathsBench }> {
   const cores = availableParallelism();
   const baseline = jsBaselineHashRate(seconds);
   const rows: HashBenchRow[] = [{ backend: 'js (noble)', impl: 'sha256d per nonce', threads: '1', hashesPerSec: Math.round(baseline), vsJs: 1 }];
   onRow?.(rows[0]!);
-  for (const name of (await availableBackends()) as BackendName[]) {
-    const backend = await loadBackend(name, name === 'cuda' ? {} : { threads: cores });
+  const hide = options.hideCpuFeatures ?? [];
+  let cpuPaths: CpuPathsBench | undefined;
+  const measure = async (name: BackendName, extra: object): Promise<HashBenchRow> => {
+    const backend = await loadBackend(name, name === 'cuda' ? {} : { threads: cores, hideCpuFeatures: hide, ...extra });
     try {
       const rate = await measureBackend(backend, seconds);
-      const row: HashBenchRow = { backend: name, impl: implOf(backend), threads: name === 'cuda' ? 'GPU' : String(cores), hashesPerSec: Math.round(rate), vsJs: Math.round((rate / baseline) * 10) / 10 };
-      rows.push(row);
-      onRow?.(row);
+      return { backend: name, impl: implOf(backend), threads: name === 'cuda' ? 'GPU' : String(cores), hashesPerSec: Math.round(rate), vsJs: Math.round((rate / baseline) * 10) / 10 };
     } finally {
       await backend.close?.();
     }
+  };
+  for (const name of (await availableBackends({ hideCpuFeatures: hide })) as BackendName[]) {
+    if (name !== 'native-cpu') {
+      const row = await measure(name, {});
+      rows.push(row);
+      onRow?.(row);
+      continue;
+    }
+    const calibration = await new NativeCpuBackend({ threads: cores, hideCpuFeatures: hide }).calibrate();
+    const paths: CpuPathsBench['paths'] = [];
+    for (const figure of calibration.paths) {
+      const row = { ...(await measure(name, { cpuImpl: figure.path })), auto: figure.path === calibration.chosen };
+      rows.push(row);
+      paths.push({ path: figure.path, hashesPerSec: row.hashesPerSec });
+      onRow?.(row);
+    }
+    cpuPaths = { auto: calibration.chosen, paths, calibration };
   }
-  return { cores, rows };
+  return { cores, rows, ...(cpuPaths === undefined ? {} : { cpuPaths }) };
 }

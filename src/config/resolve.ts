@@ -62,7 +62,7 @@ export function defaultConfig(net: NetworkParams, datadir: string): NodeConfig {
       explorer: true,
     },
     p2p: { enabled: true, host: '0.0.0.0', port: net.ports.p2p, bootstrap: [], mdns: true, announce: [], maxPeers: 50, maxInboundPerAddress: 8, loopbackLimits: false },
-    mining: { enabled: net.name === 'devnet' || net.name === 'regtest', backend: 'auto', threads: 0, minerTag: 'chain-node', maxBlockTxs: 20_000 },
+    mining: { enabled: net.name === 'devnet' || net.name === 'regtest', backend: 'auto', threads: 0, minerTag: 'chain-node', maxBlockTxs: 20_000, cpuPath: 'auto', cpuHide: [] },
     log: { level: 'info', file: '', pretty: 'auto', statusInterval: 60 },
     mempool: { maxCount: 100_000, maxBytes: 256 * 1024 * 1024, saveIntervalMs: 5_000 },
   };

@@ -29,7 +29,7 @@ export interface NodeConfig {
     maxInboundPerAddress: number;
     loopbackLimits: boolean;
   };
-  mining: { enabled: boolean; backend: string; threads: number; minerTag: string; maxBlockTxs: number };
+  mining: { enabled: boolean; backend: string; threads: number; minerTag: string; maxBlockTxs: number; cpuPath?: string; cpuHide?: string[] };
   log: { level: string; file: string; pretty: string; statusInterval: number };
   mempool: { maxCount: number; maxBytes: number; saveIntervalMs: number };
 }
@@ -79,6 +79,8 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'mining.backend', type: 'string', env: 'CHAIN_NODE_MINER_BACKEND', flag: 'minerBackend', doc: 'auto, cuda, native-cpu or wasm' },
   { path: 'mining.threads', type: 'int', env: 'CHAIN_NODE_THREADS', flag: 'threads', doc: 'CPU mining threads (0 = one per core)' },
   { path: 'mining.minerTag', type: 'string', env: 'CHAIN_NODE_MINER_TAG', flag: 'minerTag', doc: 'tag written into mined blocks\u2019 meta' },
+  { path: 'mining.cpuPath', type: 'string', env: 'CHAIN_NODE_CPU_PATH', flag: 'cpuPath', doc: 'native-cpu hashing code: auto (measured fastest), sha-ni, avx512, avx2, vec128 or portable' },
+  { path: 'mining.cpuHide', type: 'list', env: 'CHAIN_NODE_CPU_HIDE', doc: 'CPU features the miner pretends are missing (sha-ni, avx512, avx2), to simulate older CPUs' },
   { path: 'mining.maxBlockTxs', type: 'int', env: 'CHAIN_NODE_MAX_BLOCK_TXS', doc: 'most transactions per mined block' },
   { path: 'log.level', type: 'string', env: 'CHAIN_NODE_LOG_LEVEL', flag: 'logLevel', doc: 'trace, debug, info, warn, error' },
   { path: 'log.file', type: 'string', env: 'CHAIN_NODE_LOG_FILE', flag: 'logFile', doc: 'also write JSON logs to this file' },

@@ -7,6 +7,8 @@ export interface MetricsSources {
   mempoolCount(): number;
   mempoolBytes(): number;
   hashrate(): number;
+  /** native-cpu: the hashing path in use (null for other backends) and the calibration figures of every path. */
+  cpuPaths?(): { chosen: string | null; figures: ReadonlyArray<{ path: string; hashesPerSecond: number }> };
   peers(): number;
   /** Mempool totals since start: accepted transactions and refusals by code (whatever their source). */
   mempoolTotals(): { accepted: number; rejected: Partial<Record<string, number>> };
@@ -39,6 +41,27 @@ export class NodeMetrics {
     new Gauge({ name: 'chain_node_mempool_transactions', help: 'Transactions in the mempool', registers: [r], collect() { this.set(sources.mempoolCount()); } });
     new Gauge({ name: 'chain_node_mempool_bytes', help: 'Encoded bytes of mempool transactions', registers: [r], collect() { this.set(sources.mempoolBytes()); } });
     new Gauge({ name: 'chain_node_mining_hashrate_hashes_per_second', help: 'Current mining hashrate', registers: [r], collect() { this.set(sources.hashrate()); } });
+    new Gauge({
+      name: 'chain_node_mining_cpu_path_calibrated_hashes_per_second',
+      help: 'Hash rate each native CPU mining path measured at calibration',
+      labelNames: ['path'],
+      registers: [r],
+      collect() {
+        this.reset();
+        for (const f of sources.cpuPaths?.().figures ?? []) this.set({ path: f.path }, f.hashesPerSecond);
+      },
+    });
+    new Gauge({
+      name: 'chain_node_mining_cpu_path_selected',
+      help: 'Native CPU mining path in use (1 for the selected path)',
+      labelNames: ['path'],
+      registers: [r],
+      collect() {
+        this.reset();
+        const chosen = sources.cpuPaths?.().chosen;
+        if (chosen !== null && chosen !== undefined) this.set({ path: chosen }, 1);
+      },
+    });
     new Gauge({ name: 'chain_node_p2p_peers', help: 'Connected peers', registers: [r], collect() { this.set(sources.peers()); } });
     this.blocksConnected = new Counter({ name: 'chain_node_chain_blocks_connected_total', help: 'Blocks connected to the main chain', registers: [r] });
     this.blocksDisconnected = new Counter({ name: 'chain_node_chain_blocks_disconnected_total', help: 'Blocks disconnected by reorgs', registers: [r] });

@@ -12,6 +12,7 @@ export {
   availableBackends,
   loadBackend,
   parseBackendChoice,
+  parseCpuImpl,
   selectBackend,
   type BackendSelection,
   type LoadBackendDependencies,
@@ -33,3 +34,16 @@ export { referenceSearch } from './reference-search.js';
 export { targetToBytesLE } from './search-args.js';
 export { WasmBackend, type WasmBackendDependencies, type WasmBackendOptions, type WasmFlavor } from './wasm-backend.js';
 export { Miner, MINER_DEFAULTS, type MinerOptions, type MinerDependencies, type MinerEvents, type MinerStatus, type HashrateEvent, type TemplateSource } from './miner.js';
+export {
+  CALIBRATION_BUDGET_MS,
+  CPU_FEATURES,
+  calibrateCpuPaths,
+  calibrationKey,
+  fileCalibrationStore,
+  hideMask,
+  parseCpuFeatures,
+  type CalibrationStore,
+  type CpuCalibration,
+  type CpuFeature,
+  type CpuPathFigure,
+} from './cpu-calibration.js';

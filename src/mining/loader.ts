@@ -3,14 +3,19 @@ import { BACKEND_NAMES, MiningErrorCode, type BackendChoice, type BackendName, t
 import { CudaBackend } from './cuda-backend.js';
 import type { CpuImpl, NativeAddonLoader } from './native-addon.js';
 import { NativeCpuBackend } from './native-cpu-backend.js';
+import type { CalibrationStore, CpuFeature } from './cpu-calibration.js';
 import { WasmBackend, type WasmBackendDependencies, type WasmFlavor } from './wasm-backend.js';
 
 /** Options for loading a backend. */
 export interface LoadBackendOptions {
   /** CPU threads for native-cpu and wasm; default one per core. */
   threads?: number;
-  /** native-cpu hashing code; default `auto` (SHA-NI when present). */
+  /** native-cpu hashing code; default `auto` (the one measured fastest here). */
   cpuImpl?: CpuImpl;
+  /** native-cpu: features to pretend the CPU lacks (simulating older CPUs). */
+  hideCpuFeatures?: readonly CpuFeature[];
+  /** native-cpu: where `auto` keeps its calibration between runs. */
+  calibrationStore?: CalibrationStore;
   /** wasm module; default `auto` (SIMD when the engine has it). */
   wasmFlavor?: WasmFlavor;
   /** CUDA device indices; default all. */
@@ -65,13 +70,25 @@ export function parseBackendChoice(value: string | undefined): BackendChoice {
   );
 }
 
+const CPU_IMPLS = ['auto', 'sha-ni', 'avx512', 'avx2', 'vec128', 'portable'] as const;
+
+/** Parses a native-cpu path name (the `mining.cpuPath` setting); undefined or '' means auto. */
+export function parseCpuImpl(value: string | undefined): CpuImpl {
+  if (value === undefined || value === '') return 'auto';
+  if ((CPU_IMPLS as readonly string[]).includes(value)) return value as CpuImpl;
+  throw new ChainNodeError(MiningErrorCode.invalidArgument, `unknown CPU mining path "${value}" (expected ${CPU_IMPLS.join(', ')})`);
+}
+
 function createBackend(name: BackendName, options: LoadBackendOptions, deps: LoadBackendDependencies): MiningBackend {
   const native = { nativeLoader: deps.nativeLoader };
   switch (name) {
     case 'cuda':
       return new CudaBackend({ devices: options.cudaDevices }, native);
     case 'native-cpu':
-      return new NativeCpuBackend({ threads: options.threads, cpuImpl: options.cpuImpl }, native);
+      return new NativeCpuBackend(
+        { threads: options.threads, cpuImpl: options.cpuImpl, hideCpuFeatures: options.hideCpuFeatures, calibrationStore: options.calibrationStore },
+        native,
+      );
     case 'wasm':
       return new WasmBackend({ threads: options.threads, flavor: options.wasmFlavor }, deps.wasm);
   }
@@ -133,7 +150,9 @@ export async function availableBackends(
 ): Promise<BackendName[]> {
   const names: BackendName[] = [];
   for (const name of BACKEND_NAMES) {
-    const backend = createBackend(name, { ...options, threads: 1 }, dependencies);
+    // A scanner every CPU runs, so finding out whether the backend loads does not calibrate.
+    const cpuImpl = options.cpuImpl === undefined || options.cpuImpl === 'auto' ? 'portable' : options.cpuImpl;
+    const backend = createBackend(name, { ...options, threads: 1, cpuImpl }, dependencies);
     try {
       await backend.load();
       names.push(name);

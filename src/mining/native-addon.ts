@@ -16,8 +16,10 @@ export interface CpuFeatures {
   shaNi: boolean;
   avx2: boolean;
   avx512: boolean;
-  /** The scanner `auto` picks. */
+  /** The first scanner of `paths` (the fixed preference order, used before a calibration measured them). */
   best: CpuScanner;
+  /** Every scanner this CPU runs, less those needing hidden features. */
+  paths: CpuScanner[];
 }
 
 /** A CUDA device as the driver reports it. */
@@ -41,8 +43,14 @@ export interface NativeSearchHandle {
 
 /** The functions of the compiled addon (native/src/addon.cc). */
 export interface NativeAddon {
-  cpuFeatures(): CpuFeatures;
-  cpuSearch(header: Uint8Array, targetLE: Uint8Array, start: number, count: number, threads: number, impl: CpuImpl): NativeSearchHandle;
+  /** `hide`: bit mask of features to pretend the CPU lacks (cpu-calibration.ts hideMask). */
+  cpuFeatures(hide?: number): CpuFeatures;
+  cpuSearch(header: Uint8Array, targetLE: Uint8Array, start: number, count: number, threads: number, impl: CpuImpl, hide?: number): NativeSearchHandle;
+  /**
+   * Hashes with one scanner on `threads` threads for about `ms` milliseconds (a never-met target): nonces hashed,
+   * wall seconds, and the rate by the threads' own CPU time (0 where the platform has no thread CPU clock).
+   */
+  cpuCalibrate(impl: CpuScanner, threads: number, ms: number, hide?: number): Promise<{ hashes: number; seconds: number; cpuRate: number }>;
   /** Binds the CUDA library; returns null on success or why it failed. */
   cudaLoad(path: string): string | null;
   cudaDevices(): Promise<CudaDeviceInfo[]>;
@@ -57,7 +65,7 @@ export interface NativeAddonLoader {
   cudaLibraryPath(): string | null;
 }
 
-const ADDON_FUNCTIONS = ['cpuFeatures', 'cpuSearch', 'cudaLoad', 'cudaDevices', 'cudaSearch'] as const;
+const ADDON_FUNCTIONS = ['cpuFeatures', 'cpuSearch', 'cpuCalibrate', 'cudaLoad', 'cudaDevices', 'cudaSearch'] as const;
 
 function isAddon(value: unknown): value is NativeAddon {
   if (typeof value !== 'object' || value === null) return false;

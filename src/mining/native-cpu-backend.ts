@@ -11,13 +11,24 @@ import {
   type NativeAddonLoader,
 } from './native-addon.js';
 import { checkSearchArgs } from './search-args.js';
+import { addonPath } from '../crypto/index.js';
+import { calibrateCpuPaths, calibrationKey, hideMask, type CalibrationStore, type CpuCalibration, type CpuFeature } from './cpu-calibration.js';
 
 /** Options of the native CPU backend. */
 export interface NativeCpuBackendOptions {
   /** Hashing threads; default: one per core (`os.availableParallelism()`). */
   threads?: number;
-  /** The fastest scanner this CPU runs (`auto`, the default), or forced; one the CPU lacks makes the backend unavailable. */
+  /**
+   * `auto` (the default): the scanner measured fastest here (calibrated at load, or the figures kept in
+   * `calibrationStore` for this CPU and addon build); or a forced one, which one the CPU lacks makes unavailable.
+   */
   cpuImpl?: CpuImpl;
+  /** Features to pretend the CPU lacks (tests and `chain-node bench` simulate older CPUs with it). */
+  hideCpuFeatures?: readonly CpuFeature[];
+  /** Where `auto` keeps its calibration between runs; without one it calibrates at every load. */
+  calibrationStore?: CalibrationStore;
+  /** Calibration time budget in ms (default CALIBRATION_BUDGET_MS). */
+  calibrationBudgetMs?: number;
 }
 
 /** Dependencies of the native backends (injectable for tests). */
@@ -35,8 +46,8 @@ export function resolveThreads(threads: number | undefined): number {
 }
 
 /**
- * CPU mining in the native addon: SHA-NI with four nonces interleaved, else AVX-512 / AVX2 / 128-bit vector lanes
- * (picked at run time), one thread per core, nonce ranges handed out in ascending order so the first hit wins.
+ * CPU mining in the native addon: SHA-NI with four nonces interleaved, AVX-512 / AVX2 / 128-bit vector lanes or
+ * scalar code, whichever a short calibration measured fastest here (or forced), one thread per core, nonce ranges handed out in ascending order so the first hit wins.
  * Runs entirely off the JS thread.
  */
 export class NativeCpuBackend implements MiningBackend {
@@ -45,12 +56,19 @@ export class NativeCpuBackend implements MiningBackend {
   readonly threads: number;
   private readonly impl: CpuImpl;
   private readonly loader: NativeAddonLoader;
+  private readonly hide: number;
+  private readonly store: CalibrationStore | undefined;
+  private readonly budgetMs: number | undefined;
   private addon: NativeAddon | undefined;
   private scanner: CpuScanner | undefined;
+  private figures: CpuCalibration | undefined;
 
   constructor(options: NativeCpuBackendOptions = {}, dependencies: NativeBackendDependencies = {}) {
     this.threads = resolveThreads(options.threads);
     this.impl = options.cpuImpl ?? 'auto';
+    this.hide = hideMask(options.hideCpuFeatures ?? []);
+    this.store = options.calibrationStore;
+    this.budgetMs = options.calibrationBudgetMs;
     this.loader = dependencies.nativeLoader ?? defaultNativeLoader();
   }
 
@@ -59,9 +77,20 @@ export class NativeCpuBackend implements MiningBackend {
     return this.scanner;
   }
 
+  /** The calibration `auto` chose by (undefined for a forced scanner, or before load). */
+  get calibration(): CpuCalibration | undefined {
+    return this.figures;
+  }
+
+  /** Measures every scanner this (possibly masked) CPU runs, on this backend's threads, without storing the result. */
+  async calibrate(budgetMs?: number): Promise<CpuCalibration> {
+    const addon = loadAddonOrThrow(this.loader, this.name);
+    return calibrateCpuPaths(addon, { threads: this.threads, hide: this.hide, budgetMs: budgetMs ?? this.budgetMs });
+  }
+
   async load(): Promise<void> {
     const addon = loadAddonOrThrow(this.loader, this.name);
-    const features = addon.cpuFeatures();
+    const features = addon.cpuFeatures(this.hide);
     const supported: Record<CpuScanner, boolean> = {
       'sha-ni': features.shaNi,
       avx512: features.avx512,
@@ -69,12 +98,23 @@ export class NativeCpuBackend implements MiningBackend {
       vec128: true,
       portable: true,
     };
-    const scanner = this.impl === 'auto' ? features.best : this.impl;
+    let scanner: CpuScanner = this.impl === 'auto' ? features.best : this.impl;
     if (!(scanner in supported)) {
       throw new ChainNodeError(MiningErrorCode.invalidArgument, `native-cpu: unknown cpuImpl ${String(scanner)}`);
     }
     if (!supported[scanner]) {
       throw new ChainNodeError(MiningErrorCode.unavailable, `native-cpu: cpuImpl ${scanner} requested but this CPU does not support it`);
+    }
+    this.figures = undefined;
+    if (this.impl === 'auto') {
+      const key = calibrationKey(addonPath(), this.threads, this.hide);
+      let figures = this.store?.get(key);
+      if (figures === undefined || !figures.paths.every((p) => supported[p.path])) {
+        figures = await calibrateCpuPaths(addon, { threads: this.threads, hide: this.hide, budgetMs: this.budgetMs });
+        this.store?.put(key, figures);
+      }
+      this.figures = figures;
+      scanner = figures.chosen;
     }
     this.addon = addon;
     this.scanner = scanner;
@@ -86,7 +126,7 @@ export class NativeCpuBackend implements MiningBackend {
     const args = checkSearchArgs(header, target, startNonce, count);
     if (count === 0) return { nonce: null, hashes: 0 };
     return awaitNativeSearch(
-      () => addon.cpuSearch(args.header, args.targetLE, args.start, args.count, this.threads, this.scanner ?? 'auto'),
+      () => addon.cpuSearch(args.header, args.targetLE, args.start, args.count, this.threads, this.scanner ?? 'auto', this.hide),
       this.name,
       opts,
     );
@@ -95,5 +135,6 @@ export class NativeCpuBackend implements MiningBackend {
   async close(): Promise<void> {
     this.addon = undefined;
     this.scanner = undefined;
+    this.figures = undefined;
   }
 }

@@ -41,7 +41,16 @@ const H100: CudaDeviceInfo = { index: 0, name: 'Fake H100', totalMemory: 80e9, m
 
 function fakeAddon(o: FakeOptions): NativeAddon {
   return {
-    cpuFeatures: () => ({ shaNi: o.shaNi ?? true, avx2: false, avx512: false, best: o.shaNi === false ? 'vec128' : 'sha-ni' }),
+    cpuFeatures: () => ({
+      shaNi: o.shaNi ?? true,
+      avx2: false,
+      avx512: false,
+      best: o.shaNi === false ? 'vec128' : 'sha-ni',
+      paths: o.shaNi === false ? ['vec128', 'portable'] : ['sha-ni', 'vec128', 'portable'],
+    }),
+    // Calibration figures of the fake: sha-ni fastest, then vec128, then portable.
+    cpuCalibrate: (impl, _threads, ms) =>
+      Promise.resolve({ hashes: (({ 'sha-ni': 3e7, vec128: 5e6 } as Record<string, number>)[impl] ?? 2e6) * (ms / 1000), seconds: ms / 1000, cpuRate: 0 }),
     cpuSearch: (h, tg, s, c) => fakeSearch(h, tg, s, c),
     cudaLoad: () => o.cudaLoadError ?? null,
     cudaDevices: () => (o.devices instanceof Error ? Promise.reject(o.devices) : Promise.resolve(o.devices ?? [])),
