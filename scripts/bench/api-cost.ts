@@ -38,7 +38,7 @@ function ctxOf(chain: Chain, store: ChainStore): ApiContext {
     adminToken: 'bench',
     version: 'bench',
     startedAt: Date.now(),
-    mining: { status: () => ({ enabled: false, backend: null, hashrate: 0, threads: 0, blocksMined: 0 }), start: async () => undefined, stop: async () => undefined },
+    mining: { status: () => ({ enabled: false, backend: null, hashrate: 0, threads: 0, blocksMined: 0, cpuPath: null, cpuCalibration: null }), start: async () => undefined, stop: async () => undefined },
     peers: { list: () => [], addresses: () => [], connect: async () => undefined, disconnect: async () => undefined },
     sync: () => ({ progress: 1, syncing: false }),
     shutdown: () => undefined,

@@ -23,7 +23,7 @@ async function setup(t: Test, sse: Partial<typeof API_DEFAULTS.sse> = {}, reques
     adminToken: 'x',
     version: 'test',
     startedAt: 0,
-    mining: { status: () => ({ enabled: false, backend: null, hashrate: 0, threads: 0, blocksMined: 0 }), start: async () => undefined, stop: async () => undefined },
+    mining: { status: () => ({ enabled: false, backend: null, hashrate: 0, threads: 0, blocksMined: 0, cpuPath: null, cpuCalibration: null }), start: async () => undefined, stop: async () => undefined },
     peers: { list: () => [], addresses: () => [], connect: async () => undefined, disconnect: async () => undefined },
     sync: () => ({ progress: 1, syncing: false }),
     shutdown: () => undefined,
