@@ -14,6 +14,7 @@ import { type ChainStore } from '../store/chain-store.js';
 import { BlockStatus } from '../store/entry.js';
 import { BlockTree, type TreeNode } from './block-tree.js';
 import { planConnect, SignatureCache } from './connect.js';
+import { HeaderLog, type LogBuildProgress } from './header-log.js';
 import { BlockError } from './errors.js';
 import { OrphanPool, type OrphanPoolOptions } from './orphan-pool.js';
 import { verifyOnOpen } from './startup-check.js';
@@ -40,6 +41,8 @@ export interface ChainDependencies {
   sigCache?: SignatureCache;
   /** Clock in milliseconds (tests inject one). */
   now?: () => number;
+  /** Progress of building the header log of a datadir that predates it. */
+  onLogBuild?: (p: LogBuildProgress) => void;
 }
 
 /** A block joined or left the main chain. */
@@ -84,6 +87,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   readonly ctx: ConsensusContext;
   readonly tree = new BlockTree();
   readonly orphans: OrphanPool;
+  /** The header log (SPEC 12), kept in every connect and disconnect batch. */
+  readonly headerLog: HeaderLog;
   readonly #store: ChainStore;
   readonly #deps: ChainDependencies;
   readonly #log: Logger | undefined;
@@ -101,6 +106,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.ctx = consensusContext(options.params, networkChainId(options.params));
     this.orphans = new OrphanPool(options.orphans, { now: deps.now });
     this.#store = deps.store;
+    this.headerLog = new HeaderLog({ store: deps.store, logger: deps.logger });
     this.#deps = { ...deps, sigCache: deps.sigCache ?? new SignatureCache() };
     this.#log = deps.logger?.child({ module: 'chain' });
     this.#cacheSize = options.blockCacheSize ?? CHAIN_DEFAULTS.blockCacheSize;
@@ -119,13 +125,14 @@ export class Chain extends EventEmitter<ChainEvents> {
       const g = genesisBlock(this.ctx.params);
       const entry = { hash: g.hash, header: g.header, height: 0, chainWork: blockWork(compactToTarget(g.header.bits)), status: BlockStatus.haveData | BlockStatus.validTxs, seq: 0 };
       await store.putBlock(entry, g);
-      await store.writeConnect(entry, g, [], new Map());
+      await store.writeConnect(entry, g, [], new Map(), false, this.headerLog.appendOps(g.header, 0));
     }
     for await (const e of store.entries()) this.tree.add(e);
     for (const [hex, code] of await store.invalidBlocks()) this.#invalid.set(hex, code);
     const tip = this.tree.get((await store.getTipHash())!);
     await verifyOnOpen(store, this.tree, tip, checkDepth);
     this.tree.setMainFromTip(tip!);
+    await this.headerLog.open(this.tree, this.#deps.onLogBuild);
     this.#log?.info({ height: tip!.height, tip: tip!.header.hashHex, blocks: this.tree.size }, 'chain loaded');
     // A crash between storing a block and connecting it leaves a heavier stored branch: connect it now.
     await this.#activateBestChain();
@@ -338,7 +345,8 @@ export class Chain extends EventEmitter<ChainEvents> {
       throw err;
     }
     node.status |= BlockStatus.validTxs;
-    await this.#store.writeConnect(node, block, plan.undo, plan.nextNonces, this.#bodyPending.delete(node.hex));
+    const logOps = this.headerLog.appendOps(node.header, node.height);
+    await this.#store.writeConnect(node, block, plan.undo, plan.nextNonces, this.#bodyPending.delete(node.hex), logOps);
     this.tree.pushMain(node);
     this.emit('block:connected', { block, entry: node });
     return block;
@@ -351,7 +359,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const block = await this.getBlock(node.hex);
     const undo = await this.#store.getUndo(node.hash);
     if (block === undefined || undo === undefined) throw new Error(`block ${node.header.hashHex} lacks body or undo data`);
-    await this.#store.writeDisconnect(node, block, undo, parent.hash);
+    await this.#store.writeDisconnect(node, block, undo, parent.hash, await this.headerLog.removeOps(node.height));
     this.tree.popMain();
     this.emit('block:disconnected', { block, entry: node });
     return block;
