@@ -320,3 +320,20 @@ export function openNote(msg: string | Uint8Array, known: readonly NoteVerifier[
 export function sameKey(a: NoteVerifier, b: NoteVerifier): boolean {
   return a.name === b.name && a.keyId === b.keyId && bytesEqual(a.publicKey, b.publicKey);
 }
+
+/**
+ * Parses a witness set: verifier key strings, one per entry or line (blank lines and `#` comments ignored),
+ * without duplicates. Throws `NOTE_BAD_VERIFIER_KEY` naming the bad entry.
+ */
+export function parseVerifierList(entries: readonly string[]): NoteVerifier[] {
+  const out: NoteVerifier[] = [];
+  for (const entry of entries) {
+    for (const raw of entry.split('\n')) {
+      const line = raw.replace(/#.*/, '').trim();
+      if (line === '') continue;
+      const v = parseVerifierKey(line);
+      if (!out.some((o) => sameKey(o, v))) out.push(v);
+    }
+  }
+  return out;
+}
