@@ -10,6 +10,7 @@ import { Block } from '../primitives/block.js';
 import { toHex } from '../primitives/bytes.js';
 import { blockHashToHex } from '../primitives/header.js';
 import { DecodeError } from '../primitives/errors.js';
+import { ChainNodeError } from '../errors.js';
 import { type ChainStore } from '../store/chain-store.js';
 import { BlockStatus } from '../store/entry.js';
 import { BlockTree, type TreeNode } from './block-tree.js';
@@ -100,6 +101,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   readonly #bodyPending = new Set<string>();
   readonly #cacheSize: number;
   #queue: Promise<unknown> = Promise.resolve();
+  // The last block covered by the latest final checkpoint (SPEC 12): never reorganised away.
+  #final: TreeNode | undefined;
 
   private constructor(options: ChainOptions, deps: ChainDependencies) {
     super();
@@ -152,6 +155,29 @@ export class Chain extends EventEmitter<ChainEvents> {
   /** The store this chain writes to. */
   get store(): ChainStore {
     return this.#store;
+  }
+
+  /** The last main-chain block covered by the latest final checkpoint, if any. */
+  get finalNode(): TreeNode | undefined {
+    return this.#final;
+  }
+
+  /**
+   * Mark `node` (a main-chain block) as covered by a final checkpoint: the chain never reorganises below it and
+   * refuses blocks that conflict with it (BLOCK_CONFLICTS_FINAL). Finality only moves forward.
+   */
+  setFinal(node: TreeNode): void {
+    if (!this.tree.isMain(node)) throw new ChainNodeError('FINAL_NOT_ON_MAIN', `block ${node.header.hashHex} is not on the main chain`);
+    if (this.#final !== undefined && node.height <= this.#final.height) return;
+    this.#final = node;
+  }
+
+  /** True when a block on `parent` would conflict with the final block (below it, or on another branch). */
+  conflictsFinal(parent: TreeNode): boolean {
+    const f = this.#final;
+    if (f === undefined) return false;
+    if (parent.height + 1 <= f.height) return true;
+    return this.tree.ancestor(parent, f.height) !== f;
   }
 
   /** Required bits of the next block on the tip. */
@@ -242,6 +268,7 @@ export class Chain extends EventEmitter<ChainEvents> {
         throw new BlockError('BLOCK_UNKNOWN_PARENT', `parent ${blockHashToHex(block.header.prevHash)} is unknown`, hex);
       }
       if ((parent.status & BlockStatus.invalid) !== 0) throw new BlockError('BLOCK_INVALID_PARENT', 'parent block is invalid', hex);
+      if (this.conflictsFinal(parent)) throw new BlockError('BLOCK_CONFLICTS_FINAL', `block conflicts with the final block at height ${this.#final!.height}`, hex);
       checkBlockContext(block, parent, this.tree, this.ctx, Math.floor((this.#deps.now ?? Date.now)() / 1000));
       const entry = {
         hash: block.hash,
@@ -307,6 +334,13 @@ export class Chain extends EventEmitter<ChainEvents> {
       const tip = this.tree.tip;
       if (best === tip) return;
       const fork = this.tree.fork(tip, best)!;
+      if (this.#final !== undefined && fork.height < this.#final.height) {
+        // Never below the latest final checkpoint: the branch off it can never be connected.
+        let first: TreeNode = best;
+        while (first.parent !== undefined && first.parent !== fork) first = first.parent;
+        await this.#rememberInvalid(first.hex, 'BLOCK_CONFLICTS_FINAL');
+        continue;
+      }
       const disconnected: Block[] = [];
       while (this.tree.tip !== fork) disconnected.push(await this.#disconnectTip());
       const path: TreeNode[] = [];

@@ -25,6 +25,8 @@ export const BlockRules = {
   BLOCK_WRONG_CHAIN: { penalty: Penalty.high, cacheInvalid: true },
   BLOCK_BAD_NONCE: { penalty: Penalty.high, cacheInvalid: true },
   BLOCK_BAD_SIGNATURE: { penalty: Penalty.ban, cacheInvalid: true },
+  // A minority-branch peer may relay these honestly until it learns of the final checkpoint: a low penalty.
+  BLOCK_CONFLICTS_FINAL: { penalty: Penalty.low, cacheInvalid: true },
 } as const satisfies Record<string, Rule>;
 
 /** A block validation code. */
