@@ -17,6 +17,9 @@ import type { MiningBackend } from './mining/backend.js';
 import { selectBackend, loadBackend, type LoadBackendDependencies } from './mining/loader.js';
 import { Miner } from './mining/miner.js';
 import { P2pNetwork } from './p2p/network.js';
+import { type Finality } from './finality/finality.js';
+import { registerFinalityMetrics } from './finality/metrics.js';
+import { openFinality } from './finality/setup.js';
 import { ChainStore } from './store/chain-store.js';
 
 /** Options of a node process. */
@@ -50,6 +53,7 @@ export class ChainNode {
   readonly #abort = new AbortController();
   readonly #stops: Array<[string, () => Promise<void>]> = [];
   #chain: Chain | undefined;
+  #finality: Finality | undefined;
   #mempool: Mempool | undefined;
   #miner: Miner | undefined;
   #backend: MiningBackend | undefined;
@@ -86,6 +90,12 @@ export class ChainNode {
     return this.#chain;
   }
 
+  /** The finality engine (after start). */
+  get finality(): Finality {
+    if (this.#finality === undefined) throw new Error('node not started');
+    return this.#finality;
+  }
+
   /** The mempool (after start). */
   get mempool(): Mempool {
     if (this.#mempool === undefined) throw new Error('node not started');
@@ -119,6 +129,12 @@ export class ChainNode {
       const chain = await Chain.open({ params: network }, { store, logger: log, verifyPool: pool, sigCache, now: this.#deps.now });
       this.#chain = chain;
 
+      const finality = await openFinality(config.finality, { datadir: config.datadir, network, chain, logger: log, now: this.#deps.now });
+      this.#finality = finality;
+      chain.on('block:connected', () => finality.tipChanged());
+      finality.tipChanged();
+      this.#stops.push(['finality', () => finality.idle()]);
+
       const mempool = new Mempool(
         { maxTxBytes: network.maxTxBytes, maxCount: config.mempool.maxCount, maxBytes: config.mempool.maxBytes },
         { chainId: id, nextNonce: (actor) => store.getNextNonce(actor), verifyPool: pool, logger: log, now: this.#deps.now },
@@ -140,6 +156,7 @@ export class ChainNode {
         now: this.#deps.now,
       });
       this.#metrics = metrics;
+      registerFinalityMetrics(metrics.registry, finality, this.#deps.now);
       chain.on('block:connected', ({ block }) => {
         mempool.blockConnected(block.txs);
         metrics.blocksConnected.inc();
@@ -168,7 +185,7 @@ export class ChainNode {
       if (config.p2p.enabled) {
         const net = new P2pNetwork(
           { ...config.p2p, datadir: config.datadir },
-          { chain, mempool, logger: log, verifyPool: pool, sigCache, registry: metrics.registry, isTTY: this.options.isTTY, now: this.#deps.now },
+          { chain, mempool, finality, logger: log, verifyPool: pool, sigCache, registry: metrics.registry, isTTY: this.options.isTTY, now: this.#deps.now },
         );
         this.#stops.push(['p2p', () => net.stop()]);
         await net.start();
@@ -244,6 +261,7 @@ export class ChainNode {
     await writeFile(join(config.datadir, COOKIE_FILE), token, { mode: 0o600 });
     const ctx: ApiContext = {
       chain: this.chain,
+      finality: this.#finality,
       mempool: this.mempool,
       metrics: this.#metrics!,
       network,

@@ -104,6 +104,7 @@ export async function run(): Promise<void> {
     mining: { enabled: false, backend: 'auto', threads: 0, minerTag: 'bench', maxBlockTxs: 1_000 },
     log: { level: 'warn', file: '', pretty: 'never' },
     mempool: { maxCount: 100_000, maxBytes: 256 * 1024 * 1024 },
+    finality: { witnesses: [], witnessThreshold: 0, depth: 0 },
   };
   const origin = new ChainNode({ config, network: net, version: 'bench' }, { logger: pino({ level: 'warn' }) });
   const remotes: BenchNode[] = [];

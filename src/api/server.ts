@@ -8,6 +8,7 @@ import { toErrorResponse } from './errors.js';
 import { chainRoutes } from './routes/chain-routes.js';
 import { eventRoutes } from './routes/events.js';
 import { indexRoutes } from './routes/index-routes.js';
+import { logRoutes } from './routes/log-routes.js';
 import { nodeRoutes } from './routes/node-routes.js';
 import { txRoutes } from './routes/tx-routes.js';
 
@@ -59,6 +60,7 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
   indexRoutes(app, ctx);
   nodeRoutes(app, ctx);
   eventRoutes(app, ctx);
+  logRoutes(app, ctx);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -39,6 +39,7 @@ function defaults(net: NetworkParams, datadir: string): NodeConfig {
     mining: { enabled: net.name === 'devnet' || net.name === 'regtest', backend: 'auto', threads: 0, minerTag: 'chain-node', maxBlockTxs: 20_000 },
     log: { level: 'info', file: '', pretty: 'auto' },
     mempool: { maxCount: 100_000, maxBytes: 256 * 1024 * 1024 },
+    finality: { witnesses: [], witnessThreshold: 0, depth: 0 },
   };
 }
 

@@ -7,6 +7,8 @@ import { ChainNodeError, Penalty } from '../errors.js';
 import { formatCheckpoint, parseCheckpoint, type Checkpoint } from '../log/checkpoint.js';
 import { decodeBase64Strict, encodeBase64, formatNote, keyIdHex, parseNote, signText, verifyNoteSignature, type NoteSignature, type NoteSigner, type NoteVerifier } from '../log/note.js';
 import { bytesEqual } from '../primitives/bytes.js';
+import { anchorRecordProof, type AnchoredRecordProof } from '../consensus/anchored-proof.js';
+import { type RecordProof } from '../consensus/record-proof.js';
 import { readFinalityState, writeFinalityState, type FinalityState } from './state-file.js';
 
 /** Options of the finality engine (SPEC 12). */
@@ -104,6 +106,11 @@ export class Finality extends EventEmitter<FinalityEvents> {
       }
     }
     return f;
+  }
+
+  /** This node's witness verifier key, if it has one. */
+  get witnessKey(): string | undefined {
+    return this.#deps.signer?.vkey;
   }
 
   /** True when this node signs checkpoints. */
@@ -267,6 +274,17 @@ export class Finality extends EventEmitter<FinalityEvents> {
     this.#collect(text, cp, sig);
     await this.#maybeFinal(text, undefined);
     this.emit('signed', formatNote({ text, sigs: [sig] }));
+  }
+
+  /**
+   * Anchor a record proof (SPEC 12, version 2) to the latest final checkpoint when it covers the proof's block;
+   * else return it unchanged (version 1: not final yet).
+   */
+  async anchor(proof: RecordProof): Promise<RecordProof | AnchoredRecordProof> {
+    const f = this.#latest;
+    if (f === undefined || proof.height >= f.size) return proof;
+    const incl = await this.#deps.chain.headerLog.inclusionProof(proof.height, f.size);
+    return anchorRecordProof(proof, { headerPath: incl.path, checkpoint: f.note });
   }
 
   /** Checkpoints whose signatures are being collected. */
