@@ -167,4 +167,5 @@ export interface PeerJson {
 export type EventJson =
   | { type: 'block'; block: BlockSummaryJson }
   | { type: 'tx'; tx: TxJson }
-  | { type: 'reorg'; fork: { hash: string; height: number }; disconnected: string[]; connected: string[] };
+  | { type: 'reorg'; fork: { hash: string; height: number }; disconnected: string[]; connected: string[] }
+  | { type: 'final'; final: { size: number; height: number; hash: string; signers: string[] } };

@@ -3,6 +3,8 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
+import { leafHash, verifyConsistency, verifyInclusion } from '../../src/crypto/merkle.js';
+import { toHex as toHexStr } from '../../src/primitives/bytes.js';
 import { ensureBuilt, errorCode, json, runCli, startNode, tempDir } from './support.js';
 
 ensureBuilt();
@@ -74,6 +76,22 @@ t.test('sign, submit, mine, prove, verify offline', async (t) => {
   t.equal(doc.headerIndex, sent.confirmed.block.height);
   const cpText = await (await fetch(`${node.url}/log/checkpoint`)).text();
   t.match(cpText, /^chain-node\/regtest\/[0-9a-f]{64}\n[0-9]+\n[A-Za-z0-9+/]{43}=\n\n\u2014 regtest-witness-/, '/log/checkpoint serves the signed note');
+  // The log API for monitors: JSON checkpoint, inclusion and consistency proofs that verify, raw headers, OpenAPI.
+  const cpJson = (await (await fetch(`${node.url}/log/checkpoint.json`)).json()) as { size: number; root: string; note: string; witnesses: string[] };
+  t.same(cpJson.witnesses, [witness.key]);
+  const h = sent.confirmed.block.height;
+  const incl = (await (await fetch(`${node.url}/log/proof/inclusion?height=${h}&size=${cpJson.size}`)).json()) as { root: string; leafHash: string; path: string[] };
+  const b = (x: string): Uint8Array => new Uint8Array(Buffer.from(x, 'base64'));
+  t.equal(incl.root, cpJson.root, 'inclusion proof at the checkpoint size has the checkpoint root');
+  t.ok(verifyInclusion(b(incl.leafHash), h, cpJson.size, incl.path.map(b), b(cpJson.root)), 'inclusion proof verifies');
+  const cons = (await (await fetch(`${node.url}/log/proof/consistency?from=1&to=${cpJson.size}`)).json()) as { fromRoot: string; toRoot: string; proof: string[] };
+  t.ok(verifyConsistency(1, cpJson.size, b(cons.fromRoot), b(cons.toRoot), cons.proof.map(b)), 'consistency proof verifies');
+  const raw = new Uint8Array(await (await fetch(`${node.url}/log/headers/${h}`)).arrayBuffer());
+  t.equal(raw.length, 80);
+  t.equal(toHexStr(leafHash(raw)), toHexStr(b(incl.leafHash)), 'raw header is the leaf');
+  t.equal((await fetch(`${node.url}/log/proof/inclusion?height=${h}&size=999999`)).status, 400, 'a size beyond the log is a 400 with a code');
+  const openapi = (await (await fetch(`${node.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+  for (const path of ['/log/checkpoint', '/log/checkpoint.json', '/log/proof/inclusion', '/log/proof/consistency', '/log/headers/{height}']) t.ok(openapi.paths[path], `OpenAPI documents ${path}`);
 
   // Offline: the node is stopped first.
   await node.stop();

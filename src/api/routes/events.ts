@@ -3,6 +3,7 @@ import type { BlockEvent, ReorgEvent } from '../../chain/chain.js';
 import type { TxAddedEvent } from '../../mempool/types.js';
 import type { Transaction } from '../../primitives/transaction.js';
 import type { ApiContext } from '../context.js';
+import type { FinalCheckpoint } from '../../finality/finality.js';
 import { blockSummary, txToJson } from '../json.js';
 import type { EventJson } from '../types.js';
 
@@ -23,13 +24,13 @@ export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/events',
     {
       schema: {
-        summary: 'Server-sent event stream (text/event-stream) of block, tx and reorg events',
+        summary: 'Server-sent event stream (text/event-stream) of block, tx, reorg and final (a new final checkpoint, SPEC 12) events',
         tags: ['events'],
         querystring: {
           type: 'object',
           additionalProperties: false,
           properties: {
-            types: { type: 'string', pattern: '^(block|tx|reorg)(,(block|tx|reorg))*$' },
+            types: { type: 'string', pattern: '^(block|tx|reorg|final)(,(block|tx|reorg|final))*$' },
             actor: { type: 'string', pattern: '^0[23][0-9a-fA-F]{64}$' },
             kind: { type: 'string', minLength: 1, maxLength: 64 },
             subject: { type: 'string', minLength: 1, maxLength: 128 },
@@ -39,7 +40,7 @@ export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
     (req, reply) => {
       const q = req.query;
-      const types = new Set((q.types ?? 'block,tx,reorg').split(','));
+      const types = new Set((q.types ?? 'block,tx,reorg,final').split(','));
       const actor = q.actor?.toLowerCase();
       const matches = (tx: Transaction): boolean =>
         (actor === undefined || tx.fromHex === actor) && (q.kind === undefined || tx.fields.kind === q.kind) && (q.subject === undefined || tx.fields.subject === q.subject);
@@ -67,6 +68,10 @@ export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
         if (!types.has('reorg')) return;
         send({ type: 'reorg', fork: { hash: r.fork.header.hashHex, height: r.fork.height }, disconnected: r.disconnected.map((b) => b.header.hashHex), connected: r.connected.map((b) => b.header.hashHex) });
       };
+      const onFinal = (f: FinalCheckpoint): void => {
+        if (types.has('final')) send({ type: 'final', final: { size: f.size, height: f.height, hash: f.blockHash, signers: f.signers } });
+      };
+      ctx.finality?.on('final', onFinal);
       const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
       ctx.chain.on('block:connected', onBlock);
       ctx.chain.on('reorg', onReorg);
@@ -76,6 +81,7 @@ export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
         ctx.chain.off('block:connected', onBlock);
         ctx.chain.off('reorg', onReorg);
         ctx.mempool.off('tx:added', onTx);
+        ctx.finality?.off('final', onFinal);
       };
       res.on('close', cleanup);
     },
