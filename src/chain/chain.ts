@@ -29,6 +29,8 @@ export interface ChainOptions {
   checkDepth?: number;
   /** Decoded blocks kept in memory (speeds up reorgs of recent blocks). */
   blockCacheSize?: number;
+  /** Keep the header log (SPEC 12; default true). Only the benchmark of its cost turns it off. */
+  headerLog?: boolean;
 }
 
 /** Default chain options. */
@@ -101,6 +103,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   readonly #bodyPending = new Set<string>();
   readonly #cacheSize: number;
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #logOn: boolean;
   // The last block covered by the latest final checkpoint (SPEC 12): never reorganised away.
   #final: TreeNode | undefined;
 
@@ -113,6 +116,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.#deps = { ...deps, sigCache: deps.sigCache ?? new SignatureCache() };
     this.#log = deps.logger?.child({ module: 'chain' });
     this.#cacheSize = options.blockCacheSize ?? CHAIN_DEFAULTS.blockCacheSize;
+    this.#logOn = options.headerLog ?? true;
   }
 
   /** Open the chain on a store: write genesis into an empty one, else load and verify the stored chain. */
@@ -128,14 +132,14 @@ export class Chain extends EventEmitter<ChainEvents> {
       const g = genesisBlock(this.ctx.params);
       const entry = { hash: g.hash, header: g.header, height: 0, chainWork: blockWork(compactToTarget(g.header.bits)), status: BlockStatus.haveData | BlockStatus.validTxs, seq: 0 };
       await store.putBlock(entry, g);
-      await store.writeConnect(entry, g, [], new Map(), false, this.headerLog.appendOps(g.header, 0));
+      await store.writeConnect(entry, g, [], new Map(), false, this.#logOn ? this.headerLog.appendOps(g.header, 0) : []);
     }
     for await (const e of store.entries()) this.tree.add(e);
     for (const [hex, code] of await store.invalidBlocks()) this.#invalid.set(hex, code);
     const tip = this.tree.get((await store.getTipHash())!);
     await verifyOnOpen(store, this.tree, tip, checkDepth);
     this.tree.setMainFromTip(tip!);
-    await this.headerLog.open(this.tree, this.#deps.onLogBuild);
+    if (this.#logOn) await this.headerLog.open(this.tree, this.#deps.onLogBuild);
     this.#log?.info({ height: tip!.height, tip: tip!.header.hashHex, blocks: this.tree.size }, 'chain loaded');
     // A crash between storing a block and connecting it leaves a heavier stored branch: connect it now.
     await this.#activateBestChain();
@@ -379,7 +383,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       throw err;
     }
     node.status |= BlockStatus.validTxs;
-    const logOps = this.headerLog.appendOps(node.header, node.height);
+    const logOps = this.#logOn ? this.headerLog.appendOps(node.header, node.height) : [];
     await this.#store.writeConnect(node, block, plan.undo, plan.nextNonces, this.#bodyPending.delete(node.hex), logOps);
     this.tree.pushMain(node);
     this.emit('block:connected', { block, entry: node });
@@ -393,7 +397,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const block = await this.getBlock(node.hex);
     const undo = await this.#store.getUndo(node.hash);
     if (block === undefined || undo === undefined) throw new Error(`block ${node.header.hashHex} lacks body or undo data`);
-    await this.#store.writeDisconnect(node, block, undo, parent.hash, await this.headerLog.removeOps(node.height));
+    await this.#store.writeDisconnect(node, block, undo, parent.hash, this.#logOn ? await this.headerLog.removeOps(node.height) : []);
     this.tree.popMain();
     this.emit('block:disconnected', { block, entry: node });
     return block;

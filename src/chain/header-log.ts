@@ -62,7 +62,10 @@ export class HeaderLog {
     let size = (await this.#store.getLogSize()) ?? 0;
     // A log that does not end in the main chain's header at its size (a database last run by an older build that
     // then reorganised) is rebuilt from scratch; old subtree hashes are overwritten as the build proceeds.
-    if (size > total || (size > 0 && !(await this.#leafMatches(tree, size - 1)))) size = 0;
+    if (size > total || (size > 0 && !(await this.#leafMatches(tree, size - 1)))) {
+      size = 0;
+      await this.#store.clearLog();
+    }
     await this.#loadFrontier(size);
     if (size === total) return;
     this.#log?.info({ from: size, to: total }, 'building the header log');

@@ -349,6 +349,14 @@ export class ChainStore {
     });
   }
 
+  /** Delete every stored header-log hash and the log size (before rebuilding the log from scratch). */
+  async clearLog(): Promise<void> {
+    await this.#settled();
+    const ops: BatchOp[] = [{ type: 'del', key: Keys.logSize() }];
+    for await (const k of this.#db.keys({ gte: new Uint8Array([Prefix.logHash]), lt: new Uint8Array([Prefix.logHash + 1]) })) ops.push({ type: 'del', key: k });
+    await this.#writes.write(ops);
+  }
+
   /** Queue a batch of header-log rebuild operations (one atomic write). */
   async writeLogOps(ops: BatchOp[]): Promise<void> {
     await this.#writes.write(ops);
