@@ -133,7 +133,16 @@ export class ChainNode {
       this.#finality = finality;
       chain.on('block:connected', () => finality.tipChanged());
       finality.tipChanged();
-      this.#stops.push(['finality', () => finality.idle()]);
+      // Side-branch blocks raise no chain event: a final checkpoint waiting for its branch is retried on a timer.
+      const retryFinal = setInterval(() => finality.retryPending(), 2000);
+      retryFinal.unref();
+      this.#stops.push([
+        'finality',
+        async () => {
+          clearInterval(retryFinal);
+          await finality.idle();
+        },
+      ]);
 
       const mempool = new Mempool(
         { maxTxBytes: network.maxTxBytes, maxCount: config.mempool.maxCount, maxBytes: config.mempool.maxBytes },

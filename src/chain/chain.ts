@@ -176,6 +176,47 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.#final = node;
   }
 
+  /**
+   * Follow a final checkpoint that ends at `node` on a stored side branch (SPEC 12: converge to a final
+   * checkpoint learnt from the network): the main chain's blocks after the fork are refused as conflicting and
+   * the chain reorganises onto the branch, even with less work. False when the branch cannot become the main
+   * chain (it forks below the current final block, or it fails to connect).
+   */
+  async adoptFinal(node: TreeNode): Promise<boolean> {
+    const run = this.#queue.then(async () => {
+      if (!this.tree.isMain(node)) {
+        const fork = this.tree.fork(this.tip, node);
+        if (fork === undefined || (this.#final !== undefined && fork.height < this.#final.height)) return false;
+        const first = this.tree.atHeight(fork.height + 1);
+        this.#log?.warn({ fork: fork.height, final: node.height }, 'switching to the branch of a final checkpoint');
+        if (first !== undefined) await this.#rememberInvalid(first.hex, 'BLOCK_CONFLICTS_FINAL');
+        // The best-chain search starts from the tip, now refused: walk to the final branch explicitly.
+        const disconnected: Block[] = [];
+        while (this.tree.tip !== fork) disconnected.push(await this.#disconnectTip());
+        const path: TreeNode[] = [];
+        for (let n: TreeNode | undefined = node; n !== undefined && n !== fork; n = n.parent) path.unshift(n);
+        const connected: Block[] = [];
+        for (const n of path) {
+          try {
+            connected.push(await this.#connect(n));
+          } catch (err) {
+            if (!(err instanceof BlockError)) throw err;
+            await this.#rememberInvalid(n.hex, err.code);
+            break;
+          }
+        }
+        this.emit('reorg', { fork, disconnected, connected });
+        await this.#activateBestChain();
+        this.#connectErrors.clear();
+      }
+      if (!this.tree.isMain(node)) return false;
+      this.setFinal(node);
+      return true;
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
   /** True when a block on `parent` would conflict with the final block (below it, or on another branch). */
   conflictsFinal(parent: TreeNode): boolean {
     const f = this.#final;

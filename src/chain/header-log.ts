@@ -122,6 +122,18 @@ export class HeaderLog {
     return ops;
   }
 
+  /** Root of the log whose first `forkSize` leaves are this log's and whose next leaves are `headers`. */
+  async rootWithBranch(forkSize: number, headers: readonly BlockHeader[]): Promise<Uint8Array> {
+    this.#checkSize(forkSize);
+    const parts = rangeParts(0, forkSize);
+    const hashes = await this.#store.getLogHashes(parts);
+    let frontier: FrontierEntry[] = parts.map((p, i) => ({ ...p, hash: hashes[i]! }));
+    headers.forEach((h, i) => {
+      frontier = appendLeaf(frontier, leafHash(h.bytes), forkSize + i).frontier;
+    });
+    return foldParts(frontier.map((f) => f.hash));
+  }
+
   /** Root of the log at `size` (1..size now). */
   async rootAt(size: number): Promise<Uint8Array> {
     this.#checkSize(size);

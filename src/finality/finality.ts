@@ -85,6 +85,8 @@ export class Finality extends EventEmitter<FinalityEvents> {
   #latest: FinalCheckpoint | undefined;
   #work: Promise<unknown> = Promise.resolve();
   #signQueued = false;
+  // A final checkpoint whose branch this node does not have (yet): retried as blocks arrive.
+  #pending: Collected | undefined;
   signaturesMade = 0;
 
   private constructor(options: FinalityOptions, deps: FinalityDependencies) {
@@ -136,12 +138,20 @@ export class Finality extends EventEmitter<FinalityEvents> {
 
   /** The chain changed: sign the checkpoint due (coalesced; runs after queued work). */
   tipChanged(): void {
+    this.retryPending();
     if (!this.isWitness || this.#signQueued) return;
     this.#signQueued = true;
     this.#enqueue(async () => {
       this.#signQueued = false;
       await this.#sign();
     }).catch((err: unknown) => this.#log?.error({ err: (err as Error).message }, 'signing failed'));
+  }
+
+  /** Try again to follow a final checkpoint whose branch was missing (call when blocks arrive). */
+  retryPending(): void {
+    const p = this.#pending;
+    if (p === undefined) return;
+    this.#enqueue(() => this.#maybeFinal(p.text, undefined)).catch((err: unknown) => this.#log?.error({ err: (err as Error).message }, 'following a final checkpoint failed'));
   }
 
   /** Wait for queued signing and ingestion. */
@@ -205,16 +215,23 @@ export class Finality extends EventEmitter<FinalityEvents> {
   }
 
   async #maybeFinal(text: string, persistedAt: number | undefined): Promise<void> {
-    const entry = this.#collected.get(text);
+    const entry = this.#collected.get(text) ?? (this.#pending?.text === text ? this.#pending : undefined);
     if (entry === undefined || entry.sigs.size < this.options.threshold) return;
     if (this.#latest !== undefined && entry.cp.size <= this.#latest.size) return;
     const chain = this.#deps.chain;
     const log = chain.headerLog;
-    if (entry.cp.size > log.size || !bytesEqual(await log.rootAt(entry.cp.size), entry.cp.root)) {
-      // Not (yet) on our main chain: a later block or reorg may bring it; SPEC 12 asks to fetch that branch.
-      this.#log?.warn({ size: entry.cp.size, localSize: log.size }, 'a final checkpoint is not on this node\u2019s chain');
-      return;
+    const onMain = async (): Promise<boolean> => entry.cp.size <= log.size && bytesEqual(await log.rootAt(entry.cp.size), entry.cp.root);
+    if (!(await onMain())) {
+      // Not on our main chain: follow it if its branch is stored (else keep it pending until the branch arrives).
+      const branch = await this.#findBranch(entry.cp);
+      this.#log?.debug({ branch: branch?.height, cands: chain.tree.nodesAtHeight(entry.cp.size - 1).length }, 'final checkpoint branch search');
+      if (branch === undefined || !(await chain.adoptFinal(branch)) || !(await onMain())) {
+        if (this.#pending?.text !== text) this.#log?.warn({ size: entry.cp.size, localSize: log.size }, 'a final checkpoint is not on this node\u2019s chain (its branch is not stored)');
+        this.#pending = entry;
+        return;
+      }
     }
+    if (this.#pending !== undefined && this.#pending.cp.size <= entry.cp.size) this.#pending = undefined;
     if (this.#latest !== undefined) {
       const proof = await log.consistencyProof(this.#latest.size, entry.cp.size);
       if (!verifyConsistency(this.#latest.size, entry.cp.size, this.#latest.root, entry.cp.root, proof)) {
@@ -241,6 +258,20 @@ export class Finality extends EventEmitter<FinalityEvents> {
     }
     for (const [k, e] of this.#collected) if (e.cp.size <= entry.cp.size && k !== text) this.#collected.delete(k);
     this.emit('final', this.#latest);
+  }
+
+  // A stored block at the checkpoint's last height whose branch's log has the checkpoint's root.
+  async #findBranch(cp: Checkpoint): Promise<TreeNode | undefined> {
+    const chain = this.#deps.chain;
+    for (const cand of chain.tree.nodesAtHeight(cp.size - 1)) {
+      if (chain.tree.isMain(cand)) continue;
+      const fork = chain.tree.fork(chain.tip, cand);
+      if (fork === undefined || fork.height + 1 > chain.headerLog.size) continue;
+      const headers = [];
+      for (let n: TreeNode | undefined = cand; n !== undefined && n !== fork; n = n.parent) headers.unshift(n.header);
+      if (bytesEqual(await chain.headerLog.rootWithBranch(fork.height + 1, headers), cp.root)) return cand;
+    }
+    return undefined;
   }
 
   async #sign(): Promise<void> {

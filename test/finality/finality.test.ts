@@ -12,6 +12,7 @@ import { toHex } from '../../src/primitives/bytes.js';
 import { type Block } from '../../src/primitives/block.js';
 import { BlockError } from '../../src/chain/errors.js';
 import { extend, mine, openChain, tempDir } from '../chain/support.js';
+import { assertConsistent } from '../chain/helpers.js';
 
 function branch(chain: Chain, parent: TreeNode, n: number, tag: number): Block[] {
   const out: Block[] = [];
@@ -138,5 +139,34 @@ t.test('cosignatures are validated, with penalties, and collection is bounded', 
     await s.f.addCosignatures(signNote(formatCheckpoint({ origin: o, size: 10 + i, root: new Uint8Array(32).fill(i), extensions: [] }), [a]));
   }
   t.ok(s.f.collectedCount <= 64, `collection bounded (${s.f.collectedCount})`);
+  await s.close();
+});
+
+t.test('a node follows a final checkpoint on a stored side branch, even with less work, and refuses the other branch', async (t) => {
+  const [b, c] = ['fb', 'fc'].map((n) => signerFromSeed(n, randomSeed())) as [NoteSigner, NoteSigner];
+  const s = await setup(t, [b, c], undefined, 2);
+  const fork = s.chain.tip;
+  const minority = branch(s.chain, fork, 3, 5);
+  await extend(s.chain, 6);
+  for (const blk of minority) await s.chain.processBlock(blk);
+  t.equal(s.chain.height, 6, 'on the heavier branch');
+  t.notOk(s.chain.tree.isMain(s.chain.tree.get(minority[2]!.hash)!), 'the lighter branch is stored on the side');
+  // The witnesses finalise the lighter branch (a checkpoint of its log: genesis + its 3 blocks).
+  const headers = [s.chain.tree.atHeight(0)!.header, ...minority.map((m) => m.header)];
+  const { merkleRoot } = await import('../../src/crypto/merkle.js');
+  const root = merkleRoot(headers.map((h) => h.bytes));
+  const text = formatCheckpoint({ origin: origin(s.chain), size: 4, root, extensions: [] });
+  t.equal(await s.f.addCosignatures(signNote(text, [b, c])), 2);
+  t.equal(s.f.latestFinal?.size, 4, 'final');
+  t.equal(s.chain.tip.hex, toHex(minority[2]!.hash), 'switched to the final branch with less work');
+  t.equal(s.chain.finalNode?.hex, toHex(minority[2]!.hash));
+  let code: string | undefined;
+  try {
+    await s.chain.processBlock(mine(s.chain, [], s.chain.tree.atHeight(0)!, Uint8Array.of(77)));
+  } catch (err) {
+    code = (err as BlockError).code;
+  }
+  t.equal(code, 'BLOCK_CONFLICTS_FINAL', 'a block below the final block is refused');
+  await assertConsistent(t, s.chain, 'database consistent after following the final branch');
   await s.close();
 });
