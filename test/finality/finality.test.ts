@@ -170,3 +170,24 @@ t.test('a node follows a final checkpoint on a stored side branch, even with les
   await assertConsistent(t, s.chain, 'database consistent after following the final branch');
   await s.close();
 });
+
+t.test('header sync refuses a branch that forks below the final block (HEADERS_CONFLICT_FINAL)', async (t) => {
+  const { fetchHeaderChain } = await import('../../src/sync/header-chain.js');
+  const { encodeHeaders } = await import('../../src/sync/messages.js');
+  const dir = await tempDir();
+  t.teardown(dir.cleanup);
+  const { chain, store } = await openChain(dir.path);
+  await extend(chain, 5);
+  chain.setFinal(chain.tree.atHeight(4)!);
+  // A peer's heavier branch from height 2: its headers are refused before any block is fetched.
+  const other = branch(chain, chain.tree.atHeight(2)!, 8, 4);
+  const status = { height: 10, tip: other.at(-1)!.hash, work: 0n, genesis: chain.tree.atHeight(0)!.hash };
+  await t.rejects(
+    fetchHeaderChain(chain, status, async () => encodeHeaders(other.map((b) => b.header.bytes))),
+    { code: 'HEADERS_CONFLICT_FINAL', penalty: 10 },
+  );
+  // A branch off the final block itself is fetched as usual.
+  const fine = branch(chain, chain.tree.atHeight(4)!, 3, 6);
+  t.equal((await fetchHeaderChain(chain, status, async () => encodeHeaders(fine.map((b) => b.header.bytes)))).length, 3);
+  await store.close();
+});
