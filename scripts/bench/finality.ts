@@ -22,18 +22,26 @@ const EMPTY_BLOCKS = 2_000;
 const ROUNDS = 3;
 const FINALITY_TXS = 50;
 
-async function connect(raw: readonly Uint8Array[], headerLog: boolean, pool: VerifyPool | undefined): Promise<number> {
+interface Run {
+  ms: number;
+  /** CPU time of the whole process (main thread and verification workers): less sensitive to a busy machine. */
+  cpuUs: number;
+}
+
+async function connect(raw: readonly Uint8Array[], headerLog: boolean, pool: VerifyPool | undefined): Promise<Run> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-finality-'));
   try {
     const store = await ChainStore.open({ path: dir, chainId: chainId(BENCH_NET) });
     const chain = await Chain.open({ params: BENCH_NET, headerLog }, { store, verifyPool: pool, sigCache: new SignatureCache() });
+    const cpu0 = process.cpuUsage();
     const start = performance.now();
     for (const bytes of raw) await chain.processBlockBytes(bytes);
     await store.flush();
     const ms = performance.now() - start;
+    const cpu = process.cpuUsage(cpu0);
     if (chain.height !== raw.length) throw new Error(`height ${chain.height}, expected ${raw.length}`);
     await store.close();
-    return ms;
+    return { ms, cpuUs: cpu.user + cpu.system };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -49,10 +57,10 @@ async function logCost(): Promise<void> {
   const pool = new VerifyPool();
   const probe = signedMetrics(BENCH_NET, 1, 1, 1)[0]!;
   await pool.verifyBatch([{ sig: probe.fields.sig, msgHash: probe.sigHash, publicKey: probe.fields.from }]);
-  const withLog: number[] = [];
-  const without: number[] = [];
-  const emptyWith: number[] = [];
-  const emptyWithout: number[] = [];
+  const withLog: Run[] = [];
+  const without: Run[] = [];
+  const emptyWith: Run[] = [];
+  const emptyWithout: Run[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     without.push(await connect(full, false, pool));
     withLog.push(await connect(full, true, pool));
@@ -62,10 +70,23 @@ async function logCost(): Promise<void> {
   await pool.close();
   const tps = (ms: number): number => (BLOCKS * TXS_PER_BLOCK * 1000) / ms;
   const bps = (ms: number): number => (EMPTY_BLOCKS * 1000) / ms;
-  const a = tps(median(withLog));
-  const b = tps(median(without));
-  const ea = bps(median(emptyWith));
-  const eb = bps(median(emptyWithout));
+  const ms = (rs: Run[]): number[] => rs.map((r) => r.ms);
+  const cpu = (rs: Run[], per: number): number => median(rs.map((r) => r.cpuUs)) / per;
+  const a = tps(median(ms(withLog)));
+  const b = tps(median(ms(without)));
+  const ea = bps(median(ms(emptyWith)));
+  const eb = bps(median(ms(emptyWithout)));
+  const txCount = BLOCKS * TXS_PER_BLOCK;
+  const ca = cpu(withLog, txCount);
+  const cb = cpu(without, txCount);
+  const eca = cpu(emptyWith, EMPTY_BLOCKS);
+  const ecb = cpu(emptyWithout, EMPTY_BLOCKS);
+  console.log(`CPU per tx: with log ${ca.toFixed(1)} us, without ${cb.toFixed(1)} us; CPU per empty block: with ${eca.toFixed(0)} us, without ${ecb.toFixed(0)} us`);
+  console.log(`BENCH chain.connect.cpu_per_tx.with_log ${ca.toFixed(1)} us`);
+  console.log(`BENCH chain.connect.cpu_per_tx.without_log ${cb.toFixed(1)} us`);
+  console.log(`BENCH chain.connect.log_cpu_overhead ${(((ca - cb) / cb) * 100).toFixed(1)} %`);
+  console.log(`BENCH chain.connect.empty.cpu_per_block.with_log ${eca.toFixed(0)} us`);
+  console.log(`BENCH chain.connect.empty.cpu_per_block.without_log ${ecb.toFixed(0)} us`);
   console.log(`chain-connect ${BLOCKS} x ${TXS_PER_BLOCK} txs, median of ${ROUNDS} alternating runs: with log ${Math.round(a)} tx/s, without ${Math.round(b)} tx/s`);
   console.log(`empty blocks (${EMPTY_BLOCKS}): with log ${Math.round(ea)} blocks/s, without ${Math.round(eb)} blocks/s`);
   console.log(`BENCH chain.connect.with_log.tx_per_s ${Math.round(a)} tx/s`);
