@@ -129,7 +129,7 @@ export class ChainNode {
       const chain = await Chain.open({ params: network }, { store, logger: log, verifyPool: pool, sigCache, now: this.#deps.now });
       this.#chain = chain;
 
-      const finality = await openFinality(config.finality, { datadir: config.datadir, network, chain, logger: log, now: this.#deps.now });
+      const finality = await openFinality(config.finality, { datadir: config.datadir, network, chain, logger: log, now: this.#deps.now, p2p: config.p2p.enabled });
       this.#finality = finality;
       chain.on('block:connected', () => finality.tipChanged());
       finality.tipChanged();

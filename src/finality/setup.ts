@@ -23,7 +23,7 @@ export interface FinalityConfig {
  */
 export async function openFinality(
   cfg: FinalityConfig,
-  ctx: { datadir: string; network: NetworkParams; chain: Chain; logger?: Logger; now?: () => number },
+  ctx: { datadir: string; network: NetworkParams; chain: Chain; logger?: Logger; now?: () => number; p2p?: boolean },
 ): Promise<Finality> {
   const { signer, created, path } = await loadOrCreateWitnessKey(ctx.datadir, ctx.network.name);
   const log = ctx.logger?.child({ module: 'finality' });
@@ -33,6 +33,9 @@ export async function openFinality(
     witnesses = cfg.witnesses.length === 0 ? [parseVerifierKey(signer.vkey)] : parseVerifierList(cfg.witnesses);
   } catch (err) {
     throw new ChainNodeError('CONFIG_INVALID', `finality.witnesses: ${(err as Error).message}`);
+  }
+  if (cfg.witnesses.length === 0 && ctx.p2p === true) {
+    log?.warn('no witness set configured: this node finalises its own chain (k = 1); nodes of one network must share a witness set (finality.witnesses) or they split at their first fork');
   }
   const threshold = cfg.witnessThreshold === 0 ? majority(witnesses.length) : cfg.witnessThreshold;
   if (threshold > witnesses.length) {
