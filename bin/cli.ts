@@ -6,6 +6,7 @@ import { registerInit } from './commands/init.js';
 import { registerKey } from './commands/key.js';
 import { registerTx } from './commands/tx.js';
 import { registerProof } from './commands/proof.js';
+import { registerWitness } from './commands/witness.js';
 import { registerDoc } from './commands/doc.js';
 import { registerQueries } from './commands/query.js';
 import { registerMining } from './commands/mining.js';
@@ -52,6 +53,7 @@ export function buildProgram(start?: StartModule): Command {
   registerKey(program);
   registerTx(program);
   registerProof(program);
+  registerWitness(program);
   registerDoc(program);
   registerQueries(program);
   registerMining(program);

@@ -24,6 +24,9 @@ import { P2pNetwork } from './p2p/network.js';
 import { PEERS_FILE } from './p2p/peer-book.js';
 import { PEER_KEY_FILE } from './p2p/key.js';
 import { ensurePrivateDir, restrictFiles, writePrivateFile } from './private-files.js';
+import { type Finality } from './finality/finality.js';
+import { registerFinalityMetrics } from './finality/metrics.js';
+import { openFinality } from './finality/setup.js';
 import { ChainStore } from './store/chain-store.js';
 
 /** Options of a node process. */
@@ -60,6 +63,7 @@ export class ChainNode {
   readonly #abort = new AbortController();
   readonly #stops: Array<[string, () => Promise<void>]> = [];
   #chain: Chain | undefined;
+  #finality: Finality | undefined;
   #mempool: Mempool | undefined;
   #miner: Miner | undefined;
   /** Blocks mined by earlier Miner instances (mining stop/start makes a new one): the counter is per process. */
@@ -98,6 +102,12 @@ export class ChainNode {
   get chain(): Chain {
     if (this.#chain === undefined) throw new Error('node not started');
     return this.#chain;
+  }
+
+  /** The finality engine (after start). */
+  get finality(): Finality {
+    if (this.#finality === undefined) throw new Error('node not started');
+    return this.#finality;
   }
 
   /** The mempool (after start). */
@@ -141,6 +151,21 @@ export class ChainNode {
       const chain = await Chain.open({ params: network }, { store, logger: log, verifyPool: pool, sigCache, now: this.#deps.now });
       this.#chain = chain;
 
+      const finality = await openFinality(config.finality, { datadir: config.datadir, network, chain, logger: log, now: this.#deps.now, p2p: config.p2p.enabled });
+      this.#finality = finality;
+      chain.on('block:connected', () => finality.tipChanged());
+      finality.tipChanged();
+      // Side-branch blocks raise no chain event: a final checkpoint waiting for its branch is retried on a timer.
+      const retryFinal = setInterval(() => finality.retryPending(), 2000);
+      retryFinal.unref();
+      this.#stops.push([
+        'finality',
+        async () => {
+          clearInterval(retryFinal);
+          await finality.idle();
+        },
+      ]);
+
       const mempool = new Mempool(
         { maxTxBytes: network.maxTxBytes, maxCount: config.mempool.maxCount, maxBytes: config.mempool.maxBytes },
         { chainId: id, nextNonce: (actor) => store.getNextNonce(actor), verifyPool: pool, logger: log, now: this.#deps.now },
@@ -166,6 +191,7 @@ export class ChainNode {
         now: this.#deps.now,
       });
       this.#metrics = metrics;
+      registerFinalityMetrics(metrics.registry, finality, this.#deps.now);
       chain.on('block:connected', ({ block }) => {
         mempool.blockConnected(block.txs);
         metrics.blocksConnected.inc();
@@ -199,7 +225,7 @@ export class ChainNode {
       if (config.p2p.enabled) {
         const net = new P2pNetwork(
           { ...config.p2p, datadir: config.datadir },
-          { chain, mempool, logger: log, verifyPool: pool, sigCache, registry: metrics.registry, isTTY: this.options.isTTY, now: this.#deps.now },
+          { chain, mempool, finality, logger: log, verifyPool: pool, sigCache, registry: metrics.registry, isTTY: this.options.isTTY, now: this.#deps.now },
         );
         this.#stops.push(['p2p', () => net.stop()]);
         await net.start();
@@ -334,6 +360,7 @@ export class ChainNode {
     await writePrivateFile(join(config.datadir, COOKIE_FILE), token);
     const ctx: ApiContext = {
       chain: this.chain,
+      finality: this.#finality,
       mempool: this.mempool,
       metrics: this.#metrics!,
       network,

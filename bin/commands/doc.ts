@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { parseVerifierList } from '../../src/log/note.js';
+import { witnessKeysFrom } from './proof.js';
 import { ensureSameChain, sendAction } from '../../src/client/actions.js';
 import { waitProgress } from './wait-progress.js';
 import { certifyAction, digestFile, verifyDocument } from '../../src/client/doc.js';
@@ -46,14 +48,27 @@ export function registerDoc(program: Command): void {
             'Exit status: 0 certified, 2 pending (submitted, 0 confirmations), 1 not certified or an error',
         )
         .option('--actor <publicKey>', 'only certifications by this actor')
+        .option('--witnesses <keys...>', 'trusted witness verifier keys or files of them (default: the witness set the node reports)')
+        .option('--threshold <k>', 'signatures needed from the trusted witnesses (default: a majority)')
         .option('--key <name>', "only certifications by this stored key's actor"),
     ),
   ).action(async (file: string, _o: unknown, cmd: Command) => {
     const ctx = clientContext(cmd);
-    const f = ctx.flags as typeof ctx.flags & { actor?: string; key?: string };
+    const f = ctx.flags as typeof ctx.flags & { actor?: string; key?: string; witnesses?: string[]; threshold?: string };
     const actor = f.actor ?? (f.key === undefined ? undefined : (await keystoreFrom(ctx.flags).show(f.key)).publicKey);
     await ensureSameChain(ctx.client, ctx.chainId, ctx.network.name);
-    const r = await verifyDocument(ctx.client, file, { verify: ctx.verify, ...(actor === undefined ? {} : { actor }) });
+    // Witness keys from --witnesses are trusted offline; the node's own list only says what the node believes.
+    let witnesses = f.witnesses === undefined ? [] : witnessKeysFrom(f.witnesses);
+    let keysFrom = f.witnesses === undefined ? 'none' : 'flag';
+    if (f.witnesses === undefined) {
+      const cp = await ctx.client.finalCheckpoint().catch(() => undefined);
+      if (cp !== undefined) {
+        witnesses = parseVerifierList(cp.witnesses);
+        keysFrom = 'node';
+      }
+    }
+    const threshold = f.threshold === undefined ? undefined : Number(f.threshold);
+    const r = await verifyDocument(ctx.client, file, { verify: ctx.verify, witnesses, ...(threshold === undefined ? {} : { threshold }), ...(actor === undefined ? {} : { actor }) });
     if (!r.certified) {
       const p = r.pending[0]!;
       print(
@@ -82,6 +97,9 @@ export function registerDoc(program: Command): void {
       blockHash: c.blockHash,
       confirmations: c.confirmations,
       proofValid: true,
+      final: c.final,
+      witnesses: c.witnesses,
+      witnessKeysFrom: keysFrom,
       certifications: r.certifications.map(({ proof: _p, ...rest }) => rest),
     };
     print(
@@ -94,6 +112,9 @@ export function registerDoc(program: Command): void {
         `  confirmations ${c.confirmations}`,
         `  tx            ${c.txid}`,
         `  proof         verified offline (Merkle path, proof of work, signature)`,
+        c.final
+          ? `  finality      FINAL: its header is under a checkpoint signed by ${c.witnesses.length} witness(es) (${c.witnesses.join(', ')}; keys from ${keysFrom === 'flag' ? '--witnesses' : 'the node'})`
+          : '  finality      NOT FINAL yet: no final checkpoint covers its block (or no trusted witness keys)',
         ...(r.certifications.length > 1 ? [`  (${r.certifications.length} certifications in all)`] : []),
       ].join('\n'),
     );

@@ -87,12 +87,26 @@ export function registerTx(program: Command): void {
   withApi(
     tx
       .command('proof <txid>')
-      .description("a mined transaction's record proof (verify it offline with `proof verify`)")
-      .option('--out <file>', 'write the proof to this file instead of stdout'),
+      .description("a mined transaction's record proof: version 2 (anchored to a final checkpoint) once one covers its block (verify it offline with `proof verify --witnesses`)")
+      .option('--out <file>', 'write the proof to this file instead of stdout')
+      .option('--wait-final [seconds]', 'wait until a final checkpoint covers the block (default 120 s), printing progress on stderr'),
   ).action(async (txid: string, _o: unknown, cmd: Command) => {
     const ctx = clientContext(cmd);
-    const out = (ctx.flags as { out?: string }).out;
-    const proof = await ctx.client.proof(txid);
+    const { out, waitFinal } = ctx.flags as { out?: string; waitFinal?: string | boolean };
+    let proof = await ctx.client.proof(txid);
+    if (waitFinal !== undefined && proof.version !== 2) {
+      const limitS = typeof waitFinal === 'string' ? Number(waitFinal) : 120;
+      if (!Number.isFinite(limitS) || limitS <= 0) throw new ChainNodeError('WAIT_INVALID', '--wait-final takes a positive number of seconds');
+      const deadline = Date.now() + limitS * 1000;
+      while (proof.version !== 2) {
+        if (Date.now() > deadline) throw new ChainNodeError('FINALITY_TIMEOUT', `no final checkpoint covered block ${proof.height} within ${limitS} s`);
+        const st = await ctx.client.status();
+        const fin = st.finality?.final;
+        process.stderr.write(`waiting for finality: block ${proof.height}, latest final block ${fin === null || fin === undefined ? 'none' : fin.height}\n`);
+        await new Promise((r) => setTimeout(r, 500));
+        proof = await ctx.client.proof(txid);
+      }
+    }
     const text = `${JSON.stringify(proof, null, 2)}\n`;
     if (out === undefined) {
       process.stdout.write(text);

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Chain } from '../chain/chain.js';
+import type { Finality } from '../finality/finality.js';
 import type { NetworkParams } from '../consensus/networks.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { NodeMetrics } from '../metrics/node-metrics.js';
@@ -23,6 +24,8 @@ export interface PeerControl {
 /** Everything the routes need from the node. */
 export interface ApiContext {
   chain: Chain;
+  /** Witnessing and finality (SPEC 12); absent in tests that build a bare context. */
+  finality?: Finality;
   mempool: Mempool;
   metrics: NodeMetrics;
   network: NetworkParams;

@@ -5,6 +5,7 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   NOT_FOUND: 404,
   TX_NOT_FOUND: 404,
   BLOCK_NOT_FOUND: 404,
+  LOG_NO_FINAL_CHECKPOINT: 404,
   AUTH_REQUIRED: 401,
   AUTH_INVALID: 403,
   RATE_LIMITED: 429,

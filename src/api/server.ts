@@ -12,6 +12,7 @@ import { registerExplorer } from './explorer.js';
 import { chainRoutes } from './routes/chain-routes.js';
 import { eventRoutes } from './routes/events.js';
 import { indexRoutes } from './routes/index-routes.js';
+import { logRoutes } from './routes/log-routes.js';
 import { nodeRoutes } from './routes/node-routes.js';
 import { txRoutes } from './routes/tx-routes.js';
 
@@ -63,7 +64,7 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
     }
     jsonParser(req, text, done);
   });
-  const sse = new SseHub(options.sse, { chain: deps.ctx.chain, mempool: deps.ctx.mempool, metrics: deps.ctx.metrics, logger: deps.logger });
+  const sse = new SseHub(options.sse, { chain: deps.ctx.chain, mempool: deps.ctx.mempool, metrics: deps.ctx.metrics, ...(deps.ctx.finality === undefined ? {} : { finality: deps.ctx.finality }), logger: deps.logger });
   hubs.set(app, { sse, closeTimeoutMs: options.closeTimeoutMs });
   app.addHook('preClose', async () => sse.close());
   await app.register(swagger, {
@@ -95,6 +96,7 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
   indexRoutes(app, ctx, options.readBudget);
   nodeRoutes(app, ctx);
   eventRoutes(app, sse);
+  logRoutes(app, ctx);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   if (options.explorer === true) {
     const served = await registerExplorer(app);

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { BlockEvent, Chain, ReorgEvent } from '../chain/chain.js';
+import type { FinalCheckpoint, Finality } from '../finality/finality.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { TxAddedEvent } from '../mempool/types.js';
 import type { NodeMetrics } from '../metrics/node-metrics.js';
@@ -12,7 +13,7 @@ import type { EventJson } from './types.js';
 
 /** What one stream asked for. */
 export interface SseFilter {
-  types: ReadonlySet<'block' | 'tx' | 'reorg'>;
+  types: ReadonlySet<'block' | 'tx' | 'reorg' | 'final'>;
   actor?: string;
   kind?: string;
   subject?: string;
@@ -43,6 +44,7 @@ export class SseHub {
   readonly #o: SseOptions;
   readonly #chain: Chain;
   readonly #mempool: Mempool;
+  readonly #finality: Finality | undefined;
   readonly #metrics: NodeMetrics;
   readonly #log: Logger | undefined;
   readonly #clients = new Set<Client>();
@@ -51,15 +53,17 @@ export class SseHub {
   #closed = false;
   #queue: Array<{ type: EventJson['type']; wants: (c: Client) => boolean; frame: () => Buffer }> = [];
 
-  constructor(options: SseOptions, deps: { chain: Chain; mempool: Mempool; metrics: NodeMetrics; logger?: Logger }) {
+  constructor(options: SseOptions, deps: { chain: Chain; mempool: Mempool; metrics: NodeMetrics; finality?: Finality; logger?: Logger }) {
     this.#o = options;
     this.#chain = deps.chain;
     this.#mempool = deps.mempool;
+    this.#finality = deps.finality;
     this.#metrics = deps.metrics;
     this.#log = deps.logger?.child({ module: 'sse' });
     this.#chain.on('block:connected', this.#onBlock);
     this.#chain.on('reorg', this.#onReorg);
     this.#mempool.on('tx:added', this.#onTx);
+    this.#finality?.on('final', this.#onFinal);
     this.#heartbeat = setInterval(() => {
       for (const c of this.#clients) this.#write(c, PING);
     }, options.heartbeatMs);
@@ -108,6 +112,7 @@ export class SseHub {
     this.#chain.off('block:connected', this.#onBlock);
     this.#chain.off('reorg', this.#onReorg);
     this.#mempool.off('tx:added', this.#onTx);
+    this.#finality?.off('final', this.#onFinal);
     for (const c of [...this.#clients]) c.res.destroy();
   }
 
@@ -204,5 +209,9 @@ export class SseHub {
       () => ({ type: 'reorg', fork: { hash: r.fork.header.hashHex, height: r.fork.height }, disconnected: r.disconnected.map((b) => b.header.hashHex), connected: r.connected.map((b) => b.header.hashHex) }),
       () => true,
     );
+  };
+
+  readonly #onFinal = (f: FinalCheckpoint): void => {
+    this.#send('final', () => ({ type: 'final', final: { size: f.size, height: f.height, hash: f.blockHash, signers: f.signers } }), () => true);
   };
 }

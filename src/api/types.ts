@@ -66,6 +66,19 @@ export interface StatusJson {
   uptime: number;
   /** Initial sync progress (1 when synced). */
   sync: { progress: number; syncing: boolean };
+  /** Witnessed finality (SPEC 12). */
+  finality?: FinalityStatusJson;
+}
+
+/** Finality part of GET /status. */
+export interface FinalityStatusJson {
+  /** Latest final checkpoint: its size, last block and age in seconds (null: none yet). */
+  final: { size: number; height: number; hash: string; age: number; signers: number } | null;
+  witnesses: number;
+  threshold: number;
+  depth: number;
+  /** This node's witness verifier key, whether it signs, why it halted, and the last checkpoint it signed. */
+  witness: { key: string | null; signing: boolean; halted: string | null; lastSignedSize: number | null };
 }
 
 /** GET /mining */
@@ -169,4 +182,5 @@ export interface PeerJson {
 export type EventJson =
   | { type: 'block'; block: BlockSummaryJson }
   | { type: 'tx'; tx: TxJson }
-  | { type: 'reorg'; fork: { hash: string; height: number }; disconnected: string[]; connected: string[] };
+  | { type: 'reorg'; fork: { hash: string; height: number }; disconnected: string[]; connected: string[] }
+  | { type: 'final'; final: { size: number; height: number; hash: string; signers: string[] } };

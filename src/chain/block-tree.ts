@@ -73,6 +73,16 @@ export class BlockTree {
     return this.#byHash.get(typeof hash === 'string' ? hash : toHex(hash));
   }
 
+  /** Every stored block at `height`, on any branch. */
+  nodesAtHeight(height: number): TreeNode[] {
+    const out = new Set<TreeNode>();
+    for (const leaf of this.#leaves) {
+      const n = leaf.height >= height ? this.ancestor(leaf, height) : undefined;
+      if (n !== undefined) out.add(n);
+    }
+    return [...out];
+  }
+
   /** Children of a node. */
   children(node: TreeNode): TreeNode[] {
     return [...(this.#children.get(node.hex) ?? [])];

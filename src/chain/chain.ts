@@ -10,10 +10,12 @@ import { Block } from '../primitives/block.js';
 import { toHex } from '../primitives/bytes.js';
 import { blockHashToHex } from '../primitives/header.js';
 import { DecodeError } from '../primitives/errors.js';
+import { ChainNodeError } from '../errors.js';
 import { type ChainStore } from '../store/chain-store.js';
 import { BlockStatus } from '../store/entry.js';
 import { BlockTree, type TreeNode } from './block-tree.js';
 import { planConnect, SignatureCache } from './connect.js';
+import { HeaderLog, type LogBuildProgress } from './header-log.js';
 import { BlockError } from './errors.js';
 import { OrphanPool, type OrphanPoolOptions } from './orphan-pool.js';
 import { verifyOnOpen } from './startup-check.js';
@@ -27,6 +29,8 @@ export interface ChainOptions {
   checkDepth?: number;
   /** Decoded blocks kept in memory (speeds up reorgs of recent blocks). */
   blockCacheSize?: number;
+  /** Keep the header log (SPEC 12; default true). Only the benchmark of its cost turns it off. */
+  headerLog?: boolean;
   /** Which side branches are stored and kept (see {@link SideBranchPolicy}). */
   sideBranches?: Partial<SideBranchPolicy>;
 }
@@ -57,6 +61,8 @@ export interface ChainDependencies {
   sigCache?: SignatureCache;
   /** Clock in milliseconds (tests inject one). */
   now?: () => number;
+  /** Progress of building the header log of a datadir that predates it. */
+  onLogBuild?: (p: LogBuildProgress) => void;
   /**
    * Height of the latest final checkpoint (SPEC 12), when finality is known: no side branch forking below it is
    * stored, and stored ones are pruned. The seam for witnessed finality; without it only the depth bound applies.
@@ -117,6 +123,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   readonly ctx: ConsensusContext;
   readonly tree = new BlockTree();
   readonly orphans: OrphanPool;
+  /** The header log (SPEC 12), kept in every connect and disconnect batch. */
+  readonly headerLog: HeaderLog;
   readonly #store: ChainStore;
   readonly #deps: ChainDependencies;
   readonly #log: Logger | undefined;
@@ -131,15 +139,20 @@ export class Chain extends EventEmitter<ChainEvents> {
   // Tip height at the last pruning pass.
   #prunedAt = -1;
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #logOn: boolean;
+  // The last block covered by the latest final checkpoint (SPEC 12): never reorganised away.
+  #final: TreeNode | undefined;
 
   private constructor(options: ChainOptions, deps: ChainDependencies) {
     super();
     this.ctx = consensusContext(options.params, networkChainId(options.params));
     this.orphans = new OrphanPool(options.orphans, { now: deps.now });
     this.#store = deps.store;
+    this.headerLog = new HeaderLog({ store: deps.store, logger: deps.logger });
     this.#deps = { ...deps, sigCache: deps.sigCache ?? new SignatureCache() };
     this.#log = deps.logger?.child({ module: 'chain' });
     this.#cacheSize = options.blockCacheSize ?? CHAIN_DEFAULTS.blockCacheSize;
+    this.#logOn = options.headerLog ?? true;
     this.#side = { ...CHAIN_DEFAULTS.sideBranches, ...options.sideBranches };
   }
 
@@ -156,13 +169,14 @@ export class Chain extends EventEmitter<ChainEvents> {
       const g = genesisBlock(this.ctx.params);
       const entry = { hash: g.hash, header: g.header, height: 0, chainWork: blockWork(compactToTarget(g.header.bits)), status: BlockStatus.haveData | BlockStatus.validTxs, seq: 0 };
       await store.putBlock(entry, g);
-      await store.writeConnect(entry, g, [], new Map());
+      await store.writeConnect(entry, g, [], new Map(), false, this.#logOn ? this.headerLog.appendOps(g.header, 0) : []);
     }
     for await (const e of store.entries()) this.tree.add(e);
     for (const [hex, code] of await store.invalidBlocks()) this.#invalid.set(hex, code);
     const tip = this.tree.get((await store.getTipHash())!);
     await verifyOnOpen(store, this.tree, tip, checkDepth);
     this.tree.setMainFromTip(tip!);
+    if (this.#logOn) await this.headerLog.open(this.tree, this.#deps.onLogBuild);
     this.#log?.info({ height: tip!.height, tip: tip!.header.hashHex, blocks: this.tree.size }, 'chain loaded');
     // A crash between storing a block and connecting it leaves a heavier stored branch: connect it now.
     await this.#activateBestChain();
@@ -183,6 +197,70 @@ export class Chain extends EventEmitter<ChainEvents> {
   /** The store this chain writes to. */
   get store(): ChainStore {
     return this.#store;
+  }
+
+  /** The last main-chain block covered by the latest final checkpoint, if any. */
+  get finalNode(): TreeNode | undefined {
+    return this.#final;
+  }
+
+  /**
+   * Mark `node` (a main-chain block) as covered by a final checkpoint: the chain never reorganises below it and
+   * refuses blocks that conflict with it (BLOCK_CONFLICTS_FINAL). Finality only moves forward.
+   */
+  setFinal(node: TreeNode): void {
+    if (!this.tree.isMain(node)) throw new ChainNodeError('FINAL_NOT_ON_MAIN', `block ${node.header.hashHex} is not on the main chain`);
+    if (this.#final !== undefined && node.height <= this.#final.height) return;
+    this.#final = node;
+  }
+
+  /**
+   * Follow a final checkpoint that ends at `node` on a stored side branch (SPEC 12: converge to a final
+   * checkpoint learnt from the network): the main chain's blocks after the fork are refused as conflicting and
+   * the chain reorganises onto the branch, even with less work. False when the branch cannot become the main
+   * chain (it forks below the current final block, or it fails to connect).
+   */
+  async adoptFinal(node: TreeNode): Promise<boolean> {
+    const run = this.#queue.then(async () => {
+      if (!this.tree.isMain(node)) {
+        const fork = this.tree.fork(this.tip, node);
+        if (fork === undefined || (this.#final !== undefined && fork.height < this.#final.height)) return false;
+        const first = this.tree.atHeight(fork.height + 1);
+        this.#log?.warn({ fork: fork.height, final: node.height }, 'switching to the branch of a final checkpoint');
+        if (first !== undefined) await this.#rememberInvalid(first.hex, 'BLOCK_CONFLICTS_FINAL');
+        // The best-chain search starts from the tip, now refused: walk to the final branch explicitly.
+        const disconnected: Block[] = [];
+        while (this.tree.tip !== fork) disconnected.push(await this.#disconnectTip());
+        const path: TreeNode[] = [];
+        for (let n: TreeNode | undefined = node; n !== undefined && n !== fork; n = n.parent) path.unshift(n);
+        const connected: Block[] = [];
+        for (const n of path) {
+          try {
+            connected.push(await this.#connect(n));
+          } catch (err) {
+            if (!(err instanceof BlockError)) throw err;
+            await this.#rememberInvalid(n.hex, err.code);
+            break;
+          }
+        }
+        this.emit('reorg', { fork, disconnected, connected });
+        await this.#activateBestChain();
+        this.#connectErrors.clear();
+      }
+      if (!this.tree.isMain(node)) return false;
+      this.setFinal(node);
+      return true;
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** True when a block on `parent` would conflict with the final block (below it, or on another branch). */
+  conflictsFinal(parent: TreeNode): boolean {
+    const f = this.#final;
+    if (f === undefined) return false;
+    if (parent.height + 1 <= f.height) return true;
+    return this.tree.ancestor(parent, f.height) !== f;
   }
 
   /** Required bits of the next block on the tip. */
@@ -287,6 +365,7 @@ export class Chain extends EventEmitter<ChainEvents> {
         throw new BlockError('BLOCK_UNKNOWN_PARENT', `parent ${blockHashToHex(block.header.prevHash)} is unknown`, hex);
       }
       if ((parent.status & BlockStatus.invalid) !== 0) throw new BlockError('BLOCK_INVALID_PARENT', 'parent block is invalid', hex);
+      if (this.conflictsFinal(parent)) throw new BlockError('BLOCK_CONFLICTS_FINAL', `block conflicts with the final block at height ${this.#final!.height}`, hex);
       checkBlockContext(block, parent, this.tree, this.ctx, Math.floor((this.#deps.now ?? Date.now)() / 1000));
       const entry = {
         hash: block.hash,
@@ -333,7 +412,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   // Lowest height a side branch may fork at: `maxDepth` below the tip, and not below the latest final checkpoint.
   #forkFloor(): number {
-    return Math.max(0, this.tip.height - this.#side.maxDepth, this.#deps.finalHeight?.() ?? 0);
+    return Math.max(0, this.tip.height - this.#side.maxDepth, this.#deps.finalHeight?.() ?? this.#final?.height ?? 0);
   }
 
   // Main-chain ancestor of `node`, or undefined when the branch forks below `floor` (the walk stops there).
@@ -411,6 +490,13 @@ export class Chain extends EventEmitter<ChainEvents> {
       const tip = this.tree.tip;
       if (best === tip) return;
       const fork = this.tree.fork(tip, best)!;
+      if (this.#final !== undefined && fork.height < this.#final.height) {
+        // Never below the latest final checkpoint: the branch off it can never be connected.
+        let first: TreeNode = best;
+        while (first.parent !== undefined && first.parent !== fork) first = first.parent;
+        await this.#rememberInvalid(first.hex, 'BLOCK_CONFLICTS_FINAL');
+        continue;
+      }
       const disconnected: Block[] = [];
       while (this.tree.tip !== fork) disconnected.push(await this.#disconnectTip());
       const path: TreeNode[] = [];
@@ -449,7 +535,8 @@ export class Chain extends EventEmitter<ChainEvents> {
       throw err;
     }
     node.status |= BlockStatus.validTxs;
-    await this.#store.writeConnect(node, block, plan.undo, plan.nextNonces, this.#bodyPending.delete(node.hex));
+    const logOps = this.#logOn ? this.headerLog.appendOps(node.header, node.height) : [];
+    await this.#store.writeConnect(node, block, plan.undo, plan.nextNonces, this.#bodyPending.delete(node.hex), logOps);
     this.tree.pushMain(node);
     this.emit('block:connected', { block, entry: node });
     return block;
@@ -462,7 +549,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const block = await this.getBlock(node.hex);
     const undo = await this.#store.getUndo(node.hash);
     if (block === undefined || undo === undefined) throw new Error(`block ${node.header.hashHex} lacks body or undo data`);
-    await this.#store.writeDisconnect(node, block, undo, parent.hash);
+    await this.#store.writeDisconnect(node, block, undo, parent.hash, this.#logOn ? await this.headerLog.removeOps(node.height) : []);
     this.tree.popMain();
     this.emit('block:disconnected', { block, entry: node });
     return block;

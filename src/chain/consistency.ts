@@ -6,6 +6,8 @@ import { blockHashToHex } from '../primitives/header.js';
 import { type ChainStore } from '../store/chain-store.js';
 import { BlockStatus, decodeEntry, type BlockEntry } from '../store/entry.js';
 import { Keys, Prefix, SCHEMA_VERSION, readU32be, u32be, u64be } from '../store/layout.js';
+import { leafHash } from '../crypto/merkle.js';
+import { appendLeaf, type FrontierEntry } from '../log/tree.js';
 import { type Chain } from './chain.js';
 
 /** Result of {@link checkConsistency}: `ok` when `problems` is empty. */
@@ -72,6 +74,7 @@ export async function checkConsistency(chain: Chain, options: ConsistencyOptions
   const bodies = await checkEntries(store, entries, main, problems);
   const expected = await replay(store, main, problems);
   for (const prefix of MAIN_STATE_PREFIXES) await compareKeys(store, prefix, expected.get(prefix) ?? new Map(), problems);
+  await checkHeaderLog(store, main, problems);
   await checkUndo(store, main, expected.get(Prefix.undo) ?? new Map(), problems);
   for (const hex of bodies) problems.add(`body ${hex} has no block entry`);
   await checkInvalid(store, entries, main, problems);
@@ -84,6 +87,7 @@ async function checkMeta(store: ChainStore, chainId: Uint8Array, problems: Probl
     [toHex(Keys.schema()), 'schema'],
     [toHex(Keys.chain()), 'chain'],
     [toHex(Keys.tip()), 'tip'],
+    [toHex(Keys.logSize()), 'hlog'],
   ]);
   for await (const [k, v] of store.scan(Prefix.meta)) {
     const name = wanted.get(toHex(k));
@@ -91,9 +95,10 @@ async function checkMeta(store: ChainStore, chainId: Uint8Array, problems: Probl
     else if (name === 'schema' && (v.byteLength !== 4 || readU32be(v) !== SCHEMA_VERSION)) problems.add(`schema is ${toHex(v)}, expected ${SCHEMA_VERSION}`);
     else if (name === 'chain' && !bytesEqual(v, chainId)) problems.add(`chain id is ${toHex(v)}, expected ${toHex(chainId)}`);
     else if (name === 'tip' && v.byteLength !== 32) problems.add(`tip pointer has ${v.byteLength} bytes`);
+    else if (name === 'hlog' && v.byteLength !== 8) problems.add(`header log size has ${v.byteLength} bytes`);
     wanted.delete(toHex(k));
   }
-  for (const name of wanted.values()) if (name !== 'tip') problems.add(`meta key '${name}' is missing`);
+  for (const name of wanted.values()) if (name !== 'tip' && name !== 'hlog') problems.add(`meta key '${name}' is missing`);
 }
 
 async function loadEntries(store: ChainStore, problems: Problems): Promise<Map<string, BlockEntry>> {
@@ -296,4 +301,18 @@ async function checkUnknownPrefixes(store: ChainStore, problems: Problems): Prom
     if (KNOWN_PREFIXES.has(p)) continue;
     for await (const [k] of store.scan(p)) problems.add(`key ${toHex(k)} has an unknown prefix`);
   }
+}
+
+// The header log holds exactly the stored subtree hashes of the main chain's headers, and its size.
+async function checkHeaderLog(store: ChainStore, main: BlockEntry[], problems: Problems): Promise<void> {
+  const expected = new Map<string, string>();
+  let frontier: FrontierEntry[] = [];
+  main.forEach((e, n) => {
+    const r = appendLeaf(frontier, leafHash(e.header.bytes), n);
+    frontier = r.frontier;
+    for (const s of r.stored) expected.set(toHex(Keys.logHash(s.level, s.index)), toHex(s.hash));
+  });
+  await compareKeys(store, Prefix.logHash, expected, problems);
+  const size = await store.getLogSize();
+  if (size !== main.length) problems.add(`header log size is ${String(size)}, expected ${main.length}`);
 }

@@ -29,6 +29,8 @@ export const BlockRules = {
   // refused this way (a race lost by several blocks), so no penalty and nothing cached.
   BLOCK_LOW_WORK: { penalty: Penalty.none, cacheInvalid: false },
   BLOCK_FORK_TOO_DEEP: { penalty: Penalty.none, cacheInvalid: false },
+  // A minority-branch peer may relay these honestly until it learns of the final checkpoint: a low penalty.
+  BLOCK_CONFLICTS_FINAL: { penalty: Penalty.low, cacheInvalid: true },
 } as const satisfies Record<string, Rule>;
 
 /** A block validation code. */

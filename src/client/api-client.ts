@@ -2,6 +2,8 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { ChainNodeError } from '../errors.js';
 import type { RecordProof } from '../consensus/record-proof.js';
+import type { AnchoredRecordProof } from '../consensus/anchored-proof.js';
+import type { FinalCheckpointJson } from '../api/routes/log-routes.js';
 import type {
   AccountJson,
   ActionPageJson,
@@ -244,8 +246,13 @@ export class ApiClient {
     return this.request('GET', `/txs/${encodeURIComponent(txid)}`);
   }
 
+  /** GET /log/checkpoint.json: the latest final checkpoint and the node's witness set. */
+  finalCheckpoint(): Promise<FinalCheckpointJson> {
+    return this.request('GET', '/log/checkpoint.json');
+  }
+
   /** GET /txs/:txid/proof */
-  proof(txid: string): Promise<RecordProof> {
+  proof(txid: string): Promise<RecordProof | AnchoredRecordProof> {
     return this.request('GET', `/txs/${encodeURIComponent(txid)}/proof`);
   }
 

@@ -3,7 +3,9 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ChainNodeError } from '../errors.js';
-import { verifyRecordProof, type RecordProof, type VerifyRecordProofOptions } from '../consensus/record-proof.js';
+import { type RecordProof, type VerifyRecordProofOptions } from '../consensus/record-proof.js';
+import { verifyAnchoredProof, type AnchoredRecordProof } from '../consensus/anchored-proof.js';
+import { type NoteVerifier } from '../log/note.js';
 import type { ActionJson } from '../api/types.js';
 import type { ApiClient } from './api-client.js';
 import type { ActionInput } from './tx-signer.js';
@@ -56,7 +58,11 @@ export interface Certification {
   /** The name the certifier gave the document. */
   name?: string;
   /** The record proof, verified offline. */
-  proof: RecordProof;
+  proof: RecordProof | AnchoredRecordProof;
+  /** Final (SPEC 12): the proof is anchored to a checkpoint signed by enough of the trusted witnesses. */
+  final: boolean;
+  /** Trusted witnesses that signed that checkpoint. */
+  witnesses: string[];
 }
 
 /** Outcome of {@link verifyDocument}. */
@@ -108,7 +114,7 @@ async function pendingCertifications(client: ApiClient, sha256: string, actor: s
 export async function verifyDocument(
   client: ApiClient,
   path: string,
-  options: { verify: VerifyRecordProofOptions; actor?: string },
+  options: { verify: VerifyRecordProofOptions; actor?: string; witnesses?: readonly NoteVerifier[]; threshold?: number },
 ): Promise<DocumentVerification | PendingDocumentVerification> {
   const doc = await digestFile(path);
   const items: ActionJson[] = [];
@@ -128,14 +134,17 @@ export async function verifyDocument(
   const certifications: Certification[] = [];
   for (const a of candidates) {
     const proof = await client.proof(a.txid);
-    const r = verifyRecordProof(proof, options.verify);
-    if (!r.valid) throw new ChainNodeError(r.code, `record proof of ${a.txid} is invalid: ${r.message}`);
+    const witnesses = options.witnesses ?? [];
+    // A version 1 proof (block not final yet) is checked without witnesses: it is reported as not final.
+    const r = verifyAnchoredProof(proof, { ...options.verify, ...(proof.version === 2 ? { witnesses } : {}), ...(options.threshold === undefined ? {} : { threshold: options.threshold }) });
+    if (r.status === 'invalid') throw new ChainNodeError(r.code, `record proof of ${a.txid} is invalid: ${r.message}`);
     if (r.subject !== doc.sha256 || r.kind !== DOC_CERTIFY_KIND) throw new ChainNodeError('DOC_PROOF_MISMATCH', `record proof of ${a.txid} is about another document`);
     const payload = a.tx.payload as { name?: unknown; sha256?: unknown } | null;
     if (payload !== null && typeof payload === 'object' && typeof payload.sha256 === 'string' && payload.sha256 !== doc.sha256) {
       throw new ChainNodeError('DOC_PROOF_MISMATCH', `action ${a.txid} names another hash in its payload`);
     }
-    const c: Certification = { txid: r.txid, actor: r.actor, height: r.height, blockHash: r.blockHash, blockTime: r.blockTime, confirmations: proof.confirmations, proof };
+    const final = r.status === 'anchored';
+    const c: Certification = { txid: r.txid, actor: r.actor, height: r.height, blockHash: r.blockHash, blockTime: r.blockTime, confirmations: proof.confirmations, proof, final, witnesses: final ? r.witnesses : [] };
     if (payload !== null && typeof payload === 'object' && typeof payload.name === 'string') c.name = payload.name;
     certifications.push(c);
   }

@@ -3,6 +3,7 @@ import { existsSync, openSync, closeSync } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ChainNodeError } from '../errors.js';
+import { loadOrCreateWitnessKey } from '../finality/witness-key.js';
 
 /** Options of a local process cluster. */
 export interface ClusterOptions {
@@ -39,6 +40,8 @@ export interface ClusterState {
   network: string;
   startedAt: string;
   nodes: ClusterNode[];
+  /** The witness set every node is configured with (each node's own key). */
+  witnesses?: string[];
 }
 
 const STATE = 'cluster.json';
@@ -73,6 +76,13 @@ export async function clusterUp(n: number, options: ClusterOptions, run: { nodeP
     if (old.nodes.some((x) => isAlive(x.pid))) throw new ChainNodeError('CLUSTER_RUNNING', `a cluster is already running in ${options.dir} (chain-node cluster down first)`);
   }
   await mkdir(options.dir, { recursive: true });
+  // Every node is a witness and the set is all of them (majority threshold): a local cluster has finality (SPEC 12).
+  const witnessKeys: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const datadir = join(options.dir, `node${i}`);
+    await mkdir(datadir, { recursive: true });
+    witnessKeys.push((await loadOrCreateWitnessKey(datadir, options.network)).signer.vkey);
+  }
   const nodes: ClusterNode[] = [];
   for (let i = 0; i < n; i++) {
     const datadir = join(options.dir, `node${i}`);
@@ -85,6 +95,7 @@ export async function clusterUp(n: number, options: ClusterOptions, run: { nodeP
       '--p2p-host', '127.0.0.1', '--p2p-port', String(options.p2pBase + i),
       '--no-mdns', mining ? '--mine' : '--no-mine', '--log-pretty', 'never', '--threads', '1',
       ...(i === 0 ? [] : ['--bootstrap', `127.0.0.1:${options.p2pBase}`]),
+      '--witnesses', ...witnessKeys,
       ...options.extraArgs,
     ];
     const fd = openSync(log, 'a');
@@ -94,7 +105,7 @@ export async function clusterUp(n: number, options: ClusterOptions, run: { nodeP
     if (child.pid === undefined) throw new ChainNodeError('CLUSTER_SPAWN_FAILED', `could not start node ${i}`);
     nodes.push({ index: i, pid: child.pid, datadir, log, p2pPort: options.p2pBase + i, apiPort: options.apiBase + i, api: `http://127.0.0.1:${options.apiBase + i}`, mining });
   }
-  const state: ClusterState = { network: options.network, startedAt: new Date().toISOString(), nodes };
+  const state: ClusterState = { network: options.network, startedAt: new Date().toISOString(), nodes, witnesses: witnessKeys };
   await writeFile(join(options.dir, STATE), JSON.stringify(state, null, 2));
   return state;
 }

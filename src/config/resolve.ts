@@ -65,6 +65,7 @@ export function defaultConfig(net: NetworkParams, datadir: string): NodeConfig {
     mining: { enabled: net.name === 'devnet' || net.name === 'regtest', backend: 'auto', threads: 0, minerTag: 'chain-node', maxBlockTxs: 20_000, cpuPath: 'auto', cpuHide: [] },
     log: { level: 'info', file: '', pretty: 'auto', statusInterval: 60 },
     mempool: { maxCount: 100_000, maxBytes: 256 * 1024 * 1024, saveIntervalMs: 5_000 },
+    finality: { witnesses: [], witnessThreshold: 0, depth: 0 },
   };
 }
 

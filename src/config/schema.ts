@@ -32,6 +32,8 @@ export interface NodeConfig {
   mining: { enabled: boolean; backend: string; threads: number; minerTag: string; maxBlockTxs: number; cpuPath?: string; cpuHide?: string[] };
   log: { level: string; file: string; pretty: string; statusInterval: number };
   mempool: { maxCount: number; maxBytes: number; saveIntervalMs: number };
+  /** Witnessed finality (SPEC 12): the witness set, its threshold (0 = majority), the depth (0 = the network's). */
+  finality: { witnesses: string[]; witnessThreshold: number; depth: number };
 }
 
 /** Value kinds a configuration key can hold. */
@@ -87,6 +89,9 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'log.pretty', type: 'string', env: 'CHAIN_NODE_LOG_PRETTY', flag: 'logPretty', doc: 'auto (pretty on a terminal), always or never' },
   { path: 'log.statusInterval', type: 'int', env: 'CHAIN_NODE_LOG_STATUS_INTERVAL', flag: 'statusInterval', doc: 'seconds between one-line status logs (height, peers, mempool, hashrate); 0 = none' },
   { path: 'mempool.maxCount', type: 'int', env: 'CHAIN_NODE_MEMPOOL_MAX_COUNT', doc: 'most transactions in the mempool' },
+  { path: 'finality.witnesses', type: 'list', env: 'CHAIN_NODE_WITNESSES', flag: 'witnesses', doc: 'witness verifier keys (<name>+<id>+<key>); empty = this node witnesses for itself' },
+  { path: 'finality.witnessThreshold', type: 'int', env: 'CHAIN_NODE_WITNESS_THRESHOLD', flag: 'witnessThreshold', doc: 'witness signatures that make a checkpoint final (0 = a majority of the set)' },
+  { path: 'finality.depth', type: 'int', env: 'CHAIN_NODE_FINALITY_DEPTH', flag: 'finalityDepth', doc: 'blocks below the tip that witnesses sign (0 = the network\u2019s finality depth)' },
   { path: 'mempool.maxBytes', type: 'int', env: 'CHAIN_NODE_MEMPOOL_MAX_BYTES', doc: 'most bytes of transactions in the mempool' },
   { path: 'mempool.saveIntervalMs', type: 'int', env: 'CHAIN_NODE_MEMPOOL_SAVE_INTERVAL_MS', doc: 'save a changed mempool to mempool.dat this often: the most a kill -9 can lose (0 = only on stop)' },
 ];

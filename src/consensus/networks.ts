@@ -32,6 +32,13 @@ export interface NetworkParams {
   ports: { p2p: number; api: number };
   /** libp2p protocol and topic prefix, e.g. `/chain-node/devnet`. */
   protocolPrefix: string;
+  /** Witnesses sign the header log checkpoint of size `tip height + 1 - finalityDepth` (SPEC 12; default 1). */
+  finalityDepth?: number;
+}
+
+/** The finality depth of a network (SPEC 12). */
+export function finalityDepthOf(params: NetworkParams): number {
+  return params.finalityDepth ?? 1;
 }
 
 const enc = new TextEncoder();
@@ -57,6 +64,7 @@ export const NETWORKS: Readonly<Record<string, NetworkParams>> = Object.freeze({
     maxTxBytes: 64 * 1024,
     maxFutureDrift: 7200,
     ports: { p2p: 17333, api: 17332 },
+    finalityDepth: 1,
   }),
   /** Production-like parameters: one-minute blocks, two-day ASERT half-life. */
   main: preset({
@@ -69,6 +77,7 @@ export const NETWORKS: Readonly<Record<string, NetworkParams>> = Object.freeze({
     maxTxBytes: 64 * 1024,
     maxFutureDrift: 7200,
     ports: { p2p: 7333, api: 7332 },
+    finalityDepth: 6,
   }),
   /** Regression-test network: minimum difficulty (about two hashes a block), for tests and scripted clusters. */
   regtest: preset({
@@ -81,6 +90,7 @@ export const NETWORKS: Readonly<Record<string, NetworkParams>> = Object.freeze({
     maxTxBytes: 64 * 1024,
     maxFutureDrift: 7200,
     ports: { p2p: 27333, api: 27332 },
+    finalityDepth: 1,
   }),
 });
 

@@ -20,6 +20,8 @@ export const P2pErrorCode = {
   oversized: 'P2P_RPC_OVERSIZED',
   /** A request or response did not decode (strict DAG-CBOR, expected shape). */
   malformed: 'P2P_RPC_MALFORMED',
+  /** Headers of a branch that conflicts with the latest final checkpoint (SPEC 12). */
+  conflictsFinal: 'HEADERS_CONFLICT_FINAL',
   /** The remote answered with an error (rate limited, bad request, ...). */
   refused: 'P2P_RPC_REFUSED',
   /** The stream failed (reset, closed early, no such protocol). */

@@ -7,11 +7,13 @@ import type { NetworkParams } from '../consensus/networks.js';
 export interface Topics {
   tx: string;
   block: string;
+  /** Witness cosignatures of header log checkpoints (SPEC 12): C2SP signed notes. */
+  checkpoint: string;
 }
 
-/** `/chain-node/<network>/tx/1` and `/chain-node/<network>/block/1`. */
+/** `/chain-node/<network>/tx/1`, `/chain-node/<network>/block/1` and `/chain-node/<network>/checkpoint/1`. */
 export function topicsFor(params: NetworkParams): Topics {
-  return { tx: `${params.protocolPrefix}/tx/1`, block: `${params.protocolPrefix}/block/1` };
+  return { tx: `${params.protocolPrefix}/tx/1`, block: `${params.protocolPrefix}/block/1`, checkpoint: `${params.protocolPrefix}/checkpoint/1` };
 }
 
 /** Message id = SHA-256 of the message data (content addressing: the same tx or block is one message). */
@@ -57,7 +59,7 @@ function topicParams(topicWeight: number, invalidWeight: number): TopicScorePara
 /** Peer score parameters for both topics; `appScore` adds the application-level penalties (negative). */
 export function scoreParams(topics: Topics, appScore: (peer: string) => number): Partial<PeerScoreParams> {
   return {
-    topics: { [topics.block]: topicParams(1, -100), [topics.tx]: topicParams(0.5, -50) },
+    topics: { [topics.block]: topicParams(1, -100), [topics.tx]: topicParams(0.5, -50), [topics.checkpoint]: topicParams(0.5, -100) },
     topicScoreCap: 10,
     appSpecificScore: appScore,
     appSpecificWeight: 1,
@@ -87,7 +89,7 @@ export function gossipOptions(topics: Topics, maxMessageBytes: number, appScore:
     ignoreDuplicatePublishError: true,
     emitSelf: false,
     floodPublish: true,
-    allowedTopics: [topics.tx, topics.block],
+    allowedTopics: [topics.tx, topics.block, topics.checkpoint],
     maxInboundDataLength: maxMessageBytes,
     maxOutboundBufferSize: maxOutboundBufferBytes(maxMessageBytes),
     scoreParams: scoreParams(topics, appScore),

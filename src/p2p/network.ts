@@ -1,4 +1,5 @@
 import { TopicValidatorResult } from '@libp2p/gossipsub';
+import type { Finality, FinalCheckpoint } from '../finality/finality.js';
 import type { IdentifyResult, PeerId, PeerInfo } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import type { Logger } from 'pino';
@@ -8,7 +9,7 @@ import type { PeerJson } from '../api/types.js';
 import type { BlockEvent, Chain } from '../chain/chain.js';
 import type { SignatureCache } from '../chain/connect.js';
 import type { BatchVerifier } from '../crypto/verify-pool.js';
-import type { ChainNodeError } from '../errors.js';
+import { ChainNodeError } from '../errors.js';
 import type { Mempool } from '../mempool/mempool.js';
 import { addressSource } from '../mempool/sources.js';
 import type { TxAddedEvent } from '../mempool/types.js';
@@ -47,6 +48,8 @@ export interface P2pDependencies {
   isTTY?: boolean;
   lookup?: Lookup;
   now?: () => number;
+  /** Witnessing and finality: cosignatures travel on the checkpoint topic (SPEC 12). */
+  finality?: Finality;
 }
 
 /**
@@ -168,6 +171,7 @@ export class P2pNetwork {
     }
     node.services.pubsub.subscribe(this.topics.tx);
     node.services.pubsub.subscribe(this.topics.block);
+    if (this.#d.finality !== undefined) node.services.pubsub.subscribe(this.topics.checkpoint);
     sync.start();
     await peers.start();
     this.#log.info({ peerId: this.peerId, addresses: this.addresses() }, 'p2p listening (bootstrap other nodes with one of these addresses)');
@@ -215,6 +219,32 @@ export class P2pNetwork {
     };
     chain.on('block:connected', onBlock);
     this.#cleanups.push(() => chain.off('block:connected', onBlock));
+    const finality = this.#d.finality;
+    if (finality !== undefined) {
+      pubsub.topicValidators.set(this.topics.checkpoint, (peer, msg) => guard('checkpoint', this.#validateCheckpoint(finality, peer.toString(), msg.data)));
+      const enc = new TextEncoder();
+      // Our own signatures, and each newly final checkpoint with all its signatures (for peers that missed some).
+      const onSigned = (note: string): void => publish(this.topics.checkpoint, enc.encode(note));
+      const onFinal = (f: FinalCheckpoint): void => publish(this.topics.checkpoint, enc.encode(f.note));
+      finality.on('signed', onSigned);
+      finality.on('final', onFinal);
+      this.#cleanups.push(() => {
+        finality.off('signed', onSigned);
+        finality.off('final', onFinal);
+      });
+    }
+  }
+
+  // A cosignature note: new valid signatures are relayed, duplicates and unknown signers ignored, bad ones penalised.
+  async #validateCheckpoint(finality: Finality, peer: string, data: Uint8Array): Promise<TopicValidatorResult> {
+    try {
+      return (await finality.addCosignatures(data)) > 0 ? TopicValidatorResult.Accept : TopicValidatorResult.Ignore;
+    } catch (err) {
+      if (!(err instanceof ChainNodeError)) throw err;
+      if (err.penalty === 0) return TopicValidatorResult.Ignore;
+      this.penalise(peer, err.penalty, `${err.code}: ${err.message}`);
+      return TopicValidatorResult.Reject;
+    }
   }
 
   // Connection events: status exchange, peer bookkeeping, discovery, bans.

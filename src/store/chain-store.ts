@@ -283,8 +283,16 @@ export class ChainStore {
    * Connect `block` on top of the current tip in one atomic batch: undo data, height index, tx/actor/subject/kind
    * indexes, actor state, entry status and the tip pointer (and the body itself with `withBody`).
    */
-  async writeConnect(entry: BlockEntry, block: Block, undo: UndoData, nextNonces: Map<string, [Uint8Array, number]>, withBody = false): Promise<void> {
+  async writeConnect(
+    entry: BlockEntry,
+    block: Block,
+    undo: UndoData,
+    nextNonces: Map<string, [Uint8Array, number]>,
+    withBody = false,
+    extra: readonly BatchOp[] = [],
+  ): Promise<void> {
     const ops: BatchOp[] = [
+      ...extra,
       ...(withBody ? [{ type: 'put' as const, key: Keys.body(entry.hash), value: block.bytes }] : []),
       { type: 'put', key: Keys.entry(entry.hash), value: encodeEntry(entry) },
       { type: 'put', key: Keys.undo(entry.hash), value: encodeUndo(undo) },
@@ -312,8 +320,9 @@ export class ChainStore {
   }
 
   /** Disconnect the tip `block` in one atomic batch, restoring actor state from `undo` and pointing the tip at `parentHash`. */
-  async writeDisconnect(entry: BlockEntry, block: Block, undo: UndoData, parentHash: Uint8Array): Promise<void> {
+  async writeDisconnect(entry: BlockEntry, block: Block, undo: UndoData, parentHash: Uint8Array, extra: readonly BatchOp[] = []): Promise<void> {
     const ops: BatchOp[] = [
+      ...extra,
       { type: 'del', key: Keys.undo(entry.hash) },
       { type: 'del', key: Keys.height(entry.height) },
       { type: 'put', key: Keys.tip(), value: parentHash },
@@ -332,6 +341,38 @@ export class ChainStore {
     const seq = this.#writes.queuedSeq;
     for (const [actor, prev] of undo) this.#nonces.queued(toHex(actor), prev, seq);
     await written;
+  }
+
+  /** Size of the header log as last written (undefined in a database made before the log existed). */
+  async getLogSize(): Promise<number | undefined> {
+    await this.#settled();
+    const v = await this.#db.get(Keys.logSize());
+    return v === undefined ? undefined : readU64be(v);
+  }
+
+  /** Stored header-log hashes by (level, index), in one read; throws STORE_CORRUPT when one is missing. */
+  async getLogHashes(indexes: readonly { level: number; index: number }[]): Promise<Uint8Array[]> {
+    await this.#settled();
+    const values = await this.#db.getMany(indexes.map((i) => Keys.logHash(i.level, i.index)));
+    return values.map((v, k) => {
+      if (v === undefined || v.byteLength !== 32) {
+        throw new StoreError(StoreErrorCode.corrupt, `header log hash (${indexes[k]!.level}, ${indexes[k]!.index}) is missing in ${this.path}`);
+      }
+      return v;
+    });
+  }
+
+  /** Delete every stored header-log hash and the log size (before rebuilding the log from scratch). */
+  async clearLog(): Promise<void> {
+    await this.#settled();
+    const ops: BatchOp[] = [{ type: 'del', key: Keys.logSize() }];
+    for await (const k of this.#db.keys({ gte: new Uint8Array([Prefix.logHash]), lt: new Uint8Array([Prefix.logHash + 1]) })) ops.push({ type: 'del', key: k });
+    await this.#writes.write(ops);
+  }
+
+  /** Queue a batch of header-log rebuild operations (one atomic write). */
+  async writeLogOps(ops: BatchOp[]): Promise<void> {
+    await this.#writes.write(ops);
   }
 
   /** Actions of an actor in nonce order: txids with their nonces. */

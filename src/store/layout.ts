@@ -10,7 +10,9 @@
  * | 0x10   | 0x10 hash(32)                                    | block entry: header(80) height(u32) status(u8) seq(u32) chainWork(32) |
  * | 0x11   | 0x11 hash(32)                                    | encoded block (DAG-CBOR)                             |
  * | 0x12   | 0x12 hash(32)                                    | undo data of a connected block (DAG-CBOR)            |
+ * | 0x01   | 0x01 'hlog'                                      | u64 size of the header log (main-chain height + 1)   |
  * | 0x13   | 0x13 height(u32)                                 | main-chain block hash at that height                 |
+ * | 0x14   | 0x14 level(u8) index(u64)                        | header log: hash of a complete subtree (SPEC 12)     |
  * | 0x20   | 0x20 txid(32)                                    | block hash(32) position(u32) of a main-chain tx      |
  * | 0x30   | 0x30 actor(33)                                   | the actor's next nonce (u64)                         |
  * | 0x31   | 0x31 actor(33) nonce(u64)                        | txid: actions by actor, in nonce order               |
@@ -27,6 +29,7 @@ export const Prefix = {
   body: 0x11,
   undo: 0x12,
   height: 0x13,
+  logHash: 0x14,
   tx: 0x20,
   actorState: 0x30,
   actorIndex: 0x31,
@@ -171,6 +174,8 @@ export const Keys = {
   body: (hash: Uint8Array): Uint8Array => withPrefix(Prefix.body, hash),
   undo: (hash: Uint8Array): Uint8Array => withPrefix(Prefix.undo, hash),
   height: (height: number): Uint8Array => withPrefix(Prefix.height, u32be(height)),
+  logSize: (): Uint8Array => withPrefix(Prefix.meta, enc.encode('hlog')),
+  logHash: (level: number, index: number): Uint8Array => withPrefix(Prefix.logHash, Uint8Array.of(level), u64be(index)),
   tx: (txid: Uint8Array, alloc?: Alloc): Uint8Array => prefixed(Prefix.tx, txid, 0, alloc),
   actorState: (actor: Uint8Array, alloc?: Alloc): Uint8Array => prefixed(Prefix.actorState, actor, 0, alloc),
   actorIndex: (actor: Uint8Array, nonce: number, alloc?: Alloc): Uint8Array => {

@@ -223,6 +223,17 @@ t.test('BLOCK_BAD_HEIGHT', async (t) => {
   await expectReject(t, chain, rebuild(mine(chain), { meta: { height: 2 } }, POW(chain)), 'BLOCK_BAD_HEIGHT', 'parent height');
 });
 
+t.test('BLOCK_CONFLICTS_FINAL', async (t) => {
+  const chain = await fresh(t);
+  await extend(chain, 4);
+  chain.setFinal(chain.tree.atHeight(3)!);
+  // Below the final block, and on a branch that forks below it (even at a height above it).
+  await expectReject(t, chain, mine(chain, [], chain.tree.atHeight(1)!, Uint8Array.of(1)), 'BLOCK_CONFLICTS_FINAL', 'below the final block');
+  await expectReject(t, chain, mine(chain, [], chain.tree.atHeight(2)!, Uint8Array.of(2)), 'BLOCK_CONFLICTS_FINAL', 'at the final height on another branch');
+  const ok = await chain.processBlock(mine(chain, [], chain.tree.atHeight(3)!, Uint8Array.of(3)));
+  t.equal(ok.status, 'side', 'a block on the final block itself is fine');
+});
+
 t.test('BLOCK_MALFORMED', async (t) => {
   const chain = await fresh(t);
   await extend(chain, 1);

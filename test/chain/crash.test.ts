@@ -1,5 +1,5 @@
 // Crash safety (SPEC 10): kill -9 at random moments while a child connects blocks and reorganises, then reopen
-// and check the whole database; the store lock; a damaged database refused with STORE_CORRUPT.
+// and check the whole database (header log included, SPEC 12); the store lock; a damaged database refused with STORE_CORRUPT.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -1,4 +1,6 @@
 // `chain-node cluster up|status|down`: real node processes wired together on base + i ports.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import t from 'tap';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
@@ -6,7 +8,7 @@ import { chainId, getNetwork } from '../../src/consensus/networks.js';
 import { toHex } from '../../src/primitives/bytes.js';
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync } from 'node:fs';
-import { ensureBuilt, cleanEnv, http, json, ROOT, runCli, tempDir, waitFor } from './support.js';
+import { ensureBuilt, cleanEnv, errorCode, http, json, ROOT, runCli, tempDir, waitFor } from './support.js';
 
 interface StatusOut {
   agree: boolean;
@@ -22,8 +24,9 @@ t.test('cluster up -n 3: nodes converge, a tx reaches all, status agrees, down s
   const apiBase = 40000 + Math.floor(Math.random() * 2000) * 3;
   const up = await runCli(['--json', 'cluster', '--dir', dir, 'up', '-n', '3', '--p2p-base', String(p2pBase), '--api-base', String(apiBase), '--miners', '0'], { home });
   t.equal(up.code, 0, up.stderr);
-  const state = json<{ nodes: { api: string; pid: number; log: string }[] }>(up);
+  const state = json<{ nodes: { api: string; pid: number; log: string }[]; witnesses: string[] }>(up);
   t.equal(state.nodes.length, 3);
+  t.equal(state.witnesses.length, 3, 'every node is a witness');
   t.teardown(async () => {
     await runCli(['cluster', '--dir', dir, 'down'], { home });
   });
@@ -67,6 +70,27 @@ t.test('cluster up -n 3: nodes converge, a tx reaches all, status agrees, down s
       return r.status === 200 && r.body.status === 'mined' ? r.body : undefined;
     }, 60_000, 300);
     t.equal(seen.status, 'mined');
+  }
+
+  // Finality out of the box (SPEC 12): the three witnesses finalise, and the proof verifies offline with their keys.
+  const anchored = await waitFor('an anchored (version 2) proof', async () => {
+    const r = await http(`${state.nodes[1]!.api}/txs/${tx.txidHex}/proof`);
+    return r.status === 200 && r.body.version === 2 ? r.body : undefined;
+  }, 90_000, 500);
+  const proofFile = join(dir, 'proof.json');
+  writeFileSync(proofFile, JSON.stringify(anchored));
+  const all = await runCli(['--json', 'proof', 'verify', proofFile, '--witnesses', ...state.witnesses], { home });
+  t.equal(all.code, 0, all.stderr);
+  const ok = json<{ status: string; witnesses: string[]; threshold: number }>(all);
+  t.equal(ok.status, 'anchored');
+  t.equal(ok.threshold, 2, 'majority of three');
+  t.ok(ok.witnesses.length >= 2, `signed by ${ok.witnesses.length} of the three witnesses`);
+  const one = await runCli(['--json', 'proof', 'verify', proofFile, '--witnesses', state.witnesses[0]!, '--threshold', '2'], { home });
+  t.equal(one.code, 1, 'one trusted key of three with threshold 2 fails');
+  t.equal(errorCode(one), 'PROOF_CHECKPOINT_UNTRUSTED');
+  for (const n of state.nodes) {
+    const st = await http(`${n.api}/status`);
+    t.match(st.body, { finality: { witnesses: 3, threshold: 2, witness: { signing: true } } }, `${n.api} is a signing witness`);
   }
 
   const down = await runCli(['cluster', '--dir', dir, 'down', '--purge'], { home });

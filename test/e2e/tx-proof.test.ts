@@ -3,6 +3,8 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
+import { leafHash, verifyConsistency, verifyInclusion } from '../../src/crypto/merkle.js';
+import { toHex as toHexStr } from '../../src/primitives/bytes.js';
 import { ensureBuilt, errorCode, json, runCli, startNode, tempDir } from './support.js';
 
 ensureBuilt();
@@ -57,19 +59,57 @@ t.test('sign, submit, mine, prove, verify offline', async (t) => {
   const second = await cli(['tx', 'send', '--key', 'alice', '--kind', 'audit.logout', '--api', node.url]);
   t.equal(json<{ nonce: number }>(second).nonce, 1);
 
+  // A lone node witnesses for itself (SPEC 12): its key, and a proof anchored to its final checkpoint.
+  const wk = await cli(['witness', 'key']);
+  t.equal(wk.code, 0, wk.stderr);
+  const witness = json<{ key: string; file: string }>(wk);
+  t.match(witness.key, /^regtest-witness-[0-9a-f]{8}\+[0-9a-f]{8}\+A[A-Za-z0-9+/]{43}$/);
+  t.equal(statSync(witness.file).mode & 0o777, 0o600, 'witness.key is 0600');
+  const st = (await (await fetch(`${node.url}/status`)).json()) as { finality: { witness: { key: string; signing: boolean }; threshold: number; witnesses: number } };
+  t.match(st.finality, { witness: { key: witness.key, signing: true }, threshold: 1, witnesses: 1 }, '/status shows the witness key');
   const proofFile = join(dir, 'proof.json');
-  const proof = await cli(['tx', 'proof', sent.txid, '--out', proofFile, '--api', node.url]);
+  const proof = await cli(['tx', 'proof', sent.txid, '--out', proofFile, '--wait-final', '60', '--api', node.url]);
   t.equal(proof.code, 0, proof.stderr);
   const doc = JSON.parse(readFileSync(proofFile, 'utf8')) as Record<string, unknown>;
   t.equal(doc.txid, sent.txid);
+  t.equal(doc.version, 2, 'anchored proof (version 2)');
+  t.equal(doc.headerIndex, sent.confirmed.block.height);
+  const cpText = await (await fetch(`${node.url}/log/checkpoint`)).text();
+  t.match(cpText, /^chain-node\/regtest\/[0-9a-f]{64}\n[0-9]+\n[A-Za-z0-9+/]{43}=\n\n\u2014 regtest-witness-/, '/log/checkpoint serves the signed note');
+  // The log API for monitors: JSON checkpoint, inclusion and consistency proofs that verify, raw headers, OpenAPI.
+  const cpJson = (await (await fetch(`${node.url}/log/checkpoint.json`)).json()) as { size: number; root: string; note: string; witnesses: string[] };
+  t.same(cpJson.witnesses, [witness.key]);
+  const h = sent.confirmed.block.height;
+  const incl = (await (await fetch(`${node.url}/log/proof/inclusion?height=${h}&size=${cpJson.size}`)).json()) as { root: string; leafHash: string; path: string[] };
+  const b = (x: string): Uint8Array => new Uint8Array(Buffer.from(x, 'base64'));
+  t.equal(incl.root, cpJson.root, 'inclusion proof at the checkpoint size has the checkpoint root');
+  t.ok(verifyInclusion(b(incl.leafHash), h, cpJson.size, incl.path.map(b), b(cpJson.root)), 'inclusion proof verifies');
+  const cons = (await (await fetch(`${node.url}/log/proof/consistency?from=1&to=${cpJson.size}`)).json()) as { fromRoot: string; toRoot: string; proof: string[] };
+  t.ok(verifyConsistency(1, cpJson.size, b(cons.fromRoot), b(cons.toRoot), cons.proof.map(b)), 'consistency proof verifies');
+  const raw = new Uint8Array(await (await fetch(`${node.url}/log/headers/${h}`)).arrayBuffer());
+  t.equal(raw.length, 80);
+  t.equal(toHexStr(leafHash(raw)), toHexStr(b(incl.leafHash)), 'raw header is the leaf');
+  t.equal((await fetch(`${node.url}/log/proof/inclusion?height=${h}&size=999999`)).status, 400, 'a size beyond the log is a 400 with a code');
+  const openapi = (await (await fetch(`${node.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+  for (const path of ['/log/checkpoint', '/log/checkpoint.json', '/log/proof/inclusion', '/log/proof/consistency', '/log/headers/{height}']) t.ok(openapi.paths[path], `OpenAPI documents ${path}`);
 
   // Offline: the node is stopped first.
   await node.stop();
+  // Without trusted witness keys a proof is never simply "valid" (SPEC 5): unanchored, exit status 3.
   const ok = await cli(['proof', 'verify', proofFile]);
-  t.equal(ok.code, 0, ok.stderr);
-  t.match(json(ok), { valid: true, txid: sent.txid, actor: key.publicKey, kind: 'audit.login', subject: 'user-42', height: sent.confirmed.block.height });
+  t.equal(ok.code, 3, ok.stderr);
+  t.match(json(ok), { status: 'unanchored', valid: false, txid: sent.txid, actor: key.publicKey, kind: 'audit.login', subject: 'user-42', height: sent.confirmed.block.height });
   const human = await runCli(['proof', 'verify', proofFile, '--network', 'regtest'], { home: dir });
-  t.match(human.stdout, /proof is valid/);
+  t.match(human.stdout, /proof is UNANCHORED/);
+  const anchored = await cli(['proof', 'verify', proofFile, '--witnesses', witness.key]);
+  t.equal(anchored.code, 0, anchored.stderr);
+  t.match(json(anchored), { status: 'anchored', valid: true, witnesses: [witness.key.split('+')[0]], threshold: 1, height: sent.confirmed.block.height });
+  const humanAnchored = await runCli(['proof', 'verify', proofFile, '--witnesses', witness.key], { home: dir });
+  t.match(humanAnchored.stdout, /proof is valid and ANCHORED/);
+  const otherKey = 'someone+2ec0f1ac+AXx2Zp1vAqBvBn3MiK3AqD9D3NsFiI2Wt1YrF5ISaDdM';
+  const untrusted = await cli(['proof', 'verify', proofFile, '--witnesses', otherKey]);
+  t.equal(untrusted.code, 1);
+  t.match(errorCode(untrusted), /^(PROOF_CHECKPOINT_UNTRUSTED|NOTE_BAD_VERIFIER_KEY)$/);
 
   const tampered = (name: string, change: (d: Record<string, unknown>) => void): string => {
     const copy = JSON.parse(JSON.stringify(doc)) as Record<string, unknown>;
@@ -85,8 +125,15 @@ t.test('sign, submit, mine, prove, verify offline', async (t) => {
     ['tx', 'PROOF_TXID_MISMATCH', (d) => (d.tx = (d.tx as string).replace('10.0.0.7', '10.0.0.8').replace(Buffer.from('10.0.0.7').toString('hex'), Buffer.from('10.0.0.9').toString('hex')))],
     ['header', 'PROOF_BLOCK_HASH_MISMATCH', (d) => (d.header = flip(d.header as string, 150))],
   ];
+  const cp = doc.checkpoint as string;
+  const sigAt = cp.lastIndexOf(' ') + 30; // inside the Ed25519 signature, past the 4-byte key ID
+  cases.push(
+    ['height', 'PROOF_HEIGHT_MISMATCH', (d) => (d.height = (d.height as number) + 1)],
+    ['header path', 'PROOF_BAD_HEADER_PATH', (d) => (d.headerPath = (d.headerPath as string[]).length === 0 ? ['00'.repeat(32)] : [flip((d.headerPath as string[])[0]!, 3), ...(d.headerPath as string[]).slice(1)])],
+    ['checkpoint signature', 'PROOF_BAD_WITNESS_SIGNATURE', (d) => (d.checkpoint = cp.slice(0, sigAt) + (cp[sigAt] === 'A' ? 'B' : 'A') + cp.slice(sigAt + 1))],
+  );
   for (const [name, code, change] of cases) {
-    const r = await cli(['proof', 'verify', tampered(name, change)]);
+    const r = await cli(['proof', 'verify', tampered(name, change), '--witnesses', witness.key]);
     t.equal(r.code, 1, `tampered ${name} fails`);
     t.equal(errorCode(r), code, `tampered ${name}: ${code}`);
   }

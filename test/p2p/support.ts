@@ -83,6 +83,9 @@ export interface StatusJson {
 }
 
 /** A running `chain-node start` process. */
+/** A witness key nobody runs (Ed25519 seed of zeros): configured as the set, it turns finality off. */
+export const NO_FINALITY_WITNESS = 'no-finality.invalid+4e637767+ATtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop';
+
 export class TestNode {
   readonly proc: ChildProcess;
   readonly options: TestNodeOptions;
@@ -106,6 +109,9 @@ export class TestNode {
       '--p2p-host', '127.0.0.1', '--p2p-port', String(p2pPort), options.mine === false ? '--no-mine' : '--mine',
       options.mdns === true ? '--mdns' : '--no-mdns', '--log-level', options.logLevel ?? 'info', '--log-pretty', 'never',
       ...(options.bootstrap !== undefined && options.bootstrap.length > 0 ? ['--bootstrap', ...options.bootstrap] : []),
+      // Several nodes with no shared witness set would each finalise their own chain (k = 1, SPEC 12) and split:
+      // unless a test configures witnesses, the set is one key no node holds, so nothing becomes final.
+      ...((options.extra ?? []).includes('--witnesses') ? [] : ['--witnesses', NO_FINALITY_WITNESS]),
       ...(options.extra ?? []),
     ];
     const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -5,7 +5,8 @@ import { ApiError } from '../errors.js';
 import { blockToJson, summaryOf } from '../json.js';
 import { BlockReader, type ReadBudget } from '../block-reader.js';
 import { blockMetaOf } from '../../primitives/block-outline.js';
-import type { BlockJson, BlockSummaryJson, StatusJson } from '../types.js';
+import type { BlockJson, BlockSummaryJson, FinalityStatusJson, StatusJson } from '../types.js';
+import type { Finality } from '../../finality/finality.js';
 import { S } from './schemas.js';
 import type { TreeNode } from '../../chain/block-tree.js';
 
@@ -14,6 +15,17 @@ export function findBlockNode(ctx: ApiContext, id: string): TreeNode {
   const node = /^[0-9]{1,10}$/.test(id) ? ctx.chain.tree.atHeight(Number(id)) : ctx.chain.tree.get(toHex(reversed(fromHex(id.toLowerCase()))));
   if (node === undefined) throw new ApiError('BLOCK_NOT_FOUND', `no block ${id}`);
   return node;
+}
+
+function finalityStatus(f: Finality, now: number): FinalityStatusJson {
+  const l = f.latestFinal;
+  return {
+    final: l === undefined ? null : { size: l.size, height: l.height, hash: l.blockHash, age: Math.max(0, Math.floor((now - l.at) / 1000)), signers: l.signers.length },
+    witnesses: f.options.witnesses.length,
+    threshold: f.options.threshold,
+    depth: f.options.depth,
+    witness: { key: f.witnessKey ?? null, signing: f.isWitness && f.halted === undefined, halted: f.halted ?? null, lastSignedSize: f.lastSigned?.size ?? null },
+  };
 }
 
 /** Status and block routes. */
@@ -35,6 +47,7 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, budget?: Read
       api: { url: ctx.url() },
       uptime: Math.floor((now - ctx.startedAt) / 1000),
       sync: ctx.sync(),
+      ...(ctx.finality === undefined ? {} : { finality: finalityStatus(ctx.finality, now) }),
     };
   });
 

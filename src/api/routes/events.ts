@@ -17,13 +17,13 @@ export function eventRoutes(app: FastifyInstance, hub: SseHub): void {
     '/events',
     {
       schema: {
-        summary: 'Server-sent event stream (text/event-stream) of block, tx and reorg events; capped per node and per address, slow readers are dropped',
+        summary: 'Server-sent event stream (text/event-stream) of block, tx, reorg and final (a new final checkpoint, SPEC 12) events; capped per node and per address, slow readers are dropped',
         tags: ['events'],
         querystring: {
           type: 'object',
           additionalProperties: false,
           properties: {
-            types: { type: 'string', pattern: '^(block|tx|reorg)(,(block|tx|reorg))*$' },
+            types: { type: 'string', pattern: '^(block|tx|reorg|final)(,(block|tx|reorg|final))*$' },
             actor: { type: 'string', pattern: '^0[23][0-9a-fA-F]{64}$' },
             kind: { type: 'string', minLength: 1, maxLength: 64 },
             subject: { type: 'string', minLength: 1, maxLength: 128 },
@@ -34,7 +34,7 @@ export function eventRoutes(app: FastifyInstance, hub: SseHub): void {
     (req, reply) => {
       const q = req.query;
       hub.admit(req.ip);
-      const types = new Set((q.types ?? 'block,tx,reorg').split(',') as Array<'block' | 'tx' | 'reorg'>);
+      const types = new Set((q.types ?? 'block,tx,reorg,final').split(',') as Array<'block' | 'tx' | 'reorg' | 'final'>);
       const filter: SseFilter = { types };
       if (q.actor !== undefined) filter.actor = q.actor.toLowerCase();
       if (q.kind !== undefined) filter.kind = q.kind;
