@@ -8,7 +8,9 @@
 //   RELIABILITY_SOAK_TPS       transactions per second, spread over the 5 nodes (default 50)
 //
 // Bounds (a failed bound fails the script), comparing the last third of the samples with the first third:
-//   RSS          per node, mean(last third) <= RSS_RATIO x mean(first third)
+//   RSS          per node, mean(last third) <= RSS_RATIO x mean(first third) (the first third includes the
+//                warm-up: caches and the V8 heap filling), and mean(last third) <= RSS_PLATEAU_RATIO x
+//                mean(middle third) (after the warm-up, a slow leak shows here)
 //   open fds     per node, max(last third) <= max(first third) + FD_SLACK
 //   lag p99      per node, mean(last third) <= LAG_RATIO x mean(first third) + LAG_SLACK_MS
 //   LevelDB      per node, size <= DB_BYTES_PER_TX x mined transactions + DB_BASE_BYTES (no unbounded growth
@@ -22,6 +24,7 @@ import { type Transaction } from '../../../src/primitives/transaction.js';
 import { Actor, TestNode, ensureBuilt, sleep, stopAll, tempDir, waitFor } from '../../p2p/support.js';
 
 const RSS_RATIO = 1.5;
+const RSS_PLATEAU_RATIO = 1.15;
 const FD_SLACK = 16;
 const LAG_RATIO = 2;
 const LAG_SLACK_MS = 20;
@@ -42,6 +45,7 @@ interface Sample {
   height: number;
   accepted: number;
   rssMiB: number[];
+  heapMiB: number[];
   fds: number[];
   lagP99Ms: number[];
   lagMaxMs: number[];
@@ -76,12 +80,13 @@ const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
 const fmt = (x: number, d = 1): string => (Number.isFinite(x) ? x.toFixed(d) : '-');
 
 async function sample(nodes: TestNode[], startedAt: number, accepted: number): Promise<Sample> {
-  const s: Sample = { atMin: (Date.now() - startedAt) / 60_000, height: 0, accepted, rssMiB: [], fds: [], lagP99Ms: [], lagMaxMs: [], dbBytes: [], mempool: [] };
+  const s: Sample = { atMin: (Date.now() - startedAt) / 60_000, height: 0, accepted, rssMiB: [], heapMiB: [], fds: [], lagP99Ms: [], lagMaxMs: [], dbBytes: [], mempool: [] };
   for (const n of nodes) {
     const pid = n.proc.pid!;
     const text = await (await fetch(`${n.api}/metrics`)).text();
     const status = await n.get<{ height: number; mempool: { count: number } }>('/status');
     s.rssMiB.push(rssMiB(pid));
+    s.heapMiB.push(metric(text, 'nodejs_heap_size_used_bytes') / 1048576);
     s.fds.push(readdirSync(`/proc/${pid}/fd`).length);
     s.lagP99Ms.push(metric(text, 'nodejs_eventloop_lag_p99_seconds') * 1000);
     s.lagMaxMs.push(metric(text, 'nodejs_eventloop_lag_max_seconds') * 1000);
@@ -93,9 +98,9 @@ async function sample(nodes: TestNode[], startedAt: number, accepted: number): P
 }
 
 function table(samples: Sample[]): string {
-  const head = ['min', 'height', 'tx accepted', 'RSS MiB (min-max)', 'lag p99 ms (max)', 'lag max ms (max)', 'open fds (min-max)', 'LevelDB MiB (max)', 'mempool (max)'];
+  const head = ['min', 'height', 'tx accepted', 'RSS MiB (min-max)', 'JS heap used MiB (max)', 'lag p99 ms (max)', 'lag max ms (max)', 'open fds (min-max)', 'LevelDB MiB (max)', 'mempool (max)'];
   const rows = samples.map((s) => [
-    fmt(s.atMin), String(s.height), String(s.accepted), `${fmt(Math.min(...s.rssMiB), 0)}-${fmt(Math.max(...s.rssMiB), 0)}`,
+    fmt(s.atMin), String(s.height), String(s.accepted), `${fmt(Math.min(...s.rssMiB), 0)}-${fmt(Math.max(...s.rssMiB), 0)}`, fmt(Math.max(...s.heapMiB), 0),
     fmt(Math.max(...s.lagP99Ms)), fmt(Math.max(...s.lagMaxMs)), `${Math.min(...s.fds)}-${Math.max(...s.fds)}`,
     fmt(Math.max(...s.dbBytes) / 1048576, 2), String(Math.max(...s.mempool)),
   ]);
@@ -173,7 +178,7 @@ async function main(): Promise<number> {
       if (Date.now() >= nextSample) {
         const s = await sample(nodes, startedAt, counts.accepted);
         samples.push(s);
-        console.log(`# ${fmt(s.atMin)} min: height ${s.height}, accepted ${s.accepted}, RSS ${s.rssMiB.map((x) => fmt(x, 0)).join('/')} MiB, lag p99 ${s.lagP99Ms.map((x) => fmt(x)).join('/')} ms, fds ${s.fds.join('/')}, LevelDB ${s.dbBytes.map((x) => fmt(x / 1048576, 2)).join('/')} MiB, mempool ${s.mempool.join('/')}`);
+        console.log(`# ${fmt(s.atMin)} min: height ${s.height}, accepted ${s.accepted}, RSS ${s.rssMiB.map((x) => fmt(x, 0)).join('/')} MiB, heap ${s.heapMiB.map((x) => fmt(x, 0)).join('/')} MiB, lag p99 ${s.lagP99Ms.map((x) => fmt(x)).join('/')} ms, fds ${s.fds.join('/')}, LevelDB ${s.dbBytes.map((x) => fmt(x / 1048576, 2)).join('/')} MiB, mempool ${s.mempool.join('/')}`);
         nextSample += sampleMs;
       }
       await sleep(Math.max(0, 1000 - (Date.now() - roundStart)));
@@ -204,7 +209,9 @@ async function main(): Promise<number> {
     const third = Math.max(1, Math.floor(samples.length / 3));
     const first = samples.slice(0, third);
     const last = samples.slice(-third);
+    const middle = samples.slice(third, samples.length - third);
     const rssRatios = nodes.map((_, i) => mean(last.map((s) => s.rssMiB[i]!)) / mean(first.map((s) => s.rssMiB[i]!)));
+    const rssPlateau = nodes.map((_, i) => mean(last.map((s) => s.rssMiB[i]!)) / mean((middle.length > 0 ? middle : first).map((s) => s.rssMiB[i]!)));
     const fdGrowth = nodes.map((_, i) => Math.max(...last.map((s) => s.fds[i]!)) - Math.max(...first.map((s) => s.fds[i]!)));
     const lagFirst = nodes.map((_, i) => mean(first.map((s) => s.lagP99Ms[i]!)));
     const lagLast = nodes.map((_, i) => mean(last.map((s) => s.lagP99Ms[i]!)));
@@ -212,6 +219,7 @@ async function main(): Promise<number> {
     const dbBound = DB_BYTES_PER_TX * minedTxs + DB_BASE_BYTES;
     const failures: string[] = [];
     rssRatios.forEach((r, i) => r > RSS_RATIO && failures.push(`node ${i}: RSS last/first third ${fmt(r, 2)} > ${RSS_RATIO}`));
+    rssPlateau.forEach((r, i) => r > RSS_PLATEAU_RATIO && failures.push(`node ${i}: RSS last/middle third ${fmt(r, 2)} > ${RSS_PLATEAU_RATIO}`));
     fdGrowth.forEach((g, i) => g > FD_SLACK && failures.push(`node ${i}: open fds grew by ${g} > ${FD_SLACK}`));
     lagLast.forEach((l, i) => {
       if (!Number.isFinite(l)) failures.push(`node ${i}: no nodejs_eventloop_lag_p99_seconds in /metrics`);
@@ -234,6 +242,7 @@ async function main(): Promise<number> {
     R('height', tip.height);
     R('rss_mib_max', fmt(Math.max(...samples.flatMap((s) => s.rssMiB)), 0));
     R('rss_ratio_max', fmt(Math.max(...rssRatios), 3));
+    R('rss_plateau_ratio_max', fmt(Math.max(...rssPlateau), 3));
     R('fd_growth_max', Math.max(...fdGrowth));
     R('lag_p99_ms_first_third', fmt(Math.max(...lagFirst), 1));
     R('lag_p99_ms_last_third', fmt(Math.max(...lagLast), 1));
