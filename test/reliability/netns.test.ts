@@ -20,6 +20,7 @@ const API_PORT = 8080;
 const P2P_PORT = 9000;
 const GROUP1 = [0, 1];
 const GROUP2 = [2, 3];
+const PARTITION_MS = Number(process.env.CHAIN_NODE_TEST_PARTITION_MS ?? 30_000);
 
 interface NsNode {
   i: number;
@@ -152,11 +153,11 @@ t.test('network namespaces: tc latency (netem) and loss, a partition where both 
   await mine(nodes[0]!, 3);
   await nonceIs(nodes, before, 2);
   const start = await converged(nodes, 3, 60_000);
-  const apart = Date.now();
   t.pass(`impaired links (2% loss per node, 1% on the trunk${netem ? ', 30±10 ms + 40 ms latency' : ''}): mined and relayed everywhere, height ${start.height}`);
 
   // Partition: the trunk goes down. Each side takes transactions and mines them; group 1 mines more.
   topo.trunk(false);
+  const apart = Date.now();
   const left = new Actor();
   const right = new Actor();
   const pendingRight = new Actor();
@@ -177,6 +178,8 @@ t.test('network namespaces: tc latency (netem) and loss, a partition where both 
   const late = pendingRight.tx('audit.logout', { side: 2 });
   txs.push(late);
   await submit(nodes[2]!, late);
+  // Stay apart long enough for the P2P layer to notice dead connections (pings time out) before the heal.
+  await new Promise((r) => setTimeout(r, Math.max(0, PARTITION_MS - (Date.now() - apart))));
   const s1 = await converged(g1, start.height + 3, 30_000);
   const s2 = await converged(g2, start.height + 1, 30_000);
   t.not(s1.tip.hash, s2.tip.hash, `the sides diverged (group 1 at ${s1.height}, group 2 at ${s2.height}) during ${((Date.now() - apart) / 1000).toFixed(1)} s apart`);
@@ -184,6 +187,7 @@ t.test('network namespaces: tc latency (netem) and loss, a partition where both 
   t.same(await Promise.all(g2.map((n) => nextNonce(n, left))), [0, 0], 'group 2 never saw group 1\u2019s mined transactions');
 
   // Heal: the trunk comes back; no operator command. One more block on group 1 announces its heavier chain.
+  t.comment(`peers per node just before the heal: ${(await Promise.all(nodes.map(peers))).join(', ')} (3 each before the partition)`);
   topo.trunk(true);
   const healStart = Date.now();
   await mine(nodes[0]!, 1);
