@@ -137,6 +137,10 @@ export async function runKills(o: KillOptions): Promise<KillReport> {
     for (let i = 0; i < o.kills && r.inconsistent < maxFailures; i++) {
       const blockLog = join(o.dir, `blocks-${i}.log`);
       const child = startChild(['work', dbPath, String(i + 1), blockLog]);
+      // The child loops until killed: never leave it behind when this process ends first.
+      const orphanGuard = (): void => void child.kill('SIGKILL');
+      process.once('exit', orphanGuard);
+      child.once('exit', () => process.off('exit', orphanGuard));
       const exited = new Promise<NodeJS.Signals | null>((res) => child.once('exit', (_c, s) => res(s)));
       let stderr = '';
       child.stderr!.on('data', (d: Buffer) => void (stderr += d.toString()));

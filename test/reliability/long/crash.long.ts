@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runKills } from '../crash-replay.js';
 
+// On SIGTERM/SIGINT, exit normally so that the 'exit' handlers kill the running child.
+for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => process.exit(1));
 const kills = Number(process.env.RELIABILITY_KILLS ?? process.argv[2] ?? 200);
 const dir = await mkdtemp(join(tmpdir(), 'chain-crash-long-'));
 const started = Date.now();

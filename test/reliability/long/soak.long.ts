@@ -154,6 +154,13 @@ async function main(): Promise<number> {
   const dir = await tempDir('chain-soak-');
   const nodes: TestNode[] = [];
   let ok = false;
+  // Interrupted (Ctrl-C, a runner's timeout): the node processes must not outlive the script.
+  const onSignal = (sig: NodeJS.Signals): void => {
+    for (const n of nodes) n.proc.kill('SIGKILL');
+    process.kill(process.pid, sig);
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
   try {
     nodes.push(await TestNode.start({ datadir: join(dir.path, 'n0'), mine: false, logLevel: 'warn' }));
     for (let i = 1; i < NODES; i++) nodes.push(await TestNode.start({ datadir: join(dir.path, `n${i}`), mine: false, logLevel: 'warn', bootstrap: [nodes[0]!.address] }));
