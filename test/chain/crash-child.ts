@@ -1,8 +1,11 @@
 // Child process of crash.test.ts (not a test file itself).
-//   work <dir> <seed>  open the chain in <dir>, print "ready <height>", then connect blocks with transactions and
-//                      force reorgs (heavier branches, some failing half-way on a bad signature) until killed.
+//   work <dir> <seed> [log]  open the chain in <dir>, print "ready <height>", then connect blocks with transactions
+//                      and force reorgs (heavier branches, some failing half-way on a bad signature) until killed;
+//                      with [log], each block's hex is appended to that file (one line) before it is submitted,
+//                      so test/reliability can replay the same blocks into a fresh database.
 //   hold <dir>         open the store in <dir>, print "locked", and keep it open until killed.
 // Actor keys are derived from fixed strings, so every run continues the same actors' nonce sequences.
+import { appendFileSync } from 'node:fs';
 import { BlockError } from '../../src/chain/errors.js';
 import { type TreeNode } from '../../src/chain/block-tree.js';
 import { type Chain } from '../../src/chain/chain.js';
@@ -69,8 +72,11 @@ function buildBranch(chain: Chain, parent: TreeNode, txs: Transaction[][], tag: 
   return out;
 }
 
+let blockLog: string | undefined;
+
 async function submit(chain: Chain, blocks: Block[]): Promise<void> {
   for (const b of blocks) {
+    if (blockLog !== undefined) appendFileSync(blockLog, `${toHex(b.bytes)}\n`);
     try {
       // As headers-first sync delivers branches (requested): stored while still behind the tip.
       await chain.processBlock(b, { requested: true });
@@ -101,7 +107,7 @@ async function step(chain: Chain, rand: (n: number) => number): Promise<void> {
   await submit(chain, buildBranch(chain, fork, txs, rand(256)));
 }
 
-const [mode, dir, seedArg] = process.argv.slice(2);
+const [mode, dir, seedArg, logArg] = process.argv.slice(2);
 if (dir === undefined) {
   // Run without arguments (e.g. `tap test/chain` picks up every file): nothing to do.
   process.stderr.write('usage: crash-child.ts work|hold <dir> [seed] (started by crash.test.ts)\n');
@@ -112,6 +118,7 @@ if (dir === undefined) {
 } else {
   const { chain } = await openChain(dir);
   const rand = prng(Number(seedArg ?? 1));
+  blockLog = logArg;
   process.stdout.write(`ready ${chain.height}\n`);
   for (;;) await step(chain, rand);
 }
