@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ensureSameChain, sendAction } from '../../src/client/actions.js';
+import { checkpointSigners, waitForFinalProof, type FinalWaitProgress } from '../../src/client/wait-final.js';
 import { waitProgress } from './wait-progress.js';
 import { parsePayload } from '../../src/client/tx-signer.js';
 import { ChainNodeError } from '../../src/errors.js';
@@ -15,7 +16,26 @@ interface SendFlags {
   payload?: string;
   payloadFile?: string;
   wait?: string;
+  waitFinal?: string | boolean;
   timeout?: string;
+}
+
+/** `--wait-final [seconds]`: the limit in milliseconds (default 120 s), or undefined when not asked. */
+function waitFinalMs(v: string | boolean | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const s = typeof v === 'string' ? Number(v) : 120;
+  if (!Number.isFinite(s) || s <= 0) throw new ChainNodeError('WAIT_INVALID', '--wait-final takes a positive number of seconds');
+  return s * 1000;
+}
+
+/** Finality progress on stderr, one line each time the latest final block changes. */
+function finalProgress(): (p: FinalWaitProgress) => void {
+  let last: string | undefined;
+  return (p) => {
+    const line = `waiting for finality: block ${p.height}, latest final block ${p.finalHeight ?? 'none'}`;
+    if (line !== last) process.stderr.write(`${line}\n`);
+    last = line;
+  };
 }
 
 /** Human lines for GET /txs/:txid. */
@@ -46,6 +66,7 @@ export function registerTx(program: Command): void {
         .option('--payload <json>', 'the action data as JSON (default null)')
         .option('--payload-file <file>', 'read the JSON payload from a file')
         .option('--wait <n>', 'wait until the action has n confirmations')
+        .option('--wait-final [seconds]', 'then wait until a final checkpoint covers its block (default 120 s), printing progress on stderr')
         .option('--timeout <seconds>', 'give up waiting after this long (default 120)'),
     ),
   ).action(async (_o: unknown, cmd: Command) => {
@@ -63,7 +84,9 @@ export function registerTx(program: Command): void {
       }
       payload = parsePayload(text, f.payloadFile);
     }
-    const wait = intOption(f.wait, '--wait');
+    const finalMs = waitFinalMs(f.waitFinal);
+    // Finality needs the block first: --wait-final alone waits for one confirmation.
+    const wait = intOption(f.wait, '--wait') ?? (finalMs === undefined ? undefined : 1);
     const timeout = numberOption(f.timeout, '--timeout');
     const sk = await unlockKey(ctx.flags, f.key);
     await ensureSameChain(ctx.client, ctx.chainId, ctx.network.name);
@@ -75,7 +98,15 @@ export function registerTx(program: Command): void {
     });
     const human = [`tx ${r.txid} ${r.status}`, `  actor  ${r.actor} (nonce ${r.nonce})`];
     if (r.confirmed?.block !== undefined) human.push(`  mined  block ${r.confirmed.block.hash} (height ${r.confirmed.block.height}, ${r.confirmed.confirmations} confirmations)`);
-    print(ctx.json, r, human.join('\n'));
+    if (finalMs === undefined) {
+      print(ctx.json, r, human.join('\n'));
+      return;
+    }
+    const proof = await waitForFinalProof(ctx.client, r.txid, { limitMs: finalMs, onProgress: finalProgress() });
+    const signers = checkpointSigners(proof.checkpoint);
+    const size = Number(proof.checkpoint.split('\n')[1]);
+    human.push(`  final  under checkpoint of size ${size}, signed by ${signers.length} witness(es): ${signers.join(', ')}`);
+    print(ctx.json, { ...r, final: { checkpointSize: size, witnesses: signers } }, human.join('\n'));
   });
 
   withApi(tx.command('get <txid>').description('a transaction, mined or pending')).action(async (txid: string, _o: unknown, cmd: Command) => {
@@ -93,20 +124,8 @@ export function registerTx(program: Command): void {
   ).action(async (txid: string, _o: unknown, cmd: Command) => {
     const ctx = clientContext(cmd);
     const { out, waitFinal } = ctx.flags as { out?: string; waitFinal?: string | boolean };
-    let proof = await ctx.client.proof(txid);
-    if (waitFinal !== undefined && proof.version !== 2) {
-      const limitS = typeof waitFinal === 'string' ? Number(waitFinal) : 120;
-      if (!Number.isFinite(limitS) || limitS <= 0) throw new ChainNodeError('WAIT_INVALID', '--wait-final takes a positive number of seconds');
-      const deadline = Date.now() + limitS * 1000;
-      while (proof.version !== 2) {
-        if (Date.now() > deadline) throw new ChainNodeError('FINALITY_TIMEOUT', `no final checkpoint covered block ${proof.height} within ${limitS} s`);
-        const st = await ctx.client.status();
-        const fin = st.finality?.final;
-        process.stderr.write(`waiting for finality: block ${proof.height}, latest final block ${fin === null || fin === undefined ? 'none' : fin.height}\n`);
-        await new Promise((r) => setTimeout(r, 500));
-        proof = await ctx.client.proof(txid);
-      }
-    }
+    const finalMs = waitFinalMs(waitFinal);
+    const proof = finalMs === undefined ? await ctx.client.proof(txid) : await waitForFinalProof(ctx.client, txid, { limitMs: finalMs, onProgress: finalProgress() });
     const text = `${JSON.stringify(proof, null, 2)}\n`;
     if (out === undefined) {
       process.stdout.write(text);

@@ -60,7 +60,7 @@ t.test('the log follows the main chain through connects and reorgs', async (t) =
   // A heavier side branch from height 30 replaces 10 blocks.
   const fork = chain.tree.atHeight(30)!;
   const side = branch(chain, fork, 13, 9);
-  for (const b of side) await chain.processBlock(b);
+  for (const b of side) await chain.processBlock(b, { requested: true });
   t.equal(chain.height, 43);
   t.equal(chain.tree.atHeight(43)!.hex, toHex(side[12]!.hash));
   await checkProofs(t, chain);

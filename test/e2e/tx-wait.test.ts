@@ -39,4 +39,22 @@ t.test('tx send --wait prints the txid at once and the confirmations as they arr
     t.same(counts, [...counts].sort((a, b) => a - b), 'counts only go up');
     t.ok(result.confirmed.confirmations >= 3);
   });
+
+  await t.test('--wait-final: the txid at once, then finality progress, then the final checkpoint', async (t) => {
+    // A single node with no configured witness set witnesses for itself (SPEC 12), so its blocks become final.
+    const node = await startNode(t, { datadir: join(dir, 'final'), home: dir });
+    const r = await runCli(['tx', 'send', '--key', 'alice', '--kind', 'audit.login', '--wait-final', '60', '--passphrase-file', pass, '--network', 'regtest', '--datadir', datadir, '--api', node.url, '--json'], { home: dir });
+    t.equal(r.code, 0, r.stderr);
+    const result = json<{ txid: string; confirmed: { confirmations: number }; final: { checkpointSize: number; witnesses: string[] } }>(r);
+    const lines = r.stderr.trim().split('\n');
+    t.equal(lines[0], `tx ${result.txid} accepted; waiting for 1 confirmation`, 'the txid comes first');
+    t.ok(result.confirmed.confirmations >= 1, 'mined before finality is awaited');
+    t.equal(result.final.witnesses.length, 1, 'signed by the node itself');
+    t.ok(result.final.checkpointSize >= 2, `checkpoint of size ${result.final.checkpointSize}`);
+    const bad = lines.slice(1).filter((l) => !/^ {2}(pending, 0\/1 confirmations|1\/1 confirmations \(block \d+ [0-9a-f]{16}\.\.\.\))$|^waiting for finality: block \d+, latest final block (\d+|none)$/.test(l));
+    t.same(bad, [], `every progress line is well formed:\n${r.stderr}`);
+    const proof = await runCli(['tx', 'proof', result.txid, '--wait-final', '--api', node.url, '--network', 'regtest', '--datadir', datadir], { home: dir });
+    t.equal(proof.code, 0, proof.stderr);
+    t.equal(JSON.parse(proof.stdout).version, 2, 'tx proof --wait-final gives the anchored proof');
+  });
 });
