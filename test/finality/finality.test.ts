@@ -87,7 +87,7 @@ t.test('a witness never signs a non-extension, across restarts, and resumes only
   t.equal(s.f.lastSigned?.size, 4, 'signed the checkpoint one block below its tip');
   t.equal(s.f.latestFinal, undefined, 'one of three signatures is not final');
   // A heavier branch from genesis replaces what it signed.
-  for (const blk of branch(s.chain, fork, 6, 3)) await s.chain.processBlock(blk);
+  for (const blk of branch(s.chain, fork, 6, 3)) await s.chain.processBlock(blk, { requested: true });
   await s.f.idle();
   t.equal(s.chain.height, 6);
   t.match(s.f.halted, /not an extension/);
@@ -148,7 +148,7 @@ t.test('a node follows a final checkpoint on a stored side branch, even with les
   const fork = s.chain.tip;
   const minority = branch(s.chain, fork, 3, 5);
   await extend(s.chain, 6);
-  for (const blk of minority) await s.chain.processBlock(blk);
+  for (const blk of minority) await s.chain.processBlock(blk, { requested: true });
   t.equal(s.chain.height, 6, 'on the heavier branch');
   t.notOk(s.chain.tree.isMain(s.chain.tree.get(minority[2]!.hash)!), 'the lighter branch is stored on the side');
   // The witnesses finalise the lighter branch (a checkpoint of its log: genesis + its 3 blocks).

@@ -109,11 +109,14 @@ export function diff(killed: Map<string, string>, replay: Map<string, string>, m
   return out;
 }
 
-/** Submit blocks in order (rejections are expected: some branches carry a bad signature), then settle the writes. */
+/**
+ * Submit blocks in order (rejections are expected: some branches carry a bad signature), then settle the writes.
+ * Delivered as crash-child.ts delivers them (as sync would: requested), so side branches are stored the same way.
+ */
 export async function feed(chain: Chain, blocks: Block[]): Promise<void> {
   for (const b of blocks) {
     try {
-      await chain.processBlock(b);
+      await chain.processBlock(b, { requested: true });
     } catch (err) {
       if (!(err instanceof BlockError)) throw err;
     }
