@@ -56,6 +56,8 @@ const TOPICS: Readonly<Record<string, { summary: string; text: () => string }>> 
         '  0  success',
         '  1  an error: `error [CODE]: message` on stderr, or {"error":{"code","message"}} with --json',
         '  2  doc verify: the certification is pending (submitted, 0 confirmations)',
+        '  3  proof verify: the proof checks out but is UNANCHORED (no final checkpoint signed by enough trusted',
+        '     witnesses covers its header: give --witnesses, or wait for finality with tx proof --wait-final)',
         'Codes are stable (tests assert them); command-line usage errors are CLI_* (CLI_UNKNOWN_OPTION, ...).',
       ].join('\n'),
   },
