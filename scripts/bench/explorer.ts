@@ -5,21 +5,18 @@
 //   pages set once their data is drawn), with the API fetch the page waits on as the same-run baseline;
 // - node CPU per live subscriber: 100 open /events streams (one per explorer tab) on a node that receives a
 //   block a second from a mining peer, against the same node with none, measured in the same run.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { signActionFast } from '../../src/client/tx-signer.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
 import { fromHex, toHex } from '../../src/primitives/bytes.js';
 import { txidOf } from '../../src/primitives/transaction.js';
 import { fastSigner } from './lib/fast-signer.js';
-import { startBenchNode, stopBenchNode, type BenchNode } from './lib/node-process.js';
+import { spawnChainNode, startBenchNode, stopBenchNode, type BenchNode } from './lib/node-process.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const SUBJECT_RECORDS = 10_000;
 const ACTORS = 100;
 const SUBSCRIBERS = 100;
@@ -46,19 +43,9 @@ async function freePort(): Promise<number> {
 }
 
 /** A regtest node that mines (one thread) and listens for peers. */
-async function startMiner(datadir: string, p2pPort: number): Promise<{ child: ChildProcess; api: string }> {
-  const args = ['--max-semi-space-size=16', join(ROOT, 'bin', 'chain-node'), 'start', '--network', 'regtest', '--datadir', datadir, '--api-port', '0', '--p2p-host', '127.0.0.1', '--p2p-port', String(p2pPort), '--mine', '--threads', '1', '--no-mdns', '--log-level', 'warn', '--log-pretty', 'never'];
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  const api = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      const m = /API\s+(http:\/\/\S+)\/status/.exec(err);
-      if (m !== null) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`miner exited (${code}): ${err}`)));
-  });
-  return { child, api };
+async function startMiner(datadir: string, p2pPort: number): Promise<BenchNode> {
+  const args = ['start', '--network', 'regtest', '--datadir', datadir, '--api-port', '0', '--p2p-host', '127.0.0.1', '--p2p-port', String(p2pPort), '--mine', '--threads', '1', '--no-mdns', '--log-level', 'warn', '--log-pretty', 'never'];
+  return spawnChainNode(args, { nodeFlags: ['--max-semi-space-size=16'], what: 'miner' });
 }
 
 /** CPU seconds (user + system) a process has used, from /proc. */

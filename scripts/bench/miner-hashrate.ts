@@ -4,18 +4,15 @@
 // `chain-node start` process on devnet (difficulty high enough that a search is not overhead-dominated), one
 // hashing thread per core, the native CPU backend; it reads the calibration this script made from its datadir,
 // so both run the same path.
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { measureBackend } from '../../src/client/hash-bench.js';
 import { fileCalibrationStore, NativeCpuBackend } from '../../src/mining/index.js';
 import { CPU_CALIBRATION_FILE } from '../../src/node.js';
+import { spawnChainNode } from './lib/node-process.js';
 
-// Compiled to dist/scripts/bench/: the package root is three levels up.
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const BENCH_SECONDS = 3;
 const WARMUP_MS = 3_000;
 const SAMPLE_MS = 8_000;
@@ -36,19 +33,10 @@ interface NodeSamples {
 const cpuOf = (text: string): number => Number(/^chain_node_process_cpu_seconds_total (\S+)$/m.exec(text)?.[1] ?? NaN);
 
 async function sampleNode(datadir: string, threads: number): Promise<NodeSamples> {
-  const args = [join(ROOT, 'bin', 'chain-node'), 'start', '--network', 'devnet', '--datadir', datadir, '--api-port', '0', '--no-p2p', '--mine',
+  const args = ['start', '--network', 'devnet', '--datadir', datadir, '--api-port', '0', '--no-p2p', '--mine',
     '--miner-backend', 'native-cpu', '--threads', String(threads), '--log-level', 'warn', '--log-pretty', 'never'];
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
+  const { child, api } = await spawnChainNode(args);
   try {
-    const api = await new Promise<string>((resolve, reject) => {
-      child.stderr!.on('data', (d: Buffer) => {
-        err += d.toString();
-        const m = /API\s+(http:\/\/\S+)\/status/.exec(err);
-        if (m !== null) resolve(m[1]!);
-      });
-      child.on('exit', (code) => reject(new Error(`node exited (${code}): ${err}`)));
-    });
     await new Promise((r) => setTimeout(r, WARMUP_MS));
     const out: NodeSamples = { api: [], metrics: [], path: '', wallSeconds: 0, cpuSeconds: 0 };
     const t0 = performance.now();

@@ -5,13 +5,11 @@ import t, { type Test } from 'tap';
 import type { ReadBudget } from '../../src/api/block-reader.js';
 import type { FastifyInstance } from 'fastify';
 import { createApi, API_DEFAULTS } from '../../src/api/server.js';
-import type { ApiContext } from '../../src/api/context.js';
-import { Mempool } from '../../src/mempool/mempool.js';
-import { NodeMetrics } from '../../src/metrics/node-metrics.js';
 import { Block } from '../../src/primitives/block.js';
 import { blockTxBytes, blockTxRanges, outlineBlock, blockMetaOf } from '../../src/primitives/block-outline.js';
 import type { Chain } from '../../src/chain/chain.js';
-import { Actor, CHAIN_ID, mine, NET, openChain, tempDir } from '../chain/support.js';
+import { Actor, mine, openChain, tempDir } from '../chain/support.js';
+import { bareApiContext } from './support.js';
 
 const TXS = 1_200;
 
@@ -32,22 +30,7 @@ async function setup(t: Test, readBudget?: ReadBudget): Promise<{ chain: Chain; 
   await built.store.close();
   // Reopened: nothing in the chain's block cache, as for blocks mined long ago.
   const { chain, store } = await openChain(dir.path);
-  const mempool = new Mempool({ maxTxBytes: NET.maxTxBytes }, { chainId: CHAIN_ID, nextNonce: (a) => store.getNextNonce(a) });
-  const metrics = new NodeMetrics({ height: () => chain.height, tipTime: () => 0, mempoolCount: () => 0, mempoolBytes: () => 0, hashrate: () => 0, peers: () => 0, mempoolTotals: () => ({ accepted: 0, rejected: {} }) });
-  const ctx: ApiContext = {
-    chain,
-    mempool,
-    metrics,
-    network: NET,
-    adminToken: 'x',
-    version: 'test',
-    startedAt: 0,
-    mining: { status: () => ({ enabled: false, backend: null, hashrate: 0, threads: 0, blocksMined: 0, cpuPath: null, cpuCalibration: null }), start: async () => undefined, stop: async () => undefined },
-    peers: { list: () => [], addresses: () => [], connect: async () => undefined, disconnect: async () => undefined },
-    sync: () => ({ progress: 1, syncing: false }),
-    shutdown: () => undefined,
-    url: () => 'http://127.0.0.1:0',
-  };
+  const { ctx } = bareApiContext(chain, store, 'http://127.0.0.1:0');
   const app = await createApi({ ...API_DEFAULTS, rateLimitPerMinute: 0, ...(readBudget === undefined ? {} : { readBudget }) }, { ctx });
   t.teardown(async () => {
     await app.close();

@@ -4,31 +4,16 @@
 import { get, type IncomingMessage } from 'node:http';
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
-import type { ApiContext } from '../../src/api/context.js';
 import { API_DEFAULTS, closeApi, createApi, sseHubOf } from '../../src/api/server.js';
-import { Mempool } from '../../src/mempool/mempool.js';
-import { NodeMetrics } from '../../src/metrics/node-metrics.js';
-import { Actor, CHAIN_ID, NET, openChain, tempDir } from '../chain/support.js';
+import type { Mempool } from '../../src/mempool/mempool.js';
+import type { NodeMetrics } from '../../src/metrics/node-metrics.js';
+import { Actor, openChain, tempDir } from '../chain/support.js';
+import { bareApiContext } from './support.js';
 
 async function setup(t: Test, sse: Partial<typeof API_DEFAULTS.sse> = {}, requestTimeoutMs = API_DEFAULTS.requestTimeoutMs): Promise<{ app: FastifyInstance; url: string; mempool: Mempool; metrics: NodeMetrics }> {
   const dir = await tempDir('sse-');
   const { chain, store } = await openChain(dir.path);
-  const mempool = new Mempool({ maxTxBytes: NET.maxTxBytes }, { chainId: CHAIN_ID, nextNonce: (a) => store.getNextNonce(a) });
-  const metrics = new NodeMetrics({ height: () => chain.height, tipTime: () => 0, mempoolCount: () => 0, mempoolBytes: () => 0, hashrate: () => 0, peers: () => 0, mempoolTotals: () => ({ accepted: 0, rejected: {} }) });
-  const ctx: ApiContext = {
-    chain,
-    mempool,
-    metrics,
-    network: NET,
-    adminToken: 'x',
-    version: 'test',
-    startedAt: 0,
-    mining: { status: () => ({ enabled: false, backend: null, hashrate: 0, threads: 0, blocksMined: 0, cpuPath: null, cpuCalibration: null }), start: async () => undefined, stop: async () => undefined },
-    peers: { list: () => [], addresses: () => [], connect: async () => undefined, disconnect: async () => undefined },
-    sync: () => ({ progress: 1, syncing: false }),
-    shutdown: () => undefined,
-    url: () => '',
-  };
+  const { ctx, mempool, metrics } = bareApiContext(chain, store);
   const app = await createApi({ ...API_DEFAULTS, rateLimitPerMinute: 0, requestTimeoutMs, sse: { ...API_DEFAULTS.sse, ...sse } }, { ctx });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();

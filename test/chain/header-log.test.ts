@@ -3,28 +3,15 @@
 import { ClassicLevel } from 'classic-level';
 import t, { type Test } from 'tap';
 import { type Chain } from '../../src/chain/chain.js';
-import { type TreeNode } from '../../src/chain/block-tree.js';
 import { leafHash, merkleRoot, verifyConsistency, verifyInclusion } from '../../src/crypto/merkle.js';
 import { toHex } from '../../src/primitives/bytes.js';
-import { type Block } from '../../src/primitives/block.js';
 import { Keys, Prefix } from '../../src/store/layout.js';
 import { assertConsistent } from './helpers.js';
-import { extend, mine, openChain, tempDir } from './support.js';
+import { branch, extend, openChain, tempDir } from './support.js';
 
 function mainHeaders(chain: Chain): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (let h = 0; h <= chain.height; h++) out.push(chain.tree.atHeight(h)!.header.bytes);
-  return out;
-}
-
-function branch(chain: Chain, parent: TreeNode, n: number, tag: number): Block[] {
-  const out: Block[] = [];
-  let p = parent;
-  for (let i = 0; i < n; i++) {
-    const b = mine(chain, [], p, Uint8Array.of(tag, i));
-    out.push(b);
-    p = { ...p, hash: b.hash, hex: toHex(b.hash), header: b.header, height: p.height + 1, parent: p };
-  }
   return out;
 }
 

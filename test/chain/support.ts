@@ -7,6 +7,7 @@ import type { TreeNode } from '../../src/chain/block-tree.js';
 import { chainId, getNetwork, type NetworkParams } from '../../src/consensus/networks.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
 import type { Block } from '../../src/primitives/block.js';
+import { toHex } from '../../src/primitives/bytes.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { ChainStore } from '../../src/store/chain-store.js';
 
@@ -51,6 +52,18 @@ export async function extend(chain: Chain, n: number): Promise<Block[]> {
     const b = mine(chain);
     await chain.processBlock(b);
     out.push(b);
+  }
+  return out;
+}
+
+/** Mine (without processing) `n` empty blocks on `parent`, each tagged by `extra` = [tag, i] so branches differ. */
+export function branch(chain: Chain, parent: TreeNode, n: number, tag: number): Block[] {
+  const out: Block[] = [];
+  let p = parent;
+  for (let i = 0; i < n; i++) {
+    const b = mine(chain, [], p, Uint8Array.of(tag, i));
+    out.push(b);
+    p = { ...p, hash: b.hash, hex: toHex(b.hash), header: b.header, height: p.height + 1, parent: p };
   }
   return out;
 }

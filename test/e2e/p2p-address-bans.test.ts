@@ -5,24 +5,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { multiaddr } from '@multiformats/multiaddr';
 import t from 'tap';
 import { join } from 'node:path';
-import { leafHash } from '../../src/crypto/merkle.js';
-import { checkProofOfWork } from '../../src/consensus/pow.js';
-import { powLimit } from '../../src/consensus/networks.js';
-import { encodeCompact } from '../../src/p2p/compact.js';
-import { fromHex, reversed } from '../../src/primitives/bytes.js';
-import { BlockHeader } from '../../src/primitives/header.js';
-import { encodeMeta } from '../../src/primitives/meta.js';
-import { Attacker } from '../p2p/attacker.js';
-import { ensureBuilt, NET, sleep, stopAll, tempDir, TestNode, waitFor } from '../p2p/support.js';
-
-function badPowBlock(tipHex: string, height: number): Uint8Array {
-  const meta = { height, extra: new Uint8Array(0) };
-  const base = BlockHeader.from({ version: 1, prevHash: reversed(fromHex(tipHex)), merkleRoot: leafHash(encodeMeta(meta)), time: Math.floor(Date.now() / 1000), bits: NET.powLimitBits, nonce: 0 });
-  for (let nonce = 0; ; nonce++) {
-    const header = base.with({ nonce });
-    if (!checkProofOfWork(header.bytes, powLimit(NET))) return encodeCompact({ header, meta, txids: [] });
-  }
-}
+import { attackFixture, badPowBlock, listenAddress, type Attacker } from '../p2p/attacker.js';
+import { sleep, TestNode, waitFor } from '../p2p/support.js';
 
 // True when a dial ends with an open connection the node keeps.
 async function served(x: Attacker, addr: string, id: string): Promise<boolean> {
@@ -42,26 +26,11 @@ async function startWith(datadir: string, p2p: Record<string, unknown>): Promise
 }
 
 t.test('fault 12: a fresh key from a banned address is refused; inbound connections per address are capped', async (t) => {
-  await ensureBuilt();
-  const dir = await tempDir('p2p-addrban-');
-  const nodes: TestNode[] = [];
-  const attackers: Attacker[] = [];
-  t.teardown(async () => {
-    await Promise.all(attackers.map((x) => x.stop()));
-    await stopAll(nodes);
-    if (t.passing()) await dir.cleanup();
-    else t.comment(`logs kept in ${dir.path}`);
-  });
-  const spawn = async (): Promise<Attacker> => {
-    const x = await Attacker.start();
-    attackers.push(x);
-    return x;
-  };
+  const { nodes, dir, spawn } = await attackFixture(t, 'p2p-addrban-');
 
   const a = await startWith(join(dir.path, 'a'), { loopbackLimits: true });
   nodes.push(a);
-  const aAddr = (await a.self()).addresses[0]!;
-  const aId = aAddr.split('/p2p/')[1]!;
+  const { addr: aAddr, id: aId } = await listenAddress(a);
   const x1 = await spawn();
   await x1.join(aAddr);
   const s = await a.status();

@@ -3,44 +3,17 @@
 import { multiaddr } from '@multiformats/multiaddr';
 import t from 'tap';
 import { join } from 'node:path';
-import { leafHash } from '../../src/crypto/merkle.js';
-import { checkProofOfWork } from '../../src/consensus/pow.js';
-import { powLimit } from '../../src/consensus/networks.js';
-import { encodeCompact } from '../../src/p2p/compact.js';
-import { fromHex, reversed } from '../../src/primitives/bytes.js';
-import { BlockHeader } from '../../src/primitives/header.js';
-import { encodeMeta } from '../../src/primitives/meta.js';
 import { Transaction } from '../../src/primitives/transaction.js';
-import { Attacker } from '../p2p/attacker.js';
-import { Actor, converged, ensureBuilt, NET, peered, stopAll, tempDir, TestNode, waitFor } from '../p2p/support.js';
-
-// A compact block on `tipHex` (display hex) whose header misses its own target.
-function badPowBlock(tipHex: string, height: number): Uint8Array {
-  const meta = { height, extra: new Uint8Array(0) };
-  const base = BlockHeader.from({ version: 1, prevHash: reversed(fromHex(tipHex)), merkleRoot: leafHash(encodeMeta(meta)), time: Math.floor(Date.now() / 1000), bits: NET.powLimitBits, nonce: 0 });
-  for (let nonce = 0; ; nonce++) {
-    const header = base.with({ nonce });
-    if (!checkProofOfWork(header.bytes, powLimit(NET))) return encodeCompact({ header, meta, txids: [] });
-  }
-}
+import { attackFixture, badPowBlock, listenAddress, type Attacker } from '../p2p/attacker.js';
+import { Actor, converged, NET, peered, TestNode, waitFor } from '../p2p/support.js';
 
 t.test('misbehaving peers are banned; honest nodes carry on', async (t) => {
-  await ensureBuilt();
-  const dir = await tempDir('p2p-misbehave-');
-  const nodes: TestNode[] = [];
-  const attackers: Attacker[] = [];
-  t.teardown(async () => {
-    await Promise.all(attackers.map((x) => x.stop()));
-    await stopAll(nodes);
-    if (t.passing()) await dir.cleanup();
-    else t.comment(`logs kept in ${dir.path}`);
-  });
+  const { nodes, dir, attackers, spawn } = await attackFixture(t, 'p2p-misbehave-');
   const a = await TestNode.start({ datadir: join(dir.path, 'a') });
   const b = await TestNode.start({ datadir: join(dir.path, 'b'), mine: false, bootstrap: [a.address] });
   nodes.push(a, b);
   await peered(nodes, 1);
-  const aAddr = (await a.self()).addresses[0]!;
-  const aId = aAddr.split('/p2p/')[1]!;
+  const { addr: aAddr, id: aId } = await listenAddress(a);
 
   const cases: Array<[string, (x: Attacker) => Promise<void>]> = [
     ['message over the frame limit, garbage block message, oversized transaction', async (x) => {
@@ -59,8 +32,7 @@ t.test('misbehaving peers are banned; honest nodes carry on', async (t) => {
     }],
   ];
   for (const [what, attack] of cases) {
-    const x = await Attacker.start();
-    attackers.push(x);
+    const x = await spawn();
     await x.join(aAddr);
     await attack(x);
     await waitFor(`${what}: the attacker to be disconnected`, () => !x.connectedTo(aId), 20_000, 100);

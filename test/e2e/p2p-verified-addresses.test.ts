@@ -3,34 +3,23 @@
 import { readFile } from 'node:fs/promises';
 import t from 'tap';
 import { join } from 'node:path';
-import { Attacker } from '../p2p/attacker.js';
-import { ensureBuilt, peered, stopAll, tempDir, TestNode, waitFor } from '../p2p/support.js';
+import { attackFixture, listenAddress } from '../p2p/attacker.js';
+import { peered, TestNode, waitFor } from '../p2p/support.js';
 
 interface PeersFile {
   peers: Array<{ id: string; addrs: string[] }>;
 }
 
 t.test('fault 16: only verified peer addresses are saved to peers.json', async (t) => {
-  await ensureBuilt();
-  const dir = await tempDir('p2p-verified-');
-  const nodes: TestNode[] = [];
-  const attackers: Attacker[] = [];
-  t.teardown(async () => {
-    await Promise.all(attackers.map((x) => x.stop()));
-    await stopAll(nodes);
-    if (t.passing()) await dir.cleanup();
-    else t.comment(`logs kept in ${dir.path}`);
-  });
+  const { nodes, dir, spawn } = await attackFixture(t, 'p2p-verified-');
   const a = await TestNode.start({ datadir: join(dir.path, 'a'), mine: false });
   nodes.push(a);
-  const aAddr = (await a.self()).addresses[0]!;
-  const aId = aAddr.split('/p2p/')[1]!;
+  const { addr: aAddr, id: aId } = await listenAddress(a);
   const b = await TestNode.start({ datadir: join(dir.path, 'b'), mine: false, bootstrap: [aAddr] });
   nodes.push(b);
   await peered(nodes, 1);
   // A peer claiming to listen on hosts it does not connect from (it could point us at anyone).
-  const liar = await Attacker.start({ announce: ['/ip4/192.0.2.44/tcp/4001', '/ip4/10.99.99.99/tcp/22'] });
-  attackers.push(liar);
+  const liar = await spawn({ announce: ['/ip4/192.0.2.44/tcp/4001', '/ip4/10.99.99.99/tcp/22'] });
   await liar.join(aAddr);
   await waitFor('A to list the liar', async () => (await a.peerIds()).includes(liar.id), 15_000, 100);
   // Identify has run both ways once the gossip subscriptions were exchanged; stop A to save peers.json.

@@ -4,26 +4,13 @@
 import { join } from 'node:path';
 import t from 'tap';
 import { type Chain } from '../../src/chain/chain.js';
-import { type TreeNode } from '../../src/chain/block-tree.js';
 import { Finality } from '../../src/finality/finality.js';
 import { formatCheckpoint, logOrigin } from '../../src/log/checkpoint.js';
 import { parseVerifierKey, randomSeed, signNote, signerFromSeed, type NoteSigner } from '../../src/log/note.js';
 import { toHex } from '../../src/primitives/bytes.js';
-import { type Block } from '../../src/primitives/block.js';
 import { BlockError } from '../../src/chain/errors.js';
-import { extend, mine, openChain, tempDir } from '../chain/support.js';
+import { branch, extend, mine, openChain, tempDir } from '../chain/support.js';
 import { assertConsistent } from '../chain/helpers.js';
-
-function branch(chain: Chain, parent: TreeNode, n: number, tag: number): Block[] {
-  const out: Block[] = [];
-  let p = parent;
-  for (let i = 0; i < n; i++) {
-    const b = mine(chain, [], p, Uint8Array.of(tag, i));
-    out.push(b);
-    p = { ...p, hash: b.hash, hex: toHex(b.hash), header: b.header, height: p.height + 1, parent: p };
-  }
-  return out;
-}
 
 const origin = (chain: Chain): string => logOrigin(chain.ctx.params.name, chain.tree.atHeight(0)!.header.hashHex);
 

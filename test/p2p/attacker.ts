@@ -8,8 +8,16 @@ import { peerIdFromString } from '@libp2p/peer-id';
 import { tcp } from '@libp2p/tcp';
 import { multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p, type Libp2p } from 'libp2p';
+import type { Test } from 'tap';
+import { checkProofOfWork } from '../../src/consensus/pow.js';
+import { powLimit } from '../../src/consensus/networks.js';
+import { leafHash } from '../../src/crypto/merkle.js';
+import { encodeCompact } from '../../src/p2p/compact.js';
 import { messageId, topicsFor, type Topics } from '../../src/p2p/gossip.js';
-import { NET, waitFor } from './support.js';
+import { fromHex, reversed } from '../../src/primitives/bytes.js';
+import { BlockHeader } from '../../src/primitives/header.js';
+import { encodeMeta } from '../../src/primitives/meta.js';
+import { ensureBuilt, NET, stopAll, tempDir, waitFor, type TestNode } from './support.js';
 
 /** A gossip peer under the test's control. */
 export class Attacker {
@@ -67,4 +75,49 @@ export class Attacker {
   async stop(): Promise<void> {
     await this.node.stop();
   }
+}
+
+/** A compact block on `tipHex` (display hex) at `height` whose header misses its own target. */
+export function badPowBlock(tipHex: string, height: number): Uint8Array {
+  const meta = { height, extra: new Uint8Array(0) };
+  const base = BlockHeader.from({ version: 1, prevHash: reversed(fromHex(tipHex)), merkleRoot: leafHash(encodeMeta(meta)), time: Math.floor(Date.now() / 1000), bits: NET.powLimitBits, nonce: 0 });
+  for (let nonce = 0; ; nonce++) {
+    const header = base.with({ nonce });
+    if (!checkProofOfWork(header.bytes, powLimit(NET))) return encodeCompact({ header, meta, txids: [] });
+  }
+}
+
+/** A node's first listen address (with its /p2p/ part) and its peer id. */
+export async function listenAddress(node: TestNode): Promise<{ addr: string; id: string }> {
+  const addr = (await node.self()).addresses[0]!;
+  return { addr, id: addr.split('/p2p/')[1]! };
+}
+
+/**
+ * For tests that attack real nodes: builds dist/ if needed, then gives a temporary folder, the list of nodes and
+ * of attackers that the test's teardown stops (attackers first), and `spawn` to start an attacker on that list.
+ * The folder is removed when the test passed, and kept (with the nodes' logs) when it failed.
+ */
+export async function attackFixture(t: Test, prefix: string): Promise<{
+  dir: { path: string; cleanup: () => Promise<void> };
+  nodes: TestNode[];
+  attackers: Attacker[];
+  spawn: (options?: { announce?: string[] }) => Promise<Attacker>;
+}> {
+  await ensureBuilt();
+  const dir = await tempDir(prefix);
+  const nodes: TestNode[] = [];
+  const attackers: Attacker[] = [];
+  t.teardown(async () => {
+    await Promise.all(attackers.map((x) => x.stop()));
+    await stopAll(nodes);
+    if (t.passing()) await dir.cleanup();
+    else t.comment(`logs kept in ${dir.path}`);
+  });
+  const spawn = async (options: { announce?: string[] } = {}): Promise<Attacker> => {
+    const x = await Attacker.start(options);
+    attackers.push(x);
+    return x;
+  };
+  return { dir, nodes, attackers, spawn };
 }

@@ -3,9 +3,7 @@ import { yamux } from '@chainsafe/libp2p-yamux';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { tcp } from '@libp2p/tcp';
 import { createLibp2p } from 'libp2p';
-import pino from 'pino';
-import t, { type Test } from 'tap';
-import type { Chain } from '../../src/chain/chain.js';
+import t from 'tap';
 import type { ChainNodeError } from '../../src/errors.js';
 import { RequestPacer } from '../../src/p2p/pacer.js';
 import { protocolLimits, type ProtocolName } from '../../src/p2p/protocols.js';
@@ -14,39 +12,16 @@ import { rpcHandler, rpcRequest } from '../../src/p2p/rpc.js';
 import { MAX_HEADERS } from '../../src/sync/messages.js';
 import { resolveSyncOptions } from '../../src/sync/options.js';
 import { SyncServer, type SyncProtocol } from '../../src/sync/server.js';
-import { Synchronizer } from '../../src/sync/synchronizer.js';
-import { extend, NET, openChain, tempDir } from '../chain/support.js';
+import { extend, NET } from '../chain/support.js';
+import { chainIn, syncOver, waitUntil } from './support.js';
 
 // Regression test of issue 12 fault 3 ("fresh nodes cannot sync long chains"): two libp2p hosts over real TCP,
 // the server serving the sync protocols with much tighter limits than the published ones, so the client's requests
 // (paced to the published limits) are refused again and again. The client must wait and retry, keep the headers it
 // has, finish the sync, and neither side may penalise the other.
 
-async function chainIn(t: Test): Promise<Chain> {
-  const dir = await tempDir();
-  t.teardown(dir.cleanup);
-  const { chain, store } = await openChain(dir.path);
-  t.teardown(async () => {
-    await chain.idle();
-    await store.close();
-  });
-  return chain;
-}
-
 async function host(): Promise<Awaited<ReturnType<typeof createLibp2p>>> {
   return createLibp2p({ addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] }, transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()] });
-}
-
-function waitUntil(fn: () => boolean, ms: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const end = Date.now() + ms;
-    const tick = (): void => {
-      if (fn()) resolve();
-      else if (Date.now() > end) reject(new Error('timed out'));
-      else setTimeout(tick, 50);
-    };
-    tick();
-  });
 }
 
 t.test('fault 3: a fresh node paces around a server\'s refusals, keeps its progress, and nobody is penalised', async (t) => {
@@ -88,21 +63,15 @@ t.test('fault 3: a fresh node paces around a server\'s refusals, keeps its progr
   // The client side as the network wires it: every request paced to the published limits, refusals retried.
   const pacer = new RequestPacer<ProtocolName>(PROTOCOL_RATE_LIMITS);
   const clientPenalties: Array<[string, number, string]> = [];
-  const sync = new Synchronizer({ batchSize: 128 }, {
-    chain: local,
-    logger: pino({ level: 'silent' }),
-    transport: {
-      request: (peer, p, message, signal) => pacer.request(peer, p, () => rpcRequest(clientHost, peerIdFromString(peer), ids[p], message, limits[p], signal), signal),
-      penalise: (peer, points, reason) => void clientPenalties.push([peer, points, reason]),
-      disconnect: () => undefined,
-    },
+  const sync = syncOver(t, local, { batchSize: 128 }, {
+    request: (peer, p, message, signal) => pacer.request(peer, p, () => rpcRequest(clientHost, peerIdFromString(peer), ids[p], message, limits[p], signal), signal),
+    penalise: (peer, points, reason) => void clientPenalties.push([peer, points, reason]),
   });
-  t.teardown(() => sync.stop());
   const heights: number[] = [];
   local.on('block:connected', ({ entry }) => heights.push(entry.height));
 
   sync.peerConnected(serverHost.peerId.toString());
-  await waitUntil(() => local.tip.hex === remote.tip.hex, 120_000);
+  await waitUntil(() => local.tip.hex === remote.tip.hex, 120_000, 50);
 
   t.equal(local.height, blocks, 'synced the whole chain');
   t.ok(refusedByServer.headers + refusedByServer.blocks > 0, `the server refused requests (headers ${refusedByServer.headers}, blocks ${refusedByServer.blocks})`);

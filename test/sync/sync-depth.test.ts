@@ -2,43 +2,17 @@
 // transport): a block holding a 33-level transaction, served by a peer that stored it, is refused with
 // DECODE_TOO_DEEP and its server penalised; a chain of 32-level transactions syncs with no penalty.
 import * as dagCbor from '@ipld/dag-cbor';
-import pino from 'pino';
-import t, { type Test } from 'tap';
-import type { Chain } from '../../src/chain/chain.js';
+import t from 'tap';
 import { generateSecretKey } from '../../src/crypto/signature.js';
-import { decodeEnvelope, EncodedReply } from '../../src/p2p/rpc.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { resolveSyncOptions } from '../../src/sync/options.js';
 import { SyncServer } from '../../src/sync/server.js';
-import { Synchronizer } from '../../src/sync/synchronizer.js';
-import { CHAIN_ID, mine, openChain, tempDir } from '../chain/support.js';
+import { CHAIN_ID, mine } from '../chain/support.js';
 import { txOfDepth } from '../reliability/depth-targets.js';
+import { chainIn, serve, syncOver, waitUntil } from './support.js';
 
 // A Transaction object around bytes the decoder refuses, as a dishonest node would hold it.
 const Unchecked = Transaction as unknown as new (fields: Transaction['fields'], bytes: Uint8Array) => Transaction;
-
-async function chainIn(t: Test): Promise<Chain> {
-  const dir = await tempDir();
-  t.teardown(dir.cleanup);
-  const { chain, store } = await openChain(dir.path);
-  t.teardown(async () => {
-    await chain.idle();
-    await store.close();
-  });
-  return chain;
-}
-
-function waitUntil(fn: () => boolean, ms = 15_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const end = Date.now() + ms;
-    const tick = (): void => {
-      if (fn()) resolve();
-      else if (Date.now() > end) reject(new Error('timed out'));
-      else setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
 
 for (const depth of [32, 33]) {
   t.test(`fault 1: sync (blocks protocol) of a chain holding a ${depth}-level transaction`, async (t) => {
@@ -57,26 +31,17 @@ for (const depth of [32, 33]) {
     t.equal(remote.height, 5, 'the serving node holds the chain');
     const server = new SyncServer(resolveSyncOptions(), { chain: remote, onStatus: () => undefined });
     const penalties: string[] = [];
-    const sync = new Synchronizer({ batchSize: 2 }, {
-      chain: local,
-      logger: pino({ level: 'silent' }),
-      transport: {
-        request: async (_peer, protocol, message) => {
-          const reply = await server.handle(protocol, message, 'local');
-          return reply instanceof EncodedReply ? decodeEnvelope(reply.bytes, protocol) : reply;
-        },
-        penalise: (_peer, _points, reason) => void penalties.push(reason),
-        disconnect: () => undefined,
-      },
+    const sync = syncOver(t, local, { batchSize: 2 }, {
+      request: (_peer, protocol, message) => serve(server, protocol, message),
+      penalise: (_peer, _points, reason) => void penalties.push(reason),
     });
-    t.teardown(() => sync.stop());
     sync.peerConnected('remote');
     if (depth === 32) {
-      await waitUntil(() => local.tip.hex === remote.tip.hex);
+      await waitUntil(() => local.tip.hex === remote.tip.hex, 15_000);
       t.equal(local.height, 5, 'synced');
       t.same(penalties, [], 'the honest server was not penalised');
     } else {
-      await waitUntil(() => penalties.length > 0);
+      await waitUntil(() => penalties.length > 0, 15_000);
       t.match(penalties[0], /DECODE_TOO_DEEP/, 'refused with DECODE_TOO_DEEP, the server penalised');
       await new Promise((r) => setTimeout(r, 300));
       t.ok(local.height < 3, `the block was not connected (height ${local.height})`);

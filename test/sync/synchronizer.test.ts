@@ -1,41 +1,16 @@
-import pino from 'pino';
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { Chain } from '../../src/chain/chain.js';
 import { ChainStore } from '../../src/store/chain-store.js';
 import { P2pErrorCode, p2pError } from '../../src/p2p/errors.js';
 import { encodeStatus, MAX_HEADERS } from '../../src/sync/messages.js';
 import { localStatus, SyncServer } from '../../src/sync/server.js';
 import { resolveSyncOptions } from '../../src/sync/options.js';
-import { Synchronizer } from '../../src/sync/synchronizer.js';
 import type { CborValue } from '../../src/primitives/cbor.js';
-import { Actor, CHAIN_ID, mine, NET, openChain, tempDir } from '../chain/support.js';
-import { decodeEnvelope, EncodedReply } from '../../src/p2p/rpc.js';
-
-async function chainIn(t: Test): Promise<Chain> {
-  const dir = await tempDir();
-  t.teardown(dir.cleanup);
-  const { chain, store } = await openChain(dir.path);
-  t.teardown(async () => {
-    await chain.idle();
-    await store.close();
-  });
-  return chain;
-}
+import { Actor, CHAIN_ID, mine, NET, tempDir } from '../chain/support.js';
+import { chainIn, serve, syncOver, waitUntil } from './support.js';
 
 async function grow(chain: Chain, n: number, actor?: Actor): Promise<void> {
   for (let i = 0; i < n; i++) await chain.processBlock(mine(chain, actor === undefined ? [] : [actor.tx()]));
-}
-
-function waitUntil(fn: () => boolean, ms = 10_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const end = Date.now() + ms;
-    const tick = (): void => {
-      if (fn()) resolve();
-      else if (Date.now() > end) reject(new Error('timed out'));
-      else setTimeout(tick, 20);
-    };
-    tick();
-  });
 }
 
 t.test('headers-first sync onto a heavier fork (reorg), over an in-memory transport', async (t) => {
@@ -53,21 +28,13 @@ t.test('headers-first sync onto a heavier fork (reorg), over an in-memory transp
   const server = new SyncServer(resolveSyncOptions(), { chain: remote, onStatus: () => undefined });
   const penalties: Array<[string, number, string]> = [];
   const asked: string[] = [];
-  const sync = new Synchronizer({ batchSize: 4 }, {
-    chain: local,
-    logger: pino({ level: 'silent' }),
-    transport: {
-      request: async (peer, protocol, message) => {
-        asked.push(protocol);
-        // As on the wire: a pre-encoded reply arrives decoded.
-        const reply = await server.handle(protocol, message, 'local');
-        return reply instanceof EncodedReply ? decodeEnvelope(reply.bytes, protocol) : reply;
-      },
-      penalise: (peer, points, reason) => void penalties.push([peer, points, reason]),
-      disconnect: () => undefined,
+  const sync = syncOver(t, local, { batchSize: 4 }, {
+    request: async (_peer, protocol, message) => {
+      asked.push(protocol);
+      return serve(server, protocol, message);
     },
+    penalise: (peer, points, reason) => void penalties.push([peer, points, reason]),
   });
-  t.teardown(() => sync.stop());
   sync.peerConnected('remote');
   await waitUntil(() => local.tip.hex === remote.tip.hex);
   t.equal(local.height, 15, 'reorganised onto the heavier branch');
@@ -82,20 +49,14 @@ t.test('a peer claiming work its headers do not back is penalised and not retrie
   await grow(local, 2);
   const penalties: Array<[string, number, string]> = [];
   let headerRequests = 0;
-  const sync = new Synchronizer({}, {
-    chain: local,
-    logger: pino({ level: 'silent' }),
-    transport: {
-      request: async (_peer, protocol): Promise<CborValue> => {
-        if (protocol === 'status') return encodeStatus({ ...localStatus(local), tip: new Uint8Array(32).fill(9), height: 1_000, work: 1n << 200n });
-        headerRequests++;
-        return { headers: [] };
-      },
-      penalise: (peer, points, reason) => void penalties.push([peer, points, reason]),
-      disconnect: () => undefined,
+  const sync = syncOver(t, local, {}, {
+    request: async (_peer, protocol): Promise<CborValue> => {
+      if (protocol === 'status') return encodeStatus({ ...localStatus(local), tip: new Uint8Array(32).fill(9), height: 1_000, work: 1n << 200n });
+      headerRequests++;
+      return { headers: [] };
     },
+    penalise: (peer, points, reason) => void penalties.push([peer, points, reason]),
   });
-  t.teardown(() => sync.stop());
   sync.peerConnected('liar');
   await waitUntil(() => penalties.length > 0);
   await new Promise((r) => setTimeout(r, 200));
@@ -114,24 +75,17 @@ t.test('fault 3: headers that arrived before a failed request are kept and their
   const penalties: Array<[string, number, string]> = [];
   let headerRequests = 0;
   const heightAtHeaders: number[] = [];
-  const sync = new Synchronizer({ batchSize: 128 }, {
-    chain: local,
-    logger: pino({ level: 'silent' }),
-    transport: {
-      request: async (_peer, protocol, message) => {
-        if (protocol === 'headers') {
-          heightAtHeaders.push(local.height);
-          // The second headers request of the first round fails (a stream reset, say): not the peer's fault.
-          if (++headerRequests === 2) throw p2pError(P2pErrorCode.failed, 'headers: stream reset');
-        }
-        const reply = await server.handle(protocol, message, 'local');
-        return reply instanceof EncodedReply ? decodeEnvelope(reply.bytes, protocol) : reply;
-      },
-      penalise: (peer, points, reason) => void penalties.push([peer, points, reason]),
-      disconnect: () => undefined,
+  const sync = syncOver(t, local, { batchSize: 128 }, {
+    request: async (_peer, protocol, message) => {
+      if (protocol === 'headers') {
+        heightAtHeaders.push(local.height);
+        // The second headers request of the first round fails (a stream reset, say): not the peer's fault.
+        if (++headerRequests === 2) throw p2pError(P2pErrorCode.failed, 'headers: stream reset');
+      }
+      return serve(server, protocol, message);
     },
+    penalise: (peer, points, reason) => void penalties.push([peer, points, reason]),
   });
-  t.teardown(() => sync.stop());
   sync.peerConnected('remote');
   await waitUntil(() => local.tip.hex === remote.tip.hex, 60_000);
   t.equal(heightAtHeaders[2], MAX_HEADERS, 'the next round starts from the blocks of the headers received before the failure');
@@ -153,20 +107,13 @@ t.test('fault 4: a heavier chain forking deeper than the side-branch bound is no
   const server = new SyncServer(resolveSyncOptions(), { chain: remote, onStatus: () => undefined });
   const asked: string[] = [];
   const penalties: Array<[string, number, string]> = [];
-  const sync = new Synchronizer({}, {
-    chain: local,
-    logger: pino({ level: 'silent' }),
-    transport: {
-      request: async (_peer, protocol, message) => {
-        asked.push(protocol);
-        const reply = await server.handle(protocol, message, 'local');
-        return reply instanceof EncodedReply ? decodeEnvelope(reply.bytes, protocol) : reply;
-      },
-      penalise: (peer, points, reason) => void penalties.push([peer, points, reason]),
-      disconnect: () => undefined,
+  const sync = syncOver(t, local, {}, {
+    request: async (_peer, protocol, message) => {
+      asked.push(protocol);
+      return serve(server, protocol, message);
     },
+    penalise: (peer, points, reason) => void penalties.push([peer, points, reason]),
   });
-  t.teardown(() => sync.stop());
   sync.peerConnected('remote');
   await waitUntil(() => asked.includes('headers'));
   await new Promise((r) => setTimeout(r, 300));

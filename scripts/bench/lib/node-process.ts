@@ -15,15 +15,12 @@ export interface BenchNode {
   startedAt: number;
 }
 
-/** Start a regtest node on `p2pPort` (API on a free port) that bootstraps to `bootstrap`. */
-export async function startBenchNode(datadir: string, p2pPort: number, bootstrap: string[]): Promise<BenchNode> {
-  const args = [
-    // The V8 flag every way of running the daemon passes (bin shebang, npm start, Docker, systemd, clusters).
-    '--max-semi-space-size=16',
-    join(ROOT, 'bin', 'chain-node'), 'start', '--network', 'regtest', '--datadir', datadir, '--api-port', '0', '--p2p-host', '127.0.0.1',
-    '--p2p-port', String(p2pPort), '--no-mine', '--no-mdns', '--log-level', 'warn', '--log-pretty', 'never',
-    ...(bootstrap.length > 0 ? ['--bootstrap', ...bootstrap] : []),
-  ];
+/**
+ * Spawn `node <nodeFlags> bin/chain-node <cliArgs>` from the package root and wait for the API URL in its start
+ * banner; rejects with its stderr when it exits first (`what` names it in that error).
+ */
+export async function spawnChainNode(cliArgs: string[], options: { nodeFlags?: string[]; what?: string } = {}): Promise<BenchNode> {
+  const args = [...(options.nodeFlags ?? []), join(ROOT, 'bin', 'chain-node'), ...cliArgs];
   const startedAt = performance.now();
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
@@ -33,9 +30,21 @@ export async function startBenchNode(datadir: string, p2pPort: number, bootstrap
       const m = /API\s+(http:\/\/\S+)\/status/.exec(err);
       if (m !== null) resolve(m[1]!);
     });
-    child.on('exit', (code) => reject(new Error(`node exited (${code}): ${err}`)));
+    child.on('exit', (code) => reject(new Error(`${options.what ?? 'node'} exited (${code}): ${err}`)));
   });
   return { child, api, startedAt };
+}
+
+/** Start a regtest node on `p2pPort` (API on a free port) that bootstraps to `bootstrap`. */
+export async function startBenchNode(datadir: string, p2pPort: number, bootstrap: string[]): Promise<BenchNode> {
+  return spawnChainNode([
+    'start', '--network', 'regtest', '--datadir', datadir, '--api-port', '0', '--p2p-host', '127.0.0.1',
+    '--p2p-port', String(p2pPort), '--no-mine', '--no-mdns', '--log-level', 'warn', '--log-pretty', 'never',
+    ...(bootstrap.length > 0 ? ['--bootstrap', ...bootstrap] : []),
+  ], {
+    // The V8 flag every way of running the daemon passes (bin shebang, npm start, Docker, systemd, clusters).
+    nodeFlags: ['--max-semi-space-size=16'],
+  });
 }
 
 /** SIGTERM a node and wait for it to exit (SIGKILL after 15 s). */

@@ -7,6 +7,7 @@ import { apiPaths, apiRequests, sendFuzzRequest } from '../api-fuzz.js';
 import { TARGETS, validatorTargets, type FuzzOutcome } from '../fuzz-targets.js';
 import { TestNode, tempDir } from '../../p2p/support.js';
 import { ensureBuilt } from '../../e2e/support.js';
+import type { FuzzTally } from './fuzz-tally.js';
 
 /** An input that takes longer than this is a hang. */
 const HANG_MS = 2000;
@@ -24,21 +25,12 @@ const WEIGHTS: Record<string, number> = {
   'gossip-block-validator': 0.04,
 };
 
-interface Tally {
-  target: string;
-  inputs: number;
-  crashes: number;
-  hangs: number;
-  divergent: number;
-  samples: string[];
-}
-
-function report(t: Tally): void {
+function report(t: FuzzTally): void {
   process.stdout.write(`${JSON.stringify(t)}\n`);
 }
 
-function tally(target: string, outcomes: FuzzOutcome[], slow: number): Tally {
-  const t: Tally = { target, inputs: outcomes.length, crashes: 0, hangs: slow, divergent: 0, samples: [] };
+function tally(target: string, outcomes: FuzzOutcome[], slow: number): FuzzTally {
+  const t: FuzzTally = { target, inputs: outcomes.length, crashes: 0, hangs: slow, divergent: 0, samples: [] };
   for (const o of outcomes) {
     if (o.crash !== undefined) {
       t.crashes++;

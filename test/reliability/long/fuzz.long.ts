@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { FuzzTally } from './fuzz-tally.js';
 
 const WATCHDOG_MS = 120_000;
 const WORKER = fileURLToPath(new URL('./fuzz-worker.ts', import.meta.url));
@@ -27,19 +28,10 @@ const apiInputs = Number(values.api);
 const workers = Math.max(1, Math.min(Number(values.workers), availableParallelism()));
 const seed = Number(values.seed);
 
-interface Tally {
-  target: string;
-  inputs: number;
-  crashes: number;
-  hangs: number;
-  divergent: number;
-  samples: string[];
-}
-
-const totals = new Map<string, Tally>();
+const totals = new Map<string, FuzzTally>();
 const samples: string[] = [];
 
-function add(t: Tally): void {
+function add(t: FuzzTally): void {
   const s = totals.get(t.target) ?? { target: t.target, inputs: 0, crashes: 0, hangs: 0, divergent: 0, samples: [] };
   s.inputs += t.inputs;
   s.crashes += t.crashes;
@@ -69,7 +61,7 @@ function runWorker(args: string[]): Promise<void> {
       while ((nl = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
-        if (line.startsWith('{')) add(JSON.parse(line) as Tally);
+        if (line.startsWith('{')) add(JSON.parse(line) as FuzzTally);
       }
     });
     p.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
