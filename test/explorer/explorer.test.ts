@@ -439,6 +439,40 @@ t.test('explorer pages in Chromium', async (t) => {
     t.pass('a deep link survives a reload');
   });
 
+  await t.test('a block not final yet: the record is mined, its version 1 proof unanchored, the dashboard says so', async (t) => {
+    // A second node whose witness signs far below its tip: nothing it mines becomes final during the test.
+    const other = await startNode(t, { datadir: join(dir, 'regtest-unfinal'), home: dir, args: ['--api-port', '0', '--finality-depth', '100000'] });
+    const otherStatus = (await (await fetch(`${other.url}/status`)).json()) as { chainId: string };
+    const carol = new Actor(other.url, otherStatus.chainId);
+    const rec = await carol.send({ kind: 'audit.login', subject: 'user-7', payload: { ok: true } });
+    await mined(other.url, rec);
+    const served = (await (await fetch(`${other.url}/txs/${rec}/proof`)).json()) as { version: number };
+    t.equal(served.version, 1, 'the node serves a version 1 proof while no final checkpoint covers the block');
+    await page.goto(`${other.url}/`);
+    await page.getByTestId('finality-witnesses').waitFor();
+    t.match(await page.getByTestId('finality').innerText(), /no final checkpoint yet/);
+    t.equal(await page.getByTestId('finality-witnesses').innerText(), 'threshold 1 of 1 witness');
+    await page.goto(`${other.url}/#/record/${rec}`);
+    await page.getByTestId('record-status').waitFor();
+    await page.getByRole('button', { name: 'Verify in this browser' }).click();
+    await page.getByTestId('proof-result').waitFor();
+    const text = await page.getByTestId('proof-result').innerText();
+    t.equal(await page.getByTestId('record-status').innerText(), 'mined', 'mined, not final');
+    t.match(text, /Proof is unanchored — the record checks passed, but the header is not yet under a final checkpoint/);
+    t.notMatch(text, /Proof is valid/, 'never reported simply valid');
+    t.match(text, /forging it costs about 2\^[\d.]+ hashes/, 'what the proof of work alone is worth');
+    t.equal(await page.locator('[data-testid=proof-result] li.ok').count(), 8, 'the record checks passed');
+    t.match(await page.locator('[data-testid=proof-result] li.warn').allInnerTexts(), [/^header is in the header log under a final checkpoint: not yet/]);
+    await shot('record-unanchored-served');
+    // Document verification on that node: certified, the proof checked, but not reported as anchored.
+    const sha = createHash('sha256').update('draft, not final').digest('hex');
+    const cert = await carol.send({ kind: 'doc.certify', subject: sha, payload: { sha256: sha } });
+    await mined(other.url, cert);
+    await page.goto(`${other.url}/#/verify/${sha}`);
+    await page.getByTestId('doc-verdict').waitFor({ timeout: 30_000 });
+    t.match(await page.getByTestId('doc-verdict').innerText(), /^Certified once; every proof checked in this browser, 1 not yet under a final checkpoint \(unanchored\)\.$/);
+  });
+
   t.same(consoleErrors, [], 'no console errors or uncaught exceptions on any page');
   // Expected refusals only: lookups of things that do not exist (search probes, the error-state pages) and the
   // mining stop sent with a wrong token.
