@@ -25,7 +25,7 @@ source.onerror = () => {
   on = false;
   post({ kind: 'state', on });
 };
-for (const type of ['block', 'tx', 'reorg']) source.addEventListener(type, (e) => post({ kind: 'event', data: (e as MessageEvent<string>).data }));
+for (const type of ['block', 'tx', 'reorg', 'final']) source.addEventListener(type, (e) => post({ kind: 'event', data: (e as MessageEvent<string>).data }));
 
 scope.onconnect = (e) => {
   const port = e.ports[0]!;

@@ -47,7 +47,7 @@ function open(): void {
   source.onopen = () => setConnected(true);
   // EventSource reconnects on its own; the badge shows the gap meanwhile.
   source.onerror = () => setConnected(false);
-  for (const type of ['block', 'tx', 'reorg'] as const) source.addEventListener(type, (e: MessageEvent<string>) => dispatch(e.data));
+  for (const type of ['block', 'tx', 'reorg', 'final'] as const) source.addEventListener(type, (e: MessageEvent<string>) => dispatch(e.data));
 }
 
 /** Call `fn` for every event while the component is mounted. */

@@ -28,7 +28,7 @@ function newest(dir: string): number {
 
 function explorerFresh(): boolean {
   const manifest = join(ROOT, 'dist', 'explorer', 'manifest.json');
-  const shared = ['consensus', 'primitives', 'crypto'].map((d) => newest(join(ROOT, 'src', d)));
+  const shared = ['consensus', 'primitives', 'crypto', 'log'].map((d) => newest(join(ROOT, 'src', d)));
   const sources = Math.max(newest(join(ROOT, 'explorer')), ...shared, statSync(join(ROOT, 'scripts', 'build-explorer.mjs')).mtimeMs);
   return existsSync(manifest) && statSync(manifest).mtimeMs >= sources;
 }

@@ -104,6 +104,18 @@ t.test('explorer pages in Chromium', async (t) => {
     const time = page.locator('[data-testid=recent-blocks] time').first();
     t.match(await time.getAttribute('title'), /UTC$/, 'UTC on hover');
     t.equal(await page.getByRole('searchbox', { name: 'Search' }).count(), 1, 'a labelled searchbox');
+    // Finality: a lone node witnesses for itself (1 of 1); the final height follows the `final` events live.
+    const fin = (await (await fetch(`${url}/status`)).json()) as { finality: { witnesses: number; threshold: number; final: { height: number } | null } };
+    t.match(fin.finality, { witnesses: 1, threshold: 1 }, 'the node is its own witness set');
+    t.equal(await page.getByTestId('finality-witnesses').innerText(), 'threshold 1 of 1 witness', 'witnesses and threshold shown');
+    const finalShown = async (): Promise<number> => ((await page.getByTestId('final-height').count()) === 0 ? -1 : Number((await page.getByTestId('final-height').innerText()).replace(/\D/g, '')));
+    const final0 = await waitFor('a final height on the dashboard', async () => ((await finalShown()) >= loginTx.block!.height ? finalShown() : undefined), 30_000);
+    t.ok(final0 >= loginTx.block!.height, `final height shown (${final0})`);
+    t.notMatch(await page.getByTestId('finality').innerText(), /no final checkpoint|no checkpoints/, 'no placeholder once a checkpoint is final');
+    t.match(await page.getByTestId('finality').innerText(), /\d+ (s|min) ago/, 'its age shown');
+    const grown = await waitFor('the final height to grow live', async () => ((await finalShown()) > final0 ? finalShown() : undefined), 30_000);
+    const now = (await (await fetch(`${url}/status`)).json()) as typeof fin;
+    t.ok(grown > final0 && grown <= now.finality.final!.height, `final height followed the final events without a reload (${final0} -> ${grown}, node ${now.finality.final!.height})`);
     await shot('dashboard');
   });
 
@@ -151,32 +163,86 @@ t.test('explorer pages in Chromium', async (t) => {
     await shot('search-no-match');
   });
 
-  await t.test('record page verifies its proof in the browser; a tampered proof fails', async (t) => {
+  await t.test('record page verifies its anchored proof in the browser; a tampered proof fails', async (t) => {
     await page.goto(`${url}/#/record/${login}`);
-    await page.getByTestId('record-status').waitFor();
-    t.equal(await page.getByTestId('record-status').innerText(), 'mined');
+    // Its block was final before the page opened (see the dashboard test): the status says so once it has the final height.
+    await page.getByTestId('record-status').filter({ hasText: /^final$/ }).waitFor({ timeout: 15_000 });
+    t.equal(await page.getByTestId('record-status').innerText(), 'final', 'a record whose block is under a final checkpoint is final');
     const conf0 = Number(await page.getByTestId('confirmations').innerText());
     await waitFor('confirmations to grow live', async () => (Number(await page.getByTestId('confirmations').innerText()) > conf0 ? true : undefined), 30_000);
     t.pass('confirmations grew without a reload');
     t.match(await page.getByTestId('payload').innerText(), /"ip": "10.0.0.7"/);
-    await page.getByRole('button', { name: 'Verify in this browser' }).click();
-    await page.getByTestId('proof-result').waitFor();
-    t.match(await page.getByTestId('proof-result').innerText(), /Proof is valid/);
-    t.equal(await page.locator('[data-testid=proof-result] li.ok').count(), 8, 'every step passed');
+    const verify = async (): Promise<string> => {
+      await page.getByRole('button', { name: 'Verify in this browser' }).click();
+      await page.getByTestId('proof-result').waitFor();
+      return page.getByTestId('proof-result').innerText();
+    };
+    const result = await verify();
+    t.match(result, /Proof is valid and anchored/);
+    t.match(result, /signed by 1 of the 1 witness this node trusts \(\S+\), threshold 1/, 'signers and threshold named');
+    t.match(result, /came from this node .*chain-node proof verify proof\.json --witnesses/s, 'the page says where the keys came from and how to verify independently');
+    t.equal(await page.locator('[data-testid=proof-result] li.ok').count(), 13, 'every step passed');
+    t.equal(await page.locator('[data-testid=proof-result] li:not(.ok)').count(), 0);
+    t.match(result, /header is in the header log under the checkpoint \(leaf \d+ of \d+\): ok/);
+    t.match(result, /checkpoint signed by 1 of the 1 trusted witness \(\S+\), threshold 1: ok/);
     await shot('record');
-    // Tamper: flip one hex digit of the first audit-path hash.
+
     await page.getByText('Proof document (edit it to see verification fail)').click();
     const area = page.getByLabel('Record proof JSON');
-    const doc = JSON.parse(await area.inputValue()) as { auditPath: string[] };
-    t.ok(doc.auditPath.length > 0, 'the proof has an audit path');
-    const h = doc.auditPath[0]!;
-    doc.auditPath[0] = (h[0] === '0' ? '1' : '0') + h.slice(1);
-    await area.fill(JSON.stringify(doc));
-    await page.getByRole('button', { name: 'Verify in this browser' }).click();
-    await page.getByTestId('proof-result').waitFor();
-    t.match(await page.getByTestId('proof-result').innerText(), /Proof is invalid: PROOF_BAD_PATH/);
-    t.equal(await page.locator('[data-testid=proof-result] li.bad').count(), 1, 'the failing step is marked');
+    const original = await area.inputValue();
+    type Doc = { version: number; auditPath: string[]; headerPath?: string[]; headerIndex?: number; checkpoint?: string };
+    const proof = JSON.parse(original) as Doc;
+    t.equal(proof.version, 2, 'the node serves an anchored (version 2) proof');
+    const flip = (h: string): string => (h[0] === '0' ? '1' : '0') + h.slice(1);
+    /** Verify an edited copy of the proof; the result's text, the failing steps and the passing ones. */
+    const tampered = async (edit: (d: Doc) => void): Promise<{ text: string; bad: string[]; ok: number }> => {
+      const d = JSON.parse(original) as Doc;
+      edit(d);
+      await area.fill(JSON.stringify(d));
+      const text = await verify();
+      return { text, bad: await page.locator('[data-testid=proof-result] li.bad').allInnerTexts(), ok: await page.locator('[data-testid=proof-result] li.ok').count() };
+    };
+    // A flipped digit of the first audit-path hash: the record's own Merkle path fails.
+    t.ok(proof.auditPath.length > 0, 'the proof has an audit path');
+    let r = await tampered((d) => (d.auditPath[0] = flip(d.auditPath[0]!)));
+    t.match(r.text, /Proof is invalid: PROOF_BAD_PATH/);
+    t.equal(r.bad.length, 1, 'the failing step is marked');
+    t.match(r.bad[0], /^Merkle audit path/);
     await shot('record-tampered');
+    // A flipped digit of the header log path: the header no longer folds into the checkpoint root.
+    t.ok(proof.headerPath!.length > 0, 'the proof has a header log path');
+    r = await tampered((d) => (d.headerPath![0] = flip(d.headerPath![0]!)));
+    t.match(r.text, /Proof is invalid: PROOF_BAD_HEADER_PATH/);
+    t.same(r.bad.length, 1);
+    t.match(r.bad[0], /^header is in the header log under the checkpoint: failed/);
+    t.equal(r.ok, 11, 'the record checks, the fields, the signatures and the log passed before it');
+    // A changed witness signature (same key id): the trusted witness's signature fails.
+    r = await tampered((d) => {
+      const lines = d.checkpoint!.split('\n');
+      const i = lines.findIndex((l) => l.startsWith('\u2014 '));
+      const [dash, name, b64] = lines[i]!.split(' ');
+      const at = 20; // inside the signature bytes, past the 4-byte key id
+      lines[i] = `${dash} ${name} ${b64!.slice(0, at)}${b64![at] === 'A' ? 'B' : 'A'}${b64!.slice(at + 1)}`;
+      d.checkpoint = lines.join('\n');
+    });
+    t.match(r.text, /Proof is invalid: PROOF_BAD_WITNESS_SIGNATURE/);
+    t.match(r.bad[0], /^checkpoint note parses and the trusted witnesses' signatures on it verify/);
+    // A changed checkpoint size (the signed text): no longer what the witness signed.
+    r = await tampered((d) => (d.checkpoint = d.checkpoint!.replace(/\n(\d+)\n/, (_m, n: string) => `\n${Number(n) + 1}\n`)));
+    t.match(r.text, /Proof is invalid: PROOF_BAD_WITNESS_SIGNATURE/);
+    // The same record as a version 1 proof (as served before its block was final): checked, but unanchored.
+    r = await tampered((d) => {
+      d.version = 1;
+      delete d.headerIndex;
+      delete d.headerPath;
+      delete d.checkpoint;
+    });
+    t.match(r.text, /Proof is unanchored — the record checks passed, but the header is not yet under a final checkpoint/);
+    t.notMatch(r.text, /Proof is valid/, 'a version 1 proof is never reported simply valid');
+    t.match(r.text, /Not checked: that the header is in the network's chain/);
+    t.equal(r.ok, 8, 'the record checks passed');
+    t.equal(await page.locator('[data-testid=proof-result] li.warn').count(), 1, 'the anchoring step is shown as missing');
+    await shot('record-unanchored');
   });
 
   await t.test('markup in kind, subject and payload renders as inert text', async (t) => {
@@ -243,10 +309,10 @@ t.test('explorer pages in Chromium', async (t) => {
       return page.getByTestId('doc-verdict').innerText();
     };
     const ok = await drop('certificate.txt', docBody);
-    t.match(ok, /Certified once, every proof verified in this browser/);
-    t.match(await page.getByTestId('doc-result').innerText(), /Proof is valid/);
+    t.match(ok, /Certified once, every proof verified in this browser and anchored to a final checkpoint/);
+    t.match(await page.getByTestId('doc-result').innerText(), /Proof is valid and anchored/);
     const [proofFile] = await Promise.all([page.waitForEvent('download'), page.getByTestId('doc-result').getByRole('button', { name: 'Download proof' }).click()]);
-    t.match(JSON.parse(readFileSync((await proofFile.path())!, 'utf8')), { version: 1, txid: certify }, 'the proof is offered');
+    t.match(JSON.parse(readFileSync((await proofFile.path())!, 'utf8')), { version: 2, txid: certify }, 'the anchored proof is offered');
     await shot('verify-certified');
     const modified = Buffer.from(docBody.toString().replace('1187', '1188'));
     t.match(await drop('certificate.txt', modified), /Not certified/);
@@ -371,6 +437,40 @@ t.test('explorer pages in Chromium', async (t) => {
     await page.reload();
     await page.getByTestId('record-status').waitFor();
     t.pass('a deep link survives a reload');
+  });
+
+  await t.test('a block not final yet: the record is mined, its version 1 proof unanchored, the dashboard says so', async (t) => {
+    // A second node whose witness signs far below its tip: nothing it mines becomes final during the test.
+    const other = await startNode(t, { datadir: join(dir, 'regtest-unfinal'), home: dir, args: ['--api-port', '0', '--finality-depth', '100000'] });
+    const otherStatus = (await (await fetch(`${other.url}/status`)).json()) as { chainId: string };
+    const carol = new Actor(other.url, otherStatus.chainId);
+    const rec = await carol.send({ kind: 'audit.login', subject: 'user-7', payload: { ok: true } });
+    await mined(other.url, rec);
+    const served = (await (await fetch(`${other.url}/txs/${rec}/proof`)).json()) as { version: number };
+    t.equal(served.version, 1, 'the node serves a version 1 proof while no final checkpoint covers the block');
+    await page.goto(`${other.url}/`);
+    await page.getByTestId('finality-witnesses').waitFor();
+    t.match(await page.getByTestId('finality').innerText(), /no final checkpoint yet/);
+    t.equal(await page.getByTestId('finality-witnesses').innerText(), 'threshold 1 of 1 witness');
+    await page.goto(`${other.url}/#/record/${rec}`);
+    await page.getByTestId('record-status').waitFor();
+    await page.getByRole('button', { name: 'Verify in this browser' }).click();
+    await page.getByTestId('proof-result').waitFor();
+    const text = await page.getByTestId('proof-result').innerText();
+    t.equal(await page.getByTestId('record-status').innerText(), 'mined', 'mined, not final');
+    t.match(text, /Proof is unanchored — the record checks passed, but the header is not yet under a final checkpoint/);
+    t.notMatch(text, /Proof is valid/, 'never reported simply valid');
+    t.match(text, /forging it costs about 2\^[\d.]+ hashes/, 'what the proof of work alone is worth');
+    t.equal(await page.locator('[data-testid=proof-result] li.ok').count(), 8, 'the record checks passed');
+    t.match(await page.locator('[data-testid=proof-result] li.warn').allInnerTexts(), [/^header is in the header log under a final checkpoint: not yet/]);
+    await shot('record-unanchored-served');
+    // Document verification on that node: certified, the proof checked, but not reported as anchored.
+    const sha = createHash('sha256').update('draft, not final').digest('hex');
+    const cert = await carol.send({ kind: 'doc.certify', subject: sha, payload: { sha256: sha } });
+    await mined(other.url, cert);
+    await page.goto(`${other.url}/#/verify/${sha}`);
+    await page.getByTestId('doc-verdict').waitFor({ timeout: 30_000 });
+    t.match(await page.getByTestId('doc-verdict').innerText(), /^Certified once; every proof checked in this browser, 1 not yet under a final checkpoint \(unanchored\)\.$/);
   });
 
   t.same(consoleErrors, [], 'no console errors or uncaught exceptions on any page');

@@ -1,7 +1,7 @@
-// Dashboard: tip, difficulty and hashrate, mempool, records per second, recent blocks and records, live.
+// Dashboard: tip, difficulty and hashrate, finality, mempool, records per second, recent blocks and records, live.
 import type { JSX } from 'preact';
 import { useCallback, useEffect, useLayoutEffect, useState } from 'preact/hooks';
-import type { BlockSummaryJson, StatusJson, TxJson } from '../../../src/api/types.js';
+import type { BlockSummaryJson, FinalityStatusJson, StatusJson, TxJson } from '../../../src/api/types.js';
 import { apiGet, useApi } from '../api.js';
 import { useLive } from '../live.js';
 import type { EventJson } from '../../../src/api/types.js';
@@ -23,6 +23,29 @@ function estimates(all: BlockSummaryJson[]): { hashrate: number; rps: number } {
   return { hashrate: work / span, rps: txs / span };
 }
 
+/** The finality card: latest final height and its age, witnesses and threshold (SPEC 12). */
+function FinalityValue({ f, at, now }: { f: FinalityStatusJson | undefined; at: number | undefined; now: number }): JSX.Element {
+  if (f === undefined) return <div class="value muted">off</div>;
+  const set = `threshold ${f.threshold} of ${f.witnesses} witness${f.witnesses === 1 ? '' : 'es'}`;
+  if (f.final === null) {
+    return (
+      <div class="value" title={`witnesses: ${set}`}>
+        <span class="muted">no final checkpoint yet</span>
+        <div class="muted small" data-testid="finality-witnesses">{set}</div>
+      </div>
+    );
+  }
+  return (
+    <div class="value" title={`latest final checkpoint: header log size ${f.final.size}, block ${f.final.hash}, ${f.final.signers} signature(s)`}>
+      <a href={link.block(f.final.height)} data-testid="final-height">
+        {num(f.final.height)}
+      </a>{' '}
+      <span class="muted small">{ago(now - (at ?? now - f.final.age))}</span>
+      <div class="muted small" data-testid="finality-witnesses">{set}</div>
+    </div>
+  );
+}
+
 /** The dashboard page. */
 export function Dashboard(): JSX.Element {
   const [status, setStatus] = useState<StatusJson>();
@@ -31,12 +54,20 @@ export function Dashboard(): JSX.Element {
   const [records, setRecords] = useState<TxJson[]>([]);
   const [error, setError] = useState<{ code: string; message: string }>();
   const [now, setNow] = useState(() => Date.now() / 1000);
+  // When the latest final checkpoint became final, in this browser's seconds (the status gives its age).
+  const [finalAt, setFinalAt] = useState<number>();
   const recent = useApi<{ blocks: BlockSummaryJson[] }>(`blocks?limit=${RECENT}`);
   const fetched = recent.data?.blocks;
   const blocks = liveBlocks ?? fetched;
 
   const refreshStatus = useCallback(() => {
-    apiGet<StatusJson>('status').then(setStatus, (e: { code: string; message: string }) => setError(e));
+    apiGet<StatusJson>('status').then(
+      (s) => {
+        setStatus(s);
+        if (s.finality?.final != null) setFinalAt(Date.now() / 1000 - s.finality.final.age);
+      },
+      (e: { code: string; message: string }) => setError(e),
+    );
   }, []);
   useLayoutEffect(() => refreshStatus(), [refreshStatus]);
   useEffect(() => {
@@ -62,6 +93,14 @@ export function Dashboard(): JSX.Element {
       } else if (ev.type === 'tx') {
         setRecords((rs) => [ev.tx, ...rs.filter((r) => r.txid !== ev.tx.txid)].slice(0, RECENT));
         setStatus((s) => (s === undefined ? s : { ...s, mempool: { ...s.mempool, count: s.mempool.count + 1 } }));
+      } else if (ev.type === 'final') {
+        const { size, height, hash, signers } = ev.final;
+        setStatus((s) =>
+          s?.finality === undefined || (s.finality.final !== null && s.finality.final.height >= height)
+            ? s
+            : { ...s, finality: { ...s.finality, final: { size, height, hash, signers: signers.length, age: 0 } } },
+        );
+        setFinalAt(Date.now() / 1000);
       } else if (ev.type === 'reorg') {
         setBlocks(undefined);
         recent.reload();
@@ -104,9 +143,9 @@ export function Dashboard(): JSX.Element {
             <div class="label">Hashrate (est.)</div>
             <div class="value">{est === undefined ? '—' : rate(est.hashrate)}</div>
           </div>
-          <div class="card">
-            <div class="label">Finality</div>
-            <div class="value" title="witnessed finality checkpoints are not served by this node yet">no checkpoints yet</div>
+          <div class="card" data-testid="finality">
+            <div class="label">Final height</div>
+            <FinalityValue f={status.finality} at={finalAt} now={now} />
           </div>
           <div class="card">
             <div class="label">Mempool</div>

@@ -1,9 +1,10 @@
-// Record page: status and confirmations (live), signer, kind, subject, payload (decoded or raw), proof
-// download and verification in the browser.
+// Record page: status (pending, mined, final) and confirmations (live), signer, kind, subject, payload (decoded
+// or raw), proof download and verification in the browser (anchored to the witnessed checkpoint once final).
 import type { JSX } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { StatusJson, TxStatusJson } from '../../../src/api/types.js';
 import { apiGet, useApi } from '../api.js';
+import { useFinalHeight } from '../finality.js';
 import { useOnBlock } from '../live.js';
 import type { ProofCheck } from '../proof-check.js';
 import { ErrorBox, Fields, Hash, link, num, Show, Time } from '../ui.js';
@@ -20,18 +21,48 @@ export function download(name: string, text: string, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** The steps of a proof check. */
+function coreTime(seconds: number): string {
+  if (seconds < 1) return `${(seconds * 1000).toPrecision(2)} ms`;
+  if (seconds < 86_400) return `${seconds.toPrecision(3)} s`;
+  return `${(seconds / 86_400).toPrecision(3)} days`;
+}
+
+/** The verdict and steps of a proof check. */
 export function ProofResult({ r }: { r: ProofCheck }): JSX.Element {
   return (
     <div data-testid="proof-result" role="status">
-      <p class={r.valid ? 'ok' : 'bad'}>
-        <strong>{r.valid ? 'Proof is valid' : `Proof is invalid: ${r.code ?? ''}`}</strong>
-        {r.message !== undefined && ` — ${r.message}`}
-      </p>
+      {r.status === 'anchored' ? (
+        <>
+          <p class="ok">
+            <strong>Proof is valid and anchored</strong> — the block is under a final checkpoint of the header log (size {r.checkpointSize}) signed by {r.signers?.length} of the{' '}
+            {r.trusted?.length} witness{r.trusted?.length === 1 ? '' : 'es'} this node trusts ({r.signers?.join(', ')}), threshold {r.threshold}.
+          </p>
+          <p class="muted" data-testid="proof-trust">
+            The witness keys and threshold came from this node (GET /log/checkpoint.json), so this check is only as trustworthy as the node. For trust independent of it, download the
+            proof and run <code>chain-node proof verify proof.json --witnesses &lt;keys you trust&gt;</code>.
+          </p>
+        </>
+      ) : r.status === 'unanchored' ? (
+        <>
+          <p class="warn">
+            <strong>Proof is unanchored</strong> — the record checks passed, but the header is not yet under a final checkpoint ({r.reason}).
+          </p>
+          <p class="muted" data-testid="proof-trust">
+            Checked: the txid, the Merkle path to the header, the signature, and the header&apos;s proof of work against its own bits
+            {r.work !== undefined && ` (forging it costs about 2^${r.work.log2Hashes} hashes, ${coreTime(r.work.coreSeconds)} of one CPU core)`}. Not checked: that the header is
+            in the network&apos;s chain; its height and time are only its own claims. Once a witnessed checkpoint covers the block, the node serves an anchored (version 2) proof.
+          </p>
+        </>
+      ) : (
+        <p class="bad">
+          <strong>{`Proof is invalid: ${r.code ?? ''}`}</strong>
+          {r.message !== undefined && ` — ${r.message}`}
+        </p>
+      )}
       <ol class="steps">
         {r.steps.map((s) => (
-          <li class={s.state === 'ok' ? 'ok' : s.state === 'failed' ? 'bad' : 'muted'}>
-            {s.name}: {s.state}
+          <li class={s.state === 'ok' ? 'ok' : s.state === 'failed' ? 'bad' : s.state === 'not anchored' ? 'warn' : 'muted'}>
+            {s.name}: {s.state === 'not anchored' ? 'not yet (no final checkpoint in this proof)' : s.state}
           </li>
         ))}
       </ol>
@@ -39,10 +70,30 @@ export function ProofResult({ r }: { r: ProofCheck }): JSX.Element {
   );
 }
 
-/** Verify proof text in the page (loads the verifier on first use). */
+/** The part of GET /log/checkpoint.json the check needs (the node's witness set and its threshold). */
+interface FinalCheckpointJson {
+  origin: string;
+  witnesses: string[];
+  threshold: number;
+}
+
+/**
+ * Verify proof text in the page (loads the verifier on first use). A version 2 proof is checked against the
+ * witness keys and threshold this node reports.
+ */
 export async function verifyInPage(text: string): Promise<ProofCheck> {
-  const [{ checkProof }, status] = await Promise.all([import('../proof-check.js'), apiGet<StatusJson>('status')]);
-  return checkProof(text, status.chainId);
+  let version: unknown;
+  try {
+    version = (JSON.parse(text) as { version?: unknown } | null)?.version;
+  } catch {
+    // checkProof reports it.
+  }
+  const [{ checkProof }, status, cp] = await Promise.all([
+    import('../proof-check.js'),
+    apiGet<StatusJson>('status'),
+    version === 2 ? apiGet<FinalCheckpointJson>('log/checkpoint.json') : undefined,
+  ]);
+  return checkProof(text, status.chainId, cp === undefined ? undefined : { keys: cp.witnesses, threshold: cp.threshold, origin: cp.origin });
 }
 
 function ProofPanel({ txid }: { txid: string }): JSX.Element {
@@ -92,6 +143,8 @@ export function RecordPage({ txid }: { txid: string }): JSX.Element {
   const pending = f.data?.status === 'pending';
   // A pending record is looked up again on each block; a mined one counts confirmations from the event's height.
   useOnBlock(useCallback((b: { height: number }) => (pending ? reload() : setTip(b.height)), [pending, reload]));
+  const finalHeight = useFinalHeight();
+  const isFinal = (r: TxStatusJson): boolean => r.block !== undefined && finalHeight !== undefined && r.block.height <= finalHeight;
   const confirmations = (r: TxStatusJson): number => (r.block !== undefined && tip !== undefined ? Math.max(r.confirmations, tip - r.block.height + 1) : r.confirmations);
   return (
     <>
@@ -102,7 +155,18 @@ export function RecordPage({ txid }: { txid: string }): JSX.Element {
             <Fields
               rows={[
                 ['Record id', <Hash value={r.tx.txid} label="record id" full />],
-                ['Status', <strong data-testid="record-status" class={r.status === 'mined' ? 'ok' : 'warn'}>{r.status}</strong>],
+                [
+                  'Status',
+                  isFinal(r) ? (
+                    <strong data-testid="record-status" class="ok" title="its block is under a final checkpoint signed by the witnesses">
+                      final
+                    </strong>
+                  ) : (
+                    <strong data-testid="record-status" class={r.status === 'mined' ? 'ok' : 'warn'}>
+                      {r.status}
+                    </strong>
+                  ),
+                ],
                 ['Confirmations', <span data-testid="confirmations">{confirmations(r)}</span>],
                 r.block !== undefined && ['Block', <a href={link.block(r.block.height)}>{`${num(r.block.height)} (record ${r.block.index})`}</a>],
                 r.block !== undefined && ['Block time', <Time s={r.block.time} />],
@@ -122,7 +186,7 @@ export function RecordPage({ txid }: { txid: string }): JSX.Element {
             </div>
             <pre data-testid="payload">{raw ? JSON.stringify(r.tx, null, 2) : JSON.stringify(r.tx.payload, null, 2)}</pre>
             <h2>Proof</h2>
-            {r.status === 'mined' ? <ProofPanel txid={r.tx.txid} /> : <p class="muted">A proof exists once the record is mined; this page updates when it is.</p>}
+            {r.status === 'mined' ? <ProofPanel key={isFinal(r) ? 'final' : 'mined'} txid={r.tx.txid} /> : <p class="muted">A proof exists once the record is mined; this page updates when it is.</p>}
           </>
         )}
       </Show>

@@ -42,6 +42,24 @@ async function lookUp(sha256: string): Promise<Found['certs']> {
   return certs;
 }
 
+/** The verdict over every certification's proof: anchored, only checked (not final yet), or failed. */
+function Verdict({ certs }: { certs: Found['certs'] }): JSX.Element {
+  const times = certs.length === 1 ? 'once' : `${certs.length} times`;
+  const failed = certs.filter((c) => c.check?.status !== 'anchored' && c.check?.status !== 'unanchored').length;
+  const unanchored = certs.filter((c) => c.check?.status === 'unanchored').length;
+  const [cls, text] =
+    failed > 0
+      ? ['bad', `Certified ${times}, but a proof did not verify.`]
+      : unanchored > 0
+        ? ['warn', `Certified ${times}; every proof checked in this browser, ${unanchored} not yet under a final checkpoint (unanchored).`]
+        : ['ok', `Certified ${times}, every proof verified in this browser and anchored to a final checkpoint.`];
+  return (
+    <p class={cls} role="status" data-testid="doc-verdict">
+      {text}
+    </p>
+  );
+}
+
 /** The document verification page; `hash` looks a known SHA-256 up directly. */
 export function VerifyPage({ hash }: { hash?: string }): JSX.Element {
   const [found, setFound] = useState<Found>();
@@ -107,10 +125,7 @@ export function VerifyPage({ hash }: { hash?: string }): JSX.Element {
             </p>
           ) : (
             <>
-              <p class={found.certs.every((c) => c.check?.valid) ? 'ok' : 'bad'} role="status" data-testid="doc-verdict">
-                Certified {found.certs.length === 1 ? 'once' : `${found.certs.length} times`}
-                {found.certs.every((c) => c.check?.valid) ? ', every proof verified in this browser.' : ', but a proof did not verify.'}
-              </p>
+              <Verdict certs={found.certs} />
               {found.certs.map((c) => (
                 <article key={c.a.txid} class="card">
                   <p>
