@@ -56,6 +56,8 @@ export interface FinalityEvents {
   /** This witness signed a checkpoint: the one-signature note to gossip. */
   signed: [string];
   final: [FinalCheckpoint];
+  /** A final checkpoint's branch is not stored here: fetch it from peers (size and root of the checkpoint). */
+  missing: [{ size: number; root: Uint8Array }];
   /** The witness stopped signing (its chain is inconsistent with its last signature). */
   halted: [string];
 }
@@ -228,6 +230,7 @@ export class Finality extends EventEmitter<FinalityEvents> {
       if (branch === undefined || !(await chain.adoptFinal(branch)) || !(await onMain())) {
         if (this.#pending?.text !== text) this.#log?.warn({ size: entry.cp.size, localSize: log.size }, 'a final checkpoint is not on this node\u2019s chain (its branch is not stored)');
         this.#pending = entry;
+        this.emit('missing', { size: entry.cp.size, root: entry.cp.root });
         return;
       }
     }

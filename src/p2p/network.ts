@@ -226,11 +226,19 @@ export class P2pNetwork {
       // Our own signatures, and each newly final checkpoint with all its signatures (for peers that missed some).
       const onSigned = (note: string): void => publish(this.topics.checkpoint, enc.encode(note));
       const onFinal = (f: FinalCheckpoint): void => publish(this.topics.checkpoint, enc.encode(f.note));
+      // A final checkpoint whose branch is not stored: fetch it (one fetch at a time; the engine retries it).
+      const onMissing = (cp: { size: number; root: Uint8Array }): void => {
+        void this.#sync?.fetchFinalBranch(cp).then((ok) => {
+          if (ok) finality.retryPending();
+        });
+      };
       finality.on('signed', onSigned);
       finality.on('final', onFinal);
+      finality.on('missing', onMissing);
       this.#cleanups.push(() => {
         finality.off('signed', onSigned);
         finality.off('final', onFinal);
+        finality.off('missing', onMissing);
       });
     }
   }

@@ -23,6 +23,8 @@ export interface SyncOptions {
   rateLimits?: { status?: RateLimit; headers?: RateLimit; blocks?: RateLimit };
   /** Signatures of blocks ahead of the connect point are verified in batches of this many blocks (0 = off). */
   preverifyBlocks?: number;
+  /** Bound on fetching a final checkpoint's branch from one peer (headers and blocks, ms). */
+  finalFetchTimeoutMs?: number;
 }
 
 /** Defaults of {@link SyncOptions}. */
@@ -36,6 +38,7 @@ export const SYNC_DEFAULTS = {
   statusMinIntervalMs: 1_000,
   rateLimits: { status: PROTOCOL_RATE_LIMITS.status, headers: PROTOCOL_RATE_LIMITS.headers, blocks: PROTOCOL_RATE_LIMITS.blocks },
   preverifyBlocks: 64,
+  finalFetchTimeoutMs: 60_000,
 } as const;
 
 /** Options with defaults applied. */
@@ -49,6 +52,7 @@ export interface ResolvedSyncOptions {
   statusMinIntervalMs: number;
   rateLimits: { status: RateLimit; headers: RateLimit; blocks: RateLimit };
   preverifyBlocks: number;
+  finalFetchTimeoutMs: number;
 }
 
 /** Fill in defaults. */

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { TreeNode } from '../chain/block-tree.js';
 import type { Chain } from '../chain/chain.js';
 import type { SignatureCache } from '../chain/connect.js';
 import { BlockError } from '../chain/errors.js';
@@ -11,6 +12,7 @@ import type { CborValue } from '../primitives/cbor.js';
 import { DecodeError } from '../primitives/errors.js';
 import { BlockDownloader } from './downloader.js';
 import { fetchHeaderChain } from './header-chain.js';
+import type { HeaderNode } from './headers.js';
 import { decodeBlocks, decodeStatus, encodeGetBlocks, encodeGetHeaders, encodeStatus, MAX_HEADERS, type ChainStatus } from './messages.js';
 import { resolveSyncOptions, type ResolvedSyncOptions, type SyncOptions } from './options.js';
 import { SyncProgress, type SyncState } from './progress.js';
@@ -66,6 +68,7 @@ export class Synchronizer {
   readonly #peers = new Map<string, PeerState>();
   readonly #abort = new AbortController();
   #running: Promise<void> | undefined;
+  #finalFetch: Promise<boolean> | undefined;
   #again = false;
   #timer: NodeJS.Timeout | undefined;
 
@@ -295,6 +298,72 @@ export class Synchronizer {
       // Connecting verifies whatever is not cached, so a failed pre-check only costs time.
       this.#log.debug({ err: (err as Error).message }, 'signature pre-verification failed');
     }
+  }
+
+  /**
+   * Fetch the branch of a final checkpoint this node is not on (SPEC 12): headers by locator from each peer in
+   * turn until one's chain has, at height `size - 1`, a header whose log root at `size` is the checkpoint's; then
+   * its missing blocks up to that header are downloaded as requested blocks (stored even with less work) for the
+   * finality engine to adopt. One fetch at a time (a call while one runs joins it); each peer's round is bounded by
+   * `finalFetchTimeoutMs`. A peer is never penalised for serving a lighter branch, only for invalid data. Resolves
+   * true when the branch's last block is stored.
+   */
+  fetchFinalBranch(target: { size: number; root: Uint8Array }): Promise<boolean> {
+    this.#finalFetch ??= this.#fetchFinal(target).finally(() => {
+      this.#finalFetch = undefined;
+    });
+    return this.#finalFetch;
+  }
+
+  async #fetchFinal(target: { size: number; root: Uint8Array }): Promise<boolean> {
+    const chain = this.#d.chain;
+    const genesis = localStatus(chain).genesis;
+    for (const peer of [...this.#peers.keys()]) {
+      if (this.#abort.signal.aborted) return false;
+      const signal = AbortSignal.any([this.#abort.signal, AbortSignal.timeout(this.#o.finalFetchTimeoutMs)]);
+      try {
+        const status: ChainStatus = { genesis, tip: genesis, height: target.size - 1, work: 0n };
+        const fetched = await fetchHeaderChain(chain, status, (locator) => this.#d.transport.request(peer, 'headers', encodeGetHeaders({ locator, max: MAX_HEADERS }), signal), this.#now);
+        const items = await this.#finalPath(fetched.headers, target);
+        if (items === undefined) continue;
+        // Already stored: nothing to fetch (the engine's failure to adopt it is not cured by fetching again).
+        if (items.length === 0) return false;
+        this.#log.info({ peer, size: target.size, blocks: items.length }, 'downloading the branch of a final checkpoint');
+        const downloader = new BlockDownloader(this.#o, {
+          fetch: (p, hashes, s) => this.#fetchBlocks(p, hashes, s),
+          peers: () => (this.#peers.has(peer) ? [peer] : []),
+          penalise: (p, points, reason) => this.#d.transport.penalise(p, points, reason),
+          decode: (bytes) => Block.decode(bytes, { maxBlockBytes: chain.ctx.params.maxBlockBytes, maxTxBytes: chain.ctx.params.maxTxBytes }),
+          process: (block, p) => this.#process(block, p),
+          logger: this.#log,
+        });
+        await downloader.run(items, signal);
+        return true;
+      } catch (err) {
+        // Bad headers or blocks are faults; a branch that conflicts with our own final block (or a timeout) is not.
+        if (!(err instanceof ChainNodeError && err.code === 'HEADERS_CONFLICT_FINAL')) this.#fault(peer, err, 'final branch fetch');
+        this.#log.debug({ peer, err: (err as Error).message }, 'final branch fetch failed');
+      }
+    }
+    return false;
+  }
+
+  // The headers (from a peer's chain) up to the checkpoint's last leaf, when their log root at `size` matches.
+  async #finalPath(headers: readonly HeaderNode[], target: { size: number; root: Uint8Array }): Promise<HeaderNode[] | undefined> {
+    const chain = this.#d.chain;
+    const end = headers.findIndex((h) => h.height === target.size - 1);
+    if (end < 0) return undefined;
+    const path = headers.slice(0, end + 1);
+    // The fetched headers start on a stored block, maybe on a side branch: the log leaves from the main chain's fork.
+    const base = chain.tree.get(path[0]!.parent.hash);
+    if (base === undefined) return undefined;
+    const fork = chain.tree.fork(chain.tip, base);
+    if (fork === undefined || fork.height + 1 > chain.headerLog.size) return undefined;
+    const stored = [];
+    for (let n: TreeNode | undefined = base; n !== undefined && n !== fork; n = n.parent) stored.unshift(n.header);
+    const root = await chain.headerLog.rootWithBranch(fork.height + 1, [...stored, ...path.map((h) => h.header)]);
+    if (!bytesEqual(root, target.root)) return undefined;
+    return path.filter((h) => !chain.hasBlock(h.hash));
   }
 
   /** Status of every peer that reported one (hex tip, height). */
