@@ -97,67 +97,74 @@ function Bans({ bans }: { bans: BansJson }): JSX.Element {
   }
   return (
     <>
-      <p class="muted">
-        {bans.peers.length} peer ids, {bans.addresses.length} addresses and subnets; the node refuses them until the ban expires (an operator's connect lifts it).
-      </p>
       {bans.peers.length > 0 && (
-        <div class="table-wrap">
-          <table aria-label="Banned peers" data-testid="banned-peers">
-            <thead>
-              <tr>
-                <th scope="col">Banned peer</th>
-                <th scope="col">Code</th>
-                <th scope="col">Points</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {bans.peers.map((b) => (
-                <tr key={b.id}>
-                  <td>
-                    <Hash value={b.id} label="peer id" />
-                  </td>
-                  <td class="bad">{b.code}</td>
-                  <td>{b.points}</td>
-                  <td>
-                    <Expiry until={b.until} expiresIn={b.expiresIn} />
-                  </td>
-                  <td>{b.reason}</td>
+        <>
+          <p class="muted">{count(bans.peers.length, 'peer id', 'peer ids')} banned, refused until the ban ends (an operator's connect lifts it):</p>
+          <div class="table-wrap">
+            <table aria-label="Banned peers" data-testid="banned-peers">
+              <thead>
+                <tr>
+                  <th scope="col">Banned peer</th>
+                  <th scope="col">Code</th>
+                  <th scope="col">Points</th>
+                  <th scope="col">Expires</th>
+                  <th scope="col">Reason</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {bans.peers.map((b) => (
+                  <tr key={b.id}>
+                    <td>
+                      <Hash value={b.id} label="peer id" />
+                    </td>
+                    <td class="bad">{b.code}</td>
+                    <td>{b.points}</td>
+                    <td>
+                      <Expiry until={b.until} expiresIn={b.expiresIn} />
+                    </td>
+                    <td>{b.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
       )}
       {bans.addresses.length > 0 && (
-        <div class="table-wrap">
-          <table aria-label="Banned addresses and subnets" data-testid="banned-addresses">
-            <thead>
-              <tr>
-                <th scope="col">Banned address</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Code</th>
-                <th scope="col">Caused by</th>
-                <th scope="col">Expires</th>
-              </tr>
-            </thead>
-            <tbody>
-              {bans.addresses.map((b) => (
-                <tr key={b.address}>
-                  <td class="hash">{b.address}</td>
-                  <td>{b.kind}</td>
-                  <td class="bad">{b.code}</td>
-                  <td>{b.peer === null ? '—' : <Hash value={b.peer} label="peer id" />}</td>
-                  <td>
-                    <Expiry until={b.until} expiresIn={b.expiresIn} />
-                  </td>
+        <>
+          <p class="muted">{count(bans.addresses.length, 'address or subnet', 'addresses or subnets')} banned with a peer (a fresh peer id from there is refused too):</p>
+          <div class="table-wrap">
+            <table aria-label="Banned addresses and subnets" data-testid="banned-addresses">
+              <thead>
+                <tr>
+                  <th scope="col">Banned address</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Code</th>
+                  <th scope="col">Caused by</th>
+                  <th scope="col">Expires</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {bans.addresses.map((b) => (
+                  <tr key={b.address}>
+                    <td class="hash">{b.address}</td>
+                    <td>{b.kind}</td>
+                    <td class="bad">{b.code}</td>
+                    <td>{b.peer === null ? '—' : <Hash value={b.peer} label="peer id" />}</td>
+                    <td>
+                      <Expiry until={b.until} expiresIn={b.expiresIn} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
       )}
     </>
   );
+}
+
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
