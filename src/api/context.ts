@@ -4,7 +4,7 @@ import type { Finality } from '../finality/finality.js';
 import type { NetworkParams } from '../consensus/networks.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { NodeMetrics } from '../metrics/node-metrics.js';
-import type { MiningStatusJson, PeerJson } from './types.js';
+import type { BansJson, MiningStatusJson, PeerJson } from './types.js';
 
 /** Mining control the API exposes. */
 export interface MiningControl {
@@ -17,6 +17,8 @@ export interface MiningControl {
 export interface PeerControl {
   list(): PeerJson[];
   addresses(): string[];
+  /** Bans in force (absent without a network: none). */
+  bans?(): BansJson;
   connect(addr: string): Promise<void>;
   disconnect(id: string): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { BanCode } from './penalties.js';
 
 /** Policy of {@link AddressBans}. */
 export interface AddressBanOptions {
@@ -17,8 +18,12 @@ export const ADDRESS_BAN_DEFAULTS: Required<AddressBanOptions> = { subnetBanAfte
 export interface AddressBanEntry {
   /** `1.2.3.4`, `1.2.3.0/24` or `2001:db8::/64`. */
   key: string;
+  /** `address`: one IPv4 address or an IPv6 /64; `subnet`: an IPv4 /24 banned after several of its addresses. */
+  kind: 'address' | 'subnet';
   reason: string;
   until: number;
+  /** The banned peer that caused it (for a subnet, the one whose ban completed it); absent when not given. */
+  peer?: string;
 }
 
 /** Parses an IP address (IPv4-mapped IPv6 as IPv4); undefined when it is not one. */
@@ -80,16 +85,22 @@ export class AddressBans {
     return addressKey(ip) !== undefined && (this.options.loopback || !isLoopback(ip));
   }
 
-  /** Ban `ip` (its /64 for IPv6) until `until`; returns false when the address is exempt or not an IP. */
-  ban(ip: string, until: number, reason: string): boolean {
+  /**
+   * Ban `ip` (its /64 for IPv6) until `until` for `peer`'s offence; returns false when the address is exempt or
+   * not an IP.
+   */
+  ban(ip: string, until: number, reason: string, peer?: string): boolean {
     const key = addressKey(ip);
     if (key === undefined || !this.applies(ip)) return false;
-    this.#set({ key, reason, until: Math.max(until, this.#bans.get(key)?.until ?? 0) });
+    const by = peer === undefined ? {} : { peer };
+    this.#set({ key, kind: 'address', reason, until: Math.max(until, this.#bans.get(key)?.until ?? 0), ...by });
     const net = subnet24(ip);
     const n = this.options.subnetBanAfter;
     if (net !== undefined && n > 0) {
-      const inNet = this.list().filter((b) => !b.key.includes('/') && subnet24(b.key) === net);
-      if (inNet.length >= n) this.#set({ key: net, reason: `${inNet.length} addresses of ${net} banned`, until: Math.max(...inNet.map((b) => b.until)) });
+      const inNet = this.list().filter((b) => b.kind === 'address' && subnet24(b.key) === net);
+      if (inNet.length >= n) {
+        this.#set({ key: net, kind: 'subnet', reason: `${BanCode.subnet}: ${inNet.length} addresses of ${net} banned`, until: Math.max(...inNet.map((b) => b.until)), ...by });
+      }
     }
     return true;
   }

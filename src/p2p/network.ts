@@ -5,7 +5,7 @@ import { peerIdFromString } from '@libp2p/peer-id';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { PeerControl } from '../api/context.js';
-import type { PeerJson } from '../api/types.js';
+import type { BansJson, PeerJson } from '../api/types.js';
 import type { BlockEvent, Chain } from '../chain/chain.js';
 import type { SignatureCache } from '../chain/connect.js';
 import type { BatchVerifier } from '../crypto/verify-pool.js';
@@ -26,7 +26,8 @@ import { resolveP2pOptions, type P2pOptions, type ResolvedP2pOptions } from './o
 import { P2pMetrics } from './metrics.js';
 import { PeerManager } from './peer-manager.js';
 import { AddressBans } from './address-bans.js';
-import { PenaltyBook, type BanEvent } from './penalties.js';
+import { bansJson } from './bans-view.js';
+import { BanCode, PenaltyBook, reasonCode, type BanEvent } from './penalties.js';
 import { protocolIds, protocolLimits, type ProtocolName } from './protocols.js';
 import { RequestPacer } from './pacer.js';
 import { PROTOCOL_RATE_LIMITS } from './rate-limit.js';
@@ -91,7 +92,7 @@ export class P2pNetwork {
     this.#protocols = protocolIds(params);
     this.#limits = protocolLimits(params, this.options.compactTimeoutMs);
     this.#progress = new SyncProgress({ isTTY: deps.isTTY }, { registry: deps.registry });
-    this.#metrics = new P2pMetrics(deps.registry, { banned: () => this.penalties.bans().length });
+    this.#metrics = new P2pMetrics(deps.registry, { banned: () => this.penalties.bans().length, bannedAddresses: () => this.addressBans.list() });
     // Real time (not the injected clock): the pacer sleeps on real timers.
     this.pacer = new RequestPacer(PROTOCOL_RATE_LIMITS, {}, { onRefused: (_peer, protocol) => this.#metrics.refusedRetried.inc({ protocol }) });
   }
@@ -272,7 +273,7 @@ export class P2pNetwork {
       const addresses: string[] = [];
       for (const c of node.getConnections().filter((x) => x.remotePeer.toString() === b.peer)) {
         const ip = ipOf(c.remoteAddr);
-        if (ip !== undefined && this.addressBans.ban(ip, b.until, `${b.peer}: ${b.reason}`)) addresses.push(ip);
+        if (ip !== undefined && this.addressBans.ban(ip, b.until, b.reason, b.peer)) addresses.push(ip);
       }
       this.#log.warn({ peer: b.peer, addresses, reason: b.reason, until: new Date(b.until).toISOString() }, 'peer banned');
       peers.book.forget(b.peer);
@@ -311,7 +312,7 @@ export class P2pNetwork {
   penalise(peer: string, points: number, reason: string): void {
     if (points <= 0) return;
     const total = this.penalties.penalise(peer, points, reason);
-    this.#metrics.penalties.inc({ code: /^[A-Z_]+/.exec(reason)?.[0] ?? 'OTHER' }, points);
+    this.#metrics.penalties.inc({ code: reasonCode(reason) }, points);
     this.#log.info({ peer, points, total: Math.round(total), reason }, 'peer penalised');
   }
 
@@ -364,6 +365,11 @@ export class P2pNetwork {
     return [...out.values()];
   }
 
+  /** Bans in force: peer ids, and addresses and subnets banned with them. */
+  bans(): BansJson {
+    return bansJson(this.penalties, this.addressBans, (this.#d.now ?? Date.now)());
+  }
+
   /** Dial a peer by multiaddr or host:port (an operator's choice also lifts a ban on that peer). */
   async connect(addr: string): Promise<string> {
     const node = this.node;
@@ -396,7 +402,7 @@ export class P2pNetwork {
     } catch (err) {
       throw p2pError(P2pErrorCode.badPeerId, `'${id}' is not a peer id`, { cause: err });
     }
-    this.penalties.ban(id, this.options.disconnectCooldownMs, 'disconnected by the operator');
+    this.penalties.ban(id, this.options.disconnectCooldownMs, `${BanCode.operator}: disconnected by the operator`);
     await this.node.hangUp(peer);
   }
 
@@ -405,6 +411,7 @@ export class P2pNetwork {
     return {
       list: () => this.peers(),
       addresses: () => this.addresses(),
+      bans: () => this.bans(),
       connect: async (addr) => void (await this.connect(addr)),
       disconnect: (id) => this.disconnect(id),
     };

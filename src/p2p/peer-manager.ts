@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { ipOf, peerIdOf, resolvePeerAddress, type Lookup } from './addresses.js';
 import type { ResolvedP2pOptions } from './options.js';
 import { MAX_ADDRS_PER_PEER, PeerBook } from './peer-book.js';
-import type { PenaltyBook } from './penalties.js';
+import { BanCode, type PenaltyBook } from './penalties.js';
 
 /** Dependencies of the peer manager. */
 export interface PeerManagerDependencies {
@@ -211,7 +211,7 @@ export class PeerManager {
       const id = p.toString();
       const score = this.#d.score(id);
       if (score < this.#d.graylistThreshold && !this.#d.penalties.isBanned(id)) {
-        this.#d.penalties.ban(id, this.#d.penalties.options.banDurationMs, `gossip score ${score.toFixed(1)} below the graylist threshold`);
+        this.#d.penalties.ban(id, this.#d.penalties.options.banDurationMs, `${BanCode.graylisted}: gossip score ${score.toFixed(1)} below the graylist threshold`);
       }
     }
   }

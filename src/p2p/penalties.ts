@@ -20,6 +20,27 @@ export const PENALTY_DEFAULTS: Required<PenaltyBookOptions> = {
   maxTracked: 10_000,
 };
 
+/** Reason codes of bans that do not come from a rejected message's error code. */
+export const BanCode = {
+  /** The peer's gossip score fell below the graylist threshold. */
+  graylisted: 'P2P_GRAYLISTED',
+  /** The operator disconnected the peer (admin disconnect blocks it for the cooldown). */
+  operator: 'P2P_OPERATOR_BLOCK',
+  /** Several addresses of one IPv4 /24 were banned, so the whole /24 is. */
+  subnet: 'P2P_SUBNET_BANNED',
+  /** A reason without a leading code. */
+  other: 'OTHER',
+} as const;
+
+/**
+ * The stable code a penalty or ban reason starts with (reasons are `CODE: detail` or `CODE in ...`; codes are
+ * upper-case words joined by `_`), or
+ * {@link BanCode.other} when it starts with none.
+ */
+export function reasonCode(reason: string): string {
+  return /^([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?![\w-])/.exec(reason)?.[1] ?? BanCode.other;
+}
+
 /** A peer was banned (or blocked by an operator). */
 export interface BanEvent {
   peer: string;

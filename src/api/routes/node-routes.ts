@@ -3,7 +3,7 @@ import type { ApiContext } from '../context.js';
 import { tokenMatches } from '../context.js';
 import { ApiError } from '../errors.js';
 import { txToJson } from '../json.js';
-import type { MempoolJson, MiningStatusJson, PeerJson, TxJson } from '../types.js';
+import type { BansJson, MempoolJson, MiningStatusJson, PeerJson, TxJson } from '../types.js';
 
 /** onRequest hook of admin routes (runs before body parsing and validation, so no 400 leaks ahead of the 401): `Authorization: Bearer <token from the cookie file>`. */
 export function requireAdmin(ctx: ApiContext): (req: FastifyRequest) => Promise<void> {
@@ -14,6 +14,48 @@ export function requireAdmin(ctx: ApiContext): (req: FastifyRequest) => Promise<
     if (m === null || !tokenMatches(m[1], ctx.adminToken)) throw new ApiError('AUTH_INVALID', 'admin token is wrong');
   };
 }
+
+const expiry = {
+  until: { type: 'string', format: 'date-time', description: 'When the ban ends (UTC)' },
+  expiresIn: { type: 'integer', minimum: 0, description: 'Seconds until it ends' },
+} as const;
+
+/** Response schema of GET /peers/bans (see {@link BansJson}). */
+const bansSchema = {
+  type: 'object',
+  required: ['peers', 'addresses'],
+  properties: {
+    peers: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'code', 'reason', 'points', 'until', 'expiresIn'],
+        properties: {
+          id: { type: 'string', description: 'Peer id' },
+          code: { type: 'string', description: 'Stable code of the offence (P2P_GRAYLISTED, P2P_OPERATOR_BLOCK, OTHER for none)' },
+          reason: { type: 'string' },
+          points: { type: 'number', description: 'Penalty points now (they decay)' },
+          ...expiry,
+        },
+      },
+    },
+    addresses: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['address', 'kind', 'peer', 'code', 'reason', 'until', 'expiresIn'],
+        properties: {
+          address: { type: 'string', description: 'An IPv4 address, an IPv6 /64 or an IPv4 /24' },
+          kind: { type: 'string', enum: ['address', 'subnet'] },
+          peer: { type: ['string', 'null'], description: 'The banned peer that caused it (for a subnet, the one whose ban completed it)' },
+          code: { type: 'string', description: "Code of the peer's offence; P2P_SUBNET_BANNED for a subnet" },
+          reason: { type: 'string' },
+          ...expiry,
+        },
+      },
+    },
+  },
+} as const;
 
 /** Health, metrics, mempool, peers, mining and admin routes. */
 export function nodeRoutes(app: FastifyInstance, ctx: ApiContext): void {
@@ -57,6 +99,11 @@ export function nodeRoutes(app: FastifyInstance, ctx: ApiContext): void {
     self: ctx.peers.addresses(),
     peers: ctx.peers.list(),
   }));
+  app.get(
+    '/peers/bans',
+    { schema: { summary: 'Bans in force: peer ids (reason code, points, expiry), and addresses and subnets banned with a peer', tags: ['peers'], response: { 200: bansSchema } } },
+    async (): Promise<BansJson> => ctx.peers.bans?.() ?? { peers: [], addresses: [] },
+  );
   app.post<{ Body: { addr: string } }>(
     '/peers/connect',
     {
