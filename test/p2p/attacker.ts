@@ -9,14 +9,7 @@ import { tcp } from '@libp2p/tcp';
 import { multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p, type Libp2p } from 'libp2p';
 import type { Test } from 'tap';
-import { checkProofOfWork } from '../../src/consensus/pow.js';
-import { powLimit } from '../../src/consensus/networks.js';
-import { leafHash } from '../../src/crypto/merkle.js';
-import { encodeCompact } from '../../src/p2p/compact.js';
 import { messageId, topicsFor, type Topics } from '../../src/p2p/gossip.js';
-import { fromHex, reversed } from '../../src/primitives/bytes.js';
-import { BlockHeader } from '../../src/primitives/header.js';
-import { encodeMeta } from '../../src/primitives/meta.js';
 import { ensureBuilt, NET, stopAll, tempDir, waitFor, type TestNode } from './support.js';
 
 /** A gossip peer under the test's control. */
@@ -77,15 +70,7 @@ export class Attacker {
   }
 }
 
-/** A compact block on `tipHex` (display hex) at `height` whose header misses its own target. */
-export function badPowBlock(tipHex: string, height: number): Uint8Array {
-  const meta = { height, extra: new Uint8Array(0) };
-  const base = BlockHeader.from({ version: 1, prevHash: reversed(fromHex(tipHex)), merkleRoot: leafHash(encodeMeta(meta)), time: Math.floor(Date.now() / 1000), bits: NET.powLimitBits, nonce: 0 });
-  for (let nonce = 0; ; nonce++) {
-    const header = base.with({ nonce });
-    if (!checkProofOfWork(header.bytes, powLimit(NET))) return encodeCompact({ header, meta, txids: [] });
-  }
-}
+export { badPowBlock } from './bad-blocks.js';
 
 /** A node's first listen address (with its /p2p/ part) and its peer id. */
 export async function listenAddress(node: TestNode): Promise<{ addr: string; id: string }> {
