@@ -3,39 +3,21 @@
 // code, the metrics count them, the OpenAPI document describes the route, and GET /peers keeps its shape.
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import t from 'tap';
 import type { BansJson } from '../../src/api/types.js';
-import { Attacker } from '../p2p/attacker.js';
+import { attackFixture, startBanningNode } from '../p2p/attacker.js';
 import { badPowBlock } from '../p2p/bad-blocks.js';
-import { ensureBuilt, stopAll, tempDir, TestNode, waitFor } from '../p2p/support.js';
+import { waitFor } from '../p2p/support.js';
 
 t.test('GET /peers/bans lists a banned peer and its address with the offence code', async (t) => {
-  await ensureBuilt();
-  const dir = await tempDir('p2p-bans-api-');
-  const nodes: TestNode[] = [];
-  const attackers: Attacker[] = [];
-  t.teardown(async () => {
-    await Promise.all(attackers.map((x) => x.stop()));
-    await stopAll(nodes);
-    if (t.passing()) await dir.cleanup();
-    else t.comment(`logs kept in ${dir.path}`);
-  });
-  const datadir = join(dir.path, 'a');
-  await mkdir(datadir, { recursive: true });
-  await writeFile(join(datadir, 'config.json'), JSON.stringify({ p2p: { loopbackLimits: true } }));
-  const a = await TestNode.start({ datadir, mine: false });
-  nodes.push(a);
-  const aAddr = (await a.self()).addresses[0]!;
-  const aId = aAddr.split('/p2p/')[1]!;
+  const fx = await attackFixture(t, 'p2p-bans-api-');
+  const { node: a, addr: aAddr, id: aId } = await startBanningNode(fx);
   const gauge = async (): Promise<string[]> => (await (await fetch(`${a.api}/metrics`)).text()).split('\n').filter((l) => l.startsWith('chain_node_p2p_banned_'));
 
   t.same(await a.get<BansJson>('/peers/bans'), { peers: [], addresses: [] }, 'no bans at first');
   t.same(await gauge(), ['chain_node_p2p_banned_peers 0', 'chain_node_p2p_banned_addresses{kind="address"} 0', 'chain_node_p2p_banned_addresses{kind="subnet"} 0']);
 
-  const x = await Attacker.start();
-  attackers.push(x);
+  const x = await fx.spawn();
   await x.join(aAddr);
   await waitFor('the node to list the attacker', async () => (await a.peerIds()).includes(x.id), 20_000, 200);
   const s = await a.status();

@@ -2,33 +2,17 @@
 // The explorer's network page shows the node's bans in a real browser: "No bans." first, then, after a real
 // peer sent a block with bad proof of work (p2p.loopbackLimits, so its 127.0.0.1 address is banned too), the
 // banned peer with its code and the banned address naming it, rendered as text.
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import { Attacker } from '../p2p/attacker.js';
+import { attackFixture, startBanningNode } from '../p2p/attacker.js';
 import { badPowBlock } from '../p2p/bad-blocks.js';
-import { ensureBuilt, stopAll, tempDir, TestNode, waitFor } from '../p2p/support.js';
+import { waitFor } from '../p2p/support.js';
 import { ARTIFACTS, ensureExplorerBuilt, launchBrowser } from './browser.js';
 
 t.test('network page lists bans', async (t) => {
-  await ensureBuilt();
   ensureExplorerBuilt();
-  const dir = await tempDir('explorer-bans-');
-  const nodes: TestNode[] = [];
-  const attackers: Attacker[] = [];
-  t.teardown(async () => {
-    await Promise.all(attackers.map((x) => x.stop()));
-    await stopAll(nodes);
-    if (t.passing()) await dir.cleanup();
-    else t.comment(`logs kept in ${dir.path}`);
-  });
-  const datadir = join(dir.path, 'a');
-  await mkdir(datadir, { recursive: true });
-  await writeFile(join(datadir, 'config.json'), JSON.stringify({ p2p: { loopbackLimits: true } }));
-  const a = await TestNode.start({ datadir, mine: false });
-  nodes.push(a);
-  const aAddr = (await a.self()).addresses[0]!;
-  const aId = aAddr.split('/p2p/')[1]!;
+  const fx = await attackFixture(t, 'explorer-bans-');
+  const { node: a, addr: aAddr, id: aId } = await startBanningNode(fx);
 
   const ctx = await launchBrowser(t);
   const page = await ctx.newPage();
@@ -38,8 +22,7 @@ t.test('network page lists bans', async (t) => {
   await page.getByRole('heading', { name: 'Bans' }).waitFor();
   t.equal(await page.getByTestId('no-bans').innerText(), 'No bans.', 'the empty state');
 
-  const x = await Attacker.start();
-  attackers.push(x);
+  const x = await fx.spawn();
   await x.join(aAddr);
   const s = await a.status();
   await x.publish(x.topics.block, badPowBlock(s.tip.hash, s.height + 1));

@@ -8,9 +8,11 @@ import { peerIdFromString } from '@libp2p/peer-id';
 import { tcp } from '@libp2p/tcp';
 import { multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p, type Libp2p } from 'libp2p';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Test } from 'tap';
 import { messageId, topicsFor, type Topics } from '../../src/p2p/gossip.js';
-import { ensureBuilt, NET, stopAll, tempDir, waitFor, type TestNode } from './support.js';
+import { ensureBuilt, NET, stopAll, tempDir, TestNode, waitFor } from './support.js';
 
 /** A gossip peer under the test's control. */
 export class Attacker {
@@ -105,4 +107,17 @@ export async function attackFixture(t: Test, prefix: string): Promise<{
     return x;
   };
   return { dir, nodes, attackers, spawn };
+}
+
+/**
+ * A non-mining node of `fx` with `p2p.loopbackLimits` on, so that its bans of a peer on this host also ban the
+ * peer's 127.0.0.1 address (address bans are otherwise off for loopback); with its listen address and peer id.
+ */
+export async function startBanningNode(fx: { dir: { path: string }; nodes: TestNode[] }, name = 'a'): Promise<{ node: TestNode; addr: string; id: string }> {
+  const datadir = join(fx.dir.path, name);
+  await mkdir(datadir, { recursive: true });
+  await writeFile(join(datadir, 'config.json'), JSON.stringify({ p2p: { loopbackLimits: true } }));
+  const node = await TestNode.start({ datadir, mine: false });
+  fx.nodes.push(node);
+  return { node, ...(await listenAddress(node)) };
 }
