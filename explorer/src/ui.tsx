@@ -158,3 +158,31 @@ export const link = {
   kind: (k: string) => `#/kind/${encodeURIComponent(k)}`,
   blocks: (from?: number) => (from === undefined ? '#/blocks' : `#/blocks/${from}`),
 };
+
+/**
+ * Previous/next buttons over a cursor-paginated list: `cursors` holds the cursor of each page after the first, so
+ * going back pops one and going forward pushes the page's `nextCursor`.
+ */
+export function CursorPager({ label, cursors, setCursors, nextCursor, children }: {
+  label: string;
+  cursors: string[];
+  setCursors: (update: (c: string[]) => string[]) => void;
+  nextCursor: string | undefined;
+  children?: ComponentChildren;
+}): JSX.Element {
+  return (
+    <nav class="pager" aria-label={label}>
+      {children}
+      {cursors.length > 0 && (
+        <button type="button" onClick={() => setCursors((c) => c.slice(0, -1))}>
+          Previous page
+        </button>
+      )}
+      {nextCursor !== undefined && (
+        <button type="button" onClick={() => setCursors((c) => [...c, nextCursor])}>
+          Next page
+        </button>
+      )}
+    </nav>
+  );
+}

@@ -5,6 +5,7 @@ import type { BlockJson, BlockSummaryJson } from '../../../src/api/types.js';
 import { useApi } from '../api.js';
 import { useOnBlock } from '../live.js';
 import { difficulty, Fields, Hash, link, num, Show, Time } from '../ui.js';
+import { BlockRows } from './blocks-table.js';
 import { RecordRows } from './records-table.js';
 
 const PAGE = 25;
@@ -20,38 +21,7 @@ export function BlocksPage({ from }: { from?: number }): JSX.Element {
       <Show f={f} what="blocks">
         {(d) => (
           <>
-            <div class="table-wrap">
-              <table aria-labelledby="blocks-title" data-testid="blocks-table">
-                <thead>
-                  <tr>
-                    <th scope="col">Height</th>
-                    <th scope="col">Hash</th>
-                    <th scope="col">Time</th>
-                    <th scope="col">Records</th>
-                    <th scope="col">Size</th>
-                    <th scope="col">Miner</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.blocks.map((b) => (
-                    <tr key={b.hash}>
-                      <td>
-                        <a href={link.block(b.height)}>{b.height}</a>
-                      </td>
-                      <td>
-                        <Hash value={b.hash} href={link.block(b.hash)} label="block hash" />
-                      </td>
-                      <td>
-                        <Time s={b.time} />
-                      </td>
-                      <td>{b.txCount}</td>
-                      <td>{num(b.size)} B</td>
-                      <td>{b.miner ?? <span class="muted">—</span>}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <BlockRows blocks={d.blocks} labelledBy="blocks-title" testId="blocks-table" details />
             <nav class="pager" aria-label="Block pages">
               {from !== undefined && <a href={link.blocks()}>Newest</a>}
               {d.blocks.length > 0 && d.blocks[d.blocks.length - 1]!.height > 0 && <a href={link.blocks(d.blocks[d.blocks.length - 1]!.height - 1)}>Older blocks</a>}

@@ -5,7 +5,8 @@ import type { BlockSummaryJson, FinalityStatusJson, StatusJson, TxJson } from '.
 import { apiGet, useApi } from '../api.js';
 import { useLive } from '../live.js';
 import type { EventJson } from '../../../src/api/types.js';
-import { ago, difficulty, ErrorBox, Hash, link, Loading, num, rate, Time } from '../ui.js';
+import { ago, difficulty, ErrorBox, link, Loading, num, rate } from '../ui.js';
+import { BlockRows } from './blocks-table.js';
 import { RecordRows } from './records-table.js';
 
 const RECENT = 12;
@@ -171,34 +172,7 @@ export function Dashboard(): JSX.Element {
       {blocks === undefined ? (
         recent.error === undefined && <Loading what="recent blocks" />
       ) : (
-        <div class="table-wrap">
-          <table aria-labelledby="recent-blocks" data-testid="recent-blocks">
-            <thead>
-              <tr>
-                <th scope="col">Height</th>
-                <th scope="col">Hash</th>
-                <th scope="col">Time</th>
-                <th scope="col">Records</th>
-              </tr>
-            </thead>
-            <tbody>
-              {blocks.map((b) => (
-                <tr key={b.hash}>
-                  <td>
-                    <a href={link.block(b.height)}>{b.height}</a>
-                  </td>
-                  <td>
-                    <Hash value={b.hash} href={link.block(b.hash)} label="block hash" />
-                  </td>
-                  <td>
-                    <Time s={b.time} />
-                  </td>
-                  <td>{b.txCount}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <BlockRows blocks={blocks} labelledBy="recent-blocks" testId="recent-blocks" />
       )}
       <p>
         <a href="#/blocks">All blocks</a>

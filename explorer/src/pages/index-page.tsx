@@ -6,7 +6,7 @@ import type { ActionJson, ActionPageJson } from '../../../src/api/types.js';
 import { seg, useApi } from '../api.js';
 import { Chart, type ChartData } from '../chart.js';
 import { useOnBlock } from '../live.js';
-import { link, Show } from '../ui.js';
+import { CursorPager, link, Show } from '../ui.js';
 import { RecordRows } from './records-table.js';
 
 const PAGE = 100;
@@ -65,21 +65,11 @@ export function IndexPage({ what, name }: { what: 'subject' | 'kind'; name: stri
             ) : (
               <RecordRows labelledBy="index-records" testId="index-records" txs={d.items.map((a) => ({ tx: a.tx, height: a.height, time: a.time }))} />
             )}
-            <nav class="pager" aria-label="Record pages">
+            <CursorPager label="Record pages" cursors={cursors} setCursors={setCursors} nextCursor={d.nextCursor}>
               <span class="muted">
                 Page {cursors.length + 1} · {PAGE} per page
               </span>
-              {cursors.length > 0 && (
-                <button type="button" onClick={() => setCursors((c) => c.slice(0, -1))}>
-                  Previous page
-                </button>
-              )}
-              {d.nextCursor !== undefined && (
-                <button type="button" onClick={() => setCursors((c) => [...c, d.nextCursor!])}>
-                  Next page
-                </button>
-              )}
-            </nav>
+            </CursorPager>
           </>
         )}
       </Show>

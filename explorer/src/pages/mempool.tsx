@@ -4,7 +4,7 @@ import { useCallback, useState } from 'preact/hooks';
 import type { MempoolJson, TxJson } from '../../../src/api/types.js';
 import { useApi } from '../api.js';
 import { useLive } from '../live.js';
-import { Fields, num, Show } from '../ui.js';
+import { CursorPager, Fields, num, Show } from '../ui.js';
 import { RecordRows } from './records-table.js';
 
 const PAGE = 100;
@@ -41,18 +41,7 @@ export function MempoolPage(): JSX.Element {
             ) : (
               <RecordRows labelledBy="mempool-records" testId="mempool-records" txs={d.txs.map((tx, i) => ({ tx, note: `#${cursors.length * PAGE + i + 1}` }))} showNonce />
             )}
-            <nav class="pager" aria-label="Mempool pages">
-              {cursors.length > 0 && (
-                <button type="button" onClick={() => setCursors((c) => c.slice(0, -1))}>
-                  Previous page
-                </button>
-              )}
-              {d.nextCursor !== undefined && (
-                <button type="button" onClick={() => setCursors((c) => [...c, d.nextCursor!])}>
-                  Next page
-                </button>
-              )}
-            </nav>
+            <CursorPager label="Mempool pages" cursors={cursors} setCursors={setCursors} nextCursor={d.nextCursor} />
           </>
         )}
       </Show>
