@@ -8,6 +8,7 @@
 #  4. the compose cluster as project "chain-node-test": every node's /health, non-root user, tini as PID 1
 #  5. convergence: all nodes report the same tip hash at height >= MIN_HEIGHT (non-miners included)
 #  6. signed transactions submitted to node2 become visible on every node, then mined everywhere
+#  6b. finality: every node reports a final checkpoint signed by 3 of the 4 node witnesses (witness-keys service)
 #  7. scaling: one extra `peer` node (profile scale) joins through node1/mDNS and catches up
 #  8. SIGTERM restart: `docker stop` node3 exits 0 after a clean shutdown, restarts, reopens its database
 #     (health again, height >= before) and converges with the others again
@@ -296,6 +297,34 @@ if out="$(docker run --rm --network "$net" -v "$ROOT/docker/test:/t:ro" --entryp
   fi
 else
   record "tx submit" FAIL "$(tail -3 "$LOG_DIR/submit.err" | tr '\n' ' ')"
+fi
+
+############################################################################ 6b. witnessed finality
+# witness-keys gave node1..node4 one witness key each and wrote the set to the shared volume: every node must
+# report the same final checkpoint, signed by at least the majority threshold (3 of 4) of distinct witnesses.
+if [[ "$SKIP_P2P" == 1 ]]; then
+  record "finality" SKIP "TEST_DOCKER_SKIP_P2P=1"
+else
+  say "waiting for a final checkpoint signed by 3 of the 4 node witnesses on every node"
+  LAST_FINAL=""
+  final_everywhere() {
+    local i c h hashes=""
+    for i in "${NODES[@]}"; do
+      c="$(curl -fsS --max-time 3 "$(api "$i")/log/checkpoint.json" 2>/dev/null)" || return 1
+      (( $(jq '.witnesses | length' <<<"$c") == 4 && $(jq .threshold <<<"$c") == 3 && $(jq '.signers | unique | length' <<<"$c") >= 3 && $(jq .height <<<"$c") >= 1 )) || return 1
+      h="$(jq -r .height <<<"$c")"
+      # the final block at that height on this node must be the block node1 has there
+      [[ "$(curl -fsS --max-time 3 "$(api 1)/blocks/$h" 2>/dev/null | jq -r .hash)" == "$(jq -r .blockHash <<<"$c")" ]] || return 1
+      hashes+="node$i=$h "
+    done
+    LAST_FINAL="$hashes"
+  }
+  t=$(date +%s)
+  if wait_for "$TIMEOUT" final_everywhere; then
+    record "finality" PASS "final checkpoints signed by >= 3 of 4 witnesses: ${LAST_FINAL% }, $(( $(date +%s) - t ))s"
+  else
+    record "finality" FAIL "no common final checkpoint within ${TIMEOUT}s: $(curl -fsS --max-time 3 "$(api 1)/log/checkpoint.json" 2>/dev/null | jq -c '{height,signers,threshold}')"
+  fi
 fi
 
 ############################################################################ 7. scaling

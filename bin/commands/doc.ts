@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parseVerifierList } from '../../src/log/note.js';
-import { witnessKeysFrom } from './proof.js';
+import { witnessKeysFrom } from '../../src/finality/witness-list.js';
 import { ensureSameChain, sendAction } from '../../src/client/actions.js';
 import { waitProgress } from './wait-progress.js';
 import { certifyAction, digestFile, verifyDocument } from '../../src/client/doc.js';

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -7,10 +6,10 @@ import { chainId, powLimit, type NetworkParams } from '../../src/consensus/netwo
 import { ChainNodeError } from '../../src/errors.js';
 import { logOrigin } from '../../src/log/checkpoint.js';
 import { blockHashToHex } from '../../src/primitives/header.js';
-import { parseVerifierList, type NoteVerifier } from '../../src/log/note.js';
 import { allOptions, print } from './common.js';
 import { baseFromFlags, isoTime, type ClientFlags } from './client-common.js';
 import { resolveNetwork } from '../../src/consensus/network-file.js';
+import { witnessKeysFrom } from '../../src/finality/witness-list.js';
 
 /** Exit status of `proof verify` for a proof that is well formed but not anchored to trusted witnesses. */
 export const EXIT_UNANCHORED = 3;
@@ -18,20 +17,6 @@ export const EXIT_UNANCHORED = 3;
 interface ProofFlags extends ClientFlags {
   witnesses?: string[];
   threshold?: string;
-}
-
-/** Witness keys from `--witnesses`: each argument a verifier key, or a file of keys (one per line). */
-export function witnessKeysFrom(args: readonly string[]): NoteVerifier[] {
-  return parseVerifierList(
-    args.map((a) => {
-      if (a.includes('+')) return a;
-      try {
-        return readFileSync(a, 'utf8');
-      } catch (err) {
-        throw new ChainNodeError('WITNESS_FILE_UNREADABLE', `'${a}' is neither a verifier key nor a readable file: ${(err as Error).message}`);
-      }
-    }),
-  );
 }
 
 function describeWork(r: ProvenRecord): string {

@@ -89,7 +89,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'log.pretty', type: 'string', env: 'CHAIN_NODE_LOG_PRETTY', flag: 'logPretty', doc: 'auto (pretty on a terminal), always or never' },
   { path: 'log.statusInterval', type: 'int', env: 'CHAIN_NODE_LOG_STATUS_INTERVAL', flag: 'statusInterval', doc: 'seconds between one-line status logs (height, peers, mempool, hashrate); 0 = none' },
   { path: 'mempool.maxCount', type: 'int', env: 'CHAIN_NODE_MEMPOOL_MAX_COUNT', doc: 'most transactions in the mempool' },
-  { path: 'finality.witnesses', type: 'list', env: 'CHAIN_NODE_WITNESSES', flag: 'witnesses', doc: 'witness verifier keys (<name>+<id>+<key>); empty = this node witnesses for itself' },
+  { path: 'finality.witnesses', type: 'list', env: 'CHAIN_NODE_WITNESSES', flag: 'witnesses', doc: 'witness verifier keys (<name>+<id>+<key>) or files of them (one per line); empty = this node witnesses for itself' },
   { path: 'finality.witnessThreshold', type: 'int', env: 'CHAIN_NODE_WITNESS_THRESHOLD', flag: 'witnessThreshold', doc: 'witness signatures that make a checkpoint final (0 = a majority of the set)' },
   { path: 'finality.depth', type: 'int', env: 'CHAIN_NODE_FINALITY_DEPTH', flag: 'finalityDepth', doc: 'blocks below the tip that witnesses sign (0 = the network\u2019s finality depth)' },
   { path: 'mempool.maxBytes', type: 'int', env: 'CHAIN_NODE_MEMPOOL_MAX_BYTES', doc: 'most bytes of transactions in the mempool' },

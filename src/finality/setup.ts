@@ -5,10 +5,11 @@ import { majority } from '../consensus/anchored-proof.js';
 import { finalityDepthOf, type NetworkParams } from '../consensus/networks.js';
 import { ChainNodeError } from '../errors.js';
 import { logOrigin } from '../log/checkpoint.js';
-import { parseVerifierKey, parseVerifierList } from '../log/note.js';
+import { parseVerifierKey } from '../log/note.js';
 import { Finality } from './finality.js';
 import { FINALITY_FILE } from './state-file.js';
 import { loadOrCreateWitnessKey } from './witness-key.js';
+import { witnessKeysFrom } from './witness-list.js';
 
 /** The `finality` configuration group (src/config/schema.ts). */
 export interface FinalityConfig {
@@ -30,8 +31,9 @@ export async function openFinality(
   if (created) log?.info({ file: path, key: signer.vkey }, 'witness key created');
   let witnesses;
   try {
-    witnesses = cfg.witnesses.length === 0 ? [parseVerifierKey(signer.vkey)] : parseVerifierList(cfg.witnesses);
+    witnesses = cfg.witnesses.length === 0 ? [parseVerifierKey(signer.vkey)] : witnessKeysFrom(cfg.witnesses);
   } catch (err) {
+    if (err instanceof ChainNodeError && err.code === 'WITNESS_FILE_UNREADABLE') throw err;
     throw new ChainNodeError('CONFIG_INVALID', `finality.witnesses: ${(err as Error).message}`);
   }
   if (cfg.witnesses.length === 0 && ctx.p2p === true) {
