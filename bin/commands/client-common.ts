@@ -98,7 +98,8 @@ function defaultUrl(config: NodeConfig): string {
   let host = config.api.host;
   if (host === '0.0.0.0' || host === '' ) host = '127.0.0.1';
   if (host === '::') host = '::1';
-  return `http://${host.includes(':') ? `[${host}]` : host}:${config.api.port}`;
+  const scheme = config.api.tlsCert === '' ? 'http' : 'https';
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${config.api.port}`;
 }
 
 function readToken(path: string, explicit: boolean): string | undefined {

@@ -4,6 +4,7 @@ import { ChainNodeError } from '../errors.js';
 import type { RecordProof } from '../consensus/record-proof.js';
 import type { AnchoredRecordProof } from '../consensus/anchored-proof.js';
 import type { FinalCheckpointJson } from '../api/routes/log-routes.js';
+import type { TokenJson } from '../api/routes/token-routes.js';
 import type {
   AccountJson,
   ActionPageJson,
@@ -115,7 +116,7 @@ export class ApiClient {
   }
 
   /** Send a request and parse the JSON answer; throws the API's error code on a non-2xx status. */
-  async request<T>(method: 'GET' | 'POST', path: string, options: { body?: unknown; admin?: boolean; query?: Record<string, string | number | boolean | undefined> } = {}): Promise<T> {
+  async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, options: { body?: unknown; admin?: boolean; query?: Record<string, string | number | boolean | undefined> } = {}): Promise<T> {
     const text = await this.requestText(method, path, options);
     try {
       return JSON.parse(text) as T;
@@ -125,7 +126,7 @@ export class ApiClient {
   }
 
   /** Like {@link request} but returns the raw body text (for /metrics). */
-  async requestText(method: 'GET' | 'POST', path: string, options: { body?: unknown; admin?: boolean; query?: Record<string, string | number | boolean | undefined> } = {}): Promise<string> {
+  async requestText(method: 'GET' | 'POST' | 'DELETE', path: string, options: { body?: unknown; admin?: boolean; query?: Record<string, string | number | boolean | undefined> } = {}): Promise<string> {
     let target = `${this.url}${path}`;
     if (options.query !== undefined) {
       const q = new URLSearchParams();
@@ -314,6 +315,26 @@ export class ApiClient {
   /** POST /mining/stop (admin) */
   stopMining(): Promise<MiningStatusJson> {
     return this.request('POST', '/mining/stop', { admin: true });
+  }
+
+  /** POST /tokens (admin): a new API token; `token` is its secret, shown this once. */
+  createToken(spec: { scopes: string[]; name?: string; expiresInSeconds?: number; rateLimitPerMinute?: number }): Promise<{ token: string; info: TokenJson }> {
+    return this.request('POST', '/tokens', { body: spec, admin: true });
+  }
+
+  /** GET /tokens (admin): every API token with its scopes and state. */
+  listTokens(): Promise<{ tokens: TokenJson[] }> {
+    return this.request('GET', '/tokens', { admin: true });
+  }
+
+  /** DELETE /tokens/:id (admin): revoke a token. */
+  revokeToken(id: string): Promise<TokenJson> {
+    return this.request('DELETE', `/tokens/${encodeURIComponent(id)}`, { admin: true });
+  }
+
+  /** GET /tokens/self: the kind and scopes of this client's credential. */
+  tokenSelf(): Promise<{ kind: string; id: string; scopes: string[] }> {
+    return this.request('GET', '/tokens/self', { admin: true });
   }
 
   /** POST /admin/shutdown (admin) */
