@@ -91,10 +91,8 @@ async function authenticate(state: AuthState, req: FastifyRequest): Promise<Prin
     return { kind: 'token', id: `token:${t.id}`, scopes: t.scopes, rateLimitPerMinute: t.rateLimitPerMinute };
   }
   if (tokenMatches(bearer, adminToken)) return { kind: 'cookie', id: 'cookie', scopes: ['admin'], rateLimitPerMinute: null };
-  if (jwt === undefined) {
-    const looksJwt = JwtVerifier.looksLikeJwt(bearer);
-    throw new AuthError(looksJwt ? 'AUTH_JWT_DISABLED' : 'AUTH_INVALID', looksJwt ? 'this node accepts no JWTs (api.jwtAlg is not set)' : 'the token is wrong (neither an API token nor the cookie token)');
-  }
+  if (!JwtVerifier.looksLikeJwt(bearer)) throw new AuthError('AUTH_INVALID', 'the token is wrong (neither an API token, a JWT nor the cookie token)');
+  if (jwt === undefined) throw new AuthError('AUTH_JWT_DISABLED', 'this node accepts no JWTs (api.jwtAlg is not set)');
   const p = await jwt.verify(bearer);
   return { kind: 'jwt', id: `jwt:${p.subject}`, scopes: p.scopes, rateLimitPerMinute: null };
 }
