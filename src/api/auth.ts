@@ -67,6 +67,14 @@ export function installAuth(app: FastifyInstance, options: AuthOptions, deps: Au
   states.set(app, state);
   app.addHook('onRoute', (route) => {
     state.routes.push(route);
+    // The OpenAPI document (swagger's onRoute hook runs after this one) says which routes need what.
+    const method = Array.isArray(route.method) ? route.method[0] : route.method;
+    const scope = scopeOfRoute(method, route.config as { scope?: RouteScope } | undefined);
+    const enforced = scope !== 'public' && (options.requireAuth || (scope !== 'read' && scope !== 'submit'));
+    if (enforced && route.schema !== undefined && route.schema.hide !== true) {
+      const schema = route.schema as { security?: Array<Record<string, string[]>>; description?: string };
+      route.schema = { ...route.schema, security: schema.security ?? [{ bearer: [] }], description: `${schema.description === undefined ? '' : `${schema.description}\n\n`}Scope: \`${scope}\`.` };
+    }
   });
   app.addHook('onRequest', async (req) => {
     // Unmatched URLs (404) have no route config; nothing to guard.

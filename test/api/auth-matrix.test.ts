@@ -127,6 +127,11 @@ for (const requireAuth of [false, true]) {
       t.ok(routes.some((r) => `${r.method} ${r.url}` === must), `${must} enumerated`);
     }
     t.ok(routes.length >= 30, `${routes.length} routes`);
+    const op = (m: string, path: string) => doc.paths[path]?.[m] as { security?: unknown; description?: string } | undefined;
+    t.match(op('post', '/mining/stop'), { security: [{ bearer: [] }], description: /Scope: `admin`/ }, 'OpenAPI: admin routes say so');
+    t.match(op('delete', '/tokens/{id}'), { description: /Scope: `admin`/ });
+    if (requireAuth) t.match(op('get', '/status'), { security: [{ bearer: [] }], description: /Scope: `read`/ }, 'OpenAPI: reads need read');
+    else t.equal(op('get', '/status')?.security, undefined, 'OpenAPI: reads are open');
     const scopeOf = (m: string, u: string): string | undefined => routes.find((r) => r.method === m && r.url === u)?.scope;
     t.equal(scopeOf('POST', '/txs'), 'submit');
     t.equal(scopeOf('POST', '/admin/shutdown'), 'admin');
