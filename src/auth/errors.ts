@@ -31,6 +31,8 @@ export const AUTH_STATUS = {
   TOKEN_NOT_FOUND: 404,
   /** A token creation request with an unknown scope, a bad expiry or limit. */
   TOKEN_BAD_REQUEST: 400,
+  /** The token file could not be written (disk full, permissions): the change is not durable. */
+  TOKEN_STORE_WRITE_FAILED: 503,
 } as const;
 
 /** A code of {@link AUTH_STATUS}. */

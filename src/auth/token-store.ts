@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { chmod, open, readFile, rename, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { ChainNodeError } from '../errors.js';
-import { writePrivateFile } from '../private-files.js';
+import { PRIVATE_FILE_MODE } from '../private-files.js';
 import { AuthError } from './errors.js';
 import { parseScopes, type Scope } from './scopes.js';
 
@@ -146,9 +147,41 @@ export class TokenStore {
 
   #save(): Promise<void> {
     const text = `${JSON.stringify({ tokens: [...this.#byId.values()] }, null, 1)}\n`;
-    const next = this.#writing.then(() => writePrivateFile(this.#path, text));
+    const next = this.#writing
+      .then(() => writeDurably(this.#path, text))
+      .catch((err: unknown) => {
+        throw new AuthError('TOKEN_STORE_WRITE_FAILED', `cannot write ${this.#path} (${(err as Error).message}); the token change is not saved`, { cause: err });
+      });
     this.#writing = next.catch(() => undefined);
     return next;
+  }
+}
+
+/**
+ * Write a 0600 file atomically and durably: temporary file fsynced, renamed over the target, directory fsynced,
+ * so a revocation acknowledged to the client survives a power loss.
+ */
+async function writeDurably(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    const f = await open(tmp, 'wx', PRIVATE_FILE_MODE);
+    try {
+      await f.writeFile(text);
+      await f.sync();
+    } finally {
+      await f.close();
+    }
+    await chmod(tmp, PRIVATE_FILE_MODE);
+    await rename(tmp, path);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  const d = await open(dirname(path), 'r');
+  try {
+    await d.sync();
+  } finally {
+    await d.close();
   }
 }
 

@@ -58,6 +58,8 @@ t.test('bad input and a damaged file', async (t) => {
   await t.rejects(store.create({ scopes: [] }), { code: 'TOKEN_BAD_REQUEST' });
   await t.rejects(store.create({ scopes: ['read'], expiresInSeconds: 0 }), { code: 'TOKEN_BAD_REQUEST' });
   t.same(store.list(), [], 'nothing created by refused requests');
+  const nowhere = await TokenStore.open({ path: join(dir.path, 'missing-dir', TOKENS_FILE) });
+  await t.rejects(nowhere.create({ scopes: ['read'] }), { code: 'TOKEN_STORE_WRITE_FAILED', status: 503 }, 'a write that fails gets a stable code, not a 500');
   writeFileSync(path, '{"tokens": [{"id": 1}]');
   await t.rejects(TokenStore.open({ path }), { code: 'TOKEN_STORE_CORRUPT' });
 });
