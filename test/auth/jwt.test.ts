@@ -76,3 +76,17 @@ t.test('configuration errors at start', async (t) => {
   await t.rejects(JwtVerifier.open({ ...s.common, audience: '', alg: 'HS256', keyFile: s.hsFile }), { code: 'JWT_CONFIG_INVALID' }, 'no audience');
   await t.rejects(JwtVerifier.open({ ...s.common, alg: 'RS256' as 'HS256', keyFile: s.hsFile }), { code: 'JWT_CONFIG_INVALID' }, 'unsupported alg');
 });
+
+t.test('a verified JWT is remembered only until it expires', async (t) => {
+  const s = await setup(t);
+  let now = Date.now();
+  const hs = await JwtVerifier.open({ ...s.common, alg: 'HS256', keyFile: s.hsFile, clockToleranceSeconds: 0 }, { now: () => now });
+  const exp = Math.floor(now / 1000) + 60;
+  const jwt = await sign({ scope: 'read' }, 'HS256', new TextEncoder().encode(SECRET), { exp });
+  t.same((await hs.verify(jwt)).scopes, ['read']);
+  t.same((await hs.verify(jwt)).scopes, ['read'], 'again (from the cache)');
+  now = exp * 1000 + 1;
+  await t.rejects(hs.verify(jwt), { code: 'AUTH_EXPIRED' }, 'past exp the cached entry is not used');
+  const tampered = `${jwt.slice(0, -2)}${jwt.endsWith('AA') ? 'BB' : 'AA'}`;
+  await t.rejects(hs.verify(tampered), { code: /^AUTH_(JWT_SIGNATURE|JWT_INVALID)$/ }, 'a different string is verified afresh');
+});
