@@ -30,7 +30,7 @@ export interface AuthDeps {
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** What the route needs (see {@link RouteScope}); absent: `read` for GET and HEAD, `admin` for the rest. */
+    /** What the route needs (see {@link RouteScope}); absent: `read` for GET and HEAD, `public` for OPTIONS, `admin` for the rest. */
     scope?: RouteScope;
   }
 }
@@ -51,9 +51,12 @@ interface AuthState {
 const states = new WeakMap<FastifyInstance, AuthState>();
 const principals = new WeakMap<FastifyRequest, Principal | undefined>();
 
-/** The scope a route declared, or its default: `read` for GET and HEAD, `admin` for anything else (fail closed). */
+/**
+ * The scope a route declared, or its default: `read` for GET and HEAD, `public` for OPTIONS (CORS preflights
+ * never carry credentials), `admin` for anything else (fail closed).
+ */
 function scopeOfRoute(method: string, config: { scope?: RouteScope } | undefined): RouteScope {
-  return config?.scope ?? (method === 'GET' || method === 'HEAD' ? 'read' : 'admin');
+  return config?.scope ?? (method === 'GET' || method === 'HEAD' ? 'read' : method === 'OPTIONS' ? 'public' : 'admin');
 }
 
 /**

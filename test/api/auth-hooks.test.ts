@@ -46,6 +46,28 @@ t.test('undeclared routes fail closed; sign:<key> per body key', async (t) => {
   t.same(await code('POST', '/actions/batch', alice, { actions: [{ key: 'alice' }, { key: 'bob' }] }), [403, 'AUTH_FORBIDDEN'], 'every key of a batch is checked');
 });
 
+t.test('CORS preflights pass a --require-auth node; the request itself is checked', async (t) => {
+  const dir = await tempDir('auth-cors-');
+  const { chain, store } = await openChain(dir.path);
+  const { ctx } = bareApiContext(chain, store);
+  const tokens = await TokenStore.open({ path: join(dir.path, TOKENS_FILE) });
+  const app = await createApi({ ...API_DEFAULTS, cors: ['https://app.example'], requireAuth: true }, { ctx, tokens });
+  t.teardown(async () => {
+    await closeApi(app);
+    await chain.idle();
+    await store.close();
+    await dir.cleanup();
+  });
+  const pre = await app.inject({ method: 'OPTIONS', url: '/status', headers: { origin: 'https://app.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+  t.equal(pre.statusCode, 204, 'preflight answered without credentials');
+  t.equal(pre.headers['access-control-allow-origin'], 'https://app.example');
+  const bare = await app.inject({ method: 'GET', url: '/status', headers: { origin: 'https://app.example' } });
+  t.equal(bare.statusCode, 401);
+  const token = (await tokens.create({ scopes: ['read'] })).token;
+  const ok = await app.inject({ method: 'GET', url: '/status', headers: { origin: 'https://app.example', authorization: `Bearer ${token}` } });
+  t.equal(ok.statusCode, 200);
+});
+
 t.test('per-token rate limits', async (t) => {
   const dir = await tempDir('auth-limits-');
   const { chain, store } = await openChain(dir.path);
