@@ -28,6 +28,8 @@ export interface ApiClientOptions {
   token?: string;
   /** Where the token was read from (the cookie file), named when the node refuses it (AUTH_INVALID). */
   tokenSource?: string;
+  /** API token or JWT sent on every other request (a node started with --require-auth needs one to read). */
+  bearer?: string;
   /** Per-request timeout; default 30 s. */
   timeoutMs?: number;
   /**
@@ -84,6 +86,7 @@ export class ApiClient {
   readonly url: string;
   readonly #token: string | undefined;
   readonly #tokenSource: string | undefined;
+  readonly #bearer: string | undefined;
   readonly #timeoutMs: number;
   readonly #agent: HttpAgent | HttpsAgent | undefined;
 
@@ -98,6 +101,7 @@ export class ApiClient {
     this.url = options.url.replace(/\/+$/, '');
     this.#token = options.token;
     this.#tokenSource = options.tokenSource;
+    this.#bearer = options.bearer;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     if (options.transport === 'node-http') {
       const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64 };
@@ -143,6 +147,8 @@ export class ApiClient {
     if (options.admin === true) {
       if (this.#token === undefined) throw new ChainNodeError('AUTH_REQUIRED', `${method} ${path} is an admin route and no admin token was found (the node's api.cookie)`);
       headers.authorization = `Bearer ${this.#token}`;
+    } else if (this.#bearer !== undefined) {
+      headers.authorization = `Bearer ${this.#bearer}`;
     }
     let res: RawResponse;
     try {

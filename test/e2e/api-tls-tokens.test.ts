@@ -118,6 +118,10 @@ t.test('token CLI against a --require-auth node; tokens survive a restart', asyn
   t.equal((await http(`${node.url}/status`, { headers: auth })).status, 200, 'the read token reads');
   const submit = await http(`${node.url}/txs`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"tx":"00"}' });
   t.same([submit.status, apiCode(submit.body)], [403, 'AUTH_FORBIDDEN'], 'and cannot submit');
+  const head = ['chain', 'head', '--network', 'regtest', '--api', node.url, '--json'];
+  t.equal(errorCode(await runCli(head, { home: dir })), 'AUTH_REQUIRED', 'CLI reads need a token on a --require-auth node');
+  const withToken = await runCli(head, { home: dir, env: { CHAIN_NODE_API_TOKEN: c.token } });
+  t.equal(withToken.code, 0, `CHAIN_NODE_API_TOKEN gives the CLI one: ${withToken.stderr}`);
   const badScope = await runCli(['token', 'create', '--scope', 'write', ...g], { home: dir });
   t.equal(errorCode(badScope), 'TOKEN_BAD_REQUEST');
 
