@@ -424,7 +424,10 @@ export class ChainNode {
    * old pair stays in use and the error is logged. Returns whether the new pair is in use.
    */
   reloadTls(): boolean {
-    if (this.#reloadTlsFiles === undefined) return false;
+    if (this.#reloadTlsFiles === undefined) {
+      this.#log.info('reload requested (SIGHUP): no TLS configured, nothing to reload');
+      return false;
+    }
     try {
       this.#reloadTlsFiles();
       this.#log.info('TLS certificate reloaded');
