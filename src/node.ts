@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import type { Server as HttpsServer } from 'node:https';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { announcedHosts } from './api/host-check.js';
 import { API_DEFAULTS, closeApi, createApi } from './api/server.js';
+import { openApiSecurity } from './api/security-setup.js';
+import { reloadTls } from './api/tls.js';
+import { TOKENS_FILE } from './auth/token-store.js';
 import type { ApiContext, MiningControl, PeerControl } from './api/context.js';
 import { Chain } from './chain/chain.js';
 import { SignatureCache } from './chain/connect.js';
@@ -76,6 +80,7 @@ export class ChainNode {
   #saver: MempoolSaver | undefined;
   #api: FastifyInstance | undefined;
   #failure: Error | undefined;
+  #reloadTlsFiles: (() => void) | undefined;
 
   constructor(options: NodeOptions, deps: NodeDependencies) {
     this.options = options;
@@ -132,7 +137,7 @@ export class ChainNode {
     try {
       // The datadir holds the admin token and the node's key: 0700, its files 0600, even when made by older versions.
       await ensurePrivateDir(config.datadir);
-      await restrictFiles([COOKIE_FILE, PEERS_FILE, PEER_KEY_FILE, MEMPOOL_FILE].map((f) => join(config.datadir, f)));
+      await restrictFiles([COOKIE_FILE, PEERS_FILE, PEER_KEY_FILE, MEMPOOL_FILE, TOKENS_FILE].map((f) => join(config.datadir, f)));
       const id = chainId(network);
       const store = await ChainStore.open(
         { path: join(config.datadir, 'chain'), chainId: id, decode: { maxBlockBytes: network.maxBlockBytes, maxTxBytes: network.maxTxBytes } },
@@ -356,6 +361,7 @@ export class ChainNode {
 
   async #startApi(): Promise<void> {
     const { config, network, version } = this.options;
+    const security = await openApiSecurity(config, { logger: this.#deps.logger, ...(this.#deps.now === undefined ? {} : { now: this.#deps.now }) });
     const token = randomBytes(32).toString('hex');
     await writePrivateFile(join(config.datadir, COOKIE_FILE), token);
     const ctx: ApiContext = {
@@ -387,11 +393,16 @@ export class ChainNode {
         requestTimeoutMs: a.requestTimeoutMs,
         closeTimeoutMs: API_DEFAULTS.closeTimeoutMs,
         explorer: a.explorer,
+        requireAuth: a.requireAuth,
+        tokenRateLimitPerMinute: a.tokenRateLimitPerMinute,
+        ...(security.tls === undefined ? {} : { tls: security.tls }),
         sse: { maxClients: a.sseMaxClients, maxClientsPerAddress: a.sseMaxClientsPerAddress, maxBufferBytes: a.sseMaxBufferBytes, heartbeatMs: API_DEFAULTS.sse.heartbeatMs },
       },
-      { ctx, logger: this.#deps.logger },
+      { ctx, logger: this.#deps.logger, tokens: security.tokens, ...(security.jwt === undefined ? {} : { jwt: security.jwt }) },
     );
     this.#api = app;
+    const load = security.reloadTls;
+    if (load !== undefined) this.#reloadTlsFiles = () => reloadTls(app.server as unknown as HttpsServer, load());
     // Registered before listening: a failed listen still releases the event hub's listeners.
     this.#stops.push(['api', () => closeApi(app)]);
     try {
@@ -405,7 +416,26 @@ export class ChainNode {
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr !== null ? addr.port : config.api.port;
     const host = config.api.host.includes(':') ? `[${config.api.host}]` : config.api.host;
-    this.#apiUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+    this.#apiUrl = `${security.tls === undefined ? 'http' : 'https'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  }
+
+  /**
+   * Re-read the API's TLS certificate and key (SIGHUP) and serve them to new connections; on a bad file the
+   * old pair stays in use and the error is logged. Returns whether the new pair is in use.
+   */
+  reloadTls(): boolean {
+    if (this.#reloadTlsFiles === undefined) {
+      this.#log.info('reload requested (SIGHUP): no TLS configured, nothing to reload');
+      return false;
+    }
+    try {
+      this.#reloadTlsFiles();
+      this.#log.info('TLS certificate reloaded');
+      return true;
+    } catch (err) {
+      this.#log.error({ err, code: (err as { code?: string }).code }, 'TLS reload failed: still serving the previous certificate');
+      return false;
+    }
   }
 
   /** Stop everything in reverse start order (idempotent). */

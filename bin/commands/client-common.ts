@@ -98,7 +98,8 @@ function defaultUrl(config: NodeConfig): string {
   let host = config.api.host;
   if (host === '0.0.0.0' || host === '' ) host = '127.0.0.1';
   if (host === '::') host = '::1';
-  return `http://${host.includes(':') ? `[${host}]` : host}:${config.api.port}`;
+  const scheme = config.api.tlsCert === '' ? 'http' : 'https';
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${config.api.port}`;
 }
 
 function readToken(path: string, explicit: boolean): string | undefined {
@@ -130,7 +131,9 @@ export function clientContext(cmd: Command, options: { admin?: boolean } = {}): 
       throw new ChainNodeError('AUTH_REQUIRED', `admin command: no token in ${cookie} (run it as the node's user with the node's --datadir, or pass --cookie <file>)`);
     }
   }
-  const client = new ApiClient({ url: flags.api ?? defaultUrl(config), ...(token === undefined ? {} : { token, tokenSource: cookie }) });
+  // An API token or JWT for nodes started with --require-auth (from the environment: never a flag, like secrets).
+  const bearer = process.env.CHAIN_NODE_API_TOKEN?.trim();
+  const client = new ApiClient({ url: flags.api ?? defaultUrl(config), ...(token === undefined ? {} : { token, tokenSource: cookie }), ...(bearer === undefined || bearer === '' ? {} : { bearer }) });
   const id = chainId(network);
   return { flags, json: flags.json === true, config, network, client, chainId: id, verify: { powLimit: powLimit(network), chainId: id } };
 }

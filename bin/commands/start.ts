@@ -20,6 +20,9 @@ export function registerStart(program: Command): void {
     .option('--api-cors <origins>', 'comma-separated CORS origins')
     .option('--api-allowed-hosts <names>', 'comma-separated extra Host header names the API answers')
     .option('--no-explorer', 'do not serve the web explorer at /')
+    .option('--require-auth', 'reads need an API token or JWT with scope read, POST /txs scope submit (private deployments)')
+    .option('--tls-cert <file>', 'PEM certificate (chain): serve the API and explorer over HTTPS (reloaded on SIGHUP)')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert')
     .option('--p2p-host <host>', 'P2P listen address')
     .option('--p2p-port <port>', 'P2P TCP port')
     .option('--no-p2p', 'do not join the peer-to-peer network')
@@ -76,8 +79,10 @@ export function registerStart(program: Command): void {
         setTimeout(() => forceExit('shutdown deadline', 1), STOP_DEADLINE_MS).unref();
         void node.stop();
       };
+      const onHangup = (): void => void node.reloadTls();
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
+      process.on('SIGHUP', onHangup);
       await node.start();
       if (node.apiUrl !== '') {
         const u = node.apiUrl;
@@ -99,6 +104,7 @@ export function registerStart(program: Command): void {
       await node.stop();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.off('SIGHUP', onHangup);
       if (node.failure !== undefined) {
         logger.fatal({ err: node.failure.message }, 'stopped after a fatal error');
         process.exitCode = 1;

@@ -1,3 +1,4 @@
+import { AUTH_STATUS } from '../auth/errors.js';
 import { ChainNodeError } from '../errors.js';
 
 /** HTTP status for each stable error code the API returns; unlisted ChainNodeError codes are 400. */
@@ -6,8 +7,7 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   TX_NOT_FOUND: 404,
   BLOCK_NOT_FOUND: 404,
   LOG_NO_FINAL_CHECKPOINT: 404,
-  AUTH_REQUIRED: 401,
-  AUTH_INVALID: 403,
+  ...AUTH_STATUS,
   RATE_LIMITED: 429,
   HOST_NOT_ALLOWED: 403,
   JSON_TOO_DEEP: 400,

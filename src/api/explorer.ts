@@ -36,7 +36,12 @@ export function explorerDir(root = packageRoot()): string | undefined {
  */
 export async function registerExplorer(app: FastifyInstance, dir = explorerDir()): Promise<boolean> {
   if (dir === undefined) return false;
-  await app.register(fastifyStatic, {
+  // The page and its assets hold no data (it reads the API like any client): open even with api.requireAuth.
+  await app.register(async (scope) => {
+    scope.addHook('onRoute', (route) => {
+      route.config = { ...route.config, scope: 'public' };
+    });
+    await scope.register(fastifyStatic, {
     root: dir,
     prefix: '/',
     // One route per built file (no catch-all), so unknown paths keep the API's NOT_FOUND error.
@@ -51,6 +56,7 @@ export async function registerExplorer(app: FastifyInstance, dir = explorerDir()
       // The page itself is always revalidated; assets carry a content hash in their name and never change.
       void reply.header('cache-control', /-[A-Z0-9]{8}\.(js|css)(\.br|\.gz)?$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
+    });
   });
   return true;
 }

@@ -1,4 +1,5 @@
 import type { ReadBudget } from './block-reader.js';
+import type { TlsFiles } from './tls.js';
 
 /** Limits of the server-sent event stream (`GET /events`). */
 export interface SseOptions {
@@ -35,6 +36,12 @@ export interface ApiOptions {
   readBudget?: ReadBudget;
   /** Serve the web explorer at `/` (when it was built). */
   explorer?: boolean;
+  /** Reads need scope `read` and submissions `submit` (default false: both open, admin routes always need `admin`). */
+  requireAuth?: boolean;
+  /** Requests per minute of an API token or JWT subject without its own limit (default: rateLimitPerMinute). */
+  tokenRateLimitPerMinute?: number;
+  /** Serve HTTPS with this certificate and key (see tls.ts); absent: plain HTTP. */
+  tls?: TlsFiles;
 }
 
 /** Defaults: localhost only, CORS off, limits sized for one operator's clients. */

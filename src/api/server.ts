@@ -3,6 +3,9 @@ import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { Logger } from 'pino';
+import type { JwtVerifier } from '../auth/jwt.js';
+import type { TokenStore } from '../auth/token-store.js';
+import { installAuth, principalOf, type Principal } from './auth.js';
 import type { ApiContext } from './context.js';
 import { ApiError, toErrorResponse } from './errors.js';
 import { HostAllowList } from './host-check.js';
@@ -13,6 +16,7 @@ import { chainRoutes } from './routes/chain-routes.js';
 import { eventRoutes } from './routes/events.js';
 import { indexRoutes } from './routes/index-routes.js';
 import { logRoutes } from './routes/log-routes.js';
+import { tokenRoutes } from './routes/token-routes.js';
 import { nodeRoutes } from './routes/node-routes.js';
 import { txRoutes } from './routes/tx-routes.js';
 
@@ -27,9 +31,11 @@ const MAX_JSON_DEPTH = 8;
  * Build the fastify app with every route, schemas, OpenAPI, limits and the error mapping (not yet listening).
  * Close it with {@link closeApi}: event streams are ended first and the close is bounded.
  */
-export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; logger?: Logger }): Promise<FastifyInstance> {
+export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; logger?: Logger; tokens?: TokenStore; jwt?: JwtVerifier }): Promise<FastifyInstance> {
   const requestTimeout = options.requestTimeoutMs;
+  // The https variant of the instance type differs only in its server; the rest of the API is the same.
   const app = Fastify({
+    ...(options.tls === undefined ? {} : { https: { cert: options.tls.cert, key: options.tls.key } }),
     // Per-request logs would drown the node's own at ingest rates; the API logs warnings and errors only.
     loggerInstance: deps.logger?.child({ module: 'api' }, { level: 'warn' }) as FastifyBaseLogger | undefined,
     bodyLimit: DEFAULT_BODY_LIMIT,
@@ -54,6 +60,7 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
     }
     return undefined;
   });
+  installAuth(app, { requireAuth: options.requireAuth ?? false }, { adminToken: deps.ctx.adminToken, ...(deps.tokens === undefined ? {} : { tokens: deps.tokens }), ...(deps.jwt === undefined ? {} : { jwt: deps.jwt }) });
   const jsonParser = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
@@ -70,12 +77,17 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
   await app.register(swagger, {
     openapi: {
       info: { title: 'chain-node API', version: deps.ctx.version, description: 'Signed user actions on a proof-of-work chain. Errors: {error: {code, message}}.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'token from the data directory cookie file (api.cookie)' } } },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'an API token (cnt_..., see POST /tokens), a JWT from the configured issuer, or the token in the data directory cookie file (api.cookie, admin)' } } },
     },
   });
-  if (options.rateLimitPerMinute > 0) {
-    await app.register(rateLimit, { max: options.rateLimitPerMinute, timeWindow: 60_000, allowList: (req) => req.url === '/health' || req.url === '/health/ready' });
-  }
+  // Per credential (an API token's own limit or the token default) once authenticated, else per client address.
+  const limitOf = (p: Principal | undefined): number => (p === undefined || p.kind === 'cookie' ? options.rateLimitPerMinute : (p.rateLimitPerMinute ?? options.tokenRateLimitPerMinute ?? options.rateLimitPerMinute));
+  await app.register(rateLimit, {
+    max: (req) => limitOf(principalOf(req)),
+    keyGenerator: (req) => principalOf(req)?.id ?? req.ip,
+    timeWindow: 60_000,
+    allowList: (req) => req.url === '/health' || req.url === '/health/ready' || limitOf(principalOf(req)) === 0,
+  });
   if (options.cors.length > 0) await app.register(cors, { origin: options.cors });
 
   app.setErrorHandler((err, _req, reply) => {
@@ -97,7 +109,8 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
   nodeRoutes(app, ctx);
   eventRoutes(app, sse);
   logRoutes(app, ctx);
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  if (deps.tokens !== undefined) tokenRoutes(app, deps.tokens, ctx.now);
+  app.get('/openapi.json', { config: { scope: 'public' }, schema: { hide: true } }, async () => app.swagger());
   if (options.explorer === true) {
     const served = await registerExplorer(app);
     if (!served) deps.logger?.warn('explorer not built (run npm run build): not serving it');

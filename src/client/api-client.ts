@@ -4,6 +4,7 @@ import { ChainNodeError } from '../errors.js';
 import type { RecordProof } from '../consensus/record-proof.js';
 import type { AnchoredRecordProof } from '../consensus/anchored-proof.js';
 import type { FinalCheckpointJson } from '../api/routes/log-routes.js';
+import type { TokenJson } from '../api/routes/token-routes.js';
 import type {
   AccountJson,
   ActionPageJson,
@@ -27,6 +28,8 @@ export interface ApiClientOptions {
   token?: string;
   /** Where the token was read from (the cookie file), named when the node refuses it (AUTH_INVALID). */
   tokenSource?: string;
+  /** API token or JWT sent on every other request (a node started with --require-auth needs one to read). */
+  bearer?: string;
   /** Per-request timeout; default 30 s. */
   timeoutMs?: number;
   /**
@@ -83,6 +86,7 @@ export class ApiClient {
   readonly url: string;
   readonly #token: string | undefined;
   readonly #tokenSource: string | undefined;
+  readonly #bearer: string | undefined;
   readonly #timeoutMs: number;
   readonly #agent: HttpAgent | HttpsAgent | undefined;
 
@@ -97,6 +101,7 @@ export class ApiClient {
     this.url = options.url.replace(/\/+$/, '');
     this.#token = options.token;
     this.#tokenSource = options.tokenSource;
+    this.#bearer = options.bearer;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     if (options.transport === 'node-http') {
       const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64 };
@@ -115,7 +120,7 @@ export class ApiClient {
   }
 
   /** Send a request and parse the JSON answer; throws the API's error code on a non-2xx status. */
-  async request<T>(method: 'GET' | 'POST', path: string, options: { body?: unknown; admin?: boolean; query?: Record<string, string | number | boolean | undefined> } = {}): Promise<T> {
+  async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, options: { body?: unknown; admin?: boolean; query?: Record<string, string | number | boolean | undefined> } = {}): Promise<T> {
     const text = await this.requestText(method, path, options);
     try {
       return JSON.parse(text) as T;
@@ -125,7 +130,7 @@ export class ApiClient {
   }
 
   /** Like {@link request} but returns the raw body text (for /metrics). */
-  async requestText(method: 'GET' | 'POST', path: string, options: { body?: unknown; admin?: boolean; query?: Record<string, string | number | boolean | undefined> } = {}): Promise<string> {
+  async requestText(method: 'GET' | 'POST' | 'DELETE', path: string, options: { body?: unknown; admin?: boolean; query?: Record<string, string | number | boolean | undefined> } = {}): Promise<string> {
     let target = `${this.url}${path}`;
     if (options.query !== undefined) {
       const q = new URLSearchParams();
@@ -142,6 +147,8 @@ export class ApiClient {
     if (options.admin === true) {
       if (this.#token === undefined) throw new ChainNodeError('AUTH_REQUIRED', `${method} ${path} is an admin route and no admin token was found (the node's api.cookie)`);
       headers.authorization = `Bearer ${this.#token}`;
+    } else if (this.#bearer !== undefined) {
+      headers.authorization = `Bearer ${this.#bearer}`;
     }
     let res: RawResponse;
     try {
@@ -314,6 +321,26 @@ export class ApiClient {
   /** POST /mining/stop (admin) */
   stopMining(): Promise<MiningStatusJson> {
     return this.request('POST', '/mining/stop', { admin: true });
+  }
+
+  /** POST /tokens (admin): a new API token; `token` is its secret, shown this once. */
+  createToken(spec: { scopes: string[]; name?: string; expiresInSeconds?: number; rateLimitPerMinute?: number }): Promise<{ token: string; info: TokenJson }> {
+    return this.request('POST', '/tokens', { body: spec, admin: true });
+  }
+
+  /** GET /tokens (admin): every API token with its scopes and state. */
+  listTokens(): Promise<{ tokens: TokenJson[] }> {
+    return this.request('GET', '/tokens', { admin: true });
+  }
+
+  /** DELETE /tokens/:id (admin): revoke a token. */
+  revokeToken(id: string): Promise<TokenJson> {
+    return this.request('DELETE', `/tokens/${encodeURIComponent(id)}`, { admin: true });
+  }
+
+  /** GET /tokens/self: the kind and scopes of this client's credential. */
+  tokenSelf(): Promise<{ kind: string; id: string; scopes: string[] }> {
+    return this.request('GET', '/tokens/self', { admin: true });
   }
 
   /** POST /admin/shutdown (admin) */

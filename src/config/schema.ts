@@ -17,6 +17,19 @@ export interface NodeConfig {
     sseMaxClientsPerAddress: number;
     sseMaxBufferBytes: number;
     explorer: boolean;
+    /** Reads need an API credential with scope `read`, submissions `submit` (private deployments). */
+    requireAuth: boolean;
+    /** Requests per minute of an API token or JWT subject without its own limit (0 = unlimited). */
+    tokenRateLimitPerMinute: number;
+    /** PEM certificate and key files: serve HTTPS (both or neither; reloaded on SIGHUP). */
+    tlsCert: string;
+    tlsKey: string;
+    /** JWT verification: '' (off), HS256 or EdDSA; the key file, issuer, audience and scope claim. */
+    jwtAlg: string;
+    jwtKeyFile: string;
+    jwtIssuer: string;
+    jwtAudience: string;
+    jwtScopeClaim: string;
   };
   p2p: {
     enabled: boolean;
@@ -67,6 +80,15 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'api.sseMaxClients', type: 'int', env: 'CHAIN_NODE_API_SSE_MAX_CLIENTS', doc: 'most /events streams at once' },
   { path: 'api.sseMaxClientsPerAddress', type: 'int', env: 'CHAIN_NODE_API_SSE_MAX_PER_ADDRESS', doc: 'most /events streams per client address' },
   { path: 'api.sseMaxBufferBytes', type: 'int', env: 'CHAIN_NODE_API_SSE_MAX_BUFFER', doc: 'unsent bytes an /events stream may hold before it is dropped as too slow' },
+  { path: 'api.requireAuth', type: 'bool', env: 'CHAIN_NODE_API_REQUIRE_AUTH', flag: 'requireAuth', doc: 'reads need an API token or JWT with scope read, POST /txs scope submit (private deployments); off: both open, admin routes always need admin' },
+  { path: 'api.tokenRateLimitPerMinute', type: 'int', env: 'CHAIN_NODE_API_TOKEN_RATE_LIMIT', doc: 'requests per minute of an API token or JWT subject without its own limit (0 = unlimited)' },
+  { path: 'api.tlsCert', type: 'string', env: 'CHAIN_NODE_TLS_CERT', flag: 'tlsCert', doc: 'PEM certificate (chain) file: serve the API and explorer over HTTPS (with api.tlsKey; reloaded on SIGHUP)' },
+  { path: 'api.tlsKey', type: 'string', env: 'CHAIN_NODE_TLS_KEY', flag: 'tlsKey', doc: 'PEM private key file of api.tlsCert' },
+  { path: 'api.jwtAlg', type: 'string', env: 'CHAIN_NODE_JWT_ALG', doc: 'accept JWTs signed with HS256 or EdDSA (empty = no JWTs)' },
+  { path: 'api.jwtKeyFile', type: 'string', env: 'CHAIN_NODE_JWT_KEY_FILE', doc: 'HS256: file holding the shared secret (>= 32 bytes); EdDSA: the Ed25519 public key (PEM)' },
+  { path: 'api.jwtIssuer', type: 'string', env: 'CHAIN_NODE_JWT_ISSUER', doc: 'required iss of accepted JWTs' },
+  { path: 'api.jwtAudience', type: 'string', env: 'CHAIN_NODE_JWT_AUDIENCE', doc: 'required aud of accepted JWTs' },
+  { path: 'api.jwtScopeClaim', type: 'string', env: 'CHAIN_NODE_JWT_SCOPE_CLAIM', doc: 'JWT claim holding the scopes (space-separated string or list)' },
   { path: 'api.explorer', type: 'bool', env: 'CHAIN_NODE_EXPLORER', flag: 'explorer', doc: 'serve the web explorer at / of the HTTP API' },
   { path: 'p2p.enabled', type: 'bool', env: 'CHAIN_NODE_P2P', flag: 'p2p', doc: 'join the peer-to-peer network' },
   { path: 'p2p.host', type: 'string', env: 'CHAIN_NODE_P2P_HOST', flag: 'p2pHost', doc: 'P2P listen address' },

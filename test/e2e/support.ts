@@ -139,7 +139,7 @@ export async function startNode(t: Test, o: StartNodeOptions): Promise<NodeProce
     const timer = setTimeout(() => rej(new Error(`node did not print its API URL within ${o.timeoutMs ?? 60_000} ms:\n${err}\n${out.slice(-2000)}`)), o.timeoutMs ?? 60_000);
     proc.stderr!.on('data', (d: Buffer) => {
       err += d.toString();
-      const m = /API\s+(http:\/\/[^\s]+)\/status/.exec(err);
+      const m = /API\s+(https?:\/\/[^\s]+)\/status/.exec(err);
       if (m !== null) {
         clearTimeout(timer);
         res(m[1]!);

@@ -1,18 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiContext } from '../context.js';
-import { tokenMatches } from '../context.js';
-import { ApiError } from '../errors.js';
+import { requireScope } from '../auth.js';
 import { txToJson } from '../json.js';
 import type { BansJson, MempoolJson, MiningStatusJson, PeerJson, TxJson } from '../types.js';
 
-/** onRequest hook of admin routes (runs before body parsing and validation, so no 400 leaks ahead of the 401): `Authorization: Bearer <token from the cookie file>`. */
-export function requireAdmin(ctx: ApiContext): (req: FastifyRequest) => Promise<void> {
-  return async (req) => {
-    const h = req.headers.authorization;
-    if (h === undefined || h === '') throw new ApiError('AUTH_REQUIRED', 'admin route: send Authorization: Bearer <token from the data directory cookie file>');
-    const m = /^Bearer (.+)$/.exec(h);
-    if (m === null || !tokenMatches(m[1], ctx.adminToken)) throw new ApiError('AUTH_INVALID', 'admin token is wrong');
-  };
+/**
+ * onRequest hook demanding scope `admin` (the cookie token, an admin API token or JWT). Routes declare
+ * `config: { scope: 'admin' }` instead; this stays for routes that guard themselves explicitly.
+ */
+export function requireAdmin(_ctx?: ApiContext): (req: FastifyRequest) => Promise<void> {
+  return requireScope('admin');
 }
 
 const expiry = {
@@ -59,14 +56,14 @@ const bansSchema = {
 
 /** Health, metrics, mempool, peers, mining and admin routes. */
 export function nodeRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const admin = requireAdmin(ctx);
+  const admin = { scope: 'admin' } as const;
   const adminSecurity = [{ bearer: [] }];
 
-  app.get('/health', { schema: { summary: 'Liveness (always 200 while the process serves) with readiness detail', tags: ['node'] } }, async () => {
+  app.get('/health', { config: { scope: 'public' }, schema: { summary: 'Liveness (always 200 while the process serves) with readiness detail', tags: ['node'] } }, async () => {
     const s = ctx.sync();
     return { live: true, ready: !s.syncing, height: ctx.chain.height };
   });
-  app.get('/health/ready', { schema: { summary: 'Readiness: 200 when synced and serving, else 503', tags: ['node'] } }, async (_req, reply) => {
+  app.get('/health/ready', { config: { scope: 'public' }, schema: { summary: 'Readiness: 200 when synced and serving, else 503', tags: ['node'] } }, async (_req, reply) => {
     const s = ctx.sync();
     if (s.syncing) return reply.code(503).send({ error: { code: 'NOT_READY', message: `syncing (${Math.round(s.progress * 100)} %)` } });
     return { ready: true, height: ctx.chain.height };
@@ -107,7 +104,7 @@ export function nodeRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post<{ Body: { addr: string } }>(
     '/peers/connect',
     {
-      onRequest: admin,
+      config: admin,
       schema: { summary: 'Dial a peer (admin)', tags: ['peers'], security: adminSecurity, body: { type: 'object', additionalProperties: false, required: ['addr'], properties: { addr: { type: 'string', minLength: 3, maxLength: 512 } } } },
     },
     async (req) => {
@@ -118,7 +115,7 @@ export function nodeRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post<{ Body: { id: string } }>(
     '/peers/disconnect',
     {
-      onRequest: admin,
+      config: admin,
       schema: { summary: 'Disconnect a peer (admin)', tags: ['peers'], security: adminSecurity, body: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 200 } } } },
     },
     async (req) => {
@@ -131,7 +128,7 @@ export function nodeRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post<{ Body: { threads?: number; backend?: string } }>(
     '/mining/start',
     {
-      onRequest: admin,
+      config: admin,
       schema: {
         summary: 'Start mining (admin)',
         tags: ['mining'],
@@ -144,11 +141,11 @@ export function nodeRoutes(app: FastifyInstance, ctx: ApiContext): void {
       return ctx.mining.status();
     },
   );
-  app.post('/mining/stop', { onRequest: admin, schema: { summary: 'Stop mining (admin)', tags: ['mining'], security: adminSecurity } }, async (): Promise<MiningStatusJson> => {
+  app.post('/mining/stop', { config: admin, schema: { summary: 'Stop mining (admin)', tags: ['mining'], security: adminSecurity } }, async (): Promise<MiningStatusJson> => {
     await ctx.mining.stop();
     return ctx.mining.status();
   });
-  app.post('/admin/shutdown', { onRequest: admin, schema: { summary: 'Shut the node down gracefully (admin)', tags: ['node'], security: adminSecurity } }, async (_req, reply) => {
+  app.post('/admin/shutdown', { config: admin, schema: { summary: 'Shut the node down gracefully (admin)', tags: ['node'], security: adminSecurity } }, async (_req, reply) => {
     reply.raw.on('finish', () => ctx.shutdown());
     return { ok: true, message: 'shutting down' };
   });

@@ -41,6 +41,8 @@ export function txRoutes(app: FastifyInstance, ctx: ApiContext, limits: { batchB
   app.post<{ Body: { tx: string } }>(
     '/txs',
     {
+      // Open on a public node (the transaction's own signature authorises it); needs `submit` with requireAuth.
+      config: { scope: 'submit' },
       bodyLimit: txBodyLimit,
       schema: {
         summary: 'Submit one signed transaction (hex of its DAG-CBOR encoding)',
@@ -66,6 +68,7 @@ export function txRoutes(app: FastifyInstance, ctx: ApiContext, limits: { batchB
   app.post<{ Body: { txs: string[] } }>(
     '/txs/batch',
     {
+      config: { scope: 'submit' },
       bodyLimit: limits.batchBodyLimitBytes,
       schema: {
         summary: `Submit up to ${MAX_BATCH} signed transactions; one result per input`,
