@@ -5,6 +5,7 @@ import { MAX_CBOR_DEPTH, type CborValue } from '../primitives/cbor.js';
 import { DecodeError, DecodeErrorCode } from '../primitives/errors.js';
 import { blockHashToHex } from '../primitives/header.js';
 import { type Transaction } from '../primitives/transaction.js';
+import type { IdentityIndex } from '../ident/identity-index.js';
 import type { BlockJson, BlockSummaryJson, JsonValue, TxJson } from './types.js';
 
 function tooDeep(what: string): DecodeError {
@@ -66,6 +67,15 @@ export function txToJson(tx: Transaction): TxJson {
   };
   if (f.subject !== undefined) out.subject = f.subject;
   return out;
+}
+
+/** Items holding `tx` JSON of `txs` (same order) with the identity index's flags added where there are any. */
+export async function withIdentityFlags<T extends { tx: TxJson }>(index: IdentityIndex, items: T[], txs: readonly Transaction[]): Promise<T[]> {
+  const flags = await index.flagsOfMany(txs);
+  flags.forEach((f, i) => {
+    if (f.length > 0 && items[i] !== undefined) items[i].tx.flags = f;
+  });
+  return items;
 }
 
 /** Block summary with confirmations relative to `tipHeight` (0 when not on the main chain). */

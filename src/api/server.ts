@@ -11,6 +11,7 @@ import { SseHub } from './sse-hub.js';
 import { registerExplorer } from './explorer.js';
 import { chainRoutes } from './routes/chain-routes.js';
 import { eventRoutes } from './routes/events.js';
+import { identityRoutes } from './routes/identity-routes.js';
 import { indexRoutes } from './routes/index-routes.js';
 import { logRoutes } from './routes/log-routes.js';
 import { nodeRoutes } from './routes/node-routes.js';
@@ -97,6 +98,7 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
   nodeRoutes(app, ctx);
   eventRoutes(app, sse);
   logRoutes(app, ctx);
+  identityRoutes(app, ctx);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   if (options.explorer === true) {
     const served = await registerExplorer(app);

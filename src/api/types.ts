@@ -26,6 +26,8 @@ export interface TxJson {
   sig: string;
   /** Encoded size in bytes. */
   size: number;
+  /** Identity flags (KEY_ROTATED, KEY_REVOKED, ID_ACTION_IGNORED; README "Identities"); absent when none. */
+  flags?: string[];
 }
 
 /** Block header and meta summary. */
