@@ -127,7 +127,8 @@ export interface SubmitBatchRequest {
 export interface SubmitBatchResponse {
   accepted: number;
   rejected: number;
-  results: Array<{ txid?: string; ok: boolean; code?: string; message?: string }>;
+  /** `pointer`: JSON pointer of the first schema failure of a TX_SCHEMA refusal. */
+  results: Array<{ txid?: string; ok: boolean; code?: string; message?: string; pointer?: string }>;
 }
 
 /** GET /txs/:txid */

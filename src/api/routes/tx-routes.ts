@@ -99,7 +99,8 @@ export function txRoutes(app: FastifyInstance, ctx: ApiContext, limits: { batchB
         if (r.ok || r.code === 'TX_DUPLICATE') {
           results[i] = { txid: r.txid, ok: true, ...(r.ok ? {} : { code: r.code }) };
         } else {
-          results[i] = { txid: r.txid, ok: false, code: r.code, message: r.error.message };
+          const pointer = (r.error as { pointer?: unknown }).pointer;
+          results[i] = { txid: r.txid, ok: false, code: r.code, message: r.error.message, ...(typeof pointer === 'string' ? { pointer } : {}) };
         }
       });
       const accepted = results.filter((r) => r.ok).length;
