@@ -15,15 +15,16 @@ const time = { type: 'integer', minimum: 0 } as const;
 /**
  * The standard kinds (issue 15 item 5). Families accept any member (`audit.login`, `supply.shipped`); members
  * named on their own (`id.rotate`) have a stricter schema than their family. Schemas are deliberately open
- * (extra fields allowed) except where the index reads the payload (`id.rotate`, `id.revoke`).
+ * (extra fields allowed, and `null`, the CLI's default payload, for event families) except where the index reads
+ * the payload (`id.rotate`); they type the fields they name rather than require them, so records written before
+ * the schemas existed (and by older clients) still pass.
  */
 export const STANDARD_KINDS: readonly KindDefinition[] = [
   {
     kind: 'doc.certify',
-    description: 'a document certified by its SHA-256 (subject = the hash): chain-node doc certify',
+    description: 'a document certified by its SHA-256 (subject = the hash; chain-node doc certify writes {name, size, sha256})',
     schema: {
       type: 'object',
-      required: ['sha256'],
       properties: { sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' }, name: shortText, size: { type: 'integer', minimum: 0 } },
     },
   },
@@ -41,7 +42,7 @@ export const STANDARD_KINDS: readonly KindDefinition[] = [
     kind: 'supply.*',
     description: 'supply-chain events (supply.shipped, supply.received, ...): where from, where to, what, how many',
     schema: {
-      type: 'object',
+      type: ['object', 'null'],
       properties: { from: shortText, to: shortText, location: shortText, item: shortText, quantity: { type: 'number', minimum: 0 }, at: time },
     },
   },
@@ -57,7 +58,7 @@ export const STANDARD_KINDS: readonly KindDefinition[] = [
   {
     kind: 'audit.*',
     description: 'audit events (audit.login, audit.logout, ...): who did what, from where',
-    schema: { type: 'object', properties: { user: shortText, action: shortText, ip: shortText, result: shortText, at: time } },
+    schema: { type: ['object', 'null'], properties: { user: shortText, action: shortText, ip: shortText, result: shortText, at: time } },
   },
   {
     kind: 'id.rotate',
@@ -67,11 +68,11 @@ export const STANDARD_KINDS: readonly KindDefinition[] = [
   {
     kind: 'id.revoke',
     description: "revoke the signer's identity (every key of it)",
-    schema: { type: 'object', additionalProperties: false, properties: { reason: shortText } },
+    schema: { type: ['object', 'null'], additionalProperties: false, properties: { reason: shortText } },
   },
   {
     kind: 'id.*',
     description: 'other identity records (id.profile, ...)',
-    schema: { type: 'object' },
+    schema: { type: ['object', 'null'] },
   },
 ];

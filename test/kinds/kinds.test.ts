@@ -36,7 +36,9 @@ t.test('registry: standard kinds, families, pointers, custom files', async (t) =
   t.equal(failure(r, 'metric', { containerId: 'c1', memoryMB: 256, cpuUsage: 12.5, timestamp: 1_700_000_000_000 }), undefined);
   t.match(failure(r, 'metric', { containerId: 'c1', memoryMB: 'lots' }), { code: 'TX_SCHEMA', pointer: '/memoryMB' });
   t.match(failure(r, 'metric', { tags: { a: 1 } }), { pointer: '/tags' });
-  t.match(failure(r, 'doc.certify', { name: 'x.pdf' }), { pointer: '/sha256', message: /must have required property 'sha256'/ });
+  t.match(failure(r, 'doc.certify', { name: 'x.pdf', sha256: 'ABC' }), { pointer: '/sha256', message: /must match pattern/ });
+  t.match(failure(r, 'doc.certify', null), { pointer: '' });
+  t.equal(failure(r, 'audit.logout', null), undefined, 'the CLI default payload (null) is an audit event');
   t.match(failure(r, 'review', { stars: 9 }), { pointer: '/stars' });
   t.match(failure(r, 'id.rotate', { next: `02${'ab'.repeat(32)}`, extra: 1 }), { pointer: '/extra' });
   t.match(failure(r, 'supply.shipped', ['not', 'an', 'object']), { pointer: '' });
@@ -127,13 +129,13 @@ t.test('peer relays: admitted unchecked by default; refused without penalty with
 t.test('a block holding a failing payload connects and is served', async (t) => {
   const { chain, url } = await setup(t);
   const a = new Actor();
-  const bad = a.tx('doc.certify', 'x', { name: 'no hash here' });
+  const bad = a.tx('doc.certify', 'x', { name: 'no hash here', size: -1 });
   t.equal((await post(`${url}/txs`, { tx: toHex(bad.bytes) })).body.error.code, 'TX_SCHEMA');
   const block = mine(chain, [bad]);
   t.equal((await chain.processBlockBytes(block.bytes, { peer: 'peer-x' })).status, 'connected');
   const served = (await (await fetch(`${url}/txs/${bad.txidHex}`)).json()) as Json;
   t.equal(served.status, 'mined');
-  t.same(served.tx.payload, { name: 'no hash here' });
+  t.same(served.tx.payload, { name: 'no hash here', size: -1 });
 });
 
 t.test('the client refuses a failing payload before signing', async (t) => {
