@@ -99,7 +99,7 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
   nodeRoutes(app, ctx);
   eventRoutes(app, sse);
   logRoutes(app, ctx);
-  identityRoutes(app, ctx);
+  identityRoutes(app, ctx, options.readBudget);
   kindRoutes(app, ctx);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   if (options.explorer === true) {

@@ -108,6 +108,21 @@ t.test('a rotated identity shows both keys and the rotation block; old-key recor
   const actions = (await getJson(`${url}/accounts/${ka}/actions`)).body.items as Json[];
   t.same(actions.map((a) => a.tx.flags ?? []), [[], [], ['KEY_ROTATED']]);
 
+  // The history follows the chain of rotations: the first key's records, then the next key's; paged.
+  const all = (await getJson(`${url}/identities/${did(kn)}/actions`)).body as Json;
+  t.same(all.items.map((a: Json) => a.txid), [first.txidHex, rotate.txidHex, stale.txidHex, fresh.txidHex]);
+  t.same(all.items.map((a: Json) => a.tx.flags ?? []), [[], [], ['KEY_ROTATED'], []]);
+  t.equal(all.nextCursor, undefined);
+  const seen: string[] = [];
+  let cursor = '';
+  for (let i = 0; i < 10; i++) {
+    const page = (await getJson(`${url}/identities/${did(ka)}/actions?limit=3${cursor === '' ? '' : `&cursor=${cursor}`}`)).body as Json;
+    seen.push(...page.items.map((a: Json) => a.txid as string));
+    if (page.nextCursor === undefined) break;
+    cursor = page.nextCursor as string;
+  }
+  t.same(seen, all.items.map((a: Json) => a.txid), 'pages of 3 give the same history');
+
   // Independent checks: OpenSSL (node:crypto) imports the JWKs as the same secp256k1 points.
   doc.verificationMethod.forEach((vm: Json, i: number) => {
     const der = createPublicKey({ key: vm.publicKeyJwk, format: 'jwk' }).export({ format: 'der', type: 'spki' });

@@ -15,7 +15,7 @@ type ItemRef = { txid: Uint8Array; height?: number; index?: number };
  * The actions of one index page, each decoded alone from its block (bodies read once per request), stopping
  * early with the cursor of the last item returned when the request's read budget is spent.
  */
-async function resolveActions(ctx: ApiContext, page: Page<ItemRef>, budget: ReadBudget | undefined): Promise<ActionPageJson> {
+export async function resolveActions(ctx: ApiContext, page: Page<ItemRef>, budget: ReadBudget | undefined): Promise<ActionPageJson> {
   const reader = new BlockReader(ctx.chain, budget);
   const items: ActionJson[] = [];
   const txs: Transaction[] = [];
