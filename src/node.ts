@@ -15,6 +15,8 @@ import { ChainNodeError } from './errors.js';
 import type { NodeConfig } from './config/schema.js';
 import { chainId, type NetworkParams } from './consensus/networks.js';
 import { VerifyPool } from './crypto/verify-pool.js';
+import { KindPolicy } from './kinds/policy.js';
+import { KindRegistry, loadKindFiles } from './kinds/registry.js';
 import { Mempool } from './mempool/mempool.js';
 import { loadMempool, MEMPOOL_FILE, MempoolSaver } from './mempool/persist.js';
 import { NodeMetrics } from './metrics/node-metrics.js';
@@ -69,6 +71,7 @@ export class ChainNode {
   #chain: Chain | undefined;
   #finality: Finality | undefined;
   #mempool: Mempool | undefined;
+  #kinds: KindRegistry | undefined;
   #miner: Miner | undefined;
   /** Blocks mined by earlier Miner instances (mining stop/start makes a new one): the counter is per process. */
   #blocksMinedBefore = 0;
@@ -171,9 +174,12 @@ export class ChainNode {
         },
       ]);
 
+      const kinds = new KindRegistry(loadKindFiles(config.kinds.schemaFiles));
+      this.#kinds = kinds;
+      const policy = new KindPolicy({ enforceGossip: config.kinds.enforceGossip }, { registry: kinds });
       const mempool = new Mempool(
         { maxTxBytes: network.maxTxBytes, maxCount: config.mempool.maxCount, maxBytes: config.mempool.maxBytes },
-        { chainId: id, nextNonce: (actor) => store.getNextNonce(actor), verifyPool: pool, logger: log, now: this.#deps.now },
+        { chainId: id, nextNonce: (actor) => store.getNextNonce(actor), verifyPool: pool, logger: log, now: this.#deps.now, policy },
       );
       this.#mempool = mempool;
       // Admission verified these signatures: block connects skip them instead of verifying every tx twice.
@@ -368,6 +374,7 @@ export class ChainNode {
       chain: this.chain,
       finality: this.#finality,
       mempool: this.mempool,
+      ...(this.#kinds === undefined ? {} : { kinds: this.#kinds }),
       metrics: this.#metrics!,
       network,
       adminToken: token,

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Chain } from '../chain/chain.js';
 import type { Finality } from '../finality/finality.js';
 import type { NetworkParams } from '../consensus/networks.js';
+import type { KindRegistry } from '../kinds/registry.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { NodeMetrics } from '../metrics/node-metrics.js';
 import type { BansJson, MiningStatusJson, PeerJson } from './types.js';
@@ -29,6 +30,8 @@ export interface ApiContext {
   /** Witnessing and finality (SPEC 12); absent in tests that build a bare context. */
   finality?: Finality;
   mempool: Mempool;
+  /** Record kinds with payload schemas (GET /kinds); the standard ones when absent. */
+  kinds?: KindRegistry;
   metrics: NodeMetrics;
   network: NetworkParams;
   /** Admin token from the cookie file. */

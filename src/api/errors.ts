@@ -23,6 +23,10 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   MINING_BACKEND_UNAVAILABLE: 409,
   MINING_NO_BACKEND: 409,
   NOT_READY: 503,
+  DID_INVALID: 400,
+  DID_NOT_FOUND: 404,
+  TX_SCHEMA: 400,
+  KIND_SCHEMA_INVALID: 400,
   INTERNAL_ERROR: 500,
 };
 
@@ -57,10 +61,13 @@ function validationMessage(validation: unknown, fallback: string | undefined): s
   return `${field} ${first.message ?? 'is invalid'}`;
 }
 
-/** Map any thrown value to `{status, code, message}` for the error body. */
-export function toErrorResponse(err: unknown): { status: number; code: string; message: string } {
+/** Map any thrown value to `{status, code, message}` (and `pointer` for a schema failure) for the error body. */
+export function toErrorResponse(err: unknown): { status: number; code: string; message: string; pointer?: string } {
   if (err instanceof ApiError) return { status: err.status, code: err.code, message: err.message };
-  if (err instanceof ChainNodeError) return { status: STATUS_BY_CODE[err.code] ?? 400, code: err.code, message: err.message };
+  if (err instanceof ChainNodeError) {
+    const pointer = (err as { pointer?: unknown }).pointer;
+    return { status: STATUS_BY_CODE[err.code] ?? 400, code: err.code, message: err.message, ...(typeof pointer === 'string' ? { pointer } : {}) };
+  }
   const e = err as { validation?: unknown; statusCode?: number; code?: string; message?: string };
   if (e.validation !== undefined) return { status: 400, code: 'BAD_REQUEST', message: validationMessage(e.validation, e.message) };
   if (e.statusCode === 429) return { status: 429, code: 'RATE_LIMITED', message: 'too many requests' };

@@ -4,29 +4,17 @@ import { toHex } from '../primitives/bytes.js';
 import { MAX_CBOR_DEPTH, type CborValue } from '../primitives/cbor.js';
 import { DecodeError, DecodeErrorCode } from '../primitives/errors.js';
 import { blockHashToHex } from '../primitives/header.js';
+import { cborToJson } from '../primitives/cbor-json.js';
 import { type Transaction } from '../primitives/transaction.js';
-import type { BlockJson, BlockSummaryJson, JsonValue, TxJson } from './types.js';
+import type { IdentityIndex } from '../ident/identity-index.js';
+import type { BlockJson, BlockSummaryJson, TxJson } from './types.js';
 
 function tooDeep(what: string): DecodeError {
   return new DecodeError(DecodeErrorCode.tooDeep, `${what}: nested deeper than ${MAX_CBOR_DEPTH} levels`);
 }
 
-/**
- * DAG-CBOR value to JSON: byte strings become `{"/": {"bytes": base64}}`, bigints become numbers or strings.
- * Levels are counted as `MAX_CBOR_DEPTH` says, from `level` for `v` (a payload sits at level 2 of its
- * transaction); recursion stops with `DECODE_TOO_DEEP` past the limit, so no input can exhaust the stack
- * (decoded values never get there: their decoder checked the same limit).
- */
-export function cborToJson(v: CborValue, level = 1): JsonValue {
-  if (v instanceof Uint8Array) return { '/': { bytes: Buffer.from(v).toString('base64') } };
-  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
-  if (v === null || typeof v !== 'object') return v;
-  if (level > MAX_CBOR_DEPTH) throw tooDeep('value');
-  if (Array.isArray(v)) return v.map((x) => cborToJson(x, level + 1));
-  const out: Record<string, JsonValue> = {};
-  for (const [k, x] of Object.entries(v)) out[k] = cborToJson(x, level + 1);
-  return out;
-}
+/** DAG-CBOR value to JSON (moved to primitives so the kind-schema policy below the API can use it). */
+export { cborToJson } from '../primitives/cbor-json.js';
 
 /**
  * JSON value to a DAG-CBOR value, reading `{"/": {"bytes": base64}}` back as bytes. Levels of the result are
@@ -66,6 +54,15 @@ export function txToJson(tx: Transaction): TxJson {
   };
   if (f.subject !== undefined) out.subject = f.subject;
   return out;
+}
+
+/** Items holding `tx` JSON of `txs` (same order) with the identity index's flags added where there are any. */
+export async function withIdentityFlags<T extends { tx: TxJson }>(index: IdentityIndex, items: T[], txs: readonly Transaction[]): Promise<T[]> {
+  const flags = await index.flagsOfMany(txs);
+  flags.forEach((f, i) => {
+    if (f.length > 0 && items[i] !== undefined) items[i].tx.flags = f;
+  });
+  return items;
 }
 
 /** Block summary with confirmations relative to `tipHeight` (0 when not on the main chain). */

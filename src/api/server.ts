@@ -14,7 +14,9 @@ import { SseHub } from './sse-hub.js';
 import { registerExplorer } from './explorer.js';
 import { chainRoutes } from './routes/chain-routes.js';
 import { eventRoutes } from './routes/events.js';
+import { identityRoutes } from './routes/identity-routes.js';
 import { indexRoutes } from './routes/index-routes.js';
+import { kindRoutes } from './routes/kind-routes.js';
 import { logRoutes } from './routes/log-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { nodeRoutes } from './routes/node-routes.js';
@@ -93,7 +95,7 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
   app.setErrorHandler((err, _req, reply) => {
     const r = toErrorResponse(err);
     if (r.status >= 500) deps.logger?.error({ err }, 'API request failed');
-    void reply.code(r.status).send({ error: { code: r.code, message: r.message } });
+    void reply.code(r.status).send({ error: { code: r.code, message: r.message, ...(r.pointer === undefined ? {} : { pointer: r.pointer }) } });
   });
   app.setNotFoundHandler((req, reply) => {
     void reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
@@ -110,6 +112,8 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
   eventRoutes(app, sse);
   logRoutes(app, ctx);
   if (deps.tokens !== undefined) tokenRoutes(app, deps.tokens, ctx.now);
+  identityRoutes(app, ctx, options.readBudget);
+  kindRoutes(app, ctx);
   app.get('/openapi.json', { config: { scope: 'public' }, schema: { hide: true } }, async () => app.swagger());
   if (options.explorer === true) {
     const served = await registerExplorer(app);

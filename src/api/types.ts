@@ -26,6 +26,8 @@ export interface TxJson {
   sig: string;
   /** Encoded size in bytes. */
   size: number;
+  /** Identity flags (KEY_ROTATED, KEY_REVOKED, ID_ACTION_IGNORED; README "Identities"); absent when none. */
+  flags?: string[];
 }
 
 /** Block header and meta summary. */
@@ -125,7 +127,8 @@ export interface SubmitBatchRequest {
 export interface SubmitBatchResponse {
   accepted: number;
   rejected: number;
-  results: Array<{ txid?: string; ok: boolean; code?: string; message?: string }>;
+  /** `pointer`: JSON pointer of the first schema failure of a TX_SCHEMA refusal. */
+  results: Array<{ txid?: string; ok: boolean; code?: string; message?: string; pointer?: string }>;
 }
 
 /** GET /txs/:txid */

@@ -16,6 +16,7 @@ import { BlockStatus } from '../store/entry.js';
 import { BlockTree, type TreeNode } from './block-tree.js';
 import { planConnect, SignatureCache } from './connect.js';
 import { HeaderLog, type LogBuildProgress } from './header-log.js';
+import { IdentityIndex } from '../ident/identity-index.js';
 import { BlockError } from './errors.js';
 import { OrphanPool, type OrphanPoolOptions } from './orphan-pool.js';
 import { verifyOnOpen } from './startup-check.js';
@@ -125,6 +126,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   readonly orphans: OrphanPool;
   /** The header log (SPEC 12), kept in every connect and disconnect batch. */
   readonly headerLog: HeaderLog;
+  /** The identity index (DIDs, key rotation and revocation), kept in every connect and disconnect batch. */
+  readonly identity: IdentityIndex;
   readonly #store: ChainStore;
   readonly #deps: ChainDependencies;
   readonly #log: Logger | undefined;
@@ -149,6 +152,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.orphans = new OrphanPool(options.orphans, { now: deps.now });
     this.#store = deps.store;
     this.headerLog = new HeaderLog({ store: deps.store, logger: deps.logger });
+    this.identity = new IdentityIndex({ store: deps.store });
     this.#deps = { ...deps, sigCache: deps.sigCache ?? new SignatureCache() };
     this.#log = deps.logger?.child({ module: 'chain' });
     this.#cacheSize = options.blockCacheSize ?? CHAIN_DEFAULTS.blockCacheSize;
@@ -536,7 +540,8 @@ export class Chain extends EventEmitter<ChainEvents> {
     }
     node.status |= BlockStatus.validTxs;
     const logOps = this.#logOn ? this.headerLog.appendOps(node.header, node.height) : [];
-    await this.#store.writeConnect(node, block, plan.undo, plan.nextNonces, this.#bodyPending.delete(node.hex), logOps);
+    const identOps = await this.identity.connectOps(block, node.height, node.hash, plan.undo);
+    await this.#store.writeConnect(node, block, plan.undo, plan.nextNonces, this.#bodyPending.delete(node.hex), identOps.length === 0 ? logOps : [...logOps, ...identOps]);
     this.tree.pushMain(node);
     this.emit('block:connected', { block, entry: node });
     return block;
@@ -549,7 +554,9 @@ export class Chain extends EventEmitter<ChainEvents> {
     const block = await this.getBlock(node.hex);
     const undo = await this.#store.getUndo(node.hash);
     if (block === undefined || undo === undefined) throw new Error(`block ${node.header.hashHex} lacks body or undo data`);
-    await this.#store.writeDisconnect(node, block, undo, parent.hash, this.#logOn ? await this.headerLog.removeOps(node.height) : []);
+    const logOps = this.#logOn ? await this.headerLog.removeOps(node.height) : [];
+    const identOps = await this.identity.disconnectOps(block, node.hash);
+    await this.#store.writeDisconnect(node, block, undo, parent.hash, identOps.length === 0 ? logOps : [...logOps, ...identOps]);
     this.tree.popMain();
     this.emit('block:disconnected', { block, entry: node });
     return block;

@@ -8,6 +8,7 @@ import { BlockStatus, decodeEntry, type BlockEntry } from '../store/entry.js';
 import { Keys, Prefix, SCHEMA_VERSION, readU32be, u32be, u64be } from '../store/layout.js';
 import { leafHash } from '../crypto/merkle.js';
 import { appendLeaf, type FrontierEntry } from '../log/tree.js';
+import { IdentityReplay } from '../ident/replay.js';
 import { type Chain } from './chain.js';
 
 /** Result of {@link checkConsistency}: `ok` when `problems` is empty. */
@@ -28,7 +29,10 @@ export const CONSISTENCY_DEFAULTS = { maxProblems: 100 } as const;
 
 type Expected = Map<number, Map<string, string>>;
 
-const MAIN_STATE_PREFIXES = [Prefix.height, Prefix.tx, Prefix.actorState, Prefix.actorIndex, Prefix.subjectIndex, Prefix.kindIndex] as const;
+const MAIN_STATE_PREFIXES = [
+  Prefix.height, Prefix.tx, Prefix.actorState, Prefix.actorIndex, Prefix.subjectIndex, Prefix.kindIndex,
+  Prefix.identKey, Prefix.identity, Prefix.identUndo, Prefix.identNote,
+] as const;
 const KNOWN_PREFIXES = new Set<number>(Object.values(Prefix));
 const PREFIX_NAMES = new Map<number, string>(Object.entries(Prefix).map(([name, p]) => [p, name]));
 
@@ -203,6 +207,7 @@ function expect(expected: Expected, key: Uint8Array, value: Uint8Array): void {
 async function replay(store: ChainStore, main: BlockEntry[], problems: Problems): Promise<Expected> {
   const expected: Expected = new Map();
   const nonces = new Map<string, [Uint8Array, number]>();
+  const identity = new IdentityReplay();
   for (const e of main) {
     const name = `main-chain block ${e.header.hashHex} (height ${e.height})`;
     expect(expected, Keys.height(e.height), e.hash);
@@ -218,6 +223,7 @@ async function replay(store: ChainStore, main: BlockEntry[], problems: Problems)
     }
     if (!bytesEqual(block.hash, e.hash)) problems.add(`${name} body carries header ${block.header.hashHex}`);
     if (block.meta.height !== e.height) problems.add(`${name} meta says height ${block.meta.height}`);
+    await identity.apply(block, e.height, (hex) => nonces.get(hex)?.[1] ?? 0);
     const undo = new Map<string, number>();
     block.txs.forEach((tx, i) => {
       const f = tx.fields;
@@ -239,6 +245,7 @@ async function replay(store: ChainStore, main: BlockEntry[], problems: Problems)
     expect(expected, Keys.undo(e.hash), new TextEncoder().encode(undoEntries.join(',')));
   }
   for (const [actor, next] of nonces.values()) expect(expected, Keys.actorState(actor), u64be(next));
+  for (const [key, value] of identity.rows) expect(expected, Buffer.from(key, 'hex'), Buffer.from(value, 'hex'));
   return expected;
 }
 

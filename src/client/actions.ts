@@ -3,6 +3,7 @@ import { publicKeyFromSecret } from '../crypto/signature.js';
 import { toHex } from '../primitives/bytes.js';
 import type { TxStatusJson } from '../api/types.js';
 import { ApiRequestError, type ApiClient } from './api-client.js';
+import { KindRegistry, type KindEntry } from '../kinds/registry.js';
 import { signAction, type ActionInput } from './tx-signer.js';
 
 /** Outcome of {@link sendAction}. */
@@ -54,6 +55,22 @@ export async function waitForConfirmations(
   }
 }
 
+/**
+ * Check an action's payload against its kind's schema as the node at `client` enforces it (GET /kinds: the
+ * standard kinds plus the node's configured ones; the standard ones alone from a node without the route).
+ * Throws TX_SCHEMA (a KindSchemaError with the JSON pointer of the first failure) before anything is signed.
+ */
+export async function checkActionSchema(client: ApiClient, action: ActionInput): Promise<void> {
+  let custom: KindEntry[] = [];
+  try {
+    custom = (await client.request<{ kinds: KindEntry[] }>('GET', '/kinds')).kinds.filter((k) => k.source === 'config');
+  } catch (err) {
+    if (!(err instanceof ApiRequestError && err.status === 404)) throw err;
+  }
+  const failure = new KindRegistry(custom).check(action.kind, action.payload);
+  if (failure !== undefined) throw failure;
+}
+
 /** Callbacks of {@link sendAction}, for showing progress while it waits. */
 export interface SendProgress {
   /** The node accepted the transaction (before any waiting). */
@@ -69,7 +86,8 @@ export function describeProgress(status: TxStatusJson, wanted: number): string {
 }
 
 /**
- * Sign and submit one action: the nonce comes from GET /accounts/:actor (`pendingNonce`, which counts the
+ * Sign and submit one action: the payload is checked against its kind's schema first (see
+ * {@link checkActionSchema}), the nonce comes from GET /accounts/:actor (`pendingNonce`, which counts the
  * node's mempool), the signature is made locally, the transaction goes to POST /txs. With `wait`, waits for
  * that many confirmations.
  */
@@ -79,6 +97,7 @@ export async function sendAction(
   action: ActionInput,
   options: { chainId: Uint8Array; wait?: number; timeoutMs?: number; nonce?: number; progress?: SendProgress },
 ): Promise<SentAction> {
+  await checkActionSchema(client, action);
   const actor = toHex(publicKeyFromSecret(secretKey));
   const nonce = options.nonce ?? (await client.account(actor)).pendingNonce;
   const tx = signAction(secretKey, action, { chainId: options.chainId, nonce });

@@ -47,6 +47,8 @@ export interface NodeConfig {
   mempool: { maxCount: number; maxBytes: number; saveIntervalMs: number };
   /** Witnessed finality (SPEC 12): the witness set, its threshold (0 = majority), the depth (0 = the network's). */
   finality: { witnesses: string[]; witnessThreshold: number; depth: number };
+  /** Record-kind payload schemas (README "Record kinds"): custom kind files, and whether peer relays are checked too. */
+  kinds: { schemaFiles: string[]; enforceGossip: boolean };
 }
 
 /** Value kinds a configuration key can hold. */
@@ -116,4 +118,6 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'finality.depth', type: 'int', env: 'CHAIN_NODE_FINALITY_DEPTH', flag: 'finalityDepth', doc: 'blocks below the tip that witnesses sign (0 = the network\u2019s finality depth)' },
   { path: 'mempool.maxBytes', type: 'int', env: 'CHAIN_NODE_MEMPOOL_MAX_BYTES', doc: 'most bytes of transactions in the mempool' },
   { path: 'mempool.saveIntervalMs', type: 'int', env: 'CHAIN_NODE_MEMPOOL_SAVE_INTERVAL_MS', doc: 'save a changed mempool to mempool.dat this often: the most a kill -9 can lose (0 = only on stop)' },
+  { path: 'kinds.schemaFiles', type: 'list', env: 'CHAIN_NODE_KIND_SCHEMAS', doc: 'JSON files or directories of custom record-kind payload schemas ({kind, description, schema}); checked at API submission (TX_SCHEMA)' },
+  { path: 'kinds.enforceGossip', type: 'bool', env: 'CHAIN_NODE_KIND_SCHEMAS_GOSSIP', doc: 'also refuse transactions relayed by peers whose payload fails its kind schema (without penalising the peer); blocks are never checked' },
 ];

@@ -82,3 +82,8 @@ function assertSecretKey(secretKey: Uint8Array): void {
     throw new ChainNodeError('CRYPTO_BAD_SECRET_KEY', 'secret key must be 32 bytes encoding an integer in 1..n-1');
   }
 }
+
+/** The uncompressed (65-byte, 0x04 x y) form of a valid compressed public key. */
+export function uncompressedPublicKey(key: Uint8Array): Uint8Array {
+  return secp256k1.Point.fromBytes(key).toBytes(false);
+}

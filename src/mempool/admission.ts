@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { SignatureVerifier } from '../crypto/verifier.js';
+import type { ChainNodeError } from '../errors.js';
 import { PARALLEL_VERIFY_MIN_BATCH, verifyMany, type BatchVerifier, type VerifyItem } from '../crypto/verify-pool.js';
 import { bytesEqual } from '../primitives/bytes.js';
 import type { Transaction } from '../primitives/transaction.js';
@@ -11,7 +12,7 @@ import type { ResolvedMempoolOptions } from './options.js';
 import type { PoolStore } from './pool-store.js';
 import { RollingFilter } from './rolling-filter.js';
 import { LOCAL_SOURCE } from './sources.js';
-import type { AddRejected, AddResult, TxSources } from './types.js';
+import type { AddRejected, AddResult, TxPolicy, TxSources } from './types.js';
 
 interface Candidate {
   index: number;
@@ -25,6 +26,8 @@ interface Candidate {
 interface Refusal {
   code: MempoolRejectCode;
   message: string;
+  /** The error to report, when the check made its own (policy refusals carry a JSON pointer). */
+  error?: ChainNodeError;
 }
 
 type Bases = Map<string, number> | undefined;
@@ -41,6 +44,8 @@ export interface AdmissionDependencies {
   logger: Logger | undefined;
   store: PoolStore;
   nonces: NonceCache;
+  /** Node admission policy (kind schemas), checked after the stateless checks. */
+  policy?: TxPolicy | undefined;
   /** Inserts an accepted transaction (the mempool emits its event). */
   insert(tx: Transaction, id: string, key: string, base: number, source: string): PoolEntry;
 }
@@ -108,13 +113,13 @@ export class Admission {
     for (let i = 0; i < txs.length; i++) {
       const tx = txs[i]!;
       const id = tx.txidHex;
-      const refusal = this.#statelessCheck(tx, id);
+      const source = typeof sources === 'string' ? sources : (sources[i] ?? LOCAL_SOURCE);
+      const refusal = this.#statelessCheck(tx, id) ?? this.#policyCheck(tx, source);
       if (refusal !== undefined) {
         results[i] = this.#reject(id, refusal);
         continue;
       }
       this.#inFlight.add(id);
-      const source = typeof sources === 'string' ? sources : (sources[i] ?? LOCAL_SOURCE);
       cands.push({ index: i, tx, id, key: tx.fromHex, nonce: tx.fields.nonce, source });
     }
     try {
@@ -153,6 +158,11 @@ export class Admission {
       return { code: Code.oversized, message: `tx ${id} is ${tx.size} bytes, more than ${this.#options.maxTxBytes}` };
     }
     return undefined;
+  }
+
+  #policyCheck(tx: Transaction, source: string): Refusal | undefined {
+    const err = this.#deps.policy?.check(tx, source);
+    return err === undefined ? undefined : { code: Code.schema, message: err.message, error: err };
   }
 
   // Chain nonces of the actors the pool does not know yet; one state read per actor, shared with concurrent adds.
@@ -239,6 +249,6 @@ export class Admission {
     this.#rejectCounts[code] = (this.#rejectCounts[code] ?? 0) + 1;
     if (isStickyRejection(code)) this.#rejected.add(id, code);
     if (code === Code.badSignature) this.#deps.logger?.debug({ txid: id }, 'refused a transaction with a bad signature');
-    return { ok: false, txid: id, code, error: mempoolError(code, message) };
+    return { ok: false, txid: id, code, error: refusal.error ?? mempoolError(code, message) };
   }
 }

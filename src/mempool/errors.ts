@@ -25,6 +25,8 @@ export const MempoolErrorCode = {
   full: 'MEMPOOL_FULL',
   /** The signature does not verify (high-S, bad key, tampered body, ...). */
   badSignature: 'TX_BAD_SIGNATURE',
+  /** Refused by the node's admission policy: the payload fails its kind's schema (src/kinds/policy.ts). */
+  schema: 'TX_SCHEMA',
 } as const;
 
 /** One of {@link MempoolErrorCode}. */
@@ -42,6 +44,7 @@ export const MEMPOOL_PENALTIES: Readonly<Record<MempoolRejectCode, number>> = Ob
   MEMPOOL_ACTOR_LIMIT: Penalty.none,
   MEMPOOL_FULL: Penalty.none,
   TX_BAD_SIGNATURE: Penalty.ban,
+  TX_SCHEMA: Penalty.none,
 });
 
 // Refusals that hold for the txid whatever the pool holds later; the reject filter remembers only these.

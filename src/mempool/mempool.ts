@@ -75,6 +75,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
       logger: this.#logger,
       store: this.#store,
       nonces: this.#nonces,
+      policy: dependencies.policy,
       insert: (tx, id, key, base, origin) => this.#insert(tx, id, key, base, 'add', origin),
     });
   }

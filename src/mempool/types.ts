@@ -68,6 +68,15 @@ export interface MempoolEvents {
   'tx:removed': [TxRemovedEvent];
 }
 
+/**
+ * Node policy applied at admission after the cheap stateless checks (e.g. kind schemas, src/kinds/policy.ts):
+ * the refusal of a transaction from `source`, or undefined. Refusals are not remembered in the reject filter
+ * (another source may be exempt) and carry the error's own penalty.
+ */
+export interface TxPolicy {
+  check(tx: Transaction, source: string): ChainNodeError | undefined;
+}
+
 /** Dependencies of a {@link Mempool}. */
 export interface MempoolDependencies {
   /** The network's genesis block hash (32 bytes, natural order): transactions must carry it in `chain`. */
@@ -81,6 +90,8 @@ export interface MempoolDependencies {
   logger?: Logger;
   /** Clock in milliseconds; default `Date.now`. */
   now?: () => number;
+  /** Admission policy (kind schemas); none by default. */
+  policy?: TxPolicy;
 }
 
 /** A page of {@link Mempool.list} (decoded transactions) or {@link Mempool.listEncoded} (encodings). */

@@ -390,6 +390,13 @@ export class ChainStore {
     return this.#pageOf(Keys.kindIndexPrefix(kind), page, (suffix, v) => ({ height: readU32be(suffix), index: readU32be(suffix, 4), txid: v }));
   }
 
+  /** Raw values of several keys in one read, after every queued write (index modules such as src/ident). */
+  async getValues(keys: readonly Uint8Array[]): Promise<Array<Uint8Array | undefined>> {
+    if (keys.length === 0) return [];
+    await this.#settled();
+    return this.#db.getMany([...keys]);
+  }
+
   /** Every key/value under a prefix byte (consistency checks and tests). */
   async *scan(prefix: number): AsyncGenerator<[Uint8Array, Uint8Array]> {
     await this.#settled();

@@ -19,9 +19,14 @@
  * | 0x32   | 0x32 len(u8) subject height(u32) position(u32)   | txid: actions by subject, in chain order             |
  * | 0x33   | 0x33 len(u8) kind height(u32) position(u32)      | txid: actions by kind, in chain order                |
  * | 0x40   | 0x40 hash(32)                                    | utf8 error code of a block known to be invalid       |
+ * | 0x50   | 0x50 key(33)                                     | identity key record (DAG-CBOR, src/ident/records.ts) |
+ * | 0x51   | 0x51 root key(33)                                | identity record: keys, rotations, revocation (CBOR)  |
+ * | 0x52   | 0x52 hash(32)                                    | identity undo of a main-chain block: prior values    |
+ * | 0x53   | 0x53 txid(32)                                    | utf8 code of an id.* action that changed nothing     |
  *
  * Block entries (0x10) and bodies (0x11) exist for every stored block, main chain or not. Everything else
- * describes the main chain only and changes in the one atomic batch of a connect or disconnect.
+ * describes the main chain only and changes in the one atomic batch of a connect or disconnect. The identity
+ * index (0x50-0x57 reserved; README "Identities") changes only in blocks holding `id.rotate` or `id.revoke`.
  */
 export const Prefix = {
   meta: 0x01,
@@ -36,6 +41,10 @@ export const Prefix = {
   subjectIndex: 0x32,
   kindIndex: 0x33,
   invalid: 0x40,
+  identKey: 0x50,
+  identity: 0x51,
+  identUndo: 0x52,
+  identNote: 0x53,
 } as const;
 
 /** Current on-disk schema version; a database with another one is refused. */
@@ -189,6 +198,10 @@ export const Keys = {
   kindIndex: (kind: string, height: number, pos: number, alloc?: Alloc): Uint8Array => stringIndexKey(Prefix.kindIndex, kind, height, pos, alloc),
   kindIndexPrefix: (kind: string): Uint8Array => withPrefix(Prefix.kindIndex, lenPrefixed(kind)),
   invalid: (hash: Uint8Array): Uint8Array => withPrefix(Prefix.invalid, hash),
+  identKey: (key: Uint8Array): Uint8Array => withPrefix(Prefix.identKey, key),
+  identity: (root: Uint8Array): Uint8Array => withPrefix(Prefix.identity, root),
+  identUndo: (hash: Uint8Array): Uint8Array => withPrefix(Prefix.identUndo, hash),
+  identNote: (txid: Uint8Array): Uint8Array => withPrefix(Prefix.identNote, txid),
 };
 
 /** Value of a 0x20 row: block hash(32) then the transaction's position (u32). */

@@ -19,7 +19,8 @@ import { CHAIN_ID, openChain } from './support.js';
 
 const ACTORS = Array.from({ length: 8 }, (_, i) => sha256(new TextEncoder().encode(`crash-test-actor-${i}`)));
 const FROM = ACTORS.map((sk) => Transaction.sign({ chain: CHAIN_ID, nonce: 0, time: 0, kind: 'probe', payload: 0 }, sk).fields.from);
-const KINDS = ['audit.login', 'doc.certify', 'supply.shipped', 'metric'];
+// id.rotate (its payload names no key: noted ID_BAD_NEXT) and id.revoke write identity index rows (src/ident) under kills too.
+const KINDS = ['audit.login', 'doc.certify', 'supply.shipped', 'metric', 'id.rotate', 'id.revoke'];
 
 /** mulberry32: small deterministic PRNG, `rand(n)` in [0, n). */
 function prng(seed: number): (n: number) => number {

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { fromHex, toHex } from '../../primitives/bytes.js';
+import type { Transaction } from '../../primitives/transaction.js';
 import type { Page, PageRequest } from '../../store/pages.js';
 import { BlockReader, type ReadBudget } from '../block-reader.js';
 import type { ApiContext } from '../context.js';
-import { txToJson } from '../json.js';
+import { txToJson, withIdentityFlags } from '../json.js';
 import type { AccountJson, ActionJson, ActionPageJson } from '../types.js';
 import { S } from './schemas.js';
 
@@ -14,13 +15,14 @@ type ItemRef = { txid: Uint8Array; height?: number; index?: number };
  * The actions of one index page, each decoded alone from its block (bodies read once per request), stopping
  * early with the cursor of the last item returned when the request's read budget is spent.
  */
-async function resolveActions(ctx: ApiContext, page: Page<ItemRef>, budget: ReadBudget | undefined): Promise<ActionPageJson> {
+export async function resolveActions(ctx: ApiContext, page: Page<ItemRef>, budget: ReadBudget | undefined): Promise<ActionPageJson> {
   const reader = new BlockReader(ctx.chain, budget);
   const items: ActionJson[] = [];
+  const txs: Transaction[] = [];
   for (let i = 0; i < page.items.length; i++) {
     if (i > 0 && reader.exhausted) {
       const cursor = page.itemCursors?.[i - 1];
-      if (cursor !== undefined) return { items, nextCursor: cursor };
+      if (cursor !== undefined) return { items: await withIdentityFlags(ctx.chain.identity, items, txs), nextCursor: cursor };
     }
     const it = page.items[i]!;
     let node;
@@ -39,8 +41,9 @@ async function resolveActions(ctx: ApiContext, page: Page<ItemRef>, budget: Read
     // A reorg between the index read and this one: the position now holds another transaction.
     if (tx === undefined || tx.txidHex !== toHex(it.txid)) continue;
     items.push({ txid: toHex(it.txid), height: node.height, blockHash: node.header.hashHex, index, time: node.header.time, tx: txToJson(tx) });
+    txs.push(tx);
   }
-  return { items, ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
+  return { items: await withIdentityFlags(ctx.chain.identity, items, txs), ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
 }
 
 type PageQuery = { limit?: number; cursor?: string; reverse?: boolean };

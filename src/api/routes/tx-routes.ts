@@ -7,7 +7,7 @@ import { Transaction } from '../../primitives/transaction.js';
 import type { ApiContext } from '../context.js';
 import { BlockReader } from '../block-reader.js';
 import { ApiError } from '../errors.js';
-import { txToJson } from '../json.js';
+import { txToJson, withIdentityFlags } from '../json.js';
 import { SubmissionBatcher } from '../submit-batcher.js';
 import type { SubmitBatchResponse, SubmitTxResponse, TxStatusJson } from '../types.js';
 import { S } from './schemas.js';
@@ -102,7 +102,8 @@ export function txRoutes(app: FastifyInstance, ctx: ApiContext, limits: { batchB
         if (r.ok || r.code === 'TX_DUPLICATE') {
           results[i] = { txid: r.txid, ok: true, ...(r.ok ? {} : { code: r.code }) };
         } else {
-          results[i] = { txid: r.txid, ok: false, code: r.code, message: r.error.message };
+          const pointer = (r.error as { pointer?: unknown }).pointer;
+          results[i] = { txid: r.txid, ok: false, code: r.code, message: r.error.message, ...(typeof pointer === 'string' ? { pointer } : {}) };
         }
       });
       const accepted = results.filter((r) => r.ok).length;
@@ -120,8 +121,9 @@ export function txRoutes(app: FastifyInstance, ctx: ApiContext, limits: { batchB
         const node = ctx.chain.tree.get(loc.blockHash);
         const tx = node === undefined ? undefined : await new BlockReader(ctx.chain).tx(node.hash, loc.index);
         if (node !== undefined && tx !== undefined) {
+          const [item] = await withIdentityFlags(ctx.chain.identity, [{ tx: txToJson(tx) }], [tx]);
           return {
-            tx: txToJson(tx),
+            tx: item!.tx,
             status: 'mined',
             block: { hash: node.header.hashHex, height: node.height, index: loc.index, time: node.header.time },
             confirmations: ctx.chain.height - node.height + 1,
@@ -129,7 +131,10 @@ export function txRoutes(app: FastifyInstance, ctx: ApiContext, limits: { batchB
         }
       }
       const pending = ctx.mempool.get(req.params.txid.toLowerCase());
-      if (pending !== undefined) return { tx: txToJson(pending), status: 'pending', confirmations: 0 };
+      if (pending !== undefined) {
+        const [item] = await withIdentityFlags(ctx.chain.identity, [{ tx: txToJson(pending) }], [pending]);
+        return { tx: item!.tx, status: 'pending', confirmations: 0 };
+      }
       throw new ApiError('TX_NOT_FOUND', `transaction ${req.params.txid} is neither mined nor pending`);
     },
   );

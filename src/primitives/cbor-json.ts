@@ -1,0 +1,26 @@
+import { MAX_CBOR_DEPTH, type CborValue } from './cbor.js';
+import { DecodeError, DecodeErrorCode } from './errors.js';
+
+/** A JSON value (what {@link cborToJson} returns). */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+function tooDeep(what: string): DecodeError {
+  return new DecodeError(DecodeErrorCode.tooDeep, `${what}: nested deeper than ${MAX_CBOR_DEPTH} levels`);
+}
+
+/**
+ * DAG-CBOR value to JSON: byte strings become `{"/": {"bytes": base64}}`, bigints become numbers or strings.
+ * Levels are counted as `MAX_CBOR_DEPTH` says, from `level` for `v` (a payload sits at level 2 of its
+ * transaction); recursion stops with `DECODE_TOO_DEEP` past the limit, so no input can exhaust the stack
+ * (decoded values never get there: their decoder checked the same limit).
+ */
+export function cborToJson(v: CborValue, level = 1): JsonValue {
+  if (v instanceof Uint8Array) return { '/': { bytes: Buffer.from(v).toString('base64') } };
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (v === null || typeof v !== 'object') return v;
+  if (level > MAX_CBOR_DEPTH) throw tooDeep('value');
+  if (Array.isArray(v)) return v.map((x) => cborToJson(x, level + 1));
+  const out: Record<string, JsonValue> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = cborToJson(x, level + 1);
+  return out;
+}
