@@ -20,9 +20,8 @@ import { selectBackend, loadBackend, parseCpuImpl, type LoadBackendDependencies,
 import { formatHashrate } from './mining/format.js';
 import { NativeCpuBackend } from './mining/native-cpu-backend.js';
 import { Miner } from './mining/miner.js';
-import { P2pNetwork } from './p2p/network.js';
-import { PEERS_FILE } from './p2p/peer-book.js';
-import { PEER_KEY_FILE } from './p2p/key.js';
+import type { P2pNetwork } from './p2p/network.js';
+import { PEER_KEY_FILE, PEERS_FILE } from './p2p/file-names.js';
 import { ensurePrivateDir, restrictFiles, writePrivateFile } from './private-files.js';
 import { type Finality } from './finality/finality.js';
 import { registerFinalityMetrics } from './finality/metrics.js';
@@ -223,6 +222,8 @@ export class ChainNode {
       ]);
 
       if (config.p2p.enabled) {
+        // Loaded only when used: libp2p is most of a node's module loading time (a --no-p2p node starts faster).
+        const { P2pNetwork } = await import('./p2p/network.js');
         const net = new P2pNetwork(
           { ...config.p2p, datadir: config.datadir },
           { chain, mempool, finality, logger: log, verifyPool: pool, sigCache, registry: metrics.registry, isTTY: this.options.isTTY, now: this.#deps.now },
