@@ -68,6 +68,7 @@ export class ChainNode {
   /** Blocks mined by earlier Miner instances (mining stop/start makes a new one): the counter is per process. */
   #blocksMinedBefore = 0;
   #backend: MiningBackend | undefined;
+  #backendLoading: Promise<void> | undefined;
   #apiUrl = '';
   #metrics: NodeMetrics | undefined;
   #network: P2pNetwork | undefined;
@@ -132,6 +133,10 @@ export class ChainNode {
       // The datadir holds the admin token and the node's key: 0700, its files 0600, even when made by older versions.
       await ensurePrivateDir(config.datadir);
       await restrictFiles([COOKIE_FILE, PEERS_FILE, PEER_KEY_FILE, MEMPOOL_FILE].map((f) => join(config.datadir, f)));
+      // The backend loads while the store, chain and API open; awaited where mining starts, so a failure still
+      // fails the start.
+      const backendReady = config.mining.enabled ? this.#loadBackend({}) : undefined;
+      backendReady?.catch(() => undefined);
       const id = chainId(network);
       const store = await ChainStore.open(
         { path: join(config.datadir, 'chain'), chainId: id, decode: { maxBlockBytes: network.maxBlockBytes, maxTxBytes: network.maxTxBytes } },
@@ -234,7 +239,10 @@ export class ChainNode {
       }
 
       this.#stops.push(['miner', () => this.#stopMining()]);
-      if (config.mining.enabled) await this.#startMining({});
+      if (config.mining.enabled) {
+        await backendReady;
+        await this.#startMining({});
+      }
 
       if (config.api.enabled) await this.#startApi();
       this.#log.info({ network: network.name, height: chain.height, tip: chain.tip.header.hashHex, datadir: config.datadir }, 'node started');
@@ -253,6 +261,30 @@ export class ChainNode {
   async #startMining(opts: { threads?: number; backend?: string }): Promise<void> {
     const chain = this.chain;
     if (this.#miner?.enabled) return;
+    await this.#loadBackend(opts);
+    const backend = this.#backend!;
+    const cfg = this.options.config.mining;
+    const minIntervalMs = this.options.network.name === 'regtest' ? 1000 : 0;
+    this.#blocksMinedBefore += this.#miner?.status().blocksMined ?? 0;
+    this.#miner = new Miner(
+      { minerTag: cfg.minerTag, maxBlockTxs: cfg.maxBlockTxs, minIntervalMs },
+      { chain, mempool: this.mempool, backend, logger: this.#deps.logger, now: this.#deps.now },
+    );
+    this.#miner.on('error', (err) => this.#fatal('miner', err));
+    this.#miner.start();
+  }
+
+  /**
+   * Load (or switch to) the mining backend; one load at a time. At start it runs alongside opening the store and
+   * the API: its CPU calibration (up to ~200 ms) measures in native threads and needs no event-loop time.
+   */
+  #loadBackend(opts: { threads?: number; backend?: string }): Promise<void> {
+    const next = (this.#backendLoading ?? Promise.resolve()).catch(() => undefined).then(() => this.#selectBackend(opts));
+    this.#backendLoading = next;
+    return next;
+  }
+
+  async #selectBackend(opts: { threads?: number; backend?: string }): Promise<void> {
     const cfg = this.options.config.mining;
     const threads = opts.threads ?? (cfg.threads === 0 ? undefined : cfg.threads);
     const choice = opts.backend ?? cfg.backend;
@@ -281,14 +313,6 @@ export class ChainNode {
       }
       this.#log.info({ backend: this.#backend.name, cpuPath: this.#cpuPath() }, 'mining backend selected');
     }
-    const minIntervalMs = this.options.network.name === 'regtest' ? 1000 : 0;
-    this.#blocksMinedBefore += this.#miner?.status().blocksMined ?? 0;
-    this.#miner = new Miner(
-      { minerTag: cfg.minerTag, maxBlockTxs: cfg.maxBlockTxs, minIntervalMs },
-      { chain, mempool: this.mempool, backend: this.#backend, logger: this.#deps.logger, now: this.#deps.now },
-    );
-    this.#miner.on('error', (err) => this.#fatal('miner', err));
-    this.#miner.start();
   }
 
   /**
@@ -420,6 +444,7 @@ export class ChainNode {
           this.#log.error({ err, component: name }, 'error while stopping');
         }
       }
+      await this.#backendLoading?.catch(() => undefined);
       await this.#backend?.close?.();
       this.#log.info('node stopped');
     })();
