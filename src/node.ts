@@ -239,12 +239,13 @@ export class ChainNode {
       }
 
       this.#stops.push(['miner', () => this.#stopMining()]);
+      // The API is built while the backend calibrates (native threads), then mining starts: start() resolves once
+      // both are up, as before.
+      if (config.api.enabled) await this.#startApi();
       if (config.mining.enabled) {
         await backendReady;
         await this.#startMining({});
       }
-
-      if (config.api.enabled) await this.#startApi();
       this.#log.info({ network: network.name, height: chain.height, tip: chain.tip.header.hashHex, datadir: config.datadir }, 'node started');
       if (config.log.statusInterval > 0) {
         // A node that does not mine is otherwise silent after start-up: one line now and then shows it is alive.

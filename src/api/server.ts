@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { ApiContext } from './context.js';
 import { ApiError, toErrorResponse } from './errors.js';
 import { HostAllowList } from './host-check.js';
+import { documentResponses } from './openapi-responses.js';
 import type { ApiOptions } from './options.js';
 import { SseHub } from './sse-hub.js';
 import { registerExplorer } from './explorer.js';
@@ -72,6 +73,7 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
       info: { title: 'chain-node API', version: deps.ctx.version, description: 'Signed user actions on a proof-of-work chain. Errors: {error: {code, message}}.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'token from the data directory cookie file (api.cookie)' } } },
     },
+    transform: documentResponses,
   });
   if (options.rateLimitPerMinute > 0) {
     await app.register(rateLimit, { max: options.rateLimitPerMinute, timeWindow: 60_000, allowList: (req) => req.url === '/health' || req.url === '/health/ready' });
