@@ -58,6 +58,7 @@ export const RESPONSE_SCHEMAS: Record<string, Record<number, Schema>> = {
   'GET /health': { 200: obj({ live: bool, ready: bool, height: int }) },
   'GET /health/ready': { 200: obj({ ready: bool, height: int }) },
   'GET /mining': { 200: MINING_SCHEMA },
+  'GET /mempool': { 200: obj({ count: int, bytes: int, actors: int }) },
   'GET /status': {
     200: obj(
       {

@@ -38,8 +38,9 @@ export interface SendResult {
   nonce: number;
   /**
    * `accepted` (new in the mempool), `duplicate` (already there: a retry of a request that had reached the node),
-   * `rejected` (refused for a reason retrying cannot change: `code`), or `failed` (no answer after every try:
-   * the node may or may not hold it; look it up with GET /txs/:txid).
+   * `rejected` (refused: `code`; for a reason retrying cannot change, or a transient one such as
+   * MEMPOOL_ACTOR_LIMIT that lasted through every try), or `failed` (no verdict after every try: no answer or a
+   * 5xx; the node may or may not hold it, look it up with GET /txs/:txid).
    */
   status: 'accepted' | 'duplicate' | 'rejected' | 'failed';
   code?: string;
@@ -53,6 +54,11 @@ const TRANSIENT = new Set(['MEMPOOL_FULL', 'MEMPOOL_ACTOR_LIMIT', 'RATE_LIMITED'
 // that lost its mempool; a conflict: another transaction holds that nonce in the pool): ask the node for its
 // next free nonce and re-sign.
 const RESYNC = new Set(['TX_NONCE_TOO_LOW', 'TX_NONCE_TOO_FAR', 'TX_NONCE_CONFLICT']);
+
+function transportError(what: string, err: unknown): ChainNodeError {
+  const timeout = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+  return new ChainNodeError(timeout ? 'API_TIMEOUT' : 'API_UNREACHABLE', `${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+}
 
 interface Slot {
   index: number;
@@ -114,7 +120,7 @@ export class TxSender {
 
   /** Read the actor's next nonce, counting the node's mempool, from GET /accounts/:actor. */
   async resync(): Promise<number> {
-    const acct = unwrap(await this.#client.GET('/accounts/{actor}', { params: { path: { actor: this.actor } }, signal: AbortSignal.timeout(this.#timeoutMs) }));
+    const acct = await this.#read(async () => unwrap(await this.#client.GET('/accounts/{actor}', { params: { path: { actor: this.actor } }, signal: AbortSignal.timeout(this.#timeoutMs) })));
     this.#next = acct.pendingNonce;
     this.#free = [];
     return acct.pendingNonce;
@@ -129,7 +135,7 @@ export class TxSender {
 
   async #send(actions: ActionInput[]): Promise<SendResult[]> {
     if (this.#chainId === undefined) {
-      const s = unwrap(await this.#client.GET('/status', { signal: AbortSignal.timeout(this.#timeoutMs) }));
+      const s = await this.#read(async () => unwrap(await this.#client.GET('/status', { signal: AbortSignal.timeout(this.#timeoutMs) })));
       this.#chainId = fromHex(s.chainId);
     }
     if (this.#next === undefined) await this.resync();
@@ -142,6 +148,7 @@ export class TxSender {
       for (const s of chunk) s.attempts++;
       const retry: Slot[] = [];
       let resync = false;
+      let unknownFate = false;
       let answered: Array<{ ok: boolean; code?: string; message?: string }>;
       try {
         answered = await this.#post(chunk);
@@ -166,8 +173,10 @@ export class TxSender {
           retry.push(s);
         } else if ((r.transient === true || TRANSIENT.has(code)) && canRetry) {
           retry.push(s);
-        } else if (r.transient === true || TRANSIENT.has(code)) {
+        } else if (r.transient === true) {
+          // No verdict for this record (no answer, or a 5xx): the node may hold it. Ask the node for the nonce.
           results[s.index] = this.#result(s, 'failed', code, r.message);
+          unknownFate = true;
         } else {
           results[s.index] = this.#result(s, 'rejected', code, r.message);
           // The node did not take this nonce: hand it to the next record so no gap holds back later ones.
@@ -175,6 +184,7 @@ export class TxSender {
         }
       });
       if (resync) await this.resync();
+      else if (unknownFate) await this.resync().catch(() => undefined);
       if (retry.length > 0) {
         pending.unshift(...retry);
         await new Promise((r) => setTimeout(r, delay));
@@ -182,6 +192,23 @@ export class TxSender {
       } else delay = this.#retryDelayMs;
     }
     return results;
+  }
+
+  // A read (GET: safe to repeat), retried like a batch after transport errors and 5xx/429 answers.
+  async #read<T>(fn: () => Promise<T>): Promise<T> {
+    let delay = this.#retryDelayMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        const answered = err instanceof ApiRequestError;
+        const retryable = !answered || err.status >= 500 || err.status === 429;
+        if (!retryable) throw err;
+        if (attempt >= this.#maxAttempts) throw answered ? err : transportError('GET', err);
+      }
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 5_000);
+    }
   }
 
   #sign(s: Slot): void {
@@ -205,8 +232,7 @@ export class TxSender {
     try {
       res = await this.#client.POST('/txs/batch', { body: { txs: chunk.map((s) => toHex(s.tx!.bytes)) }, signal: AbortSignal.timeout(this.#timeoutMs) });
     } catch (err) {
-      const timeout = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-      throw new ChainNodeError(timeout ? 'API_TIMEOUT' : 'API_UNREACHABLE', `POST /txs/batch: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw transportError('POST /txs/batch', err);
     }
     if (res.response.status >= 500 || res.response.status === 429) {
       const e = (() => {
