@@ -6,6 +6,7 @@
 export type { components, operations, paths } from './api-types.js';
 export { createChainClient, unwrap, type ChainClient, type ChainClientOptions, type FetchResult } from './client.js';
 export { TxSender, type SendResult, type TxSenderOptions } from './sender.js';
+export { waitUntilFinal } from './wait.js';
 export { ApiClient, ApiRequestError, type ApiClientOptions, type HealthJson, type PageOptions } from '../client/api-client.js';
 export { loadHashSigner, parsePayload, signAction, signActionFast, type ActionInput, type EncodedSignedTx, type HashSigner } from '../client/tx-signer.js';
 export { checkpointSigners, waitForFinalProof, type FinalWaitProgress } from '../client/wait-final.js';

@@ -2,7 +2,7 @@
 // the typed client, the fast signer, the sender and the finality wait come from the main export, internals stay
 // unreachable, and a TypeScript consumer type-checks against the published declarations (issue 15, item 7).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { ensureBuilt, ROOT, startNode, tempDir } from '../e2e/support.js';
@@ -83,4 +83,24 @@ t.test('a TypeScript consumer type-checks against the published declarations (ro
   const bad = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
   t.not(bad.status, 0, 'a wrong response type is a compile error');
   t.match(bad.stdout, /Type 'number' is not assignable to type 'string'/);
+});
+
+t.test("the README's SDK guide runs as written against a mining node", async (t) => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Client SDK'));
+  const code = /```js\n([\s\S]*?)```/.exec(section)?.[1];
+  if (code === undefined) return t.fail('no js block in the README SDK section');
+  const dir = tempDir(t, 'chain-node-sdk-readme-');
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(ROOT, join(dir, 'node_modules', 'chain-node'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer-readme', type: 'module', private: true }));
+  const node = await startNode(t, { datadir: join(dir, 'regtest'), home: dir, mine: true });
+  t.match(code, /const url = 'http:\/\/127\.0\.0\.1:17332';/);
+  writeFileSync(join(dir, 'guide.mjs'), code.replace(`'http://127.0.0.1:17332'`, JSON.stringify(node.url)));
+  const r = spawnSync(process.execPath, ['guide.mjs'], { cwd: dir, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NODE_OPTIONS: '' } });
+  t.equal(r.status, 0, r.stderr);
+  t.equal(r.stderr, '', 'no record refused');
+  const lines = r.stdout.trim().split('\n');
+  t.match(lines[0], /^(pending 0|mined \d+)$/, 'typed read printed status and confirmations');
+  t.match(lines[1], /^2 \d+$/, 'an anchored (version 2) proof');
 });
