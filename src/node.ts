@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { announcedHosts } from './api/host-check.js';
-import { API_DEFAULTS, closeApi, createApi } from './api/server.js';
 import type { ApiContext, MiningControl, PeerControl } from './api/context.js';
 import { Chain } from './chain/chain.js';
 import { SignatureCache } from './chain/connect.js';
@@ -76,6 +75,7 @@ export class ChainNode {
   #saver: MempoolSaver | undefined;
   #api: FastifyInstance | undefined;
   #failure: Error | undefined;
+  #apiModule: Promise<typeof import('./api/server.js')> | undefined;
 
   constructor(options: NodeOptions, deps: NodeDependencies) {
     this.options = options;
@@ -137,6 +137,12 @@ export class ChainNode {
       // fails the start.
       const backendReady = config.mining.enabled ? this.#loadBackend({}) : undefined;
       backendReady?.catch(() => undefined);
+      // The HTTP stack (fastify and its plugins, the largest part of module loading) loads while the store opens
+      // on libuv's threads; a --no-api node never loads it.
+      if (config.api.enabled) {
+        this.#apiModule = import('./api/server.js');
+        this.#apiModule.catch(() => undefined);
+      }
       const id = chainId(network);
       const store = await ChainStore.open(
         { path: join(config.datadir, 'chain'), chainId: id, decode: { maxBlockBytes: network.maxBlockBytes, maxTxBytes: network.maxTxBytes } },
@@ -401,6 +407,7 @@ export class ChainNode {
       now: this.#deps.now,
     };
     const a = config.api;
+    const { API_DEFAULTS, closeApi, createApi } = await (this.#apiModule ?? import('./api/server.js'));
     const app = await createApi(
       {
         host: a.host,

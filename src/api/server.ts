@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { ApiContext } from './context.js';
 import { ApiError, toErrorResponse } from './errors.js';
 import { HostAllowList } from './host-check.js';
+import { lazyValidators } from './lazy-validators.js';
 import { documentResponses } from './openapi-responses.js';
 import type { ApiOptions } from './options.js';
 import { SseHub } from './sse-hub.js';
@@ -30,6 +31,7 @@ const MAX_JSON_DEPTH = 8;
  */
 export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; logger?: Logger }): Promise<FastifyInstance> {
   const requestTimeout = options.requestTimeoutMs;
+  const validators = lazyValidators();
   const app = Fastify({
     // Per-request logs would drown the node's own at ingest rates; the API logs warnings and errors only.
     loggerInstance: deps.logger?.child({ module: 'api' }, { level: 'warn' }) as FastifyBaseLogger | undefined,
@@ -41,6 +43,8 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
     http: { headersTimeout: Math.min(requestTimeout, 60_000), connectionsCheckingInterval: Math.min(5_000, Math.max(250, Math.floor(requestTimeout / 4))) },
     forceCloseConnections: 'idle',
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+    // Route schemas compile on first use or just after listening, not before: a node starts serving sooner.
+    schemaController: { compilersFactory: { buildValidator: validators.buildValidator as never } },
     // Errors fastify raises before routing (a URL that does not decode, ...) get the same error body as the rest.
     frameworkErrors: (err, _req, reply) => {
       const r = toErrorResponse(err);
@@ -68,6 +72,8 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
   const sse = new SseHub(options.sse, { chain: deps.ctx.chain, mempool: deps.ctx.mempool, metrics: deps.ctx.metrics, ...(deps.ctx.finality === undefined ? {} : { finality: deps.ctx.finality }), logger: deps.logger });
   hubs.set(app, { sse, closeTimeoutMs: options.closeTimeoutMs });
   app.addHook('preClose', async () => sse.close());
+  app.addHook('onListen', async () => validators.warm());
+  app.addHook('onClose', async () => validators.stop());
   await app.register(swagger, {
     openapi: {
       info: { title: 'chain-node API', version: deps.ctx.version, description: 'Signed user actions on a proof-of-work chain. Errors: {error: {code, message}}.' },
