@@ -133,10 +133,6 @@ export class ChainNode {
       // The datadir holds the admin token and the node's key: 0700, its files 0600, even when made by older versions.
       await ensurePrivateDir(config.datadir);
       await restrictFiles([COOKIE_FILE, PEERS_FILE, PEER_KEY_FILE, MEMPOOL_FILE].map((f) => join(config.datadir, f)));
-      // The backend loads while the store, chain and API open; awaited where mining starts, so a failure still
-      // fails the start.
-      const backendReady = config.mining.enabled ? this.#loadBackend({}) : undefined;
-      backendReady?.catch(() => undefined);
       // The HTTP stack (fastify and its plugins, the largest part of module loading) loads while the store opens
       // on libuv's threads; a --no-api node never loads it.
       if (config.api.enabled) {
@@ -245,13 +241,14 @@ export class ChainNode {
       }
 
       this.#stops.push(['miner', () => this.#stopMining()]);
-      // The API is built while the backend calibrates (native threads), then mining starts: start() resolves once
-      // both are up, as before.
-      if (config.api.enabled) await this.#startApi();
       if (config.mining.enabled) {
-        await backendReady;
+        // The CPU calibration times slices with event-loop turns between them: it runs once the API module has
+        // loaded, on an idle main thread, so its figures and duration are what they were (not overlapped).
+        await this.#apiModule?.catch(() => undefined);
         await this.#startMining({});
       }
+
+      if (config.api.enabled) await this.#startApi();
       this.#log.info({ network: network.name, height: chain.height, tip: chain.tip.header.hashHex, datadir: config.datadir }, 'node started');
       if (config.log.statusInterval > 0) {
         // A node that does not mine is otherwise silent after start-up: one line now and then shows it is alive.
@@ -281,10 +278,7 @@ export class ChainNode {
     this.#miner.start();
   }
 
-  /**
-   * Load (or switch to) the mining backend; one load at a time. At start it runs alongside opening the store and
-   * the API: its CPU calibration (up to ~200 ms) measures in native threads and needs no event-loop time.
-   */
+  /** Load (or switch to) the mining backend; one load at a time (concurrent POST /mining/start calls queue). */
   #loadBackend(opts: { threads?: number; backend?: string }): Promise<void> {
     const next = (this.#backendLoading ?? Promise.resolve()).catch(() => undefined).then(() => this.#selectBackend(opts));
     this.#backendLoading = next;
