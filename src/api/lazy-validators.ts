@@ -17,6 +17,8 @@ export interface LazyValidators {
   /** Compile every schema not yet compiled, one per event-loop turn; stops early once `stop` is called. */
   warm(): void;
   stop(): void;
+  /** Schemas not compiled yet. */
+  readonly pending: number;
 }
 
 /** See {@link LazyValidators}. */
@@ -56,6 +58,9 @@ export function lazyValidators(): LazyValidators {
     warm: () => setImmediate(warm).unref(),
     stop: () => {
       stopped = true;
+    },
+    get pending() {
+      return pending.size;
     },
   };
 }
