@@ -1,7 +1,8 @@
 /**
  * chain-node library entry point: the primitives scripts and independent verifiers need (encoding, hashing,
  * keys and signatures, compact targets, ASERT, Merkle trees and proofs, record proofs, networks), and the mining
- * backends (`loadBackend`, `availableBackends`: the native CPU addon, CUDA or WASM proof-of-work search).
+ * backends (`loadBackend`, `availableBackends`: the native CPU addon, CUDA or WASM proof-of-work search), and the
+ * client SDK (`createChainClient`, `TxSender`, `ApiClient`, `signActionFast`, `waitForFinalProof`: src/sdk).
  */
 export { ChainNodeError, Penalty, hasCode } from './errors.js';
 export * from './primitives/index.js';
@@ -22,3 +23,4 @@ export {
   type SearchResult,
   type SkippedBackend,
 } from './mining/index.js';
+export * from './sdk/index.js';

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { announcedHosts } from './api/host-check.js';
-import { API_DEFAULTS, closeApi, createApi } from './api/server.js';
 import { openApiSecurity } from './api/security-setup.js';
 import { reloadTls } from './api/tls.js';
 import { TOKENS_FILE } from './auth/token-store.js';
@@ -26,9 +25,8 @@ import { selectBackend, loadBackend, parseCpuImpl, type LoadBackendDependencies,
 import { formatHashrate } from './mining/format.js';
 import { NativeCpuBackend } from './mining/native-cpu-backend.js';
 import { Miner } from './mining/miner.js';
-import { P2pNetwork } from './p2p/network.js';
-import { PEERS_FILE } from './p2p/peer-book.js';
-import { PEER_KEY_FILE } from './p2p/key.js';
+import type { P2pNetwork } from './p2p/network.js';
+import { PEER_KEY_FILE, PEERS_FILE } from './p2p/file-names.js';
 import { ensurePrivateDir, restrictFiles, writePrivateFile } from './private-files.js';
 import { type Finality } from './finality/finality.js';
 import { registerFinalityMetrics } from './finality/metrics.js';
@@ -76,6 +74,7 @@ export class ChainNode {
   /** Blocks mined by earlier Miner instances (mining stop/start makes a new one): the counter is per process. */
   #blocksMinedBefore = 0;
   #backend: MiningBackend | undefined;
+  #backendLoading: Promise<void> | undefined;
   #apiUrl = '';
   #metrics: NodeMetrics | undefined;
   #network: P2pNetwork | undefined;
@@ -84,6 +83,7 @@ export class ChainNode {
   #api: FastifyInstance | undefined;
   #failure: Error | undefined;
   #reloadTlsFiles: (() => void) | undefined;
+  #apiModule: Promise<typeof import('./api/server.js')> | undefined;
 
   constructor(options: NodeOptions, deps: NodeDependencies) {
     this.options = options;
@@ -141,6 +141,12 @@ export class ChainNode {
       // The datadir holds the admin token and the node's key: 0700, its files 0600, even when made by older versions.
       await ensurePrivateDir(config.datadir);
       await restrictFiles([COOKIE_FILE, PEERS_FILE, PEER_KEY_FILE, MEMPOOL_FILE, TOKENS_FILE].map((f) => join(config.datadir, f)));
+      // The HTTP stack (fastify and its plugins, the largest part of module loading) loads while the store opens
+      // on libuv's threads; a --no-api node never loads it.
+      if (config.api.enabled) {
+        this.#apiModule = import('./api/server.js');
+        this.#apiModule.catch(() => undefined);
+      }
       const id = chainId(network);
       const store = await ChainStore.open(
         { path: join(config.datadir, 'chain'), chainId: id, decode: { maxBlockBytes: network.maxBlockBytes, maxTxBytes: network.maxTxBytes } },
@@ -234,6 +240,8 @@ export class ChainNode {
       ]);
 
       if (config.p2p.enabled) {
+        // Loaded only when used: libp2p is most of a node's module loading time (a --no-p2p node starts faster).
+        const { P2pNetwork } = await import('./p2p/network.js');
         const net = new P2pNetwork(
           { ...config.p2p, datadir: config.datadir },
           { chain, mempool, finality, logger: log, verifyPool: pool, sigCache, registry: metrics.registry, isTTY: this.options.isTTY, now: this.#deps.now },
@@ -244,7 +252,12 @@ export class ChainNode {
       }
 
       this.#stops.push(['miner', () => this.#stopMining()]);
-      if (config.mining.enabled) await this.#startMining({});
+      if (config.mining.enabled) {
+        // The CPU calibration times slices with event-loop turns between them: it runs once the API module has
+        // loaded, on an idle main thread, so its figures and duration are what they were (not overlapped).
+        await this.#apiModule?.catch(() => undefined);
+        await this.#startMining({});
+      }
 
       if (config.api.enabled) await this.#startApi();
       this.#log.info({ network: network.name, height: chain.height, tip: chain.tip.header.hashHex, datadir: config.datadir }, 'node started');
@@ -263,6 +276,27 @@ export class ChainNode {
   async #startMining(opts: { threads?: number; backend?: string }): Promise<void> {
     const chain = this.chain;
     if (this.#miner?.enabled) return;
+    await this.#loadBackend(opts);
+    const backend = this.#backend!;
+    const cfg = this.options.config.mining;
+    const minIntervalMs = this.options.network.name === 'regtest' ? 1000 : 0;
+    this.#blocksMinedBefore += this.#miner?.status().blocksMined ?? 0;
+    this.#miner = new Miner(
+      { minerTag: cfg.minerTag, maxBlockTxs: cfg.maxBlockTxs, minIntervalMs },
+      { chain, mempool: this.mempool, backend, logger: this.#deps.logger, now: this.#deps.now },
+    );
+    this.#miner.on('error', (err) => this.#fatal('miner', err));
+    this.#miner.start();
+  }
+
+  /** Load (or switch to) the mining backend; one load at a time (concurrent POST /mining/start calls queue). */
+  #loadBackend(opts: { threads?: number; backend?: string }): Promise<void> {
+    const next = (this.#backendLoading ?? Promise.resolve()).catch(() => undefined).then(() => this.#selectBackend(opts));
+    this.#backendLoading = next;
+    return next;
+  }
+
+  async #selectBackend(opts: { threads?: number; backend?: string }): Promise<void> {
     const cfg = this.options.config.mining;
     const threads = opts.threads ?? (cfg.threads === 0 ? undefined : cfg.threads);
     const choice = opts.backend ?? cfg.backend;
@@ -291,14 +325,6 @@ export class ChainNode {
       }
       this.#log.info({ backend: this.#backend.name, cpuPath: this.#cpuPath() }, 'mining backend selected');
     }
-    const minIntervalMs = this.options.network.name === 'regtest' ? 1000 : 0;
-    this.#blocksMinedBefore += this.#miner?.status().blocksMined ?? 0;
-    this.#miner = new Miner(
-      { minerTag: cfg.minerTag, maxBlockTxs: cfg.maxBlockTxs, minIntervalMs },
-      { chain, mempool: this.mempool, backend: this.#backend, logger: this.#deps.logger, now: this.#deps.now },
-    );
-    this.#miner.on('error', (err) => this.#fatal('miner', err));
-    this.#miner.start();
   }
 
   /**
@@ -388,6 +414,7 @@ export class ChainNode {
       now: this.#deps.now,
     };
     const a = config.api;
+    const { API_DEFAULTS, closeApi, createApi } = await (this.#apiModule ?? import('./api/server.js'));
     const app = await createApi(
       {
         host: a.host,
@@ -456,6 +483,7 @@ export class ChainNode {
           this.#log.error({ err, component: name }, 'error while stopping');
         }
       }
+      await this.#backendLoading?.catch(() => undefined);
       await this.#backend?.close?.();
       this.#log.info('node stopped');
     })();

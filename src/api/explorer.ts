@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { packageRoot } from '../package-root.js';
 
@@ -36,6 +35,8 @@ export function explorerDir(root = packageRoot()): string | undefined {
  */
 export async function registerExplorer(app: FastifyInstance, dir = explorerDir()): Promise<boolean> {
   if (dir === undefined) return false;
+  // Loaded here, not at the top: `explorerDir` callers (the start command) do not need it.
+  const { default: fastifyStatic } = await import('@fastify/static');
   // The page and its assets hold no data (it reads the API like any client): open even with api.requireAuth.
   await app.register(async (scope) => {
     scope.addHook('onRoute', (route) => {

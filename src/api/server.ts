@@ -9,6 +9,8 @@ import { installAuth, principalOf, type Principal } from './auth.js';
 import type { ApiContext } from './context.js';
 import { ApiError, toErrorResponse } from './errors.js';
 import { HostAllowList } from './host-check.js';
+import { lazyValidators } from './lazy-validators.js';
+import { documentResponses } from './openapi-responses.js';
 import type { ApiOptions } from './options.js';
 import { SseHub } from './sse-hub.js';
 import { registerExplorer } from './explorer.js';
@@ -36,6 +38,7 @@ const MAX_JSON_DEPTH = 8;
 export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; logger?: Logger; tokens?: TokenStore; jwt?: JwtVerifier }): Promise<FastifyInstance> {
   const requestTimeout = options.requestTimeoutMs;
   // The https variant of the instance type differs only in its server; the rest of the API is the same.
+  const validators = lazyValidators();
   const app = Fastify({
     ...(options.tls === undefined ? {} : { https: { cert: options.tls.cert, key: options.tls.key } }),
     // Per-request logs would drown the node's own at ingest rates; the API logs warnings and errors only.
@@ -48,6 +51,8 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
     http: { headersTimeout: Math.min(requestTimeout, 60_000), connectionsCheckingInterval: Math.min(5_000, Math.max(250, Math.floor(requestTimeout / 4))) },
     forceCloseConnections: 'idle',
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+    // Route schemas compile on first use or just after listening, not before: a node starts serving sooner.
+    schemaController: { compilersFactory: { buildValidator: validators.buildValidator as never } },
     // Errors fastify raises before routing (a URL that does not decode, ...) get the same error body as the rest.
     frameworkErrors: (err, _req, reply) => {
       const r = toErrorResponse(err);
@@ -76,11 +81,14 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
   const sse = new SseHub(options.sse, { chain: deps.ctx.chain, mempool: deps.ctx.mempool, metrics: deps.ctx.metrics, ...(deps.ctx.finality === undefined ? {} : { finality: deps.ctx.finality }), logger: deps.logger });
   hubs.set(app, { sse, closeTimeoutMs: options.closeTimeoutMs });
   app.addHook('preClose', async () => sse.close());
+  app.addHook('onListen', async () => validators.warm());
+  app.addHook('onClose', async () => validators.stop());
   await app.register(swagger, {
     openapi: {
       info: { title: 'chain-node API', version: deps.ctx.version, description: 'Signed user actions on a proof-of-work chain. Errors: {error: {code, message}}.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'an API token (cnt_..., see POST /tokens), a JWT from the configured issuer, or the token in the data directory cookie file (api.cookie, admin)' } } },
     },
+    transform: documentResponses,
   });
   // Per credential (an API token's own limit or the token default) once authenticated, else per client address.
   const limitOf = (p: Principal | undefined): number => (p === undefined || p.kind === 'cookie' ? options.rateLimitPerMinute : (p.rateLimitPerMinute ?? options.tokenRateLimitPerMinute ?? options.rateLimitPerMinute));

@@ -3,9 +3,10 @@ import type { PrivateKey } from '@libp2p/interface';
 import { chmod, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ChainNodeError } from '../errors.js';
+import { PEER_KEY_FILE } from './file-names.js';
 
-/** File in the data directory holding the node's libp2p private key (protobuf, mode 0600). */
-export const PEER_KEY_FILE = 'p2p-key';
+// Re-exported: callers that load libp2p anyway keep importing it from here.
+export { PEER_KEY_FILE };
 
 /**
  * Load the node's libp2p key from `<datadir>/p2p-key`, or create an Ed25519 key there (mode 0600), so the peer

@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { writePrivateFile } from '../private-files.js';
+import { PEERS_FILE } from './file-names.js';
 
-/** File in the data directory listing known peers and their addresses (mode 0600). */
-export const PEERS_FILE = 'peers.json';
+// Re-exported: callers that load libp2p anyway keep importing it from here.
+export { PEERS_FILE };
 
 /** Most addresses remembered per peer (verified ones only, see `verifiedAddresses`). */
 export const MAX_ADDRS_PER_PEER = 4;
