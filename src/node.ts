@@ -135,7 +135,7 @@ export class ChainNode {
       await restrictFiles([COOKIE_FILE, PEERS_FILE, PEER_KEY_FILE, MEMPOOL_FILE].map((f) => join(config.datadir, f)));
       const id = chainId(network);
       const store = await ChainStore.open(
-        { path: join(config.datadir, 'chain'), chainId: id, decode: { maxBlockBytes: network.maxBlockBytes, maxTxBytes: network.maxTxBytes } },
+        { path: join(config.datadir, 'chain'), chainId: id, decode: { maxBlockBytes: network.maxBlockBytes, maxTxBytes: network.maxTxBytes }, query: { aggregateKinds: config.query.aggregateKinds } },
         {
           logger: log,
           onWriteFailure: (err) => this.#fatal('store', err),

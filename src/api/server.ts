@@ -12,6 +12,7 @@ import { registerExplorer } from './explorer.js';
 import { chainRoutes } from './routes/chain-routes.js';
 import { eventRoutes } from './routes/events.js';
 import { indexRoutes } from './routes/index-routes.js';
+import { queryRoutes } from './routes/query-routes.js';
 import { logRoutes } from './routes/log-routes.js';
 import { nodeRoutes } from './routes/node-routes.js';
 import { txRoutes } from './routes/tx-routes.js';
@@ -94,6 +95,7 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
   chainRoutes(app, ctx, options.readBudget);
   txRoutes(app, ctx, { batchBodyLimitBytes: options.bodyLimitBytes });
   indexRoutes(app, ctx, options.readBudget);
+  queryRoutes(app, ctx, options.readBudget);
   nodeRoutes(app, ctx);
   eventRoutes(app, sse);
   logRoutes(app, ctx);

@@ -66,6 +66,7 @@ export function defaultConfig(net: NetworkParams, datadir: string): NodeConfig {
     log: { level: 'info', file: '', pretty: 'auto', statusInterval: 60 },
     mempool: { maxCount: 100_000, maxBytes: 256 * 1024 * 1024, saveIntervalMs: 5_000 },
     finality: { witnesses: [], witnessThreshold: 0, depth: 0 },
+    query: { aggregateKinds: ['metric'] },
   };
 }
 

@@ -8,6 +8,8 @@ import { BatchSlab, encodeTxLocation, Keys, Prefix, SCHEMA_VERSION, readU32be, r
 import { applyBatch } from './level-batch.js';
 import { ActorNonceCache } from './nonce-cache.js';
 import { readPage, type Page, type PageRequest } from './pages.js';
+import { countDeltas, queryIndexOps, QUERY_INDEX_DEFAULTS, type QueryIndexOptions } from './query-index.js';
+import { QueryReader } from './query-reader.js';
 import { decodeUndo, encodeUndo, type UndoData } from './undo.js';
 import { WriteQueue, type BatchOp } from './write-queue.js';
 
@@ -29,6 +31,8 @@ export interface ChainStoreOptions {
   nonceCacheSize?: number;
   /** Queued write operations past which connects wait for the disk. */
   maxWriteBacklogOps?: number;
+  /** Query indexes: counts, subject+kind, rows, aggregated numeric fields (see query-index.ts). */
+  query?: Partial<QueryIndexOptions>;
 }
 
 /** Dependencies of the chain store. */
@@ -67,6 +71,12 @@ export class ChainStore {
   readonly #log: Logger | undefined;
   readonly #writes: WriteQueue;
   readonly #nonces: ActorNonceCache;
+  // Subject/kind counts, kept like nonces: values of unlanded writes are always here, so connects never misread.
+  readonly #counts: ActorNonceCache;
+  /** Options of the query indexes in force. */
+  readonly queryOptions: QueryIndexOptions;
+  /** Reads of the query indexes (counts, ranges, rows, aggregates). */
+  readonly query: QueryReader;
 
   private constructor(db: Db, options: ChainStoreOptions, deps: ChainStoreDependencies) {
     this.#db = db;
@@ -74,6 +84,9 @@ export class ChainStore {
     this.#options = options;
     this.#log = deps.logger?.child({ module: 'store' });
     this.#nonces = new ActorNonceCache(options.nonceCacheSize ?? CHAIN_STORE_DEFAULTS.nonceCacheSize);
+    this.#counts = new ActorNonceCache(options.nonceCacheSize ?? CHAIN_STORE_DEFAULTS.nonceCacheSize);
+    this.queryOptions = { ...QUERY_INDEX_DEFAULTS, ...options.query };
+    this.query = new QueryReader(db, () => this.#settled());
     this.#writes = new WriteQueue(
       (ops) =>
         applyBatch(db, ops).catch((err: unknown) => {
@@ -82,7 +95,10 @@ export class ChainStore {
           deps.onWriteFailure?.(e);
           throw e;
         }),
-      { maxBacklogOps: options.maxWriteBacklogOps ?? CHAIN_STORE_DEFAULTS.maxWriteBacklogOps, onWritten: (seq) => this.#nonces.landed(seq) },
+      { maxBacklogOps: options.maxWriteBacklogOps ?? CHAIN_STORE_DEFAULTS.maxWriteBacklogOps, onWritten: (seq) => {
+          this.#nonces.landed(seq);
+          this.#counts.landed(seq);
+        } },
     );
   }
 
@@ -299,9 +315,10 @@ export class ChainStore {
       { type: 'put', key: Keys.height(entry.height), value: entry.hash },
       { type: 'put', key: Keys.tip(), value: entry.hash },
     ];
+    const counts = await this.#countOps(block, 1, ops);
     // Room for every per-transaction key and value (strings sized for UTF-8's worst case).
     let room = nextNonces.size * 42;
-    for (const tx of block.txs) room += 183 + 3 * (tx.fields.kind.length + (tx.fields.subject?.length ?? 0));
+    for (const tx of block.txs) room += 183 + 95 + 6 * (tx.fields.kind.length + (tx.fields.subject?.length ?? 0));
     const slab = new BatchSlab(room);
     const { alloc } = slab;
     block.txs.forEach((tx, i) => {
@@ -313,9 +330,11 @@ export class ChainStore {
       ops.push({ type: 'put', key: Keys.kindIndex(f.kind, entry.height, i, alloc), value: txid, offHeap: true });
     });
     for (const [actor, next] of nextNonces.values()) ops.push({ type: 'put', key: Keys.actorState(actor, alloc), value: u64be(next, alloc), offHeap: true });
+    if (this.queryOptions.enabled) for (const op of queryIndexOps(block, entry.height, this.queryOptions, true, alloc)) ops.push(op);
     const written = this.#writes.write(ops);
     const seq = this.#writes.queuedSeq;
     for (const [hex, [, next]] of nextNonces) this.#nonces.queued(hex, next, seq);
+    for (const [name, v] of counts) this.#counts.queued(name, v, seq);
     await written;
   }
 
@@ -337,9 +356,12 @@ export class ChainStore {
     for (const [actor, prev] of undo) {
       ops.push(prev === 0 ? { type: 'del', key: Keys.actorState(actor) } : { type: 'put', key: Keys.actorState(actor), value: u64be(prev) });
     }
+    const counts = await this.#countOps(block, -1, ops);
+    if (this.queryOptions.enabled) for (const op of queryIndexOps(block, entry.height, this.queryOptions, false)) ops.push(op);
     const written = this.#writes.write(ops);
     const seq = this.#writes.queuedSeq;
     for (const [actor, prev] of undo) this.#nonces.queued(toHex(actor), prev, seq);
+    for (const [name, v] of counts) this.#counts.queued(name, v, seq);
     await written;
   }
 
@@ -401,6 +423,32 @@ export class ChainStore {
   async compact(): Promise<void> {
     await this.#writes.settled();
     await this.#db.compactRange(new Uint8Array([0x00]), new Uint8Array([0xff]));
+  }
+
+  /**
+   * Count updates of a block (`sign` 1: connect, -1: disconnect) appended to `ops`; returns the new values to
+   * cache once the batch is queued. Connects and disconnects run one at a time (the chain's queue), so a value
+   * missing from the cache has no unlanded write and the disk holds it.
+   */
+  async #countOps(block: Block, sign: 1 | -1, ops: BatchOp[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (!this.queryOptions.enabled || block.txs.length === 0) return out;
+    const deltas = countDeltas(block);
+    const names = [...deltas.keys()];
+    const current = names.map((n) => this.#counts.get(n));
+    const missing = names.flatMap((n, i) => (current[i] === undefined ? [i] : []));
+    if (missing.length > 0) {
+      const values = await this.#db.getMany(missing.map((i) => deltas.get(names[i]!)!.key));
+      missing.forEach((i, k) => (current[i] = values[k] === undefined ? 0 : readU64be(values[k])));
+    }
+    names.forEach((name, i) => {
+      const d = deltas.get(name)!;
+      const v = current[i]! + sign * d.n;
+      if (v < 0) throw new StoreError(StoreErrorCode.corrupt, `count ${name} would go below zero in ${this.path}`);
+      ops.push(v === 0 ? { type: 'del', key: d.key } : { type: 'put', key: d.key, value: u64be(v) });
+      out.set(name, v);
+    });
+    return out;
   }
 
   async #pageOf<T>(prefix: Uint8Array, req: PageRequest, map: (suffix: Uint8Array, value: Uint8Array) => T): Promise<Page<T>> {
