@@ -8,7 +8,7 @@ import { BatchSlab, encodeTxLocation, Keys, Prefix, SCHEMA_VERSION, readU32be, r
 import { applyBatch } from './level-batch.js';
 import { ActorNonceCache } from './nonce-cache.js';
 import { readPage, type Page, type PageRequest } from './pages.js';
-import { countDeltas, queryIndexOps, QUERY_INDEX_DEFAULTS, type QueryIndexOptions } from './query-index.js';
+import { countedPrefixes, countName, encodeTxRecord, indexValue, numericFields, QUERY_INDEX_DEFAULTS, type QueryIndexOptions } from './query-index.js';
 import { QueryReader } from './query-reader.js';
 import { decodeUndo, encodeUndo, type UndoData } from './undo.js';
 import { WriteQueue, type BatchOp } from './write-queue.js';
@@ -315,26 +315,40 @@ export class ChainStore {
       { type: 'put', key: Keys.height(entry.height), value: entry.hash },
       { type: 'put', key: Keys.tip(), value: entry.hash },
     ];
-    const counts = await this.#countOps(block, 1, ops);
+    const q = this.queryOptions;
+    // Counts before this block of every subject, kind and subject+kind it touches: the next ordinals.
+    const counts = q.enabled ? await this.#counted(block, 1) : undefined;
+    const next = (name: string): number => {
+      const v = counts!.get(name)!;
+      counts!.set(name, v + 1);
+      return v;
+    };
+    const aggregated = new Set(q.aggregateKinds);
     // Room for every per-transaction key and value (strings sized for UTF-8's worst case).
     let room = nextNonces.size * 42;
-    for (const tx of block.txs) room += 183 + 95 + 6 * (tx.fields.kind.length + (tx.fields.subject?.length ?? 0));
+    for (const tx of block.txs) room += 183 + 67 + 6 * (tx.fields.kind.length + (tx.fields.subject?.length ?? 0));
     const slab = new BatchSlab(room);
     const { alloc } = slab;
     block.txs.forEach((tx, i) => {
       const f = tx.fields;
       const txid = slab.copy(tx.txid);
-      ops.push({ type: 'put', key: Keys.tx(txid, alloc), value: encodeTxLocation(entry.hash, i, alloc), offHeap: true });
+      ops.push({ type: 'put', key: Keys.tx(txid, alloc), value: counts === undefined ? encodeTxLocation(entry.hash, i, alloc) : encodeTxRecord(entry.hash, i, tx, alloc), offHeap: true });
       ops.push({ type: 'put', key: Keys.actorIndex(f.from, f.nonce, alloc), value: txid, offHeap: true });
-      if (f.subject !== undefined) ops.push({ type: 'put', key: Keys.subjectIndex(f.subject, entry.height, i, alloc), value: txid, offHeap: true });
-      ops.push({ type: 'put', key: Keys.kindIndex(f.kind, entry.height, i, alloc), value: txid, offHeap: true });
+      if (f.subject !== undefined) {
+        const value = counts === undefined ? txid : indexValue(txid, next(countName.subject(f.subject)), undefined, alloc);
+        ops.push({ type: 'put', key: Keys.subjectIndex(f.subject, entry.height, i, alloc), value, offHeap: true });
+        if (counts !== undefined) {
+          const fields = aggregated.has(f.kind) ? numericFields(f.payload, q.maxAggregateFields) : undefined;
+          ops.push({ type: 'put', key: Keys.subjectKindIndex(f.subject, f.kind, entry.height, i), value: indexValue(txid, next(countName.subjectKind(f.subject, f.kind)), fields) });
+        }
+      }
+      ops.push({ type: 'put', key: Keys.kindIndex(f.kind, entry.height, i, alloc), value: counts === undefined ? txid : indexValue(txid, next(countName.kind(f.kind)), undefined, alloc), offHeap: true });
     });
     for (const [actor, next] of nextNonces.values()) ops.push({ type: 'put', key: Keys.actorState(actor, alloc), value: u64be(next, alloc), offHeap: true });
-    if (this.queryOptions.enabled) for (const op of queryIndexOps(block, entry.height, this.queryOptions, true, alloc)) ops.push(op);
     const written = this.#writes.write(ops);
     const seq = this.#writes.queuedSeq;
     for (const [hex, [, next]] of nextNonces) this.#nonces.queued(hex, next, seq);
-    for (const [name, v] of counts) this.#counts.queued(name, v, seq);
+    if (counts !== undefined) for (const [name, v] of counts) this.#counts.queued(name, v, seq);
     await written;
   }
 
@@ -351,13 +365,13 @@ export class ChainStore {
       ops.push({ type: 'del', key: Keys.tx(tx.txid) });
       ops.push({ type: 'del', key: Keys.actorIndex(f.from, f.nonce) });
       if (f.subject !== undefined) ops.push({ type: 'del', key: Keys.subjectIndex(f.subject, entry.height, i) });
+      if (f.subject !== undefined && this.queryOptions.enabled) ops.push({ type: 'del', key: Keys.subjectKindIndex(f.subject, f.kind, entry.height, i) });
       ops.push({ type: 'del', key: Keys.kindIndex(f.kind, entry.height, i) });
     });
     for (const [actor, prev] of undo) {
       ops.push(prev === 0 ? { type: 'del', key: Keys.actorState(actor) } : { type: 'put', key: Keys.actorState(actor), value: u64be(prev) });
     }
-    const counts = await this.#countOps(block, -1, ops);
-    if (this.queryOptions.enabled) for (const op of queryIndexOps(block, entry.height, this.queryOptions, false)) ops.push(op);
+    const counts = this.queryOptions.enabled ? await this.#counted(block, -1) : new Map<string, number>();
     const written = this.#writes.write(ops);
     const seq = this.#writes.queuedSeq;
     for (const [actor, prev] of undo) this.#nonces.queued(toHex(actor), prev, seq);
@@ -404,12 +418,12 @@ export class ChainStore {
 
   /** Actions about a subject in chain order. */
   async actionsBySubject(subject: string, page: PageRequest = {}): Promise<Page<{ height: number; index: number; txid: Uint8Array }>> {
-    return this.#pageOf(Keys.subjectIndexPrefix(subject), page, (suffix, v) => ({ height: readU32be(suffix), index: readU32be(suffix, 4), txid: v }));
+    return this.#pageOf(Keys.subjectIndexPrefix(subject), page, (suffix, v) => ({ height: readU32be(suffix), index: readU32be(suffix, 4), txid: v.subarray(0, 32) }));
   }
 
   /** Actions of a kind in chain order. */
   async actionsByKind(kind: string, page: PageRequest = {}): Promise<Page<{ height: number; index: number; txid: Uint8Array }>> {
-    return this.#pageOf(Keys.kindIndexPrefix(kind), page, (suffix, v) => ({ height: readU32be(suffix), index: readU32be(suffix, 4), txid: v }));
+    return this.#pageOf(Keys.kindIndexPrefix(kind), page, (suffix, v) => ({ height: readU32be(suffix), index: readU32be(suffix, 4), txid: v.subarray(0, 32) }));
   }
 
   /** Every key/value under a prefix byte (consistency checks and tests). */
@@ -426,28 +440,28 @@ export class ChainStore {
   }
 
   /**
-   * Count updates of a block (`sign` 1: connect, -1: disconnect) appended to `ops`; returns the new values to
-   * cache once the batch is queued. Connects and disconnects run one at a time (the chain's queue), so a value
-   * missing from the cache has no unlanded write and the disk holds it.
+   * Counts of the subjects, kinds and subject+kind pairs a block touches: before it (`sign` 1, a connect) or after
+   * removing it (`sign` -1, a disconnect of the tip). From the cache, else from the last index entry's ordinal.
+   * Connects and disconnects run one at a time (the chain's queue), and values of unlanded writes never leave
+   * the cache, so a value missing there is on disk.
    */
-  async #countOps(block: Block, sign: 1 | -1, ops: BatchOp[]): Promise<Map<string, number>> {
+  async #counted(block: Block, sign: 1 | -1): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    if (!this.queryOptions.enabled || block.txs.length === 0) return out;
-    const deltas = countDeltas(block);
-    const names = [...deltas.keys()];
-    const current = names.map((n) => this.#counts.get(n));
-    const missing = names.flatMap((n, i) => (current[i] === undefined ? [i] : []));
-    if (missing.length > 0) {
-      const values = await this.#db.getMany(missing.map((i) => deltas.get(names[i]!)!.key));
-      missing.forEach((i, k) => (current[i] = values[k] === undefined ? 0 : readU64be(values[k])));
+    const touched = countedPrefixes(block);
+    const missing: Array<Promise<void>> = [];
+    for (const [name, c] of touched) {
+      const v = this.#counts.get(name);
+      if (v !== undefined) out.set(name, v);
+      else missing.push(this.query.lastOrdinal(c.prefix(), false).then((o) => void out.set(name, o === undefined ? 0 : o + 1)));
     }
-    names.forEach((name, i) => {
-      const d = deltas.get(name)!;
-      const v = current[i]! + sign * d.n;
-      if (v < 0) throw new StoreError(StoreErrorCode.corrupt, `count ${name} would go below zero in ${this.path}`);
-      ops.push(v === 0 ? { type: 'del', key: d.key } : { type: 'put', key: d.key, value: u64be(v) });
-      out.set(name, v);
-    });
+    await Promise.all(missing);
+    if (sign === -1) {
+      for (const [name, c] of touched) {
+        const v = out.get(name)! - c.n;
+        if (v < 0) throw new StoreError(StoreErrorCode.corrupt, `count ${name} would go below zero in ${this.path}`);
+        out.set(name, v);
+      }
+    }
     return out;
   }
 

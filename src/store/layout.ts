@@ -13,18 +13,17 @@
  * | 0x01   | 0x01 'hlog'                                      | u64 size of the header log (main-chain height + 1)   |
  * | 0x13   | 0x13 height(u32)                                 | main-chain block hash at that height                 |
  * | 0x14   | 0x14 level(u8) index(u64)                        | header log: hash of a complete subtree (SPEC 12)     |
- * | 0x20   | 0x20 txid(32)                                    | block hash(32) position(u32) of a main-chain tx      |
+ * | 0x20   | 0x20 txid(32)                                    | block hash(32) position(u32) of a main-chain tx, then its query row: from(33) nonce(u64) time(u64) len(u8) kind len(u8) subject (len 0: none) |
  * | 0x30   | 0x30 actor(33)                                   | the actor's next nonce (u64)                         |
  * | 0x31   | 0x31 actor(33) nonce(u64)                        | txid: actions by actor, in nonce order               |
- * | 0x32   | 0x32 len(u8) subject height(u32) position(u32)   | txid: actions by subject, in chain order             |
- * | 0x33   | 0x33 len(u8) kind height(u32) position(u32)      | txid: actions by kind, in chain order                |
- * | 0x34   | 0x34 0x01 len(u8) subject                        | u64 count of main-chain actions about the subject    |
- * | 0x34   | 0x34 0x02 len(u8) kind                           | u64 count of main-chain actions of the kind          |
- * | 0x34   | 0x34 0x03 len(u8) subject len(u8) kind           | u64 count of actions of the kind about the subject   |
- * | 0x35   | 0x35 len(u8) subject len(u8) kind height(u32) position(u32) | txid: actions by subject and kind, chain order |
- * | 0x36   | 0x36 height(u32) position(u32)                   | query row: txid(32) from(33) nonce(u64) time(u64) len(u8) kind len(u8) subject (len 0: none) |
- * | 0x37   | 0x37 len(u8) subject len(u8) kind len(u8) field height(u32) position(u32) | f64: numeric payload field of an aggregated kind |
+ * | 0x32   | 0x32 len(u8) subject height(u32) position(u32)   | txid ordinal(u64): actions by subject, in chain order |
+ * | 0x33   | 0x33 len(u8) kind height(u32) position(u32)      | txid ordinal(u64): actions by kind, in chain order   |
+ * | 0x35   | 0x35 len(u8) subject len(u8) kind height(u32) position(u32) | txid ordinal(u64) fields: by subject and kind |
  * | 0x40   | 0x40 hash(32)                                    | utf8 error code of a block known to be invalid       |
+ *
+ * The ordinal of an index entry counts the main-chain entries before it under the same prefix (0, 1, 2, ...), so
+ * the last entry gives the exact count and two entries the count between them. `fields` (0x35, aggregated kinds
+ * only, else empty) are the finite numeric top-level payload fields: n(u8), then n times len(u8) name f64.
  *
  * Block entries (0x10) and bodies (0x11) exist for every stored block, main chain or not. Everything else
  * describes the main chain only and changes in the one atomic batch of a connect or disconnect.
@@ -41,10 +40,7 @@ export const Prefix = {
   actorIndex: 0x31,
   subjectIndex: 0x32,
   kindIndex: 0x33,
-  count: 0x34,
   subjectKindIndex: 0x35,
-  row: 0x36,
-  metric: 0x37,
   invalid: 0x40,
 } as const;
 
@@ -199,20 +195,8 @@ export const Keys = {
   kindIndex: (kind: string, height: number, pos: number, alloc?: Alloc): Uint8Array => stringIndexKey(Prefix.kindIndex, kind, height, pos, alloc),
   kindIndexPrefix: (kind: string): Uint8Array => withPrefix(Prefix.kindIndex, lenPrefixed(kind)),
   invalid: (hash: Uint8Array): Uint8Array => withPrefix(Prefix.invalid, hash),
-  countSubject: (subject: string): Uint8Array => withPrefix(Prefix.count, Uint8Array.of(1), lenPrefixed(subject)),
-  countKind: (kind: string): Uint8Array => withPrefix(Prefix.count, Uint8Array.of(2), lenPrefixed(kind)),
-  countSubjectKind: (subject: string, kind: string): Uint8Array => withPrefix(Prefix.count, Uint8Array.of(3), lenPrefixed(subject), lenPrefixed(kind)),
   subjectKindIndex: (subject: string, kind: string, height: number, pos: number): Uint8Array => withPrefix(Prefix.subjectKindIndex, lenPrefixed(subject), lenPrefixed(kind), heightPos(height, pos)),
   subjectKindIndexPrefix: (subject: string, kind: string): Uint8Array => withPrefix(Prefix.subjectKindIndex, lenPrefixed(subject), lenPrefixed(kind)),
-  row: (height: number, pos: number, alloc: Alloc = fresh): Uint8Array => {
-    const out = alloc(9);
-    out[0] = Prefix.row;
-    putU32(out, 1, height);
-    putU32(out, 5, pos);
-    return out;
-  },
-  metric: (subject: string, kind: string, field: string, height: number, pos: number): Uint8Array => withPrefix(Prefix.metric, lenPrefixed(subject), lenPrefixed(kind), lenPrefixed(field), heightPos(height, pos)),
-  metricPrefix: (subject: string, kind: string, field: string): Uint8Array => withPrefix(Prefix.metric, lenPrefixed(subject), lenPrefixed(kind), lenPrefixed(field)),
 };
 
 /** height(u32) position(u32): the chain-order suffix of the subject, kind and metric index keys. */

@@ -1,28 +1,26 @@
 import type { Block } from '../primitives/block.js';
 import { isCborMap, type CborValue } from '../primitives/cbor.js';
 import type { Transaction } from '../primitives/transaction.js';
-import { Keys, readU32be, readU64be, u64be, type Alloc } from './layout.js';
-import type { BatchOp } from './write-queue.js';
+import { Keys, readU32be, readU64be, type Alloc } from './layout.js';
 
-/** Options of the query indexes (counts, subject+kind index, rows, numeric payload fields). */
+/** Options of the query indexes (ordinals and rows in the index values, subject+kind index, numeric fields). */
 export interface QueryIndexOptions {
-  /** Keep the query indexes (off only to measure their cost: queries need them). */
+  /** Keep the query indexes (off only to measure their cost: counts, ranges and aggregates need them). */
   enabled: boolean;
-  /** Kinds whose numeric top-level payload fields are indexed for aggregates. */
+  /** Kinds whose numeric top-level payload fields are kept in the subject+kind index for aggregates. */
   aggregateKinds: readonly string[];
-  /** Most numeric fields indexed per transaction (the first ones in key order). */
+  /** Most numeric fields kept per record (the first ones in name order). */
   maxAggregateFields: number;
 }
 
 /** Defaults: indexes on, `metric` aggregated, up to 16 fields per record. */
 export const QUERY_INDEX_DEFAULTS: QueryIndexOptions = { enabled: true, aggregateKinds: ['metric'], maxAggregateFields: 16 };
 
-/** Longest indexed field name (UTF-8 bytes): a key part carries a one-byte length. */
+/** Longest kept field name (UTF-8 bytes). */
 export const MAX_FIELD_BYTES = 64;
 
-/** What a query row (0x36) holds: everything a history page shows except the payload. */
+/** What a history page shows of a record, kept after its location in the 0x20 value (no block read needed). */
 export interface QueryRow {
-  txid: Uint8Array;
   from: Uint8Array;
   nonce: number;
   /** The client's time of the record (ms). */
@@ -31,110 +29,142 @@ export interface QueryRow {
   subject?: string;
 }
 
+/** A decoded 0x20 value. */
+export interface TxRecord {
+  blockHash: Uint8Array;
+  index: number;
+  /** Absent in a store kept without query indexes. */
+  row?: QueryRow;
+}
+
 const enc = new TextEncoder();
 const dec = new TextDecoder();
+const fresh: Alloc = (n) => new Uint8Array(n);
 
-/** Encode a query row: txid(32) from(33) nonce(u64) time(u64) len kind len subject. */
-export function encodeRow(tx: Transaction, alloc: Alloc = (n) => new Uint8Array(n)): Uint8Array {
+function putU64(out: Uint8Array, o: number, v: number): void {
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  dv.setUint32(o, Math.floor(v / 0x1_0000_0000), false);
+  dv.setUint32(o + 4, v >>> 0, false);
+}
+
+/** 0x20 value: block hash(32) position(u32) from(33) nonce(u64) time(u64) len kind len subject. */
+export function encodeTxRecord(blockHash: Uint8Array, index: number, tx: Transaction, alloc: Alloc = fresh): Uint8Array {
   const f = tx.fields;
   const kind = enc.encode(f.kind);
   const subject = f.subject === undefined ? new Uint8Array(0) : enc.encode(f.subject);
-  const out = alloc(32 + 33 + 16 + 2 + kind.byteLength + subject.byteLength);
-  out.set(tx.txid, 0);
-  out.set(f.from, 32);
-  out.set(u64be(f.nonce), 65);
-  out.set(u64be(f.time), 73);
-  out[81] = kind.byteLength;
-  out.set(kind, 82);
-  out[82 + kind.byteLength] = subject.byteLength;
-  out.set(subject, 83 + kind.byteLength);
+  const out = alloc(36 + 33 + 16 + 2 + kind.byteLength + subject.byteLength);
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  out.set(blockHash, 0);
+  dv.setUint32(32, index, false);
+  out.set(f.from, 36);
+  putU64(out, 69, f.nonce);
+  putU64(out, 77, f.time);
+  out[85] = kind.byteLength;
+  out.set(kind, 86);
+  out[86 + kind.byteLength] = subject.byteLength;
+  out.set(subject, 87 + kind.byteLength);
   return out;
 }
 
-/** Decode a query row. */
-export function decodeRow(v: Uint8Array): QueryRow {
-  const kindLen = v[81]!;
-  const subjectLen = v[82 + kindLen]!;
-  const row: QueryRow = {
-    txid: v.subarray(0, 32),
-    from: v.subarray(32, 65),
-    nonce: readU64be(v, 65),
-    time: readU64be(v, 73),
-    kind: dec.decode(v.subarray(82, 82 + kindLen)),
-  };
-  if (subjectLen > 0) row.subject = dec.decode(v.subarray(83 + kindLen, 83 + kindLen + subjectLen));
-  return row;
+/** Decode a 0x20 value (with or without its query row). */
+export function decodeTxRecord(v: Uint8Array): TxRecord {
+  const out: TxRecord = { blockHash: v.subarray(0, 32), index: readU32be(v, 32) };
+  if (v.byteLength <= 36) return out;
+  const kindLen = v[85]!;
+  const subjectLen = v[86 + kindLen]!;
+  out.row = { from: v.subarray(36, 69), nonce: readU64be(v, 69), time: readU64be(v, 77), kind: dec.decode(v.subarray(86, 86 + kindLen)) };
+  if (subjectLen > 0) out.row.subject = dec.decode(v.subarray(87 + kindLen, 87 + kindLen + subjectLen));
+  return out;
 }
 
-/** The finite numeric top-level fields of a payload map (sorted by name), at most `max`. */
-export function numericFields(payload: CborValue, max: number): Array<[string, number]> {
+/** Subject/kind index value: txid(32) ordinal(u64), then (0x35) the numeric fields. */
+export function indexValue(txid: Uint8Array, ordinal: number, fields: ReadonlyArray<[Uint8Array, number]> | undefined, alloc: Alloc = fresh): Uint8Array {
+  let n = 40;
+  if (fields !== undefined) {
+    n += 1;
+    for (const [name] of fields) n += 1 + name.byteLength + 8;
+  }
+  const out = alloc(n);
+  out.set(txid, 0);
+  putU64(out, 32, ordinal);
+  if (fields === undefined) return out;
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  out[40] = fields.length;
+  let o = 41;
+  for (const [name, value] of fields) {
+    out[o] = name.byteLength;
+    out.set(name, o + 1);
+    dv.setFloat64(o + 1 + name.byteLength, value, false);
+    o += 1 + name.byteLength + 8;
+  }
+  return out;
+}
+
+/** The ordinal of an index value (undefined for a value written without query indexes). */
+export function readOrdinal(v: Uint8Array): number | undefined {
+  return v.byteLength >= 40 ? readU64be(v, 32) : undefined;
+}
+
+/** The value of the field `name` (UTF-8 bytes) in a 0x35 index value, if kept. */
+export function fieldOf(v: Uint8Array, name: Uint8Array): number | undefined {
+  if (v.byteLength <= 40) return undefined;
+  const count = v[40]!;
+  let o = 41;
+  for (let i = 0; i < count; i++) {
+    const len = v[o]!;
+    if (len === name.byteLength) {
+      let same = true;
+      for (let k = 0; k < len && same; k++) same = v[o + 1 + k] === name[k];
+      if (same) return new DataView(v.buffer, v.byteOffset + o + 1 + len, 8).getFloat64(0, false);
+    }
+    o += 1 + len + 8;
+  }
+  return undefined;
+}
+
+/** The finite numeric top-level fields of a payload map (in name order, names as UTF-8), at most `max`. */
+export function numericFields(payload: CborValue, max: number): Array<[Uint8Array, number]> {
   if (!isCborMap(payload)) return [];
-  const out: Array<[string, number]> = [];
+  const out: Array<[Uint8Array, number]> = [];
   for (const name of Object.keys(payload).sort()) {
     if (out.length >= max) break;
     const v = payload[name];
     const n = typeof v === 'number' ? v : typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : undefined;
-    if (n === undefined || !Number.isFinite(n) || enc.encode(name).byteLength > MAX_FIELD_BYTES || name.length === 0) continue;
-    out.push([name, n]);
+    const bytes = enc.encode(name);
+    if (n === undefined || !Number.isFinite(n) || bytes.byteLength > MAX_FIELD_BYTES || bytes.byteLength === 0) continue;
+    out.push([bytes, n]);
   }
   return out;
 }
 
-/** An f64 value (big-endian). */
-export function f64be(v: number): Uint8Array {
-  const out = new Uint8Array(8);
-  new DataView(out.buffer).setFloat64(0, v, false);
-  return out;
+/** One counted index prefix touched by a block: its name in the count cache, its key prefix, its entries. */
+export interface CountedPrefix {
+  prefix: () => Uint8Array;
+  n: number;
 }
 
-/** Read a big-endian f64. */
-export function readF64be(b: Uint8Array): number {
-  return new DataView(b.buffer, b.byteOffset, 8).getFloat64(0, false);
-}
+/** Count-cache names of a subject, a kind and a kind within a subject. */
+export const countName = {
+  subject: (s: string): string => `s${s}`,
+  kind: (k: string): string => `k${k}`,
+  subjectKind: (s: string, k: string): string => `b${s.length}:${s}${k}`,
+};
 
-/** Count keys touched by a block: a cache name and the key bytes, with how many of the block's txs each counts. */
-export function countDeltas(block: Block): Map<string, { key: Uint8Array; n: number }> {
-  const out = new Map<string, { key: Uint8Array; n: number }>();
-  const add = (name: string, key: () => Uint8Array): void => {
+/** The counted prefixes a block's transactions add to (or remove from) and how many entries each. */
+export function countedPrefixes(block: Block): Map<string, CountedPrefix> {
+  const out = new Map<string, CountedPrefix>();
+  const add = (name: string, prefix: () => Uint8Array): void => {
     const e = out.get(name);
-    if (e === undefined) out.set(name, { key: key(), n: 1 });
+    if (e === undefined) out.set(name, { prefix, n: 1 });
     else e.n++;
   };
   for (const tx of block.txs) {
     const { kind, subject } = tx.fields;
-    add(`k${kind}`, () => Keys.countKind(kind));
+    add(countName.kind(kind), () => Keys.kindIndexPrefix(kind));
     if (subject !== undefined) {
-      add(`s${subject}`, () => Keys.countSubject(subject));
-      add(`b${subject.length}:${subject}${kind}`, () => Keys.countSubjectKind(subject, kind));
+      add(countName.subject(subject), () => Keys.subjectIndexPrefix(subject));
+      add(countName.subjectKind(subject, kind), () => Keys.subjectKindIndexPrefix(subject, kind));
     }
   }
   return out;
-}
-
-/**
- * Per-transaction query index writes of a block at `height` (subject+kind index, rows, numeric fields of aggregated
- * kinds): puts on connect, deletes of the same keys on disconnect. Counts are separate (they read current values).
- */
-export function queryIndexOps(block: Block, height: number, options: QueryIndexOptions, connect: boolean, alloc?: Alloc): BatchOp[] {
-  const ops: BatchOp[] = [];
-  const aggregated = new Set(options.aggregateKinds);
-  block.txs.forEach((tx, i) => {
-    const { kind, subject } = tx.fields;
-    const row = Keys.row(height, i, connect ? alloc : undefined);
-    ops.push(connect ? { type: 'put', key: row, value: encodeRow(tx, alloc), ...(alloc === undefined ? {} : { offHeap: true as const }) } : { type: 'del', key: row });
-    if (subject === undefined) return;
-    const sk = Keys.subjectKindIndex(subject, kind, height, i);
-    ops.push(connect ? { type: 'put', key: sk, value: tx.txid } : { type: 'del', key: sk });
-    if (!aggregated.has(kind)) return;
-    for (const [name, v] of numericFields(tx.fields.payload, options.maxAggregateFields)) {
-      const key = Keys.metric(subject, kind, name, height, i);
-      ops.push(connect ? { type: 'put', key, value: f64be(v) } : { type: 'del', key });
-    }
-  });
-  return ops;
-}
-
-/** height and position of a subject/kind/metric index key suffix (its last 8 bytes). */
-export function suffixPosition(key: Uint8Array): { height: number; index: number } {
-  return { height: readU32be(key, key.byteLength - 8), index: readU32be(key, key.byteLength - 4) };
 }

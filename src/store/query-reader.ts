@@ -1,7 +1,7 @@
 import type { ClassicLevel } from 'classic-level';
 import { Keys, heightPos, prefixEnd, readU32be, readU64be, u64be } from './layout.js';
 import { readPage, type Page, type PageRequest } from './pages.js';
-import { decodeRow, readF64be, type QueryRow } from './query-index.js';
+import { decodeTxRecord, fieldOf, readOrdinal, type TxRecord } from './query-index.js';
 
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
 
@@ -18,7 +18,7 @@ export interface HeightRange {
   toHeight?: number;
 }
 
-/** One indexed numeric value of an aggregated kind. */
+/** One kept numeric value of an aggregated kind. */
 export interface MetricPoint {
   height: number;
   index: number;
@@ -26,9 +26,10 @@ export interface MetricPoint {
 }
 
 /** Which count: per subject, per kind, or per kind within a subject. */
-export type CountOf = { subject: string; kind?: undefined } | { kind: string; subject?: undefined } | { subject: string; kind: string };
+export type CountOf = { subject: string; kind?: string } | { subject?: undefined; kind: string };
 
-const positionOf = (suffix: Uint8Array, v: Uint8Array): IndexPosition => ({ height: readU32be(suffix), index: readU32be(suffix, 4), txid: v });
+const positionOf = (suffix: Uint8Array, v: Uint8Array): IndexPosition => ({ height: readU32be(suffix), index: readU32be(suffix, 4), txid: v.subarray(0, 32) });
+const enc = new TextEncoder();
 
 /** Suffix bounds of a height range over a height(u32) position(u32) keyed index. */
 export function heightBounds(range: HeightRange): { gte?: Uint8Array; lt?: Uint8Array } {
@@ -38,10 +39,22 @@ export function heightBounds(range: HeightRange): { gte?: Uint8Array; lt?: Uint8
   return out;
 }
 
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(a, 0);
+  out.set(b, a.byteLength);
+  return out;
+}
+
+function prefixOf(of: CountOf): Uint8Array {
+  if (of.subject === undefined) return Keys.kindIndexPrefix(of.kind);
+  return of.kind === undefined ? Keys.subjectIndexPrefix(of.subject) : Keys.subjectKindIndexPrefix(of.subject, of.kind);
+}
+
 /**
- * Reads of the query indexes (layout.ts 0x34-0x37): exact counts in one read, chain-order pages bounded by
- * height that seek to their first key, query rows by position, and the numeric values of aggregated kinds.
- * Every read first waits for queued writes (`settled`).
+ * Reads of the query indexes (layout.ts): exact counts from the ordinals of index entries (one or two seeks),
+ * chain-order pages bounded by height that seek to their first key, query rows kept with the tx locations, and
+ * the numeric fields of aggregated kinds. Every read first waits for queued writes (`settled`).
  */
 export class QueryReader {
   readonly #db: Db;
@@ -52,12 +65,30 @@ export class QueryReader {
     this.#settled = settled;
   }
 
-  /** Exact main-chain count of a subject, a kind or a kind within a subject (one read). */
-  async count(of: CountOf): Promise<number> {
+  /** Ordinal of the last entry under `prefix` (undefined when none); `settle` false: the store's own connects. */
+  async lastOrdinal(prefix: Uint8Array, settle = true): Promise<number | undefined> {
+    if (settle) await this.#settled();
+    const [v] = await this.#db.values({ gte: prefix, lt: prefixEnd(prefix), reverse: true, limit: 1 }).all();
+    return v === undefined ? undefined : readOrdinal(v);
+  }
+
+  /**
+   * Exact main-chain count of a subject, a kind or a kind within a subject, within a height range when given:
+   * the ordinals of the first and last entries in range (two seeks, one without a range).
+   */
+  async count(of: CountOf, range: HeightRange = {}): Promise<number> {
     await this.#settled();
-    const key = of.subject === undefined ? Keys.countKind(of.kind) : of.kind === undefined ? Keys.countSubject(of.subject) : Keys.countSubjectKind(of.subject, of.kind);
-    const v = await this.#db.get(key);
-    return v === undefined ? 0 : readU64be(v);
+    const prefix = prefixOf(of);
+    const b = heightBounds(range);
+    const gte = b.gte === undefined ? prefix : concat(prefix, b.gte);
+    const lt = b.lt === undefined ? prefixEnd(prefix) : concat(prefix, b.lt);
+    const [last] = await this.#db.values({ gte, lt, reverse: true, limit: 1 }).all();
+    if (last === undefined) return 0;
+    const hi = readOrdinal(last);
+    // Without a lower bound the range starts at the index's first entry, ordinal 0.
+    const first = b.gte === undefined ? undefined : (await this.#db.values({ gte, lt, limit: 1 }).all())[0];
+    const lo = b.gte === undefined ? 0 : first === undefined ? undefined : readOrdinal(first);
+    return lo === undefined || hi === undefined ? 0 : hi - lo + 1;
   }
 
   /** A page of a subject's actions (of one kind when given) within a height range, in chain order. */
@@ -79,20 +110,12 @@ export class QueryReader {
     return readPage(this.#db, Keys.kindIndexPrefix(kind), page, positionOf, heightBounds(range));
   }
 
-  /** Query rows at the given positions, in one read (undefined where none, e.g. after a reorg). */
-  async rows(positions: readonly { height: number; index: number }[]): Promise<Array<QueryRow | undefined>> {
-    if (positions.length === 0) return [];
-    await this.#settled();
-    const values = await this.#db.getMany(positions.map((p) => Keys.row(p.height, p.index)));
-    return values.map((v) => (v === undefined ? undefined : decodeRow(v)));
-  }
-
-  /** Block hash and position of main-chain transactions, in one read (undefined where not mined). */
-  async locate(txids: readonly Uint8Array[]): Promise<Array<{ blockHash: Uint8Array; index: number } | undefined>> {
+  /** Locations and query rows of main-chain transactions, in one read (undefined where not mined). */
+  async records(txids: readonly Uint8Array[]): Promise<Array<TxRecord | undefined>> {
     if (txids.length === 0) return [];
     await this.#settled();
     const values = await this.#db.getMany(txids.map((t) => Keys.tx(t)));
-    return values.map((v) => (v === undefined ? undefined : { blockHash: v.subarray(0, 32), index: readU32be(v, 32) }));
+    return values.map((v) => (v === undefined ? undefined : decodeTxRecord(v)));
   }
 
   /**
@@ -121,20 +144,15 @@ export class QueryReader {
 
   /** Values of a numeric field of `kind` records about `subject` within a height range, in chain order. */
   async *metric(subject: string, kind: string, field: string, range: HeightRange): AsyncGenerator<MetricPoint> {
-    const prefix = Keys.metricPrefix(subject, kind, field);
+    const prefix = Keys.subjectKindIndexPrefix(subject, kind);
+    const name = enc.encode(field);
     const b = heightBounds(range);
     await this.#settled();
     const gte = b.gte === undefined ? prefix : concat(prefix, b.gte);
     const lt = b.lt === undefined ? prefixEnd(prefix) : concat(prefix, b.lt);
     for await (const [k, v] of this.#db.iterator({ gte, lt })) {
-      yield { height: readU32be(k, k.byteLength - 8), index: readU32be(k, k.byteLength - 4), value: readF64be(v) };
+      const value = fieldOf(v, name);
+      if (value !== undefined) yield { height: readU32be(k, k.byteLength - 8), index: readU32be(k, k.byteLength - 4), value };
     }
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.byteLength + b.byteLength);
-  out.set(a, 0);
-  out.set(b, a.byteLength);
-  return out;
 }

@@ -18,47 +18,41 @@ export interface ItemRef {
 }
 
 /**
- * Items of one index page with only `fields`, from the query rows (one read for the page). Blocks are read only
+ * Items of one index page with only `fields`, from the query rows kept with the tx locations (one read for the page). Blocks are read only
  * for `payload` or `tx`, each body once, through a BlockReader (whose budget may end the page early: `cut` is
  * then the number of refs answered). Items whose position no longer holds the indexed transaction (a reorg
  * between the index read and this one) are left out.
  */
 export async function resolveRows(ctx: ApiContext, refs: readonly ItemRef[], fields: readonly RowField[], budget?: ReadBudget): Promise<{ items: RowItem[]; cut?: number }> {
   const tree = ctx.chain.tree;
-  const query = ctx.chain.store.query;
-  const needLoc = refs.some((r) => r.height === undefined);
-  const locs = needLoc ? await query.locate(refs.map((r) => r.txid)) : [];
-  const nodes: Array<TreeNode | undefined> = refs.map((r, i) => {
-    if (r.height !== undefined) return tree.atHeight(r.height);
-    const loc = locs[i];
-    return loc === undefined ? undefined : tree.get(loc.blockHash);
-  });
-  const index = (i: number): number => refs[i]!.index ?? locs[i]?.index ?? -1;
-  const rows = await query.rows(refs.map((_, i) => ({ height: nodes[i]?.height ?? 0, index: index(i) })));
+  const records = await ctx.chain.store.query.records(refs.map((r) => r.txid));
   const withBody = fields.includes('payload') || fields.includes('tx');
   const reader = withBody ? new BlockReader(ctx.chain, budget) : undefined;
   const items: RowItem[] = [];
   for (let i = 0; i < refs.length; i++) {
-    const node = nodes[i];
-    const row = rows[i];
-    if (node === undefined || row === undefined || toHex(row.txid) !== toHex(refs[i]!.txid)) continue;
+    const rec = records[i];
+    const node = rec === undefined ? undefined : tree.get(rec.blockHash);
+    // Gone or moved since the index read (a reorg in between): left out.
+    if (rec?.row === undefined || node === undefined || tree.atHeight(node.height) !== node) continue;
+    const ref = refs[i]!;
+    if (ref.height !== undefined && (ref.height !== node.height || ref.index !== rec.index)) continue;
     let tx: TxJson | undefined;
     if (reader !== undefined) {
       if (i > 0 && reader.exhausted) return { items, cut: i };
-      const decoded = await reader.tx(node.hash, index(i));
+      const decoded = await reader.tx(node.hash, rec.index);
       if (decoded === undefined) continue;
       tx = txToJson(decoded);
     }
-    items.push(pick(fields, node, index(i), row, tx));
+    items.push(pick(fields, node, ref.txid, rec.index, rec.row, tx));
   }
   return { items };
 }
 
-function pick(fields: readonly RowField[], node: TreeNode, index: number, row: QueryRow, tx: TxJson | undefined): RowItem {
+function pick(fields: readonly RowField[], node: TreeNode, txid: Uint8Array, index: number, row: QueryRow, tx: TxJson | undefined): RowItem {
   const out: RowItem = {};
   for (const f of fields) {
     switch (f) {
-      case 'txid': out.txid = toHex(row.txid); break;
+      case 'txid': out.txid = toHex(txid); break;
       case 'height': out.height = node.height; break;
       case 'index': out.index = index; break;
       case 'time': out.time = node.header.time; break;

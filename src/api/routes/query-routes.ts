@@ -7,10 +7,13 @@ import { aggregate, MAX_AGGREGATE_BUCKETS } from '../query/aggregate.js';
 import { chainTimeOf } from '../query/chain-time.js';
 import { parseBucket, parseFields, QueryErrorCode, RANGE_QUERY_PROPERTIES, resolveRange, type RangeQuery } from '../query/params.js';
 import { resolveRows } from '../query/rows.js';
+import type { CountOf } from '../../store/query-reader.js';
 import { S } from './schemas.js';
 
 const nameParams = (max: number): Record<string, unknown> => ({ type: 'object', properties: { name: { type: 'string', minLength: 1, maxLength: max } }, required: ['name'] });
 const kindQuery = { type: 'object', additionalProperties: false, properties: { kind: { type: 'string', minLength: 1, maxLength: 64 } } } as const;
+const rangeProps = { since: RANGE_QUERY_PROPERTIES.since, until: RANGE_QUERY_PROPERTIES.until, fromHeight: RANGE_QUERY_PROPERTIES.fromHeight, toHeight: RANGE_QUERY_PROPERTIES.toHeight } as const;
+const countQuery = (withKind: boolean): Record<string, unknown> => ({ type: 'object', additionalProperties: false, properties: { ...(withKind ? kindQuery.properties : {}), ...rangeProps } });
 const countSchema = {
   type: 'object',
   properties: { subject: { type: 'string' }, kind: { type: 'string' }, actor: { type: 'string' }, count: { type: 'integer' } },
@@ -29,21 +32,26 @@ const bucketSchema = {
 export function queryRoutes(app: FastifyInstance, ctx: ApiContext, budget?: ReadBudget): void {
   const query = ctx.chain.store.query;
 
-  app.get<{ Params: { name: string }; Querystring: { kind?: string } }>(
+  // Counts within a range come from the ordinals of its first and last entries: two seeks, whatever the size.
+  const countIn = async (of: CountOf, q: RangeQuery): Promise<number> => {
+    const range = resolveRange(q, chainTimeOf(ctx.chain.tree));
+    return range.empty ? 0 : query.count(of, range);
+  };
+
+  app.get<{ Params: { name: string }; Querystring: RangeQuery & { kind?: string } }>(
     '/subjects/:name/count',
-    { schema: { summary: 'Exact count of mined actions about a subject (of one kind with `kind`)', tags: ['indexes'], params: nameParams(128), querystring: kindQuery, response: { 200: countSchema } } },
+    { schema: { summary: 'Exact count of mined actions about a subject (of one kind with `kind`), in a range when given', tags: ['indexes'], params: nameParams(128), querystring: countQuery(true), response: { 200: countSchema } } },
     async (req) => {
       const { name } = req.params;
       const kind = req.query.kind;
-      const count = await query.count(kind === undefined ? { subject: name } : { subject: name, kind });
-      return { subject: name, ...(kind === undefined ? {} : { kind }), count };
+      return { subject: name, ...(kind === undefined ? {} : { kind }), count: await countIn({ subject: name, kind }, req.query) };
     },
   );
 
-  app.get<{ Params: { name: string } }>(
+  app.get<{ Params: { name: string }; Querystring: RangeQuery }>(
     '/kinds/:name/count',
-    { schema: { summary: 'Exact count of mined actions of a kind', tags: ['indexes'], params: nameParams(64), response: { 200: countSchema } } },
-    async (req) => ({ kind: req.params.name, count: await query.count({ kind: req.params.name }) }),
+    { schema: { summary: 'Exact count of mined actions of a kind, in a range when given', tags: ['indexes'], params: nameParams(64), querystring: countQuery(false), response: { 200: countSchema } } },
+    async (req) => ({ kind: req.params.name, count: await countIn({ kind: req.params.name }, req.query) }),
   );
 
   app.get<{ Params: { actor: string } }>(
