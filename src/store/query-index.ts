@@ -41,28 +41,51 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 const fresh: Alloc = (n) => new Uint8Array(n);
 
+function putU32(out: Uint8Array, o: number, v: number): void {
+  out[o] = v >>> 24;
+  out[o + 1] = (v >>> 16) & 0xff;
+  out[o + 2] = (v >>> 8) & 0xff;
+  out[o + 3] = v & 0xff;
+}
+
 function putU64(out: Uint8Array, o: number, v: number): void {
-  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  dv.setUint32(o, Math.floor(v / 0x1_0000_0000), false);
-  dv.setUint32(o + 4, v >>> 0, false);
+  putU32(out, o, Math.floor(v / 0x1_0000_0000));
+  putU32(out, o + 4, v >>> 0);
+}
+
+// UTF-8 of a short string written in place (ASCII, the usual case, without an allocation); returns the length.
+function putString(out: Uint8Array, o: number, s: string, bytes: Uint8Array | undefined): number {
+  if (bytes !== undefined) {
+    out.set(bytes, o);
+    return bytes.byteLength;
+  }
+  for (let i = 0; i < s.length; i++) out[o + i] = s.charCodeAt(i);
+  return s.length;
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
+  return true;
 }
 
 /** 0x20 value: block hash(32) position(u32) from(33) nonce(u64) time(u64) len kind len subject. */
 export function encodeTxRecord(blockHash: Uint8Array, index: number, tx: Transaction, alloc: Alloc = fresh): Uint8Array {
   const f = tx.fields;
-  const kind = enc.encode(f.kind);
-  const subject = f.subject === undefined ? new Uint8Array(0) : enc.encode(f.subject);
-  const out = alloc(36 + 33 + 16 + 2 + kind.byteLength + subject.byteLength);
-  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const subject = f.subject ?? '';
+  const kindBytes = isAscii(f.kind) ? undefined : enc.encode(f.kind);
+  const subjectBytes = isAscii(subject) ? undefined : enc.encode(subject);
+  const kindLen = kindBytes?.byteLength ?? f.kind.length;
+  const subjectLen = subjectBytes?.byteLength ?? subject.length;
+  const out = alloc(36 + 33 + 16 + 2 + kindLen + subjectLen);
   out.set(blockHash, 0);
-  dv.setUint32(32, index, false);
+  putU32(out, 32, index);
   out.set(f.from, 36);
   putU64(out, 69, f.nonce);
   putU64(out, 77, f.time);
-  out[85] = kind.byteLength;
-  out.set(kind, 86);
-  out[86 + kind.byteLength] = subject.byteLength;
-  out.set(subject, 87 + kind.byteLength);
+  out[85] = kindLen;
+  putString(out, 86, f.kind, kindBytes);
+  out[86 + kindLen] = subjectLen;
+  putString(out, 87 + kindLen, subject, subjectBytes);
   return out;
 }
 

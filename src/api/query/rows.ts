@@ -1,5 +1,5 @@
 import type { TreeNode } from '../../chain/block-tree.js';
-import { toHex } from '../../primitives/bytes.js';
+import { bytesEqual, toHex } from '../../primitives/bytes.js';
 import type { QueryRow } from '../../store/query-index.js';
 import { BlockReader, type ReadBudget } from '../block-reader.js';
 import type { ApiContext } from '../context.js';
@@ -29,9 +29,16 @@ export async function resolveRows(ctx: ApiContext, refs: readonly ItemRef[], fie
   const withBody = fields.includes('payload') || fields.includes('tx');
   const reader = withBody ? new BlockReader(ctx.chain, budget) : undefined;
   const items: RowItem[] = [];
+  // Consecutive rows mostly share a block: look its node up once.
+  let lastHash: Uint8Array | undefined;
+  let lastNode: TreeNode | undefined;
   for (let i = 0; i < refs.length; i++) {
     const rec = records[i];
-    const node = rec === undefined ? undefined : tree.get(rec.blockHash);
+    if (rec !== undefined && (lastHash === undefined || !bytesEqual(lastHash, rec.blockHash))) {
+      lastHash = rec.blockHash;
+      lastNode = tree.get(rec.blockHash);
+    }
+    const node = rec === undefined ? undefined : lastNode;
     // Gone or moved since the index read (a reorg in between): left out.
     if (rec?.row === undefined || node === undefined || tree.atHeight(node.height) !== node) continue;
     const ref = refs[i]!;
