@@ -57,7 +57,7 @@ function ctxOf(chain: Chain, store: ChainStore): ApiContext {
 }
 
 /** Encoded blocks of `records` metric records: record n is about subject n % 10,000, by actor n % 10,000. */
-function buildBlocks(records: number): Uint8Array[] {
+export function buildBlocks(records: number): Uint8Array[] {
   const s = fastSigner();
   const keys = Array.from({ length: Math.min(SUBJECTS, records) }, () => {
     const sk = generateSecretKey();
@@ -87,7 +87,7 @@ function buildBlocks(records: number): Uint8Array[] {
   return out;
 }
 
-async function connect(path: string, blocks: readonly Uint8Array[], txs: number, pool: VerifyPool, indexes: boolean, warm = 0): Promise<{ chain: Chain; store: ChainStore; txPerSec: number; cpuUsPerTx: number }> {
+export async function connect(path: string, blocks: readonly Uint8Array[], txs: number, pool: VerifyPool, indexes: boolean, warm = 0): Promise<{ chain: Chain; store: ChainStore; txPerSec: number; cpuUsPerTx: number }> {
   const store = await ChainStore.open({ path, chainId: ID, query: { enabled: indexes } });
   const chain = await Chain.open({ params: NET }, { store, verifyPool: pool, sigCache: new SignatureCache() });
   // The first `warm` blocks are connected untimed: a node's steady state has seen its subjects before.

@@ -8,7 +8,7 @@ import { BatchSlab, encodeTxLocation, Keys, Prefix, SCHEMA_VERSION, readU32be, r
 import { applyBatch } from './level-batch.js';
 import { ActorNonceCache } from './nonce-cache.js';
 import { readPage, type Page, type PageRequest } from './pages.js';
-import { countedPrefixes, countName, encodeTxRecord, indexValue, numericFields, QUERY_INDEX_DEFAULTS, type QueryIndexOptions } from './query-index.js';
+import { blockCounters, encodeTxRecord, indexValue, numericFields, QUERY_INDEX_DEFAULTS, type BlockCounters, type Counter, type QueryIndexOptions } from './query-index.js';
 import { QueryReader } from './query-reader.js';
 import { decodeUndo, encodeUndo, type UndoData } from './undo.js';
 import { WriteQueue, type BatchOp } from './write-queue.js';
@@ -318,11 +318,6 @@ export class ChainStore {
     const q = this.queryOptions;
     // Counts before this block of every subject, kind and subject+kind it touches: the next ordinals.
     const counts = q.enabled ? await this.#counted(block, 1) : undefined;
-    const next = (name: string): number => {
-      const v = counts!.get(name)!;
-      counts!.set(name, v + 1);
-      return v;
-    };
     const aggregated = new Set(q.aggregateKinds);
     // Room for every per-transaction key and value (strings sized for UTF-8's worst case).
     let room = nextNonces.size * 42;
@@ -335,20 +330,20 @@ export class ChainStore {
       ops.push({ type: 'put', key: Keys.tx(txid, alloc), value: counts === undefined ? encodeTxLocation(entry.hash, i, alloc) : encodeTxRecord(entry.hash, i, tx, alloc), offHeap: true });
       ops.push({ type: 'put', key: Keys.actorIndex(f.from, f.nonce, alloc), value: txid, offHeap: true });
       if (f.subject !== undefined) {
-        const value = counts === undefined ? txid : indexValue(txid, next(countName.subject(f.subject)), undefined, alloc);
+        const value = counts === undefined ? txid : indexValue(txid, counts.perTx[i]!.subject!.value++, undefined, alloc);
         ops.push({ type: 'put', key: Keys.subjectIndex(f.subject, entry.height, i, alloc), value, offHeap: true });
         if (counts !== undefined) {
           const fields = aggregated.has(f.kind) ? numericFields(f.payload, q.maxAggregateFields) : undefined;
-          ops.push({ type: 'put', key: Keys.subjectKindIndex(f.subject, f.kind, entry.height, i), value: indexValue(txid, next(countName.subjectKind(f.subject, f.kind)), fields) });
+          ops.push({ type: 'put', key: Keys.subjectKindIndex(f.subject, f.kind, entry.height, i), value: indexValue(txid, counts.perTx[i]!.subjectKind!.value++, fields) });
         }
       }
-      ops.push({ type: 'put', key: Keys.kindIndex(f.kind, entry.height, i, alloc), value: counts === undefined ? txid : indexValue(txid, next(countName.kind(f.kind)), undefined, alloc), offHeap: true });
+      ops.push({ type: 'put', key: Keys.kindIndex(f.kind, entry.height, i, alloc), value: counts === undefined ? txid : indexValue(txid, counts.perTx[i]!.kind.value++, undefined, alloc), offHeap: true });
     });
     for (const [actor, next] of nextNonces.values()) ops.push({ type: 'put', key: Keys.actorState(actor, alloc), value: u64be(next, alloc), offHeap: true });
     const written = this.#writes.write(ops);
     const seq = this.#writes.queuedSeq;
     for (const [hex, [, next]] of nextNonces) this.#nonces.queued(hex, next, seq);
-    if (counts !== undefined) for (const [name, v] of counts) this.#counts.queued(name, v, seq);
+    if (counts !== undefined) for (const c of counts.counters.values()) this.#counts.queued(c.name, c.value, seq);
     await written;
   }
 
@@ -371,11 +366,11 @@ export class ChainStore {
     for (const [actor, prev] of undo) {
       ops.push(prev === 0 ? { type: 'del', key: Keys.actorState(actor) } : { type: 'put', key: Keys.actorState(actor), value: u64be(prev) });
     }
-    const counts = this.queryOptions.enabled ? await this.#counted(block, -1) : new Map<string, number>();
+    const counts = this.queryOptions.enabled ? (await this.#counted(block, -1)).counters : new Map<string, Counter>();
     const written = this.#writes.write(ops);
     const seq = this.#writes.queuedSeq;
     for (const [actor, prev] of undo) this.#nonces.queued(toHex(actor), prev, seq);
-    for (const [name, v] of counts) this.#counts.queued(name, v, seq);
+    for (const c of counts.values()) this.#counts.queued(c.name, c.value, seq);
     await written;
   }
 
@@ -445,21 +440,19 @@ export class ChainStore {
    * Connects and disconnects run one at a time (the chain's queue), and values of unlanded writes never leave
    * the cache, so a value missing there is on disk.
    */
-  async #counted(block: Block, sign: 1 | -1): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
-    const touched = countedPrefixes(block);
+  async #counted(block: Block, sign: 1 | -1): Promise<BlockCounters> {
+    const out = blockCounters(block);
     const missing: Array<Promise<void>> = [];
-    for (const [name, c] of touched) {
-      const v = this.#counts.get(name);
-      if (v !== undefined) out.set(name, v);
-      else missing.push(this.query.lastOrdinal(c.prefix(), false).then((o) => void out.set(name, o === undefined ? 0 : o + 1)));
+    for (const c of out.counters.values()) {
+      const v = this.#counts.get(c.name);
+      if (v !== undefined) c.value = v;
+      else missing.push(this.query.lastOrdinal(c.prefix(), false).then((o) => void (c.value = o === undefined ? 0 : o + 1)));
     }
     await Promise.all(missing);
     if (sign === -1) {
-      for (const [name, c] of touched) {
-        const v = out.get(name)! - c.n;
-        if (v < 0) throw new StoreError(StoreErrorCode.corrupt, `count ${name} would go below zero in ${this.path}`);
-        out.set(name, v);
+      for (const c of out.counters.values()) {
+        c.value -= c.n;
+        if (c.value < 0) throw new StoreError(StoreErrorCode.corrupt, `count ${c.name} would go below zero in ${this.path}`);
       }
     }
     return out;

@@ -195,7 +195,18 @@ export const Keys = {
   kindIndex: (kind: string, height: number, pos: number, alloc?: Alloc): Uint8Array => stringIndexKey(Prefix.kindIndex, kind, height, pos, alloc),
   kindIndexPrefix: (kind: string): Uint8Array => withPrefix(Prefix.kindIndex, lenPrefixed(kind)),
   invalid: (hash: Uint8Array): Uint8Array => withPrefix(Prefix.invalid, hash),
-  subjectKindIndex: (subject: string, kind: string, height: number, pos: number): Uint8Array => withPrefix(Prefix.subjectKindIndex, lenPrefixed(subject), lenPrefixed(kind), heightPos(height, pos)),
+  subjectKindIndex: (subject: string, kind: string, height: number, pos: number): Uint8Array => {
+    // Built like the subject index key, then the kind spliced in after the subject.
+    const s = stringIndexKey(Prefix.subjectKindIndex, subject, height, pos);
+    const k = enc.encode(kind);
+    const out = new Uint8Array(s.byteLength + 1 + k.byteLength);
+    const at = 2 + s[1]!;
+    out.set(s.subarray(0, at), 0);
+    out[at] = k.byteLength;
+    out.set(k, at + 1);
+    out.set(s.subarray(at), at + 1 + k.byteLength);
+    return out;
+  },
   subjectKindIndexPrefix: (subject: string, kind: string): Uint8Array => withPrefix(Prefix.subjectKindIndex, lenPrefixed(subject), lenPrefixed(kind)),
 };
 

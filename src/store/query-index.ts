@@ -145,11 +145,11 @@ export function fieldOf(v: Uint8Array, name: Uint8Array): number | undefined {
   return undefined;
 }
 
-/** The finite numeric top-level fields of a payload map (in name order, names as UTF-8), at most `max`. */
+/** The finite numeric top-level fields of a payload map (in its canonical key order, names as UTF-8), at most `max`. */
 export function numericFields(payload: CborValue, max: number): Array<[Uint8Array, number]> {
   if (!isCborMap(payload)) return [];
   const out: Array<[Uint8Array, number]> = [];
-  for (const name of Object.keys(payload).sort()) {
+  for (const name in payload) {
     if (out.length >= max) break;
     const v = payload[name];
     const n = typeof v === 'number' ? v : typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : undefined;
@@ -160,12 +160,6 @@ export function numericFields(payload: CborValue, max: number): Array<[Uint8Arra
   return out;
 }
 
-/** One counted index prefix touched by a block: its name in the count cache, its key prefix, its entries. */
-export interface CountedPrefix {
-  prefix: () => Uint8Array;
-  n: number;
-}
-
 /** Count-cache names of a subject, a kind and a kind within a subject. */
 export const countName = {
   subject: (s: string): string => `s${s}`,
@@ -173,21 +167,40 @@ export const countName = {
   subjectKind: (s: string, k: string): string => `b${s.length}:${s}${k}`,
 };
 
-/** The counted prefixes a block's transactions add to (or remove from) and how many entries each. */
-export function countedPrefixes(block: Block): Map<string, CountedPrefix> {
-  const out = new Map<string, CountedPrefix>();
-  const add = (name: string, prefix: () => Uint8Array): void => {
-    const e = out.get(name);
-    if (e === undefined) out.set(name, { prefix, n: 1 });
-    else e.n++;
+/** One counted index prefix a block touches: its count-cache name, its key prefix, its entries in the block. */
+export interface Counter {
+  name: string;
+  prefix: () => Uint8Array;
+  /** Entries of the block under the prefix. */
+  n: number;
+  /** The count (set by the store): before the block on connect, then the next ordinal. */
+  value: number;
+}
+
+/** The counters of a block, and for each transaction the counters of its kind, subject and subject+kind. */
+export interface BlockCounters {
+  counters: Map<string, Counter>;
+  perTx: Array<{ kind: Counter; subject?: Counter; subjectKind?: Counter }>;
+}
+
+/** Counters of the prefixes a block's transactions add to (or remove from): names built once per transaction. */
+export function blockCounters(block: Block): BlockCounters {
+  const counters = new Map<string, Counter>();
+  const get = (name: string, prefix: () => Uint8Array): Counter => {
+    let c = counters.get(name);
+    if (c === undefined) counters.set(name, (c = { name, prefix, n: 0, value: 0 }));
+    c.n++;
+    return c;
   };
-  for (const tx of block.txs) {
+  const perTx = block.txs.map((tx) => {
     const { kind, subject } = tx.fields;
-    add(countName.kind(kind), () => Keys.kindIndexPrefix(kind));
-    if (subject !== undefined) {
-      add(countName.subject(subject), () => Keys.subjectIndexPrefix(subject));
-      add(countName.subjectKind(subject, kind), () => Keys.subjectKindIndexPrefix(subject, kind));
-    }
-  }
-  return out;
+    const k = get(countName.kind(kind), () => Keys.kindIndexPrefix(kind));
+    if (subject === undefined) return { kind: k };
+    return {
+      kind: k,
+      subject: get(countName.subject(subject), () => Keys.subjectIndexPrefix(subject)),
+      subjectKind: get(countName.subjectKind(subject, kind), () => Keys.subjectKindIndexPrefix(subject, kind)),
+    };
+  });
+  return { counters, perTx };
 }
