@@ -202,8 +202,12 @@ export async function run(): Promise<void> {
     if (total.count !== records) throw new Error(`count ${total.count}, expected ${records}`);
     const rowsPage = await measure(n, async (i) => void (await get(`/subjects/${subject(i)}/actions?limit=100&fields=txid,height,index,time,kind,from,nonce,txTime`)));
     const fullPage = await measure(Math.min(n, 100), async (i) => void (await get(`/subjects/${subject(i)}/actions?limit=100`)));
-    const hour = (i: number): number => genesisTime + Math.floor(((i * 104_729) % (SPAN_S - 3600)) / 60) * 60;
-    const range = await measure(n, async (i) => void (await get(`/kinds/metric/actions?limit=100&fields=txid,height,time,subject,nonce&since=${hour(i)}&until=${hour(i) + 3600}`)));
+    // An hour around the time of a random block: never an empty page.
+    const hour = (i: number): number => chain.tree.atHeight(1 + ((i * 7919) % chain.tip.height))!.header.time - 1800;
+    const range = await measure(n, async (i) => {
+      const body = JSON.parse(await get(`/kinds/metric/actions?limit=100&fields=txid,height,time,subject,nonce&since=${hour(i)}&until=${hour(i) + 3600}`)) as { items: unknown[] };
+      if (body.items.length !== Math.min(100, records)) throw new Error(`range page of ${body.items.length} rows`);
+    });
     const day = (i: number): number => genesisTime + ((i * 86_400) % (SPAN_S - 86_400));
     const agg = await measure(n, async (i) => {
       const body = JSON.parse(await get(`/subjects/${subject(i)}/aggregate?field=cpuUsage&bucket=1h&since=${day(i)}&until=${day(i) + 86_400}`)) as { count: number };

@@ -60,7 +60,8 @@ export async function readPage<T>(
   const itemCursors: string[] = [];
   let last: Uint8Array | undefined;
   let more = false;
-  for await (const [k, v] of db.iterator(range)) {
+  // One read of the whole page (limit + 1 entries) instead of a round trip per entry.
+  for (const [k, v] of await db.iterator(range).all()) {
     if (items.length === limit) {
       more = true;
       break;
