@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { fromHex, toHex } from '../../primitives/bytes.js';
+import { StoreError, StoreErrorCode } from '../../store/errors.js';
 import type { Page, PageRequest } from '../../store/pages.js';
 import { BlockReader, type ReadBudget } from '../block-reader.js';
 import type { ApiContext } from '../context.js';
@@ -69,8 +70,10 @@ async function answerList(ctx: ApiContext, q: ListQuery, accept: string | undefi
   const range = resolveRange(q, chainTimeOf(ctx.chain.tree));
   const lister: Lister = range.empty ? async () => ({ items: [] }) : await list(range);
   if (format !== 'json') {
-    reply.type(EXPORT_TYPES[format]);
     const p = pageOf(q);
+    // A stream cannot turn into an error answer once started: check what the first page would refuse first.
+    if (p.cursor !== undefined && p.cursor.length % 2 !== 0) throw new StoreError(StoreErrorCode.badCursor, 'cursor is not valid hex');
+    reply.type(EXPORT_TYPES[format]);
     return exportStream(ctx, lister, { fields: fields ?? EXPORT_FIELDS, format, ...(p.cursor === undefined ? {} : { cursor: p.cursor }), ...(p.reverse === true ? { reverse: true } : {}), ...(q.limit === undefined ? {} : { limit: q.limit }), ...(budget === undefined ? {} : { budget }) });
   }
   const page = await lister(pageOf(q));
