@@ -9,6 +9,7 @@ import { registerProof } from './commands/proof.js';
 import { registerWitness } from './commands/witness.js';
 import { registerDoc } from './commands/doc.js';
 import { registerQueries } from './commands/query.js';
+import { registerExport } from './commands/export.js';
 import { registerMining } from './commands/mining.js';
 import { registerLoad } from './commands/load.js';
 import { registerCluster } from './commands/cluster.js';
@@ -57,6 +58,7 @@ export function buildProgram(start?: StartModule): Command {
   registerWitness(program);
   registerDoc(program);
   registerQueries(program);
+  registerExport(program);
   registerMining(program);
   registerLoad(program);
   registerCluster(program);

@@ -149,7 +149,7 @@ export class ChainNode {
       }
       const id = chainId(network);
       const store = await ChainStore.open(
-        { path: join(config.datadir, 'chain'), chainId: id, decode: { maxBlockBytes: network.maxBlockBytes, maxTxBytes: network.maxTxBytes } },
+        { path: join(config.datadir, 'chain'), chainId: id, decode: { maxBlockBytes: network.maxBlockBytes, maxTxBytes: network.maxTxBytes }, query: { aggregateKinds: config.query.aggregateKinds } },
         {
           logger: log,
           onWriteFailure: (err) => this.#fatal('store', err),

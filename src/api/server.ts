@@ -19,6 +19,7 @@ import { eventRoutes } from './routes/events.js';
 import { identityRoutes } from './routes/identity-routes.js';
 import { indexRoutes } from './routes/index-routes.js';
 import { kindRoutes } from './routes/kind-routes.js';
+import { queryRoutes } from './routes/query-routes.js';
 import { logRoutes } from './routes/log-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { nodeRoutes } from './routes/node-routes.js';
@@ -116,6 +117,7 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
   chainRoutes(app, ctx, options.readBudget);
   txRoutes(app, ctx, { batchBodyLimitBytes: options.bodyLimitBytes });
   indexRoutes(app, ctx, options.readBudget);
+  queryRoutes(app, ctx, options.readBudget);
   nodeRoutes(app, ctx);
   eventRoutes(app, sse);
   logRoutes(app, ctx);

@@ -6,6 +6,7 @@ import { blockHashToHex } from '../primitives/header.js';
 import { type ChainStore } from '../store/chain-store.js';
 import { BlockStatus, decodeEntry, type BlockEntry } from '../store/entry.js';
 import { Keys, Prefix, SCHEMA_VERSION, readU32be, u32be, u64be } from '../store/layout.js';
+import { countName, encodeTxRecord, indexValue, numericFields } from '../store/query-index.js';
 import { leafHash } from '../crypto/merkle.js';
 import { appendLeaf, type FrontierEntry } from '../log/tree.js';
 import { IdentityReplay } from '../ident/replay.js';
@@ -31,7 +32,7 @@ type Expected = Map<number, Map<string, string>>;
 
 const MAIN_STATE_PREFIXES = [
   Prefix.height, Prefix.tx, Prefix.actorState, Prefix.actorIndex, Prefix.subjectIndex, Prefix.kindIndex,
-  Prefix.identKey, Prefix.identity, Prefix.identUndo, Prefix.identNote,
+  Prefix.subjectKindIndex, Prefix.identKey, Prefix.identity, Prefix.identUndo, Prefix.identNote,
 ] as const;
 const KNOWN_PREFIXES = new Set<number>(Object.values(Prefix));
 const PREFIX_NAMES = new Map<number, string>(Object.entries(Prefix).map(([name, p]) => [p, name]));
@@ -208,6 +209,15 @@ async function replay(store: ChainStore, main: BlockEntry[], problems: Problems)
   const expected: Expected = new Map();
   const nonces = new Map<string, [Uint8Array, number]>();
   const identity = new IdentityReplay();
+  const q = store.queryOptions;
+  const aggregated = new Set(q.aggregateKinds);
+  const counts = new Map<string, number>();
+  // The ordinal of the next entry under a subject, kind or subject+kind prefix: the entries replayed so far.
+  const ordinal = (name: string): number => {
+    const n = counts.get(name) ?? 0;
+    counts.set(name, n + 1);
+    return n;
+  };
   for (const e of main) {
     const name = `main-chain block ${e.header.hashHex} (height ${e.height})`;
     expect(expected, Keys.height(e.height), e.hash);
@@ -236,10 +246,19 @@ async function replay(store: ChainStore, main: BlockEntry[], problems: Problems)
       const loc = new Uint8Array(36);
       loc.set(e.hash, 0);
       loc.set(u32be(i), 32);
-      expect(expected, Keys.tx(tx.txid), loc);
       expect(expected, Keys.actorIndex(f.from, f.nonce), tx.txid);
-      if (f.subject !== undefined) expect(expected, Keys.subjectIndex(f.subject, e.height, i), tx.txid);
-      expect(expected, Keys.kindIndex(f.kind, e.height, i), tx.txid);
+      if (!q.enabled) {
+        expect(expected, Keys.tx(tx.txid), loc);
+        if (f.subject !== undefined) expect(expected, Keys.subjectIndex(f.subject, e.height, i), tx.txid);
+        expect(expected, Keys.kindIndex(f.kind, e.height, i), tx.txid);
+        return;
+      }
+      expect(expected, Keys.tx(tx.txid), encodeTxRecord(e.hash, i, tx));
+      expect(expected, Keys.kindIndex(f.kind, e.height, i), indexValue(tx.txid, ordinal(countName.kind(f.kind)), undefined));
+      if (f.subject === undefined) return;
+      expect(expected, Keys.subjectIndex(f.subject, e.height, i), indexValue(tx.txid, ordinal(countName.subject(f.subject)), undefined));
+      const fields = aggregated.has(f.kind) ? numericFields(f.payload, q.maxAggregateFields) : undefined;
+      expect(expected, Keys.subjectKindIndex(f.subject, f.kind, e.height, i), indexValue(tx.txid, ordinal(countName.subjectKind(f.subject, f.kind)), fields));
     });
     const undoEntries = [...undo].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([a, n]) => `${a}:${n}`);
     expect(expected, Keys.undo(e.hash), new TextEncoder().encode(undoEntries.join(',')));

@@ -278,6 +278,49 @@ export class ApiClient {
     return this.request('GET', `/subjects/${encodeURIComponent(subject)}/actions`, { query: { ...page } });
   }
 
+  /** Exact count: GET /accounts/:actor/count, /subjects/:subject/count (`?kind`) or /kinds/:kind/count. */
+  count(of: { actor?: string; subject?: string; kind?: string }): Promise<{ count: number; actor?: string; subject?: string; kind?: string }> {
+    if (of.actor !== undefined) return this.request('GET', `/accounts/${encodeURIComponent(of.actor)}/count`);
+    if (of.subject !== undefined) return this.request('GET', `/subjects/${encodeURIComponent(of.subject)}/count`, { query: { kind: of.kind } });
+    if (of.kind !== undefined) return this.request('GET', `/kinds/${encodeURIComponent(of.kind)}/count`);
+    throw new ChainNodeError('BAD_OPTION', 'count needs an actor, a subject or a kind');
+  }
+
+  /**
+   * A streamed GET (exports): the response body as a web stream once the headers arrived within the timeout; the
+   * body itself has no time limit. Error answers throw like {@link request}.
+   */
+  async stream(path: string, query: Record<string, string | number | boolean | undefined>): Promise<ReadableStream<Uint8Array>> {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, String(v));
+    const target = `${this.url}${path}?${q.toString()}`;
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(new DOMException('headers timeout', 'TimeoutError')), this.#timeoutMs);
+    let res: Response;
+    try {
+      res = await fetch(target, { signal: ac.signal });
+    } catch (err) {
+      if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) throw new ChainNodeError('API_TIMEOUT', `GET ${target}: no answer within ${this.#timeoutMs} ms`);
+      throw new ChainNodeError('API_UNREACHABLE', `cannot reach the node API at ${this.url} (${describeFetchError(err)}); is the node running? (chain-node start, or pass --api <url>)`, { cause: err });
+    } finally {
+      clearTimeout(timer);
+    }
+    if (res.status < 200 || res.status > 299 || res.body === null) {
+      const text = await res.text();
+      let code = `HTTP_${res.status}`;
+      let message = `GET ${path}: HTTP ${res.status}`;
+      try {
+        const e = (JSON.parse(text) as { error?: { code?: unknown; message?: unknown } }).error;
+        if (typeof e?.code === 'string') code = e.code;
+        if (typeof e?.message === 'string') message = e.message;
+      } catch {
+        // not the API's error body: keep the HTTP status
+      }
+      throw new ApiRequestError(code, message, res.status);
+    }
+    return res.body;
+  }
+
   /** GET /kinds/:kind/actions */
   kindActions(kind: string, page: PageOptions = {}): Promise<ActionPageJson> {
     return this.request('GET', `/kinds/${encodeURIComponent(kind)}/actions`, { query: { ...page } });

@@ -76,6 +76,7 @@ export function defaultConfig(net: NetworkParams, datadir: string): NodeConfig {
     mempool: { maxCount: 100_000, maxBytes: 256 * 1024 * 1024, saveIntervalMs: 5_000 },
     finality: { witnesses: [], witnessThreshold: 0, depth: 0 },
     kinds: { schemaFiles: [], enforceGossip: false },
+    query: { aggregateKinds: ['metric'] },
   };
 }
 

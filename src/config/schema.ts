@@ -49,6 +49,8 @@ export interface NodeConfig {
   finality: { witnesses: string[]; witnessThreshold: number; depth: number };
   /** Record-kind payload schemas (README "Record kinds"): custom kind files, and whether peer relays are checked too. */
   kinds: { schemaFiles: string[]; enforceGossip: boolean };
+  /** Query indexes: kinds whose numeric payload fields are indexed for aggregates. */
+  query: { aggregateKinds: string[] };
 }
 
 /** Value kinds a configuration key can hold. */
@@ -115,6 +117,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'mempool.maxCount', type: 'int', env: 'CHAIN_NODE_MEMPOOL_MAX_COUNT', doc: 'most transactions in the mempool' },
   { path: 'finality.witnesses', type: 'list', env: 'CHAIN_NODE_WITNESSES', flag: 'witnesses', doc: 'witness verifier keys (<name>+<id>+<key>) or files of them (one per line); empty = this node witnesses for itself' },
   { path: 'finality.witnessThreshold', type: 'int', env: 'CHAIN_NODE_WITNESS_THRESHOLD', flag: 'witnessThreshold', doc: 'witness signatures that make a checkpoint final (0 = a majority of the set)' },
+  { path: 'query.aggregateKinds', type: 'list', env: 'CHAIN_NODE_AGGREGATE_KINDS', doc: 'kinds whose numeric payload fields are indexed for GET /subjects/:name/aggregate (applies to blocks connected from then on)' },
   { path: 'finality.depth', type: 'int', env: 'CHAIN_NODE_FINALITY_DEPTH', flag: 'finalityDepth', doc: 'blocks below the tip that witnesses sign (0 = the network\u2019s finality depth)' },
   { path: 'mempool.maxBytes', type: 'int', env: 'CHAIN_NODE_MEMPOOL_MAX_BYTES', doc: 'most bytes of transactions in the mempool' },
   { path: 'mempool.saveIntervalMs', type: 'int', env: 'CHAIN_NODE_MEMPOOL_SAVE_INTERVAL_MS', doc: 'save a changed mempool to mempool.dat this often: the most a kill -9 can lose (0 = only on stop)' },

@@ -8,6 +8,8 @@ import { BatchSlab, encodeTxLocation, Keys, Prefix, SCHEMA_VERSION, readU32be, r
 import { applyBatch } from './level-batch.js';
 import { ActorNonceCache } from './nonce-cache.js';
 import { readPage, type Page, type PageRequest } from './pages.js';
+import { blockCounters, encodeTxRecord, indexValue, numericFields, QUERY_INDEX_DEFAULTS, type BlockCounters, type Counter, type QueryIndexOptions } from './query-index.js';
+import { QueryReader } from './query-reader.js';
 import { decodeUndo, encodeUndo, type UndoData } from './undo.js';
 import { WriteQueue, type BatchOp } from './write-queue.js';
 
@@ -29,6 +31,8 @@ export interface ChainStoreOptions {
   nonceCacheSize?: number;
   /** Queued write operations past which connects wait for the disk. */
   maxWriteBacklogOps?: number;
+  /** Query indexes: counts, subject+kind, rows, aggregated numeric fields (see query-index.ts). */
+  query?: Partial<QueryIndexOptions>;
 }
 
 /** Dependencies of the chain store. */
@@ -67,6 +71,12 @@ export class ChainStore {
   readonly #log: Logger | undefined;
   readonly #writes: WriteQueue;
   readonly #nonces: ActorNonceCache;
+  // Subject/kind counts, kept like nonces: values of unlanded writes are always here, so connects never misread.
+  readonly #counts: ActorNonceCache;
+  /** Options of the query indexes in force. */
+  readonly queryOptions: QueryIndexOptions;
+  /** Reads of the query indexes (counts, ranges, rows, aggregates). */
+  readonly query: QueryReader;
 
   private constructor(db: Db, options: ChainStoreOptions, deps: ChainStoreDependencies) {
     this.#db = db;
@@ -74,6 +84,9 @@ export class ChainStore {
     this.#options = options;
     this.#log = deps.logger?.child({ module: 'store' });
     this.#nonces = new ActorNonceCache(options.nonceCacheSize ?? CHAIN_STORE_DEFAULTS.nonceCacheSize);
+    this.#counts = new ActorNonceCache(options.nonceCacheSize ?? CHAIN_STORE_DEFAULTS.nonceCacheSize);
+    this.queryOptions = { ...QUERY_INDEX_DEFAULTS, ...options.query };
+    this.query = new QueryReader(db, () => this.#settled());
     this.#writes = new WriteQueue(
       (ops) =>
         applyBatch(db, ops).catch((err: unknown) => {
@@ -82,7 +95,10 @@ export class ChainStore {
           deps.onWriteFailure?.(e);
           throw e;
         }),
-      { maxBacklogOps: options.maxWriteBacklogOps ?? CHAIN_STORE_DEFAULTS.maxWriteBacklogOps, onWritten: (seq) => this.#nonces.landed(seq) },
+      { maxBacklogOps: options.maxWriteBacklogOps ?? CHAIN_STORE_DEFAULTS.maxWriteBacklogOps, onWritten: (seq) => {
+          this.#nonces.landed(seq);
+          this.#counts.landed(seq);
+        } },
     );
   }
 
@@ -299,23 +315,35 @@ export class ChainStore {
       { type: 'put', key: Keys.height(entry.height), value: entry.hash },
       { type: 'put', key: Keys.tip(), value: entry.hash },
     ];
+    const q = this.queryOptions;
+    // Counts before this block of every subject, kind and subject+kind it touches: the next ordinals.
+    const counts = q.enabled ? await this.#counted(block, 1) : undefined;
+    const aggregated = new Set(q.aggregateKinds);
     // Room for every per-transaction key and value (strings sized for UTF-8's worst case).
     let room = nextNonces.size * 42;
-    for (const tx of block.txs) room += 183 + 3 * (tx.fields.kind.length + (tx.fields.subject?.length ?? 0));
+    for (const tx of block.txs) room += 183 + 67 + 6 * (tx.fields.kind.length + (tx.fields.subject?.length ?? 0));
     const slab = new BatchSlab(room);
     const { alloc } = slab;
     block.txs.forEach((tx, i) => {
       const f = tx.fields;
       const txid = slab.copy(tx.txid);
-      ops.push({ type: 'put', key: Keys.tx(txid, alloc), value: encodeTxLocation(entry.hash, i, alloc), offHeap: true });
+      ops.push({ type: 'put', key: Keys.tx(txid, alloc), value: counts === undefined ? encodeTxLocation(entry.hash, i, alloc) : encodeTxRecord(entry.hash, i, tx, alloc), offHeap: true });
       ops.push({ type: 'put', key: Keys.actorIndex(f.from, f.nonce, alloc), value: txid, offHeap: true });
-      if (f.subject !== undefined) ops.push({ type: 'put', key: Keys.subjectIndex(f.subject, entry.height, i, alloc), value: txid, offHeap: true });
-      ops.push({ type: 'put', key: Keys.kindIndex(f.kind, entry.height, i, alloc), value: txid, offHeap: true });
+      if (f.subject !== undefined) {
+        const value = counts === undefined ? txid : indexValue(txid, counts.perTx[i]!.subject!.value++, undefined, alloc);
+        ops.push({ type: 'put', key: Keys.subjectIndex(f.subject, entry.height, i, alloc), value, offHeap: true });
+        if (counts !== undefined) {
+          const fields = aggregated.has(f.kind) ? numericFields(f.payload, q.maxAggregateFields) : undefined;
+          ops.push({ type: 'put', key: Keys.subjectKindIndex(f.subject, f.kind, entry.height, i), value: indexValue(txid, counts.perTx[i]!.subjectKind!.value++, fields) });
+        }
+      }
+      ops.push({ type: 'put', key: Keys.kindIndex(f.kind, entry.height, i, alloc), value: counts === undefined ? txid : indexValue(txid, counts.perTx[i]!.kind.value++, undefined, alloc), offHeap: true });
     });
     for (const [actor, next] of nextNonces.values()) ops.push({ type: 'put', key: Keys.actorState(actor, alloc), value: u64be(next, alloc), offHeap: true });
     const written = this.#writes.write(ops);
     const seq = this.#writes.queuedSeq;
     for (const [hex, [, next]] of nextNonces) this.#nonces.queued(hex, next, seq);
+    if (counts !== undefined) for (const c of counts.counters.values()) this.#counts.queued(c.name, c.value, seq);
     await written;
   }
 
@@ -332,14 +360,17 @@ export class ChainStore {
       ops.push({ type: 'del', key: Keys.tx(tx.txid) });
       ops.push({ type: 'del', key: Keys.actorIndex(f.from, f.nonce) });
       if (f.subject !== undefined) ops.push({ type: 'del', key: Keys.subjectIndex(f.subject, entry.height, i) });
+      if (f.subject !== undefined && this.queryOptions.enabled) ops.push({ type: 'del', key: Keys.subjectKindIndex(f.subject, f.kind, entry.height, i) });
       ops.push({ type: 'del', key: Keys.kindIndex(f.kind, entry.height, i) });
     });
     for (const [actor, prev] of undo) {
       ops.push(prev === 0 ? { type: 'del', key: Keys.actorState(actor) } : { type: 'put', key: Keys.actorState(actor), value: u64be(prev) });
     }
+    const counts = this.queryOptions.enabled ? (await this.#counted(block, -1)).counters : new Map<string, Counter>();
     const written = this.#writes.write(ops);
     const seq = this.#writes.queuedSeq;
     for (const [actor, prev] of undo) this.#nonces.queued(toHex(actor), prev, seq);
+    for (const c of counts.values()) this.#counts.queued(c.name, c.value, seq);
     await written;
   }
 
@@ -382,12 +413,12 @@ export class ChainStore {
 
   /** Actions about a subject in chain order. */
   async actionsBySubject(subject: string, page: PageRequest = {}): Promise<Page<{ height: number; index: number; txid: Uint8Array }>> {
-    return this.#pageOf(Keys.subjectIndexPrefix(subject), page, (suffix, v) => ({ height: readU32be(suffix), index: readU32be(suffix, 4), txid: v }));
+    return this.#pageOf(Keys.subjectIndexPrefix(subject), page, (suffix, v) => ({ height: readU32be(suffix), index: readU32be(suffix, 4), txid: v.subarray(0, 32) }));
   }
 
   /** Actions of a kind in chain order. */
   async actionsByKind(kind: string, page: PageRequest = {}): Promise<Page<{ height: number; index: number; txid: Uint8Array }>> {
-    return this.#pageOf(Keys.kindIndexPrefix(kind), page, (suffix, v) => ({ height: readU32be(suffix), index: readU32be(suffix, 4), txid: v }));
+    return this.#pageOf(Keys.kindIndexPrefix(kind), page, (suffix, v) => ({ height: readU32be(suffix), index: readU32be(suffix, 4), txid: v.subarray(0, 32) }));
   }
 
   /** Raw values of several keys in one read, after every queued write (index modules such as src/ident). */
@@ -408,6 +439,30 @@ export class ChainStore {
   async compact(): Promise<void> {
     await this.#writes.settled();
     await this.#db.compactRange(new Uint8Array([0x00]), new Uint8Array([0xff]));
+  }
+
+  /**
+   * Counts of the subjects, kinds and subject+kind pairs a block touches: before it (`sign` 1, a connect) or after
+   * removing it (`sign` -1, a disconnect of the tip). From the cache, else from the last index entry's ordinal.
+   * Connects and disconnects run one at a time (the chain's queue), and values of unlanded writes never leave
+   * the cache, so a value missing there is on disk.
+   */
+  async #counted(block: Block, sign: 1 | -1): Promise<BlockCounters> {
+    const out = blockCounters(block);
+    const missing: Array<Promise<void>> = [];
+    for (const c of out.counters.values()) {
+      const v = this.#counts.get(c.name);
+      if (v !== undefined) c.value = v;
+      else missing.push(this.query.lastOrdinal(c.prefix(), false).then((o) => void (c.value = o === undefined ? 0 : o + 1)));
+    }
+    await Promise.all(missing);
+    if (sign === -1) {
+      for (const c of out.counters.values()) {
+        c.value -= c.n;
+        if (c.value < 0) throw new StoreError(StoreErrorCode.corrupt, `count ${c.name} would go below zero in ${this.path}`);
+      }
+    }
+    return out;
   }
 
   async #pageOf<T>(prefix: Uint8Array, req: PageRequest, map: (suffix: Uint8Array, value: Uint8Array) => T): Promise<Page<T>> {

@@ -13,16 +13,21 @@
  * | 0x01   | 0x01 'hlog'                                      | u64 size of the header log (main-chain height + 1)   |
  * | 0x13   | 0x13 height(u32)                                 | main-chain block hash at that height                 |
  * | 0x14   | 0x14 level(u8) index(u64)                        | header log: hash of a complete subtree (SPEC 12)     |
- * | 0x20   | 0x20 txid(32)                                    | block hash(32) position(u32) of a main-chain tx      |
+ * | 0x20   | 0x20 txid(32)                                    | block hash(32) position(u32) of a main-chain tx, then its query row: from(33) nonce(u64) time(u64) len(u8) kind len(u8) subject (len 0: none) |
  * | 0x30   | 0x30 actor(33)                                   | the actor's next nonce (u64)                         |
  * | 0x31   | 0x31 actor(33) nonce(u64)                        | txid: actions by actor, in nonce order               |
- * | 0x32   | 0x32 len(u8) subject height(u32) position(u32)   | txid: actions by subject, in chain order             |
- * | 0x33   | 0x33 len(u8) kind height(u32) position(u32)      | txid: actions by kind, in chain order                |
+ * | 0x32   | 0x32 len(u8) subject height(u32) position(u32)   | txid ordinal(u64): actions by subject, in chain order |
+ * | 0x33   | 0x33 len(u8) kind height(u32) position(u32)      | txid ordinal(u64): actions by kind, in chain order   |
+ * | 0x35   | 0x35 len(u8) subject len(u8) kind height(u32) position(u32) | txid ordinal(u64) fields: by subject and kind |
  * | 0x40   | 0x40 hash(32)                                    | utf8 error code of a block known to be invalid       |
  * | 0x50   | 0x50 key(33)                                     | identity key record (DAG-CBOR, src/ident/records.ts) |
  * | 0x51   | 0x51 root key(33)                                | identity record: keys, rotations, revocation (CBOR)  |
  * | 0x52   | 0x52 hash(32)                                    | identity undo of a main-chain block: prior values    |
  * | 0x53   | 0x53 txid(32)                                    | utf8 code of an id.* action that changed nothing     |
+ *
+ * The ordinal of an index entry counts the main-chain entries before it under the same prefix (0, 1, 2, ...), so
+ * the last entry gives the exact count and two entries the count between them. `fields` (0x35, aggregated kinds
+ * only, else empty) are the finite numeric top-level payload fields: n(u8), then n times len(u8) name f64.
  *
  * Block entries (0x10) and bodies (0x11) exist for every stored block, main chain or not. Everything else
  * describes the main chain only and changes in the one atomic batch of a connect or disconnect. The identity
@@ -40,6 +45,7 @@ export const Prefix = {
   actorIndex: 0x31,
   subjectIndex: 0x32,
   kindIndex: 0x33,
+  subjectKindIndex: 0x35,
   invalid: 0x40,
   identKey: 0x50,
   identity: 0x51,
@@ -48,7 +54,7 @@ export const Prefix = {
 } as const;
 
 /** Current on-disk schema version; a database with another one is refused. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const enc = new TextEncoder();
 
@@ -202,7 +208,28 @@ export const Keys = {
   identity: (root: Uint8Array): Uint8Array => withPrefix(Prefix.identity, root),
   identUndo: (hash: Uint8Array): Uint8Array => withPrefix(Prefix.identUndo, hash),
   identNote: (txid: Uint8Array): Uint8Array => withPrefix(Prefix.identNote, txid),
+  subjectKindIndex: (subject: string, kind: string, height: number, pos: number): Uint8Array => {
+    // Built like the subject index key, then the kind spliced in after the subject.
+    const s = stringIndexKey(Prefix.subjectKindIndex, subject, height, pos);
+    const k = enc.encode(kind);
+    const out = new Uint8Array(s.byteLength + 1 + k.byteLength);
+    const at = 2 + s[1]!;
+    out.set(s.subarray(0, at), 0);
+    out[at] = k.byteLength;
+    out.set(k, at + 1);
+    out.set(s.subarray(at), at + 1 + k.byteLength);
+    return out;
+  },
+  subjectKindIndexPrefix: (subject: string, kind: string): Uint8Array => withPrefix(Prefix.subjectKindIndex, lenPrefixed(subject), lenPrefixed(kind)),
 };
+
+/** height(u32) position(u32): the chain-order suffix of the subject, kind and metric index keys. */
+export function heightPos(height: number, pos: number): Uint8Array {
+  const out = new Uint8Array(8);
+  putU32(out, 0, height);
+  putU32(out, 4, pos);
+  return out;
+}
 
 /** Value of a 0x20 row: block hash(32) then the transaction's position (u32). */
 export function encodeTxLocation(blockHash: Uint8Array, index: number, alloc: Alloc = fresh): Uint8Array {

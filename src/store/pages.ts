@@ -25,9 +25,16 @@ export const PAGE_LIMITS = { default: 100, max: 1000 } as const;
 
 /**
  * One page of an index (every key under `prefix`), in key order or reversed, starting after the opaque cursor of
- * the previous page; `map` turns each key suffix and value into an item.
+ * the previous page; `map` turns each key suffix and value into an item. `bounds` (key suffixes) narrow the range:
+ * the iterator seeks to its first key, so a bounded page costs the same wherever it lies in the index.
  */
-export async function readPage<T>(db: Db, prefix: Uint8Array, req: PageRequest, map: (suffix: Uint8Array, value: Uint8Array) => T): Promise<Page<T>> {
+export async function readPage<T>(
+  db: Db,
+  prefix: Uint8Array,
+  req: PageRequest,
+  map: (suffix: Uint8Array, value: Uint8Array) => T,
+  bounds: { gte?: Uint8Array; lt?: Uint8Array } = {},
+): Promise<Page<T>> {
   const limit = Math.min(Math.max(1, req.limit ?? PAGE_LIMITS.default), PAGE_LIMITS.max);
   const range: { gt?: Uint8Array; gte?: Uint8Array; lt?: Uint8Array; lte?: Uint8Array; reverse: boolean; limit: number } = { reverse: req.reverse === true, limit: limit + 1 };
   let after: Uint8Array | undefined;
@@ -39,20 +46,22 @@ export async function readPage<T>(db: Db, prefix: Uint8Array, req: PageRequest, 
     }
   }
   const full = after === undefined ? undefined : concat(prefix, after);
+  const lower = bounds.gte === undefined ? prefix : concat(prefix, bounds.gte);
+  const upper = bounds.lt === undefined ? prefixEnd(prefix) : concat(prefix, bounds.lt);
   if (range.reverse) {
-    range.gte = prefix;
-    if (full === undefined) range.lt = prefixEnd(prefix);
-    else range.lt = full;
+    range.gte = lower;
+    range.lt = full === undefined || compare(full, upper) > 0 ? upper : full;
   } else {
-    range.lt = prefixEnd(prefix);
-    if (full === undefined) range.gte = prefix;
+    range.lt = upper;
+    if (full === undefined || compare(full, lower) < 0) range.gte = lower;
     else range.gt = full;
   }
   const items: T[] = [];
   const itemCursors: string[] = [];
   let last: Uint8Array | undefined;
   let more = false;
-  for await (const [k, v] of db.iterator(range)) {
+  // One read of the whole page (limit + 1 entries) instead of a round trip per entry.
+  for (const [k, v] of await db.iterator(range).all()) {
     if (items.length === limit) {
       more = true;
       break;
@@ -70,4 +79,10 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(a, 0);
   out.set(b, a.byteLength);
   return out;
+}
+
+function compare(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.byteLength, b.byteLength);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.byteLength - b.byteLength;
 }

@@ -1,15 +1,17 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { fromHex, toHex } from '../../primitives/bytes.js';
 import type { Transaction } from '../../primitives/transaction.js';
+import { StoreError, StoreErrorCode } from '../../store/errors.js';
 import type { Page, PageRequest } from '../../store/pages.js';
 import { BlockReader, type ReadBudget } from '../block-reader.js';
 import type { ApiContext } from '../context.js';
 import { txToJson, withIdentityFlags } from '../json.js';
+import { chainTimeOf } from '../query/chain-time.js';
+import { EXPORT_TYPES, exportStream, type Lister } from '../query/export.js';
+import { EXPORT_FIELDS, parseFields, pickFormat, RANGE_QUERY_PROPERTIES, resolveRange, type RangeQuery, type ResolvedRange } from '../query/params.js';
+import { resolveRows, type ItemRef, type RowItem } from '../query/rows.js';
 import type { AccountJson, ActionJson, ActionPageJson } from '../types.js';
 import { S } from './schemas.js';
-
-/** Where an index item's transaction lies: the index gives height and position, or only the txid (actor index). */
-type ItemRef = { txid: Uint8Array; height?: number; index?: number };
 
 /**
  * The actions of one index page, each decoded alone from its block (bodies read once per request), stopping
@@ -46,9 +48,9 @@ export async function resolveActions(ctx: ApiContext, page: Page<ItemRef>, budge
   return { items: await withIdentityFlags(ctx.chain.identity, items, txs), ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
 }
 
-type PageQuery = { limit?: number; cursor?: string; reverse?: boolean };
+type ListQuery = RangeQuery & { limit?: number; cursor?: string; reverse?: boolean; fields?: string; format?: string; kind?: string };
 
-function pageOf(q: PageQuery): PageRequest {
+function pageOf(q: ListQuery): PageRequest {
   const p: PageRequest = {};
   if (q.limit !== undefined) p.limit = q.limit;
   if (q.cursor !== undefined && q.cursor !== '') p.cursor = q.cursor;
@@ -56,9 +58,39 @@ function pageOf(q: PageQuery): PageRequest {
   return p;
 }
 
+const listQuery = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  ...S.page,
+  properties: { ...S.page.properties, ...RANGE_QUERY_PROPERTIES, ...extra },
+});
+
 /**
- * Account, subject and kind index routes (cursor pagination: pass `nextCursor` back as `cursor`). A page may hold
- * fewer than `limit` items when it reached the per-request read budget; `nextCursor` then continues it.
+ * One list request: a JSON page (full actions by default; only `fields` when given, from the query rows) or, for
+ * `format=csv|ndjson` or such an Accept header, the whole range streamed from the cursor on.
+ */
+async function answerList(ctx: ApiContext, q: ListQuery, accept: string | undefined, reply: FastifyReply, list: (range: ResolvedRange) => Promise<Lister>, budget: ReadBudget | undefined): Promise<unknown> {
+  const fields = parseFields(q.fields);
+  const format = pickFormat(q.format, accept);
+  const range = resolveRange(q, chainTimeOf(ctx.chain.tree));
+  const lister: Lister = range.empty ? async () => ({ items: [] }) : await list(range);
+  if (format !== 'json') {
+    const p = pageOf(q);
+    // A stream cannot turn into an error answer once started: check what the first page would refuse first.
+    if (p.cursor !== undefined && p.cursor.length % 2 !== 0) throw new StoreError(StoreErrorCode.badCursor, 'cursor is not valid hex');
+    reply.type(EXPORT_TYPES[format]);
+    return exportStream(ctx, lister, { fields: fields ?? EXPORT_FIELDS, format, ...(p.cursor === undefined ? {} : { cursor: p.cursor }), ...(p.reverse === true ? { reverse: true } : {}), ...(q.limit === undefined ? {} : { limit: q.limit }), ...(budget === undefined ? {} : { budget }) });
+  }
+  const page = await lister(pageOf(q));
+  if (fields === undefined) return resolveActions(ctx, page, budget);
+  const { items, cut } = await resolveRows(ctx, page.items, fields, budget);
+  const nextCursor = cut === undefined ? page.nextCursor : page.itemCursors?.[cut - 1];
+  return { items, ...(nextCursor === undefined ? {} : { nextCursor }) } satisfies { items: RowItem[]; nextCursor?: string };
+}
+
+/**
+ * Account, subject and kind index routes (cursor pagination: pass `nextCursor` back as `cursor`). Every list takes
+ * `since`/`until` (chain time, see ChainTime) and `fromHeight`/`toHeight`, answered by seeking to the first key;
+ * `fields=` picks item fields; `format=csv|ndjson` (or Accept) streams the range. A page may hold fewer than
+ * `limit` items when it reached the per-request read budget; `nextCursor` then continues it.
  */
 export function indexRoutes(app: FastifyInstance, ctx: ApiContext, budget?: ReadBudget): void {
   const actorParams = { type: 'object', properties: { actor: S.actor }, required: ['actor'] } as const;
@@ -76,31 +108,45 @@ export function indexRoutes(app: FastifyInstance, ctx: ApiContext, budget?: Read
     },
   );
 
-  app.get<{ Params: { actor: string }; Querystring: PageQuery }>(
+  app.get<{ Params: { actor: string }; Querystring: ListQuery }>(
     '/accounts/:actor/actions',
-    { schema: { summary: "An actor's mined actions in nonce order", tags: ['indexes'], params: actorParams, querystring: S.page } },
-    async (req): Promise<ActionPageJson> => {
-      return resolveActions(ctx, await ctx.chain.store.actionsByActor(fromHex(req.params.actor.toLowerCase()), pageOf(req.query)), budget);
+    { schema: { summary: "An actor's mined actions in nonce order (= chain order)", tags: ['indexes'], params: actorParams, querystring: listQuery() } },
+    async (req, reply) => {
+      const actor = fromHex(req.params.actor.toLowerCase());
+      return answerList(ctx, req.query, req.headers.accept, reply, async (range) => {
+        const store = ctx.chain.store;
+        const total = await store.getNextNonce(actor);
+        const heightOf = (h: Uint8Array): number | undefined => ctx.chain.tree.get(h)?.height;
+        const from = range.fromHeight === undefined ? 0 : await store.query.actorNonceAt(actor, total, range.fromHeight, heightOf);
+        const to = range.toHeight === undefined ? total : await store.query.actorNonceAt(actor, total, range.toHeight + 1, heightOf);
+        return (p) => store.query.actor(actor, from, Math.max(from, to), p);
+      }, budget);
     },
   );
 
-  for (const [path, what, list] of [
-    ['/subjects/:name/actions', 'subject', (n: string, p: PageRequest) => ctx.chain.store.actionsBySubject(n, p)],
-    ['/kinds/:name/actions', 'kind', (n: string, p: PageRequest) => ctx.chain.store.actionsByKind(n, p)],
-  ] as const) {
-    app.get<{ Params: { name: string }; Querystring: PageQuery }>(
-      path,
-      {
-        schema: {
-          summary: `Mined actions of a ${what}, in chain order`,
-          tags: ['indexes'],
-          params: { type: 'object', properties: { name: { type: 'string', minLength: 1, maxLength: what === 'kind' ? 64 : 128 } }, required: ['name'] },
-          querystring: S.page,
-        },
+  app.get<{ Params: { name: string }; Querystring: ListQuery }>(
+    '/subjects/:name/actions',
+    {
+      schema: {
+        summary: 'Mined actions about a subject (of one kind with `kind`), in chain order',
+        tags: ['indexes'],
+        params: { type: 'object', properties: { name: { type: 'string', minLength: 1, maxLength: 128 } }, required: ['name'] },
+        querystring: listQuery({ kind: { type: 'string', minLength: 1, maxLength: 64 } }),
       },
-      async (req): Promise<ActionPageJson> => {
-        return resolveActions(ctx, await list(req.params.name, pageOf(req.query)), budget);
+    },
+    async (req, reply) => answerList(ctx, req.query, req.headers.accept, reply, async (range) => (p) => ctx.chain.store.query.subject(req.params.name, req.query.kind, range, p), budget),
+  );
+
+  app.get<{ Params: { name: string }; Querystring: ListQuery }>(
+    '/kinds/:name/actions',
+    {
+      schema: {
+        summary: 'Mined actions of a kind, in chain order',
+        tags: ['indexes'],
+        params: { type: 'object', properties: { name: { type: 'string', minLength: 1, maxLength: 64 } }, required: ['name'] },
+        querystring: listQuery(),
       },
-    );
-  }
+    },
+    async (req, reply) => answerList(ctx, req.query, req.headers.accept, reply, async (range) => (p) => ctx.chain.store.query.kind(req.params.name, range, p), budget),
+  );
 }

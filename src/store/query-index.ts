@@ -1,0 +1,206 @@
+import type { Block } from '../primitives/block.js';
+import { isCborMap, type CborValue } from '../primitives/cbor.js';
+import type { Transaction } from '../primitives/transaction.js';
+import { Keys, readU32be, readU64be, type Alloc } from './layout.js';
+
+/** Options of the query indexes (ordinals and rows in the index values, subject+kind index, numeric fields). */
+export interface QueryIndexOptions {
+  /** Keep the query indexes (off only to measure their cost: counts, ranges and aggregates need them). */
+  enabled: boolean;
+  /** Kinds whose numeric top-level payload fields are kept in the subject+kind index for aggregates. */
+  aggregateKinds: readonly string[];
+  /** Most numeric fields kept per record (the first ones in name order). */
+  maxAggregateFields: number;
+}
+
+/** Defaults: indexes on, `metric` aggregated, up to 16 fields per record. */
+export const QUERY_INDEX_DEFAULTS: QueryIndexOptions = { enabled: true, aggregateKinds: ['metric'], maxAggregateFields: 16 };
+
+/** Longest kept field name (UTF-8 bytes). */
+export const MAX_FIELD_BYTES = 64;
+
+/** What a history page shows of a record, kept after its location in the 0x20 value (no block read needed). */
+export interface QueryRow {
+  from: Uint8Array;
+  nonce: number;
+  /** The client's time of the record (ms). */
+  time: number;
+  kind: string;
+  subject?: string;
+}
+
+/** A decoded 0x20 value. */
+export interface TxRecord {
+  blockHash: Uint8Array;
+  index: number;
+  /** Absent in a store kept without query indexes. */
+  row?: QueryRow;
+}
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+const fresh: Alloc = (n) => new Uint8Array(n);
+
+function putU32(out: Uint8Array, o: number, v: number): void {
+  out[o] = v >>> 24;
+  out[o + 1] = (v >>> 16) & 0xff;
+  out[o + 2] = (v >>> 8) & 0xff;
+  out[o + 3] = v & 0xff;
+}
+
+function putU64(out: Uint8Array, o: number, v: number): void {
+  putU32(out, o, Math.floor(v / 0x1_0000_0000));
+  putU32(out, o + 4, v >>> 0);
+}
+
+// UTF-8 of a short string written in place (ASCII, the usual case, without an allocation); returns the length.
+function putString(out: Uint8Array, o: number, s: string, bytes: Uint8Array | undefined): number {
+  if (bytes !== undefined) {
+    out.set(bytes, o);
+    return bytes.byteLength;
+  }
+  for (let i = 0; i < s.length; i++) out[o + i] = s.charCodeAt(i);
+  return s.length;
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+/** 0x20 value: block hash(32) position(u32) from(33) nonce(u64) time(u64) len kind len subject. */
+export function encodeTxRecord(blockHash: Uint8Array, index: number, tx: Transaction, alloc: Alloc = fresh): Uint8Array {
+  const f = tx.fields;
+  const subject = f.subject ?? '';
+  const kindBytes = isAscii(f.kind) ? undefined : enc.encode(f.kind);
+  const subjectBytes = isAscii(subject) ? undefined : enc.encode(subject);
+  const kindLen = kindBytes?.byteLength ?? f.kind.length;
+  const subjectLen = subjectBytes?.byteLength ?? subject.length;
+  const out = alloc(36 + 33 + 16 + 2 + kindLen + subjectLen);
+  out.set(blockHash, 0);
+  putU32(out, 32, index);
+  out.set(f.from, 36);
+  putU64(out, 69, f.nonce);
+  putU64(out, 77, f.time);
+  out[85] = kindLen;
+  putString(out, 86, f.kind, kindBytes);
+  out[86 + kindLen] = subjectLen;
+  putString(out, 87 + kindLen, subject, subjectBytes);
+  return out;
+}
+
+/** Decode a 0x20 value (with or without its query row). */
+export function decodeTxRecord(v: Uint8Array): TxRecord {
+  const out: TxRecord = { blockHash: v.subarray(0, 32), index: readU32be(v, 32) };
+  if (v.byteLength <= 36) return out;
+  const kindLen = v[85]!;
+  const subjectLen = v[86 + kindLen]!;
+  out.row = { from: v.subarray(36, 69), nonce: readU64be(v, 69), time: readU64be(v, 77), kind: dec.decode(v.subarray(86, 86 + kindLen)) };
+  if (subjectLen > 0) out.row.subject = dec.decode(v.subarray(87 + kindLen, 87 + kindLen + subjectLen));
+  return out;
+}
+
+/** Subject/kind index value: txid(32) ordinal(u64), then (0x35) the numeric fields. */
+export function indexValue(txid: Uint8Array, ordinal: number, fields: ReadonlyArray<[Uint8Array, number]> | undefined, alloc: Alloc = fresh): Uint8Array {
+  let n = 40;
+  if (fields !== undefined) {
+    n += 1;
+    for (const [name] of fields) n += 1 + name.byteLength + 8;
+  }
+  const out = alloc(n);
+  out.set(txid, 0);
+  putU64(out, 32, ordinal);
+  if (fields === undefined) return out;
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  out[40] = fields.length;
+  let o = 41;
+  for (const [name, value] of fields) {
+    out[o] = name.byteLength;
+    out.set(name, o + 1);
+    dv.setFloat64(o + 1 + name.byteLength, value, false);
+    o += 1 + name.byteLength + 8;
+  }
+  return out;
+}
+
+/** The ordinal of an index value (undefined for a value written without query indexes). */
+export function readOrdinal(v: Uint8Array): number | undefined {
+  return v.byteLength >= 40 ? readU64be(v, 32) : undefined;
+}
+
+/** The value of the field `name` (UTF-8 bytes) in a 0x35 index value, if kept. */
+export function fieldOf(v: Uint8Array, name: Uint8Array): number | undefined {
+  if (v.byteLength <= 40) return undefined;
+  const count = v[40]!;
+  let o = 41;
+  for (let i = 0; i < count; i++) {
+    const len = v[o]!;
+    if (len === name.byteLength) {
+      let same = true;
+      for (let k = 0; k < len && same; k++) same = v[o + 1 + k] === name[k];
+      if (same) return new DataView(v.buffer, v.byteOffset + o + 1 + len, 8).getFloat64(0, false);
+    }
+    o += 1 + len + 8;
+  }
+  return undefined;
+}
+
+/** The finite numeric top-level fields of a payload map (in its canonical key order, names as UTF-8), at most `max`. */
+export function numericFields(payload: CborValue, max: number): Array<[Uint8Array, number]> {
+  if (!isCborMap(payload)) return [];
+  const out: Array<[Uint8Array, number]> = [];
+  for (const name in payload) {
+    if (out.length >= max) break;
+    const v = payload[name];
+    const n = typeof v === 'number' ? v : typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : undefined;
+    const bytes = enc.encode(name);
+    if (n === undefined || !Number.isFinite(n) || bytes.byteLength > MAX_FIELD_BYTES || bytes.byteLength === 0) continue;
+    out.push([bytes, n]);
+  }
+  return out;
+}
+
+/** Count-cache names of a subject, a kind and a kind within a subject. */
+export const countName = {
+  subject: (s: string): string => `s${s}`,
+  kind: (k: string): string => `k${k}`,
+  subjectKind: (s: string, k: string): string => `b${s.length}:${s}${k}`,
+};
+
+/** One counted index prefix a block touches: its count-cache name, its key prefix, its entries in the block. */
+export interface Counter {
+  name: string;
+  prefix: () => Uint8Array;
+  /** Entries of the block under the prefix. */
+  n: number;
+  /** The count (set by the store): before the block on connect, then the next ordinal. */
+  value: number;
+}
+
+/** The counters of a block, and for each transaction the counters of its kind, subject and subject+kind. */
+export interface BlockCounters {
+  counters: Map<string, Counter>;
+  perTx: Array<{ kind: Counter; subject?: Counter; subjectKind?: Counter }>;
+}
+
+/** Counters of the prefixes a block's transactions add to (or remove from): names built once per transaction. */
+export function blockCounters(block: Block): BlockCounters {
+  const counters = new Map<string, Counter>();
+  const get = (name: string, prefix: () => Uint8Array): Counter => {
+    let c = counters.get(name);
+    if (c === undefined) counters.set(name, (c = { name, prefix, n: 0, value: 0 }));
+    c.n++;
+    return c;
+  };
+  const perTx = block.txs.map((tx) => {
+    const { kind, subject } = tx.fields;
+    const k = get(countName.kind(kind), () => Keys.kindIndexPrefix(kind));
+    if (subject === undefined) return { kind: k };
+    return {
+      kind: k,
+      subject: get(countName.subject(subject), () => Keys.subjectIndexPrefix(subject)),
+      subjectKind: get(countName.subjectKind(subject, kind), () => Keys.subjectKindIndexPrefix(subject, kind)),
+    };
+  });
+  return { counters, perTx };
+}
