@@ -387,7 +387,7 @@ export class ChainNode {
         requestTimeoutMs: a.requestTimeoutMs,
         closeTimeoutMs: API_DEFAULTS.closeTimeoutMs,
         explorer: a.explorer,
-        sse: { maxClients: a.sseMaxClients, maxClientsPerAddress: a.sseMaxClientsPerAddress, maxBufferBytes: a.sseMaxBufferBytes, heartbeatMs: API_DEFAULTS.sse.heartbeatMs },
+        sse: { maxClients: a.sseMaxClients, maxClientsPerAddress: a.sseMaxClientsPerAddress, maxBufferBytes: a.sseMaxBufferBytes, heartbeatMs: API_DEFAULTS.sse.heartbeatMs, historyBlocks: a.sseHistoryBlocks },
       },
       { ctx, logger: this.#deps.logger },
     );

@@ -59,6 +59,7 @@ export function defaultConfig(net: NetworkParams, datadir: string): NodeConfig {
       sseMaxClients: 1_024,
       sseMaxClientsPerAddress: 64,
       sseMaxBufferBytes: 256 * 1024,
+      sseHistoryBlocks: 10_000,
       explorer: true,
     },
     p2p: { enabled: true, host: '0.0.0.0', port: net.ports.p2p, bootstrap: [], mdns: true, announce: [], maxPeers: 50, maxInboundPerAddress: 8, loopbackLimits: false },
@@ -66,6 +67,7 @@ export function defaultConfig(net: NetworkParams, datadir: string): NodeConfig {
     log: { level: 'info', file: '', pretty: 'auto', statusInterval: 60 },
     mempool: { maxCount: 100_000, maxBytes: 256 * 1024 * 1024, saveIntervalMs: 5_000 },
     finality: { witnesses: [], witnessThreshold: 0, depth: 0 },
+    webhooks: { enabled: true, allowPrivateTargets: false, maxAttempts: 12, backoffBaseMs: 1_000, backoffMaxMs: 10 * 60_000, timeoutMs: 10_000, concurrency: 16, logSize: 100 },
   };
 }
 

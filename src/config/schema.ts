@@ -16,6 +16,7 @@ export interface NodeConfig {
     sseMaxClients: number;
     sseMaxClientsPerAddress: number;
     sseMaxBufferBytes: number;
+    sseHistoryBlocks: number;
     explorer: boolean;
   };
   p2p: {
@@ -34,6 +35,8 @@ export interface NodeConfig {
   mempool: { maxCount: number; maxBytes: number; saveIntervalMs: number };
   /** Witnessed finality (SPEC 12): the witness set, its threshold (0 = majority), the depth (0 = the network's). */
   finality: { witnesses: string[]; witnessThreshold: number; depth: number };
+  /** Webhook deliveries (POST /webhooks): SSRF guard, retries with exponential backoff and jitter, bounds. */
+  webhooks: { enabled: boolean; allowPrivateTargets: boolean; maxAttempts: number; backoffBaseMs: number; backoffMaxMs: number; timeoutMs: number; concurrency: number; logSize: number };
 }
 
 /** Value kinds a configuration key can hold. */
@@ -67,6 +70,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'api.sseMaxClients', type: 'int', env: 'CHAIN_NODE_API_SSE_MAX_CLIENTS', doc: 'most /events streams at once' },
   { path: 'api.sseMaxClientsPerAddress', type: 'int', env: 'CHAIN_NODE_API_SSE_MAX_PER_ADDRESS', doc: 'most /events streams per client address' },
   { path: 'api.sseMaxBufferBytes', type: 'int', env: 'CHAIN_NODE_API_SSE_MAX_BUFFER', doc: 'unsent bytes an /events stream may hold before it is dropped as too slow' },
+  { path: 'api.sseHistoryBlocks', type: 'int', env: 'CHAIN_NODE_API_SSE_HISTORY_BLOCKS', doc: 'most blocks behind the tip an /events stream may resume from with Last-Event-ID (further: a resync event)' },
   { path: 'api.explorer', type: 'bool', env: 'CHAIN_NODE_EXPLORER', flag: 'explorer', doc: 'serve the web explorer at / of the HTTP API' },
   { path: 'p2p.enabled', type: 'bool', env: 'CHAIN_NODE_P2P', flag: 'p2p', doc: 'join the peer-to-peer network' },
   { path: 'p2p.host', type: 'string', env: 'CHAIN_NODE_P2P_HOST', flag: 'p2pHost', doc: 'P2P listen address' },
@@ -94,4 +98,12 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'finality.depth', type: 'int', env: 'CHAIN_NODE_FINALITY_DEPTH', flag: 'finalityDepth', doc: 'blocks below the tip that witnesses sign (0 = the network\u2019s finality depth)' },
   { path: 'mempool.maxBytes', type: 'int', env: 'CHAIN_NODE_MEMPOOL_MAX_BYTES', doc: 'most bytes of transactions in the mempool' },
   { path: 'mempool.saveIntervalMs', type: 'int', env: 'CHAIN_NODE_MEMPOOL_SAVE_INTERVAL_MS', doc: 'save a changed mempool to mempool.dat this often: the most a kill -9 can lose (0 = only on stop)' },
+  { path: 'webhooks.enabled', type: 'bool', env: 'CHAIN_NODE_WEBHOOKS', doc: 'serve /webhooks and deliver to registered hooks' },
+  { path: 'webhooks.allowPrivateTargets', type: 'bool', env: 'CHAIN_NODE_WEBHOOKS_ALLOW_PRIVATE', doc: 'allow webhook URLs that resolve to loopback, private, link-local or other non-public addresses (off: SSRF guard)' },
+  { path: 'webhooks.maxAttempts', type: 'int', env: 'CHAIN_NODE_WEBHOOKS_MAX_ATTEMPTS', doc: 'delivery attempts before a delivery moves to the dead-letter list' },
+  { path: 'webhooks.backoffBaseMs', type: 'int', env: 'CHAIN_NODE_WEBHOOKS_BACKOFF_BASE_MS', doc: 'first retry delay; doubles per attempt, with full jitter' },
+  { path: 'webhooks.backoffMaxMs', type: 'int', env: 'CHAIN_NODE_WEBHOOKS_BACKOFF_MAX_MS', doc: 'longest retry delay' },
+  { path: 'webhooks.timeoutMs', type: 'int', env: 'CHAIN_NODE_WEBHOOKS_TIMEOUT_MS', doc: 'one delivery attempt must be answered within this time' },
+  { path: 'webhooks.concurrency', type: 'int', env: 'CHAIN_NODE_WEBHOOKS_CONCURRENCY', doc: 'deliveries in flight at once, all hooks together' },
+  { path: 'webhooks.logSize', type: 'int', env: 'CHAIN_NODE_WEBHOOKS_LOG_SIZE', doc: 'delivery log entries kept per hook (oldest dropped)' },
 ];
