@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { announcedHosts } from './api/host-check.js';
+import { HookStore } from './webhooks/hook-store.js';
+import { WebhookService } from './webhooks/webhook-service.js';
 import { API_DEFAULTS, closeApi, createApi } from './api/server.js';
 import type { ApiContext, MiningControl, PeerControl } from './api/context.js';
 import { Chain } from './chain/chain.js';
@@ -48,6 +50,8 @@ export interface NodeDependencies {
 
 /** File in the data directory holding the admin API token (mode 0600). */
 export const COOKIE_FILE = 'api.cookie';
+/** Webhook database directory in the datadir (hooks, pending deliveries, logs). */
+export const WEBHOOKS_DIR = 'webhooks';
 
 /** File in the data directory keeping the CPU mining calibration per CPU model and addon build. */
 export const CPU_CALIBRATION_FILE = 'cpu-calibration.json';
@@ -75,6 +79,7 @@ export class ChainNode {
   #stopping: Promise<void> | undefined;
   #saver: MempoolSaver | undefined;
   #api: FastifyInstance | undefined;
+  #webhooks: WebhookService | undefined;
   #failure: Error | undefined;
 
   constructor(options: NodeOptions, deps: NodeDependencies) {
@@ -235,6 +240,16 @@ export class ChainNode {
       this.#stops.push(['miner', () => this.#stopMining()]);
       if (config.mining.enabled) await this.#startMining({});
 
+      if (config.webhooks.enabled) {
+        const { enabled: _on, ...hookOptions } = config.webhooks;
+        const hookStore = await HookStore.open(join(config.datadir, WEBHOOKS_DIR));
+        this.#stops.push(['webhook store', () => hookStore.close()]);
+        const webhooks = new WebhookService(hookOptions, { chain, store: hookStore, finality, logger: log, now: this.#deps.now, userAgent: `chain-node/${this.options.version}` });
+        this.#stops.push(['webhooks', () => webhooks.stop()]);
+        webhooks.start();
+        this.#webhooks = webhooks;
+      }
+
       if (config.api.enabled) await this.#startApi();
       this.#log.info({ network: network.name, height: chain.height, tip: chain.tip.header.hashHex, datadir: config.datadir }, 'node started');
       if (config.log.statusInterval > 0) {
@@ -373,6 +388,7 @@ export class ChainNode {
       shutdown: () => void this.stop(),
       url: () => this.#apiUrl,
       now: this.#deps.now,
+      ...(this.#webhooks === undefined ? {} : { webhooks: this.#webhooks }),
     };
     const a = config.api;
     const app = await createApi(

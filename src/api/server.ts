@@ -13,8 +13,9 @@ import { chainRoutes } from './routes/chain-routes.js';
 import { eventRoutes } from './routes/events.js';
 import { indexRoutes } from './routes/index-routes.js';
 import { logRoutes } from './routes/log-routes.js';
-import { nodeRoutes } from './routes/node-routes.js';
+import { nodeRoutes, requireAdmin } from './routes/node-routes.js';
 import { txRoutes } from './routes/tx-routes.js';
+import { webhookRoutes } from './routes/webhook-routes.js';
 
 export { API_DEFAULTS, type ApiOptions } from './options.js';
 
@@ -97,6 +98,7 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
   nodeRoutes(app, ctx);
   eventRoutes(app, sse);
   logRoutes(app, ctx);
+  if (ctx.webhooks !== undefined) webhookRoutes(app, ctx.webhooks, requireAdmin(ctx));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   if (options.explorer === true) {
     const served = await registerExplorer(app);

@@ -19,6 +19,7 @@
  * | 0x32   | 0x32 len(u8) subject height(u32) position(u32)   | txid: actions by subject, in chain order             |
  * | 0x33   | 0x33 len(u8) kind height(u32) position(u32)      | txid: actions by kind, in chain order                |
  * | 0x40   | 0x40 hash(32)                                    | utf8 error code of a block known to be invalid       |
+ * | 0x60-67| reserved: webhooks, in their own database `<datadir>/webhooks` (see src/webhooks/hook-store.ts)  |
  *
  * Block entries (0x10) and bodies (0x11) exist for every stored block, main chain or not. Everything else
  * describes the main chain only and changes in the one atomic batch of a connect or disconnect.
