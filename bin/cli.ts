@@ -15,6 +15,7 @@ import { registerCluster } from './commands/cluster.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerHelp } from './commands/help-topics.js';
 import { registerMempool } from './commands/mempool.js';
+import { registerWatch } from './commands/watch.js';
 
 interface GlobalOpts {
   json?: boolean;
@@ -60,6 +61,7 @@ export function buildProgram(start?: StartModule): Command {
   registerLoad(program);
   registerCluster(program);
   registerMempool(program);
+  registerWatch(program);
   registerCompletion(program);
   registerHelp(program);
   deferMandatoryOptions(program);
