@@ -13,7 +13,7 @@ type Op = { type: 'put'; key: Uint8Array; value: Uint8Array } | { type: 'del'; k
  * | 0x60   | 0x60 hookId                      | hook JSON (filter, secret, cursor)     |
  * | 0x61   | 0x61 nextAt(u64) hookId seq(u64) | pending delivery JSON, by due time     |
  * | 0x62   | 0x62 hookId seq(u64)             | dead-lettered delivery JSON            |
- * | 0x63   | 0x63 hookId seq(u64)             | delivery log entry JSON (last logSize) |
+ * | 0x63   | 0x63 hookId slot(u32)            | delivery log entry JSON (ring of logSize slots) |
  * | 0x64   | 0x64 hookId key                  | seq of the delivery made for that key  |
  * | 0x65   | 0x65 'seq'                       | u64 last delivery sequence number      |
  */
@@ -28,6 +28,12 @@ const dec = new TextDecoder();
 function u64(v: number): Uint8Array {
   const b = new Uint8Array(8);
   new DataView(b.buffer).setBigUint64(0, BigInt(v), false);
+  return b;
+}
+
+function u32(v: number): Uint8Array {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, v, false);
   return b;
 }
 
@@ -66,6 +72,11 @@ const pendingKey = (d: Delivery): Uint8Array => key(HookPrefix.pending, u64(d.ne
 export class HookStore {
   readonly #db: Db;
   #seq = 0;
+  // No pending row is due before this (rows before it are gone): scans start here, not at the tombstones of
+  // deliveries settled since the last compaction.
+  #floor = 0;
+  // Next log slot per hook (the ring position after the newest entry).
+  readonly #logNext = new Map<string, number>();
 
   private constructor(db: Db) {
     this.#db = db;
@@ -78,6 +89,7 @@ export class HookStore {
     const s = new HookStore(db);
     const v = await db.get(key(HookPrefix.meta, 'seq'));
     s.#seq = v === undefined ? 0 : readU64(v, 0);
+    for await (const k of db.keys({ ...range(Uint8Array.of(HookPrefix.pending)), limit: 1 })) s.#floor = readU64(k, 1);
     return s;
   }
 
@@ -106,6 +118,7 @@ export class HookStore {
 
   /** Delete a hook with its pending deliveries, dead letters, log and seen keys (one batch). */
   async deleteHook(id: string): Promise<void> {
+    this.#logNext.delete(id);
     const ops: Op[] = [{ type: 'del', key: key(HookPrefix.hook, id) }];
     for await (const [k, v] of this.#db.iterator(range(Uint8Array.of(HookPrefix.pending)))) if (parse<Delivery>(v).hook === id) ops.push({ type: 'del', key: k });
     for (const p of [HookPrefix.dead, HookPrefix.log, HookPrefix.seen]) {
@@ -128,6 +141,7 @@ export class HookStore {
       batchKeys.add(r.key);
       const seq = ++this.#seq;
       const d: Delivery = { key: r.key, hook: hook.id, seq, body: r.body(r.key), attempts: 0, createdAt: new Date(now).toISOString(), nextAt: now };
+      this.#floor = Math.min(this.#floor, now);
       ops.push({ type: 'put', key: pendingKey(d), value: json(d) });
       ops.push({ type: 'put', key: key(HookPrefix.seen, hook.id, r.key), value: u64(seq) });
       added++;
@@ -142,10 +156,13 @@ export class HookStore {
   async due(now: number, limit: number, skip: ReadonlySet<number>): Promise<Delivery[]> {
     const out: Delivery[] = [];
     if (limit <= 0) return out;
-    for await (const v of this.#db.values({ gte: Uint8Array.of(HookPrefix.pending), lt: key(HookPrefix.pending, u64(now + 1)) })) {
-      const d = parse<Delivery>(v);
-      if (skip.has(d.seq)) continue;
-      out.push(d);
+    let first = true;
+    for await (const [k, v] of this.#db.iterator({ gte: key(HookPrefix.pending, u64(this.#floor)), lt: key(HookPrefix.pending, u64(now + 1)) })) {
+      if (first) this.#floor = readU64(k, 1);
+      first = false;
+      // The key ends with the seq: in-flight rows are skipped without decoding them.
+      if (skip.has(readU64(k, k.byteLength - 8))) continue;
+      out.push(parse<Delivery>(v));
       if (out.length >= limit) break;
     }
     return out;
@@ -153,7 +170,10 @@ export class HookStore {
 
   /** Due time of the earliest pending delivery, if any. */
   async nextDue(): Promise<number | undefined> {
-    for await (const k of this.#db.keys({ ...range(Uint8Array.of(HookPrefix.pending)), limit: 1 })) return readU64(k, 1);
+    for await (const k of this.#db.keys({ gte: key(HookPrefix.pending, u64(this.#floor)), lt: Uint8Array.of(HookPrefix.pending + 1), limit: 1 })) {
+      this.#floor = readU64(k, 1);
+      return this.#floor;
+    }
     return undefined;
   }
 
@@ -163,13 +183,15 @@ export class HookStore {
    */
   async settle(d: Delivery, entry: DeliveryLogEntry, next: Delivery | undefined, logSize: number): Promise<void> {
     const ops: Op[] = [{ type: 'del', key: pendingKey(d) }];
-    if (entry.outcome === 'retry' && next !== undefined) ops.push({ type: 'put', key: pendingKey(next), value: json(next) });
+    if (entry.outcome === 'retry' && next !== undefined) {
+      ops.push({ type: 'put', key: pendingKey(next), value: json(next) });
+      this.#floor = Math.min(this.#floor, next.nextAt);
+    }
     if (entry.outcome === 'dead') ops.push({ type: 'put', key: key(HookPrefix.dead, d.hook, u64(d.seq)), value: json(next ?? d) });
-    ops.push({ type: 'put', key: key(HookPrefix.log, d.hook, u64(++this.#seq)), value: json(entry) });
-    ops.push({ type: 'put', key: key(HookPrefix.meta, 'seq'), value: u64(this.#seq) });
     if (await this.#db.has(key(HookPrefix.hook, d.hook))) {
-      let n = 0;
-      for await (const k of this.#db.keys({ ...range(key(HookPrefix.log, d.hook)), reverse: true })) if (++n >= logSize) ops.push({ type: 'del', key: k });
+      // A ring of logSize slots per hook: each entry overwrites the oldest, nothing to delete or scan.
+      const slot = await this.#nextLogSlot(d.hook, logSize);
+      ops.push({ type: 'put', key: key(HookPrefix.log, d.hook, u32(slot)), value: json({ ...entry, n: this.#logNext.get(d.hook)! - 1 }) });
       await this.#db.batch(ops);
     } else {
       // Deleted while in flight: leave nothing behind.
@@ -177,11 +199,24 @@ export class HookStore {
     }
   }
 
+  async #nextLogSlot(hook: string, logSize: number): Promise<number> {
+    let next = this.#logNext.get(hook);
+    if (next === undefined) {
+      next = 0;
+      for await (const v of this.#db.values(range(key(HookPrefix.log, hook)))) next = Math.max(next, parse<{ n: number }>(v).n + 1);
+    }
+    this.#logNext.set(hook, next + 1);
+    return next % Math.max(1, logSize);
+  }
+
   /** A hook's delivery log, newest first. */
   async log(hook: string, limit: number): Promise<DeliveryLogEntry[]> {
-    const out: DeliveryLogEntry[] = [];
-    for await (const v of this.#db.values({ ...range(key(HookPrefix.log, hook)), reverse: true, limit })) out.push(parse<DeliveryLogEntry>(v));
-    return out;
+    const all: Array<DeliveryLogEntry & { n: number }> = [];
+    for await (const v of this.#db.values(range(key(HookPrefix.log, hook)))) all.push(parse<DeliveryLogEntry & { n: number }>(v));
+    return all
+      .sort((a, b) => b.n - a.n)
+      .slice(0, limit)
+      .map(({ n: _n, ...e }) => e);
   }
 
   /** A hook's dead letters, oldest first. */

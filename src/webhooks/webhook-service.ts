@@ -59,6 +59,7 @@ export class WebhookService {
   readonly #log: Logger | undefined;
   readonly #agents: { http: Agent; https: Agent };
   readonly #inFlight = new Map<number, Promise<void>>();
+  readonly #hookCache = new Map<string, Hook>();
   #scanning: Promise<void> = Promise.resolve();
   #scanQueued = false;
   #timer: NodeJS.Timeout | undefined;
@@ -139,6 +140,7 @@ export class WebhookService {
   async remove(id: string): Promise<void> {
     await this.hook(id);
     // In the scan chain: a scan in progress must not write the hook back after it is gone.
+    this.#hookCache.delete(id);
     const done = this.#scanning.then(() => this.#d.store.deleteHook(id));
     this.#scanning = done.catch(() => undefined);
     await done;
@@ -268,7 +270,12 @@ export class WebhookService {
   }
 
   async #attempt(d: Delivery): Promise<void> {
-    const hook = await this.#d.store.hook(d.hook);
+    // URL and secret never change: one read per hook, not per attempt (remove() drops the entry).
+    let hook = this.#hookCache.get(d.hook);
+    if (hook === undefined) {
+      hook = await this.#d.store.hook(d.hook);
+      if (hook !== undefined) this.#hookCache.set(d.hook, hook);
+    }
     if (hook === undefined) return;
     const started = this.#now();
     let r: PostResult;
