@@ -136,3 +136,20 @@ t.test('signature header: the documented recipe', async (t) => {
   t.notOk(verifySignature('whsec_y', h, body, 1_800_000_010), 'another secret fails');
   t.notOk(verifySignature('whsec_x', h, body, 1_800_001_000), 'an old timestamp fails');
 });
+
+t.test('finality: a record waits for a final checkpoint over its block', async (t) => {
+  const rx = await receiver(t, () => 204);
+  const { chain, service } = await setup(t);
+  await service.create({ url: rx.url, filter: { finality: true } });
+  const a = new Actor();
+  await chain.processBlock(mine(chain, [a.tx('k', 's')]));
+  const recordBlock = chain.tip;
+  await extend(chain, 2);
+  await service.idle();
+  await new Promise((r) => setTimeout(r, 200));
+  t.equal(rx.bodies.length, 0, 'three confirmations but nothing final: not yet');
+  chain.setFinal(recordBlock);
+  await extend(chain, 1);
+  await until('delivered once final', () => rx.bodies.length === 1);
+  t.equal((JSON.parse(rx.bodies[0]!) as { record: { height: number } }).record.height, recordBlock.height);
+});
