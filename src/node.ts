@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { announcedHosts } from './api/host-check.js';
 import { HookStore } from './webhooks/hook-store.js';
+import { registerWebhookMetrics } from './webhooks/metrics.js';
 import { WebhookService } from './webhooks/webhook-service.js';
 import { API_DEFAULTS, closeApi, createApi } from './api/server.js';
 import type { ApiContext, MiningControl, PeerControl } from './api/context.js';
@@ -246,6 +247,7 @@ export class ChainNode {
         this.#stops.push(['webhook store', () => hookStore.close()]);
         const webhooks = new WebhookService(hookOptions, { chain, store: hookStore, finality, logger: log, now: this.#deps.now, userAgent: `chain-node/${this.options.version}` });
         this.#stops.push(['webhooks', () => webhooks.stop()]);
+        registerWebhookMetrics(metrics.registry, webhooks);
         webhooks.start();
         this.#webhooks = webhooks;
       }

@@ -66,8 +66,8 @@ export class WebhookService {
   #pumping = false;
   #repump = false;
   #stopped = false;
-  /** Deliveries that succeeded since start (bench, metrics). */
-  delivered = 0;
+  /** Attempts since start by outcome (metrics, bench). */
+  readonly outcomes = { delivered: 0, retry: 0, dead: 0 };
 
   constructor(options: WebhookOptions, deps: WebhookDeps) {
     this.#o = options;
@@ -307,8 +307,9 @@ export class WebhookService {
         entry.outcome = 'retry';
         entry.nextAt = new Date(next.nextAt).toISOString();
       }
-    } else this.delivered++;
+    }
     await this.#d.store.settle(d, entry, next, this.#o.logSize);
+    this.outcomes[entry.outcome]++;
     if (entry.outcome === 'dead') this.#log?.warn({ hook: hook.id, key: d.key, attempts: attempt, error: r.error }, 'webhook delivery dead-lettered');
   }
 

@@ -154,6 +154,8 @@ t.test('a receiver down for a while, across a node kill -9 and restart, gets eve
   t.same(new Set([...byKey.values()].map((s) => [...s][0])), new Set(matching), 'exactly the matching records, none other');
   const bad = rx.receipts.filter((r) => !verifies(hook.secret, r.signature, r.body));
   t.equal(bad.length, 0, `every signature verifies (${rx.receipts.length} requests)`);
+  const metrics = await (await fetch(`${node.url}/metrics`)).text();
+  t.match(metrics, /chain_node_webhook_attempts_total\{outcome="delivered"\} [1-9]/, 'attempts are counted in the metrics');
   const dead = await http(`${node.url}/webhooks/${hook.id}/dead-letters`, { headers: auth });
   t.same(dead.body.deliveries, [], 'no dead letters');
   const after = await http(`${node.url}/webhooks/${hook.id}`, { headers: auth });
