@@ -261,6 +261,8 @@ export class SseHub {
     };
     const hash = block.header.hashHex;
     this.#send('block', () => ({ type: 'block', block: blockSummary(block, entry, true, this.#chain.height) }), wants, eventId(entry.height, 0, hash));
+    // Most streams follow blocks only: no per-transaction work unless one asked for records.
+    if (![...this.#clients].some((c) => c.filter.types.has('record'))) return;
     block.txs.forEach((tx, i) => {
       this.#send('record', () => recordJson(tx, block, entry.height, i), (c) => matches(c.filter, tx), eventId(entry.height, i + 1, hash));
     });

@@ -112,14 +112,9 @@ export class WebhookService {
       filter: input.filter ?? {},
       secret: newSecret(),
       createdAt: new Date(this.#now()).toISOString(),
-      // Records from the next block on (confirmation and finality filters look back from there).
+      // Records mined from the next block on (delivered once deep enough, or final, for those filters).
       cursor: { height: tip.height, hash: tip.header.hashHex },
     };
-    if ((hook.filter.blocks ?? 1) > 1 || hook.filter.finality === true) {
-      const back = hook.filter.finality === true ? 0 : (hook.filter.blocks ?? 1) - 1;
-      const start = hook.filter.finality === true ? (this.#d.chain.finalNode ?? tip) : this.#d.chain.tree.atHeight(Math.max(0, tip.height - back))!;
-      hook.cursor = { height: start.height, hash: start.header.hashHex };
-    }
     await this.#d.store.putHook(hook);
     return hook;
   }
