@@ -31,6 +31,7 @@ interface Client {
   key: string;
   /** Live events held while the stream replays what it missed (sent after, less those the replay sent). */
   backlog?: Array<{ id: string | undefined; frame: Buffer }>;
+  backlogBytes?: number;
 }
 
 interface Queued {
@@ -196,7 +197,15 @@ export class SseHub {
           for (const e of queue) {
             if (!c.filter.types.has(e.type) || !e.wants(c)) continue;
             const frame = this.#frameOf(e, c);
-            if (frame !== undefined) c.backlog.push({ id: e.id, frame });
+            if (frame === undefined) continue;
+            c.backlog.push({ id: e.id, frame });
+            c.backlogBytes = (c.backlogBytes ?? 0) + frame.byteLength;
+          }
+          // Held live events count against the same bound as unsent bytes: a replay that cannot keep up ends.
+          if ((c.backlogBytes ?? 0) > this.#o.maxBufferBytes) {
+            this.#metrics.sseDropped.inc({ reason: 'slow' });
+            this.#remove(c);
+            c.res.destroy();
           }
           continue;
         }
