@@ -17,6 +17,7 @@ import { registerCompletion } from './commands/completion.js';
 import { registerHelp } from './commands/help-topics.js';
 import { registerMempool } from './commands/mempool.js';
 import { registerToken } from './commands/token.js';
+import { registerWatch } from './commands/watch.js';
 
 interface GlobalOpts {
   json?: boolean;
@@ -64,6 +65,7 @@ export function buildProgram(start?: StartModule): Command {
   registerCluster(program);
   registerMempool(program);
   registerToken(program);
+  registerWatch(program);
   registerCompletion(program);
   registerHelp(program);
   deferMandatoryOptions(program);

@@ -7,6 +7,9 @@ import { announcedHosts } from './api/host-check.js';
 import { openApiSecurity } from './api/security-setup.js';
 import { reloadTls } from './api/tls.js';
 import { TOKENS_FILE } from './auth/token-store.js';
+import { HookStore } from './webhooks/hook-store.js';
+import { registerWebhookMetrics } from './webhooks/metrics.js';
+import { WebhookService } from './webhooks/webhook-service.js';
 import type { ApiContext, MiningControl, PeerControl } from './api/context.js';
 import { Chain } from './chain/chain.js';
 import { SignatureCache } from './chain/connect.js';
@@ -52,6 +55,8 @@ export interface NodeDependencies {
 
 /** File in the data directory holding the admin API token (mode 0600). */
 export const COOKIE_FILE = 'api.cookie';
+/** Webhook database directory in the datadir (hooks, pending deliveries, logs). */
+export const WEBHOOKS_DIR = 'webhooks';
 
 /** File in the data directory keeping the CPU mining calibration per CPU model and addon build. */
 export const CPU_CALIBRATION_FILE = 'cpu-calibration.json';
@@ -81,6 +86,7 @@ export class ChainNode {
   #stopping: Promise<void> | undefined;
   #saver: MempoolSaver | undefined;
   #api: FastifyInstance | undefined;
+  #webhooks: WebhookService | undefined;
   #failure: Error | undefined;
   #reloadTlsFiles: (() => void) | undefined;
   #apiModule: Promise<typeof import('./api/server.js')> | undefined;
@@ -259,6 +265,17 @@ export class ChainNode {
         await this.#startMining({});
       }
 
+      if (config.webhooks.enabled) {
+        const { enabled: _on, ...hookOptions } = config.webhooks;
+        const hookStore = await HookStore.open(join(config.datadir, WEBHOOKS_DIR));
+        this.#stops.push(['webhook store', () => hookStore.close()]);
+        const webhooks = new WebhookService(hookOptions, { chain, store: hookStore, finality, logger: log, now: this.#deps.now, userAgent: `chain-node/${this.options.version}` });
+        this.#stops.push(['webhooks', () => webhooks.stop()]);
+        registerWebhookMetrics(metrics.registry, webhooks);
+        webhooks.start();
+        this.#webhooks = webhooks;
+      }
+
       if (config.api.enabled) await this.#startApi();
       this.#log.info({ network: network.name, height: chain.height, tip: chain.tip.header.hashHex, datadir: config.datadir }, 'node started');
       if (config.log.statusInterval > 0) {
@@ -412,6 +429,7 @@ export class ChainNode {
       shutdown: () => void this.stop(),
       url: () => this.#apiUrl,
       now: this.#deps.now,
+      ...(this.#webhooks === undefined ? {} : { webhooks: this.#webhooks }),
     };
     const a = config.api;
     const { API_DEFAULTS, closeApi, createApi } = await (this.#apiModule ?? import('./api/server.js'));
@@ -430,7 +448,7 @@ export class ChainNode {
         requireAuth: a.requireAuth,
         tokenRateLimitPerMinute: a.tokenRateLimitPerMinute,
         ...(security.tls === undefined ? {} : { tls: security.tls }),
-        sse: { maxClients: a.sseMaxClients, maxClientsPerAddress: a.sseMaxClientsPerAddress, maxBufferBytes: a.sseMaxBufferBytes, heartbeatMs: API_DEFAULTS.sse.heartbeatMs },
+        sse: { maxClients: a.sseMaxClients, maxClientsPerAddress: a.sseMaxClientsPerAddress, maxBufferBytes: a.sseMaxBufferBytes, heartbeatMs: API_DEFAULTS.sse.heartbeatMs, historyBlocks: a.sseHistoryBlocks },
       },
       { ctx, logger: this.#deps.logger, tokens: security.tokens, ...(security.jwt === undefined ? {} : { jwt: security.jwt }) },
     );

@@ -5,6 +5,7 @@ import type { NetworkParams } from '../consensus/networks.js';
 import type { KindRegistry } from '../kinds/registry.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { NodeMetrics } from '../metrics/node-metrics.js';
+import type { WebhookService } from '../webhooks/webhook-service.js';
 import type { BansJson, MiningStatusJson, PeerJson } from './types.js';
 
 /** Mining control the API exposes. */
@@ -46,6 +47,8 @@ export interface ApiContext {
   /** The API's own base URL once listening. */
   url(): string;
   now?: () => number;
+  /** Webhooks (absent when webhooks.enabled is off, and in bare test contexts). */
+  webhooks?: WebhookService;
 }
 
 /** Constant-time comparison of a presented token with the admin token (hashing first equalises lengths). */

@@ -11,6 +11,8 @@ export interface SseOptions {
   maxBufferBytes: number;
   /** Comment line sent this often so proxies keep idle streams open. */
   heartbeatMs: number;
+  /** Most blocks behind the tip a stream may resume from with Last-Event-ID (further: a `resync` event). */
+  historyBlocks: number;
 }
 
 /** HTTP API options. */
@@ -55,5 +57,5 @@ export const API_DEFAULTS: ApiOptions = {
   maxConnections: 2_048,
   requestTimeoutMs: 30_000,
   closeTimeoutMs: 3_000,
-  sse: { maxClients: 1_024, maxClientsPerAddress: 64, maxBufferBytes: 256 * 1024, heartbeatMs: 15_000 },
+  sse: { maxClients: 1_024, maxClientsPerAddress: 64, maxBufferBytes: 256 * 1024, heartbeatMs: 15_000, historyBlocks: 10_000 },
 };

@@ -22,8 +22,9 @@ import { kindRoutes } from './routes/kind-routes.js';
 import { queryRoutes } from './routes/query-routes.js';
 import { logRoutes } from './routes/log-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
-import { nodeRoutes } from './routes/node-routes.js';
+import { nodeRoutes, requireAdmin } from './routes/node-routes.js';
 import { txRoutes } from './routes/tx-routes.js';
+import { webhookRoutes } from './routes/webhook-routes.js';
 
 export { API_DEFAULTS, type ApiOptions } from './options.js';
 
@@ -123,6 +124,7 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
   logRoutes(app, ctx);
   if (deps.tokens !== undefined) tokenRoutes(app, deps.tokens, ctx.now);
   identityRoutes(app, ctx, options.readBudget);
+  if (ctx.webhooks !== undefined) webhookRoutes(app, ctx.webhooks, requireAdmin(ctx));
   kindRoutes(app, ctx);
   app.get('/openapi.json', { config: { scope: 'public' }, schema: { hide: true } }, async () => app.swagger());
   if (options.explorer === true) {

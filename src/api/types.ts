@@ -216,9 +216,43 @@ export interface BansJson {
   addresses: AddressBanJson[];
 }
 
-/** Server-sent events on GET /events (`?types=block,tx,reorg&actor=&kind=&subject=`). */
+/** A record's place in one block (listed by reorg events). */
+export interface RecordRefJson {
+  txid: string;
+  block: string;
+  height: number;
+  index: number;
+  actor: string;
+  kind: string;
+  subject?: string;
+}
+
+/** A main-chain transaction as a `record` event (and webhook delivery): `id` is its SSE event id. */
+export interface RecordJson {
+  type: 'record';
+  id: string;
+  height: number;
+  index: number;
+  block: string;
+  tx: TxJson;
+}
+
+/** The stream cannot resume from the client's Last-Event-ID: it must reload what it holds (`code` says why). */
+export interface ResyncJson {
+  type: 'resync';
+  code: 'SSE_HISTORY_EXCEEDED' | 'SSE_EVENT_UNKNOWN';
+  message: string;
+  height: number;
+}
+
+/**
+ * Server-sent events on GET /events (`?types=block,tx,record,reorg,final&actor=&kind=&subject=`). A reorg lists
+ * the matching records that `left` the chain and those that `reentered` it elsewhere (their new place).
+ */
 export type EventJson =
   | { type: 'block'; block: BlockSummaryJson }
   | { type: 'tx'; tx: TxJson }
-  | { type: 'reorg'; fork: { hash: string; height: number }; disconnected: string[]; connected: string[] }
-  | { type: 'final'; final: { size: number; height: number; hash: string; signers: string[] } };
+  | RecordJson
+  | { type: 'reorg'; fork: { hash: string; height: number }; disconnected: string[]; connected: string[]; left: RecordRefJson[]; reentered: RecordRefJson[] }
+  | { type: 'final'; final: { size: number; height: number; hash: string; signers: string[] } }
+  | ResyncJson;

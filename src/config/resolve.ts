@@ -59,6 +59,7 @@ export function defaultConfig(net: NetworkParams, datadir: string): NodeConfig {
       sseMaxClients: 1_024,
       sseMaxClientsPerAddress: 64,
       sseMaxBufferBytes: 256 * 1024,
+      sseHistoryBlocks: 10_000,
       explorer: true,
       requireAuth: false,
       tokenRateLimitPerMinute: 6_000,
@@ -77,6 +78,7 @@ export function defaultConfig(net: NetworkParams, datadir: string): NodeConfig {
     finality: { witnesses: [], witnessThreshold: 0, depth: 0 },
     kinds: { schemaFiles: [], enforceGossip: false },
     query: { aggregateKinds: ['metric'] },
+    webhooks: { enabled: true, allowPrivateTargets: false, maxAttempts: 12, backoffBaseMs: 1_000, backoffMaxMs: 10 * 60_000, timeoutMs: 10_000, concurrency: 16, logSize: 100 },
   };
 }
 

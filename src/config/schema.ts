@@ -16,6 +16,7 @@ export interface NodeConfig {
     sseMaxClients: number;
     sseMaxClientsPerAddress: number;
     sseMaxBufferBytes: number;
+    sseHistoryBlocks: number;
     explorer: boolean;
     /** Reads need an API credential with scope `read`, submissions `submit` (private deployments). */
     requireAuth: boolean;
@@ -51,6 +52,8 @@ export interface NodeConfig {
   kinds: { schemaFiles: string[]; enforceGossip: boolean };
   /** Query indexes: kinds whose numeric payload fields are indexed for aggregates. */
   query: { aggregateKinds: string[] };
+  /** Webhook deliveries (POST /webhooks): SSRF guard, retries with exponential backoff and jitter, bounds. */
+  webhooks: { enabled: boolean; allowPrivateTargets: boolean; maxAttempts: number; backoffBaseMs: number; backoffMaxMs: number; timeoutMs: number; concurrency: number; logSize: number };
 }
 
 /** Value kinds a configuration key can hold. */
@@ -93,6 +96,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'api.jwtIssuer', type: 'string', env: 'CHAIN_NODE_JWT_ISSUER', doc: 'required iss of accepted JWTs' },
   { path: 'api.jwtAudience', type: 'string', env: 'CHAIN_NODE_JWT_AUDIENCE', doc: 'required aud of accepted JWTs' },
   { path: 'api.jwtScopeClaim', type: 'string', env: 'CHAIN_NODE_JWT_SCOPE_CLAIM', doc: 'JWT claim holding the scopes (space-separated string or list)' },
+  { path: 'api.sseHistoryBlocks', type: 'int', env: 'CHAIN_NODE_API_SSE_HISTORY_BLOCKS', doc: 'most blocks behind the tip an /events stream may resume from with Last-Event-ID (further: a resync event)' },
   { path: 'api.explorer', type: 'bool', env: 'CHAIN_NODE_EXPLORER', flag: 'explorer', doc: 'serve the web explorer at / of the HTTP API' },
   { path: 'p2p.enabled', type: 'bool', env: 'CHAIN_NODE_P2P', flag: 'p2p', doc: 'join the peer-to-peer network' },
   { path: 'p2p.host', type: 'string', env: 'CHAIN_NODE_P2P_HOST', flag: 'p2pHost', doc: 'P2P listen address' },
@@ -123,4 +127,12 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'mempool.saveIntervalMs', type: 'int', env: 'CHAIN_NODE_MEMPOOL_SAVE_INTERVAL_MS', doc: 'save a changed mempool to mempool.dat this often: the most a kill -9 can lose (0 = only on stop)' },
   { path: 'kinds.schemaFiles', type: 'list', env: 'CHAIN_NODE_KIND_SCHEMAS', doc: 'JSON files or directories of custom record-kind payload schemas ({kind, description, schema}); checked at API submission (TX_SCHEMA)' },
   { path: 'kinds.enforceGossip', type: 'bool', env: 'CHAIN_NODE_KIND_SCHEMAS_GOSSIP', doc: 'also refuse transactions relayed by peers whose payload fails its kind schema (without penalising the peer); blocks are never checked' },
+  { path: 'webhooks.enabled', type: 'bool', env: 'CHAIN_NODE_WEBHOOKS', doc: 'serve /webhooks and deliver to registered hooks' },
+  { path: 'webhooks.allowPrivateTargets', type: 'bool', env: 'CHAIN_NODE_WEBHOOKS_ALLOW_PRIVATE', doc: 'allow webhook URLs that resolve to loopback, private, link-local or other non-public addresses (off: SSRF guard)' },
+  { path: 'webhooks.maxAttempts', type: 'int', env: 'CHAIN_NODE_WEBHOOKS_MAX_ATTEMPTS', doc: 'delivery attempts before a delivery moves to the dead-letter list' },
+  { path: 'webhooks.backoffBaseMs', type: 'int', env: 'CHAIN_NODE_WEBHOOKS_BACKOFF_BASE_MS', doc: 'first retry delay; doubles per attempt, with full jitter' },
+  { path: 'webhooks.backoffMaxMs', type: 'int', env: 'CHAIN_NODE_WEBHOOKS_BACKOFF_MAX_MS', doc: 'longest retry delay' },
+  { path: 'webhooks.timeoutMs', type: 'int', env: 'CHAIN_NODE_WEBHOOKS_TIMEOUT_MS', doc: 'one delivery attempt must be answered within this time' },
+  { path: 'webhooks.concurrency', type: 'int', env: 'CHAIN_NODE_WEBHOOKS_CONCURRENCY', doc: 'deliveries in flight at once, all hooks together' },
+  { path: 'webhooks.logSize', type: 'int', env: 'CHAIN_NODE_WEBHOOKS_LOG_SIZE', doc: 'delivery log entries kept per hook (oldest dropped)' },
 ];

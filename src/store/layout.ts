@@ -24,6 +24,7 @@
  * | 0x51   | 0x51 root key(33)                                | identity record: keys, rotations, revocation (CBOR)  |
  * | 0x52   | 0x52 hash(32)                                    | identity undo of a main-chain block: prior values    |
  * | 0x53   | 0x53 txid(32)                                    | utf8 code of an id.* action that changed nothing     |
+ * | 0x60-67| reserved: webhooks, in their own database `<datadir>/webhooks` (see src/webhooks/hook-store.ts)  |
  *
  * The ordinal of an index entry counts the main-chain entries before it under the same prefix (0, 1, 2, ...), so
  * the last entry gives the exact count and two entries the count between them. `fields` (0x35, aggregated kinds
