@@ -2,6 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Chain } from '../chain/chain.js';
 import type { Finality } from '../finality/finality.js';
 import type { NetworkParams } from '../consensus/networks.js';
+import type { ActionSigner } from '../keys/action-signer.js';
+import type { NodeKeys } from '../keys/node-keys.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { NodeMetrics } from '../metrics/node-metrics.js';
 import type { BansJson, MiningStatusJson, PeerJson } from './types.js';
@@ -43,6 +45,11 @@ export interface ApiContext {
   /** The API's own base URL once listening. */
   url(): string;
   now?: () => number;
+  /** Node-held keys and their signer (POST /actions, /keys); absent: those routes answer KEYS_DISABLED. */
+  keys?: NodeKeys;
+  signer?: ActionSigner;
+  /** Node-held key the container-metrics facade signs with (empty: facade off). */
+  metricsKey?: string;
 }
 
 /** Constant-time comparison of a presented token with the admin token (hashing first equalises lengths). */

@@ -15,6 +15,8 @@ import { indexRoutes } from './routes/index-routes.js';
 import { logRoutes } from './routes/log-routes.js';
 import { nodeRoutes } from './routes/node-routes.js';
 import { txRoutes } from './routes/tx-routes.js';
+import { actionRoutes } from './routes/action-routes.js';
+import { metricsFacadeRoutes } from './routes/metrics-facade.js';
 
 export { API_DEFAULTS, type ApiOptions } from './options.js';
 
@@ -97,6 +99,8 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
   nodeRoutes(app, ctx);
   eventRoutes(app, sse);
   logRoutes(app, ctx);
+  actionRoutes(app, ctx);
+  metricsFacadeRoutes(app, ctx);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   if (options.explorer === true) {
     const served = await registerExplorer(app);

@@ -31,9 +31,11 @@ export interface NodeConfig {
   };
   mining: { enabled: boolean; backend: string; threads: number; minerTag: string; maxBlockTxs: number; cpuPath?: string; cpuHide?: string[] };
   log: { level: string; file: string; pretty: string; statusInterval: number };
-  mempool: { maxCount: number; maxBytes: number; saveIntervalMs: number };
+  mempool: { maxCount: number; maxBytes: number; saveIntervalMs: number; maxPerActor: number };
   /** Witnessed finality (SPEC 12): the witness set, its threshold (0 = majority), the depth (0 = the network's). */
   finality: { witnesses: string[]; witnessThreshold: number; depth: number };
+  /** Node-held keys (`<datadir>/keys`): the passphrase file, the metrics facade's key, signing queue bounds. */
+  keys: { passphraseFile: string; metricsKey: string; signWaitMs: number; maxQueue: number };
 }
 
 /** Value kinds a configuration key can hold. */
@@ -94,4 +96,9 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'finality.depth', type: 'int', env: 'CHAIN_NODE_FINALITY_DEPTH', flag: 'finalityDepth', doc: 'blocks below the tip that witnesses sign (0 = the network\u2019s finality depth)' },
   { path: 'mempool.maxBytes', type: 'int', env: 'CHAIN_NODE_MEMPOOL_MAX_BYTES', doc: 'most bytes of transactions in the mempool' },
   { path: 'mempool.saveIntervalMs', type: 'int', env: 'CHAIN_NODE_MEMPOOL_SAVE_INTERVAL_MS', doc: 'save a changed mempool to mempool.dat this often: the most a kill -9 can lose (0 = only on stop)' },
+  { path: 'mempool.maxPerActor', type: 'int', env: 'CHAIN_NODE_MEMPOOL_MAX_PER_ACTOR', doc: 'most pending transactions of one actor (a busy node-held key may need more)' },
+  { path: 'keys.passphraseFile', type: 'string', env: 'CHAIN_NODE_KEYS_PASSPHRASE_FILE', flag: 'keysPassphraseFile', doc: 'file whose first line is the passphrase of the node-held keys in <datadir>/keys (else CHAIN_NODE_KEYS_PASSPHRASE; neither: keys locked)' },
+  { path: 'keys.metricsKey', type: 'string', env: 'CHAIN_NODE_METRICS_KEY', flag: 'metricsKey', doc: 'node-held key the container-metrics facade (/api/metrics) signs with; empty = facade off' },
+  { path: 'keys.signWaitMs', type: 'int', env: 'CHAIN_NODE_SIGN_WAIT_MS', doc: 'longest a POST /actions request waits for room in the mempool for its key before MEMPOOL_ACTOR_LIMIT' },
+  { path: 'keys.maxQueue', type: 'int', env: 'CHAIN_NODE_SIGN_MAX_QUEUE', doc: 'most actions waiting to be signed for one key (KEY_QUEUE_FULL past it)' },
 ];

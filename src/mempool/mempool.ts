@@ -236,6 +236,27 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     return e === undefined ? undefined : this.#materialize(e);
   }
 
+  /**
+   * One actor's (public key hex) place in the pool: transactions held and the nonce that would extend its ready
+   * run (its next nonce counting the pool); undefined when it holds none. O(1), no decoding.
+   */
+  actorState(actor: string): { count: number; readyEnd: number; future: number } | undefined {
+    const q = this.#store.actors.get(actor.toLowerCase());
+    return q === undefined ? undefined : { count: q.count, readyEnd: q.readyEnd, future: q.futureCount };
+  }
+
+  /**
+   * Removes the actor's pooled transactions with a nonce at or above `nonce`, highest first (reason `evicted`);
+   * returns how many. For a local signer undoing the tail of a batch that would otherwise be left gapped.
+   */
+  dropActorFrom(actor: string, nonce: number): number {
+    const q = this.#store.actors.get(actor.toLowerCase());
+    if (q === undefined) return 0;
+    const doomed = q.entries().filter((e) => e.nonce >= nonce).reverse();
+    for (const e of doomed) this.#store.remove(e, 'evicted');
+    return doomed.length;
+  }
+
   /** Transactions held. */
   get size(): number {
     return this.#store.entries.size;
