@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import { ChainNodeError } from '../errors.js';
 import { loadHashSigner, signActionFast, type ActionInput } from '../client/tx-signer.js';
+import { defaultSignatureVerifier } from '../crypto/signature.js';
+import type { SignatureVerifier } from '../crypto/verifier.js';
 import type { AddResult, TxSources } from '../mempool/types.js';
 import { Transaction } from '../primitives/transaction.js';
 import type { NodeKeys, UnlockedKey } from './node-keys.js';
@@ -16,7 +18,7 @@ export interface SignerPool {
   readonly options: { readonly maxPerActor: number; readonly maxCount: number };
   readonly size: number;
   actorState(actor: string): { count: number; readyEnd: number } | undefined;
-  addMany(txs: readonly Transaction[], sources?: TxSources): Promise<AddResult[]>;
+  addSigned(txs: readonly Transaction[], sources?: TxSources): Promise<AddResult[]>;
   dropActorFrom(actor: string, nonce: number): number;
 }
 
@@ -41,6 +43,8 @@ export interface ActionSignerDependencies {
   nextNonce(actor: Uint8Array): Promise<number>;
   now?: () => number;
   logger?: Logger;
+  /** Checks one signature per round (default the node's verifier). */
+  verifier?: SignatureVerifier;
 }
 
 interface Waiting {
@@ -69,12 +73,14 @@ export class ActionSigner {
   readonly #deps: ActionSignerDependencies;
   readonly #lanes = new Map<string, KeyLane>();
   readonly #now: () => number;
+  readonly #verifier: SignatureVerifier;
   #closed = false;
 
   constructor(options: ActionSignerOptions, deps: ActionSignerDependencies) {
     this.#options = { maxRound: 1000, ...options };
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
+    this.#verifier = deps.verifier ?? defaultSignatureVerifier();
   }
 
   /** Actions waiting for a key (all keys when none given). */
@@ -186,7 +192,15 @@ export class ActionSigner {
       }
     }
     if (txs.length === 0) return;
-    const added = await mempool.addMany(txs, sources);
+    // The pool skips re-verifying what was just signed; one signature per round is checked here instead, so a
+    // faulty signer is caught before it can send a peer a bad signature (peers ban for those).
+    const probe = txs[0]!;
+    if (!this.#verifier.verify(probe.fields.sig, probe.sigHash, probe.fields.from)) {
+      this.#deps.logger?.error({ key: key.name, signer: signer.name }, 'a signature made here does not verify: refusing to submit');
+      for (const w of slots) w.resolve({ ok: false, code: 'KEY_SIGNER_FAULT', message: 'the node produced a signature that does not verify; nothing was submitted' });
+      return;
+    }
+    const added = await mempool.addSigned(txs, sources);
     const failed = added.findIndex((r) => !r.ok && r.code !== 'TX_DUPLICATE');
     if (failed >= 0) {
       const f = added[failed] as Extract<AddResult, { ok: false }>;

@@ -100,6 +100,16 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     return this.#admission.process(txs, sources);
   }
 
+  /**
+   * {@link addMany} for transactions this node has just signed with a key it holds (POST /actions): their
+   * signatures are valid by construction (the signer spot-checks them), so admission skips the check it would
+   * repeat. Every other check runs as usual.
+   */
+  async addSigned(txs: readonly Transaction[], sources?: TxSources): Promise<AddResult[]> {
+    for (const tx of txs) this.#admission.markVerified(tx);
+    return this.addMany(txs, sources);
+  }
+
   #insert(tx: Transaction, id: string, key: string, base: number, source: 'add' | 'reorg', origin?: string): PoolEntry {
     const entry = this.#store.insert(tx.bytes, id, tx.fields.nonce, key, tx.fields.from, base, origin);
     this.#nonces.delete(key);

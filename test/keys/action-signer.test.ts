@@ -8,20 +8,21 @@ import t, { type Test } from 'tap';
 import { ChainNodeError } from '../../src/errors.js';
 import { ActionSigner, type ActionSignerOptions, type SignResult } from '../../src/keys/action-signer.js';
 import { NodeKeys } from '../../src/keys/node-keys.js';
+import type { SignatureVerifier } from '../../src/crypto/verifier.js';
 import type { MempoolOptions } from '../../src/mempool/options.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { CHAIN, harness, type Harness } from '../mempool/support.js';
 
 const PASS = 'pass phrase';
 
-async function setup(t: Test, pool: MempoolOptions = {}, options: Partial<ActionSignerOptions> = {}, passphrase: string | null = PASS): Promise<Harness & { keys: NodeKeys; signer: ActionSigner; actor: string }> {
+async function setup(t: Test, pool: MempoolOptions = {}, options: Partial<ActionSignerOptions> = {}, passphrase: string | null = PASS, verifier?: SignatureVerifier): Promise<Harness & { keys: NodeKeys; signer: ActionSigner; actor: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'action-signer-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const made = new NodeKeys({ datadir: dir, network: 'regtest', kdf: { n: 2 ** 15 } }, { passphrase: PASS });
   const info = await made.create('svc');
   const keys = new NodeKeys({ datadir: dir, network: 'regtest' }, passphrase === null ? {} : { passphrase });
   const h = harness(pool);
-  const signer = new ActionSigner({ maxQueue: 10_000, waitMs: 5_000, maxTxBytes: 64 * 1024, ...options }, { keys, mempool: h.pool, chainId: CHAIN, nextNonce: h.chain.nextNonce });
+  const signer = new ActionSigner({ maxQueue: 10_000, waitMs: 5_000, maxTxBytes: 64 * 1024, ...options }, { keys, mempool: h.pool, chainId: CHAIN, nextNonce: h.chain.nextNonce, ...(verifier === undefined ? {} : { verifier }) });
   return { ...h, keys, signer, actor: info.publicKey };
 }
 
@@ -35,6 +36,7 @@ t.test('concurrent requests get consecutive nonces in arrival order', async (t) 
   t.same(okNonces(got), Array.from({ length: 300 }, (_, i) => i), 'single requests: nonce = arrival index');
   t.same(okNonces(await batch), Array.from({ length: 50 }, (_, i) => 300 + i), 'the batch follows, in order');
   t.same(pool.actorState(actor), { count: 350, readyEnd: 350, future: 0 }, 'all ready, no gap');
+  t.equal(pool.stats().signaturesVerified, 0, 'the pool did not re-verify what the node signed');
   const tx = pool.get((got[7] as { txid: string }).txid)!;
   t.same([tx.fromHex, tx.fields.nonce, tx.fields.kind, tx.fields.payload], [actor, 7, 'audit.event', { i: 7 }]);
 });
@@ -117,4 +119,11 @@ t.test('error codes: locked, unknown key, queue full, closed', async (t) => {
   signer.close();
   t.same(okNonces(await waiting), ['KEY_SIGNER_CLOSED', 'KEY_SIGNER_CLOSED'], 'waiting actions fail on close');
   await t.rejects(signer.submit('svc', [{ kind: 'a', payload: 6 }]), new ChainNodeError('KEY_SIGNER_CLOSED', 'the node is stopping'));
+});
+
+t.test('a signature that does not verify is never submitted', async (t) => {
+  const broken: SignatureVerifier = { name: 'noble', impl: 'noble', verify: () => false, isValidPublicKey: () => true };
+  const { signer, pool } = await setup(t, {}, {}, PASS, broken);
+  t.same(okNonces(await signer.submit('svc', [{ kind: 'a', payload: 1 }, { kind: 'a', payload: 2 }])), ['KEY_SIGNER_FAULT', 'KEY_SIGNER_FAULT']);
+  t.equal(pool.size, 0);
 });
