@@ -1,11 +1,13 @@
 import type { Logger } from 'pino';
 import { ChainNodeError } from '../errors.js';
-import { loadHashSigner, signActionFast, type ActionInput } from '../client/tx-signer.js';
+import { actionBody, type ActionInput } from '../client/tx-signer.js';
 import { defaultSignatureVerifier } from '../crypto/signature.js';
 import type { SignatureVerifier } from '../crypto/verifier.js';
 import type { AddResult, TxSources } from '../mempool/types.js';
-import { Transaction } from '../primitives/transaction.js';
+import { encodeCbor } from '../primitives/cbor.js';
+import { Transaction, txSigningHash } from '../primitives/transaction.js';
 import type { NodeKeys, UnlockedKey } from './node-keys.js';
+import { SignPool } from './sign-pool.js';
 
 /** One action to sign: what `POST /actions` takes besides the key. */
 export type SignRequest = Pick<ActionInput, 'kind' | 'subject' | 'payload'>;
@@ -45,6 +47,8 @@ export interface ActionSignerDependencies {
   logger?: Logger;
   /** Checks one signature per round (default the node's verifier). */
   verifier?: SignatureVerifier;
+  /** Signs on worker threads (default a pool of its own, closed with the signer). */
+  signPool?: SignPool;
 }
 
 interface Waiting {
@@ -60,6 +64,8 @@ interface KeyLane {
 }
 
 const ROOM_POLL_MS = 20;
+// Offset of the signature bytes in a canonical signed transaction (SPEC 6 key order: v, sig, ...).
+const SIG_OFFSET = 1 + 3 + 6;
 
 /**
  * Signs actions with node-held keys and submits them to the mempool. Each key has one serial lane: a round
@@ -74,6 +80,7 @@ export class ActionSigner {
   readonly #lanes = new Map<string, KeyLane>();
   readonly #now: () => number;
   readonly #verifier: SignatureVerifier;
+  readonly #signPool: SignPool;
   #closed = false;
 
   constructor(options: ActionSignerOptions, deps: ActionSignerDependencies) {
@@ -81,6 +88,7 @@ export class ActionSigner {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
     this.#verifier = deps.verifier ?? defaultSignatureVerifier();
+    this.#signPool = deps.signPool ?? new SignPool();
   }
 
   /** Actions waiting for a key (all keys when none given). */
@@ -118,6 +126,7 @@ export class ActionSigner {
   /** Refuse new actions and fail waiting ones (`KEY_SIGNER_CLOSED`); rounds in progress finish. */
   close(): void {
     this.#closed = true;
+    void this.#signPool.close();
     for (const lane of this.#lanes.values()) {
       for (const w of lane.queue.splice(0)) w.resolve({ ok: false, code: 'KEY_SIGNER_CLOSED', message: 'the node is stopping' });
     }
@@ -171,18 +180,20 @@ export class ActionSigner {
     const { mempool, chainId, nextNonce } = this.#deps;
     const state = mempool.actorState(key.publicKeyHex);
     const first = state?.readyEnd ?? (await nextNonce(key.publicKey));
-    const signer = loadHashSigner();
-    const txs: Transaction[] = [];
-    const sources: (string | undefined)[] = [];
+    const bodies: Uint8Array[] = [];
+    const hashes: Uint8Array[] = [];
     const slots: Waiting[] = [];
     let nonce = first;
     const time = this.#now();
     for (const w of batch) {
       try {
-        const enc = signActionFast(key.secretKey, key.publicKey, { ...w.action, time }, { chainId, nonce }, signer);
-        if (enc.bytes.length > this.#options.maxTxBytes) throw new ChainNodeError('TX_OVERSIZED', `the signed action is ${enc.bytes.length} bytes (most ${this.#options.maxTxBytes})`);
-        txs.push(Transaction.decode(enc.bytes, { maxBytes: this.#options.maxTxBytes }));
-        sources.push(w.source);
+        const b = actionBody({ ...w.action, time }, key.publicKey, chainId, nonce);
+        const hash = txSigningHash(b);
+        // Encoded once with a blank signature (its exact size is known before a nonce is spent), signed in place.
+        const enc = encodeCbor({ ...b, sig: new Uint8Array(64) });
+        if (enc.length > this.#options.maxTxBytes) throw new ChainNodeError('TX_OVERSIZED', `the signed action would be ${enc.length} bytes (most ${this.#options.maxTxBytes})`);
+        bodies.push(enc);
+        hashes.push(hash);
         slots.push(w);
         nonce++;
       } catch (err) {
@@ -191,12 +202,34 @@ export class ActionSigner {
         w.resolve({ ok: false, code: e.code, message: e.message });
       }
     }
-    if (txs.length === 0) return;
+    if (slots.length === 0) return;
+    let sigs: Uint8Array[];
+    try {
+      sigs = await this.#signPool.sign(key.secretKey, hashes);
+    } catch (err) {
+      const e = err instanceof ChainNodeError ? err : new ChainNodeError('KEY_SIGNER_FAULT', (err as Error).message);
+      for (const w of slots) w.resolve({ ok: false, code: e.code, message: e.message });
+      return;
+    }
+    const txs: Transaction[] = [];
+    const sources: (string | undefined)[] = [];
+    for (let i = 0; i < bodies.length; i++) {
+      // Canonical key order puts "sig" right after "v": map head, "v" 1, then "sig" and its 64 bytes at offset 10.
+      const enc = bodies[i]!;
+      enc.set(sigs[i]!, SIG_OFFSET);
+      const tx = Transaction.decode(enc, { maxBytes: this.#options.maxTxBytes });
+      if (Buffer.compare(tx.fields.sig, sigs[i]!) !== 0) {
+        for (const w of slots) w.resolve({ ok: false, code: 'KEY_SIGNER_FAULT', message: 'a signed action did not encode as expected; nothing was submitted' });
+        return;
+      }
+      txs.push(tx);
+      sources.push(slots[i]!.source);
+    }
     // The pool skips re-verifying what was just signed; one signature per round is checked here instead, so a
     // faulty signer is caught before it can send a peer a bad signature (peers ban for those).
     const probe = txs[0]!;
     if (!this.#verifier.verify(probe.fields.sig, probe.sigHash, probe.fields.from)) {
-      this.#deps.logger?.error({ key: key.name, signer: signer.name }, 'a signature made here does not verify: refusing to submit');
+      this.#deps.logger?.error({ key: key.name, signer: this.#signPool.signerName }, 'a signature made here does not verify: refusing to submit');
       for (const w of slots) w.resolve({ ok: false, code: 'KEY_SIGNER_FAULT', message: 'the node produced a signature that does not verify; nothing was submitted' });
       return;
     }

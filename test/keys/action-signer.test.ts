@@ -5,9 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
+import { defaultSignatureVerifier, generateSecretKey, signHash } from '../../src/crypto/signature.js';
 import { ChainNodeError } from '../../src/errors.js';
 import { ActionSigner, type ActionSignerOptions, type SignResult } from '../../src/keys/action-signer.js';
 import { NodeKeys } from '../../src/keys/node-keys.js';
+import { PARALLEL_SIGN_MIN_BATCH, SignPool } from '../../src/keys/sign-pool.js';
 import type { SignatureVerifier } from '../../src/crypto/verifier.js';
 import type { MempoolOptions } from '../../src/mempool/options.js';
 import { Transaction } from '../../src/primitives/transaction.js';
@@ -37,6 +39,8 @@ t.test('concurrent requests get consecutive nonces in arrival order', async (t) 
   t.same(okNonces(await batch), Array.from({ length: 50 }, (_, i) => 300 + i), 'the batch follows, in order');
   t.same(pool.actorState(actor), { count: 350, readyEnd: 350, future: 0 }, 'all ready, no gap');
   t.equal(pool.stats().signaturesVerified, 0, 'the pool did not re-verify what the node signed');
+  const v = defaultSignatureVerifier();
+  t.ok(pool.byActor(actor).every((tx) => v.verify(tx.fields.sig, tx.sigHash, tx.fields.from)), 'yet every signature verifies (signed inline and on the workers)');
   const tx = pool.get((got[7] as { txid: string }).txid)!;
   t.same([tx.fromHex, tx.fields.nonce, tx.fields.kind, tx.fields.payload], [actor, 7, 'audit.event', { i: 7 }]);
 });
@@ -126,4 +130,14 @@ t.test('a signature that does not verify is never submitted', async (t) => {
   const { signer, pool } = await setup(t, {}, {}, PASS, broken);
   t.same(okNonces(await signer.submit('svc', [{ kind: 'a', payload: 1 }, { kind: 'a', payload: 2 }])), ['KEY_SIGNER_FAULT', 'KEY_SIGNER_FAULT']);
   t.equal(pool.size, 0);
+});
+
+t.test('the signing workers sign exactly as @noble/curves does', async (t) => {
+  const pool = new SignPool({ threads: 2 });
+  t.teardown(() => pool.close());
+  const sk = generateSecretKey();
+  const hashes = Array.from({ length: PARALLEL_SIGN_MIN_BATCH * 3 + 5 }, (_, i) => new Uint8Array(32).fill(i + 1));
+  const sigs = await pool.sign(sk, hashes);
+  t.equal(sigs.length, hashes.length);
+  t.ok(sigs.every((s, i) => Buffer.compare(s, signHash(hashes[i]!, sk)) === 0), `${hashes.length} signatures byte-identical (RFC 6979, low-S), signer ${pool.signerName}`);
 });

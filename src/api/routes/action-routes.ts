@@ -82,6 +82,24 @@ export function actionRoutes(app: FastifyInstance, ctx: ApiContext): void {
           required: ['key', 'actions'],
           properties: { key: keyName, actions: { type: 'array', minItems: 1, maxItems: MAX_ACTION_BATCH, items: action } },
         },
+        response: {
+          200: {
+            type: 'object',
+            required: ['accepted', 'rejected', 'results'],
+            properties: {
+              accepted: { type: 'integer' },
+              rejected: { type: 'integer' },
+              results: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['ok'],
+                  properties: { ok: { type: 'boolean' }, txid: { type: 'string' }, nonce: { type: 'integer' }, code: { type: 'string' }, message: { type: 'string' } },
+                },
+              },
+            },
+          },
+        },
       },
     },
     async (req): Promise<{ accepted: number; rejected: number; results: SignResult[] }> => {
