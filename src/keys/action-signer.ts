@@ -28,7 +28,7 @@ export interface SignerPool {
 export interface ActionSignerOptions {
   /** Most actions waiting for one key; more are refused with `KEY_QUEUE_FULL`. */
   maxQueue: number;
-  /** Longest an action waits for room in the pool (the key's actor at its limit); then `MEMPOOL_ACTOR_LIMIT`. */
+  /** Longest an action waits for room in the pool; then `MEMPOOL_ACTOR_LIMIT` (the key's actor at its limit) or `MEMPOOL_FULL`. */
   waitMs: number;
   /** Largest encoded transaction (the network's). */
   maxTxBytes: number;
@@ -169,9 +169,12 @@ export class ActionSigner {
   #expire(lane: KeyLane, actor: string): void {
     const now = this.#now();
     const keep: Waiting[] = [];
+    const p = this.#deps.mempool;
+    const actorFull = (p.actorState(actor)?.count ?? 0) >= p.options.maxPerActor;
     for (const w of lane.queue) {
       if (w.deadline > now) keep.push(w);
-      else w.resolve({ ok: false, code: 'MEMPOOL_ACTOR_LIMIT', message: `actor ${actor} already has the most pending transactions the pool holds; waited ${this.#options.waitMs} ms for blocks` });
+      else if (actorFull) w.resolve({ ok: false, code: 'MEMPOOL_ACTOR_LIMIT', message: `actor ${actor} already has the most pending transactions the pool holds; waited ${this.#options.waitMs} ms for blocks` });
+      else w.resolve({ ok: false, code: 'MEMPOOL_FULL', message: `the mempool is full; waited ${this.#options.waitMs} ms for blocks` });
     }
     lane.queue = keep;
   }

@@ -141,3 +141,10 @@ t.test('the signing workers sign exactly as @noble/curves does', async (t) => {
   t.equal(sigs.length, hashes.length);
   t.ok(sigs.every((s, i) => Buffer.compare(s, signHash(hashes[i]!, sk)) === 0), `${hashes.length} signatures byte-identical (RFC 6979, low-S), signer ${pool.signerName}`);
 });
+
+t.test('a full pool: the wait ends in MEMPOOL_FULL', async (t) => {
+  const { signer, pool } = await setup(t, { maxCount: 1 }, { waitMs: 100 });
+  t.same(okNonces(await signer.submit('svc', [{ kind: 'a', payload: 0 }])), [0]);
+  t.same(okNonces(await signer.submit('svc', [{ kind: 'a', payload: 1 }])), ['MEMPOOL_FULL']);
+  t.equal(pool.size, 1);
+});
