@@ -54,6 +54,7 @@ async function startNode(datadir: string): Promise<{ proc: ChildProcess; url: st
 
 interface PhaseResult {
   name: string;
+  latencies: number[];
   actions: number;
   seconds: number;
   perSec: number;
@@ -86,9 +87,20 @@ async function phase(name: string, workers: number, each: number, job: (worker: 
   );
   const seconds = (performance.now() - t0) / 1000;
   const l = summarizeLatencies(Float64Array.from(lat).sort());
-  const r = { name, actions, seconds, perSec: actions / seconds, p50: l.p50, p95: l.p95, failed };
+  const r = { name, latencies: lat, actions, seconds, perSec: actions / seconds, p50: l.p50, p95: l.p95, failed };
   console.log(`  ${name}: ${actions} actions in ${seconds.toFixed(2)} s = ${Math.round(r.perSec)}/s; latency p50 ${l.p50} / p95 ${l.p95} ms per request${Object.keys(failed).length > 0 ? `; failed ${JSON.stringify(failed)}` : ''}`);
   return r;
+}
+
+/** Two runs of one phase as one: actions over seconds, percentiles over both runs' requests. */
+function combine(a: PhaseResult, b: PhaseResult): PhaseResult {
+  const latencies = [...a.latencies, ...b.latencies];
+  const l = summarizeLatencies(Float64Array.from(latencies).sort());
+  const failed = { ...a.failed };
+  for (const [k, n] of Object.entries(b.failed)) failed[k] = (failed[k] ?? 0) + n;
+  const actions = a.actions + b.actions;
+  const seconds = a.seconds + b.seconds;
+  return { name: a.name, latencies, actions, seconds, perSec: actions / seconds, p50: l.p50, p95: l.p95, failed };
 }
 
 /** Pre-sign `count` actions for each of `actors` fresh actors (nonces from 0), as hex. */
@@ -125,28 +137,48 @@ export async function run(): Promise<void> {
     console.log(`node ${url} (regtest, mining ${status.mining.enabled ? 'on' : 'off'}), key 'bench' = ${key.publicKey}, signer ${loadHashSigner().name}`);
 
     // Client-signed: one actor per worker, each sending its own nonces in order.
+    // Client- and server-signed phases alternate A B B A (each half the count), so load that drifts during the
+    // run (this machine is shared) weighs on both sides alike.
     const each = SINGLE / CONCURRENCY;
+    const half = each / 2;
     const singles = presign(chainId, CONCURRENCY, each);
-    const clientSingle = await phase('client-signed POST /txs', CONCURRENCY, each, async (worker, k) => {
-      await client.request('POST', '/txs', { body: { tx: singles[worker]![k]! } });
-      return 1;
-    });
-    const serverSingle = await phase('server-signed POST /actions', CONCURRENCY, each, async (worker, k) => {
-      await client.request('POST', '/actions', { body: { key: 'bench', kind: 'bench.server', subject: 's', payload: { n: worker * each + k } }, admin: true });
-      return 1;
-    });
+    const clientSingleAt = (from: number): Promise<PhaseResult> =>
+      phase('client-signed POST /txs', CONCURRENCY, half, async (worker, k) => {
+        await client.request('POST', '/txs', { body: { tx: singles[worker]![from + k]! } });
+        return 1;
+      });
+    const serverSingleAt = (from: number): Promise<PhaseResult> =>
+      phase('server-signed POST /actions', CONCURRENCY, half, async (worker, k) => {
+        await client.request('POST', '/actions', { body: { key: 'bench', kind: 'bench.server', subject: 's', payload: { n: worker * each + from + k } }, admin: true });
+        return 1;
+      });
+    const cs1 = await clientSingleAt(0);
+    const ss1 = await serverSingleAt(0);
+    const ss2 = await serverSingleAt(half);
+    const cs2 = await clientSingleAt(half);
+    const clientSingle = combine(cs1, cs2);
+    const serverSingle = combine(ss1, ss2);
     const batchEach = BATCHES / BATCH_CONCURRENCY;
+    const batchHalf = batchEach / 2;
     const batches = presign(chainId, BATCHES, BATCH);
-    const clientBatch = await phase(`client-signed POST /txs/batch (${BATCH} per request)`, BATCH_CONCURRENCY, batchEach, async (worker, k) => {
-      const r = await client.request<{ accepted: number }>('POST', '/txs/batch', { body: { txs: batches[worker * batchEach + k]! } });
-      return r.accepted;
-    });
-    const serverBatch = await phase(`server-signed POST /actions/batch (${BATCH} per request)`, BATCH_CONCURRENCY, batchEach, async (worker, k) => {
-      const i = worker * batchEach + k;
-      const actions = Array.from({ length: BATCH }, (_, n) => ({ kind: 'bench.server', subject: 's', payload: { n: i * BATCH + n } }));
-      const r = await client.request<{ accepted: number }>('POST', '/actions/batch', { body: { key: 'bench', actions }, admin: true });
-      return r.accepted;
-    });
+    const clientBatchAt = (from: number): Promise<PhaseResult> =>
+      phase(`client-signed POST /txs/batch (${BATCH} per request)`, BATCH_CONCURRENCY, batchHalf, async (worker, k) => {
+        const r = await client.request<{ accepted: number }>('POST', '/txs/batch', { body: { txs: batches[worker * batchEach + from + k]! } });
+        return r.accepted;
+      });
+    const serverBatchAt = (from: number): Promise<PhaseResult> =>
+      phase(`server-signed POST /actions/batch (${BATCH} per request)`, BATCH_CONCURRENCY, batchHalf, async (worker, k) => {
+        const i = worker * batchEach + from + k;
+        const actions = Array.from({ length: BATCH }, (_, n) => ({ kind: 'bench.server', subject: 's', payload: { n: i * BATCH + n } }));
+        const r = await client.request<{ accepted: number }>('POST', '/actions/batch', { body: { key: 'bench', actions }, admin: true });
+        return r.accepted;
+      });
+    const cb1 = await clientBatchAt(0);
+    const sb1 = await serverBatchAt(0);
+    const sb2 = await serverBatchAt(batchHalf);
+    const cb2 = await clientBatchAt(batchHalf);
+    const clientBatch = combine(cb1, cb2);
+    const serverBatch = combine(sb1, sb2);
 
     // 100,000 requests for one key, all issued at once (the client queues them on 256 connections).
     const floodClient = new ApiClient({ url, token, transport: 'node-http', maxSockets: 256, timeoutMs: 600_000 });
