@@ -14,10 +14,11 @@ import { generateSecretKey, publicKeyFromSecret } from '../../src/crypto/signatu
 import { fromHex, toHex } from '../../src/primitives/bytes.js';
 import { packageRoot } from '../../src/package-root.js';
 
-const SINGLE = 19_200;
+const SINGLE = 19_200; // 64 clients x 2 halves x 150
 const CONCURRENCY = 64;
 const BATCH = 500;
-const BATCHES = 100;
+// Multiples of 2 x the workers: each side runs in two equal halves.
+const BATCHES = 96;
 const BATCH_CONCURRENCY = 4;
 const FLOOD = 100_000;
 
@@ -222,6 +223,8 @@ export async function run(): Promise<void> {
     console.log(`  flood: ${mined ? `all mined; ${checked} acknowledged actions found on chain, ${mismatched} at another txid` : 'NOT all mined within 300 s'}`);
     client.close();
 
+    const failures = [clientSingle, serverSingle, clientBatch, serverBatch].reduce((n, r) => n + Object.values(r.failed).reduce((x, y) => x + y, 0), 0);
+    if (failures > 0) console.log(`BENCH sign_submit.failed_requests ${failures} count (the rates below are not comparable)`);
     const pct = (a: PhaseResult, b: PhaseResult): string => `${Math.round((100 * a.perSec) / b.perSec)} %`;
     console.log('');
     console.log(`BENCH sign_submit.client_single ${Math.round(clientSingle.perSec)} tx/s (POST /txs, ${CONCURRENCY} clients, p95 ${clientSingle.p95} ms)`);
