@@ -19,6 +19,8 @@ import { chainId, type NetworkParams } from './consensus/networks.js';
 import { VerifyPool } from './crypto/verify-pool.js';
 import { KindPolicy } from './kinds/policy.js';
 import { KindRegistry, loadKindFiles } from './kinds/registry.js';
+import { ActionSigner } from './keys/action-signer.js';
+import { NodeKeys } from './keys/node-keys.js';
 import { Mempool } from './mempool/mempool.js';
 import { loadMempool, MEMPOOL_FILE, MempoolSaver } from './mempool/persist.js';
 import { NodeMetrics } from './metrics/node-metrics.js';
@@ -43,6 +45,8 @@ export interface NodeOptions {
   version: string;
   /** stdout is a terminal (the bin layer passes process.stdout.isTTY): sync draws a progress bar. */
   isTTY?: boolean;
+  /** Passphrase of the node-held keys (bin/ reads it from keys.passphraseFile or the environment); none: locked. */
+  keyPassphrase?: string;
 }
 
 /** Dependencies of a node. */
@@ -90,6 +94,8 @@ export class ChainNode {
   #failure: Error | undefined;
   #reloadTlsFiles: (() => void) | undefined;
   #apiModule: Promise<typeof import('./api/server.js')> | undefined;
+  #keys: NodeKeys | undefined;
+  #signer: ActionSigner | undefined;
 
   constructor(options: NodeOptions, deps: NodeDependencies) {
     this.options = options;
@@ -190,7 +196,7 @@ export class ChainNode {
       this.#kinds = kinds;
       const policy = new KindPolicy({ enforceGossip: config.kinds.enforceGossip }, { registry: kinds });
       const mempool = new Mempool(
-        { maxTxBytes: network.maxTxBytes, maxCount: config.mempool.maxCount, maxBytes: config.mempool.maxBytes },
+        { maxTxBytes: network.maxTxBytes, maxCount: config.mempool.maxCount, maxBytes: config.mempool.maxBytes, maxPerActor: config.mempool.maxPerActor },
         { chainId: id, nextNonce: (actor) => store.getNextNonce(actor), verifyPool: pool, logger: log, now: this.#deps.now, policy },
       );
       this.#mempool = mempool;
@@ -244,6 +250,19 @@ export class ChainNode {
           if (saved > 0) this.#log.info({ count: saved, file: poolFile }, 'mempool saved');
         },
       ]);
+
+      const keys = new NodeKeys({ datadir: config.datadir, network: network.name }, { passphrase: this.options.keyPassphrase, logger: log });
+      this.#keys = keys;
+      const signer = new ActionSigner(
+        { maxQueue: config.keys.maxQueue, waitMs: config.keys.signWaitMs, maxTxBytes: network.maxTxBytes },
+        { keys, mempool, chainId: id, nextNonce: (actor) => store.getNextNonce(actor), now: this.#deps.now, logger: log },
+      );
+      this.#signer = signer;
+      this.#stops.push(['signer', async () => signer.close()]);
+      if (config.keys.metricsKey !== '') {
+        // Found out now rather than at the first metric: a facade whose key does not open.
+        await keys.unlock(config.keys.metricsKey).catch((err: unknown) => this.#log.warn({ err, key: config.keys.metricsKey }, 'the metrics facade key cannot sign'));
+      }
 
       if (config.p2p.enabled) {
         // Loaded only when used: libp2p is most of a node's module loading time (a --no-p2p node starts faster).
@@ -430,6 +449,9 @@ export class ChainNode {
       url: () => this.#apiUrl,
       now: this.#deps.now,
       ...(this.#webhooks === undefined ? {} : { webhooks: this.#webhooks }),
+      keys: this.#keys,
+      signer: this.#signer,
+      metricsKey: config.keys.metricsKey,
     };
     const a = config.api;
     const { API_DEFAULTS, closeApi, createApi } = await (this.#apiModule ?? import('./api/server.js'));

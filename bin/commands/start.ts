@@ -3,6 +3,7 @@ import { explorerDir } from '../../src/api/explorer.js';
 import { createLogger } from '../../src/logger.js';
 import { ChainNode } from '../../src/node.js';
 import { allOptions, configFrom, VERSION } from './common.js';
+import { nodeKeyPassphrase } from './node-passphrase.js';
 
 // Shutdown deadline: the API's close is bounded at ~4 s, so this only catches a stuck component.
 const STOP_DEADLINE_MS = 7_000;
@@ -40,6 +41,8 @@ export function registerStart(program: Command): void {
     .option('--witnesses <keys...>', 'witness set: verifier keys (<name>+<id>+<key>); default: this node witnesses for itself')
     .option('--witness-threshold <k>', 'witness signatures that make a checkpoint final (default: a majority)')
     .option('--finality-depth <n>', 'blocks below the tip that witnesses sign (default: the network\u2019s)')
+    .option('--keys-passphrase-file <file>', 'unlock the node-held keys (<datadir>/keys) with the first line of this file (else CHAIN_NODE_KEYS_PASSPHRASE)')
+    .option('--metrics-key <name>', 'serve the container-metrics facade (/api/metrics), signing with this node-held key')
     .option('--log-level <level>', 'trace, debug, info, warn, error')
     .option('--log-file <path>', 'also append JSON logs to this file')
     .option('--log-pretty <mode>', 'auto, always or never')
@@ -52,7 +55,8 @@ export function registerStart(program: Command): void {
       const { config } = resolved;
       const { network } = resolved;
       const logger = createLogger({ level: config.log.level, file: config.log.file, pretty: config.log.pretty, isTTY: process.stdout.isTTY === true });
-      const node = new ChainNode({ config, network, version: VERSION, isTTY: process.stdout.isTTY === true }, { logger });
+      const keyPassphrase = nodeKeyPassphrase(config.keys.passphraseFile);
+      const node = new ChainNode({ config, network, version: VERSION, isTTY: process.stdout.isTTY === true, ...(keyPassphrase === undefined ? {} : { keyPassphrase }) }, { logger });
       // A stop must not hang (a stuck peer, a client that never reads): past this, or on a second signal, the
       // mempool is saved and the process exits anyway.
       const forceExit = (why: string, code: number): void => {

@@ -3,6 +3,8 @@ import type { Chain } from '../chain/chain.js';
 import type { Finality } from '../finality/finality.js';
 import type { NetworkParams } from '../consensus/networks.js';
 import type { KindRegistry } from '../kinds/registry.js';
+import type { ActionSigner } from '../keys/action-signer.js';
+import type { NodeKeys } from '../keys/node-keys.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { NodeMetrics } from '../metrics/node-metrics.js';
 import type { WebhookService } from '../webhooks/webhook-service.js';
@@ -49,6 +51,11 @@ export interface ApiContext {
   now?: () => number;
   /** Webhooks (absent when webhooks.enabled is off, and in bare test contexts). */
   webhooks?: WebhookService;
+  /** Node-held keys and their signer (POST /actions, /keys); absent: those routes answer KEYS_DISABLED. */
+  keys?: NodeKeys;
+  signer?: ActionSigner;
+  /** Node-held key the container-metrics facade signs with (empty: facade off). */
+  metricsKey?: string;
 }
 
 /** Constant-time comparison of a presented token with the admin token (hashing first equalises lengths). */

@@ -25,6 +25,8 @@ import { tokenRoutes } from './routes/token-routes.js';
 import { nodeRoutes, requireAdmin } from './routes/node-routes.js';
 import { txRoutes } from './routes/tx-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
+import { actionRoutes } from './routes/action-routes.js';
+import { metricsFacadeRoutes } from './routes/metrics-facade.js';
 
 export { API_DEFAULTS, type ApiOptions } from './options.js';
 
@@ -126,6 +128,8 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
   identityRoutes(app, ctx, options.readBudget);
   if (ctx.webhooks !== undefined) webhookRoutes(app, ctx.webhooks, requireAdmin(ctx));
   kindRoutes(app, ctx);
+  actionRoutes(app, ctx);
+  metricsFacadeRoutes(app, ctx);
   app.get('/openapi.json', { config: { scope: 'public' }, schema: { hide: true } }, async () => app.swagger());
   if (options.explorer === true) {
     const served = await registerExplorer(app);

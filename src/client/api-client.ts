@@ -56,6 +56,8 @@ export interface PageOptions {
 
 /** GET /health */
 export interface HealthJson {
+  /** Always `ok` (the container-metrics service's health shape). */
+  status: 'ok';
   live: boolean;
   ready: boolean;
   height: number;

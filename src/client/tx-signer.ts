@@ -41,6 +41,11 @@ function body(action: ActionInput, from: Uint8Array, chainId: Uint8Array, nonce:
   return b;
 }
 
+/** The unsigned body of an action (kind and subject checked, payload converted): what gets signed. */
+export function actionBody(action: ActionInput, from: Uint8Array, chainId: Uint8Array, nonce: number): TxBody {
+  return body(action, from, chainId, nonce);
+}
+
 /** Sign an action with `Transaction.sign` (@noble/curves, RFC 6979, low-S). */
 export function signAction(secretKey: Uint8Array, action: ActionInput, chain: { chainId: Uint8Array; nonce: number }): Transaction {
   const { v: _v, from: _from, ...rest } = body(action, publicKeyFromSecret(secretKey), chain.chainId, chain.nonce);

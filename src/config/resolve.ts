@@ -74,11 +74,12 @@ export function defaultConfig(net: NetworkParams, datadir: string): NodeConfig {
     p2p: { enabled: true, host: '0.0.0.0', port: net.ports.p2p, bootstrap: [], mdns: true, announce: [], maxPeers: 50, maxInboundPerAddress: 8, loopbackLimits: false },
     mining: { enabled: net.name === 'devnet' || net.name === 'regtest', backend: 'auto', threads: 0, minerTag: 'chain-node', maxBlockTxs: 20_000, cpuPath: 'auto', cpuHide: [] },
     log: { level: 'info', file: '', pretty: 'auto', statusInterval: 60 },
-    mempool: { maxCount: 100_000, maxBytes: 256 * 1024 * 1024, saveIntervalMs: 5_000 },
+    mempool: { maxCount: 100_000, maxBytes: 256 * 1024 * 1024, saveIntervalMs: 5_000, maxPerActor: 1_000 },
     finality: { witnesses: [], witnessThreshold: 0, depth: 0 },
     kinds: { schemaFiles: [], enforceGossip: false },
     query: { aggregateKinds: ['metric'] },
     webhooks: { enabled: true, allowPrivateTargets: false, maxAttempts: 12, backoffBaseMs: 1_000, backoffMaxMs: 10 * 60_000, timeoutMs: 10_000, concurrency: 16, logSize: 100 },
+    keys: { passphraseFile: '', metricsKey: '', signWaitMs: 10_000, maxQueue: 200_000 },
   };
 }
 

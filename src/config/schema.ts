@@ -45,7 +45,7 @@ export interface NodeConfig {
   };
   mining: { enabled: boolean; backend: string; threads: number; minerTag: string; maxBlockTxs: number; cpuPath?: string; cpuHide?: string[] };
   log: { level: string; file: string; pretty: string; statusInterval: number };
-  mempool: { maxCount: number; maxBytes: number; saveIntervalMs: number };
+  mempool: { maxCount: number; maxBytes: number; saveIntervalMs: number; maxPerActor: number };
   /** Witnessed finality (SPEC 12): the witness set, its threshold (0 = majority), the depth (0 = the network's). */
   finality: { witnesses: string[]; witnessThreshold: number; depth: number };
   /** Record-kind payload schemas (README "Record kinds"): custom kind files, and whether peer relays are checked too. */
@@ -54,6 +54,8 @@ export interface NodeConfig {
   query: { aggregateKinds: string[] };
   /** Webhook deliveries (POST /webhooks): SSRF guard, retries with exponential backoff and jitter, bounds. */
   webhooks: { enabled: boolean; allowPrivateTargets: boolean; maxAttempts: number; backoffBaseMs: number; backoffMaxMs: number; timeoutMs: number; concurrency: number; logSize: number };
+  /** Node-held keys (`<datadir>/keys`): the passphrase file, the metrics facade's key, signing queue bounds. */
+  keys: { passphraseFile: string; metricsKey: string; signWaitMs: number; maxQueue: number };
 }
 
 /** Value kinds a configuration key can hold. */
@@ -135,4 +137,9 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'webhooks.timeoutMs', type: 'int', env: 'CHAIN_NODE_WEBHOOKS_TIMEOUT_MS', doc: 'one delivery attempt must be answered within this time' },
   { path: 'webhooks.concurrency', type: 'int', env: 'CHAIN_NODE_WEBHOOKS_CONCURRENCY', doc: 'deliveries in flight at once, all hooks together' },
   { path: 'webhooks.logSize', type: 'int', env: 'CHAIN_NODE_WEBHOOKS_LOG_SIZE', doc: 'delivery log entries kept per hook (oldest dropped)' },
+  { path: 'mempool.maxPerActor', type: 'int', env: 'CHAIN_NODE_MEMPOOL_MAX_PER_ACTOR', doc: 'most pending transactions of one actor (a busy node-held key may need more)' },
+  { path: 'keys.passphraseFile', type: 'string', env: 'CHAIN_NODE_KEYS_PASSPHRASE_FILE', flag: 'keysPassphraseFile', doc: 'file whose first line is the passphrase of the node-held keys in <datadir>/keys (else CHAIN_NODE_KEYS_PASSPHRASE; neither: keys locked)' },
+  { path: 'keys.metricsKey', type: 'string', env: 'CHAIN_NODE_METRICS_KEY', flag: 'metricsKey', doc: 'node-held key the container-metrics facade (/api/metrics) signs with; empty = facade off' },
+  { path: 'keys.signWaitMs', type: 'int', env: 'CHAIN_NODE_SIGN_WAIT_MS', doc: 'longest a POST /actions request waits for room in the mempool for its key before MEMPOOL_ACTOR_LIMIT' },
+  { path: 'keys.maxQueue', type: 'int', env: 'CHAIN_NODE_SIGN_MAX_QUEUE', doc: 'most actions waiting to be signed for one key (KEY_QUEUE_FULL past it)' },
 ];

@@ -101,6 +101,16 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     return this.#admission.process(txs, sources);
   }
 
+  /**
+   * {@link addMany} for transactions this node has just signed with a key it holds (POST /actions): their
+   * signatures are valid by construction (the signer spot-checks them), so admission skips the check it would
+   * repeat. Every other check runs as usual.
+   */
+  async addSigned(txs: readonly Transaction[], sources?: TxSources): Promise<AddResult[]> {
+    for (const tx of txs) this.#admission.markVerified(tx);
+    return this.addMany(txs, sources);
+  }
+
   #insert(tx: Transaction, id: string, key: string, base: number, source: 'add' | 'reorg', origin?: string): PoolEntry {
     const entry = this.#store.insert(tx.bytes, id, tx.fields.nonce, key, tx.fields.from, base, origin);
     this.#nonces.delete(key);
@@ -235,6 +245,27 @@ export class Mempool extends EventEmitter<MempoolEvents> {
   get(txid: Uint8Array | string): Transaction | undefined {
     const e = this.#store.entries.get(hexKey(txid));
     return e === undefined ? undefined : this.#materialize(e);
+  }
+
+  /**
+   * One actor's (public key hex) place in the pool: transactions held and the nonce that would extend its ready
+   * run (its next nonce counting the pool); undefined when it holds none. O(1), no decoding.
+   */
+  actorState(actor: string): { count: number; readyEnd: number; future: number } | undefined {
+    const q = this.#store.actors.get(actor.toLowerCase());
+    return q === undefined ? undefined : { count: q.count, readyEnd: q.readyEnd, future: q.futureCount };
+  }
+
+  /**
+   * Removes the actor's pooled transactions with a nonce at or above `nonce`, highest first (reason `evicted`);
+   * returns how many. For a local signer undoing the tail of a batch that would otherwise be left gapped.
+   */
+  dropActorFrom(actor: string, nonce: number): number {
+    const q = this.#store.actors.get(actor.toLowerCase());
+    if (q === undefined) return 0;
+    const doomed = q.entries().filter((e) => e.nonce >= nonce).reverse();
+    for (const e of doomed) this.#store.remove(e, 'evicted');
+    return doomed.length;
   }
 
   /** Transactions held. */

@@ -521,13 +521,23 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An actor's mined actions in nonce order */
+        /** An actor's mined actions in nonce order (= chain order) */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
                     cursor?: string;
                     reverse?: boolean;
+                    /** @description block chain time at or after: ISO 8601 or unix seconds */
+                    since?: string;
+                    /** @description block chain time at or before: ISO 8601 or unix seconds */
+                    until?: string;
+                    fromHeight?: number;
+                    toHeight?: number;
+                    /** @description comma-separated item fields (see ROW_FIELDS); no payload = no block read */
+                    fields?: string;
+                    /** @description csv or ndjson stream the whole range (also by Accept header) */
+                    format?: "json" | "csv" | "ndjson";
                 };
                 header?: never;
                 path: {
@@ -561,13 +571,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Mined actions of a subject, in chain order */
+        /** Mined actions about a subject (of one kind with `kind`), in chain order */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
                     cursor?: string;
                     reverse?: boolean;
+                    /** @description block chain time at or after: ISO 8601 or unix seconds */
+                    since?: string;
+                    /** @description block chain time at or before: ISO 8601 or unix seconds */
+                    until?: string;
+                    fromHeight?: number;
+                    toHeight?: number;
+                    /** @description comma-separated item fields (see ROW_FIELDS); no payload = no block read */
+                    fields?: string;
+                    /** @description csv or ndjson stream the whole range (also by Accept header) */
+                    format?: "json" | "csv" | "ndjson";
+                    kind?: string;
                 };
                 header?: never;
                 path: {
@@ -608,6 +629,16 @@ export interface paths {
                     limit?: number;
                     cursor?: string;
                     reverse?: boolean;
+                    /** @description block chain time at or after: ISO 8601 or unix seconds */
+                    since?: string;
+                    /** @description block chain time at or before: ISO 8601 or unix seconds */
+                    until?: string;
+                    fromHeight?: number;
+                    toHeight?: number;
+                    /** @description comma-separated item fields (see ROW_FIELDS); no payload = no block read */
+                    fields?: string;
+                    /** @description csv or ndjson stream the whole range (also by Accept header) */
+                    format?: "json" | "csv" | "ndjson";
                 };
                 header?: never;
                 path: {
@@ -623,6 +654,254 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/subjects/{name}/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Exact count of mined actions about a subject (of one kind with `kind`), in a range when given */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: string;
+                    /** @description block chain time at or after: ISO 8601 or unix seconds */
+                    since?: string;
+                    /** @description block chain time at or before: ISO 8601 or unix seconds */
+                    until?: string;
+                    fromHeight?: number;
+                    toHeight?: number;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            subject?: string;
+                            kind?: string;
+                            actor?: string;
+                            count: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/kinds/{name}/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Exact count of mined actions of a kind, in a range when given */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description block chain time at or after: ISO 8601 or unix seconds */
+                    since?: string;
+                    /** @description block chain time at or before: ISO 8601 or unix seconds */
+                    until?: string;
+                    fromHeight?: number;
+                    toHeight?: number;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            subject?: string;
+                            kind?: string;
+                            actor?: string;
+                            count: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{actor}/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Exact count of an actor's mined actions */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    actor: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            subject?: string;
+                            kind?: string;
+                            actor?: string;
+                            count: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/subjects/{name}/latest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest mined action about a subject (of one kind with `kind`); 404 when there is none */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: string;
+                    /** @description comma-separated item fields (see ROW_FIELDS); no payload = no block read */
+                    fields?: string;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/subjects/{name}/aggregate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Count, min, max, mean and last of a numeric payload field per time bucket (block time), at most 10000 buckets */
+        get: {
+            parameters: {
+                query: {
+                    field: string;
+                    /** @description 30s, 1m, 1h, 1d or seconds (default 1m) */
+                    bucket?: string;
+                    /** @description an aggregated kind (default metric) */
+                    kind?: string;
+                    /** @description block chain time at or after: ISO 8601 or unix seconds */
+                    since?: string;
+                    /** @description block chain time at or before: ISO 8601 or unix seconds */
+                    until?: string;
+                    fromHeight?: number;
+                    toHeight?: number;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            subject?: string;
+                            kind?: string;
+                            field?: string;
+                            bucket?: number;
+                            count?: number;
+                            buckets?: {
+                                start: number;
+                                count: number;
+                                min: number;
+                                max: number;
+                                mean: number;
+                                last: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -1251,14 +1530,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-sent event stream (text/event-stream) of block, tx, reorg and final (a new final checkpoint, SPEC 12) events; capped per node and per address, slow readers are dropped */
+        /** Server-sent event stream (text/event-stream) of block, record (a main-chain transaction), tx (pending), reorg (lists the records that left and re-entered the chain) and final (SPEC 12) events. Block and record events carry ids; reconnect with Last-Event-ID to get what was missed (up to api.sseHistoryBlocks behind the tip, else a resync event). Capped per node and per address, slow readers are dropped */
         get: {
             parameters: {
                 query?: {
+                    /** @description default block,tx,reorg,final */
                     types?: string;
                     actor?: string;
                     kind?: string;
                     subject?: string;
+                    /** @description same as the Last-Event-ID header (for clients that cannot set headers) */
+                    lastEventId?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1780,6 +2062,358 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Registered webhooks (admin) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            hooks?: {
+                                id?: string;
+                                url?: string;
+                                filter?: {
+                                    actor?: string;
+                                    subject?: string;
+                                    kind?: string;
+                                    /** @description confirmations a record needs before delivery (default 1) */
+                                    blocks?: number;
+                                    /** @description deliver only records covered by a final checkpoint (SPEC 12) */
+                                    finality?: boolean;
+                                };
+                                /** Format: date-time */
+                                createdAt?: string;
+                                cursor?: {
+                                    height?: number;
+                                    hash?: string;
+                                };
+                                pending?: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Register a webhook (admin): records matching the filter are delivered to the URL. The response holds the signing secret, shown only this once
+         * @description Deliveries are POSTed as JSON with headers `Chain-Node-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>` and `Idempotency-Key` (the same for every attempt of one record to one hook). Receivers verify the HMAC over the raw body in constant time, reject old timestamps, and drop keys they have already processed.
+         *
+         *     Scope: `admin`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        url: string;
+                        filter?: {
+                            actor?: string;
+                            subject?: string;
+                            kind?: string;
+                            /** @description confirmations a record needs before delivery (default 1) */
+                            blocks?: number;
+                            /** @description deliver only records covered by a final checkpoint (SPEC 12) */
+                            finality?: boolean;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id?: string;
+                            url?: string;
+                            filter?: {
+                                actor?: string;
+                                subject?: string;
+                                kind?: string;
+                                /** @description confirmations a record needs before delivery (default 1) */
+                                blocks?: number;
+                                /** @description deliver only records covered by a final checkpoint (SPEC 12) */
+                                finality?: boolean;
+                            };
+                            /** Format: date-time */
+                            createdAt?: string;
+                            cursor?: {
+                                height?: number;
+                                hash?: string;
+                            };
+                            pending?: number;
+                            /** @description HMAC key of the Chain-Node-Signature header; not shown again */
+                            secret?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One webhook with its pending delivery count (admin) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id?: string;
+                            url?: string;
+                            filter?: {
+                                actor?: string;
+                                subject?: string;
+                                kind?: string;
+                                /** @description confirmations a record needs before delivery (default 1) */
+                                blocks?: number;
+                                /** @description deliver only records covered by a final checkpoint (SPEC 12) */
+                                finality?: boolean;
+                            };
+                            /** Format: date-time */
+                            createdAt?: string;
+                            cursor?: {
+                                height?: number;
+                                hash?: string;
+                            };
+                            pending?: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook and its pending deliveries, log and dead letters (admin)
+         * @description Scope: `admin`.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deleted?: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Delivery log of a webhook, newest first: every attempt with its status, error and outcome (admin) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deliveries?: {
+                                key?: string;
+                                seq?: number;
+                                at?: string;
+                                attempt?: number;
+                                ok?: boolean;
+                                status?: number;
+                                error?: string;
+                                ms?: number;
+                                /** @enum {string} */
+                                outcome?: "delivered" | "retry" | "dead";
+                                nextAt?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Deliveries that failed every attempt (admin) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deliveries?: {
+                                key?: string;
+                                seq?: number;
+                                attempts?: number;
+                                createdAt?: string;
+                                lastError?: string;
+                                lastStatus?: number;
+                                body?: string;
+                                nextAt?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}/dead-letters/{seq}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put a dead letter back in the delivery queue, due now, attempts reset (admin)
+         * @description Scope: `admin`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    seq: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            key?: string;
+                            seq?: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/kinds": {
         parameters: {
             query?: never;
@@ -1814,6 +2448,367 @@ export interface paths {
                                 };
                             }[];
                         };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign an action with a node-held key and submit it: the node assigns the next nonce
+         * @description Scope: `sign:*`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        key: string;
+                        kind: string;
+                        subject?: string;
+                        /** @description JSON data of the action; {"/": {"bytes": "<base64>"}} stands for a byte string */
+                        payload: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            txid: string;
+                            nonce: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/actions/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign up to 5000 actions with one node-held key, consecutive nonces in order; one result per action
+         * @description Scope: `sign:*`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        key: string;
+                        actions: {
+                            kind: string;
+                            subject?: string;
+                            /** @description JSON data of the action; {"/": {"bytes": "<base64>"}} stands for a byte string */
+                            payload: unknown;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accepted: number;
+                            rejected: number;
+                            results: {
+                                ok: boolean;
+                                txid?: string;
+                                nonce?: number;
+                                code?: string;
+                                message?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Node-held keys (admin): names, public keys, DIDs */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            locked?: boolean;
+                            keys?: {
+                                name: string;
+                                publicKey: string;
+                                did: string;
+                                created: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a node-held key (admin): its public key and DID
+         * @description Scope: `admin`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            publicKey: string;
+                            did: string;
+                            created: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Container-metrics facade: stored metrics, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _id: string;
+                            containerId: string;
+                            memoryMB: number;
+                            cpuUsage: number;
+                            timestamp: string;
+                            createdAt: string;
+                            __v: number;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Container-metrics facade: store one metric (signed by the node, kind metric, subject containerId) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        containerId: string;
+                        memoryMB: number;
+                        cpuUsage: number;
+                        /** @description ISO 8601 date or milliseconds since 1970; default now */
+                        timestamp?: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _id: string;
+                            containerId: string;
+                            memoryMB: number;
+                            cpuUsage: number;
+                            timestamp: string;
+                            createdAt: string;
+                            __v: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/metrics/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Container-metrics facade: how many metrics are stored (every action of the facade key) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            count: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/metrics/{containerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Container-metrics facade: one container's metrics, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    containerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _id: string;
+                            containerId: string;
+                            memoryMB: number;
+                            cpuUsage: number;
+                            timestamp: string;
+                            createdAt: string;
+                            __v: number;
+                        }[];
                     };
                 };
             };

@@ -61,7 +61,8 @@ export function nodeRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.get('/health', { config: { scope: 'public' }, schema: { summary: 'Liveness (always 200 while the process serves) with readiness detail', tags: ['node'] } }, async () => {
     const s = ctx.sync();
-    return { live: true, ready: !s.syncing, height: ctx.chain.height };
+    // status: 'ok' is the container-metrics service's health shape (see routes/metrics-facade.ts).
+    return { status: 'ok', live: true, ready: !s.syncing, height: ctx.chain.height };
   });
   app.get('/health/ready', { config: { scope: 'public' }, schema: { summary: 'Readiness: 200 when synced and serving, else 503', tags: ['node'] } }, async (_req, reply) => {
     const s = ctx.sync();
