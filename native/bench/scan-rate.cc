@@ -4,7 +4,8 @@
 // `clock` prints the core clock from a chain of dependent scalar adds (1 cycle each), `latency` the cycles of a
 // dependent 512-bit vpaddd at that clock.
 //
-//   g++ -O3 -pthread -Inative/src -o /tmp/scan-rate native/bench/scan-rate.cc native/src/sha256-{portable,vector,shani}.cc
+//   g++ -O3 -pthread -Inative/src -o /tmp/scan-rate native/bench/scan-rate.cc
+//     native/src/sha256-{portable,vector,shani}.cc   (bash brace expansion)
 //   /tmp/scan-rate avx512|avx2|vec128|shani|portable [seconds]     /tmp/scan-rate clock|latency
 //
 // For an A/B run, build a second binary from the older sources (git show <rev>:native/src/<file> into a folder
@@ -96,7 +97,8 @@ int main(int argc, char** argv) {
     prepare_job(j, header, easy);
     uint32_t a = 0, b = 0;
     const uint32_t from = uint32_t(k) * 1000;
-    const bool ra = scan(j, from, uint64_t(from) + 200000, &a), rb = scan_portable(j, from, uint64_t(from) + 200000, &b);
+    const bool ra = scan(j, from, uint64_t(from) + 200000, &a);
+    const bool rb = scan_portable(j, from, uint64_t(from) + 200000, &b);
     if (ra != rb || a != b) {
       fprintf(stderr, "FAIL: %s and the portable scanner differ on header %d\n", which, k);
       return 1;

@@ -4,7 +4,7 @@
 //
 // Define before including: CHAIN_LANES_NS (namespace name) and CHAIN_LANES_BYTES (vector size in bytes); with
 // CHAIN_LANES_AVX512 the AVX-512 intrinsics replace what GCC compiles poorly from generic code (Maj as one
-// vpternlogd, the mask compare of the early rejection).
+// vpternlogd, the mask compare of the early rejection) and the round is ordered for latency (see round()).
 //
 // Same structure as the CUDA kernel: rounds 3-63 of the first hash from the precomputed block-2 state, rounds
 // 0-60 of the second, and final word 7 = e after round 60 + IV[7] for the early rejection. Nothing that is the
@@ -33,7 +33,10 @@ inline V small_sigma1(V x) { return rotr(x, 17) ^ rotr(x, 19) ^ (x >> 10); }
 inline V ch(V e, V f, V g) { return g ^ (e & (f ^ g)); }
 #ifdef CHAIN_LANES_AVX512
 inline V maj(V a, V b, V c) { return (V)_mm512_ternarylogic_epi32((__m512i)a, (__m512i)b, (__m512i)c, 0xE8); }
-inline V bswap_lanes(V x) { return (V)_mm512_ternarylogic_epi32((__m512i)rotr(x, 8), (__m512i)rotr(x, 24), (__m512i)splat(0x00ff00ffu), 0xD8); }
+// Bytes of rotr 24 where the mask is set, of rotr 8 elsewhere.
+inline V bswap_lanes(V x) {
+  return (V)_mm512_ternarylogic_epi32((__m512i)rotr(x, 8), (__m512i)rotr(x, 24), (__m512i)splat(0x00ff00ffu), 0xD8);
+}
 // True when some lane of x is <= t (unsigned).
 inline bool any_le(V x, uint32_t t) { return _mm512_cmple_epu32_mask((__m512i)x, _mm512_set1_epi32(int(t))) != 0; }
 #else
