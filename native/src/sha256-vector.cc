@@ -15,6 +15,7 @@
 
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
 #define CHAIN_WIDE_LANES 1
+#include <immintrin.h>
 
 #if defined(__clang__)
 #pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
@@ -24,9 +25,11 @@
 #endif
 #define CHAIN_LANES_NS lanes256
 #define CHAIN_LANES_BYTES 32
+#define CHAIN_LANES_CONSTS_IN_MEMORY 1
 #include "sha256-lanes.h"
 #undef CHAIN_LANES_NS
 #undef CHAIN_LANES_BYTES
+#undef CHAIN_LANES_CONSTS_IN_MEMORY
 namespace chain_mining {
 bool scan_avx2(const Job& job, uint32_t start, uint64_t end, uint32_t* hit) {
   return lanes256::scan(job, start, end, hit);
@@ -46,9 +49,13 @@ bool scan_avx2(const Job& job, uint32_t start, uint64_t end, uint32_t* hit) {
 #endif
 #define CHAIN_LANES_NS lanes512
 #define CHAIN_LANES_BYTES 64
+#define CHAIN_LANES_AVX512 1
+#define CHAIN_LANES_CONSTS_IN_MEMORY 1
 #include "sha256-lanes.h"
 #undef CHAIN_LANES_NS
 #undef CHAIN_LANES_BYTES
+#undef CHAIN_LANES_AVX512
+#undef CHAIN_LANES_CONSTS_IN_MEMORY
 namespace chain_mining {
 bool scan_avx512(const Job& job, uint32_t start, uint64_t end, uint32_t* hit) {
   return lanes512::scan(job, start, end, hit);
