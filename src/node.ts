@@ -20,6 +20,7 @@ import { selectBackend, loadBackend, parseCpuImpl, type LoadBackendDependencies,
 import { formatHashrate } from './mining/format.js';
 import { NativeCpuBackend } from './mining/native-cpu-backend.js';
 import { Miner } from './mining/miner.js';
+import { SyncProgressBar } from './notify/sync-bar.js';
 import { P2pNetwork } from './p2p/network.js';
 import { PEERS_FILE } from './p2p/peer-book.js';
 import { PEER_KEY_FILE } from './p2p/key.js';
@@ -225,7 +226,7 @@ export class ChainNode {
       if (config.p2p.enabled) {
         const net = new P2pNetwork(
           { ...config.p2p, datadir: config.datadir },
-          { chain, mempool, finality, logger: log, verifyPool: pool, sigCache, registry: metrics.registry, isTTY: this.options.isTTY, now: this.#deps.now },
+          { chain, mempool, finality, logger: log, verifyPool: pool, sigCache, registry: metrics.registry, syncNotifier: this.options.isTTY === true ? new SyncProgressBar() : undefined, now: this.#deps.now },
         );
         this.#stops.push(['p2p', () => net.stop()]);
         await net.start();

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { signActionFast } from '../../src/client/tx-signer.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
-import { fromHex, toHex } from '../../src/primitives/bytes.js';
+import { fromHex, toHex } from '../../src/util/bytes.js';
 import { txidOf } from '../../src/primitives/transaction.js';
 import { fastSigner } from './lib/fast-signer.js';
 import { spawnChainNode, startBenchNode, stopBenchNode, type BenchNode } from './lib/node-process.js';

@@ -11,7 +11,7 @@ import { chainId, getNetwork } from '../../src/consensus/networks.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
 import { VerifyPool } from '../../src/crypto/verify-pool.js';
 import { packageRoot } from '../../src/package-root.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { ChainStore } from '../../src/store/chain-store.js';
 import { BENCH_NET, buildChain, genesisTip, signedMetrics } from './chain-connect.js';

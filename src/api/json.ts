@@ -1,6 +1,6 @@
 import { type TreeNode } from '../chain/block-tree.js';
 import { type Block } from '../primitives/block.js';
-import { toHex } from '../primitives/bytes.js';
+import { toHex } from '../util/bytes.js';
 import { MAX_CBOR_DEPTH, type CborValue } from '../primitives/cbor.js';
 import { DecodeError, DecodeErrorCode } from '../primitives/errors.js';
 import { blockHashToHex } from '../primitives/header.js';

@@ -1,4 +1,4 @@
-import { toHex } from '../primitives/bytes.js';
+import { toHex } from '../util/bytes.js';
 import { BlockStatus, type BlockEntry } from '../store/entry.js';
 
 /** An entry in the in-memory block tree, linked to its parent. */

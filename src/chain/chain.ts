@@ -7,7 +7,7 @@ import { buildRecordProof, type RecordProof } from '../consensus/record-proof.js
 import { blockWork } from '../consensus/work.js';
 import { type BatchVerifier } from '../crypto/verify-pool.js';
 import { Block } from '../primitives/block.js';
-import { toHex } from '../primitives/bytes.js';
+import { toHex } from '../util/bytes.js';
 import { blockHashToHex } from '../primitives/header.js';
 import { DecodeError } from '../primitives/errors.js';
 import { ChainNodeError } from '../errors.js';

@@ -1,7 +1,7 @@
 import { type BatchVerifier, verifyMany } from '../crypto/verify-pool.js';
 import { type Block } from '../primitives/block.js';
 import { type Transaction } from '../primitives/transaction.js';
-import { bytesEqual } from '../primitives/bytes.js';
+import { bytesEqual } from '../util/bytes.js';
 import { type ChainStore, type UndoData } from '../store/chain-store.js';
 import { BlockError } from './errors.js';
 import { type ConsensusContext } from './validate.js';

@@ -5,4 +5,3 @@ export * from './validate.js';
 export * from './connect.js';
 export * from './chain.js';
 export * from './template.js';
-export * from './consistency.js';

@@ -1,6 +1,6 @@
 import { ChainNodeError } from '../errors.js';
 import { publicKeyFromSecret } from '../crypto/signature.js';
-import { toHex } from '../primitives/bytes.js';
+import { toHex } from '../util/bytes.js';
 import type { TxStatusJson } from '../api/types.js';
 import { ApiRequestError, type ApiClient } from './api-client.js';
 import { signAction, type ActionInput } from './tx-signer.js';

@@ -1,6 +1,6 @@
 import { ChainNodeError } from '../errors.js';
 import { generateSecretKey, publicKeyFromSecret } from '../crypto/signature.js';
-import { toHex } from '../primitives/bytes.js';
+import { toHex } from '../util/bytes.js';
 import type { CborValue } from '../primitives/cbor.js';
 import { ApiRequestError, type ApiClient } from './api-client.js';
 import { summarizeLatencies, type LatencySummary } from './stats.js';

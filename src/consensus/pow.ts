@@ -1,5 +1,5 @@
 import { ChainNodeError, Penalty, hasCode } from '../errors.js';
-import { readUint256LE } from '../primitives/bytes.js';
+import { readUint256LE } from '../util/bytes.js';
 import { sha256d } from '../crypto/hash.js';
 import { checkBits } from './compact.js';
 

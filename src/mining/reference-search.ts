@@ -1,5 +1,5 @@
 import { sha256d } from '../crypto/hash.js';
-import { readUint256LE } from '../primitives/bytes.js';
+import { readUint256LE } from '../util/bytes.js';
 import type { SearchResult } from './backend.js';
 import { checkSearchArgs } from './search-args.js';
 

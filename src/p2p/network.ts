@@ -4,8 +4,7 @@ import type { IdentifyResult, PeerId, PeerInfo } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { PeerControl } from '../api/context.js';
-import type { BansJson, PeerJson } from '../api/types.js';
+import type { PeerBans, PeerControls, PeerSummary } from './peer-view.js';
 import type { BlockEvent, Chain } from '../chain/chain.js';
 import type { SignatureCache } from '../chain/connect.js';
 import type { BatchVerifier } from '../crypto/verify-pool.js';
@@ -16,10 +15,10 @@ import type { TxAddedEvent } from '../mempool/types.js';
 import type { CborValue } from '../primitives/cbor.js';
 import type { SyncOptions } from '../sync/options.js';
 import { decodeBlocks, encodeGetBlocks } from '../sync/messages.js';
-import { SyncProgress, type SyncState } from '../sync/progress.js';
+import { SyncProgress, type SyncNotifier, type SyncState } from '../sync/progress.js';
 import { Synchronizer } from '../sync/synchronizer.js';
 import { ipOf, peerIdOf, resolvePeerAddress, type Lookup } from './addresses.js';
-import { P2pErrorCode, p2pError } from './errors.js';
+import { P2pErrorCode, p2pError } from '../wire/errors.js';
 import { SCORE_THRESHOLDS, topicsFor, type Topics } from './gossip.js';
 import { createHost, type Host } from './host.js';
 import { resolveP2pOptions, type P2pOptions, type ResolvedP2pOptions } from './options.js';
@@ -30,10 +29,10 @@ import { bansJson } from './bans-view.js';
 import { BanCode, PenaltyBook, reasonCode, type BanEvent } from './penalties.js';
 import { protocolIds, protocolLimits, type ProtocolName } from './protocols.js';
 import { RequestPacer } from './pacer.js';
-import { PROTOCOL_RATE_LIMITS } from './rate-limit.js';
+import { PROTOCOL_RATE_LIMITS } from '../wire/rate-limit.js';
 import { RecentSet } from './recent-set.js';
 import { encodeGetBlockTxn, Relay } from './relay.js';
-import { rpcHandler, rpcRequest, type RpcLimits } from './rpc.js';
+import { rpcHandler, rpcRequest, type RpcLimits } from '../wire/rpc.js';
 
 /** Dependencies of the network. */
 export interface P2pDependencies {
@@ -45,8 +44,8 @@ export interface P2pDependencies {
   sigCache?: SignatureCache;
   /** The node's metrics registry (sync gauges). */
   registry?: Registry;
-  /** Draw a sync progress bar (stdout is a terminal). */
-  isTTY?: boolean;
+  /** Told of sync downloads (a progress bar when stdout is a terminal). */
+  syncNotifier?: SyncNotifier;
   lookup?: Lookup;
   now?: () => number;
   /** Witnessing and finality: cosignatures travel on the checkpoint topic (SPEC 12). */
@@ -91,7 +90,7 @@ export class P2pNetwork {
     this.topics = topicsFor(params);
     this.#protocols = protocolIds(params);
     this.#limits = protocolLimits(params, this.options.compactTimeoutMs);
-    this.#progress = new SyncProgress({ isTTY: deps.isTTY }, { registry: deps.registry });
+    this.#progress = new SyncProgress({}, { registry: deps.registry, notifier: deps.syncNotifier });
     this.#metrics = new P2pMetrics(deps.registry, { banned: () => this.penalties.bans().length, bannedAddresses: () => this.addressBans.list() });
     // Real time (not the injected clock): the pacer sleeps on real timers.
     this.pacer = new RequestPacer(PROTOCOL_RATE_LIMITS, {}, { onRefused: (_peer, protocol) => this.#metrics.refusedRetried.inc({ protocol }) });
@@ -342,10 +341,10 @@ export class P2pNetwork {
   }
 
   /** Connected peers with gossip score, addresses, direction and reported height. */
-  peers(): PeerJson[] {
+  peers(): PeerSummary[] {
     const node = this.#node;
     if (node === undefined) return [];
-    const out = new Map<string, PeerJson>();
+    const out = new Map<string, PeerSummary>();
     for (const c of node.getConnections()) {
       const id = c.remotePeer.toString();
       const p = out.get(id);
@@ -366,7 +365,7 @@ export class P2pNetwork {
   }
 
   /** Bans in force: peer ids, and addresses and subnets banned with them. */
-  bans(): BansJson {
+  bans(): PeerBans {
     return bansJson(this.penalties, this.addressBans, (this.#d.now ?? Date.now)());
   }
 
@@ -406,8 +405,8 @@ export class P2pNetwork {
     await this.node.hangUp(peer);
   }
 
-  /** The API's view of the network. */
-  control(): PeerControl {
+  /** Peer management for the node (the API serves it). */
+  control(): PeerControls {
     return {
       list: () => this.peers(),
       addresses: () => this.addresses(),

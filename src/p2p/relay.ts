@@ -8,15 +8,15 @@ import { ChainNodeError, Penalty } from '../errors.js';
 import type { Mempool } from '../mempool/mempool.js';
 import { Block } from '../primitives/block.js';
 import { blockTxSlices } from '../primitives/block-txs.js';
-import { bytesEqual, toHex } from '../primitives/bytes.js';
+import { bytesEqual, toHex } from '../util/bytes.js';
 import { checkKeys, isCborMap, read, type CborValue } from '../primitives/cbor.js';
 import { decodeCode, DecodeError, DecodeErrorCode } from '../primitives/errors.js';
 import { Transaction } from '../primitives/transaction.js';
 import {
   compactLimits, compactRootMatches, completeBlock, decodeCompact, encodeCompact, fillMissing, rebuildFrom, toCompact, type CompactBlock, type CompactLimits,
 } from './compact.js';
-import { P2pErrorCode, P2pPenalty, p2pError } from './errors.js';
-import { enforceRateLimit, PROTOCOL_RATE_LIMITS, ServedRateLimit, type RateLimit } from './rate-limit.js';
+import { P2pErrorCode, P2pPenalty, p2pError } from '../wire/errors.js';
+import { enforceRateLimit, PROTOCOL_RATE_LIMITS, ServedRateLimit, type RateLimit } from '../wire/rate-limit.js';
 
 /** What the relay needs from the network. */
 export interface RelayDependencies {

@@ -1,5 +1,5 @@
 import { sha256d } from '../crypto/hash.js';
-import { reversed, toHex } from './bytes.js';
+import { reversed, toHex } from '../util/bytes.js';
 import { DecodeError, DecodeErrorCode } from './errors.js';
 
 /** Size of an encoded block header (SPEC 3). */

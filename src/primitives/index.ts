@@ -1,4 +1,4 @@
-export * from './bytes.js';
+export * from '../util/bytes.js';
 export * from './cbor.js';
 export * from './errors.js';
 export * from './header.js';

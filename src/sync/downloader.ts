@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import { ChainNodeError } from '../errors.js';
-import { P2pPenalty } from '../p2p/errors.js';
+import { P2pPenalty } from '../wire/errors.js';
 import type { Block } from '../primitives/block.js';
-import { bytesEqual } from '../primitives/bytes.js';
+import { bytesEqual } from '../util/bytes.js';
 import { decodeCode } from '../primitives/errors.js';
 
 /** A block to download: its hash and height. */

@@ -4,7 +4,7 @@ import t, { type Test } from 'tap';
 import { BlockRules, type BlockErrorCode } from '../../src/chain/errors.js';
 import { chainId, getNetwork } from '../../src/consensus/networks.js';
 import { SECP256K1_N } from '../../src/crypto/verifier.js';
-import { bigintToBytesBE, bytesToBigintBE, toHex } from '../../src/primitives/bytes.js';
+import { bigintToBytesBE, bytesToBigintBE, toHex } from '../../src/util/bytes.js';
 import { encodeCbor } from '../../src/primitives/cbor.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { medianTimePast, MEDIAN_TIME_SPAN } from '../../src/consensus/median-time.js';

@@ -12,7 +12,7 @@ import { type Chain } from '../../src/chain/chain.js';
 import { assembleBlock, solveBlockSync } from '../../src/chain/template.js';
 import { sha256 } from '../../src/crypto/hash.js';
 import { type Block } from '../../src/primitives/block.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { ChainStore } from '../../src/store/chain-store.js';
 import { CHAIN_ID, openChain } from './support.js';

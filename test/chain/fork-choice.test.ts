@@ -3,7 +3,7 @@
 import t, { type Test } from 'tap';
 import { type Chain, type ReorgEvent } from '../../src/chain/chain.js';
 import { type TreeNode } from '../../src/chain/block-tree.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { Block } from '../../src/primitives/block.js';
 import { type Transaction } from '../../src/primitives/transaction.js';
 import { assertConsistent, expectReject, openChainWith, withSig } from './helpers.js';

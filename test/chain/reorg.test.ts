@@ -4,7 +4,7 @@ import t from 'tap';
 import { type Chain, type ReorgEvent } from '../../src/chain/chain.js';
 import { type TreeNode } from '../../src/chain/block-tree.js';
 import { Mempool } from '../../src/mempool/index.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { type Block } from '../../src/primitives/block.js';
 import { type Transaction } from '../../src/primitives/transaction.js';
 import { assertConsistent, openChainWith } from './helpers.js';

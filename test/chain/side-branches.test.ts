@@ -2,7 +2,7 @@
 // become best, and pruned in crash-safe batches once the tip has moved too far past their fork.
 import t from 'tap';
 import { Chain } from '../../src/chain/chain.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { ChainStore } from '../../src/store/chain-store.js';
 import { assertConsistent } from './helpers.js';
 import { CHAIN_ID, extend, mine, NET, tempDir } from './support.js';

@@ -3,7 +3,7 @@ import { loadHashSigner, parsePayload, signAction, signActionFast } from '../../
 import { certifyAction, DOC_CERTIFY_KIND } from '../../src/client/doc.js';
 import { chainId, getNetwork } from '../../src/consensus/networks.js';
 import { generateSecretKey, publicKeyFromSecret, signHash } from '../../src/crypto/signature.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 
 const CHAIN = chainId(getNetwork('regtest'));

@@ -5,7 +5,7 @@ import t from 'tap';
 import { signAction } from '../../src/client/tx-signer.js';
 import { chainId, getNetwork } from '../../src/consensus/networks.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { apiCode, ensureBuilt, errorCode, http, runCli, startNode, tempDir, waitFor } from './support.js';
 

@@ -3,7 +3,7 @@
 import { generateSecretKey, publicKeyFromSecret, defaultSignatureVerifier } from '../../src/crypto/signature.js';
 import { SECP256K1_N, type SignatureVerifier } from '../../src/crypto/verifier.js';
 import type { BatchVerifier, VerifyItem } from '../../src/crypto/verify-pool.js';
-import { bigintToBytesBE, bytesToBigintBE, concatBytes, toHex } from '../../src/primitives/bytes.js';
+import { bigintToBytesBE, bytesToBigintBE, concatBytes, toHex } from '../../src/util/bytes.js';
 import type { CborValue } from '../../src/primitives/cbor.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { Mempool, type MempoolDependencies, type MempoolOptions } from '../../src/mempool/index.js';

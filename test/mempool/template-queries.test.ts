@@ -1,5 +1,5 @@
 import t from 'tap';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import type { TxAddedEvent, TxRemovedEvent } from '../../src/mempool/index.js';
 import { harness, label, newActor, signedTx, type Actor } from './support.js';

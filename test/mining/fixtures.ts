@@ -1,8 +1,8 @@
 // Shared test data for the mining backends: real Bitcoin headers (the header layout and hash are Bitcoin's, SPEC 3)
 // and helpers to build targets and run searches.
-import { fromHex } from '../../src/primitives/bytes.js';
+import { fromHex } from '../../src/util/bytes.js';
 import { sha256d } from '../../src/crypto/hash.js';
-import { readUint256LE } from '../../src/primitives/bytes.js';
+import { readUint256LE } from '../../src/util/bytes.js';
 import { hasCode } from '../../src/errors.js';
 import { addonExports } from '../../src/crypto/addon.js';
 import { loadBackend, MiningErrorCode, type MiningBackend } from '../../src/mining/index.js';

@@ -5,7 +5,7 @@ import pino from 'pino';
 import t, { type Test } from 'tap';
 import { Mempool } from '../../src/mempool/mempool.js';
 import { encodeCompact, toCompact } from '../../src/p2p/compact.js';
-import { P2pErrorCode, p2pError } from '../../src/p2p/errors.js';
+import { P2pErrorCode, p2pError } from '../../src/wire/errors.js';
 import { Relay } from '../../src/p2p/relay.js';
 import type { CborValue } from '../../src/primitives/cbor.js';
 import { Transaction } from '../../src/primitives/transaction.js';

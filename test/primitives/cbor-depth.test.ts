@@ -4,7 +4,7 @@ import t from 'tap';
 import { cborToJson, jsonToCbor, txToJson } from '../../src/api/json.js';
 import { signAction } from '../../src/client/tx-signer.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
-import { decodeEnvelope } from '../../src/p2p/rpc.js';
+import { decodeEnvelope } from '../../src/wire/rpc.js';
 import { canonicalForm, checkCborDepth, checkValueDepth, decodeCbor, encodeCbor, MAX_CBOR_DEPTH, type CborValue } from '../../src/primitives/cbor.js';
 import { decodeMeta } from '../../src/primitives/meta.js';
 import { Transaction } from '../../src/primitives/transaction.js';

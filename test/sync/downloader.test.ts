@@ -1,7 +1,7 @@
 import t from 'tap';
-import { p2pError, P2pErrorCode } from '../../src/p2p/errors.js';
+import { p2pError, P2pErrorCode } from '../../src/wire/errors.js';
 import { Block } from '../../src/primitives/block.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { BlockDownloader, SyncStalledError } from '../../src/sync/downloader.js';
 import { extend, openChain, tempDir } from '../chain/support.js';
 

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import type { Test } from 'tap';
 import type { Chain } from '../../src/chain/chain.js';
-import { decodeEnvelope, EncodedReply } from '../../src/p2p/rpc.js';
+import { decodeEnvelope, EncodedReply } from '../../src/wire/rpc.js';
 import type { CborValue } from '../../src/primitives/cbor.js';
 import type { SyncOptions } from '../../src/sync/options.js';
 import type { SyncProtocol, SyncServer } from '../../src/sync/server.js';

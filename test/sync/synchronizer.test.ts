@@ -1,7 +1,7 @@
 import t from 'tap';
 import { Chain } from '../../src/chain/chain.js';
 import { ChainStore } from '../../src/store/chain-store.js';
-import { P2pErrorCode, p2pError } from '../../src/p2p/errors.js';
+import { P2pErrorCode, p2pError } from '../../src/wire/errors.js';
 import { encodeStatus, MAX_HEADERS } from '../../src/sync/messages.js';
 import { localStatus, SyncServer } from '../../src/sync/server.js';
 import { resolveSyncOptions } from '../../src/sync/options.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { fromHex, toHex } from '../../primitives/bytes.js';
+import { fromHex, toHex } from '../../util/bytes.js';
 import type { Page, PageRequest } from '../../store/pages.js';
 import { BlockReader, type ReadBudget } from '../block-reader.js';
 import type { ApiContext } from '../context.js';
