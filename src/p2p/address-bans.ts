@@ -24,6 +24,8 @@ export interface AddressBanEntry {
   until: number;
   /** The banned peer that caused it (for a subnet, the one whose ban completed it); absent when not given. */
   peer?: string;
+  /** Stable code of the offence, when given (else read from the reason). */
+  code?: string;
 }
 
 /** Parses an IP address (IPv4-mapped IPv6 as IPv4); undefined when it is not one. */
@@ -89,17 +91,17 @@ export class AddressBans {
    * Ban `ip` (its /64 for IPv6) until `until` for `peer`'s offence; returns false when the address is exempt or
    * not an IP.
    */
-  ban(ip: string, until: number, reason: string, peer?: string): boolean {
+  ban(ip: string, until: number, reason: string, peer?: string, code?: string): boolean {
     const key = addressKey(ip);
     if (key === undefined || !this.applies(ip)) return false;
     const by = peer === undefined ? {} : { peer };
-    this.#set({ key, kind: 'address', reason, until: Math.max(until, this.#bans.get(key)?.until ?? 0), ...by });
+    this.#set({ key, kind: 'address', reason, until: Math.max(until, this.#bans.get(key)?.until ?? 0), ...by, ...(code === undefined ? {} : { code }) });
     const net = subnet24(ip);
     const n = this.options.subnetBanAfter;
     if (net !== undefined && n > 0) {
       const inNet = this.list().filter((b) => b.kind === 'address' && subnet24(b.key) === net);
       if (inNet.length >= n) {
-        this.#set({ key: net, kind: 'subnet', reason: `${BanCode.subnet}: ${inNet.length} addresses of ${net} banned`, until: Math.max(...inNet.map((b) => b.until)), ...by });
+        this.#set({ key: net, kind: 'subnet', reason: `${BanCode.subnet}: ${inNet.length} addresses of ${net} banned`, code: BanCode.subnet, until: Math.max(...inNet.map((b) => b.until)), ...by });
       }
     }
     return true;

@@ -1,6 +1,6 @@
 import type { AddressBan, PeerBan, PeerBans } from './peer-view.js';
 import type { AddressBans } from './address-bans.js';
-import { reasonCode, type PenaltyBook } from './penalties.js';
+import { banCode, type PenaltyBook } from './penalties.js';
 
 /** The bans in force as the API shows them (GET /peers/bans), latest expiry first. */
 export function bansJson(penalties: PenaltyBook, addressBans: AddressBans, now: number): PeerBans {
@@ -9,10 +9,10 @@ export function bansJson(penalties: PenaltyBook, addressBans: AddressBans, now: 
   const peers = penalties
     .bans()
     .sort(latestFirst)
-    .map((b): PeerBan => ({ id: b.peer, code: reasonCode(b.reason), reason: b.reason, points: penalties.points(b.peer), ...expiry(b.until) }));
+    .map((b): PeerBan => ({ id: b.peer, code: banCode(b), reason: b.reason, points: penalties.points(b.peer), ...expiry(b.until) }));
   const addresses = addressBans
     .list()
     .sort(latestFirst)
-    .map((b): AddressBan => ({ address: b.key, kind: b.kind, peer: b.peer ?? null, code: reasonCode(b.reason), reason: b.reason, ...expiry(b.until) }));
+    .map((b): AddressBan => ({ address: b.key, kind: b.kind, peer: b.peer ?? null, code: banCode(b), reason: b.reason, ...expiry(b.until) }));
   return { peers, addresses };
 }

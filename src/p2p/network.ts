@@ -26,7 +26,8 @@ import { P2pMetrics } from './metrics.js';
 import { PeerManager } from './peer-manager.js';
 import { AddressBans } from './address-bans.js';
 import { bansJson } from './bans-view.js';
-import { BanCode, PenaltyBook, reasonCode, type BanEvent } from './penalties.js';
+import { BanCode, PenaltyBook, type BanEvent } from './penalties.js';
+import { penaltyReason, toPenalty, type PenaltyInput } from '../wire/penalty.js';
 import { protocolIds, protocolLimits, type ProtocolName } from './protocols.js';
 import { RequestPacer } from './pacer.js';
 import { PROTOCOL_RATE_LIMITS } from '../wire/rate-limit.js';
@@ -130,7 +131,7 @@ export class P2pNetwork {
       onBlock: (b) => this.#remoteBlocks.add(b.header.hashHex),
       transport: {
         request,
-        penalise: (peer, points, reason) => this.penalise(peer, points, reason),
+        penalise: (peer, penalty) => this.penalise(peer, penalty),
         disconnect: (peer) => void node.hangUp(peerIdFromString(peer)).catch(() => undefined),
       },
       now: this.#d.now,
@@ -140,7 +141,7 @@ export class P2pNetwork {
       mempool,
       logger: this.#log,
       sigCache: this.#d.sigCache,
-      penalise: (peer, points, reason) => this.penalise(peer, points, reason),
+      penalise: (peer, penalty) => this.penalise(peer, penalty),
       requestTxs: (peer, block, indexes) => request(peer, 'getblocktxn', encodeGetBlockTxn({ block, indexes })),
       requestBlock: async (peer, hash) => decodeBlocks(await request(peer, 'blocks', encodeGetBlocks({ hashes: [hash] })), 1)[0] ?? null,
       blockAnnounced: (peer) => sync.blockAnnounced(peer),
@@ -180,7 +181,7 @@ export class P2pNetwork {
   // Request/response protocol handlers; a request's penalty (abuse, malformed) goes to its sender.
   async #serve(node: Host, sync: Synchronizer, relay: Relay): Promise<void> {
     const onError = (peer: string, err: ChainNodeError): void => {
-      if (err.penalty > 0) this.penalise(peer, err.penalty, `${err.code}: ${err.message}`);
+      if (err.penalty > 0) this.penalise(peer, err);
     };
     for (const p of ['status', 'headers', 'blocks'] as const) {
       await node.handle(this.#protocols[p], rpcHandler(this.#protocols[p], this.#limits[p], (req, peer) => sync.server.handle(p, req, peer), onError), { maxInboundStreams: 8 });
@@ -250,7 +251,7 @@ export class P2pNetwork {
     } catch (err) {
       if (!(err instanceof ChainNodeError)) throw err;
       if (err.penalty === 0) return TopicValidatorResult.Ignore;
-      this.penalise(peer, err.penalty, `${err.code}: ${err.message}`);
+      this.penalise(peer, err);
       return TopicValidatorResult.Reject;
     }
   }
@@ -272,7 +273,7 @@ export class P2pNetwork {
       const addresses: string[] = [];
       for (const c of node.getConnections().filter((x) => x.remotePeer.toString() === b.peer)) {
         const ip = ipOf(c.remoteAddr);
-        if (ip !== undefined && this.addressBans.ban(ip, b.until, b.reason, b.peer)) addresses.push(ip);
+        if (ip !== undefined && this.addressBans.ban(ip, b.until, b.reason, b.peer, b.code)) addresses.push(ip);
       }
       this.#log.warn({ peer: b.peer, addresses, reason: b.reason, until: new Date(b.until).toISOString() }, 'peer banned');
       peers.book.forget(b.peer);
@@ -307,11 +308,14 @@ export class P2pNetwork {
     }
   }
 
-  /** Add penalty points to a peer (bans it at the threshold). */
-  penalise(peer: string, points: number, reason: string): void {
+  /** Add penalty points to a peer (bans it at the threshold): a typed penalty, or the error it was rejected with. */
+  penalise(peer: string, input: PenaltyInput): void {
+    const penalty = toPenalty(input);
+    const { code, points } = penalty;
     if (points <= 0) return;
-    const total = this.penalties.penalise(peer, points, reason);
-    this.#metrics.penalties.inc({ code: reasonCode(reason) }, points);
+    const reason = penaltyReason(penalty);
+    const total = this.penalties.penalise(peer, points, reason, code);
+    this.#metrics.penalties.inc({ code }, points);
     this.#log.info({ peer, points, total: Math.round(total), reason }, 'peer penalised');
   }
 
@@ -401,7 +405,7 @@ export class P2pNetwork {
     } catch (err) {
       throw p2pError(P2pErrorCode.badPeerId, `'${id}' is not a peer id`, { cause: err });
     }
-    this.penalties.ban(id, this.options.disconnectCooldownMs, `${BanCode.operator}: disconnected by the operator`);
+    this.penalties.ban(id, this.options.disconnectCooldownMs, `${BanCode.operator}: disconnected by the operator`, BanCode.operator);
     await this.node.hangUp(peer);
   }
 

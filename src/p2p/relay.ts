@@ -16,6 +16,7 @@ import {
   compactLimits, compactRootMatches, completeBlock, decodeCompact, encodeCompact, fillMissing, rebuildFrom, toCompact, type CompactBlock, type CompactLimits,
 } from './compact.js';
 import { P2pErrorCode, P2pPenalty, p2pError } from '../wire/errors.js';
+import type { PenaltyInput } from '../wire/penalty.js';
 import { enforceRateLimit, PROTOCOL_RATE_LIMITS, ServedRateLimit, type RateLimit } from '../wire/rate-limit.js';
 
 /** What the relay needs from the network. */
@@ -25,7 +26,8 @@ export interface RelayDependencies {
   logger: Logger;
   /** Signature cache shared with the chain: mempool transactions were verified on entry. */
   sigCache?: SignatureCache;
-  penalise(peer: string, points: number, reason: string): void;
+  /** Penalise a peer: a typed penalty, or the error its message was rejected with. */
+  penalise(peer: string, penalty: PenaltyInput): void;
   /** Ask `peer` for transactions of a block by position (getblocktxn). */
   requestTxs(peer: string, blockHash: Uint8Array, indexes: number[]): Promise<CborValue>;
   /** Ask `peer` for one full block by hash (the blocks-by-hash protocol). */
@@ -88,7 +90,7 @@ export class Relay {
     try {
       tx = Transaction.decode(data, { maxBytes: maxTxBytes });
     } catch (err) {
-      this.#d.penalise(peer, Penalty.high, `${decodeCode(err, 'TX_MALFORMED')}: ${(err as Error).message}`);
+      this.#d.penalise(peer, { code: decodeCode(err, 'TX_MALFORMED'), points: Penalty.high, detail: (err as Error).message });
       return TopicValidatorResult.Reject;
     }
     const id = tx.txidHex;
@@ -99,7 +101,7 @@ export class Relay {
     } catch (err) {
       if (!(err instanceof ChainNodeError)) throw err;
       if (err.penalty === 0) return TopicValidatorResult.Ignore;
-      this.#d.penalise(peer, err.penalty, `${err.code}: tx ${id}`);
+      this.#d.penalise(peer, { code: err.code, points: err.penalty, detail: `tx ${id}` });
       return TopicValidatorResult.Reject;
     } finally {
       this.#fromGossip.delete(id);
@@ -113,7 +115,7 @@ export class Relay {
     try {
       c = decodeCompact(data, this.limits);
     } catch (err) {
-      this.#d.penalise(peer, Penalty.high, `${decodeCode(err, 'BLOCK_MALFORMED')}: compact block: ${(err as Error).message}`);
+      this.#d.penalise(peer, { code: decodeCode(err, 'BLOCK_MALFORMED'), points: Penalty.high, detail: `compact block: ${(err as Error).message}` });
       return TopicValidatorResult.Reject;
     }
     this.stats.compactBlocks++;
@@ -151,7 +153,7 @@ export class Relay {
   }
 
   #reject(peer: string, err: ChainNodeError): TopicValidatorResult {
-    this.#d.penalise(peer, err.penalty, `${err.code}: ${err.message}`);
+    this.#d.penalise(peer, err);
     return TopicValidatorResult.Reject;
   }
 

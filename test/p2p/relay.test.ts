@@ -11,6 +11,7 @@ import { PROTOCOL_RATE_LIMITS } from '../../src/wire/rate-limit.js';
 import type { CborValue } from '../../src/primitives/cbor.js';
 import { breakPow, rebuild, withSig } from '../chain/helpers.js';
 import { Actor, CHAIN_ID, mine, openChain, tempDir } from '../chain/support.js';
+import { recordPenalties } from '../utils/penalties.js';
 
 // A node's chain and mempool plus a relay whose network side is scripted by the test.
 async function setup(t: Test, serve: { txs?: (indexes: number[]) => CborValue; block?: () => Uint8Array | null } = {}) {
@@ -26,7 +27,7 @@ async function setup(t: Test, serve: { txs?: (indexes: number[]) => CborValue; b
     chain,
     mempool,
     logger: pino({ level: 'silent' }),
-    penalise: (peer, points) => void penalties.push([peer, points]),
+    penalise: recordPenalties((peer, points) => void penalties.push([peer, points])),
     requestTxs: async (_peer, _hash, indexes) => {
       asked.txs.push(indexes);
       if (serve.txs === undefined) throw p2pError(P2pErrorCode.timeout, 'no reply');

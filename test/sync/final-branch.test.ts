@@ -16,6 +16,7 @@ import { SyncServer } from '../../src/sync/server.js';
 import { Synchronizer, type SyncTransport } from '../../src/sync/synchronizer.js';
 import { extend, mine, openChain, tempDir } from '../chain/support.js';
 import { assertConsistent } from '../chain/helpers.js';
+import { recordPenalties } from '../utils/penalties.js';
 
 async function chainIn(t: Test): Promise<{ chain: Chain; dir: string }> {
   const dir = await tempDir();
@@ -47,7 +48,7 @@ function transport(servers: Map<string, SyncServer>, penalties: string[], asked:
       const reply = await servers.get(peer)!.handle(protocol, message, 'local');
       return reply instanceof EncodedReply ? decodeEnvelope(reply.bytes, protocol) : reply;
     },
-    penalise: (peer, points, reason) => void penalties.push(`${peer} ${points} ${reason}`),
+    penalise: recordPenalties((peer, points, reason) => void penalties.push(`${peer} ${points} ${reason}`)),
     disconnect: () => undefined,
   };
 }
