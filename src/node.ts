@@ -6,7 +6,7 @@ import { announcedHosts } from './api/host-check.js';
 import { API_DEFAULTS, closeApi, createApi } from './api/server.js';
 import type { ApiContext, MiningControl, PeerControl } from './api/context.js';
 import { Chain } from './chain/chain.js';
-import { SignatureCache } from './chain/connect.js';
+import { SignatureCache } from './chain/signature-cache.js';
 import { ChainNodeError } from './errors.js';
 import type { NodeConfig } from './config/schema.js';
 import { chainId, type NetworkParams } from './consensus/networks.js';

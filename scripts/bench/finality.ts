@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Chain } from '../../src/chain/chain.js';
-import { SignatureCache } from '../../src/chain/connect.js';
+import { SignatureCache } from '../../src/chain/signature-cache.js';
 import { clusterDown, clusterUp } from '../../src/cluster/process-cluster.js';
 import { chainId, getNetwork } from '../../src/consensus/networks.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';

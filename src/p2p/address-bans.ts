@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { BanCode } from './penalties.js';
+import { BoundedMap } from '../util/bounded-map.js';
 
 /** Policy of {@link AddressBans}. */
 export interface AddressBanOptions {
@@ -75,10 +76,11 @@ function subnet24(ip: string): string | undefined {
 export class AddressBans {
   readonly options: Readonly<Required<AddressBanOptions>>;
   readonly #now: () => number;
-  readonly #bans = new Map<string, AddressBanEntry>();
+  readonly #bans: BoundedMap<string, AddressBanEntry>;
 
   constructor(options: AddressBanOptions = {}, deps: { now?: () => number } = {}) {
     this.options = Object.freeze({ ...ADDRESS_BAN_DEFAULTS, ...options });
+    this.#bans = new BoundedMap(this.options.maxTracked);
     this.#now = deps.now ?? Date.now;
   }
 
@@ -137,8 +139,6 @@ export class AddressBans {
   }
 
   #set(entry: AddressBanEntry): void {
-    this.#bans.delete(entry.key);
     this.#bans.set(entry.key, entry);
-    if (this.#bans.size > this.options.maxTracked) this.#bans.delete(this.#bans.keys().next().value!);
   }
 }

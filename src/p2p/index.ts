@@ -14,6 +14,5 @@ export * from './penalties.js';
 export * from './protocols.js';
 export * from '../wire/rate-limit.js';
 export * from './peer-view.js';
-export * from './recent-set.js';
 export * from './relay.js';
 export * from '../wire/rpc.js';

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { PeerBans, PeerControls, PeerSummary } from './peer-view.js';
 import type { BlockEvent, Chain } from '../chain/chain.js';
-import type { SignatureCache } from '../chain/connect.js';
+import type { SignatureCache } from '../chain/signature-cache.js';
 import type { BatchVerifier } from '../crypto/verify-pool.js';
 import { ChainNodeError } from '../errors.js';
 import type { Mempool } from '../mempool/mempool.js';
@@ -31,7 +31,7 @@ import { penaltyReason, toPenalty, type PenaltyInput } from '../wire/penalty.js'
 import { protocolIds, protocolLimits, type ProtocolName } from './protocols.js';
 import { RequestPacer } from './pacer.js';
 import { PROTOCOL_RATE_LIMITS } from '../wire/rate-limit.js';
-import { RecentSet } from './recent-set.js';
+import { BoundedSet } from '../util/bounded-map.js';
 import { encodeGetBlockTxn, Relay } from './relay.js';
 import { rpcHandler, rpcRequest, type RpcLimits } from '../wire/rpc.js';
 
@@ -68,7 +68,7 @@ export class P2pNetwork {
   readonly pacer: RequestPacer<ProtocolName>;
   readonly #d: P2pDependencies;
   readonly #log: Logger;
-  readonly #remoteBlocks = new RecentSet(4096);
+  readonly #remoteBlocks = new BoundedSet<string>(4096);
   readonly #cleanups: Array<() => void> = [];
   #node: Host | undefined;
   #relay: Relay | undefined;

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { BoundedMap } from '../util/bounded-map.js';
 
 /** Penalty and ban policy. */
 export interface PenaltyBookOptions {
@@ -89,12 +90,13 @@ export interface BanEntry {
 export class PenaltyBook extends EventEmitter<PenaltyBookEvents> {
   readonly options: Readonly<Required<PenaltyBookOptions>>;
   readonly #now: () => number;
-  readonly #points = new Map<string, Record>();
+  readonly #points: BoundedMap<string, Record>;
   readonly #bans = new Map<string, BanEntry>();
 
   constructor(options: PenaltyBookOptions = {}, deps: { now?: () => number } = {}) {
     super();
     this.options = Object.freeze({ ...PENALTY_DEFAULTS, ...options });
+    this.#points = new BoundedMap(this.options.maxTracked);
     this.#now = deps.now ?? Date.now;
   }
 
@@ -104,9 +106,7 @@ export class PenaltyBook extends EventEmitter<PenaltyBookEvents> {
     const now = this.#now();
     const prev = this.#decayed(peer, now);
     const total = (prev?.points ?? 0) + points;
-    this.#points.delete(peer);
     this.#points.set(peer, { points: total, at: now });
-    if (this.#points.size > this.options.maxTracked) this.#points.delete(this.#points.keys().next().value!);
     if (total >= this.options.banThreshold && !this.isBanned(peer)) this.ban(peer, this.options.banDurationMs, reason, code);
     return total;
   }

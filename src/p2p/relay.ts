@@ -1,7 +1,7 @@
 import { TopicValidatorResult } from '@libp2p/gossipsub';
 import type { Logger } from 'pino';
 import type { Chain } from '../chain/chain.js';
-import type { SignatureCache } from '../chain/connect.js';
+import type { SignatureCache } from '../chain/signature-cache.js';
 import { BlockError } from '../chain/errors.js';
 import { checkProofOfWork } from '../consensus/pow.js';
 import { ChainNodeError, Penalty } from '../errors.js';

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { TreeNode } from '../chain/block-tree.js';
 import type { Chain } from '../chain/chain.js';
-import type { SignatureCache } from '../chain/connect.js';
+import type { SignatureCache } from '../chain/signature-cache.js';
 import { BlockError } from '../chain/errors.js';
 import type { BatchVerifier } from '../crypto/verify-pool.js';
 import { ChainNodeError } from '../errors.js';

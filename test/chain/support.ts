@@ -7,9 +7,9 @@ import type { TreeNode } from '../../src/chain/block-tree.js';
 import { chainId, getNetwork, type NetworkParams } from '../../src/consensus/networks.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
 import type { Block } from '../../src/primitives/block.js';
-import { toHex } from '../../src/util/bytes.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { ChainStore } from '../../src/store/chain-store.js';
+import { blockKeyHex } from '../../src/primitives/header.js';
 
 /** regtest: minimum difficulty, so blocks are solved in a couple of hashes. */
 export const NET: NetworkParams = getNetwork('regtest');
@@ -63,7 +63,7 @@ export function branch(chain: Chain, parent: TreeNode, n: number, tag: number): 
   for (let i = 0; i < n; i++) {
     const b = mine(chain, [], p, Uint8Array.of(tag, i));
     out.push(b);
-    p = { ...p, hash: b.hash, hex: toHex(b.hash), header: b.header, height: p.height + 1, parent: p };
+    p = { ...p, hash: b.hash, hex: blockKeyHex(b.hash), header: b.header, height: p.height + 1, parent: p };
   }
   return out;
 }
