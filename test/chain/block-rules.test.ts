@@ -9,7 +9,7 @@ import { encodeCbor } from '../../src/primitives/cbor.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { medianTimePast, MEDIAN_TIME_SPAN } from '../../src/consensus/median-time.js';
 import { assertConsistent, breakPow, expectReject as expectRejectRaw, openChainWith, rebuild, withSig } from './helpers.js';
-import { Actor, NET, extend, mine, tempDir } from './support.js';
+import { Actor, NET, extend, mine, tempDir } from '../utils/chain.js';
 import type { Chain } from '../../src/chain/chain.js';
 import { Block } from '../../src/primitives/block.js';
 import { blockKeyHex } from '../../src/primitives/header.js';

@@ -5,7 +5,7 @@ import { checkConsistency } from '../utils/consistency.js';
 import { Chain } from '../../src/chain/chain.js';
 import { ChainStore } from '../../src/store/chain-store.js';
 import { Keys, Prefix, u64be } from '../../src/store/layout.js';
-import { Actor, CHAIN_ID, NET, mine, openChain, tempDir } from './support.js';
+import { Actor, CHAIN_ID, NET, mine, openChain, tempDir } from '../utils/chain.js';
 
 type Raw = ClassicLevel<Uint8Array, Uint8Array>;
 

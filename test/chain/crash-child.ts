@@ -15,7 +15,7 @@ import { type Block } from '../../src/primitives/block.js';
 import { toHex } from '../../src/util/bytes.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { ChainStore } from '../../src/store/chain-store.js';
-import { CHAIN_ID, openChain } from './support.js';
+import { CHAIN_ID, openChain } from '../utils/chain.js';
 import { blockKeyHex } from '../../src/primitives/header.js';
 
 const ACTORS = Array.from({ length: 8 }, (_, i) => sha256(new TextEncoder().encode(`crash-test-actor-${i}`)));

@@ -14,7 +14,7 @@ import { toHex } from '../../src/util/bytes.js';
 import { type Block } from '../../src/primitives/block.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { BlockStatus } from '../../src/store/entry.js';
-import { Actor, CHAIN_ID, NET, extend, mine, openChain, tempDir } from './support.js';
+import { Actor, CHAIN_ID, NET, extend, mine, openChain, tempDir } from '../utils/chain.js';
 import { blockKeyHex } from '../../src/primitives/header.js';
 
 const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));

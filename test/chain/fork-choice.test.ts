@@ -7,7 +7,7 @@ import { toHex } from '../../src/util/bytes.js';
 import { Block } from '../../src/primitives/block.js';
 import { type Transaction } from '../../src/primitives/transaction.js';
 import { assertConsistent, expectReject, openChainWith, withSig } from './helpers.js';
-import { Actor, mine, tempDir } from './support.js';
+import { Actor, mine, tempDir } from '../utils/chain.js';
 import { blockKeyHex } from '../../src/primitives/header.js';
 
 async function fresh(tt: Test): Promise<{ chain: Chain; path: string }> {

@@ -7,7 +7,7 @@ import { leafHash, merkleRoot, verifyConsistency, verifyInclusion } from '../../
 import { toHex } from '../../src/util/bytes.js';
 import { Keys, Prefix } from '../../src/store/layout.js';
 import { assertConsistent } from './helpers.js';
-import { branch, extend, openChain, tempDir } from './support.js';
+import { branch, extend, openChain, tempDir } from '../utils/chain.js';
 
 function mainHeaders(chain: Chain): Uint8Array[] {
   const out: Uint8Array[] = [];

@@ -12,7 +12,7 @@ import { type HeaderFields } from '../../src/primitives/header.js';
 import { type BlockMeta } from '../../src/primitives/meta.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { ChainStore } from '../../src/store/chain-store.js';
-import { CHAIN_ID, NET } from './support.js';
+import { CHAIN_ID, NET } from '../utils/chain.js';
 
 /** A tap test (subtest or the root). */
 export type Asserts = Test;

@@ -8,7 +8,7 @@ import { toHex } from '../../src/util/bytes.js';
 import { type Block } from '../../src/primitives/block.js';
 import { type Transaction } from '../../src/primitives/transaction.js';
 import { assertConsistent, openChainWith } from './helpers.js';
-import { Actor, CHAIN_ID, NET, mine, tempDir } from './support.js';
+import { Actor, CHAIN_ID, NET, mine, tempDir } from '../utils/chain.js';
 import { blockKeyHex } from '../../src/primitives/header.js';
 
 /** Mine a branch on `parent` (txs[i] go into block i) without submitting it. */

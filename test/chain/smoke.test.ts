@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Actor, extend, mine, openChain, tempDir } from './support.js';
+import { Actor, extend, mine, openChain, tempDir } from '../utils/chain.js';
 import { toHex } from '../../src/util/bytes.js';
 import { verifyRecordProof } from '../../src/consensus/record-proof.js';
 

@@ -3,7 +3,7 @@ import { compactLimits, compactRootMatches, completeBlock, decodeCompact, encode
 import { encodeCbor } from '../../src/primitives/cbor.js';
 import { DecodeError } from '../../src/primitives/errors.js';
 import { bytesEqual } from '../../src/util/bytes.js';
-import { Actor, mine, openChain, tempDir } from '../chain/support.js';
+import { Actor, mine, openChain, tempDir } from '../utils/chain.js';
 
 t.test('compact block: round trip, rebuild with missing transactions, Merkle check', async (t) => {
   const dir = await tempDir();

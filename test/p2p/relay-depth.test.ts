@@ -10,7 +10,7 @@ import { Relay } from '../../src/p2p/relay.js';
 import type { CborValue } from '../../src/primitives/cbor.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
-import { CHAIN_ID, mine, openChain, tempDir } from '../chain/support.js';
+import { CHAIN_ID, mine, openChain, tempDir } from '../utils/chain.js';
 import { txOfDepth } from '../reliability/depth-targets.js';
 import { recordPenalties } from '../utils/penalties.js';
 

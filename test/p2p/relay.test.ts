@@ -10,7 +10,7 @@ import { Transaction } from '../../src/primitives/transaction.js';
 import { PROTOCOL_RATE_LIMITS } from '../../src/wire/rate-limit.js';
 import type { CborValue } from '../../src/primitives/cbor.js';
 import { breakPow, rebuild, withSig } from '../chain/helpers.js';
-import { Actor, CHAIN_ID, mine, openChain, tempDir } from '../chain/support.js';
+import { Actor, CHAIN_ID, mine, openChain, tempDir } from '../utils/chain.js';
 import { recordPenalties } from '../utils/penalties.js';
 
 // A node's chain and mempool plus a relay whose network side is scripted by the test.

@@ -18,7 +18,7 @@ import { checkConsistency } from '../utils/consistency.js';
 import { Block } from '../../src/primitives/block.js';
 import { fromHex, toHex } from '../../src/util/bytes.js';
 import { type ChainStore } from '../../src/store/chain-store.js';
-import { openChain } from '../chain/support.js';
+import { openChain } from '../utils/chain.js';
 
 const CHILD = fileURLToPath(new URL('../chain/crash-child.ts', import.meta.url));
 const STRIP_LOADER = pathToFileURL(fileURLToPath(new URL('../chain/ts-strip-loader.mjs', import.meta.url))).href;

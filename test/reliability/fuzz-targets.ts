@@ -14,7 +14,7 @@ import type { CborValue } from '../../src/primitives/cbor.js';
 import { decodeMeta } from '../../src/primitives/meta.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { decodeBlocks, decodeGetBlocks, decodeGetHeaders, decodeHeaders, decodeStatus, MAX_HEADERS } from '../../src/sync/messages.js';
-import { CHAIN_ID, openChain, tempDir } from '../chain/support.js';
+import { CHAIN_ID, openChain, tempDir } from '../utils/chain.js';
 import { agree, compactVerdict, LIMITS, pathVerdicts, pathVerdictsBatch, verdictOf, type PathVerdicts } from './depth-targets.js';
 import { decoderInputs, proofInputs, SEEDS, txInputs } from './fuzz-inputs.js';
 

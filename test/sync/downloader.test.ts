@@ -3,7 +3,7 @@ import { p2pError, P2pErrorCode } from '../../src/wire/errors.js';
 import { Block } from '../../src/primitives/block.js';
 import { toHex } from '../../src/util/bytes.js';
 import { BlockDownloader, SyncStalledError } from '../../src/sync/downloader.js';
-import { extend, openChain, tempDir } from '../chain/support.js';
+import { extend, openChain, tempDir } from '../utils/chain.js';
 import { recordPenalties } from '../utils/penalties.js';
 
 async function blocks(n: number): Promise<Block[]> {

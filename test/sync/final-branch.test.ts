@@ -14,7 +14,7 @@ import { toHex } from '../../src/util/bytes.js';
 import { resolveSyncOptions } from '../../src/sync/options.js';
 import { SyncServer } from '../../src/sync/server.js';
 import { Synchronizer, type SyncTransport } from '../../src/sync/synchronizer.js';
-import { extend, mine, openChain, tempDir } from '../chain/support.js';
+import { extend, mine, openChain, tempDir } from '../utils/chain.js';
 import { assertConsistent } from '../chain/helpers.js';
 import { recordPenalties } from '../utils/penalties.js';
 

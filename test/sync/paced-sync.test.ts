@@ -12,7 +12,7 @@ import { rpcHandler, rpcRequest } from '../../src/wire/rpc.js';
 import { MAX_HEADERS } from '../../src/sync/messages.js';
 import { resolveSyncOptions } from '../../src/sync/options.js';
 import { SyncServer, type SyncProtocol } from '../../src/sync/server.js';
-import { extend, NET } from '../chain/support.js';
+import { extend, NET } from '../utils/chain.js';
 import { chainIn, syncOver, waitUntil } from './support.js';
 import { recordPenalties } from '../utils/penalties.js';
 

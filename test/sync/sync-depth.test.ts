@@ -7,7 +7,7 @@ import { generateSecretKey } from '../../src/crypto/signature.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { resolveSyncOptions } from '../../src/sync/options.js';
 import { SyncServer } from '../../src/sync/server.js';
-import { CHAIN_ID, mine } from '../chain/support.js';
+import { CHAIN_ID, mine } from '../utils/chain.js';
 import { txOfDepth } from '../reliability/depth-targets.js';
 import { chainIn, serve, syncOver, waitUntil } from './support.js';
 import { recordPenalties } from '../utils/penalties.js';

@@ -6,7 +6,7 @@ import { encodeStatus, MAX_HEADERS } from '../../src/sync/messages.js';
 import { localStatus, SyncServer } from '../../src/sync/server.js';
 import { resolveSyncOptions } from '../../src/sync/options.js';
 import type { CborValue } from '../../src/primitives/cbor.js';
-import { Actor, CHAIN_ID, mine, NET, tempDir } from '../chain/support.js';
+import { Actor, CHAIN_ID, mine, NET, tempDir } from '../utils/chain.js';
 import { chainIn, serve, syncOver, waitUntil } from './support.js';
 import { recordPenalties } from '../utils/penalties.js';
 

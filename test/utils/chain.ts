@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Chain, type ChainDependencies } from '../../src/chain/chain.js';
 import { assembleBlock, solveBlockSync } from '../../src/chain/template.js';
 import type { TreeNode } from '../../src/chain/block-tree.js';
@@ -15,11 +12,7 @@ import { blockKeyHex } from '../../src/primitives/header.js';
 export const NET: NetworkParams = getNetwork('regtest');
 export const CHAIN_ID = chainId(NET);
 
-/** A temporary directory removed by the returned cleanup. */
-export async function tempDir(prefix = 'chain-test-'): Promise<{ path: string; cleanup: () => Promise<void> }> {
-  const path = await mkdtemp(join(tmpdir(), prefix));
-  return { path, cleanup: () => rm(path, { recursive: true, force: true }) };
-}
+export { tempDirCleanup as tempDir } from './temp-dir.js';
 
 /** Open a store and chain in a fresh directory. */
 export async function openChain(path: string, deps: Partial<ChainDependencies> = {}): Promise<{ chain: Chain; store: ChainStore }> {
