@@ -15,7 +15,6 @@ const LAYERS = [
   ['chain', '^src/chain/'],
   ['mempool', '^src/mempool/'],
   ['wallet', '^src/wallet/'],
-  ['config', '^src/config/'],
   ['mining', '^src/mining/'],
   ['finality', '^src/finality/'],
   ['wire', '^src/wire/'],
@@ -25,6 +24,7 @@ const LAYERS = [
   ['api', '^src/api/'],
   ['client', '^src/client/'],
   ['cluster', '^src/cluster/'],
+  ['config', '^src/config/'],
   ['node', '^src/(node|index)\\.ts$'],
 ];
 

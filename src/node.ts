@@ -281,7 +281,7 @@ export class ChainNode {
       }
       this.#log.info({ backend: this.#backend.name, cpuPath: this.#cpuPath() }, 'mining backend selected');
     }
-    const minIntervalMs = this.options.network.name === 'regtest' ? 1000 : 0;
+    const minIntervalMs = this.options.network.minBlockIntervalMs ?? 0;
     this.#blocksMinedBefore += this.#miner?.status().blocksMined ?? 0;
     this.#miner = new Miner(
       { minerTag: cfg.minerTag, maxBlockTxs: cfg.maxBlockTxs, minIntervalMs },

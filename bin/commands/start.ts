@@ -3,6 +3,7 @@ import { explorerDir } from '../../src/api/explorer.js';
 import { createLogger } from '../../src/logger.js';
 import { ChainNode } from '../../src/node.js';
 import { allOptions, configFrom, VERSION } from './common.js';
+import { flagDoc } from '../../src/config/schema.js';
 
 // Shutdown deadline: the API's close is bounded at ~4 s, so this only catches a stuck component.
 const STOP_DEADLINE_MS = 7_000;
@@ -14,33 +15,33 @@ export function registerStart(program: Command): void {
   program
     .command('start')
     .description('start a full node (devnet by default: mines, serves the API, prints its URLs)')
-    .option('--api-host <host>', 'HTTP API listen address (default 127.0.0.1)')
-    .option('--api-port <port>', 'HTTP API port (0 = any free port)')
+    .option('--api-host <host>', flagDoc('apiHost'))
+    .option('--api-port <port>', flagDoc('apiPort'))
     .option('--no-api', 'do not serve the HTTP API')
-    .option('--api-cors <origins>', 'comma-separated CORS origins')
-    .option('--api-allowed-hosts <names>', 'comma-separated extra Host header names the API answers')
+    .option('--api-cors <origins>', flagDoc('apiCors'))
+    .option('--api-allowed-hosts <names>', flagDoc('apiAllowedHosts'))
     .option('--no-explorer', 'do not serve the web explorer at /')
-    .option('--p2p-host <host>', 'P2P listen address')
-    .option('--p2p-port <port>', 'P2P TCP port')
+    .option('--p2p-host <host>', flagDoc('p2pHost'))
+    .option('--p2p-port <port>', flagDoc('p2pPort'))
     .option('--no-p2p', 'do not join the peer-to-peer network')
-    .option('--bootstrap <addr...>', 'bootstrap peers (multiaddr or host:port), repeatable')
+    .option('--bootstrap <addr...>', flagDoc('bootstrap'))
     .option('--mdns', 'discover LAN peers with mDNS')
     .option('--no-mdns', 'disable mDNS discovery')
-    .option('--announce <addr...>', 'addresses to announce to peers')
-    .option('--max-peers <n>', 'maximum connected peers')
+    .option('--announce <addr...>', flagDoc('announce'))
+    .option('--max-peers <n>', flagDoc('maxPeers'))
     .option('--mine', 'mine blocks')
     .option('--no-mine', 'do not mine')
-    .option('--miner-backend <name>', 'auto, cuda, native-cpu or wasm')
-    .option('--threads <n>', 'CPU mining threads (0 = one per core)')
-    .option('--cpu-path <name>', 'native-cpu hashing code: auto (measured fastest), sha-ni, avx512, avx2, vec128 or portable')
-    .option('--miner-tag <tag>', 'tag written into mined blocks')
-    .option('--witnesses <keys...>', 'witness set: verifier keys (<name>+<id>+<key>); default: this node witnesses for itself')
-    .option('--witness-threshold <k>', 'witness signatures that make a checkpoint final (default: a majority)')
+    .option('--miner-backend <name>', flagDoc('minerBackend'))
+    .option('--threads <n>', flagDoc('threads'))
+    .option('--cpu-path <name>', flagDoc('cpuPath'))
+    .option('--miner-tag <tag>', flagDoc('minerTag'))
+    .option('--witnesses <keys...>', flagDoc('witnesses'))
+    .option('--witness-threshold <k>', flagDoc('witnessThreshold'))
     .option('--finality-depth <n>', 'blocks below the tip that witnesses sign (default: the network\u2019s)')
-    .option('--log-level <level>', 'trace, debug, info, warn, error')
-    .option('--log-file <path>', 'also append JSON logs to this file')
-    .option('--log-pretty <mode>', 'auto, always or never')
-    .option('--status-interval <s>', 'seconds between one-line status logs (default 60, 0 = none)')
+    .option('--log-level <level>', flagDoc('logLevel'))
+    .option('--log-file <path>', flagDoc('logFile'))
+    .option('--log-pretty <mode>', flagDoc('logPretty'))
+    .option('--status-interval <s>', flagDoc('statusInterval'))
     .action(async (_opts: unknown, cmd: Command) => {
       const flags = allOptions<Record<string, unknown>>(cmd);
       // commander sets negatable booleans to true by default; only explicit flags should override lower layers.

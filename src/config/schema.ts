@@ -95,3 +95,10 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'mempool.maxBytes', type: 'int', env: 'CHAIN_NODE_MEMPOOL_MAX_BYTES', doc: 'most bytes of transactions in the mempool' },
   { path: 'mempool.saveIntervalMs', type: 'int', env: 'CHAIN_NODE_MEMPOOL_SAVE_INTERVAL_MS', doc: 'save a changed mempool to mempool.dat this often: the most a kill -9 can lose (0 = only on stop)' },
 ];
+
+/** The help text of a command-line flag: the doc of the configuration key it sets (one text for flag, file and env). */
+export function flagDoc(flag: string): string {
+  const key = CONFIG_KEYS.find((k) => k.flag === flag);
+  if (key === undefined) throw new Error(`no configuration key has the flag '${flag}'`);
+  return key.doc;
+}
