@@ -42,6 +42,14 @@ module.exports = {
   forbidden: [
     ...layerRules,
     { name: 'no-circular', comment: 'no import cycle, at any level', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'no-barrels',
+      comment: 'no module barrels: import the file that defines a name; the only index.ts is src/index.ts, the package entry',
+      severity: 'error',
+      from: {},
+      to: { path: '^src/.+/index\\.ts$' },
+    },
+    { name: 'no-barrel-files', comment: 'no src/<module>/index.ts re-export files (see no-barrels)', severity: 'error', from: { path: '^src/.+/index\\.ts$' }, to: {} },
     { name: 'src-not-from-test', comment: 'src/ never imports test code', severity: 'error', from: { path: '^src/' }, to: { path: '^test/' } },
     { name: 'src-not-from-bin', comment: 'src/ never imports the CLI layer', severity: 'error', from: { path: '^src/' }, to: { path: '^bin/' } },
     {

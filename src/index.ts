@@ -4,21 +4,75 @@
  * backends (`loadBackend`, `availableBackends`: the native CPU addon, CUDA or WASM proof-of-work search).
  */
 export { ChainNodeError, Penalty, hasCode } from './errors.js';
-export * from './primitives/index.js';
-export * from './crypto/index.js';
-export * from './consensus/index.js';
+export * from './util/bytes.js';
+export * from './primitives/cbor.js';
+export * from './primitives/errors.js';
+export * from './primitives/header.js';
+export * from './primitives/meta.js';
+export * from './primitives/transaction.js';
+export * from './primitives/block.js';
+export { sha256, sha256Concat, sha256d } from './crypto/hash.js';
 export {
-  availableBackends,
-  BACKEND_NAMES,
-  loadBackend,
-  MiningErrorCode,
-  selectBackend,
-  type BackendChoice,
-  type BackendName,
-  type BackendSelection,
-  type LoadBackendOptions,
-  type MiningBackend,
-  type SearchOptions,
-  type SearchResult,
-  type SkippedBackend,
-} from './mining/index.js';
+  MERKLE_HASH_BYTES,
+  consistencyProof,
+  consistencyProofFromLeafHashes,
+  emptyRoot,
+  inclusionProof,
+  inclusionProofFromLeafHashes,
+  leafHash,
+  merkleRoot,
+  merkleRootFromLeafHashes,
+  nodeHash,
+  rootFromInclusion,
+  verifyConsistency,
+  verifyInclusion,
+} from './crypto/merkle.js';
+export {
+  defaultSignatureVerifier,
+  generateSecretKey,
+  isValidPublicKey,
+  isValidSecretKey,
+  loadVerifier,
+  publicKeyFromSecret,
+  signHash,
+  verifySignature,
+  type VerifierPreference,
+} from './crypto/signature.js';
+export {
+  MSG_HASH_BYTES,
+  PUBLIC_KEY_BYTES,
+  SECP256K1_N,
+  SECRET_KEY_BYTES,
+  SIGNATURE_BYTES,
+  isLowS,
+  type SignatureVerifier,
+} from './crypto/verifier.js';
+export { loadAddonVerifier, loadNativeVerifier, loadPackageVerifier, nativeLoadError } from './crypto/verify-native.js';
+export { nobleVerifier } from './crypto/verify-noble.js';
+export { nativeSha256, nativeSha256Impl } from './crypto/native-hash.js';
+export { addonExports, addonLoadError, addonPath } from './crypto/addon.js';
+export {
+  MAX_UINT256,
+  bitLength,
+  checkBits,
+  compactToTarget,
+  decodeCompact,
+  targetToCompact,
+  type DecodedCompact,
+} from './consensus/compact.js';
+export { blockWork, blockWorkFromBits } from './consensus/work.js';
+export { HEADER_BITS_OFFSET, HEADER_BYTES, checkProofOfWork, hashToBigint, headerBits, meetsTarget } from './consensus/pow.js';
+export {
+  asertNextBits,
+  asertTarget,
+  calculateAsert,
+  type AsertAnchor,
+  type AsertParams,
+  type AsertTip,
+} from './consensus/asert.js';
+export { MEDIAN_TIME_SPAN, medianTimePast } from './consensus/median-time.js';
+export * from './consensus/networks.js';
+export * from './consensus/record-proof.js';
+export * from './consensus/network-file.js';
+export { availableBackends, loadBackend, selectBackend, type BackendSelection, type LoadBackendOptions, type SkippedBackend } from './mining/loader.js';
+export { BACKEND_NAMES, MiningErrorCode, type BackendChoice, type BackendName, type MiningBackend, type SearchOptions, type SearchResult } from './mining/backend.js';

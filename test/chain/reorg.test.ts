@@ -3,7 +3,7 @@
 import t from 'tap';
 import { type Chain, type ReorgEvent } from '../../src/chain/chain.js';
 import { type TreeNode } from '../../src/chain/block-tree.js';
-import { Mempool } from '../../src/mempool/index.js';
+import { Mempool } from '../../src/mempool/mempool.js';
 import { toHex } from '../../src/util/bytes.js';
 import { type Block } from '../../src/primitives/block.js';
 import { type Transaction } from '../../src/primitives/transaction.js';

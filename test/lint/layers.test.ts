@@ -64,3 +64,15 @@ t.test('a folder without a place in the layer order fails the check', async (t) 
   t.not(r.code, 0);
   t.match(r.out, /unlayered-folder/);
 });
+
+t.test('a module barrel (src/<module>/index.ts) fails the check', async (t) => {
+  const dir = await fixture(t, {
+    'src/crypto/index.ts': "export * from './hash.js';\n",
+    'src/crypto/hash.ts': 'export const h = 1;\n',
+    'src/primitives/x.ts': "import { h } from '../crypto/index.js';\nexport const x = h;\n",
+  });
+  const r = await cruise(dir, ['src']);
+  t.not(r.code, 0);
+  t.match(r.out, /no-barrels: src\/primitives\/x\.ts → src\/crypto\/index\.ts/);
+  t.match(r.out, /no-barrel-files: src\/crypto\/index\.ts/);
+});

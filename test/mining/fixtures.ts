@@ -5,7 +5,8 @@ import { sha256d } from '../../src/crypto/hash.js';
 import { readUint256LE } from '../../src/util/bytes.js';
 import { hasCode } from '../../src/errors.js';
 import { addonExports } from '../../src/crypto/addon.js';
-import { loadBackend, MiningErrorCode, type MiningBackend } from '../../src/mining/index.js';
+import { loadBackend } from '../../src/mining/loader.js';
+import { MiningErrorCode, type MiningBackend } from '../../src/mining/backend.js';
 import type { LoadBackendOptions } from '../../src/mining/loader.js';
 
 /** A mined Bitcoin header, its winning nonce and its block hash (display order). */
