@@ -18,6 +18,7 @@ import { registerHelp } from './commands/help-topics.js';
 import { registerMempool } from './commands/mempool.js';
 import { registerToken } from './commands/token.js';
 import { registerWatch } from './commands/watch.js';
+import { flagDoc } from '../src/config/schema.js';
 
 interface GlobalOpts {
   json?: boolean;
@@ -41,8 +42,8 @@ export function buildProgram(start?: StartModule): Command {
     .description('Peer-to-peer proof-of-work node for signed user actions')
     .version(VERSION)
     .option('--json', 'machine-readable JSON output')
-    .option('--network <name>', 'network: devnet (default), main, regtest or a custom one')
-    .option('--datadir <dir>', 'data directory (default ~/.chain-node/<network>)')
+    .option('--network <name>', flagDoc('network'))
+    .option('--datadir <dir>', flagDoc('datadir'))
     .option('--config <file>', 'config file (default <datadir>/config.json)')
     .option('--strict-config', 'refuse a config file with unknown keys (default: warn and ignore them)')
     .option('--api <url>', "node API URL for client commands (default http://127.0.0.1:<the network's API port>)")

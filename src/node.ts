@@ -10,9 +10,10 @@ import { TOKENS_FILE } from './auth/token-store.js';
 import { HookStore } from './webhooks/hook-store.js';
 import { registerWebhookMetrics } from './webhooks/metrics.js';
 import { WebhookService } from './webhooks/webhook-service.js';
+import { webhookRoutes } from './webhooks/routes.js';
 import type { ApiContext, MiningControl, PeerControl } from './api/context.js';
 import { Chain } from './chain/chain.js';
-import { SignatureCache } from './chain/connect.js';
+import { SignatureCache } from './chain/signature-cache.js';
 import { ChainNodeError } from './errors.js';
 import type { NodeConfig } from './config/schema.js';
 import { chainId, type NetworkParams } from './consensus/networks.js';
@@ -30,6 +31,7 @@ import { selectBackend, loadBackend, parseCpuImpl, type LoadBackendDependencies,
 import { formatHashrate } from './mining/format.js';
 import { NativeCpuBackend } from './mining/native-cpu-backend.js';
 import { Miner } from './mining/miner.js';
+import { SyncProgressBar } from './notify/sync-bar.js';
 import type { P2pNetwork } from './p2p/network.js';
 import { PEER_KEY_FILE, PEERS_FILE } from './p2p/file-names.js';
 import { ensurePrivateDir, restrictFiles, writePrivateFile } from './private-files.js';
@@ -269,7 +271,7 @@ export class ChainNode {
         const { P2pNetwork } = await import('./p2p/network.js');
         const net = new P2pNetwork(
           { ...config.p2p, datadir: config.datadir },
-          { chain, mempool, finality, logger: log, verifyPool: pool, sigCache, registry: metrics.registry, isTTY: this.options.isTTY, now: this.#deps.now },
+          { chain, mempool, finality, logger: log, verifyPool: pool, sigCache, registry: metrics.registry, syncNotifier: this.options.isTTY === true ? new SyncProgressBar() : undefined, now: this.#deps.now },
         );
         this.#stops.push(['p2p', () => net.stop()]);
         await net.start();
@@ -315,7 +317,7 @@ export class ChainNode {
     await this.#loadBackend(opts);
     const backend = this.#backend!;
     const cfg = this.options.config.mining;
-    const minIntervalMs = this.options.network.name === 'regtest' ? 1000 : 0;
+    const minIntervalMs = this.options.network.minBlockIntervalMs ?? 0;
     this.#blocksMinedBefore += this.#miner?.status().blocksMined ?? 0;
     this.#miner = new Miner(
       { minerTag: cfg.minerTag, maxBlockTxs: cfg.maxBlockTxs, minIntervalMs },
@@ -448,13 +450,12 @@ export class ChainNode {
       shutdown: () => void this.stop(),
       url: () => this.#apiUrl,
       now: this.#deps.now,
-      ...(this.#webhooks === undefined ? {} : { webhooks: this.#webhooks }),
       keys: this.#keys,
       signer: this.#signer,
       metricsKey: config.keys.metricsKey,
     };
     const a = config.api;
-    const { API_DEFAULTS, closeApi, createApi } = await (this.#apiModule ?? import('./api/server.js'));
+    const { API_DEFAULTS, closeApi, createApi, requireAdmin } = await (this.#apiModule ?? import('./api/server.js'));
     const app = await createApi(
       {
         host: a.host,
@@ -472,7 +473,13 @@ export class ChainNode {
         ...(security.tls === undefined ? {} : { tls: security.tls }),
         sse: { maxClients: a.sseMaxClients, maxClientsPerAddress: a.sseMaxClientsPerAddress, maxBufferBytes: a.sseMaxBufferBytes, heartbeatMs: API_DEFAULTS.sse.heartbeatMs, historyBlocks: a.sseHistoryBlocks },
       },
-      { ctx, logger: this.#deps.logger, tokens: security.tokens, ...(security.jwt === undefined ? {} : { jwt: security.jwt }) },
+      {
+        ctx,
+        logger: this.#deps.logger,
+        tokens: security.tokens,
+        ...(security.jwt === undefined ? {} : { jwt: security.jwt }),
+        ...(this.#webhooks === undefined ? {} : { extraRoutes: (api: FastifyInstance) => webhookRoutes(api, this.#webhooks!, requireAdmin(ctx)) }),
+      },
     );
     this.#api = app;
     const load = security.reloadTls;

@@ -4,9 +4,9 @@ import type { Command } from 'commander';
 import { mineGenesis, networkJsonFromSpec, networkToJson } from '../../src/client/init-network.js';
 import { chainId } from '../../src/consensus/networks.js';
 import { ChainNodeError } from '../../src/errors.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { blockHashToHex } from '../../src/primitives/header.js';
-import { loadBackend } from '../../src/mining/index.js';
+import { loadBackend } from '../../src/mining/loader.js';
 import { allOptions, print } from './common.js';
 import { baseFromFlags, type ClientFlags } from './client-common.js';
 

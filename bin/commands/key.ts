@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ChainNodeError } from '../../src/errors.js';
 import { isValidSecretKey } from '../../src/crypto/signature.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { confirm } from '../../src/wallet/prompt.js';
 import { allOptions, print } from './common.js';
 import { keystoreFrom, passphraseFor, unlockKey, withKeystore, type ClientFlags } from './client-common.js';

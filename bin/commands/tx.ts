@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { ensureSameChain, sendAction } from '../../src/client/actions.js';
 import { checkpointSigners, waitForFinalProof, type FinalWaitProgress } from '../../src/client/wait-final.js';
 import { waitProgress } from './wait-progress.js';
-import { parsePayload } from '../../src/client/tx-signer.js';
+import { parsePayload } from '../../src/wallet/tx-signer.js';
 import { ChainNodeError } from '../../src/errors.js';
 import type { TxStatusJson } from '../../src/api/types.js';
 import { print } from './common.js';

@@ -4,7 +4,7 @@
 import { verifyAnchoredProof, type WorkEstimate } from '../../src/consensus/anchored-proof.js';
 import { verifyRecordProof } from '../../src/consensus/record-proof.js';
 import { openNote, parseNote, parseVerifierList, type NoteVerifier } from '../../src/log/note.js';
-import { fromHex } from '../../src/primitives/bytes.js';
+import { fromHex } from '../../src/util/bytes.js';
 
 /** One verification step and how it went ('not anchored': a version 1 proof carries nothing to check it with). */
 export interface ProofStep {

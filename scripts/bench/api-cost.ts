@@ -17,7 +17,7 @@ import { chainId, getNetwork } from '../../src/consensus/networks.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
 import { Mempool } from '../../src/mempool/mempool.js';
 import { NodeMetrics } from '../../src/metrics/node-metrics.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { ChainStore } from '../../src/store/chain-store.js';
 

@@ -5,7 +5,7 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Chain } from '../../src/chain/chain.js';
-import { SignatureCache } from '../../src/chain/connect.js';
+import { SignatureCache } from '../../src/chain/signature-cache.js';
 import { consensusContext, nextBits } from '../../src/chain/validate.js';
 import { solveBlockSync } from '../../src/chain/template.js';
 import { chainId, genesisBlock, getNetwork, type NetworkParams } from '../../src/consensus/networks.js';

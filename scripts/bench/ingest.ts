@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient } from '../../src/client/api-client.js';
 import { runLoad, type LoadSummary } from '../../src/client/load.js';
-import { fromHex } from '../../src/primitives/bytes.js';
+import { fromHex } from '../../src/util/bytes.js';
 import { packageRoot } from '../../src/package-root.js';
 
 const FIXED_RATE = 5000;

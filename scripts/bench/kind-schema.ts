@@ -5,7 +5,7 @@
 import { generateSecretKey } from '../../src/crypto/signature.js';
 import { KindPolicy } from '../../src/kinds/policy.js';
 import { KindRegistry } from '../../src/kinds/registry.js';
-import { Mempool } from '../../src/mempool/index.js';
+import { Mempool } from '../../src/mempool/mempool.js';
 import { Transaction, txSigningHash, type TxBody } from '../../src/primitives/transaction.js';
 import { fastSigner } from './lib/fast-signer.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { generateSecretKey } from '../../src/crypto/signature.js';
 import { VerifyPool } from '../../src/crypto/verify-pool.js';
-import { Mempool } from '../../src/mempool/index.js';
+import { Mempool } from '../../src/mempool/mempool.js';
 import { Transaction, txSigningHash, type TxBody } from '../../src/primitives/transaction.js';
 import { fastSigner } from './lib/fast-signer.js';
 

@@ -9,7 +9,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measureBackend } from '../../src/client/hash-bench.js';
-import { fileCalibrationStore, NativeCpuBackend } from '../../src/mining/index.js';
+import { fileCalibrationStore } from '../../src/mining/cpu-calibration.js';
+import { NativeCpuBackend } from '../../src/mining/native-cpu-backend.js';
 import { CPU_CALIBRATION_FILE } from '../../src/node.js';
 import { spawnChainNode } from './lib/node-process.js';
 

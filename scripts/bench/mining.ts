@@ -1,12 +1,8 @@
 // Mining hash rate of every backend that runs here (per core / per device and all cores), next to a plain JS
 // baseline measured in the same run: @noble/hashes, one double SHA-256 per nonce.
 import { availableParallelism } from 'node:os';
-import {
-  availableBackends,
-  loadBackend,
-  type BackendName,
-  type LoadBackendOptions,
-} from '../../src/mining/index.js';
+import { availableBackends, loadBackend, type LoadBackendOptions } from '../../src/mining/loader.js';
+import { type BackendName } from '../../src/mining/backend.js';
 import { implOf, jsBaselineHashRate, measureBackend } from '../../src/client/hash-bench.js';
 
 interface Row {

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import type { ApiContext } from '../../src/api/context.js';
 import { API_DEFAULTS, closeApi, createApi } from '../../src/api/server.js';
 import { Chain } from '../../src/chain/chain.js';
-import { SignatureCache } from '../../src/chain/connect.js';
+import { SignatureCache } from '../../src/chain/signature-cache.js';
 import { consensusContext, nextBits } from '../../src/chain/validate.js';
 import { solveBlockSync } from '../../src/chain/template.js';
 import { chainId, genesisBlock, getNetwork } from '../../src/consensus/networks.js';

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient } from '../../src/client/api-client.js';
 import { summarizeLatencies } from '../../src/client/stats.js';
-import { loadHashSigner, signActionFast } from '../../src/client/tx-signer.js';
+import { loadHashSigner, signActionFast } from '../../src/wallet/tx-signer.js';
 import { generateSecretKey, publicKeyFromSecret } from '../../src/crypto/signature.js';
-import { fromHex, toHex } from '../../src/primitives/bytes.js';
+import { fromHex, toHex } from '../../src/util/bytes.js';
 import { packageRoot } from '../../src/package-root.js';
 
 const SINGLE = 19_200; // 64 clients x 2 halves x 150

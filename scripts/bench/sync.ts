@@ -7,7 +7,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Chain } from '../../src/chain/chain.js';
-import { SignatureCache } from '../../src/chain/connect.js';
+import { SignatureCache } from '../../src/chain/signature-cache.js';
 import { nextBits } from '../../src/chain/validate.js';
 import { solveBlockSync } from '../../src/chain/template.js';
 import { chainId, getNetwork, type NetworkParams } from '../../src/consensus/networks.js';

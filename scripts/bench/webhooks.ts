@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Chain } from '../../src/chain/chain.js';
-import { SignatureCache } from '../../src/chain/connect.js';
+import { SignatureCache } from '../../src/chain/signature-cache.js';
 import { chainId } from '../../src/consensus/networks.js';
 import { ChainStore } from '../../src/store/chain-store.js';
 import { deliveryAgents, postJson } from '../../src/webhooks/deliver.js';

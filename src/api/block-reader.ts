@@ -1,6 +1,6 @@
 import type { Chain } from '../chain/chain.js';
 import { blockTxBytes, blockTxRanges, outlineBlock, type BlockOutline } from '../primitives/block-outline.js';
-import { toHex } from '../primitives/bytes.js';
+import { toHex } from '../util/bytes.js';
 import { Transaction } from '../primitives/transaction.js';
 
 /** Per-request bounds on stored block bytes read. */

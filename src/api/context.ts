@@ -7,7 +7,6 @@ import type { ActionSigner } from '../keys/action-signer.js';
 import type { NodeKeys } from '../keys/node-keys.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { NodeMetrics } from '../metrics/node-metrics.js';
-import type { WebhookService } from '../webhooks/webhook-service.js';
 import type { BansJson, MiningStatusJson, PeerJson } from './types.js';
 
 /** Mining control the API exposes. */
@@ -49,8 +48,6 @@ export interface ApiContext {
   /** The API's own base URL once listening. */
   url(): string;
   now?: () => number;
-  /** Webhooks (absent when webhooks.enabled is off, and in bare test contexts). */
-  webhooks?: WebhookService;
   /** Node-held keys and their signer (POST /actions, /keys); absent: those routes answer KEYS_DISABLED. */
   keys?: NodeKeys;
   signer?: ActionSigner;

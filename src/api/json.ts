@@ -1,41 +1,18 @@
 import { type TreeNode } from '../chain/block-tree.js';
 import { type Block } from '../primitives/block.js';
-import { toHex } from '../primitives/bytes.js';
-import { MAX_CBOR_DEPTH, type CborValue } from '../primitives/cbor.js';
-import { DecodeError, DecodeErrorCode } from '../primitives/errors.js';
+import { toHex } from '../util/bytes.js';
 import { blockHashToHex } from '../primitives/header.js';
 import { cborToJson } from '../primitives/cbor-json.js';
 import { type Transaction } from '../primitives/transaction.js';
 import type { IdentityIndex } from '../ident/identity-index.js';
 import type { BlockJson, BlockSummaryJson, TxJson } from './types.js';
 
-function tooDeep(what: string): DecodeError {
-  return new DecodeError(DecodeErrorCode.tooDeep, `${what}: nested deeper than ${MAX_CBOR_DEPTH} levels`);
-}
 
 /** DAG-CBOR value to JSON (moved to primitives so the kind-schema policy below the API can use it). */
 export { cborToJson } from '../primitives/cbor-json.js';
 
-/**
- * JSON value to a DAG-CBOR value, reading `{"/": {"bytes": base64}}` back as bytes. Levels of the result are
- * counted as `MAX_CBOR_DEPTH` says, from `level` for `v` (2 for a transaction payload); past the limit it throws
- * `DECODE_TOO_DEEP`, the code every decoder gives such a transaction, with bounded recursion.
- */
-export function jsonToCbor(v: unknown, level = 1): CborValue {
-  if (v === null || typeof v !== 'object') return v as CborValue;
-  if (!Array.isArray(v)) {
-    const o = v as Record<string, unknown>;
-    const slash = o['/'];
-    if (Object.keys(o).length === 1 && slash !== null && typeof slash === 'object' && typeof (slash as Record<string, unknown>).bytes === 'string') {
-      return new Uint8Array(Buffer.from((slash as { bytes: string }).bytes, 'base64'));
-    }
-  }
-  if (level > MAX_CBOR_DEPTH) throw tooDeep('payload');
-  if (Array.isArray(v)) return v.map((x) => jsonToCbor(x, level + 1));
-  const out: Record<string, CborValue> = {};
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = jsonToCbor(x, level + 1);
-  return out;
-}
+/** JSON value to DAG-CBOR (in primitives, beside cborToJson, so signers below the API can use it). */
+export { jsonToCbor } from '../primitives/cbor-json.js';
 
 /** Decoded transaction for JSON output. */
 export function txToJson(tx: Transaction): TxJson {

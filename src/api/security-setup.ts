@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { JwtVerifier, type JwtAlg } from '../auth/jwt.js';
 import { TOKENS_FILE, TokenStore } from '../auth/token-store.js';
-import type { NodeConfig } from '../config/schema.js';
 import { ChainNodeError } from '../errors.js';
 import { exposureWarning, loadTlsFiles, type TlsFiles } from './tls.js';
 
@@ -15,11 +14,17 @@ export interface ApiSecurity {
   reloadTls: (() => TlsFiles) | undefined;
 }
 
+/** The configuration the API's security reads (the node passes its config; the API does not import the config layer). */
+export interface ApiSecurityConfig {
+  datadir: string;
+  api: { host: string; requireAuth: boolean; tlsCert: string; tlsKey: string; jwtAlg: string; jwtKeyFile: string; jwtIssuer: string; jwtAudience: string; jwtScopeClaim: string };
+}
+
 /**
  * Open the API's credentials and TLS files from the configuration, failing with a stable code (TLS_*,
  * JWT_CONFIG_INVALID, TOKEN_STORE_*) before anything listens; logs the exposure warning.
  */
-export async function openApiSecurity(config: NodeConfig, deps: { logger: Logger; now?: () => number }): Promise<ApiSecurity> {
+export async function openApiSecurity(config: ApiSecurityConfig, deps: { logger: Logger; now?: () => number }): Promise<ApiSecurity> {
   const a = config.api;
   const log = deps.logger.child({ module: 'api' });
   const tokens = await TokenStore.open({ path: join(config.datadir, TOKENS_FILE) }, deps.now === undefined ? {} : { now: deps.now });

@@ -22,13 +22,13 @@ import { kindRoutes } from './routes/kind-routes.js';
 import { queryRoutes } from './routes/query-routes.js';
 import { logRoutes } from './routes/log-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
-import { nodeRoutes, requireAdmin } from './routes/node-routes.js';
+import { nodeRoutes } from './routes/node-routes.js';
 import { txRoutes } from './routes/tx-routes.js';
-import { webhookRoutes } from './routes/webhook-routes.js';
 import { actionRoutes } from './routes/action-routes.js';
 import { metricsFacadeRoutes } from './routes/metrics-facade.js';
 
 export { API_DEFAULTS, type ApiOptions } from './options.js';
+export { requireAdmin } from './routes/node-routes.js';
 
 // Routes other than the two submission routes take small bodies (admin commands).
 const DEFAULT_BODY_LIMIT = 16 * 1024;
@@ -39,7 +39,7 @@ const MAX_JSON_DEPTH = 8;
  * Build the fastify app with every route, schemas, OpenAPI, limits and the error mapping (not yet listening).
  * Close it with {@link closeApi}: event streams are ended first and the close is bounded.
  */
-export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; logger?: Logger; tokens?: TokenStore; jwt?: JwtVerifier }): Promise<FastifyInstance> {
+export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; logger?: Logger; tokens?: TokenStore; jwt?: JwtVerifier; extraRoutes?: (app: FastifyInstance) => void }): Promise<FastifyInstance> {
   const requestTimeout = options.requestTimeoutMs;
   // The https variant of the instance type differs only in its server; the rest of the API is the same.
   const validators = lazyValidators();
@@ -126,7 +126,8 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
   logRoutes(app, ctx);
   if (deps.tokens !== undefined) tokenRoutes(app, deps.tokens, ctx.now);
   identityRoutes(app, ctx, options.readBudget);
-  if (ctx.webhooks !== undefined) webhookRoutes(app, ctx.webhooks, requireAdmin(ctx));
+  // Routes of layers above the API (webhooks), registered by the node before the explorer's.
+  deps.extraRoutes?.(app);
   kindRoutes(app, ctx);
   actionRoutes(app, ctx);
   metricsFacadeRoutes(app, ctx);

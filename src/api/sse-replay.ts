@@ -1,7 +1,7 @@
 import type { Chain } from '../chain/chain.js';
 import type { TreeNode } from '../chain/block-tree.js';
 import type { Block } from '../primitives/block.js';
-import { toHex } from '../primitives/bytes.js';
+import { toHex } from '../util/bytes.js';
 import { blockRecords, eventId, recordJson, recordMatches, reorgRecords, type BlockRecords, type EventCursor, type RecordFilter } from './event-ids.js';
 import { blockSummary } from './json.js';
 import type { EventJson } from './types.js';

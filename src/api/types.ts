@@ -4,6 +4,8 @@
  * Errors are `{ error: { code, message } }` with a 4xx/5xx status; codes are stable.
  */
 
+import type { AddressBan, PeerBan, PeerBans, PeerSummary } from '../p2p/peer-view.js';
+
 /** Error body of every failed request. */
 export interface ApiErrorBody {
   error: { code: string; message: string };
@@ -172,49 +174,17 @@ export interface MempoolJson {
   actors: number;
 }
 
-/** GET /peers */
-export interface PeerJson {
-  id: string;
-  addresses: string[];
-  score: number;
-  direction: 'inbound' | 'outbound';
-  height?: number;
-}
+/** GET /peers (the network's own peer type). */
+export type PeerJson = PeerSummary;
 
 /** A peer banned by id (GET /peers/bans). */
-export interface PeerBanJson {
-  id: string;
-  /** Stable code of the offence that banned it (e.g. `BLOCK_BAD_POW`), `P2P_GRAYLISTED`, `P2P_OPERATOR_BLOCK` or `OTHER`. */
-  code: string;
-  reason: string;
-  /** Its penalty points now (they decay; an operator block may have none). */
-  points: number;
-  /** When the ban ends (ISO 8601, UTC). */
-  until: string;
-  /** Seconds until it ends. */
-  expiresIn: number;
-}
+export type PeerBanJson = PeerBan;
 
 /** An address or subnet banned with a peer (GET /peers/bans). */
-export interface AddressBanJson {
-  /** `1.2.3.4`, `2001:db8::/64` (IPv6 bans cover the /64) or `1.2.3.0/24`. */
-  address: string;
-  /** `subnet`: an IPv4 /24 banned after several of its addresses were. */
-  kind: 'address' | 'subnet';
-  /** The banned peer that caused it (for a subnet, the one whose ban completed it); null when unknown. */
-  peer: string | null;
-  /** Code of the peer's offence; `P2P_SUBNET_BANNED` for a subnet. */
-  code: string;
-  reason: string;
-  until: string;
-  expiresIn: number;
-}
+export type AddressBanJson = AddressBan;
 
 /** GET /peers/bans: bans in force, latest expiry first. */
-export interface BansJson {
-  peers: PeerBanJson[];
-  addresses: AddressBanJson[];
-}
+export type BansJson = PeerBans;
 
 /** A record's place in one block (listed by reorg events). */
 export interface RecordRefJson {

@@ -1,9 +1,10 @@
-import { toHex } from '../primitives/bytes.js';
+import { toHex } from '../util/bytes.js';
 import { BlockStatus, type BlockEntry } from '../store/entry.js';
+import { blockKeyHex, type BlockKeyHex } from '../primitives/header.js';
 
 /** An entry in the in-memory block tree, linked to its parent. */
 export interface TreeNode extends BlockEntry {
-  hex: string;
+  hex: BlockKeyHex;
   parent: TreeNode | undefined;
 }
 
@@ -30,7 +31,7 @@ export class BlockTree {
 
   /** Add an entry; its parent must already be present (except for genesis). */
   add(entry: BlockEntry): TreeNode {
-    const hex = toHex(entry.hash);
+    const hex = blockKeyHex(entry.hash);
     const existing = this.#byHash.get(hex);
     if (existing !== undefined) return existing;
     const parentHex = toHex(entry.header.prevHash);

@@ -7,20 +7,22 @@ import { buildRecordProof, type RecordProof } from '../consensus/record-proof.js
 import { blockWork } from '../consensus/work.js';
 import { type BatchVerifier } from '../crypto/verify-pool.js';
 import { Block } from '../primitives/block.js';
-import { toHex } from '../primitives/bytes.js';
+import { toHex } from '../util/bytes.js';
 import { blockHashToHex } from '../primitives/header.js';
 import { DecodeError } from '../primitives/errors.js';
 import { ChainNodeError } from '../errors.js';
 import { type ChainStore } from '../store/chain-store.js';
 import { BlockStatus } from '../store/entry.js';
 import { BlockTree, type TreeNode } from './block-tree.js';
-import { planConnect, SignatureCache } from './connect.js';
+import { planConnect } from './connect.js';
+import { SignatureCache } from './signature-cache.js';
 import { HeaderLog, type LogBuildProgress } from './header-log.js';
 import { IdentityIndex } from '../ident/identity-index.js';
 import { BlockError } from './errors.js';
 import { OrphanPool, type OrphanPoolOptions } from './orphan-pool.js';
 import { verifyOnOpen } from './startup-check.js';
 import { checkBlockContext, checkBlockSanity, consensusContext, nextBits, type ConsensusContext } from './validate.js';
+import { BoundedMap } from '../util/bounded-map.js';
 
 /** Options of the chain. */
 export interface ChainOptions {
@@ -132,12 +134,11 @@ export class Chain extends EventEmitter<ChainEvents> {
   readonly #deps: ChainDependencies;
   readonly #log: Logger | undefined;
   readonly #invalid = new Map<string, string>();
-  readonly #cache = new Map<string, Block>();
+  readonly #cache: BoundedMap<string, Block>;
   // Errors of blocks that failed to connect during the current activation, reported to whoever submitted them.
   readonly #connectErrors = new Map<string, BlockError>();
   // Blocks accepted on the tip whose body is written by their connect batch (see #accept).
   readonly #bodyPending = new Set<string>();
-  readonly #cacheSize: number;
   readonly #side: SideBranchPolicy;
   // Tip height at the last pruning pass.
   #prunedAt = -1;
@@ -155,7 +156,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.identity = new IdentityIndex({ store: deps.store });
     this.#deps = { ...deps, sigCache: deps.sigCache ?? new SignatureCache() };
     this.#log = deps.logger?.child({ module: 'chain' });
-    this.#cacheSize = options.blockCacheSize ?? CHAIN_DEFAULTS.blockCacheSize;
+    this.#cache = new BoundedMap(options.blockCacheSize ?? CHAIN_DEFAULTS.blockCacheSize);
     this.#logOn = options.headerLog ?? true;
     this.#side = { ...CHAIN_DEFAULTS.sideBranches, ...options.sideBranches };
   }
@@ -485,7 +486,6 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   #remember(hex: string, block: Block): void {
     this.#cache.set(hex, block);
-    if (this.#cache.size > this.#cacheSize) this.#cache.delete(this.#cache.keys().next().value!);
   }
 
   async #activateBestChain(): Promise<void> {

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { ChainNodeError } from '../errors.js';
 import { leafHash } from '../crypto/merkle.js';
 import { appendLeaf, consistencyRanges, foldParts, inclusionRanges, rangeHashes, rangeParts, indexesCreatedBy, type FrontierEntry } from '../log/tree.js';
-import { bytesEqual } from '../primitives/bytes.js';
+import { bytesEqual } from '../util/bytes.js';
 import { type BlockHeader } from '../primitives/header.js';
 import { type ChainStore } from '../store/chain-store.js';
 import { Keys, u64be } from '../store/layout.js';

@@ -1,4 +1,4 @@
-import { fromHex, toHex } from '../primitives/bytes.js';
+import { fromHex, toHex } from '../util/bytes.js';
 import { blockHashToHex } from '../primitives/header.js';
 import type { Block } from '../primitives/block.js';
 

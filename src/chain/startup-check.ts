@@ -1,4 +1,4 @@
-import { bytesEqual } from '../primitives/bytes.js';
+import { bytesEqual } from '../util/bytes.js';
 import { type ChainStore } from '../store/chain-store.js';
 import { StoreError, StoreErrorCode } from '../store/errors.js';
 import { type BlockTree, type TreeNode } from './block-tree.js';

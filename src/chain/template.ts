@@ -1,4 +1,5 @@
-import { checkProofOfWork } from '../consensus/pow.js';
+import { checkBits } from '../consensus/compact.js';
+import { headerBits, searchNonce } from '../consensus/pow.js';
 import { medianTimePast, MEDIAN_TIME_SPAN } from '../consensus/median-time.js';
 import { Block } from '../primitives/block.js';
 import { BlockHeader } from '../primitives/header.js';
@@ -39,10 +40,8 @@ export function assembleBlock(chain: Chain, input: TemplateInput): Block {
  * through the mining backends. Throws when the 32-bit nonce space is exhausted.
  */
 export function solveBlockSync(block: Block, powLimit: bigint): Block {
-  let header = block.header;
-  for (let nonce = 0; nonce <= 0xffffffff; nonce++) {
-    header = header.with({ nonce });
-    if (checkProofOfWork(header.bytes, powLimit)) return new Block(header, block.meta, block.txs);
-  }
-  throw new Error('nonce space exhausted');
+  const target = checkBits(headerBits(block.header.bytes), powLimit);
+  const { nonce } = searchNonce(Uint8Array.from(block.header.bytes), target, 0, 2 ** 32);
+  if (nonce === null) throw new Error('nonce space exhausted');
+  return new Block(block.header.with({ nonce }), block.meta, block.txs);
 }

@@ -4,7 +4,7 @@ import { medianTimePast, MEDIAN_TIME_SPAN } from '../consensus/median-time.js';
 import { type NetworkParams } from '../consensus/networks.js';
 import { checkProofOfWork } from '../consensus/pow.js';
 import { type Block } from '../primitives/block.js';
-import { bytesEqual } from '../primitives/bytes.js';
+import { bytesEqual } from '../util/bytes.js';
 import { type BlockTree, type TreeNode } from './block-tree.js';
 import { BlockError } from './errors.js';
 

@@ -1,10 +1,10 @@
 import { ChainNodeError } from '../errors.js';
 import { publicKeyFromSecret } from '../crypto/signature.js';
-import { toHex } from '../primitives/bytes.js';
+import { toHex } from '../util/bytes.js';
 import type { TxStatusJson } from '../api/types.js';
 import { ApiRequestError, type ApiClient } from './api-client.js';
 import { KindRegistry, type KindEntry } from '../kinds/registry.js';
-import { signAction, type ActionInput } from './tx-signer.js';
+import { signAction, type ActionInput } from '../wallet/tx-signer.js';
 
 /** Outcome of {@link sendAction}. */
 export interface SentAction {

@@ -8,7 +8,7 @@ import { verifyAnchoredProof, type AnchoredRecordProof } from '../consensus/anch
 import { type NoteVerifier } from '../log/note.js';
 import type { ActionJson } from '../api/types.js';
 import type { ApiClient } from './api-client.js';
-import type { ActionInput } from './tx-signer.js';
+import type { ActionInput } from '../wallet/tx-signer.js';
 
 /** Kind of a document certification action. */
 export const DOC_CERTIFY_KIND = 'doc.certify';

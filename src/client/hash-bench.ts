@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { availableBackends, loadBackend, type BackendName, type CpuCalibration, type CpuFeature, type MiningBackend } from '../mining/index.js';
+import { availableBackends, loadBackend } from '../mining/loader.js';
+import { type BackendName, type MiningBackend } from '../mining/backend.js';
+import { type CpuCalibration, type CpuFeature } from '../mining/cpu-calibration.js';
 import { CudaBackend } from '../mining/cuda-backend.js';
 import { NativeCpuBackend } from '../mining/native-cpu-backend.js';
 import { WasmBackend } from '../mining/wasm-backend.js';

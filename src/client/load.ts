@@ -1,10 +1,10 @@
 import { ChainNodeError } from '../errors.js';
 import { generateSecretKey, publicKeyFromSecret } from '../crypto/signature.js';
-import { toHex } from '../primitives/bytes.js';
+import { toHex } from '../util/bytes.js';
 import type { CborValue } from '../primitives/cbor.js';
 import { ApiRequestError, type ApiClient } from './api-client.js';
 import { summarizeLatencies, type LatencySummary } from './stats.js';
-import { loadHashSigner, signActionFast } from './tx-signer.js';
+import { loadHashSigner, signActionFast } from '../wallet/tx-signer.js';
 
 /** Options of a load run. Pace with `rate` (tx/s), or leave it out to send as fast as `concurrency` allows. */
 export interface LoadOptions {

@@ -4,6 +4,10 @@ import { join, resolve as resolvePath } from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
 import { ChainNodeError } from '../errors.js';
 import { getNetwork, type NetworkParams } from '../consensus/networks.js';
+import { API_DEFAULTS } from '../api/options.js';
+import { MEMPOOL_DEFAULTS } from '../mempool/options.js';
+import { MEMPOOL_SAVE_DEFAULTS } from '../mempool/persist.js';
+import { MINER_DEFAULTS } from '../mining/miner.js';
 import { CONFIG_KEYS, type ConfigKey, type NodeConfig } from './schema.js';
 
 /** Where an effective value came from. */
@@ -48,17 +52,17 @@ export function defaultConfig(net: NetworkParams, datadir: string): NodeConfig {
     datadir,
     api: {
       enabled: true,
-      host: '127.0.0.1',
+      host: API_DEFAULTS.host,
       port: net.ports.api,
-      cors: [],
-      rateLimitPerMinute: 6_000,
-      bodyLimitBytes: 8 * 1024 * 1024,
-      allowedHosts: [],
-      maxConnections: 2_048,
-      requestTimeoutMs: 30_000,
-      sseMaxClients: 1_024,
-      sseMaxClientsPerAddress: 64,
-      sseMaxBufferBytes: 256 * 1024,
+      cors: [...API_DEFAULTS.cors],
+      rateLimitPerMinute: API_DEFAULTS.rateLimitPerMinute,
+      bodyLimitBytes: API_DEFAULTS.bodyLimitBytes,
+      allowedHosts: [...API_DEFAULTS.allowedHosts],
+      maxConnections: API_DEFAULTS.maxConnections,
+      requestTimeoutMs: API_DEFAULTS.requestTimeoutMs,
+      sseMaxClients: API_DEFAULTS.sse.maxClients,
+      sseMaxClientsPerAddress: API_DEFAULTS.sse.maxClientsPerAddress,
+      sseMaxBufferBytes: API_DEFAULTS.sse.maxBufferBytes,
       sseHistoryBlocks: 10_000,
       explorer: true,
       requireAuth: false,
@@ -72,9 +76,9 @@ export function defaultConfig(net: NetworkParams, datadir: string): NodeConfig {
       jwtScopeClaim: 'scope',
     },
     p2p: { enabled: true, host: '0.0.0.0', port: net.ports.p2p, bootstrap: [], mdns: true, announce: [], maxPeers: 50, maxInboundPerAddress: 8, loopbackLimits: false },
-    mining: { enabled: net.name === 'devnet' || net.name === 'regtest', backend: 'auto', threads: 0, minerTag: 'chain-node', maxBlockTxs: 20_000, cpuPath: 'auto', cpuHide: [] },
+    mining: { enabled: net.miningByDefault ?? false, backend: 'auto', threads: 0, minerTag: MINER_DEFAULTS.minerTag, maxBlockTxs: MINER_DEFAULTS.maxBlockTxs, cpuPath: 'auto', cpuHide: [] },
     log: { level: 'info', file: '', pretty: 'auto', statusInterval: 60 },
-    mempool: { maxCount: 100_000, maxBytes: 256 * 1024 * 1024, saveIntervalMs: 5_000, maxPerActor: 1_000 },
+    mempool: { maxCount: MEMPOOL_DEFAULTS.maxCount, maxBytes: MEMPOOL_DEFAULTS.maxBytes, saveIntervalMs: MEMPOOL_SAVE_DEFAULTS.intervalMs, maxPerActor: MEMPOOL_DEFAULTS.maxPerActor },
     finality: { witnesses: [], witnessThreshold: 0, depth: 0 },
     kinds: { schemaFiles: [], enforceGossip: false },
     query: { aggregateKinds: ['metric'] },

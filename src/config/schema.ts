@@ -143,3 +143,10 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'keys.signWaitMs', type: 'int', env: 'CHAIN_NODE_SIGN_WAIT_MS', doc: 'longest a POST /actions request waits for room in the mempool for its key before MEMPOOL_ACTOR_LIMIT' },
   { path: 'keys.maxQueue', type: 'int', env: 'CHAIN_NODE_SIGN_MAX_QUEUE', doc: 'most actions waiting to be signed for one key (KEY_QUEUE_FULL past it)' },
 ];
+
+/** The help text of a command-line flag: the doc of the configuration key it sets (one text for flag, file and env). */
+export function flagDoc(flag: string): string {
+  const key = CONFIG_KEYS.find((k) => k.flag === flag);
+  if (key === undefined) throw new Error(`no configuration key has the flag '${flag}'`);
+  return key.doc;
+}

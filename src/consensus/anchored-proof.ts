@@ -2,7 +2,7 @@ import { leafHash, verifyInclusion } from '../crypto/merkle.js';
 import { logOrigin, parseCheckpoint, type Checkpoint } from '../log/checkpoint.js';
 import { openNote, type NoteVerifier } from '../log/note.js';
 import { ChainNodeError } from '../errors.js';
-import { fromHex, toHex } from '../primitives/bytes.js';
+import { fromHex, toHex } from '../util/bytes.js';
 import { blockHashToHex } from '../primitives/header.js';
 import { decodeCompact } from './compact.js';
 import { verifyRecordProof, type RecordProof, type VerifyRecordProofOptions } from './record-proof.js';

@@ -62,7 +62,7 @@ export function networkFromJson(j: unknown): NetworkParams {
 
 /** JSON form of network parameters. */
 export function networkToJson(p: NetworkParams): NetworkFileJson {
-  const { protocolPrefix: _prefix, ...rest } = p;
+  const { protocolPrefix: _prefix, miningByDefault: _mining, minBlockIntervalMs: _interval, ...rest } = p;
   const meta = { height: 0 as const, extra: Buffer.from(p.genesis.meta.extra).toString('hex'), ...(p.genesis.meta.miner === undefined ? {} : { miner: p.genesis.meta.miner }) };
   return { ...rest, genesis: { ...p.genesis, meta } };
 }

@@ -34,6 +34,10 @@ export interface NetworkParams {
   protocolPrefix: string;
   /** Witnesses sign the header log checkpoint of size `tip height + 1 - finalityDepth` (SPEC 12; default 1). */
   finalityDepth?: number;
+  /** Node policy, not consensus (never in network files): mining is on unless configured off. Absent: off. */
+  miningByDefault?: boolean;
+  /** Node policy, not consensus: least milliseconds between two blocks this node mines. Absent: 0. */
+  minBlockIntervalMs?: number;
 }
 
 /** The finality depth of a network (SPEC 12). */
@@ -65,6 +69,7 @@ export const NETWORKS: Readonly<Record<string, NetworkParams>> = Object.freeze({
     maxFutureDrift: 7200,
     ports: { p2p: 17333, api: 17332 },
     finalityDepth: 1,
+    miningByDefault: true,
   }),
   /** Production-like parameters: one-minute blocks, two-day ASERT half-life. */
   main: preset({
@@ -91,6 +96,9 @@ export const NETWORKS: Readonly<Record<string, NetworkParams>> = Object.freeze({
     maxFutureDrift: 7200,
     ports: { p2p: 27333, api: 27332 },
     finalityDepth: 1,
+    miningByDefault: true,
+    // Minimum difficulty mines a block in microseconds: pace them so a regtest chain stays readable.
+    minBlockIntervalMs: 1_000,
   }),
 });
 

@@ -1,5 +1,5 @@
 import { ChainNodeError, Penalty, hasCode } from '../errors.js';
-import { readUint256LE } from '../primitives/bytes.js';
+import { readUint256LE } from '../util/bytes.js';
 import { sha256d } from '../crypto/hash.js';
 import { checkBits } from './compact.js';
 
@@ -69,4 +69,19 @@ function assertHeader(header: Uint8Array): void {
       penalty: Penalty.high,
     });
   }
+}
+
+/**
+ * Try nonces `start .. start + count - 1` on an 80-byte header (written into `header` in place) in plain
+ * JavaScript, one sha256d each; the first nonce whose hash meets `target`, or null. The one JavaScript nonce search:
+ * the mining reference backend and the block solver of tests and tools both use it.
+ */
+export function searchNonce(header: Uint8Array, target: bigint, start: number, count: number): { nonce: number | null; hashes: number } {
+  const view = new DataView(header.buffer, header.byteOffset, HEADER_BYTES);
+  for (let i = 0; i < count; i++) {
+    const nonce = start + i;
+    view.setUint32(HEADER_BYTES - 4, nonce, true);
+    if (meetsTarget(sha256d(header), target)) return { nonce, hashes: i + 1 };
+  }
+  return { nonce: null, hashes: count };
 }

@@ -1,7 +1,7 @@
 import { ChainNodeError, Penalty } from '../errors.js';
 import { inclusionProofFromLeafHashes, verifyInclusion } from '../crypto/merkle.js';
 import { type Block } from '../primitives/block.js';
-import { bytesEqual, fromHex, toHex } from '../primitives/bytes.js';
+import { bytesEqual, fromHex, toHex } from '../util/bytes.js';
 import { BlockHeader, blockHashToHex } from '../primitives/header.js';
 import { Transaction } from '../primitives/transaction.js';
 import { checkProofOfWork } from './pow.js';

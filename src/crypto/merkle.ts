@@ -1,5 +1,5 @@
 import { ChainNodeError } from '../errors.js';
-import { bytesEqual } from '../primitives/bytes.js';
+import { bytesEqual } from '../util/bytes.js';
 import { sha256, sha256Concat } from './hash.js';
 
 /** Length in bytes of every Merkle hash (SHA-256). */

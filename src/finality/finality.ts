@@ -6,7 +6,7 @@ import { verifyConsistency } from '../crypto/merkle.js';
 import { ChainNodeError, Penalty } from '../errors.js';
 import { formatCheckpoint, parseCheckpoint, type Checkpoint } from '../log/checkpoint.js';
 import { decodeBase64Strict, encodeBase64, formatNote, keyIdHex, parseNote, signText, verifyNoteSignature, type NoteSignature, type NoteSigner, type NoteVerifier } from '../log/note.js';
-import { bytesEqual } from '../primitives/bytes.js';
+import { bytesEqual } from '../util/bytes.js';
 import { anchorRecordProof, type AnchoredRecordProof } from '../consensus/anchored-proof.js';
 import { type RecordProof } from '../consensus/record-proof.js';
 import { readFinalityState, writeFinalityState, type FinalityState } from './state-file.js';

@@ -1,6 +1,6 @@
 import { isValidPublicKey, uncompressedPublicKey } from '../crypto/signature.js';
 import { ChainNodeError } from '../errors.js';
-import { fromHex, toHex } from '../primitives/bytes.js';
+import { fromHex, toHex } from '../util/bytes.js';
 
 /** DID method name of chain-node identities, as issue 15 spells it (see README "Identities" on DID syntax). */
 export const DID_METHOD = 'chain-node';

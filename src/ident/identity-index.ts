@@ -1,5 +1,5 @@
 import type { Block } from '../primitives/block.js';
-import { toHex } from '../primitives/bytes.js';
+import { toHex } from '../util/bytes.js';
 import type { Transaction } from '../primitives/transaction.js';
 import type { ChainStore, UndoData } from '../store/chain-store.js';
 import { Keys } from '../store/layout.js';

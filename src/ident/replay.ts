@@ -1,4 +1,4 @@
-import { toHex } from '../primitives/bytes.js';
+import { toHex } from '../util/bytes.js';
 import type { Block } from '../primitives/block.js';
 import { Keys } from '../store/layout.js';
 import { encodeIdentityRecord, encodeIdentUndo, encodeKeyRecord, type IdentityRecord, type IdentUndo, type KeyRecord } from './records.js';

@@ -1,5 +1,5 @@
 import { isValidPublicKey } from '../crypto/signature.js';
-import { bytesEqual, fromHex, toHex } from '../primitives/bytes.js';
+import { bytesEqual, fromHex, toHex } from '../util/bytes.js';
 import { isCborMap } from '../primitives/cbor.js';
 import type { Transaction } from '../primitives/transaction.js';
 import type { IdentEvent, IdentityRecord, KeyRecord } from './records.js';

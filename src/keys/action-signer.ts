@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { ChainNodeError } from '../errors.js';
-import { actionBody, type ActionInput } from '../client/tx-signer.js';
+import { actionBody, type ActionInput } from '../wallet/tx-signer.js';
 import { defaultSignatureVerifier } from '../crypto/signature.js';
 import type { SignatureVerifier } from '../crypto/verifier.js';
 import type { AddResult, TxSources } from '../mempool/types.js';

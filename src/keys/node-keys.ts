@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { ChainNodeError } from '../errors.js';
 import { didOf as identityDid } from '../ident/did.js';
-import { fromHex } from '../primitives/bytes.js';
+import { fromHex } from '../util/bytes.js';
 import { Keystore, keystoreDir, type KeyInfo, type KeystoreOptions } from '../wallet/keystore.js';
 
 /** A node-held key, decrypted. */

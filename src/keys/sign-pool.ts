@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ChainNodeError } from '../errors.js';
-import { loadHashSigner, type HashSigner } from '../client/tx-signer.js';
+import { loadHashSigner, type HashSigner } from '../wallet/tx-signer.js';
 
 /** Smallest round signed on the workers; smaller ones are signed inline (a message round trip costs more). */
 export const PARALLEL_SIGN_MIN_BATCH = 32;

@@ -1,7 +1,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ChainNodeError, Penalty } from '../errors.js';
 import { sha256Concat } from '../crypto/hash.js';
-import { bytesEqual } from '../primitives/bytes.js';
+import { bytesEqual } from '../util/bytes.js';
 
 /** Note signature type of Ed25519 (C2SP signed-note). */
 export const NOTE_ALG_ED25519 = 0x01;

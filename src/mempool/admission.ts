@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { SignatureVerifier } from '../crypto/verifier.js';
 import type { ChainNodeError } from '../errors.js';
 import { PARALLEL_VERIFY_MIN_BATCH, verifyMany, type BatchVerifier, type VerifyItem } from '../crypto/verify-pool.js';
-import { bytesEqual } from '../primitives/bytes.js';
+import { bytesEqual } from '../util/bytes.js';
 import type { Transaction } from '../primitives/transaction.js';
 import type { PoolEntry } from './actor-queue.js';
 import { BatchView } from './batch-view.js';

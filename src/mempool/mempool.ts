@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { ChainNodeError } from '../errors.js';
 import { defaultSignatureVerifier } from '../crypto/signature.js';
-import { toHex } from '../primitives/bytes.js';
+import { toHex } from '../util/bytes.js';
 import { Transaction } from '../primitives/transaction.js';
 import type { PoolEntry } from './actor-queue.js';
 import { Admission } from './admission.js';

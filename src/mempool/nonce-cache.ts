@@ -1,3 +1,5 @@
+import { BoundedMap } from '../util/bounded-map.js';
+
 /** Reads an actor's next nonce on the current chain tip (the chain state). */
 export type NextNonceSource = (actor: Uint8Array) => Promise<number>;
 
@@ -13,13 +15,12 @@ interface Pending {
  * know each touched actor's new nonce; bounded, oldest entries dropped first.
  */
 export class NonceCache {
-  readonly #limit: number;
   readonly #read: NextNonceSource;
-  #values = new Map<string, number>();
+  readonly #values: BoundedMap<string, number>;
   #pending = new Map<string, Pending>();
 
   constructor(limit: number, read: NextNonceSource) {
-    this.#limit = limit;
+    this.#values = new BoundedMap(limit);
     this.#read = read;
   }
 
@@ -40,10 +41,7 @@ export class NonceCache {
   }
 
   #store(key: string, nonce: number): void {
-    if (this.#limit === 0) return;
-    this.#values.delete(key);
     this.#values.set(key, nonce);
-    if (this.#values.size > this.#limit) this.#values.delete(this.#values.keys().next().value!);
   }
 
   /** Forgets `key` (its nonce now lives in its queue). */

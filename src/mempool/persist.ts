@@ -124,6 +124,9 @@ export interface MempoolSaverOptions {
   intervalMs: number;
 }
 
+/** Default save interval (the `mempool.saveIntervalMs` config key's default): the most a `kill -9` loses. */
+export const MEMPOOL_SAVE_DEFAULTS = { intervalMs: 5_000 } as const;
+
 /**
  * Keeps `mempool.dat` at most `intervalMs` behind the pool: a `kill -9` loses at most the transactions accepted in
  * the last interval. Saves never overlap; {@link MempoolSaver.save} can be called any time (shutdown, signals).

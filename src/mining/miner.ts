@@ -7,6 +7,7 @@ import { compactToTarget } from '../consensus/compact.js';
 import { Block } from '../primitives/block.js';
 import { type Transaction } from '../primitives/transaction.js';
 import { type MiningBackend } from './backend.js';
+import { cborHeadSize } from '../primitives/cbor.js';
 
 /** Options of the miner. */
 export interface MinerOptions {
@@ -192,11 +193,6 @@ export class Miner extends EventEmitter<MinerEvents> {
   }
 }
 
-/** CBOR byte-string header length for a payload of `n` bytes. */
-function byteStringHeader(n: number): number {
-  return n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5;
-}
-
 /**
  * The longest prefix of a template that fits the block: each transaction costs its size plus its CBOR byte-string
  * header in the block encoding. A prefix of the fair template keeps every actor's nonces consecutive.
@@ -205,7 +201,7 @@ export function fitBlock(template: readonly Transaction[], budget: number, maxTx
   const out: Transaction[] = [];
   let used = 0;
   for (const tx of template) {
-    const cost = tx.size + byteStringHeader(tx.size);
+    const cost = tx.size + cborHeadSize(tx.size);
     if (out.length >= maxTxs || used + cost > budget) break;
     used += cost;
     out.push(tx);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { addonExports, addonLoadError } from '../crypto/index.js';
+import { addonExports, addonLoadError } from '../crypto/addon.js';
 import { ChainNodeError } from '../errors.js';
 import { MiningErrorCode, type SearchOptions, type SearchResult } from './backend.js';
 import { packageRoot } from '../package-root.js';

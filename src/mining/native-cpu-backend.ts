@@ -11,7 +11,7 @@ import {
   type NativeAddonLoader,
 } from './native-addon.js';
 import { checkSearchArgs } from './search-args.js';
-import { addonPath } from '../crypto/index.js';
+import { addonPath } from '../crypto/addon.js';
 import { calibrateCpuPaths, calibrationKey, hideMask, type CalibrationStore, type CpuCalibration, type CpuFeature } from './cpu-calibration.js';
 
 /** Options of the native CPU backend. */

@@ -1,5 +1,4 @@
-import { sha256d } from '../crypto/hash.js';
-import { readUint256LE } from '../primitives/bytes.js';
+import { searchNonce } from '../consensus/pow.js';
 import type { SearchResult } from './backend.js';
 import { checkSearchArgs } from './search-args.js';
 
@@ -9,11 +8,5 @@ import { checkSearchArgs } from './search-args.js';
  */
 export function referenceSearch(header: Uint8Array, target: bigint, startNonce: number, count: number): SearchResult {
   const args = checkSearchArgs(header, target, startNonce, count);
-  const view = new DataView(args.header.buffer, args.header.byteOffset, 80);
-  for (let i = 0; i < count; i++) {
-    const nonce = startNonce + i;
-    view.setUint32(76, nonce, true);
-    if (readUint256LE(sha256d(args.header)) <= target) return { nonce, hashes: i + 1 };
-  }
-  return { nonce: null, hashes: count };
+  return searchNonce(args.header, target, startNonce, count);
 }

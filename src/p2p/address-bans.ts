@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { BanCode } from './penalties.js';
+import { BoundedMap } from '../util/bounded-map.js';
 
 /** Policy of {@link AddressBans}. */
 export interface AddressBanOptions {
@@ -24,6 +25,8 @@ export interface AddressBanEntry {
   until: number;
   /** The banned peer that caused it (for a subnet, the one whose ban completed it); absent when not given. */
   peer?: string;
+  /** Stable code of the offence, when given (else read from the reason). */
+  code?: string;
 }
 
 /** Parses an IP address (IPv4-mapped IPv6 as IPv4); undefined when it is not one. */
@@ -73,10 +76,11 @@ function subnet24(ip: string): string | undefined {
 export class AddressBans {
   readonly options: Readonly<Required<AddressBanOptions>>;
   readonly #now: () => number;
-  readonly #bans = new Map<string, AddressBanEntry>();
+  readonly #bans: BoundedMap<string, AddressBanEntry>;
 
   constructor(options: AddressBanOptions = {}, deps: { now?: () => number } = {}) {
     this.options = Object.freeze({ ...ADDRESS_BAN_DEFAULTS, ...options });
+    this.#bans = new BoundedMap(this.options.maxTracked);
     this.#now = deps.now ?? Date.now;
   }
 
@@ -89,17 +93,17 @@ export class AddressBans {
    * Ban `ip` (its /64 for IPv6) until `until` for `peer`'s offence; returns false when the address is exempt or
    * not an IP.
    */
-  ban(ip: string, until: number, reason: string, peer?: string): boolean {
+  ban(ip: string, until: number, reason: string, peer?: string, code?: string): boolean {
     const key = addressKey(ip);
     if (key === undefined || !this.applies(ip)) return false;
     const by = peer === undefined ? {} : { peer };
-    this.#set({ key, kind: 'address', reason, until: Math.max(until, this.#bans.get(key)?.until ?? 0), ...by });
+    this.#set({ key, kind: 'address', reason, until: Math.max(until, this.#bans.get(key)?.until ?? 0), ...by, ...(code === undefined ? {} : { code }) });
     const net = subnet24(ip);
     const n = this.options.subnetBanAfter;
     if (net !== undefined && n > 0) {
       const inNet = this.list().filter((b) => b.kind === 'address' && subnet24(b.key) === net);
       if (inNet.length >= n) {
-        this.#set({ key: net, kind: 'subnet', reason: `${BanCode.subnet}: ${inNet.length} addresses of ${net} banned`, until: Math.max(...inNet.map((b) => b.until)), ...by });
+        this.#set({ key: net, kind: 'subnet', reason: `${BanCode.subnet}: ${inNet.length} addresses of ${net} banned`, code: BanCode.subnet, until: Math.max(...inNet.map((b) => b.until)), ...by });
       }
     }
     return true;
@@ -135,8 +139,6 @@ export class AddressBans {
   }
 
   #set(entry: AddressBanEntry): void {
-    this.#bans.delete(entry.key);
     this.#bans.set(entry.key, entry);
-    if (this.#bans.size > this.options.maxTracked) this.#bans.delete(this.#bans.keys().next().value!);
   }
 }

@@ -1,7 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
-import { P2pErrorCode, p2pError } from './errors.js';
+import { P2pErrorCode, p2pError } from '../wire/errors.js';
 
 /** DNS lookup: every address of a host name (injected by tests). */
 export type Lookup = (host: string) => Promise<Array<{ address: string; family: number }>>;

@@ -1,6 +1,6 @@
 import { leafHash, merkleRootFromLeafHashes } from '../crypto/merkle.js';
 import { Block } from '../primitives/block.js';
-import { bytesEqual, toHex } from '../primitives/bytes.js';
+import { bytesEqual, toHex } from '../util/bytes.js';
 import { checkKeys, decodeCbor, encodeCbor, isCborMap, read } from '../primitives/cbor.js';
 import { DecodeError, DecodeErrorCode } from '../primitives/errors.js';
 import { BlockHeader } from '../primitives/header.js';

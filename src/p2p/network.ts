@@ -4,10 +4,9 @@ import type { IdentifyResult, PeerId, PeerInfo } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { PeerControl } from '../api/context.js';
-import type { BansJson, PeerJson } from '../api/types.js';
+import type { PeerBans, PeerControls, PeerSummary } from './peer-view.js';
 import type { BlockEvent, Chain } from '../chain/chain.js';
-import type { SignatureCache } from '../chain/connect.js';
+import type { SignatureCache } from '../chain/signature-cache.js';
 import type { BatchVerifier } from '../crypto/verify-pool.js';
 import { ChainNodeError } from '../errors.js';
 import type { Mempool } from '../mempool/mempool.js';
@@ -16,10 +15,10 @@ import type { TxAddedEvent } from '../mempool/types.js';
 import type { CborValue } from '../primitives/cbor.js';
 import type { SyncOptions } from '../sync/options.js';
 import { decodeBlocks, encodeGetBlocks } from '../sync/messages.js';
-import { SyncProgress, type SyncState } from '../sync/progress.js';
+import { SyncProgress, type SyncNotifier, type SyncState } from '../sync/progress.js';
 import { Synchronizer } from '../sync/synchronizer.js';
 import { ipOf, peerIdOf, resolvePeerAddress, type Lookup } from './addresses.js';
-import { P2pErrorCode, p2pError } from './errors.js';
+import { P2pErrorCode, p2pError } from '../wire/errors.js';
 import { SCORE_THRESHOLDS, topicsFor, type Topics } from './gossip.js';
 import { createHost, type Host } from './host.js';
 import { resolveP2pOptions, type P2pOptions, type ResolvedP2pOptions } from './options.js';
@@ -27,13 +26,14 @@ import { P2pMetrics } from './metrics.js';
 import { PeerManager } from './peer-manager.js';
 import { AddressBans } from './address-bans.js';
 import { bansJson } from './bans-view.js';
-import { BanCode, PenaltyBook, reasonCode, type BanEvent } from './penalties.js';
+import { BanCode, PenaltyBook, type BanEvent } from './penalties.js';
+import { penaltyReason, toPenalty, type PenaltyInput } from '../wire/penalty.js';
 import { protocolIds, protocolLimits, type ProtocolName } from './protocols.js';
 import { RequestPacer } from './pacer.js';
-import { PROTOCOL_RATE_LIMITS } from './rate-limit.js';
-import { RecentSet } from './recent-set.js';
+import { PROTOCOL_RATE_LIMITS } from '../wire/rate-limit.js';
+import { BoundedSet } from '../util/bounded-map.js';
 import { encodeGetBlockTxn, Relay } from './relay.js';
-import { rpcHandler, rpcRequest, type RpcLimits } from './rpc.js';
+import { rpcHandler, rpcRequest, type RpcLimits } from '../wire/rpc.js';
 
 /** Dependencies of the network. */
 export interface P2pDependencies {
@@ -45,8 +45,8 @@ export interface P2pDependencies {
   sigCache?: SignatureCache;
   /** The node's metrics registry (sync gauges). */
   registry?: Registry;
-  /** Draw a sync progress bar (stdout is a terminal). */
-  isTTY?: boolean;
+  /** Told of sync downloads (a progress bar when stdout is a terminal). */
+  syncNotifier?: SyncNotifier;
   lookup?: Lookup;
   now?: () => number;
   /** Witnessing and finality: cosignatures travel on the checkpoint topic (SPEC 12). */
@@ -68,7 +68,7 @@ export class P2pNetwork {
   readonly pacer: RequestPacer<ProtocolName>;
   readonly #d: P2pDependencies;
   readonly #log: Logger;
-  readonly #remoteBlocks = new RecentSet(4096);
+  readonly #remoteBlocks = new BoundedSet<string>(4096);
   readonly #cleanups: Array<() => void> = [];
   #node: Host | undefined;
   #relay: Relay | undefined;
@@ -91,7 +91,7 @@ export class P2pNetwork {
     this.topics = topicsFor(params);
     this.#protocols = protocolIds(params);
     this.#limits = protocolLimits(params, this.options.compactTimeoutMs);
-    this.#progress = new SyncProgress({ isTTY: deps.isTTY }, { registry: deps.registry });
+    this.#progress = new SyncProgress({}, { registry: deps.registry, notifier: deps.syncNotifier });
     this.#metrics = new P2pMetrics(deps.registry, { banned: () => this.penalties.bans().length, bannedAddresses: () => this.addressBans.list() });
     // Real time (not the injected clock): the pacer sleeps on real timers.
     this.pacer = new RequestPacer(PROTOCOL_RATE_LIMITS, {}, { onRefused: (_peer, protocol) => this.#metrics.refusedRetried.inc({ protocol }) });
@@ -131,7 +131,7 @@ export class P2pNetwork {
       onBlock: (b) => this.#remoteBlocks.add(b.header.hashHex),
       transport: {
         request,
-        penalise: (peer, points, reason) => this.penalise(peer, points, reason),
+        penalise: (peer, penalty) => this.penalise(peer, penalty),
         disconnect: (peer) => void node.hangUp(peerIdFromString(peer)).catch(() => undefined),
       },
       now: this.#d.now,
@@ -141,7 +141,7 @@ export class P2pNetwork {
       mempool,
       logger: this.#log,
       sigCache: this.#d.sigCache,
-      penalise: (peer, points, reason) => this.penalise(peer, points, reason),
+      penalise: (peer, penalty) => this.penalise(peer, penalty),
       requestTxs: (peer, block, indexes) => request(peer, 'getblocktxn', encodeGetBlockTxn({ block, indexes })),
       requestBlock: async (peer, hash) => decodeBlocks(await request(peer, 'blocks', encodeGetBlocks({ hashes: [hash] })), 1)[0] ?? null,
       blockAnnounced: (peer) => sync.blockAnnounced(peer),
@@ -181,7 +181,7 @@ export class P2pNetwork {
   // Request/response protocol handlers; a request's penalty (abuse, malformed) goes to its sender.
   async #serve(node: Host, sync: Synchronizer, relay: Relay): Promise<void> {
     const onError = (peer: string, err: ChainNodeError): void => {
-      if (err.penalty > 0) this.penalise(peer, err.penalty, `${err.code}: ${err.message}`);
+      if (err.penalty > 0) this.penalise(peer, err);
     };
     for (const p of ['status', 'headers', 'blocks'] as const) {
       await node.handle(this.#protocols[p], rpcHandler(this.#protocols[p], this.#limits[p], (req, peer) => sync.server.handle(p, req, peer), onError), { maxInboundStreams: 8 });
@@ -251,7 +251,7 @@ export class P2pNetwork {
     } catch (err) {
       if (!(err instanceof ChainNodeError)) throw err;
       if (err.penalty === 0) return TopicValidatorResult.Ignore;
-      this.penalise(peer, err.penalty, `${err.code}: ${err.message}`);
+      this.penalise(peer, err);
       return TopicValidatorResult.Reject;
     }
   }
@@ -273,7 +273,7 @@ export class P2pNetwork {
       const addresses: string[] = [];
       for (const c of node.getConnections().filter((x) => x.remotePeer.toString() === b.peer)) {
         const ip = ipOf(c.remoteAddr);
-        if (ip !== undefined && this.addressBans.ban(ip, b.until, b.reason, b.peer)) addresses.push(ip);
+        if (ip !== undefined && this.addressBans.ban(ip, b.until, b.reason, b.peer, b.code)) addresses.push(ip);
       }
       this.#log.warn({ peer: b.peer, addresses, reason: b.reason, until: new Date(b.until).toISOString() }, 'peer banned');
       peers.book.forget(b.peer);
@@ -308,11 +308,14 @@ export class P2pNetwork {
     }
   }
 
-  /** Add penalty points to a peer (bans it at the threshold). */
-  penalise(peer: string, points: number, reason: string): void {
+  /** Add penalty points to a peer (bans it at the threshold): a typed penalty, or the error it was rejected with. */
+  penalise(peer: string, input: PenaltyInput): void {
+    const penalty = toPenalty(input);
+    const { code, points } = penalty;
     if (points <= 0) return;
-    const total = this.penalties.penalise(peer, points, reason);
-    this.#metrics.penalties.inc({ code: reasonCode(reason) }, points);
+    const reason = penaltyReason(penalty);
+    const total = this.penalties.penalise(peer, points, reason, code);
+    this.#metrics.penalties.inc({ code }, points);
     this.#log.info({ peer, points, total: Math.round(total), reason }, 'peer penalised');
   }
 
@@ -342,10 +345,10 @@ export class P2pNetwork {
   }
 
   /** Connected peers with gossip score, addresses, direction and reported height. */
-  peers(): PeerJson[] {
+  peers(): PeerSummary[] {
     const node = this.#node;
     if (node === undefined) return [];
-    const out = new Map<string, PeerJson>();
+    const out = new Map<string, PeerSummary>();
     for (const c of node.getConnections()) {
       const id = c.remotePeer.toString();
       const p = out.get(id);
@@ -366,7 +369,7 @@ export class P2pNetwork {
   }
 
   /** Bans in force: peer ids, and addresses and subnets banned with them. */
-  bans(): BansJson {
+  bans(): PeerBans {
     return bansJson(this.penalties, this.addressBans, (this.#d.now ?? Date.now)());
   }
 
@@ -402,12 +405,12 @@ export class P2pNetwork {
     } catch (err) {
       throw p2pError(P2pErrorCode.badPeerId, `'${id}' is not a peer id`, { cause: err });
     }
-    this.penalties.ban(id, this.options.disconnectCooldownMs, `${BanCode.operator}: disconnected by the operator`);
+    this.penalties.ban(id, this.options.disconnectCooldownMs, `${BanCode.operator}: disconnected by the operator`, BanCode.operator);
     await this.node.hangUp(peer);
   }
 
-  /** The API's view of the network. */
-  control(): PeerControl {
+  /** Peer management for the node (the API serves it). */
+  control(): PeerControls {
     return {
       list: () => this.peers(),
       addresses: () => this.addresses(),

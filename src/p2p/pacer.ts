@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { P2pErrorCode } from './errors.js';
-import { PeerRateLimiter, type RateLimit } from './rate-limit.js';
-import { RpcRefusedError } from './rpc.js';
+import { P2pErrorCode } from '../wire/errors.js';
+import { PeerRateLimiter, type RateLimit } from '../wire/rate-limit.js';
+import { RpcRefusedError } from '../wire/rpc.js';
 
 /** Client-side pacing options. */
 export interface PacerOptions {

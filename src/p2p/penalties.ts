@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { BoundedMap } from '../util/bounded-map.js';
 
 /** Penalty and ban policy. */
 export interface PenaltyBookOptions {
@@ -32,8 +33,13 @@ export const BanCode = {
   other: 'OTHER',
 } as const;
 
+/** The stable code of a ban: the one it was given, else the one its reason starts with ({@link reasonCode}). */
+export function banCode(entry: { reason: string; code?: string }): string {
+  return entry.code ?? reasonCode(entry.reason);
+}
+
 /**
- * The stable code a penalty or ban reason starts with (reasons are `CODE: detail` or `CODE in ...`; codes are
+ * The stable code a free-text ban reason starts with (bans given without a code, such as operator blocks) (reasons are `CODE: detail` or `CODE in ...`; codes are
  * upper-case words joined by `_`), or
  * {@link BanCode.other} when it starts with none.
  */
@@ -45,6 +51,8 @@ export function reasonCode(reason: string): string {
 export interface BanEvent {
   peer: string;
   reason: string;
+  /** Stable code of the offence, when the caller gave one (else read from the reason). */
+  code?: string;
   until: number;
 }
 
@@ -63,6 +71,8 @@ interface Record {
 export interface BanEntry {
   peer: string;
   reason: string;
+  /** Stable code of the offence, when the caller gave one (else read from the reason). */
+  code?: string;
   until: number;
 }
 
@@ -80,25 +90,24 @@ export interface BanEntry {
 export class PenaltyBook extends EventEmitter<PenaltyBookEvents> {
   readonly options: Readonly<Required<PenaltyBookOptions>>;
   readonly #now: () => number;
-  readonly #points = new Map<string, Record>();
+  readonly #points: BoundedMap<string, Record>;
   readonly #bans = new Map<string, BanEntry>();
 
   constructor(options: PenaltyBookOptions = {}, deps: { now?: () => number } = {}) {
     super();
     this.options = Object.freeze({ ...PENALTY_DEFAULTS, ...options });
+    this.#points = new BoundedMap(this.options.maxTracked);
     this.#now = deps.now ?? Date.now;
   }
 
   /** Add penalty points; bans the peer when it reaches the threshold. Returns its points after the change. */
-  penalise(peer: string, points: number, reason: string): number {
+  penalise(peer: string, points: number, reason: string, code?: string): number {
     if (!(points > 0)) return this.points(peer);
     const now = this.#now();
     const prev = this.#decayed(peer, now);
     const total = (prev?.points ?? 0) + points;
-    this.#points.delete(peer);
     this.#points.set(peer, { points: total, at: now });
-    if (this.#points.size > this.options.maxTracked) this.#points.delete(this.#points.keys().next().value!);
-    if (total >= this.options.banThreshold && !this.isBanned(peer)) this.ban(peer, this.options.banDurationMs, reason);
+    if (total >= this.options.banThreshold && !this.isBanned(peer)) this.ban(peer, this.options.banDurationMs, reason, code);
     return total;
   }
 
@@ -124,8 +133,8 @@ export class PenaltyBook extends EventEmitter<PenaltyBookEvents> {
   }
 
   /** Ban or block a peer for `ms` (emits `ban`). */
-  ban(peer: string, ms: number, reason: string): void {
-    const entry = { peer, reason, until: this.#now() + ms };
+  ban(peer: string, ms: number, reason: string, code?: string): void {
+    const entry: BanEntry = code === undefined ? { peer, reason, until: this.#now() + ms } : { peer, reason, code, until: this.#now() + ms };
     this.#bans.set(peer, entry);
     this.emit('ban', entry);
   }

@@ -1,7 +1,7 @@
 import type { NetworkParams } from '../consensus/networks.js';
 import { MAX_BLOCKS_RESPONSE_BYTES } from '../sync/messages.js';
 import type { SyncProtocol } from '../sync/server.js';
-import type { RpcLimits } from './rpc.js';
+import type { RpcLimits } from '../wire/rpc.js';
 
 /** The request/response protocols a node serves. */
 export type ProtocolName = SyncProtocol | 'getblocktxn';

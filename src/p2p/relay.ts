@@ -1,22 +1,23 @@
 import { TopicValidatorResult } from '@libp2p/gossipsub';
 import type { Logger } from 'pino';
 import type { Chain } from '../chain/chain.js';
-import type { SignatureCache } from '../chain/connect.js';
+import type { SignatureCache } from '../chain/signature-cache.js';
 import { BlockError } from '../chain/errors.js';
 import { checkProofOfWork } from '../consensus/pow.js';
 import { ChainNodeError, Penalty } from '../errors.js';
 import type { Mempool } from '../mempool/mempool.js';
 import { Block } from '../primitives/block.js';
 import { blockTxSlices } from '../primitives/block-txs.js';
-import { bytesEqual, toHex } from '../primitives/bytes.js';
+import { bytesEqual, toHex } from '../util/bytes.js';
 import { checkKeys, isCborMap, read, type CborValue } from '../primitives/cbor.js';
 import { decodeCode, DecodeError, DecodeErrorCode } from '../primitives/errors.js';
 import { Transaction } from '../primitives/transaction.js';
 import {
   compactLimits, compactRootMatches, completeBlock, decodeCompact, encodeCompact, fillMissing, rebuildFrom, toCompact, type CompactBlock, type CompactLimits,
 } from './compact.js';
-import { P2pErrorCode, P2pPenalty, p2pError } from './errors.js';
-import { enforceRateLimit, PROTOCOL_RATE_LIMITS, ServedRateLimit, type RateLimit } from './rate-limit.js';
+import { P2pErrorCode, P2pPenalty, p2pError } from '../wire/errors.js';
+import type { PenaltyInput } from '../wire/penalty.js';
+import { enforceRateLimit, PROTOCOL_RATE_LIMITS, ServedRateLimit, type RateLimit } from '../wire/rate-limit.js';
 
 /** What the relay needs from the network. */
 export interface RelayDependencies {
@@ -25,7 +26,8 @@ export interface RelayDependencies {
   logger: Logger;
   /** Signature cache shared with the chain: mempool transactions were verified on entry. */
   sigCache?: SignatureCache;
-  penalise(peer: string, points: number, reason: string): void;
+  /** Penalise a peer: a typed penalty, or the error its message was rejected with. */
+  penalise(peer: string, penalty: PenaltyInput): void;
   /** Ask `peer` for transactions of a block by position (getblocktxn). */
   requestTxs(peer: string, blockHash: Uint8Array, indexes: number[]): Promise<CborValue>;
   /** Ask `peer` for one full block by hash (the blocks-by-hash protocol). */
@@ -88,7 +90,7 @@ export class Relay {
     try {
       tx = Transaction.decode(data, { maxBytes: maxTxBytes });
     } catch (err) {
-      this.#d.penalise(peer, Penalty.high, `${decodeCode(err, 'TX_MALFORMED')}: ${(err as Error).message}`);
+      this.#d.penalise(peer, { code: decodeCode(err, 'TX_MALFORMED'), points: Penalty.high, detail: (err as Error).message });
       return TopicValidatorResult.Reject;
     }
     const id = tx.txidHex;
@@ -99,7 +101,7 @@ export class Relay {
     } catch (err) {
       if (!(err instanceof ChainNodeError)) throw err;
       if (err.penalty === 0) return TopicValidatorResult.Ignore;
-      this.#d.penalise(peer, err.penalty, `${err.code}: tx ${id}`);
+      this.#d.penalise(peer, { code: err.code, points: err.penalty, detail: `tx ${id}` });
       return TopicValidatorResult.Reject;
     } finally {
       this.#fromGossip.delete(id);
@@ -113,7 +115,7 @@ export class Relay {
     try {
       c = decodeCompact(data, this.limits);
     } catch (err) {
-      this.#d.penalise(peer, Penalty.high, `${decodeCode(err, 'BLOCK_MALFORMED')}: compact block: ${(err as Error).message}`);
+      this.#d.penalise(peer, { code: decodeCode(err, 'BLOCK_MALFORMED'), points: Penalty.high, detail: `compact block: ${(err as Error).message}` });
       return TopicValidatorResult.Reject;
     }
     this.stats.compactBlocks++;
@@ -151,7 +153,7 @@ export class Relay {
   }
 
   #reject(peer: string, err: ChainNodeError): TopicValidatorResult {
-    this.#d.penalise(peer, err.penalty, `${err.code}: ${err.message}`);
+    this.#d.penalise(peer, err);
     return TopicValidatorResult.Reject;
   }
 

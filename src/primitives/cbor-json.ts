@@ -24,3 +24,24 @@ export function cborToJson(v: CborValue, level = 1): JsonValue {
   for (const [k, x] of Object.entries(v)) out[k] = cborToJson(x, level + 1);
   return out;
 }
+
+/**
+ * JSON value to a DAG-CBOR value, reading `{"/": {"bytes": base64}}` back as bytes. Levels of the result are
+ * counted as `MAX_CBOR_DEPTH` says, from `level` for `v` (2 for a transaction payload); past the limit it throws
+ * `DECODE_TOO_DEEP`, the code every decoder gives such a transaction, with bounded recursion.
+ */
+export function jsonToCbor(v: unknown, level = 1): CborValue {
+  if (v === null || typeof v !== 'object') return v as CborValue;
+  if (!Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    const slash = o['/'];
+    if (Object.keys(o).length === 1 && slash !== null && typeof slash === 'object' && typeof (slash as Record<string, unknown>).bytes === 'string') {
+      return new Uint8Array(Buffer.from((slash as { bytes: string }).bytes, 'base64'));
+    }
+  }
+  if (level > MAX_CBOR_DEPTH) throw new DecodeError(DecodeErrorCode.tooDeep, `payload: nested deeper than ${MAX_CBOR_DEPTH} levels`);
+  if (Array.isArray(v)) return v.map((x) => jsonToCbor(x, level + 1));
+  const out: Record<string, CborValue> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = jsonToCbor(x, level + 1);
+  return out;
+}

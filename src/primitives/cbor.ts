@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import * as dagCbor from '@ipld/dag-cbor';
-import { bytesEqual } from './bytes.js';
+import { bytesEqual } from '../util/bytes.js';
 import { checkCborDepth, checkValueDepth, MAX_CBOR_DEPTH } from './cbor-depth.js';
 import { DecodeError, DecodeErrorCode } from './errors.js';
 

@@ -1,5 +1,5 @@
 import { sha256d } from '../crypto/hash.js';
-import { reversed, toHex } from './bytes.js';
+import { reversed, toHex } from '../util/bytes.js';
 import { DecodeError, DecodeErrorCode } from './errors.js';
 
 /** Size of an encoded block header (SPEC 3). */
@@ -56,9 +56,20 @@ export function hashHeader(header: Uint8Array): Uint8Array {
   return sha256d(header);
 }
 
+/** A block hash as natural-order hex (`toHex(hash)`): the key of the block tree, the store and the orphan pool. */
+export type BlockKeyHex = string & { readonly __hashOrder: 'natural' };
+
+/** A block hash as display hex (byte-reversed, leading zeros): what the API, logs and the CLI show. */
+export type DisplayHashHex = string & { readonly __hashOrder: 'display' };
+
+/** Natural-order hex of a block hash (the in-memory key form). */
+export function blockKeyHex(hash: Uint8Array): BlockKeyHex {
+  return toHex(hash) as BlockKeyHex;
+}
+
 /** Display form of a block hash: byte-reversed lowercase hex, so valid hashes show leading zeros. */
-export function blockHashToHex(hash: Uint8Array): string {
-  return toHex(reversed(hash));
+export function blockHashToHex(hash: Uint8Array): DisplayHashHex {
+  return toHex(reversed(hash)) as DisplayHashHex;
 }
 
 /** An immutable decoded header with its bytes and a cached hash. */
@@ -72,7 +83,7 @@ export class BlockHeader implements HeaderFields {
   /** The 80 encoded bytes. */
   readonly bytes: Uint8Array;
   #hash: Uint8Array | undefined;
-  #hashHex: string | undefined;
+  #hashHex: DisplayHashHex | undefined;
 
   private constructor(fields: HeaderFields, bytes: Uint8Array) {
     this.version = fields.version;
@@ -101,7 +112,7 @@ export class BlockHeader implements HeaderFields {
   }
 
   /** Display hex of the hash (byte-reversed). */
-  get hashHex(): string {
+  get hashHex(): DisplayHashHex {
     return (this.#hashHex ??= blockHashToHex(this.hash));
   }
 

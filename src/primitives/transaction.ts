@@ -1,6 +1,6 @@
 import { sha256Concat } from '../crypto/hash.js';
 import { publicKeyFromSecret, signHash, verifySignature } from '../crypto/signature.js';
-import { toHex } from './bytes.js';
+import { toHex } from '../util/bytes.js';
 import { checkKeys, decodeCbor, encodeCbor, isCborMap, read, type CborMap, type CborValue } from './cbor.js';
 import { DecodeError, DecodeErrorCode } from './errors.js';
 

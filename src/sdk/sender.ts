@@ -1,8 +1,8 @@
 import { ApiRequestError } from '../client/api-client.js';
-import { loadHashSigner, signActionFast, type ActionInput, type EncodedSignedTx, type HashSigner } from '../client/tx-signer.js';
+import { loadHashSigner, signActionFast, type ActionInput, type EncodedSignedTx, type HashSigner } from '../wallet/tx-signer.js';
 import { publicKeyFromSecret } from '../crypto/signature.js';
 import { ChainNodeError } from '../errors.js';
-import { fromHex, toHex } from '../primitives/bytes.js';
+import { fromHex, toHex } from '../util/bytes.js';
 import { createChainClient, unwrap, type ChainClient } from './client.js';
 
 /** Options of a {@link TxSender}. */

@@ -1,7 +1,7 @@
 import { ClassicLevel } from 'classic-level';
 import type { Logger } from 'pino';
 import { Block, type BlockDecodeOptions } from '../primitives/block.js';
-import { bytesEqual, toHex } from '../primitives/bytes.js';
+import { bytesEqual, toHex } from '../util/bytes.js';
 import { decodeEntry, encodeEntry, type BlockEntry } from './entry.js';
 import { StoreError, StoreErrorCode } from './errors.js';
 import { BatchSlab, encodeTxLocation, Keys, Prefix, SCHEMA_VERSION, readU32be, readU64be, u32be, u64be } from './layout.js';

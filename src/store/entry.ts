@@ -1,4 +1,4 @@
-import { bigintToBytesBE, bytesToBigintBE } from '../primitives/bytes.js';
+import { bigintToBytesBE, bytesToBigintBE } from '../util/bytes.js';
 import { BlockHeader } from '../primitives/header.js';
 
 /** Block status flags kept with each entry. */

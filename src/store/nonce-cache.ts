@@ -1,3 +1,5 @@
+import { BoundedMap } from '../util/bounded-map.js';
+
 /**
  * Main-chain next nonces of actors, kept in memory so block connects never read them from disk. Two layers:
  * values written by connects and disconnects whose batches have not landed yet (never dropped, so a value here
@@ -5,13 +7,12 @@
  * whenever either layer changes, so a disk read that raced a write is not cached.
  */
 export class ActorNonceCache {
-  readonly #max: number;
-  readonly #landed = new Map<string, number>();
+  readonly #landed: BoundedMap<string, number>;
   readonly #unlanded = new Map<string, { nonce: number; seq: number }>();
   generation = 0;
 
   constructor(max: number) {
-    this.#max = max;
+    this.#landed = new BoundedMap(max);
   }
 
   /** The newest known nonce of an actor (hex), if held. */
@@ -41,9 +42,6 @@ export class ActorNonceCache {
   }
 
   #remember(hex: string, nonce: number): void {
-    if (this.#max <= 0) return;
-    this.#landed.delete(hex);
     this.#landed.set(hex, nonce);
-    if (this.#landed.size > this.#max) this.#landed.delete(this.#landed.keys().next().value!);
   }
 }

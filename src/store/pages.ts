@@ -1,5 +1,5 @@
 import type { ClassicLevel } from 'classic-level';
-import { fromHex, toHex } from '../primitives/bytes.js';
+import { fromHex, toHex } from '../util/bytes.js';
 import { StoreError, StoreErrorCode } from './errors.js';
 import { prefixEnd } from './layout.js';
 

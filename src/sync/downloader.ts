@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import { ChainNodeError } from '../errors.js';
-import { P2pPenalty } from '../p2p/errors.js';
+import { P2pErrorCode, P2pPenalty } from '../wire/errors.js';
+import type { PenaltyInput } from '../wire/penalty.js';
 import type { Block } from '../primitives/block.js';
-import { bytesEqual } from '../primitives/bytes.js';
+import { bytesEqual } from '../util/bytes.js';
 import { decodeCode } from '../primitives/errors.js';
 
 /** A block to download: its hash and height. */
@@ -17,7 +18,8 @@ export interface DownloadDependencies {
   fetch(peer: string, hashes: Uint8Array[], signal: AbortSignal): Promise<Array<Uint8Array | null>>;
   /** Peers that may serve blocks at `height` now. */
   peers(height: number): string[];
-  penalise(peer: string, points: number, reason: string): void;
+  /** Penalise a peer: a typed penalty, or the error its message was rejected with. */
+  penalise(peer: string, penalty: PenaltyInput): void;
   /** Decode untrusted block bytes (throws DecodeError). */
   decode(bytes: Uint8Array): Block;
   /** Connect a block (in order); throws BlockError to stop the download. */
@@ -123,13 +125,13 @@ export class BlockDownloader {
             block = d.decode(bytes);
           } catch (err) {
             // The decoder's own code (e.g. DECODE_TOO_DEEP): the verdict every other path gives the same bytes.
-            d.penalise(peer, P2pPenalty.malformed, `${decodeCode(err, 'BLOCK_MALFORMED')}: in a blocks reply: ${(err as Error).message}`);
+            d.penalise(peer, { code: decodeCode(err, 'BLOCK_MALFORMED'), points: P2pPenalty.malformed, detail: `in a blocks reply: ${(err as Error).message}` });
             excluded.add(peer);
             for (const rest of idxs.slice(k)) requeue(rest);
             return;
           }
           if (!bytesEqual(block.hash, items[idx]!.hash)) {
-            d.penalise(peer, P2pPenalty.unrequested, 'P2P_UNREQUESTED: blocks reply holds a block that was not requested');
+            d.penalise(peer, { code: P2pErrorCode.unrequested, points: P2pPenalty.unrequested, detail: 'blocks reply holds a block that was not requested' });
             excluded.add(peer);
             for (const rest of idxs.slice(k)) requeue(rest);
             return;
@@ -140,7 +142,7 @@ export class BlockDownloader {
         for (const idx of idxs) requeue(idx);
         if (controller.signal.aborted) return;
         const penalty = err instanceof ChainNodeError ? err.penalty : 0;
-        d.penalise(peer, penalty, `${err instanceof ChainNodeError ? err.code : 'P2P_RPC_FAILED'}: blocks request: ${(err as Error).message}`);
+        d.penalise(peer, { code: err instanceof ChainNodeError ? err.code : P2pErrorCode.failed, points: penalty, detail: `blocks request: ${(err as Error).message}` });
         cooldown.set(peer, Date.now() + PEER_COOLDOWN_MS);
         d.logger?.debug({ peer, err: (err as Error).message }, 'blocks request failed; re-assigning');
       } finally {

@@ -1,7 +1,7 @@
 import type { Chain } from '../chain/chain.js';
 import { ChainNodeError, Penalty } from '../errors.js';
-import { P2pErrorCode, P2pPenalty, p2pError } from '../p2p/errors.js';
-import { bytesEqual } from '../primitives/bytes.js';
+import { P2pErrorCode, P2pPenalty, p2pError } from '../wire/errors.js';
+import { bytesEqual } from '../util/bytes.js';
 import type { CborValue } from '../primitives/cbor.js';
 import { BlockHeader } from '../primitives/header.js';
 import { validateHeaders, type HeaderLink, type HeaderNode } from './headers.js';

@@ -5,7 +5,7 @@ import { compactToTarget } from '../consensus/compact.js';
 import { medianTimePast, MEDIAN_TIME_SPAN } from '../consensus/median-time.js';
 import { checkProofOfWork } from '../consensus/pow.js';
 import { blockWork } from '../consensus/work.js';
-import { bytesEqual, toHex } from '../primitives/bytes.js';
+import { bytesEqual, toHex } from '../util/bytes.js';
 import type { BlockHeader } from '../primitives/header.js';
 
 /** A validated header not yet backed by a stored block, linked to its parent (a header or a stored block). */

@@ -1,4 +1,4 @@
-import { bigintToBytesBE, bytesToBigintBE } from '../primitives/bytes.js';
+import { bigintToBytesBE, bytesToBigintBE } from '../util/bytes.js';
 import { cborHeadSize, checkKeys, isCborMap, read, writeCborHead, type CborValue } from '../primitives/cbor.js';
 import { DecodeError, DecodeErrorCode } from '../primitives/errors.js';
 

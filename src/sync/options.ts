@@ -1,4 +1,4 @@
-import { PROTOCOL_RATE_LIMITS, type RateLimit } from '../p2p/rate-limit.js';
+import { PROTOCOL_RATE_LIMITS, type RateLimit } from '../wire/rate-limit.js';
 
 /** Options of block synchronisation. */
 export interface SyncOptions {

@@ -1,18 +1,13 @@
-import cliProgress from 'cli-progress';
 import { Gauge, type Registry } from 'prom-client';
 
 /** Options of sync progress reporting. */
 export interface SyncProgressOptions {
-  /** Draw a progress bar (the node's stdout is a terminal). */
-  isTTY?: boolean;
-  /** Smallest download that gets a bar (blocks). */
-  barMinBlocks?: number;
   /** A node within this many blocks of its target counts as synced (ready). */
   readyLag?: number;
 }
 
 /** Defaults of {@link SyncProgressOptions}. */
-export const SYNC_PROGRESS_DEFAULTS = { isTTY: false, barMinBlocks: 200, readyLag: 3 } as const;
+export const SYNC_PROGRESS_DEFAULTS = { readyLag: 3 } as const;
 
 /** Sync state for /status and /health/ready. */
 export interface SyncState {
@@ -22,22 +17,28 @@ export interface SyncState {
   syncing: boolean;
 }
 
+/** Told of a download's course (the node wires a terminal progress bar here; see notify/sync-bar.ts). */
+export interface SyncNotifier {
+  begin(from: number, to: number): void;
+  update(height: number): void;
+  end(): void;
+}
+
 /**
  * Reports download progress three ways: the `state()` callback (API status and readiness), Prometheus gauges
- * in the node's registry, and a cli-progress bar on stderr when the node runs on a terminal.
+ * in the node's registry, and an optional notifier (a progress bar when the node runs on a terminal).
  */
 export class SyncProgress {
   readonly #o: Required<SyncProgressOptions>;
-  readonly #stream: NodeJS.WritableStream;
-  #bar: cliProgress.SingleBar | undefined;
+  readonly #notifier: SyncNotifier | undefined;
   #start = 0;
   #target = 0;
   #height = 0;
   #active = false;
 
-  constructor(options: SyncProgressOptions = {}, deps: { registry?: Registry; stream?: NodeJS.WritableStream } = {}) {
+  constructor(options: SyncProgressOptions = {}, deps: { registry?: Registry; notifier?: SyncNotifier } = {}) {
     this.#o = { ...SYNC_PROGRESS_DEFAULTS, ...options };
-    this.#stream = deps.stream ?? process.stderr;
+    this.#notifier = deps.notifier;
     if (deps.registry !== undefined) {
       const registers = [deps.registry];
       const state = (): SyncState => this.state();
@@ -54,26 +55,19 @@ export class SyncProgress {
     this.#target = to;
     this.#height = from;
     this.#active = true;
-    if (this.#o.isTTY && to - from >= this.#o.barMinBlocks) {
-      this.#bar = new cliProgress.SingleBar(
-        { stream: this.#stream, format: 'sync [{bar}] {percentage}% | {value}/{total} blocks | height {height} | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true, fps: 5 },
-        cliProgress.Presets.shades_classic,
-      );
-      this.#bar.start(to - from, 0, { height: from });
-    }
+    this.#notifier?.begin(from, to);
   }
 
   /** The chain reached `height`. */
   update(height: number): void {
     this.#height = height;
-    this.#bar?.update(height - this.#start, { height });
+    this.#notifier?.update(height);
   }
 
   /** The download ended (complete or not). */
   end(): void {
     this.#active = false;
-    this.#bar?.stop();
-    this.#bar = undefined;
+    this.#notifier?.end();
   }
 
   /** Current state. */

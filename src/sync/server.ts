@@ -1,8 +1,8 @@
 import type { Chain } from '../chain/chain.js';
 import { chainId } from '../consensus/networks.js';
-import { P2pErrorCode, P2pPenalty, p2pError } from '../p2p/errors.js';
-import { EncodedReply } from '../p2p/rpc.js';
-import { enforceRateLimit, ServedRateLimit } from '../p2p/rate-limit.js';
+import { P2pErrorCode, P2pPenalty, p2pError } from '../wire/errors.js';
+import { EncodedReply } from '../wire/rpc.js';
+import { enforceRateLimit, ServedRateLimit } from '../wire/rate-limit.js';
 import type { CborValue } from '../primitives/cbor.js';
 import { DecodeError } from '../primitives/errors.js';
 import { locatorFork, mainChainAfter } from './locator.js';

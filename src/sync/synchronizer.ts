@@ -1,13 +1,14 @@
 import type { Logger } from 'pino';
 import type { TreeNode } from '../chain/block-tree.js';
 import type { Chain } from '../chain/chain.js';
-import type { SignatureCache } from '../chain/connect.js';
+import type { SignatureCache } from '../chain/signature-cache.js';
 import { BlockError } from '../chain/errors.js';
 import type { BatchVerifier } from '../crypto/verify-pool.js';
 import { ChainNodeError } from '../errors.js';
-import { P2pPenalty } from '../p2p/errors.js';
+import { P2pErrorCode, P2pPenalty } from '../wire/errors.js';
+import type { PenaltyInput } from '../wire/penalty.js';
 import { Block } from '../primitives/block.js';
-import { bytesEqual, toHex } from '../primitives/bytes.js';
+import { bytesEqual, toHex } from '../util/bytes.js';
 import type { CborValue } from '../primitives/cbor.js';
 import { DecodeError } from '../primitives/errors.js';
 import { BlockDownloader } from './downloader.js';
@@ -22,7 +23,8 @@ import { localStatus, SyncServer, type SyncProtocol } from './server.js';
 export interface SyncTransport {
   /** One request/response exchange on a sync protocol. */
   request(peer: string, protocol: SyncProtocol, message: CborValue, signal?: AbortSignal): Promise<CborValue>;
-  penalise(peer: string, points: number, reason: string): void;
+  /** Penalise a peer: a typed penalty, or the error its message was rejected with. */
+  penalise(peer: string, penalty: PenaltyInput): void;
   disconnect(peer: string, reason: string): void;
 }
 
@@ -149,7 +151,7 @@ export class Synchronizer {
     if (st === undefined) this.#peers.set(peer, (st = { lastRequest: 0 }));
     if (!bytesEqual(status.genesis, localStatus(this.#d.chain).genesis)) {
       this.#log.warn({ peer }, 'peer follows another genesis block; disconnecting');
-      this.#d.transport.penalise(peer, 100, 'P2P_WRONG_GENESIS: peer follows another genesis block');
+      this.#d.transport.penalise(peer, { code: P2pErrorCode.wrongGenesis, points: P2pPenalty.wrongGenesis, detail: 'peer follows another genesis block' });
       this.#d.transport.disconnect(peer, 'different genesis');
       this.#peers.delete(peer);
       return;
@@ -164,9 +166,9 @@ export class Synchronizer {
     if (err instanceof BlockRejected) {
       // Already penalised.
     } else if (err instanceof DecodeError) {
-      this.#d.transport.penalise(peer, P2pPenalty.malformed, `${err.code}: ${what}: ${err.message}`);
+      this.#d.transport.penalise(peer, { code: err.code, points: P2pPenalty.malformed, detail: `${what}: ${err.message}` });
     } else if (err instanceof ChainNodeError) {
-      if (err.penalty > 0) this.#d.transport.penalise(peer, err.penalty, `${err.code}: ${what}`);
+      if (err.penalty > 0) this.#d.transport.penalise(peer, { code: err.code, points: err.penalty, detail: what });
     }
     this.#log.debug({ peer, err: (err as Error).message }, `${what} failed`);
   }
@@ -221,7 +223,7 @@ export class Synchronizer {
       // The peer claimed more work than its headers show (or we caught up meanwhile): do not ask again for it.
       this.#noProgress(peer, status);
       // Only a peer whose answers ended short of its claim is lying; a round cut short (cap, failure) proves nothing.
-      if (fetched.complete && chain.tip.chainWork <= startWork && (last?.chainWork ?? 0n) < status.work) this.#d.transport.penalise(peer, P2pPenalty.falseWork, 'SYNC_FALSE_WORK: claimed work not backed by headers');
+      if (fetched.complete && chain.tip.chainWork <= startWork && (last?.chainWork ?? 0n) < status.work) this.#d.transport.penalise(peer, { code: P2pErrorCode.falseWork, points: P2pPenalty.falseWork, detail: 'claimed work not backed by headers' });
       return;
     }
     const items = headers.filter((h) => !chain.hasBlock(h.hash));
@@ -243,7 +245,7 @@ export class Synchronizer {
     const downloader = new BlockDownloader(this.#o, {
       fetch: (p, hashes, signal) => this.#fetchBlocks(p, hashes, signal),
       peers: (height) => this.#servingPeers(height, peer),
-      penalise: (p, points, reason) => this.#d.transport.penalise(p, points, reason),
+      penalise: (p, penalty) => this.#d.transport.penalise(p, penalty),
       decode: (bytes) => Block.decode(bytes, { maxBlockBytes: chain.ctx.params.maxBlockBytes, maxTxBytes: chain.ctx.params.maxTxBytes }),
       process: (block, p) => this.#process(block, p),
       preverify: this.#d.verifyPool !== undefined && this.#d.sigCache !== undefined ? (blocks) => this.#preverify(blocks) : undefined,
@@ -282,7 +284,7 @@ export class Synchronizer {
       await this.#d.chain.processBlock(block, { peer, requested: true });
     } catch (err) {
       if (!(err instanceof BlockError)) throw err;
-      if (err.penalty > 0) this.#d.transport.penalise(peer, err.penalty, `${err.code} in block ${block.header.hashHex}`);
+      if (err.penalty > 0) this.#d.transport.penalise(peer, { code: err.code, points: err.penalty, detail: `in block ${block.header.hashHex}` });
       throw new BlockRejected(`${err.code}: ${err.message}`);
     }
   }
@@ -332,7 +334,7 @@ export class Synchronizer {
         const downloader = new BlockDownloader(this.#o, {
           fetch: (p, hashes, s) => this.#fetchBlocks(p, hashes, s),
           peers: () => (this.#peers.has(peer) ? [peer] : []),
-          penalise: (p, points, reason) => this.#d.transport.penalise(p, points, reason),
+          penalise: (p, penalty) => this.#d.transport.penalise(p, penalty),
           decode: (bytes) => Block.decode(bytes, { maxBlockBytes: chain.ctx.params.maxBlockBytes, maxTxBytes: chain.ctx.params.maxTxBytes }),
           process: (block, p) => this.#process(block, p),
           logger: this.#log,

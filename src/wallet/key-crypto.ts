@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, scrypt, timingSafeEqual, type BinaryLike, type ScryptOptions } from 'node:crypto';
 import { ChainNodeError } from '../errors.js';
 import { isValidSecretKey, publicKeyFromSecret } from '../crypto/signature.js';
-import { toHex } from '../primitives/bytes.js';
+import { toHex } from '../util/bytes.js';
 
 /** Version of the keystore file format. */
 export const KEYSTORE_VERSION = 1;

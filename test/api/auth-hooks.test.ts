@@ -7,7 +7,7 @@ import { installAuth, requireSignFor } from '../../src/api/auth.js';
 import { toErrorResponse } from '../../src/api/errors.js';
 import { API_DEFAULTS, closeApi, createApi } from '../../src/api/server.js';
 import { TokenStore, TOKENS_FILE } from '../../src/auth/token-store.js';
-import { openChain, tempDir } from '../chain/support.js';
+import { openChain, tempDir } from '../utils/chain.js';
 import { bareApiContext } from './support.js';
 
 t.test('undeclared routes fail closed; sign:<key> per body key', async (t) => {

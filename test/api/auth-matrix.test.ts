@@ -10,7 +10,7 @@ import { routeAccess, type RouteAccess } from '../../src/api/auth.js';
 import { API_DEFAULTS, closeApi, createApi } from '../../src/api/server.js';
 import { JwtVerifier } from '../../src/auth/jwt.js';
 import { TokenStore, TOKENS_FILE } from '../../src/auth/token-store.js';
-import { openChain, tempDir } from '../chain/support.js';
+import { openChain, tempDir } from '../utils/chain.js';
 import { bareApiContext } from './support.js';
 
 const SECRET = new TextEncoder().encode('matrix secret of more than thirty-two bytes');

@@ -8,7 +8,7 @@ import { createApi, API_DEFAULTS } from '../../src/api/server.js';
 import { Block } from '../../src/primitives/block.js';
 import { blockTxBytes, blockTxRanges, outlineBlock, blockMetaOf } from '../../src/primitives/block-outline.js';
 import type { Chain } from '../../src/chain/chain.js';
-import { Actor, mine, openChain, tempDir } from '../chain/support.js';
+import { Actor, mine, openChain, tempDir } from '../utils/chain.js';
 import { bareApiContext } from './support.js';
 
 const TXS = 1_200;

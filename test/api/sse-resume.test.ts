@@ -6,9 +6,9 @@ import t, { type Test } from 'tap';
 import { API_DEFAULTS, closeApi, createApi } from '../../src/api/server.js';
 import type { Chain } from '../../src/chain/chain.js';
 import type { TreeNode } from '../../src/chain/block-tree.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import type { Transaction } from '../../src/primitives/transaction.js';
-import { Actor, extend, mine, openChain, tempDir } from '../chain/support.js';
+import { Actor, extend, mine, openChain, tempDir } from '../utils/chain.js';
 import { bareApiContext } from './support.js';
 
 async function setup(t: Test, historyBlocks = API_DEFAULTS.sse.historyBlocks): Promise<{ chain: Chain; url: string }> {

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { API_DEFAULTS, closeApi, createApi, sseHubOf } from '../../src/api/server.js';
 import type { Mempool } from '../../src/mempool/mempool.js';
 import type { NodeMetrics } from '../../src/metrics/node-metrics.js';
-import { Actor, openChain, tempDir } from '../chain/support.js';
+import { Actor, openChain, tempDir } from '../utils/chain.js';
 import { bareApiContext } from './support.js';
 
 async function setup(t: Test, sse: Partial<typeof API_DEFAULTS.sse> = {}, requestTimeoutMs = API_DEFAULTS.requestTimeoutMs): Promise<{ app: FastifyInstance; url: string; mempool: Mempool; metrics: NodeMetrics }> {

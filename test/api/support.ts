@@ -3,7 +3,7 @@ import type { Chain } from '../../src/chain/chain.js';
 import { Mempool } from '../../src/mempool/mempool.js';
 import { NodeMetrics } from '../../src/metrics/node-metrics.js';
 import type { ChainStore } from '../../src/store/chain-store.js';
-import { CHAIN_ID, NET } from '../chain/support.js';
+import { CHAIN_ID, NET } from '../utils/chain.js';
 
 /**
  * An API context over a real chain and store with a fresh mempool and metrics, and idle stand-ins for mining,

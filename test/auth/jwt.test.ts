@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import t, { type Test } from 'tap';
 import { JwtVerifier } from '../../src/auth/jwt.js';
-import { tempDir } from '../chain/support.js';
+import { tempDir } from '../utils/chain.js';
 
 const SECRET = 'an HS256 secret of comfortably more than 32 bytes';
 const b64 = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');

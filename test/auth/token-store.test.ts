@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import t from 'tap';
 import { TokenStore, TOKENS_FILE } from '../../src/auth/token-store.js';
-import { tempDir } from '../chain/support.js';
+import { tempDir } from '../utils/chain.js';
 
 t.test('create, verify, list, revoke, expire; hashes only on disk', async (t) => {
   const dir = await tempDir('tokens-');

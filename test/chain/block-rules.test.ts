@@ -4,14 +4,15 @@ import t, { type Test } from 'tap';
 import { BlockRules, type BlockErrorCode } from '../../src/chain/errors.js';
 import { chainId, getNetwork } from '../../src/consensus/networks.js';
 import { SECP256K1_N } from '../../src/crypto/verifier.js';
-import { bigintToBytesBE, bytesToBigintBE, toHex } from '../../src/primitives/bytes.js';
+import { bigintToBytesBE, bytesToBigintBE, toHex } from '../../src/util/bytes.js';
 import { encodeCbor } from '../../src/primitives/cbor.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { medianTimePast, MEDIAN_TIME_SPAN } from '../../src/consensus/median-time.js';
 import { assertConsistent, breakPow, expectReject as expectRejectRaw, openChainWith, rebuild, withSig } from './helpers.js';
-import { Actor, NET, extend, mine, tempDir } from './support.js';
+import { Actor, NET, extend, mine, tempDir } from '../utils/chain.js';
 import type { Chain } from '../../src/chain/chain.js';
 import { Block } from '../../src/primitives/block.js';
+import { blockKeyHex } from '../../src/primitives/header.js';
 
 const covered = new Set<BlockErrorCode>();
 const POW = (chain: Chain): bigint => chain.ctx.powLimit;
@@ -180,7 +181,7 @@ t.test('BLOCK_UNKNOWN_PARENT: held as orphan, accepted once the parent arrives',
   const chain = await fresh(t);
   const a = new Actor();
   const parent = mine(chain, [a.tx()]);
-  const child = mine(chain, [a.tx()], { ...chain.tip, hash: parent.hash, height: 1, header: parent.header, parent: chain.tip, hex: toHex(parent.hash) });
+  const child = mine(chain, [a.tx()], { ...chain.tip, hash: parent.hash, height: 1, header: parent.header, parent: chain.tip, hex: blockKeyHex(parent.hash) });
   await expectReject(t, chain, child, 'BLOCK_UNKNOWN_PARENT');
   t.ok(chain.orphans.has(child.hash), 'held in the orphan pool');
   const connected: string[] = [];
@@ -213,7 +214,7 @@ t.test('BLOCK_INVALID_PARENT and BLOCK_KNOWN_INVALID', async (t) => {
   await expectReject(t, chain, badBits, 'BLOCK_BAD_BITS');
   await expectReject(t, chain, badBits, 'BLOCK_KNOWN_INVALID', 'unstored invalid block sent again');
   await expectReject(t, chain, badBits.bytes, 'BLOCK_KNOWN_INVALID', 'and as raw bytes');
-  await expectReject(t, chain, mine(chain, [], { ...chain.tip, hash: badBits.hash, hex: toHex(badBits.hash), header: badBits.header, height: chain.height + 1, parent: chain.tip }), 'BLOCK_INVALID_PARENT', 'child of an unstored invalid block');
+  await expectReject(t, chain, mine(chain, [], { ...chain.tip, hash: badBits.hash, hex: blockKeyHex(badBits.hash), header: badBits.header, height: chain.height + 1, parent: chain.tip }), 'BLOCK_INVALID_PARENT', 'child of an unstored invalid block');
 });
 
 t.test('BLOCK_BAD_HEIGHT', async (t) => {

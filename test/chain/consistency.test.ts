@@ -1,11 +1,11 @@
 // The consistency checker itself: a healthy database passes; each kind of damage is reported.
 import { ClassicLevel } from 'classic-level';
 import t, { type Test } from 'tap';
-import { checkConsistency } from '../../src/chain/consistency.js';
+import { checkConsistency } from '../utils/consistency.js';
 import { Chain } from '../../src/chain/chain.js';
 import { ChainStore } from '../../src/store/chain-store.js';
 import { Keys, Prefix, u64be } from '../../src/store/layout.js';
-import { Actor, CHAIN_ID, NET, mine, openChain, tempDir } from './support.js';
+import { Actor, CHAIN_ID, NET, mine, openChain, tempDir } from '../utils/chain.js';
 
 type Raw = ClassicLevel<Uint8Array, Uint8Array>;
 

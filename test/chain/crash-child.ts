@@ -12,10 +12,11 @@ import { type Chain } from '../../src/chain/chain.js';
 import { assembleBlock, solveBlockSync } from '../../src/chain/template.js';
 import { sha256 } from '../../src/crypto/hash.js';
 import { type Block } from '../../src/primitives/block.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { ChainStore } from '../../src/store/chain-store.js';
-import { CHAIN_ID, openChain } from './support.js';
+import { CHAIN_ID, openChain } from '../utils/chain.js';
+import { blockKeyHex } from '../../src/primitives/header.js';
 
 const ACTORS = Array.from({ length: 8 }, (_, i) => sha256(new TextEncoder().encode(`crash-test-actor-${i}`)));
 const FROM = ACTORS.map((sk) => Transaction.sign({ chain: CHAIN_ID, nonce: 0, time: 0, kind: 'probe', payload: 0 }, sk).fields.from);
@@ -68,7 +69,7 @@ function buildBranch(chain: Chain, parent: TreeNode, txs: Transaction[][], tag: 
   for (const [i, list] of txs.entries()) {
     const b = solveBlockSync(assembleBlock(chain, { parent: p, txs: list, time: p.header.time + 1, extra: Uint8Array.of(tag, i) }), chain.ctx.powLimit);
     out.push(b);
-    p = { ...p, hash: b.hash, hex: toHex(b.hash), header: b.header, height: p.height + 1, parent: p };
+    p = { ...p, hash: b.hash, hex: blockKeyHex(b.hash), header: b.header, height: p.height + 1, parent: p };
   }
   return out;
 }

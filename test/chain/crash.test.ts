@@ -6,15 +6,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ClassicLevel } from 'classic-level';
 import t, { type Test } from 'tap';
 import { Chain } from '../../src/chain/chain.js';
-import { checkConsistency } from '../../src/chain/consistency.js';
+import { checkConsistency } from '../utils/consistency.js';
 import { Keys } from '../../src/store/layout.js';
 import { ChainStore } from '../../src/store/chain-store.js';
 import { type TreeNode } from '../../src/chain/block-tree.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { type Block } from '../../src/primitives/block.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { BlockStatus } from '../../src/store/entry.js';
-import { Actor, CHAIN_ID, NET, extend, mine, openChain, tempDir } from './support.js';
+import { Actor, CHAIN_ID, NET, extend, mine, openChain, tempDir } from '../utils/chain.js';
+import { blockKeyHex } from '../../src/primitives/header.js';
 
 const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
 const KILLS = Number(process.env.CRASH_TEST_KILLS ?? 50);
@@ -178,7 +179,7 @@ t.test('an invalidation cut short by a crash is completed at start instead of re
   sig[9]! ^= 1;
   const bad = Transaction.fromFields({ ...tx.fields, sig });
   const b1 = mine(chain, [bad], genesis);
-  const detached = (b: Block, parent: TreeNode): TreeNode => ({ ...parent, hash: b.hash, hex: toHex(b.hash), header: b.header, height: parent.height + 1, parent });
+  const detached = (b: Block, parent: TreeNode): TreeNode => ({ ...parent, hash: b.hash, hex: blockKeyHex(b.hash), header: b.header, height: parent.height + 1, parent });
   const b2 = mine(chain, [], detached(b1, genesis));
   const b3 = mine(chain, [], detached(b2, detached(b1, genesis)));
   await chain.processBlock(b1);

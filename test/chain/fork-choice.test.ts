@@ -3,11 +3,12 @@
 import t, { type Test } from 'tap';
 import { type Chain, type ReorgEvent } from '../../src/chain/chain.js';
 import { type TreeNode } from '../../src/chain/block-tree.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { Block } from '../../src/primitives/block.js';
 import { type Transaction } from '../../src/primitives/transaction.js';
 import { assertConsistent, expectReject, openChainWith, withSig } from './helpers.js';
-import { Actor, mine, tempDir } from './support.js';
+import { Actor, mine, tempDir } from '../utils/chain.js';
+import { blockKeyHex } from '../../src/primitives/header.js';
 
 async function fresh(tt: Test): Promise<{ chain: Chain; path: string }> {
   const dir = await tempDir();
@@ -27,7 +28,7 @@ function branch(chain: Chain, parent: TreeNode, n: number, txs: Transaction[][] 
     const b = mine(chain, txs[i] ?? [], p, Uint8Array.of(0xb0, i));
     out.push(b);
     // A detached node good enough for assembling the next block (parent link, height, time, bits).
-    p = { ...p, hash: b.hash, hex: toHex(b.hash), header: b.header, height: p.height + 1, parent: p };
+    p = { ...p, hash: b.hash, hex: blockKeyHex(b.hash), header: b.header, height: p.height + 1, parent: p };
   }
   return out;
 }

@@ -4,10 +4,10 @@ import { ClassicLevel } from 'classic-level';
 import t, { type Test } from 'tap';
 import { type Chain } from '../../src/chain/chain.js';
 import { leafHash, merkleRoot, verifyConsistency, verifyInclusion } from '../../src/crypto/merkle.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { Keys, Prefix } from '../../src/store/layout.js';
 import { assertConsistent } from './helpers.js';
-import { branch, extend, openChain, tempDir } from './support.js';
+import { branch, extend, openChain, tempDir } from '../utils/chain.js';
 
 function mainHeaders(chain: Chain): Uint8Array[] {
   const out: Uint8Array[] = [];

@@ -1,18 +1,18 @@
 // Block-building helpers for the rule, reorg and crash tests (on top of support.ts).
 import { type Test } from 'tap';
 import { Chain, type ChainDependencies } from '../../src/chain/chain.js';
-import { checkConsistency } from '../../src/chain/consistency.js';
+import { checkConsistency } from '../utils/consistency.js';
 import { BlockRules, type BlockErrorCode } from '../../src/chain/errors.js';
 import { solveBlockSync } from '../../src/chain/template.js';
 import { checkProofOfWork } from '../../src/consensus/pow.js';
 import { type NetworkParams } from '../../src/consensus/networks.js';
 import { Block } from '../../src/primitives/block.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { type HeaderFields } from '../../src/primitives/header.js';
 import { type BlockMeta } from '../../src/primitives/meta.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { ChainStore } from '../../src/store/chain-store.js';
-import { CHAIN_ID, NET } from './support.js';
+import { CHAIN_ID, NET } from '../utils/chain.js';
 
 /** A tap test (subtest or the root). */
 export type Asserts = Test;

@@ -3,12 +3,13 @@
 import t from 'tap';
 import { type Chain, type ReorgEvent } from '../../src/chain/chain.js';
 import { type TreeNode } from '../../src/chain/block-tree.js';
-import { Mempool } from '../../src/mempool/index.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { Mempool } from '../../src/mempool/mempool.js';
+import { toHex } from '../../src/util/bytes.js';
 import { type Block } from '../../src/primitives/block.js';
 import { type Transaction } from '../../src/primitives/transaction.js';
 import { assertConsistent, openChainWith } from './helpers.js';
-import { Actor, CHAIN_ID, NET, mine, tempDir } from './support.js';
+import { Actor, CHAIN_ID, NET, mine, tempDir } from '../utils/chain.js';
+import { blockKeyHex } from '../../src/primitives/header.js';
 
 /** Mine a branch on `parent` (txs[i] go into block i) without submitting it. */
 function branch(chain: Chain, parent: TreeNode, txs: Transaction[][], tag: number): Block[] {
@@ -17,7 +18,7 @@ function branch(chain: Chain, parent: TreeNode, txs: Transaction[][], tag: numbe
   for (let i = 0; i < txs.length; i++) {
     const b = mine(chain, txs[i]!, p, Uint8Array.of(tag, i >> 8, i & 0xff));
     out.push(b);
-    p = { ...p, hash: b.hash, hex: toHex(b.hash), header: b.header, height: p.height + 1, parent: p };
+    p = { ...p, hash: b.hash, hex: blockKeyHex(b.hash), header: b.header, height: p.height + 1, parent: p };
   }
   return out;
 }

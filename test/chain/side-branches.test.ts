@@ -2,10 +2,10 @@
 // become best, and pruned in crash-safe batches once the tip has moved too far past their fork.
 import t from 'tap';
 import { Chain } from '../../src/chain/chain.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { ChainStore } from '../../src/store/chain-store.js';
 import { assertConsistent } from './helpers.js';
-import { CHAIN_ID, extend, mine, NET, tempDir } from './support.js';
+import { CHAIN_ID, extend, mine, NET, tempDir } from '../utils/chain.js';
 
 async function open(path: string, finalHeight?: () => number): Promise<{ chain: Chain; store: ChainStore }> {
   const store = await ChainStore.open({ path, chainId: CHAIN_ID });

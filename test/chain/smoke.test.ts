@@ -1,6 +1,6 @@
 import t from 'tap';
-import { Actor, extend, mine, openChain, tempDir } from './support.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { Actor, extend, mine, openChain, tempDir } from '../utils/chain.js';
+import { toHex } from '../../src/util/bytes.js';
 import { verifyRecordProof } from '../../src/consensus/record-proof.js';
 
 t.test('connect, index, prove, reopen', async (t) => {

@@ -5,7 +5,7 @@ import { formatLoadSummary, presign, runLoad } from '../../src/client/load.js';
 import { percentile, summarizeLatencies } from '../../src/client/stats.js';
 import { chainId, getNetwork } from '../../src/consensus/networks.js';
 import { Transaction } from '../../src/primitives/transaction.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 
 const CHAIN = chainId(getNetwork('regtest'));
 

@@ -1,9 +1,9 @@
 import t from 'tap';
-import { loadHashSigner, parsePayload, signAction, signActionFast } from '../../src/client/tx-signer.js';
+import { loadHashSigner, parsePayload, signAction, signActionFast } from '../../src/wallet/tx-signer.js';
 import { certifyAction, DOC_CERTIFY_KIND } from '../../src/client/doc.js';
 import { chainId, getNetwork } from '../../src/consensus/networks.js';
 import { generateSecretKey, publicKeyFromSecret, signHash } from '../../src/crypto/signature.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 
 const CHAIN = chainId(getNetwork('regtest'));

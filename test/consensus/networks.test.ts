@@ -3,7 +3,7 @@ import { NETWORKS, chainId, genesisBlock, getNetwork, powLimit } from '../../src
 import { checkProofOfWork } from '../../src/consensus/pow.js';
 import { compactToTarget } from '../../src/consensus/compact.js';
 import { Block } from '../../src/primitives/block.js';
-import { bytesEqual, toHex } from '../../src/primitives/bytes.js';
+import { bytesEqual, toHex } from '../../src/util/bytes.js';
 
 for (const [name, net] of Object.entries(NETWORKS)) {
   t.test(`${name}: genesis block is valid under the rules`, async (t) => {

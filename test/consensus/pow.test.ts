@@ -4,7 +4,7 @@ import { compactToTarget } from '../../src/consensus/compact.js';
 import { blockWorkFromBits } from '../../src/consensus/work.js';
 import { checkProofOfWork, hashToBigint, headerBits, meetsTarget } from '../../src/consensus/pow.js';
 import { sha256d } from '../../src/crypto/hash.js';
-import { bytesEqual, fromHex, reversed, toHex } from '../../src/primitives/bytes.js';
+import { bytesEqual, fromHex, reversed, toHex } from '../../src/util/bytes.js';
 
 interface HeaderVector {
   height: number;

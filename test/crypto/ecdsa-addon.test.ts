@@ -5,7 +5,7 @@ import t, { type Test } from 'tap';
 import { generateSecretKey, publicKeyFromSecret, signHash } from '../../src/crypto/signature.js';
 import { SECP256K1_N } from '../../src/crypto/verifier.js';
 import { addonEcdsa, VERIFY_RECORD_BYTES } from '../../src/crypto/verify-native.js';
-import { bigintToBytesBE, bytesToBigintBE, concatBytes } from '../../src/primitives/bytes.js';
+import { bigintToBytesBE, bytesToBigintBE, concatBytes } from '../../src/util/bytes.js';
 import { flipBit, refSha256 } from './support.js';
 
 const ecdsa = addonEcdsa();

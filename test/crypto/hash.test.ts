@@ -1,6 +1,6 @@
 import t from 'tap';
 import { sha256, sha256d } from '../../src/crypto/hash.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 
 t.test('sha256 of nothing (FIPS 180-2 / RFC 6962 empty tree root)', async (t) => {
   t.equal(toHex(sha256(new Uint8Array(0))), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');

@@ -14,7 +14,7 @@ import {
   verifyInclusion,
 } from '../../src/crypto/merkle.js';
 import { hasCode } from '../../src/errors.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import {
   flipBit,
   hex,

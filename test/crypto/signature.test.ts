@@ -12,8 +12,8 @@ import {
 import { isLowS, SECP256K1_N } from '../../src/crypto/verifier.js';
 import { loadNativeVerifier } from '../../src/crypto/verify-native.js';
 import { nobleVerifier } from '../../src/crypto/verify-noble.js';
-import * as cryptoIndex from '../../src/crypto/index.js';
-import { bigintToBytesBE, bytesToBigintBE, toHex } from '../../src/primitives/bytes.js';
+import * as cryptoIndex from '../../src/index.js';
+import { bigintToBytesBE, bytesToBigintBE, toHex } from '../../src/util/bytes.js';
 import { derToCompact, hex, loadFixture, refSha256 } from './support.js';
 
 interface Rfc6979Fixture {

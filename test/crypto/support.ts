@@ -2,7 +2,7 @@
 // reference (written straight from the RFC's definitions) to cross-check the iterative implementation.
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { bytesToBigintBE, bigintToBytesBE, concatBytes, fromHex } from '../../src/primitives/bytes.js';
+import { bytesToBigintBE, bigintToBytesBE, concatBytes, fromHex } from '../../src/util/bytes.js';
 
 /** Parsed JSON fixture from test/fixtures/crypto. */
 export function loadFixture<T>(name: string): T {

@@ -6,7 +6,7 @@ import { isLowS, SECP256K1_N, type SignatureVerifier } from '../../src/crypto/ve
 import { addonExports } from '../../src/crypto/addon.js';
 import { loadAddonVerifier, loadNativeVerifier, loadPackageVerifier } from '../../src/crypto/verify-native.js';
 import { nobleVerifier } from '../../src/crypto/verify-noble.js';
-import { bigintToBytesBE, bytesToBigintBE, concatBytes, toHex } from '../../src/primitives/bytes.js';
+import { bigintToBytesBE, bytesToBigintBE, concatBytes, toHex } from '../../src/util/bytes.js';
 import { compress, derToCompact, flipBit, hex, loadFixture, prng, refSha256 } from './support.js';
 
 interface WycheproofFixture {

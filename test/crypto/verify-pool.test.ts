@@ -7,7 +7,7 @@ import { nobleVerifier } from '../../src/crypto/verify-noble.js';
 import {
   PARALLEL_VERIFY_MIN_BATCH, VerifyPool, VerifyPoolErrorCode, verifyMany, type BatchVerifier, type VerifyItem,
 } from '../../src/crypto/verify-pool.js';
-import { bigintToBytesBE, bytesToBigintBE, concatBytes } from '../../src/primitives/bytes.js';
+import { bigintToBytesBE, bytesToBigintBE, concatBytes } from '../../src/util/bytes.js';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 

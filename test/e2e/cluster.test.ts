@@ -5,7 +5,7 @@ import t from 'tap';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
 import { chainId, getNetwork } from '../../src/consensus/networks.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync } from 'node:fs';
 import { ensureBuilt, cleanEnv, errorCode, http, json, ROOT, runCli, tempDir, waitFor } from './support.js';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { defaultNativeLoader } from '../../src/mining/index.js';
+import { defaultNativeLoader } from '../../src/mining/native-addon.js';
 import { ensureBuilt, http, json, runCli, startNode, tempDir } from './support.js';
 
 ensureBuilt();

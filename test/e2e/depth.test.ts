@@ -4,7 +4,7 @@
 import t from 'tap';
 import { join } from 'node:path';
 import { generateSecretKey } from '../../src/crypto/signature.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { Transaction, txidOf } from '../../src/primitives/transaction.js';
 import { Attacker } from '../p2p/attacker.js';
 import { CHAIN_ID, converged, ensureBuilt, nodeFixture, TestNode, waitFor } from '../p2p/support.js';

@@ -2,10 +2,10 @@
 // `error [CODE]: message` (or JSON with --json) and exits non-zero.
 import { join } from 'node:path';
 import t from 'tap';
-import { signAction } from '../../src/client/tx-signer.js';
+import { signAction } from '../../src/wallet/tx-signer.js';
 import { chainId, getNetwork } from '../../src/consensus/networks.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { apiCode, ensureBuilt, errorCode, http, runCli, startNode, tempDir, waitFor } from './support.js';
 

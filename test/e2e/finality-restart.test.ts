@@ -8,7 +8,7 @@ import t from 'tap';
 import { chainId, getNetwork } from '../../src/consensus/networks.js';
 import { verifyConsistency } from '../../src/crypto/merkle.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { Keys, Prefix } from '../../src/store/layout.js';
 import { ensureBuilt, http, startNode, tempDir, waitFor, type NodeProcess } from './support.js';

@@ -5,9 +5,9 @@
 import { join } from 'node:path';
 import t from 'tap';
 import { chainId, getNetwork } from '../../src/consensus/networks.js';
-import { signAction } from '../../src/client/tx-signer.js';
+import { signAction } from '../../src/wallet/tx-signer.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { ensureBuilt, errorCode, http, json, ROOT, runCli, startNode, tempDir, waitFor } from './support.js';
 
 ensureBuilt();

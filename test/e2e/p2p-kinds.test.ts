@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
 import { CHAIN_ID, ensureBuilt, nodeFixture, peered, ROOT, TestNode, waitFor } from '../p2p/support.js';

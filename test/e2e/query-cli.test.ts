@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import t from 'tap';
-import { toHex } from '../../src/primitives/bytes.js';
-import { Actor } from '../chain/support.js';
+import { toHex } from '../../src/util/bytes.js';
+import { Actor } from '../utils/chain.js';
 import { ensureBuilt, errorCode, http, json, runCli, startNode, tempDir, waitFor } from './support.js';
 
 ensureBuilt();

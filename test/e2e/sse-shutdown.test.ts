@@ -8,7 +8,7 @@ import t from 'tap';
 import { chainId, getNetwork } from '../../src/consensus/networks.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
 import { parseMempoolFile } from '../../src/mempool/persist.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { ensureBuilt, http, startNode, tempDir, waitFor, type NodeProcess } from './support.js';
 

@@ -1,103 +1,22 @@
 // Helpers for end-to-end tests: build dist/ when it is missing or stale, spawn real node processes and CLI
 // commands, and clean up after them.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Test } from 'tap';
 
-/** Repository root. */
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const STAMP = join(ROOT, 'dist', '.e2e-build-stamp');
-const LOCK = join(ROOT, 'dist', '.e2e-build-lock');
+import { ROOT } from '../utils/ensure-built.js';
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (/\.(ts|mts|mjs|js|json)$/.test(e.name)) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-function sourcesNewest(): number {
-  return Math.max(
-    ...['src', 'bin', 'scripts'].map((d) => newestSource(join(ROOT, d))),
-    ...['tsconfig.json', 'tsconfig.build.json', 'package.json'].map((f) => statSync(join(ROOT, f)).mtimeMs),
-  );
-}
-
-function isFresh(): boolean {
-  return existsSync(join(ROOT, 'dist', 'bin', 'cli.js')) && existsSync(STAMP) && statSync(STAMP).mtimeMs >= sourcesNewest();
-}
-
-/**
- * Compile to dist/ (`tsc -p tsconfig.build.json`) unless it is newer than every source, so spawned processes
- * run the current code. Parallel test files take turns through a lock directory; type errors elsewhere do not
- * stop the build (tsc still emits), but a missing dist/bin/cli.js does.
- */
-export function ensureBuilt(): void {
-  if (isFresh()) return;
-  mkdirSync(join(ROOT, 'dist'), { recursive: true });
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    try {
-      mkdirSync(LOCK);
-      break;
-    } catch {
-      // Another test file is building; a lock older than 3 minutes is stale.
-      try {
-        if (Date.now() - statSync(LOCK).mtimeMs > 180_000) rmSync(LOCK, { recursive: true, force: true });
-      } catch {
-        // gone meanwhile
-      }
-      if (Date.now() > deadline) throw new Error('timed out waiting for another e2e build');
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
-    }
-  }
-  try {
-    if (isFresh()) return;
-    const started = Date.now();
-    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8', timeout: 170_000 });
-    if (!existsSync(join(ROOT, 'dist', 'bin', 'cli.js'))) throw new Error(`build failed:\n${r.stdout}\n${r.stderr}`);
-    if (r.status !== 0) process.stderr.write(`# e2e build: tsc reported errors (output still emitted):\n${r.stdout.split('\n').slice(0, 10).join('\n')}\n`);
-    writeFileSync(STAMP, new Date(started).toISOString());
-    // The stamp must not look newer than sources edited while tsc ran.
-    utimesSync(STAMP, new Date(started), new Date(started));
-  } finally {
-    rmSync(LOCK, { recursive: true, force: true });
-  }
-}
-
-/** A temporary directory removed in teardown. */
-export function tempDir(t: Test, prefix = 'chain-node-e2e-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+export { ROOT, ensureBuilt } from '../utils/ensure-built.js';
+export { freePort } from '../utils/free-port.js';
+export { tempDirSync as tempDir } from '../utils/temp-dir.js';
+export { waitFor } from '../utils/wait-for.js';
 
 /** An environment without the caller's CHAIN_NODE_* settings, with HOME pointed at `home`. */
 export function cleanEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('CHAIN_NODE_') && !k.startsWith('TAP') && k !== 'NODE_OPTIONS') env[k] = v;
   return { ...env, HOME: home, CHAIN_NODE_LOG_LEVEL: 'warn', ...extra };
-}
-
-/** A free TCP port on 127.0.0.1 (closed again before returning). */
-export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => res(port));
-    });
-  });
 }
 
 /** A running node process. */
@@ -199,22 +118,6 @@ export function errorCode(r: CliResult): string | undefined {
     return (JSON.parse(line) as { error?: { code?: string } }).error?.code;
   } catch {
     return /error \[([A-Z0-9_]+)\]/.exec(r.stderr)?.[1];
-  }
-}
-
-/** Poll `fn` until it returns a value other than undefined, or fail after `timeoutMs`. */
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastErr: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      lastErr = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastErr === undefined ? '' : ` (last error: ${String(lastErr)})`}`);
-    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 

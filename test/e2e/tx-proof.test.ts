@@ -4,7 +4,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { leafHash, verifyConsistency, verifyInclusion } from '../../src/crypto/merkle.js';
-import { toHex as toHexStr } from '../../src/primitives/bytes.js';
+import { toHex as toHexStr } from '../../src/util/bytes.js';
 import { ensureBuilt, errorCode, json, runCli, startNode, tempDir } from './support.js';
 
 ensureBuilt();

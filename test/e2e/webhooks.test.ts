@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import t from 'tap';
 import { generateSecretKey } from '../../src/crypto/signature.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { CHAIN_ID } from '../p2p/support.js';
 import { apiCode, ensureBuilt, freePort, http, startNode, tempDir, waitFor, type NodeProcess } from './support.js';

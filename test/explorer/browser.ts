@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import type { Test } from 'tap';
 import { generateSecretKey, publicKeyFromSecret } from '../../src/crypto/signature.js';
-import { signAction, type ActionInput } from '../../src/client/tx-signer.js';
-import { fromHex, toHex } from '../../src/primitives/bytes.js';
+import { signAction, type ActionInput } from '../../src/wallet/tx-signer.js';
+import { fromHex, toHex } from '../../src/util/bytes.js';
 import { ROOT } from '../e2e/support.js';
 
 /** The browser the suite drives (Debian's `chromium` package; .ci/run installs it). */

@@ -7,9 +7,9 @@ import { type Chain } from '../../src/chain/chain.js';
 import { Finality } from '../../src/finality/finality.js';
 import { formatCheckpoint, logOrigin } from '../../src/log/checkpoint.js';
 import { parseVerifierKey, randomSeed, signNote, signerFromSeed, type NoteSigner } from '../../src/log/note.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { BlockError } from '../../src/chain/errors.js';
-import { branch, extend, mine, openChain, tempDir } from '../chain/support.js';
+import { branch, extend, mine, openChain, tempDir } from '../utils/chain.js';
 import { assertConsistent } from '../chain/helpers.js';
 
 const origin = (chain: Chain): string => logOrigin(chain.ctx.params.name, chain.tree.atHeight(0)!.header.hashHex);

@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import { NET, openChain, tempDir } from '../chain/support.js';
+import { NET, openChain, tempDir } from '../utils/chain.js';
 import { ChainNodeError } from '../../src/errors.js';
 import { openFinality } from '../../src/finality/setup.js';
 import { witnessKeysFrom } from '../../src/finality/witness-list.js';

@@ -7,13 +7,13 @@ import { Resolver, parse as parseDidSyntax } from 'did-resolver';
 import type { FastifyInstance } from 'fastify';
 import { closeApi, createApi, API_DEFAULTS } from '../../src/api/server.js';
 import type { Chain } from '../../src/chain/chain.js';
-import { checkConsistency } from '../../src/chain/consistency.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { checkConsistency } from '../utils/consistency.js';
+import { toHex } from '../../src/util/bytes.js';
 import type { Transaction } from '../../src/primitives/transaction.js';
 import type { ChainStore } from '../../src/store/chain-store.js';
 import { Prefix } from '../../src/store/layout.js';
 import { bareApiContext } from '../api/support.js';
-import { Actor, mine, NET, openChain, tempDir } from '../chain/support.js';
+import { Actor, mine, NET, openChain, tempDir } from '../utils/chain.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -14,9 +14,9 @@ import { ChainNodeError } from '../../src/errors.js';
 import { KindPolicy } from '../../src/kinds/policy.js';
 import { KindRegistry, KindSchemaError, loadKindFiles } from '../../src/kinds/registry.js';
 import { Mempool } from '../../src/mempool/mempool.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { bareApiContext } from '../api/support.js';
-import { Actor, CHAIN_ID, mine, NET, openChain, tempDir } from '../chain/support.js';
+import { Actor, CHAIN_ID, mine, NET, openChain, tempDir } from '../utils/chain.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -1,7 +1,8 @@
 import t from 'tap';
 import { ChainNodeError, Penalty } from '../../src/errors.js';
 import { VerifyPool } from '../../src/crypto/verify-pool.js';
-import { MEMPOOL_PENALTIES, MempoolErrorCode, type AddRejected } from '../../src/mempool/index.js';
+import { MEMPOOL_PENALTIES, MempoolErrorCode } from '../../src/mempool/errors.js';
+import { type AddRejected } from '../../src/mempool/types.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { CHAIN, harness, highSTwin, newActor, OTHER_CHAIN, signedTx, SpyBatchVerifier, tamperedSig } from './support.js';
 

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { MempoolErrorCode, type RemovalReason, type TxAddedEvent } from '../../src/mempool/index.js';
+import { MempoolErrorCode } from '../../src/mempool/errors.js';
+import { type RemovalReason, type TxAddedEvent } from '../../src/mempool/types.js';
 import type { Transaction } from '../../src/primitives/transaction.js';
 import { harness, newActor, noncesOf, signedTx } from './support.js';
 

@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap';
-import { MempoolErrorCode, type RemovalReason } from '../../src/mempool/index.js';
-import type { Mempool } from '../../src/mempool/index.js';
+import { MempoolErrorCode } from '../../src/mempool/errors.js';
+import { type RemovalReason } from '../../src/mempool/types.js';
+import type { Mempool } from '../../src/mempool/mempool.js';
 import { harness, newActor, noncesOf, signedTx, type Actor } from './support.js';
 
 function removals(pool: Mempool): { id: string; reason: RemovalReason }[] {

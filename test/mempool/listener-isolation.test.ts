@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { TxAddedEvent } from '../../src/mempool/index.js';
+import type { TxAddedEvent } from '../../src/mempool/types.js';
 import { harness, newActor, signedTx } from './support.js';
 
 t.test('fault 2: one deep transaction broke reads for everyone: a throwing tx:added listener does not affect admission', async (t) => {

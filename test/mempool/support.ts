@@ -3,10 +3,12 @@
 import { generateSecretKey, publicKeyFromSecret, defaultSignatureVerifier } from '../../src/crypto/signature.js';
 import { SECP256K1_N, type SignatureVerifier } from '../../src/crypto/verifier.js';
 import type { BatchVerifier, VerifyItem } from '../../src/crypto/verify-pool.js';
-import { bigintToBytesBE, bytesToBigintBE, concatBytes, toHex } from '../../src/primitives/bytes.js';
+import { bigintToBytesBE, bytesToBigintBE, concatBytes, toHex } from '../../src/util/bytes.js';
 import type { CborValue } from '../../src/primitives/cbor.js';
 import { Transaction } from '../../src/primitives/transaction.js';
-import { Mempool, type MempoolDependencies, type MempoolOptions } from '../../src/mempool/index.js';
+import { Mempool } from '../../src/mempool/mempool.js';
+import { type MempoolDependencies } from '../../src/mempool/types.js';
+import { type MempoolOptions } from '../../src/mempool/options.js';
 
 /** The test network's genesis hash. */
 export const CHAIN = new Uint8Array(32).fill(0x11);

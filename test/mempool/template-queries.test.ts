@@ -1,7 +1,7 @@
 import t from 'tap';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { Transaction } from '../../src/primitives/transaction.js';
-import type { TxAddedEvent, TxRemovedEvent } from '../../src/mempool/index.js';
+import type { TxAddedEvent, TxRemovedEvent } from '../../src/mempool/types.js';
 import { harness, label, newActor, signedTx, type Actor } from './support.js';
 
 function names(actors: Record<string, Actor>): Map<string, string> {

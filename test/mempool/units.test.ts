@@ -3,7 +3,7 @@ import { ActorQueue, ActorRanking, type PoolEntry } from '../../src/mempool/acto
 import { NonceCache } from '../../src/mempool/nonce-cache.js';
 import { MEMPOOL_DEFAULTS, resolveMempoolOptions } from '../../src/mempool/options.js';
 import { RollingFilter } from '../../src/mempool/rolling-filter.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { harness, newActor, signedTx } from './support.js';
 
 function entry(q: ActorQueue, nonce: number): PoolEntry {

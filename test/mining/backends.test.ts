@@ -1,6 +1,7 @@
 // Every backend that loads here against real Bitcoin headers and the pure-JS reference search.
 import t from 'tap';
-import { MiningErrorCode, referenceSearch } from '../../src/mining/index.js';
+import { MiningErrorCode } from '../../src/mining/backend.js';
+import { referenceSearch } from '../../src/mining/reference-search.js';
 import { BACKEND_VARIANTS, REAL_HEADERS, hashValue, headerTarget, loadOrSkip, pseudoRandomBytes, withNonce } from './fixtures.js';
 
 const TWO_32 = 2 ** 32;

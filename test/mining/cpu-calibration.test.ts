@@ -5,19 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { hasCode } from '../../src/errors.js';
-import {
-  calibrateCpuPaths,
-  defaultNativeLoader,
-  fileCalibrationStore,
-  hideMask,
-  MiningErrorCode,
-  NativeCpuBackend,
-  parseCpuFeatures,
-  parseCpuImpl,
-  type CalibrationStore,
-  type CpuCalibration,
-  type CpuFeature,
-} from '../../src/mining/index.js';
+import { calibrateCpuPaths, fileCalibrationStore, hideMask, parseCpuFeatures, type CalibrationStore, type CpuCalibration, type CpuFeature } from '../../src/mining/cpu-calibration.js';
+import { defaultNativeLoader } from '../../src/mining/native-addon.js';
+import { MiningErrorCode } from '../../src/mining/backend.js';
+import { NativeCpuBackend } from '../../src/mining/native-cpu-backend.js';
+import { parseCpuImpl } from '../../src/mining/loader.js';
 import { REAL_HEADERS, headerTarget, withNonce } from './fixtures.js';
 
 // The addon is part of the build (npm run build:native); a missing one is a failure here, not a skip.

@@ -1,7 +1,9 @@
 // The real CUDA backend; skipped (with the reason) where the addon, the CUDA library, the driver or a GPU is missing.
 import t from 'tap';
 import { hasCode } from '../../src/errors.js';
-import { CudaBackend, cudaDevices, MiningErrorCode, referenceSearch } from '../../src/mining/index.js';
+import { CudaBackend, cudaDevices } from '../../src/mining/cuda-backend.js';
+import { MiningErrorCode } from '../../src/mining/backend.js';
+import { referenceSearch } from '../../src/mining/reference-search.js';
 import { REAL_HEADERS, headerTarget, pseudoRandomBytes } from './fixtures.js';
 
 t.test('cuda', async (t) => {

@@ -1,7 +1,7 @@
 // "First nonce" across threads: ranges where the first hit lies past the first chunks of work and more hits follow
 // soon after it, so a thread working on a later chunk can find a hit before the first one is reached.
 import t from 'tap';
-import { referenceSearch } from '../../src/mining/index.js';
+import { referenceSearch } from '../../src/mining/reference-search.js';
 import { BACKEND_VARIANTS, hashValue, loadOrSkip, pseudoRandomBytes } from './fixtures.js';
 
 const TARGET = (1n << 256n) / 30000n;

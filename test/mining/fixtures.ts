@@ -1,11 +1,12 @@
 // Shared test data for the mining backends: real Bitcoin headers (the header layout and hash are Bitcoin's, SPEC 3)
 // and helpers to build targets and run searches.
-import { fromHex } from '../../src/primitives/bytes.js';
+import { fromHex } from '../../src/util/bytes.js';
 import { sha256d } from '../../src/crypto/hash.js';
-import { readUint256LE } from '../../src/primitives/bytes.js';
+import { readUint256LE } from '../../src/util/bytes.js';
 import { hasCode } from '../../src/errors.js';
 import { addonExports } from '../../src/crypto/addon.js';
-import { loadBackend, MiningErrorCode, type MiningBackend } from '../../src/mining/index.js';
+import { loadBackend } from '../../src/mining/loader.js';
+import { MiningErrorCode, type MiningBackend } from '../../src/mining/backend.js';
 import type { LoadBackendOptions } from '../../src/mining/loader.js';
 
 /** A mined Bitcoin header, its winning nonce and its block hash (display order). */

@@ -1,19 +1,10 @@
 // Backend selection and its fallback chain, with the native addon, the CUDA library and the WASM module replaced
 // by fakes so every "missing" case can be simulated on any machine.
 import t from 'tap';
-import {
-  availableBackends,
-  loadBackend,
-  MiningErrorCode,
-  parseBackendChoice,
-  referenceSearch,
-  selectBackend,
-  type CudaDeviceInfo,
-  type LoadBackendDependencies,
-  type NativeAddon,
-  type NativeAddonLoader,
-  type NativeSearchHandle,
-} from '../../src/mining/index.js';
+import { availableBackends, loadBackend, parseBackendChoice, selectBackend, type LoadBackendDependencies } from '../../src/mining/loader.js';
+import { MiningErrorCode } from '../../src/mining/backend.js';
+import { referenceSearch } from '../../src/mining/reference-search.js';
+import { type CudaDeviceInfo, type NativeAddon, type NativeAddonLoader, type NativeSearchHandle } from '../../src/mining/native-addon.js';
 import { CudaBackend } from '../../src/mining/cuda-backend.js';
 import { WasmBackend } from '../../src/mining/wasm-backend.js';
 import { REAL_HEADERS, headerTarget } from './fixtures.js';

@@ -2,7 +2,7 @@ import t from 'tap';
 import { fitBlock, Miner } from '../../src/mining/miner.js';
 import { loadBackend } from '../../src/mining/loader.js';
 import { Block } from '../../src/primitives/block.js';
-import { Actor, extend, openChain, tempDir } from '../chain/support.js';
+import { Actor, extend, openChain, tempDir } from '../utils/chain.js';
 import type { Transaction } from '../../src/primitives/transaction.js';
 
 t.test('fitBlock keeps a prefix whose block encoding fits', async (t) => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { chainId } from '../../src/consensus/networks.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { ChainNode } from '../../src/node.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { memoryLogger, regtestConfig, tempDir } from './support.js';

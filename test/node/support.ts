@@ -1,7 +1,4 @@
 // Helpers for in-process node tests: a regtest configuration in a fresh temporary data directory, a silent logger.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
 import { resolveConfig } from '../../src/config/resolve.js';
 import type { NodeConfig } from '../../src/config/schema.js';
@@ -18,12 +15,7 @@ export function regtestConfig(datadir: string, patch: (c: NodeConfig) => void = 
   return { config, network: r.network };
 }
 
-/** A fresh temporary directory, removed after the test. */
-export async function tempDir(t: { teardown(fn: () => Promise<void>): void }, prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
+export { tempDir } from '../utils/temp-dir.js';
 
 /** A logger that keeps its records (for assertions) instead of printing them. */
 export function memoryLogger(): { logger: pino.Logger; lines: Array<Record<string, unknown>> } {

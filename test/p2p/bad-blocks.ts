@@ -3,7 +3,7 @@ import { leafHash } from '../../src/crypto/merkle.js';
 import { checkProofOfWork } from '../../src/consensus/pow.js';
 import { powLimit } from '../../src/consensus/networks.js';
 import { encodeCompact } from '../../src/p2p/compact.js';
-import { fromHex, reversed } from '../../src/primitives/bytes.js';
+import { fromHex, reversed } from '../../src/util/bytes.js';
 import { BlockHeader } from '../../src/primitives/header.js';
 import { encodeMeta } from '../../src/primitives/meta.js';
 import { NET } from './support.js';

@@ -2,8 +2,8 @@ import t from 'tap';
 import { compactLimits, compactRootMatches, completeBlock, decodeCompact, encodeCompact, fillMissing, rebuildFrom, toCompact } from '../../src/p2p/compact.js';
 import { encodeCbor } from '../../src/primitives/cbor.js';
 import { DecodeError } from '../../src/primitives/errors.js';
-import { bytesEqual } from '../../src/primitives/bytes.js';
-import { Actor, mine, openChain, tempDir } from '../chain/support.js';
+import { bytesEqual } from '../../src/util/bytes.js';
+import { Actor, mine, openChain, tempDir } from '../utils/chain.js';
 
 t.test('compact block: round trip, rebuild with missing transactions, Merkle check', async (t) => {
   const dir = await tempDir();

@@ -1,8 +1,8 @@
 import t from 'tap';
-import { P2pErrorCode, p2pError } from '../../src/p2p/errors.js';
+import { P2pErrorCode, p2pError } from '../../src/wire/errors.js';
 import { isRateLimitRefusal, RequestPacer } from '../../src/p2p/pacer.js';
-import { ServedRateLimit } from '../../src/p2p/rate-limit.js';
-import { RpcRefusedError } from '../../src/p2p/rpc.js';
+import { ServedRateLimit } from '../../src/wire/rate-limit.js';
+import { RpcRefusedError } from '../../src/wire/rpc.js';
 
 t.test('served limits: over the rate is refused without penalty, far over it is abuse', async (t) => {
   let now = 0;

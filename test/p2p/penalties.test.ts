@@ -1,6 +1,6 @@
 import t from 'tap';
 import { PenaltyBook, type BanEvent } from '../../src/p2p/penalties.js';
-import { PeerRateLimiter, TokenBucket } from '../../src/p2p/rate-limit.js';
+import { PeerRateLimiter, TokenBucket } from '../../src/wire/rate-limit.js';
 
 t.test('penalty points accumulate, decay, and ban at the threshold', async (t) => {
   let now = 1_000_000;

@@ -5,13 +5,14 @@ import pino from 'pino';
 import t, { type Test } from 'tap';
 import { Mempool } from '../../src/mempool/mempool.js';
 import { encodeCompact, toCompact } from '../../src/p2p/compact.js';
-import { P2pErrorCode, p2pError } from '../../src/p2p/errors.js';
+import { P2pErrorCode, p2pError } from '../../src/wire/errors.js';
 import { Relay } from '../../src/p2p/relay.js';
 import type { CborValue } from '../../src/primitives/cbor.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
-import { CHAIN_ID, mine, openChain, tempDir } from '../chain/support.js';
+import { CHAIN_ID, mine, openChain, tempDir } from '../utils/chain.js';
 import { txOfDepth } from '../reliability/depth-targets.js';
+import { recordPenalties } from '../utils/penalties.js';
 
 // A Transaction object around bytes the decoder refuses (what a dishonest miner would put in a block).
 const Unchecked = Transaction as unknown as new (fields: Transaction['fields'], bytes: Uint8Array) => Transaction;
@@ -27,7 +28,7 @@ async function setup(t: Test, serve: { txs?: (indexes: number[]) => CborValue; b
     chain,
     mempool,
     logger: pino({ level: 'silent' }),
-    penalise: (_peer, _points, reason) => void penalties.push(reason.split(':')[0]!),
+    penalise: recordPenalties((_peer, _points, reason) => void penalties.push(reason.split(':')[0]!)),
     requestTxs: async (_peer, _hash, indexes) => {
       if (serve.txs === undefined) throw p2pError(P2pErrorCode.timeout, 'no reply');
       return serve.txs(indexes);

@@ -3,14 +3,15 @@ import pino from 'pino';
 import t, { type Test } from 'tap';
 import { Mempool } from '../../src/mempool/mempool.js';
 import { encodeCompact, toCompact } from '../../src/p2p/compact.js';
-import { P2pErrorCode, p2pError } from '../../src/p2p/errors.js';
+import { P2pErrorCode, p2pError } from '../../src/wire/errors.js';
 import { decodeGetBlockTxn, Relay, type RelayDependencies } from '../../src/p2p/relay.js';
 import { Block } from '../../src/primitives/block.js';
 import { Transaction } from '../../src/primitives/transaction.js';
-import { PROTOCOL_RATE_LIMITS } from '../../src/p2p/rate-limit.js';
+import { PROTOCOL_RATE_LIMITS } from '../../src/wire/rate-limit.js';
 import type { CborValue } from '../../src/primitives/cbor.js';
 import { breakPow, rebuild, withSig } from '../chain/helpers.js';
-import { Actor, CHAIN_ID, mine, openChain, tempDir } from '../chain/support.js';
+import { Actor, CHAIN_ID, mine, openChain, tempDir } from '../utils/chain.js';
+import { recordPenalties } from '../utils/penalties.js';
 
 // A node's chain and mempool plus a relay whose network side is scripted by the test.
 async function setup(t: Test, serve: { txs?: (indexes: number[]) => CborValue; block?: () => Uint8Array | null } = {}) {
@@ -26,7 +27,7 @@ async function setup(t: Test, serve: { txs?: (indexes: number[]) => CborValue; b
     chain,
     mempool,
     logger: pino({ level: 'silent' }),
-    penalise: (peer, points) => void penalties.push([peer, points]),
+    penalise: recordPenalties((peer, points) => void penalties.push([peer, points])),
     requestTxs: async (_peer, _hash, indexes) => {
       asked.txs.push(indexes);
       if (serve.txs === undefined) throw p2pError(P2pErrorCode.timeout, 'no reply');

@@ -4,7 +4,7 @@ import { tcp } from '@libp2p/tcp';
 import { createLibp2p } from 'libp2p';
 import t from 'tap';
 import { ChainNodeError } from '../../src/errors.js';
-import { rpcHandler, rpcRequest } from '../../src/p2p/rpc.js';
+import { rpcHandler, rpcRequest } from '../../src/wire/rpc.js';
 import { isCborMap } from '../../src/primitives/cbor.js';
 
 async function host(): Promise<Awaited<ReturnType<typeof createLibp2p>>> {

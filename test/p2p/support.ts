@@ -2,17 +2,20 @@
 // processes on loopback, talk to them over the HTTP API, and sign transactions for them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Test } from 'tap';
 import { chainId, getNetwork } from '../../src/consensus/networks.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { Transaction } from '../../src/primitives/transaction.js';
-import { ensureBuilt as ensureBuiltE2e } from '../e2e/support.js';
+import { ensureBuilt as ensureBuiltSync } from '../utils/ensure-built.js';
+import { freePort } from '../utils/free-port.js';
+import { tempDirCleanup as tempDir } from '../utils/temp-dir.js';
+import { waitForTruthy as waitFor } from '../utils/wait-for.js';
+
+export { freePort, tempDir, waitFor };
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const NET = getNetwork('regtest');
@@ -20,47 +23,12 @@ export const CHAIN_ID = chainId(NET);
 
 /** Compile dist/ when stale: the e2e suite's helper (one shared lock and build stamp for every test file). */
 export async function ensureBuilt(): Promise<void> {
-  ensureBuiltE2e();
+  ensureBuiltSync();
 }
 
 /** Sleep. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-/** Poll `fn` until it returns a truthy value (returned) or the timeout passes (throws with `what`). */
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000, intervalMs = 250): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let lastErr: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      lastErr = err;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${lastErr === undefined ? '' : ` (last error: ${(lastErr as Error).message})`}`);
-    await sleep(intervalMs);
-  }
-}
-
-/** A free TCP port on loopback. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a !== null ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-/** A temporary directory for a test, removed by the returned cleanup. */
-export async function tempDir(prefix = 'p2p-test-'): Promise<{ path: string; cleanup: () => Promise<void> }> {
-  const path = await mkdtemp(join(tmpdir(), prefix));
-  return { path, cleanup: () => rm(path, { recursive: true, force: true }) };
 }
 
 /** How to start a test node. */

@@ -5,7 +5,7 @@ import { BlockHeader } from '../../src/primitives/header.js';
 import { decodeMeta, encodeMeta } from '../../src/primitives/meta.js';
 import { merkleRoot } from '../../src/crypto/merkle.js';
 import { encodeCbor, type CborMap } from '../../src/primitives/cbor.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
 import { makeTx } from './support.js';
 

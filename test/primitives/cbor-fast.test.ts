@@ -4,7 +4,7 @@
 import t from 'tap';
 import * as dagCbor from '@ipld/dag-cbor';
 import { decodeCanonicalFast } from '../../src/primitives/cbor.js';
-import { bytesEqual } from '../../src/primitives/bytes.js';
+import { bytesEqual } from '../../src/util/bytes.js';
 import { makeTx } from './support.js';
 
 let seed = 0x2545f491;

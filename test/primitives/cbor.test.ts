@@ -2,7 +2,7 @@ import t from 'tap';
 import * as dagCbor from '@ipld/dag-cbor';
 import { encode as cborgEncode } from 'cborg';
 import { canonicalForm, decodeCbor } from '../../src/primitives/cbor.js';
-import { bytesEqual } from '../../src/primitives/bytes.js';
+import { bytesEqual } from '../../src/util/bytes.js';
 
 // The fast canonical check must agree with the definition: bytes are canonical iff re-encoding the decoded value
 // gives them back. Random values from the JSON-like space payloads use, plus hand-made non-canonical cases.

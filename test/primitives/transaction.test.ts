@@ -3,7 +3,7 @@ import * as dagCbor from '@ipld/dag-cbor';
 import { Transaction, txSigningHash, TX_SIGNING_DOMAIN } from '../../src/primitives/transaction.js';
 import { generateSecretKey, publicKeyFromSecret, signHash } from '../../src/crypto/signature.js';
 import { sha256, sha256Concat } from '../../src/crypto/hash.js';
-import { concatBytes, toHex } from '../../src/primitives/bytes.js';
+import { concatBytes, toHex } from '../../src/util/bytes.js';
 import { encodeCbor, type CborMap } from '../../src/primitives/cbor.js';
 import { makeTx, TEST_CHAIN } from './support.js';
 

@@ -4,7 +4,7 @@
 // the documented 503 codes, or an error without a JSON `{error: {code}}` body; for submitted transactions that
 // do not decode, the API's code must be the decoder's (the mempool path's verdict).
 import fc from 'fast-check';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { LIMITS, verdictOf } from './depth-targets.js';
 import { txInputs } from './fuzz-inputs.js';

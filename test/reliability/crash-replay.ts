@@ -14,11 +14,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BlockError } from '../../src/chain/errors.js';
 import { type Chain } from '../../src/chain/chain.js';
-import { checkConsistency } from '../../src/chain/consistency.js';
+import { checkConsistency } from '../utils/consistency.js';
 import { Block } from '../../src/primitives/block.js';
-import { fromHex, toHex } from '../../src/primitives/bytes.js';
+import { fromHex, toHex } from '../../src/util/bytes.js';
 import { type ChainStore } from '../../src/store/chain-store.js';
-import { openChain } from '../chain/support.js';
+import { openChain } from '../utils/chain.js';
 
 const CHILD = fileURLToPath(new URL('../chain/crash-child.ts', import.meta.url));
 const STRIP_LOADER = pathToFileURL(fileURLToPath(new URL('../chain/ts-strip-loader.mjs', import.meta.url))).href;

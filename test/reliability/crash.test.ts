@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dump, diff, feed, runKills } from './crash-replay.js';
-import { Actor, mine, openChain } from '../chain/support.js';
+import { Actor, mine, openChain } from '../utils/chain.js';
 
 const KILLS = Number(process.env.RELIABILITY_TEST_KILLS ?? 10);
 

@@ -7,7 +7,7 @@ import { publicKeyFromSecret, signHash } from '../../src/crypto/signature.js';
 import { ChainNodeError } from '../../src/errors.js';
 import { decodeCompact, compactLimits } from '../../src/p2p/compact.js';
 import { decodeTxsReply } from '../../src/p2p/relay.js';
-import { decodeEnvelope } from '../../src/p2p/rpc.js';
+import { decodeEnvelope } from '../../src/wire/rpc.js';
 import { Block } from '../../src/primitives/block.js';
 import { encodeCbor, type CborValue } from '../../src/primitives/cbor.js';
 import { Transaction, TX_SIGNING_DOMAIN } from '../../src/primitives/transaction.js';

@@ -6,15 +6,15 @@ import type fc from 'fast-check';
 import pino from 'pino';
 import { verifyRecordProof } from '../../src/consensus/record-proof.js';
 import { Mempool } from '../../src/mempool/mempool.js';
-import { P2pErrorCode, p2pError } from '../../src/p2p/errors.js';
+import { P2pErrorCode, p2pError } from '../../src/wire/errors.js';
 import { decodeGetBlockTxn, decodeTxsReply, Relay } from '../../src/p2p/relay.js';
-import { decodeEnvelope } from '../../src/p2p/rpc.js';
+import { decodeEnvelope } from '../../src/wire/rpc.js';
 import { Block } from '../../src/primitives/block.js';
 import type { CborValue } from '../../src/primitives/cbor.js';
 import { decodeMeta } from '../../src/primitives/meta.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { decodeBlocks, decodeGetBlocks, decodeGetHeaders, decodeHeaders, decodeStatus, MAX_HEADERS } from '../../src/sync/messages.js';
-import { CHAIN_ID, openChain, tempDir } from '../chain/support.js';
+import { CHAIN_ID, openChain, tempDir } from '../utils/chain.js';
 import { agree, compactVerdict, LIMITS, pathVerdicts, pathVerdictsBatch, verdictOf, type PathVerdicts } from './depth-targets.js';
 import { decoderInputs, proofInputs, SEEDS, txInputs } from './fuzz-inputs.js';
 

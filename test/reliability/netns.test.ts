@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ChildProcess } from 'node:child_process';
 import { publicKeyFromSecret } from '../../src/crypto/signature.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { type Transaction } from '../../src/primitives/transaction.js';
 import { cleanEnv, ensureBuilt, ROOT } from '../e2e/support.js';
 import { Actor, waitFor } from '../p2p/support.js';

@@ -6,8 +6,8 @@ import { Ajv } from 'ajv';
 import t from 'tap';
 import { API_TYPES_FILE, renderApiTypes } from '../../scripts/gen-api-types.js';
 import { generateSecretKey, publicKeyFromSecret } from '../../src/crypto/signature.js';
-import { fromHex, toHex } from '../../src/primitives/bytes.js';
-import { signActionFast } from '../../src/client/tx-signer.js';
+import { fromHex, toHex } from '../../src/util/bytes.js';
+import { signActionFast } from '../../src/wallet/tx-signer.js';
 import { TxSender } from '../../src/sdk/sender.js';
 import { ensureBuilt, ROOT, startNode, tempDir } from '../e2e/support.js';
 

@@ -2,7 +2,7 @@
 // and failed connections, nonce resync when another client used the key, and reuse of a refused record's nonce.
 import { join } from 'node:path';
 import t from 'tap';
-import { signActionFast } from '../../src/client/tx-signer.js';
+import { signActionFast } from '../../src/wallet/tx-signer.js';
 import { generateSecretKey, publicKeyFromSecret } from '../../src/crypto/signature.js';
 import { createChainClient, unwrap } from '../../src/sdk/client.js';
 import { TxSender } from '../../src/sdk/sender.js';

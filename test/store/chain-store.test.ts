@@ -2,11 +2,11 @@
 import { ClassicLevel } from 'classic-level';
 import t from 'tap';
 import { chainId, getNetwork } from '../../src/consensus/networks.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { ChainStore } from '../../src/store/chain-store.js';
 import { PAGE_LIMITS, type Page, type PageRequest } from '../../src/store/pages.js';
 import { Keys, SCHEMA_VERSION, u32be } from '../../src/store/layout.js';
-import { Actor, CHAIN_ID, mine, openChain, tempDir } from '../chain/support.js';
+import { Actor, CHAIN_ID, mine, openChain, tempDir } from '../utils/chain.js';
 
 type Lister = (req: PageRequest) => Promise<Page<{ txid: Uint8Array }>>;
 

@@ -1,9 +1,10 @@
 import t from 'tap';
-import { p2pError, P2pErrorCode } from '../../src/p2p/errors.js';
+import { p2pError, P2pErrorCode } from '../../src/wire/errors.js';
 import { Block } from '../../src/primitives/block.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { BlockDownloader, SyncStalledError } from '../../src/sync/downloader.js';
-import { extend, openChain, tempDir } from '../chain/support.js';
+import { extend, openChain, tempDir } from '../utils/chain.js';
+import { recordPenalties } from '../utils/penalties.js';
 
 async function blocks(n: number): Promise<Block[]> {
   const dir = await tempDir();
@@ -34,7 +35,7 @@ t.test('parallel download: in-order connect, lacking peers, timeouts and liars',
       if (peer === 'partial') return hashes.slice(0, 2).map((h) => (byHash.get(toHex(h))!.meta.height > 20 ? null : byHash.get(toHex(h))!.bytes));
       return hashes.map((h) => byHash.get(toHex(h))!.bytes);
     },
-    penalise: (peer, points) => void penalties.push([peer, points]),
+    penalise: recordPenalties((peer, points) => void penalties.push([peer, points])),
     decode: (bytes) => Block.decode(bytes),
     process: async (block) => {
       processed.push(block.meta.height);

@@ -9,13 +9,14 @@ import { merkleRoot } from '../../src/crypto/merkle.js';
 import { Finality } from '../../src/finality/finality.js';
 import { formatCheckpoint, logOrigin } from '../../src/log/checkpoint.js';
 import { parseVerifierKey, randomSeed, signNote, signerFromSeed, type NoteSigner } from '../../src/log/note.js';
-import { decodeEnvelope, EncodedReply } from '../../src/p2p/rpc.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { decodeEnvelope, EncodedReply } from '../../src/wire/rpc.js';
+import { toHex } from '../../src/util/bytes.js';
 import { resolveSyncOptions } from '../../src/sync/options.js';
 import { SyncServer } from '../../src/sync/server.js';
 import { Synchronizer, type SyncTransport } from '../../src/sync/synchronizer.js';
-import { extend, mine, openChain, tempDir } from '../chain/support.js';
+import { extend, mine, openChain, tempDir } from '../utils/chain.js';
 import { assertConsistent } from '../chain/helpers.js';
+import { recordPenalties } from '../utils/penalties.js';
 
 async function chainIn(t: Test): Promise<{ chain: Chain; dir: string }> {
   const dir = await tempDir();
@@ -47,7 +48,7 @@ function transport(servers: Map<string, SyncServer>, penalties: string[], asked:
       const reply = await servers.get(peer)!.handle(protocol, message, 'local');
       return reply instanceof EncodedReply ? decodeEnvelope(reply.bytes, protocol) : reply;
     },
-    penalise: (peer, points, reason) => void penalties.push(`${peer} ${points} ${reason}`),
+    penalise: recordPenalties((peer, points, reason) => void penalties.push(`${peer} ${points} ${reason}`)),
     disconnect: () => undefined,
   };
 }

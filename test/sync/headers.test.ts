@@ -2,7 +2,7 @@ import t from 'tap';
 import { BlockError } from '../../src/chain/errors.js';
 import { validateHeaders } from '../../src/sync/headers.js';
 import { breakPow, rebuild } from '../chain/helpers.js';
-import { mine, openChain, tempDir } from '../chain/support.js';
+import { mine, openChain, tempDir } from '../utils/chain.js';
 import type { Test } from 'tap';
 import type { Block } from '../../src/primitives/block.js';
 

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { buildLocator, locatorFork, mainChainAfter } from '../../src/sync/locator.js';
 import { MAX_LOCATOR } from '../../src/sync/messages.js';
-import { extend, mine, openChain, tempDir } from '../chain/support.js';
+import { extend, mine, openChain, tempDir } from '../utils/chain.js';
 
 t.test('locator: ten recent hashes, then doubling steps, genesis last', async (t) => {
   const dir = await tempDir();

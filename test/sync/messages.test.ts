@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import t from 'tap';
 import { encodeCbor } from '../../src/primitives/cbor.js';
 import { decodeBlocks, encodeBlocksBytes } from '../../src/sync/messages.js';
-import { decodeEnvelope } from '../../src/p2p/rpc.js';
+import { decodeEnvelope } from '../../src/wire/rpc.js';
 
 t.test('a blocks response written directly equals the general encoding, and decodes back', (t) => {
   const sizes = [0, 1, 23, 24, 255, 256, 65_535, 65_536, 300_000];

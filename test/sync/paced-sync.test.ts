@@ -7,13 +7,14 @@ import t from 'tap';
 import type { ChainNodeError } from '../../src/errors.js';
 import { RequestPacer } from '../../src/p2p/pacer.js';
 import { protocolLimits, type ProtocolName } from '../../src/p2p/protocols.js';
-import { PROTOCOL_RATE_LIMITS } from '../../src/p2p/rate-limit.js';
-import { rpcHandler, rpcRequest } from '../../src/p2p/rpc.js';
+import { PROTOCOL_RATE_LIMITS } from '../../src/wire/rate-limit.js';
+import { rpcHandler, rpcRequest } from '../../src/wire/rpc.js';
 import { MAX_HEADERS } from '../../src/sync/messages.js';
 import { resolveSyncOptions } from '../../src/sync/options.js';
 import { SyncServer, type SyncProtocol } from '../../src/sync/server.js';
-import { extend, NET } from '../chain/support.js';
+import { extend, NET } from '../utils/chain.js';
 import { chainIn, syncOver, waitUntil } from './support.js';
+import { recordPenalties } from '../utils/penalties.js';
 
 // Regression test of issue 12 fault 3 ("fresh nodes cannot sync long chains"): two libp2p hosts over real TCP,
 // the server serving the sync protocols with much tighter limits than the published ones, so the client's requests
@@ -65,7 +66,7 @@ t.test('fault 3: a fresh node paces around a server\'s refusals, keeps its progr
   const clientPenalties: Array<[string, number, string]> = [];
   const sync = syncOver(t, local, { batchSize: 128 }, {
     request: (peer, p, message, signal) => pacer.request(peer, p, () => rpcRequest(clientHost, peerIdFromString(peer), ids[p], message, limits[p], signal), signal),
-    penalise: (peer, points, reason) => void clientPenalties.push([peer, points, reason]),
+    penalise: recordPenalties((peer, points, reason) => void clientPenalties.push([peer, points, reason])),
   });
   const heights: number[] = [];
   local.on('block:connected', ({ entry }) => heights.push(entry.height));

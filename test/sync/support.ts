@@ -1,12 +1,12 @@
 import pino from 'pino';
 import type { Test } from 'tap';
 import type { Chain } from '../../src/chain/chain.js';
-import { decodeEnvelope, EncodedReply } from '../../src/p2p/rpc.js';
+import { decodeEnvelope, EncodedReply } from '../../src/wire/rpc.js';
 import type { CborValue } from '../../src/primitives/cbor.js';
 import type { SyncOptions } from '../../src/sync/options.js';
 import type { SyncProtocol, SyncServer } from '../../src/sync/server.js';
 import { Synchronizer, type SyncTransport } from '../../src/sync/synchronizer.js';
-import { openChain, tempDir } from '../chain/support.js';
+import { openChain, tempDir } from '../utils/chain.js';
 
 /** A chain and store in a temporary directory, closed and removed when `t` ends. */
 export async function chainIn(t: Test): Promise<Chain> {

@@ -7,9 +7,10 @@ import { generateSecretKey } from '../../src/crypto/signature.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { resolveSyncOptions } from '../../src/sync/options.js';
 import { SyncServer } from '../../src/sync/server.js';
-import { CHAIN_ID, mine } from '../chain/support.js';
+import { CHAIN_ID, mine } from '../utils/chain.js';
 import { txOfDepth } from '../reliability/depth-targets.js';
 import { chainIn, serve, syncOver, waitUntil } from './support.js';
+import { recordPenalties } from '../utils/penalties.js';
 
 // A Transaction object around bytes the decoder refuses, as a dishonest node would hold it.
 const Unchecked = Transaction as unknown as new (fields: Transaction['fields'], bytes: Uint8Array) => Transaction;
@@ -33,7 +34,7 @@ for (const depth of [32, 33]) {
     const penalties: string[] = [];
     const sync = syncOver(t, local, { batchSize: 2 }, {
       request: (_peer, protocol, message) => serve(server, protocol, message),
-      penalise: (_peer, _points, reason) => void penalties.push(reason),
+      penalise: recordPenalties((_peer, _points, reason) => void penalties.push(reason)),
     });
     sync.peerConnected('remote');
     if (depth === 32) {

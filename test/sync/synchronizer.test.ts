@@ -1,13 +1,14 @@
 import t from 'tap';
 import { Chain } from '../../src/chain/chain.js';
 import { ChainStore } from '../../src/store/chain-store.js';
-import { P2pErrorCode, p2pError } from '../../src/p2p/errors.js';
+import { P2pErrorCode, p2pError } from '../../src/wire/errors.js';
 import { encodeStatus, MAX_HEADERS } from '../../src/sync/messages.js';
 import { localStatus, SyncServer } from '../../src/sync/server.js';
 import { resolveSyncOptions } from '../../src/sync/options.js';
 import type { CborValue } from '../../src/primitives/cbor.js';
-import { Actor, CHAIN_ID, mine, NET, tempDir } from '../chain/support.js';
+import { Actor, CHAIN_ID, mine, NET, tempDir } from '../utils/chain.js';
 import { chainIn, serve, syncOver, waitUntil } from './support.js';
+import { recordPenalties } from '../utils/penalties.js';
 
 async function grow(chain: Chain, n: number, actor?: Actor): Promise<void> {
   for (let i = 0; i < n; i++) await chain.processBlock(mine(chain, actor === undefined ? [] : [actor.tx()]));
@@ -33,7 +34,7 @@ t.test('headers-first sync onto a heavier fork (reorg), over an in-memory transp
       asked.push(protocol);
       return serve(server, protocol, message);
     },
-    penalise: (peer, points, reason) => void penalties.push([peer, points, reason]),
+    penalise: recordPenalties((peer, points, reason) => void penalties.push([peer, points, reason])),
   });
   sync.peerConnected('remote');
   await waitUntil(() => local.tip.hex === remote.tip.hex);
@@ -55,7 +56,7 @@ t.test('a peer claiming work its headers do not back is penalised and not retrie
       headerRequests++;
       return { headers: [] };
     },
-    penalise: (peer, points, reason) => void penalties.push([peer, points, reason]),
+    penalise: recordPenalties((peer, points, reason) => void penalties.push([peer, points, reason])),
   });
   sync.peerConnected('liar');
   await waitUntil(() => penalties.length > 0);
@@ -84,7 +85,7 @@ t.test('fault 3: headers that arrived before a failed request are kept and their
       }
       return serve(server, protocol, message);
     },
-    penalise: (peer, points, reason) => void penalties.push([peer, points, reason]),
+    penalise: recordPenalties((peer, points, reason) => void penalties.push([peer, points, reason])),
   });
   sync.peerConnected('remote');
   await waitUntil(() => local.tip.hex === remote.tip.hex, 60_000);
@@ -112,7 +113,7 @@ t.test('fault 4: a heavier chain forking deeper than the side-branch bound is no
       asked.push(protocol);
       return serve(server, protocol, message);
     },
-    penalise: (peer, points, reason) => void penalties.push([peer, points, reason]),
+    penalise: recordPenalties((peer, points, reason) => void penalties.push([peer, points, reason])),
   });
   sync.peerConnected('remote');
   await waitUntil(() => asked.includes('headers'));

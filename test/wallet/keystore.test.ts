@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { generateSecretKey, publicKeyFromSecret } from '../../src/crypto/signature.js';
-import { toHex } from '../../src/primitives/bytes.js';
+import { toHex } from '../../src/util/bytes.js';
 import { decryptSecretKey, encryptSecretKey, Keystore, parseKeystoreJson, type KeystoreFileJson } from '../../src/wallet/keystore.js';
 import { getPassphrase } from '../../src/wallet/prompt.js';
 

@@ -10,7 +10,7 @@ import { HookStore } from '../../src/webhooks/hook-store.js';
 import { signatureHeader, verifySignature } from '../../src/webhooks/signature.js';
 import { isPublicAddress, resolveTarget } from '../../src/webhooks/target-guard.js';
 import { WebhookService, type WebhookOptions } from '../../src/webhooks/webhook-service.js';
-import { Actor, extend, mine, openChain, tempDir } from '../chain/support.js';
+import { Actor, extend, mine, openChain, tempDir } from '../utils/chain.js';
 
 const OPTS: WebhookOptions = { allowPrivateTargets: true, maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 200, timeoutMs: 2_000, concurrency: 4, logSize: 5 };
 

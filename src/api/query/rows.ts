@@ -1,5 +1,5 @@
 import type { TreeNode } from '../../chain/block-tree.js';
-import { bytesEqual, toHex } from '../../primitives/bytes.js';
+import { bytesEqual, toHex } from '../../util/bytes.js';
 import type { QueryRow } from '../../store/query-index.js';
 import { BlockReader, type ReadBudget } from '../block-reader.js';
 import type { ApiContext } from '../context.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { fromHex, reversed, toHex } from '../../primitives/bytes.js';
+import { fromHex, reversed, toHex } from '../../util/bytes.js';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { blockToJson, summaryOf } from '../json.js';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ChainNodeError } from '../../errors.js';
 import { buildDidResolution, didOf, DidErrorCode, parseDid, type ChainPlace, type DidResolutionJson, type IdentityKeyView } from '../../ident/did.js';
 import type { IdentEvent, IdentityRecord } from '../../ident/records.js';
-import { toHex } from '../../primitives/bytes.js';
+import { toHex } from '../../util/bytes.js';
 import { blockHashToHex } from '../../primitives/header.js';
 import type { ReadBudget } from '../block-reader.js';
 import type { ApiContext } from '../context.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { fromHex, toHex } from '../../primitives/bytes.js';
+import { fromHex, toHex } from '../../util/bytes.js';
 import type { Transaction } from '../../primitives/transaction.js';
 import { StoreError, StoreErrorCode } from '../../store/errors.js';
 import type { Page, PageRequest } from '../../store/pages.js';

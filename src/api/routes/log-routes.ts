@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { leafHash } from '../../crypto/merkle.js';
 import { type Finality } from '../../finality/finality.js';
 import { encodeBase64 } from '../../log/note.js';
-import { toHex } from '../../primitives/bytes.js';
+import { toHex } from '../../util/bytes.js';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { cborToJson } from '../json.js';
 import { addressSource } from '../../mempool/sources.js';
-import { fromHex } from '../../primitives/bytes.js';
+import { fromHex } from '../../util/bytes.js';
 import type { Transaction } from '../../primitives/transaction.js';
 import { BlockReader } from '../block-reader.js';
 import type { ApiContext } from '../context.js';

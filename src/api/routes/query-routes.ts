@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { fromHex } from '../../primitives/bytes.js';
+import { fromHex } from '../../util/bytes.js';
 import type { ReadBudget } from '../block-reader.js';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';

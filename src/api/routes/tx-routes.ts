@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ChainNodeError } from '../../errors.js';
 import { addressSource } from '../../mempool/sources.js';
-import { fromHex } from '../../primitives/bytes.js';
+import { fromHex } from '../../util/bytes.js';
 import { DecodeError } from '../../primitives/errors.js';
 import { Transaction } from '../../primitives/transaction.js';
 import type { ApiContext } from '../context.js';

@@ -19,7 +19,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { publicKeyFromSecret } from '../../../src/crypto/signature.js';
-import { toHex } from '../../../src/primitives/bytes.js';
+import { toHex } from '../../../src/util/bytes.js';
 import { type Transaction } from '../../../src/primitives/transaction.js';
 import { Actor, TestNode, ensureBuilt, sleep, stopAll, tempDir, waitFor } from '../../p2p/support.js';
 

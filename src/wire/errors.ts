@@ -30,6 +30,12 @@ export const P2pErrorCode = {
   rateLimited: 'P2P_RATE_LIMITED',
   /** A compact block could not be rebuilt (missing transactions could not be fetched). */
   compactFailed: 'P2P_COMPACT_FAILED',
+  /** Penalty code: the peer follows another genesis block. */
+  wrongGenesis: 'P2P_WRONG_GENESIS',
+  /** Penalty code: the peer sent data nobody asked for (a block not requested). */
+  unrequested: 'P2P_UNREQUESTED',
+  /** Penalty code: the peer claimed more chain work than the headers it then served. */
+  falseWork: 'SYNC_FALSE_WORK',
 } as const;
 
 /** One of {@link P2pErrorCode}. */
@@ -47,6 +53,8 @@ export const P2pPenalty = {
   timeout: 2,
   /** A peer that claimed more work than the headers it then served. */
   falseWork: 20,
+  /** A peer on another genesis block (never useful; banned at once). */
+  wrongGenesis: Penalty.ban,
 } as const;
 
 /** Build a peer-to-peer error. */

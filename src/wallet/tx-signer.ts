@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import { ChainNodeError } from '../errors.js';
-import { jsonToCbor } from '../api/json.js';
+import { jsonToCbor } from '../primitives/cbor-json.js';
 import { publicKeyFromSecret, signHash } from '../crypto/signature.js';
 import { encodeCbor, type CborValue } from '../primitives/cbor.js';
-import { toHex } from '../primitives/bytes.js';
+import { toHex } from '../util/bytes.js';
 import { Transaction, TX_LIMITS, TX_VERSION, txidOf, txSigningHash, type TxBody } from '../primitives/transaction.js';
 
 /** What a user action says (SPEC 6), before nonce, chain and signature. */

@@ -1,25 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Chain, type ChainDependencies } from '../../src/chain/chain.js';
 import { assembleBlock, solveBlockSync } from '../../src/chain/template.js';
 import type { TreeNode } from '../../src/chain/block-tree.js';
 import { chainId, getNetwork, type NetworkParams } from '../../src/consensus/networks.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
 import type { Block } from '../../src/primitives/block.js';
-import { toHex } from '../../src/primitives/bytes.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { ChainStore } from '../../src/store/chain-store.js';
+import { blockKeyHex } from '../../src/primitives/header.js';
 
 /** regtest: minimum difficulty, so blocks are solved in a couple of hashes. */
 export const NET: NetworkParams = getNetwork('regtest');
 export const CHAIN_ID = chainId(NET);
 
-/** A temporary directory removed by the returned cleanup. */
-export async function tempDir(prefix = 'chain-test-'): Promise<{ path: string; cleanup: () => Promise<void> }> {
-  const path = await mkdtemp(join(tmpdir(), prefix));
-  return { path, cleanup: () => rm(path, { recursive: true, force: true }) };
-}
+export { tempDirCleanup as tempDir } from './temp-dir.js';
 
 /** Open a store and chain in a fresh directory. */
 export async function openChain(path: string, deps: Partial<ChainDependencies> = {}): Promise<{ chain: Chain; store: ChainStore }> {
@@ -63,7 +56,7 @@ export function branch(chain: Chain, parent: TreeNode, n: number, tag: number): 
   for (let i = 0; i < n; i++) {
     const b = mine(chain, [], p, Uint8Array.of(tag, i));
     out.push(b);
-    p = { ...p, hash: b.hash, hex: toHex(b.hash), header: b.header, height: p.height + 1, parent: p };
+    p = { ...p, hash: b.hash, hex: blockKeyHex(b.hash), header: b.header, height: p.height + 1, parent: p };
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { WebhookService } from '../../webhooks/webhook-service.js';
-import type { Delivery, Hook, HookFilter } from '../../webhooks/types.js';
+import type { WebhookService } from './webhook-service.js';
+import type { Delivery, Hook, HookFilter } from './types.js';
 
 /** The guard of the webhook routes (today the admin token; swappable for scoped tokens). */
 export type RouteGuard = (req: FastifyRequest) => Promise<void>;

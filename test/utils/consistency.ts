@@ -1,16 +1,16 @@
 import * as dagCbor from '@ipld/dag-cbor';
-import { blockWorkFromBits } from '../consensus/work.js';
-import { type Block } from '../primitives/block.js';
-import { bytesEqual, toHex } from '../primitives/bytes.js';
-import { blockHashToHex } from '../primitives/header.js';
-import { type ChainStore } from '../store/chain-store.js';
-import { BlockStatus, decodeEntry, type BlockEntry } from '../store/entry.js';
-import { Keys, Prefix, SCHEMA_VERSION, readU32be, u32be, u64be } from '../store/layout.js';
-import { countName, encodeTxRecord, indexValue, numericFields } from '../store/query-index.js';
-import { leafHash } from '../crypto/merkle.js';
-import { appendLeaf, type FrontierEntry } from '../log/tree.js';
-import { IdentityReplay } from '../ident/replay.js';
-import { type Chain } from './chain.js';
+import { blockWorkFromBits } from '../../src/consensus/work.js';
+import { type Block } from '../../src/primitives/block.js';
+import { bytesEqual, toHex } from '../../src/util/bytes.js';
+import { blockHashToHex } from '../../src/primitives/header.js';
+import { type ChainStore } from '../../src/store/chain-store.js';
+import { BlockStatus, decodeEntry, type BlockEntry } from '../../src/store/entry.js';
+import { Keys, Prefix, SCHEMA_VERSION, readU32be, u32be, u64be } from '../../src/store/layout.js';
+import { countName, encodeTxRecord, indexValue, numericFields } from '../../src/store/query-index.js';
+import { leafHash } from '../../src/crypto/merkle.js';
+import { appendLeaf, type FrontierEntry } from '../../src/log/tree.js';
+import { IdentityReplay } from '../../src/ident/replay.js';
+import { type Chain } from '../../src/chain/chain.js';
 
 /** Result of {@link checkConsistency}: `ok` when `problems` is empty. */
 export interface ConsistencyReport {
