@@ -36,15 +36,22 @@ const LAYERS = [
 
 const layerRules = LAYERS.slice(0, -1).map(([name, path], i) => ({
   name: `layer-${name}`,
-  comment: `${name} may import only layers below it (${LAYERS.slice(0, i).map(([n]) => n).join(', ') || 'none'}): see docs/architecture.md`,
+  comment: `${name} may import only layers below it (${
+    LAYERS.slice(0, i)
+      .map(([n]) => n)
+      .join(', ') || 'none'
+  }): see docs/architecture.md`,
   severity: 'error',
   from: { path },
-  to: { path: LAYERS.slice(i + 1).map(([, p]) => `(${p})`).join('|') },
+  to: {
+    path: LAYERS.slice(i + 1)
+      .map(([, p]) => `(${p})`)
+      .join('|'),
+  },
 }));
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
-
   forbidden: [
     ...layerRules,
     { name: 'no-circular', comment: 'no import cycle, at any level', severity: 'error', from: {}, to: { circular: true } },
@@ -55,7 +62,13 @@ module.exports = {
       from: {},
       to: { path: '^src/.+/index\\.ts$' },
     },
-    { name: 'no-barrel-files', comment: 'no src/<module>/index.ts re-export files (see no-barrels)', severity: 'error', from: { path: '^src/.+/index\\.ts$' }, to: {} },
+    {
+      name: 'no-barrel-files',
+      comment: 'no src/<module>/index.ts re-export files (see no-barrels)',
+      severity: 'error',
+      from: { path: '^src/.+/index\\.ts$' },
+      to: {},
+    },
     { name: 'src-not-from-test', comment: 'src/ never imports test code', severity: 'error', from: { path: '^src/' }, to: { path: '^test/' } },
     { name: 'src-not-from-bin', comment: 'src/ never imports the CLI layer', severity: 'error', from: { path: '^src/' }, to: { path: '^bin/' } },
     {

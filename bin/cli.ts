@@ -130,7 +130,11 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode;
       if (NOT_ERRORS.has(err.code)) return;
       // commander's text: "error: unknown option '--kye'\n(Did you mean --key?)"
-      const message = err.message.replace(/^error: /, '').split('\n').filter(Boolean).join(' ');
+      const message = err.message
+        .replace(/^error: /, '')
+        .split('\n')
+        .filter(Boolean)
+        .join(' ');
       reportError(json, USAGE_CODES[err.code] ?? 'CLI_USAGE', message);
       return;
     }

@@ -22,7 +22,10 @@ export async function renderApiTypes(doc: object): Promise<string> {
 export async function liveOpenApiDocument(): Promise<object> {
   const datadir = mkdtempSync(join(tmpdir(), 'chain-node-openapi-'));
   try {
-    const node = await spawnChainNode(['start', '--network', 'regtest', '--datadir', datadir, '--no-p2p', '--no-mine', '--api-port', '0', '--log-level', 'warn'], { what: 'openapi node' });
+    const node = await spawnChainNode(
+      ['start', '--network', 'regtest', '--datadir', datadir, '--no-p2p', '--no-mine', '--api-port', '0', '--log-level', 'warn'],
+      { what: 'openapi node' },
+    );
     try {
       const res = await fetch(`${node.api}/openapi.json`);
       if (!res.ok) throw new Error(`GET /openapi.json: HTTP ${res.status}`);

@@ -39,44 +39,29 @@ export {
   verifySignature,
   type VerifierPreference,
 } from './crypto/signature.js';
-export {
-  MSG_HASH_BYTES,
-  PUBLIC_KEY_BYTES,
-  SECP256K1_N,
-  SECRET_KEY_BYTES,
-  SIGNATURE_BYTES,
-  isLowS,
-  type SignatureVerifier,
-} from './crypto/verifier.js';
+export { MSG_HASH_BYTES, PUBLIC_KEY_BYTES, SECP256K1_N, SECRET_KEY_BYTES, SIGNATURE_BYTES, isLowS, type SignatureVerifier } from './crypto/verifier.js';
 export { loadAddonVerifier, loadNativeVerifier, loadPackageVerifier, nativeLoadError } from './crypto/verify-native.js';
 export { nobleVerifier } from './crypto/verify-noble.js';
 export { nativeSha256, nativeSha256Impl } from './crypto/native-hash.js';
 export { addonExports, addonLoadError, addonPath } from './crypto/addon.js';
-export {
-  MAX_UINT256,
-  bitLength,
-  checkBits,
-  compactToTarget,
-  decodeCompact,
-  targetToCompact,
-  type DecodedCompact,
-} from './consensus/compact.js';
+export { MAX_UINT256, bitLength, checkBits, compactToTarget, decodeCompact, targetToCompact, type DecodedCompact } from './consensus/compact.js';
 export { blockWork, blockWorkFromBits } from './consensus/work.js';
 export { HEADER_BITS_OFFSET, HEADER_BYTES, checkProofOfWork, hashToBigint, headerBits, meetsTarget } from './consensus/pow.js';
-export {
-  asertNextBits,
-  asertTarget,
-  calculateAsert,
-  type AsertAnchor,
-  type AsertParams,
-  type AsertTip,
-} from './consensus/asert.js';
+export { asertNextBits, asertTarget, calculateAsert, type AsertAnchor, type AsertParams, type AsertTip } from './consensus/asert.js';
 export { MEDIAN_TIME_SPAN, medianTimePast } from './consensus/median-time.js';
 export * from './consensus/networks.js';
 export * from './consensus/record-proof.js';
 export * from './consensus/network-file.js';
 export { availableBackends, loadBackend, selectBackend, type BackendSelection, type LoadBackendOptions, type SkippedBackend } from './mining/loader.js';
-export { BACKEND_NAMES, MiningErrorCode, type BackendChoice, type BackendName, type MiningBackend, type SearchOptions, type SearchResult } from './mining/backend.js';
+export {
+  BACKEND_NAMES,
+  MiningErrorCode,
+  type BackendChoice,
+  type BackendName,
+  type MiningBackend,
+  type SearchOptions,
+  type SearchResult,
+} from './mining/backend.js';
 // The client SDK: a typed HTTP client generated from the node's OpenAPI document, the fast signer (libsecp256k1
 // with a pure-JS fallback), a sender that tracks nonces, batches and retries, and the older hand-written
 // `ApiClient` with its finality wait.

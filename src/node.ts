@@ -163,7 +163,12 @@ export class ChainNode {
       }
       const id = chainId(network);
       const store = await ChainStore.open(
-        { path: join(config.datadir, 'chain'), chainId: id, decode: { maxBlockBytes: network.maxBlockBytes, maxTxBytes: network.maxTxBytes }, query: { aggregateKinds: config.query.aggregateKinds } },
+        {
+          path: join(config.datadir, 'chain'),
+          chainId: id,
+          decode: { maxBlockBytes: network.maxBlockBytes, maxTxBytes: network.maxTxBytes },
+          query: { aggregateKinds: config.query.aggregateKinds },
+        },
         {
           logger: log,
           onWriteFailure: (err) => this.#fatal('store', err),
@@ -179,7 +184,14 @@ export class ChainNode {
       const chain = await Chain.open({ params: network }, { store, logger: log, verifyPool: pool, sigCache, now: this.#deps.now });
       this.#chain = chain;
 
-      const finality = await openFinality(config.finality, { datadir: config.datadir, network, chain, logger: log, now: this.#deps.now, p2p: config.p2p.enabled });
+      const finality = await openFinality(config.finality, {
+        datadir: config.datadir,
+        network,
+        chain,
+        logger: log,
+        now: this.#deps.now,
+        p2p: config.p2p.enabled,
+      });
       this.#finality = finality;
       chain.on('block:connected', () => finality.tipChanged());
       finality.tipChanged();
@@ -263,7 +275,9 @@ export class ChainNode {
       this.#stops.push(['signer', async () => signer.close()]);
       if (config.keys.metricsKey !== '') {
         // Found out now rather than at the first metric: a facade whose key does not open.
-        await keys.unlock(config.keys.metricsKey).catch((err: unknown) => this.#log.warn({ err, key: config.keys.metricsKey }, 'the metrics facade key cannot sign'));
+        await keys
+          .unlock(config.keys.metricsKey)
+          .catch((err: unknown) => this.#log.warn({ err, key: config.keys.metricsKey }, 'the metrics facade key cannot sign'));
       }
 
       if (config.p2p.enabled) {
@@ -271,7 +285,17 @@ export class ChainNode {
         const { P2pNetwork } = await import('./p2p/network.js');
         const net = new P2pNetwork(
           { ...config.p2p, datadir: config.datadir },
-          { chain, mempool, finality, logger: log, verifyPool: pool, sigCache, registry: metrics.registry, syncNotifier: this.options.isTTY === true ? new SyncProgressBar() : undefined, now: this.#deps.now },
+          {
+            chain,
+            mempool,
+            finality,
+            logger: log,
+            verifyPool: pool,
+            sigCache,
+            registry: metrics.registry,
+            syncNotifier: this.options.isTTY === true ? new SyncProgressBar() : undefined,
+            now: this.#deps.now,
+          },
         );
         this.#stops.push(['p2p', () => net.stop()]);
         await net.start();
@@ -290,7 +314,14 @@ export class ChainNode {
         const { enabled: _on, ...hookOptions } = config.webhooks;
         const hookStore = await HookStore.open(join(config.datadir, WEBHOOKS_DIR));
         this.#stops.push(['webhook store', () => hookStore.close()]);
-        const webhooks = new WebhookService(hookOptions, { chain, store: hookStore, finality, logger: log, now: this.#deps.now, userAgent: `chain-node/${this.options.version}` });
+        const webhooks = new WebhookService(hookOptions, {
+          chain,
+          store: hookStore,
+          finality,
+          logger: log,
+          now: this.#deps.now,
+          userAgent: `chain-node/${this.options.version}`,
+        });
         this.#stops.push(['webhooks', () => webhooks.stop()]);
         registerWebhookMetrics(metrics.registry, webhooks);
         webhooks.start();
@@ -386,7 +417,10 @@ export class ChainNode {
       mining: m?.enabled ?? false,
       hashrate: Math.round(m?.hashrate ?? 0),
     };
-    this.#log.info(fields, `status: height ${fields.height}, ${fields.peers} peer(s), ${fields.mempool} pending tx, ${fields.mining ? `mining at ${formatHashrate(fields.hashrate)}` : 'not mining'}`);
+    this.#log.info(
+      fields,
+      `status: height ${fields.height}, ${fields.peers} peer(s), ${fields.mempool} pending tx, ${fields.mining ? `mining at ${formatHashrate(fields.hashrate)}` : 'not mining'}`,
+    );
   }
 
   async #stopMining(): Promise<void> {
@@ -471,7 +505,13 @@ export class ChainNode {
         requireAuth: a.requireAuth,
         tokenRateLimitPerMinute: a.tokenRateLimitPerMinute,
         ...(security.tls === undefined ? {} : { tls: security.tls }),
-        sse: { maxClients: a.sseMaxClients, maxClientsPerAddress: a.sseMaxClientsPerAddress, maxBufferBytes: a.sseMaxBufferBytes, heartbeatMs: API_DEFAULTS.sse.heartbeatMs, historyBlocks: a.sseHistoryBlocks },
+        sse: {
+          maxClients: a.sseMaxClients,
+          maxClientsPerAddress: a.sseMaxClientsPerAddress,
+          maxBufferBytes: a.sseMaxBufferBytes,
+          heartbeatMs: API_DEFAULTS.sse.heartbeatMs,
+          historyBlocks: a.sseHistoryBlocks,
+        },
       },
       {
         ctx,
@@ -492,7 +532,11 @@ export class ChainNode {
       // The stop stack (registered above) closes the app when start fails.
       // As the P2P listener reports it (src/p2p/network.ts): what failed, why, and what to change.
       const why = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'address in use' : (err as Error).message;
-      throw new ChainNodeError('API_LISTEN_FAILED', `cannot serve the HTTP API on ${config.api.host}:${config.api.port} (${why}); choose another --api-port (0 = any free port) or --no-api`, { cause: err });
+      throw new ChainNodeError(
+        'API_LISTEN_FAILED',
+        `cannot serve the HTTP API on ${config.api.host}:${config.api.port} (${why}); choose another --api-port (0 = any free port) or --no-api`,
+        { cause: err },
+      );
     }
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr !== null ? addr.port : config.api.port;

@@ -94,9 +94,10 @@ export interface ClientContext {
 }
 
 function defaultUrl(config: NodeConfig): string {
-  if (config.api.port === 0) throw new ChainNodeError('API_URL_UNKNOWN', 'the API port is configured as 0 (any free port): pass --api <url> (the node prints it at start)');
+  if (config.api.port === 0)
+    throw new ChainNodeError('API_URL_UNKNOWN', 'the API port is configured as 0 (any free port): pass --api <url> (the node prints it at start)');
   let host = config.api.host;
-  if (host === '0.0.0.0' || host === '' ) host = '127.0.0.1';
+  if (host === '0.0.0.0' || host === '') host = '127.0.0.1';
   if (host === '::') host = '::1';
   const scheme = config.api.tlsCert === '' ? 'http' : 'https';
   return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${config.api.port}`;
@@ -128,12 +129,19 @@ export function clientContext(cmd: Command, options: { admin?: boolean } = {}): 
     cookie = resolve(flags.cookie ?? join(config.datadir, COOKIE_FILE));
     token = readToken(cookie, flags.cookie !== undefined);
     if (token === undefined) {
-      throw new ChainNodeError('AUTH_REQUIRED', `admin command: no token in ${cookie} (run it as the node's user with the node's --datadir, or pass --cookie <file>)`);
+      throw new ChainNodeError(
+        'AUTH_REQUIRED',
+        `admin command: no token in ${cookie} (run it as the node's user with the node's --datadir, or pass --cookie <file>)`,
+      );
     }
   }
   // An API token or JWT for nodes started with --require-auth (from the environment: never a flag, like secrets).
   const bearer = process.env.CHAIN_NODE_API_TOKEN?.trim();
-  const client = new ApiClient({ url: flags.api ?? defaultUrl(config), ...(token === undefined ? {} : { token, tokenSource: cookie }), ...(bearer === undefined || bearer === '' ? {} : { bearer }) });
+  const client = new ApiClient({
+    url: flags.api ?? defaultUrl(config),
+    ...(token === undefined ? {} : { token, tokenSource: cookie }),
+    ...(bearer === undefined || bearer === '' ? {} : { bearer }),
+  });
   const id = chainId(network);
   return { flags, json: flags.json === true, config, network, client, chainId: id, verify: { powLimit: powLimit(network), chainId: id } };
 }
@@ -155,7 +163,11 @@ export function numberOption(value: string | undefined, name: string): number | 
 
 /** Check a txid argument before asking the node (`BAD_TXID`): 64 hex characters. */
 export function txidArgument(txid: string): string {
-  if (!/^[0-9a-fA-F]{64}$/.test(txid)) throw new ChainNodeError('BAD_TXID', `txid must be 64 hex characters (a SHA-256 hash), got ${JSON.stringify(txid.length > 80 ? `${txid.slice(0, 80)}...` : txid)}`);
+  if (!/^[0-9a-fA-F]{64}$/.test(txid))
+    throw new ChainNodeError(
+      'BAD_TXID',
+      `txid must be 64 hex characters (a SHA-256 hash), got ${JSON.stringify(txid.length > 80 ? `${txid.slice(0, 80)}...` : txid)}`,
+    );
   return txid.toLowerCase();
 }
 

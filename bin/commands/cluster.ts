@@ -45,13 +45,30 @@ export function registerCluster(program: Command): void {
     .option('--miners <list>', 'comma-separated indices of mining nodes', '0')
     .action(async (_o: unknown, cmd: Command) => {
       const f = allOptions<ClusterFlags>(cmd);
-      const miners = (f.miners ?? '0').split(',').filter((s) => s !== '').map((s) => int(s, 0, '--miners entry'));
+      const miners = (f.miners ?? '0')
+        .split(',')
+        .filter((s) => s !== '')
+        .map((s) => int(s, 0, '--miners entry'));
       const state = await clusterUp(
         int(f.n, 4, '-n'),
-        { dir: clusterDir(f, process.env), network: f.network ?? CLUSTER_DEFAULTS.network, p2pBase: int(f.p2pBase, CLUSTER_DEFAULTS.p2pBase, '--p2p-base'), apiBase: int(f.apiBase, CLUSTER_DEFAULTS.apiBase, '--api-base'), miners, extraArgs: [] },
+        {
+          dir: clusterDir(f, process.env),
+          network: f.network ?? CLUSTER_DEFAULTS.network,
+          p2pBase: int(f.p2pBase, CLUSTER_DEFAULTS.p2pBase, '--p2p-base'),
+          apiBase: int(f.apiBase, CLUSTER_DEFAULTS.apiBase, '--api-base'),
+          miners,
+          extraArgs: [],
+        },
         { nodePath: process.execPath, binPath: join(packageRoot(), 'bin', 'chain-node') },
       );
-      print(f.json, state, [`started ${state.nodes.length} ${state.network} nodes in ${clusterDir(f, process.env)}`, ...state.nodes.map((n) => `  node${n.index}  pid ${n.pid}  api ${n.api}  p2p ${n.p2pPort}${n.mining ? '  mining' : ''}`)].join('\n'));
+      print(
+        f.json,
+        state,
+        [
+          `started ${state.nodes.length} ${state.network} nodes in ${clusterDir(f, process.env)}`,
+          ...state.nodes.map((n) => `  node${n.index}  pid ${n.pid}  api ${n.api}  p2p ${n.p2pPort}${n.mining ? '  mining' : ''}`),
+        ].join('\n'),
+      );
     });
 
   cluster
@@ -64,7 +81,10 @@ export function registerCluster(program: Command): void {
       const agree = tips.size === 1 && rows.every((r) => r.tip !== null);
       const lines = [
         'node  alive  height  tip               peers  mempool  hashrate',
-        ...rows.map((r) => `${`node${r.index}`.padEnd(6)}${(r.alive ? 'yes' : 'no').padEnd(7)}${String(r.height ?? '-').padStart(6)}  ${(r.tip ?? r.error ?? '-').slice(0, 16).padEnd(16)}  ${String(r.peers ?? '-').padStart(5)}  ${String(r.mempool ?? '-').padStart(7)}  ${r.hashrate === null ? '-' : formatHashrate(r.hashrate)}`),
+        ...rows.map(
+          (r) =>
+            `${`node${r.index}`.padEnd(6)}${(r.alive ? 'yes' : 'no').padEnd(7)}${String(r.height ?? '-').padStart(6)}  ${(r.tip ?? r.error ?? '-').slice(0, 16).padEnd(16)}  ${String(r.peers ?? '-').padStart(5)}  ${String(r.mempool ?? '-').padStart(7)}  ${r.hashrate === null ? '-' : formatHashrate(r.hashrate)}`,
+        ),
         agree ? 'all nodes agree on the tip' : 'nodes do NOT agree on the tip (yet)',
       ];
       print(f.json, { agree, nodes: rows }, lines.join('\n'));

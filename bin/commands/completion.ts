@@ -23,7 +23,9 @@ function tree(program: Command): { nodes: Node[]; globals: string[] } {
 function bash(program: Command): string {
   const { nodes, globals } = tree(program);
   const cases = nodes
-    .map((n) => `    '${n.path.join(' ')}') words="${[...n.subcommands, ...n.options, ...(n.path.length > 0 ? globals : ['--help', '--version'])].join(' ')}" ;;`)
+    .map(
+      (n) => `    '${n.path.join(' ')}') words="${[...n.subcommands, ...n.options, ...(n.path.length > 0 ? globals : ['--help', '--version'])].join(' ')}" ;;`,
+    )
     .join('\n');
   const names = [...new Set(nodes.flatMap((n) => n.subcommands))].join(' ');
   return `# chain-node bash completion: source it, or save it as /etc/bash_completion.d/chain-node
@@ -50,7 +52,10 @@ function zsh(program: Command): string {
   return `#compdef chain-node
 # chain-node zsh completion: chain-node completion zsh > "\${fpath[1]}/_chain-node" (or source it from ~/.zshrc)
 autoload -U +X bashcompinit && bashcompinit
-${bash(program).split('\n').filter((l) => !l.startsWith('#')).join('\n')}`;
+${bash(program)
+  .split('\n')
+  .filter((l) => !l.startsWith('#'))
+  .join('\n')}`;
 }
 
 function fish(program: Command): string {

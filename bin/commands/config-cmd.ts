@@ -15,7 +15,10 @@ export function registerConfig(program: Command): void {
       print(
         flags.json,
         { file: resolved.file ?? null, config: resolved.config, sources: resolved.sources },
-        [`config file: ${resolved.file ?? '(none)'}`, ...rows.map((r) => `${r.key.padEnd(width)}  ${JSON.stringify(r.value)}  (${r.source}${r.source === 'env' ? ` ${r.env}` : ''})`)].join('\n'),
+        [
+          `config file: ${resolved.file ?? '(none)'}`,
+          ...rows.map((r) => `${r.key.padEnd(width)}  ${JSON.stringify(r.value)}  (${r.source}${r.source === 'env' ? ` ${r.env}` : ''})`),
+        ].join('\n'),
       );
     });
 }

@@ -35,7 +35,8 @@ export function registerDoc(program: Command): void {
       ...(wait === undefined || wait === 0 ? {} : { progress: waitProgress(wait) }),
     });
     const human = [`certification of ${digest.name} submitted: tx ${r.txid} (${r.status})`, `  sha256  ${digest.sha256}`, `  actor   ${r.actor}`];
-    if (r.confirmed?.block !== undefined) human.push(`  mined   block ${r.confirmed.block.height} at ${isoTime(r.confirmed.block.time)} (${r.confirmed.confirmations} confirmations)`);
+    if (r.confirmed?.block !== undefined)
+      human.push(`  mined   block ${r.confirmed.block.height} at ${isoTime(r.confirmed.block.time)} (${r.confirmed.confirmations} confirmations)`);
     print(ctx.json, { document: digest, ...r }, human.join('\n'));
   });
 
@@ -68,7 +69,12 @@ export function registerDoc(program: Command): void {
       }
     }
     const threshold = f.threshold === undefined ? undefined : Number(f.threshold);
-    const r = await verifyDocument(ctx.client, file, { verify: ctx.verify, witnesses, ...(threshold === undefined ? {} : { threshold }), ...(actor === undefined ? {} : { actor }) });
+    const r = await verifyDocument(ctx.client, file, {
+      verify: ctx.verify,
+      witnesses,
+      ...(threshold === undefined ? {} : { threshold }),
+      ...(actor === undefined ? {} : { actor }),
+    });
     if (!r.certified) {
       const p = r.pending[0]!;
       print(

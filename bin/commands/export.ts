@@ -26,7 +26,8 @@ interface ExportFlags extends SelectFlags {
 /** The list route and query of `--actor`, `--subject` (with an optional `--kind`) or `--kind`. */
 function listPath(f: SelectFlags): { path: string; query: Record<string, string | undefined> } {
   const given = [f.actor, f.subject].filter((v) => v !== undefined).length;
-  if (given > 1 || (given === 0 && f.kind === undefined)) throw new ChainNodeError('BAD_OPTION', 'give one of --actor, --subject or --kind (--kind may narrow --subject)');
+  if (given > 1 || (given === 0 && f.kind === undefined))
+    throw new ChainNodeError('BAD_OPTION', 'give one of --actor, --subject or --kind (--kind may narrow --subject)');
   if (f.actor !== undefined) {
     if (f.kind !== undefined) throw new ChainNodeError('BAD_OPTION', '--kind cannot narrow --actor');
     return { path: `/accounts/${encodeURIComponent(f.actor)}/actions`, query: {} };
@@ -83,16 +84,27 @@ export function registerExport(program: Command): void {
     let bar: SingleBar | undefined;
     if (process.stderr.isTTY === true && !ctx.json) {
       const total = ranged ? 0 : (await ctx.client.count({ actor: f.actor, subject: f.subject, kind: f.kind })).count;
-      bar = new SingleBar({ format: total > 0 ? 'export [{bar}] {value}/{total} rows | {eta}s left' : 'export {value} rows | {duration}s', hideCursor: true, stream: process.stderr }, Presets.shades_classic);
+      bar = new SingleBar(
+        {
+          format: total > 0 ? 'export [{bar}] {value}/{total} rows | {eta}s left' : 'export {value} rows | {duration}s',
+          hideCursor: true,
+          stream: process.stderr,
+        },
+        Presets.shades_classic,
+      );
       bar.start(total, 0);
     }
     let lines = 0;
     const out: Writable = f.output === undefined ? process.stdout : createWriteStream(f.output);
     try {
-      await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>), lineCounter((n) => {
-        lines += n;
-        bar?.update(format === 'csv' ? Math.max(0, lines - 1) : lines);
-      }), out);
+      await pipeline(
+        Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>),
+        lineCounter((n) => {
+          lines += n;
+          bar?.update(format === 'csv' ? Math.max(0, lines - 1) : lines);
+        }),
+        out,
+      );
     } finally {
       bar?.stop();
     }

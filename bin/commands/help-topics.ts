@@ -72,7 +72,11 @@ export function registerHelp(program: Command): void {
     .action((topic: string[]) => {
       if (topic.length === 0) {
         program.outputHelp();
-        process.stdout.write(`\nTopics (chain-node help <topic>):\n${Object.entries(TOPICS).map(([n, t]) => `  ${n.padEnd(12)} ${t.summary}`).join('\n')}\n`);
+        process.stdout.write(
+          `\nTopics (chain-node help <topic>):\n${Object.entries(TOPICS)
+            .map(([n, t]) => `  ${n.padEnd(12)} ${t.summary}`)
+            .join('\n')}\n`,
+        );
         return;
       }
       const t = TOPICS[topic[0]!];
@@ -82,7 +86,8 @@ export function registerHelp(program: Command): void {
       }
       let cmd: Command | undefined = program;
       for (const name of topic) cmd = cmd?.commands.find((c) => c.name() === name || c.aliases().includes(name));
-      if (cmd === undefined) throw new ChainNodeError('HELP_UNKNOWN_TOPIC', `no command or topic '${topic.join(' ')}' (topics: ${Object.keys(TOPICS).join(', ')})`);
+      if (cmd === undefined)
+        throw new ChainNodeError('HELP_UNKNOWN_TOPIC', `no command or topic '${topic.join(' ')}' (topics: ${Object.keys(TOPICS).join(', ')})`);
       cmd.outputHelp();
     });
 }

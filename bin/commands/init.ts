@@ -14,7 +14,9 @@ import { baseFromFlags, type ClientFlags } from './client-common.js';
 export function registerInit(program: Command): void {
   program
     .command('init <genesis-file>')
-    .description('create a custom network from a genesis JSON file (name, powLimitBits, targetSpacing, halfLife, limits, ports); mines the genesis nonce and writes <base>/networks/<name>.json for `start --network <name>`')
+    .description(
+      'create a custom network from a genesis JSON file (name, powLimitBits, targetSpacing, halfLife, limits, ports); mines the genesis nonce and writes <base>/networks/<name>.json for `start --network <name>`',
+    )
     .option('--force', 'overwrite an existing network file of that name')
     .action(async (file: string, _o: unknown, cmd: Command) => {
       const flags = allOptions<ClientFlags & { force?: boolean }>(cmd);
@@ -32,7 +34,11 @@ export function registerInit(program: Command): void {
           () => true,
           () => false,
         );
-        if (exists) throw new ChainNodeError('NETWORK_EXISTS', `network '${json.name}' already exists (${target}); pass --force to replace it (its chains become invalid)`);
+        if (exists)
+          throw new ChainNodeError(
+            'NETWORK_EXISTS',
+            `network '${json.name}' already exists (${target}); pass --force to replace it (its chains become invalid)`,
+          );
       }
       const backend = await loadBackend('auto');
       let mined;
@@ -46,7 +52,18 @@ export function registerInit(program: Command): void {
       await writeFile(tmp, `${JSON.stringify(networkToJson(mined.network), null, 2)}\n`);
       await rename(tmp, target);
       const g = mined.network.genesis;
-      const out = { network: mined.network.name, file: target, chainId: toHex(chainId(mined.network)), genesisHash: blockHashToHex(chainId(mined.network)), time: g.time, bits: g.bits, nonce: g.nonce, hashes: mined.hashes, seconds: Math.round(mined.seconds * 100) / 100, backend: mined.backend };
+      const out = {
+        network: mined.network.name,
+        file: target,
+        chainId: toHex(chainId(mined.network)),
+        genesisHash: blockHashToHex(chainId(mined.network)),
+        time: g.time,
+        bits: g.bits,
+        nonce: g.nonce,
+        hashes: mined.hashes,
+        seconds: Math.round(mined.seconds * 100) / 100,
+        backend: mined.backend,
+      };
       print(
         flags.json,
         out,

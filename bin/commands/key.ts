@@ -41,7 +41,11 @@ export function registerKey(program: Command): void {
     const keys = await ks.list();
     const width = Math.max(4, ...keys.map((k) => k.name.length));
     const header = `${'NAME'.padEnd(width)}  ${'ACTOR (PUBLIC KEY)'.padEnd(66)}  CREATED`;
-    print(flags.json, { keystore: ks.dir, keys }, keys.length === 0 ? `no keys in ${ks.dir}` : [header, ...keys.map((k) => `${k.name.padEnd(width)}  ${k.publicKey}  ${k.created}`)].join('\n'));
+    print(
+      flags.json,
+      { keystore: ks.dir, keys },
+      keys.length === 0 ? `no keys in ${ks.dir}` : [header, ...keys.map((k) => `${k.name.padEnd(width)}  ${k.publicKey}  ${k.created}`)].join('\n'),
+    );
   });
 
   withKeystore(key.command('show <name>').description("a key's actor (public key) and file")).action(async (name: string, _o: unknown, cmd: Command) => {
@@ -66,7 +70,8 @@ export function registerKey(program: Command): void {
     }
     await ks.show(name);
     if (flags.yes !== true) {
-      if (process.stdin.isTTY !== true) throw new ChainNodeError('KEY_CONFIRMATION_REQUIRED', 'printing a secret key needs --yes when there is no terminal to confirm on');
+      if (process.stdin.isTTY !== true)
+        throw new ChainNodeError('KEY_CONFIRMATION_REQUIRED', 'printing a secret key needs --yes when there is no terminal to confirm on');
       if (!(await confirm(`Print the SECRET key of '${name}' to the terminal?`, { input: process.stdin, output: process.stderr }))) {
         throw new ChainNodeError('CANCELLED', 'export cancelled');
       }
@@ -97,7 +102,8 @@ export function registerKey(program: Command): void {
     } else {
       const hex = text.replace(/^0x/, '');
       const sk = /^[0-9a-fA-F]{64}$/.test(hex) ? new Uint8Array(Buffer.from(hex, 'hex')) : undefined;
-      if (sk === undefined || !isValidSecretKey(sk)) throw new ChainNodeError('KEY_BAD_SECRET', 'expected a secret key as 64 hex characters, or a keystore JSON file');
+      if (sk === undefined || !isValidSecretKey(sk))
+        throw new ChainNodeError('KEY_BAD_SECRET', 'expected a secret key as 64 hex characters, or a keystore JSON file');
       info = await ks.importSecret(name, sk, await passphraseFor(flags, `New passphrase for key '${name}': `, true));
     }
     print(flags.json, info, `imported key ${info.name}\n  actor  ${info.publicKey}\n  file   ${info.file}`);

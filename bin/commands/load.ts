@@ -49,7 +49,13 @@ export function registerLoad(program: Command): void {
     await ensureSameChain(ctx.client, ctx.chainId, ctx.network.name);
     // node:http keep-alive: ~2.5x less client CPU per request than fetch, so the client is not the bottleneck.
     const client = new ApiClient({ url: ctx.client.url, transport: 'node-http', maxSockets: concurrency });
-    const bar = process.stderr.isTTY === true && !ctx.json ? new SingleBar({ format: 'load [{bar}] {value}/{total} tx | {accepted} accepted, {rejected} rejected, {failed} failed | {elapsed}s', hideCursor: true }, Presets.shades_classic) : undefined;
+    const bar =
+      process.stderr.isTTY === true && !ctx.json
+        ? new SingleBar(
+            { format: 'load [{bar}] {value}/{total} tx | {accepted} accepted, {rejected} rejected, {failed} failed | {elapsed}s', hideCursor: true },
+            Presets.shades_classic,
+          )
+        : undefined;
     const abort = new AbortController();
     const onSig = (): void => abort.abort();
     process.once('SIGINT', onSig);

@@ -17,7 +17,8 @@ export function registerMempool(program: Command): void {
     const lines = [`mempool: ${stats.count} transaction(s), ${stats.bytes} bytes, ${stats.actors} actor(s)`];
     if (txs.length > 0) {
       lines.push(`${'txid'.padEnd(64)}  ${'kind'.padEnd(16)}  ${'actor'.padEnd(18)}  ${'nonce'.padStart(6)}  time`);
-      for (const t of txs) lines.push(`${t.txid}  ${t.kind.padEnd(16)}  ${`${t.from.slice(0, 16)}..`}  ${String(t.nonce).padStart(6)}  ${new Date(t.time).toISOString()}`);
+      for (const t of txs)
+        lines.push(`${t.txid}  ${t.kind.padEnd(16)}  ${`${t.from.slice(0, 16)}..`}  ${String(t.nonce).padStart(6)}  ${new Date(t.time).toISOString()}`);
       if (stats.count > txs.length) lines.push(`(${stats.count - txs.length} more; --limit to see more)`);
     }
     print(ctx.json, { ...stats, txs }, lines.join('\n'));

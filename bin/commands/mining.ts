@@ -47,12 +47,16 @@ export function registerMining(program: Command): void {
       const hideCpuFeatures = parseCpuFeatures(flags.hideCpu);
       const seconds = numberOption(flags.seconds, '--seconds') ?? 2;
       const fmt = (v: number): string => v.toExponential(2).replace('e+', 'e');
-      if (flags.json !== true) process.stdout.write(`${'backend'.padEnd(12)} ${'impl'.padEnd(22)} ${'threads'.padStart(7)} ${'H/s'.padStart(10)} ${'vs JS'.padStart(8)}\n`);
+      if (flags.json !== true)
+        process.stdout.write(`${'backend'.padEnd(12)} ${'impl'.padEnd(22)} ${'threads'.padStart(7)} ${'H/s'.padStart(10)} ${'vs JS'.padStart(8)}\n`);
       const r = await benchHashing(
         seconds,
         (row) => {
           const impl = row.auto === true ? `${row.impl} (auto)` : row.impl;
-          if (flags.json !== true) process.stdout.write(`${row.backend.padEnd(12)} ${impl.padEnd(22)} ${row.threads.padStart(7)} ${fmt(row.hashesPerSec).padStart(10)} ${`${row.vsJs}x`.padStart(8)}\n`);
+          if (flags.json !== true)
+            process.stdout.write(
+              `${row.backend.padEnd(12)} ${impl.padEnd(22)} ${row.threads.padStart(7)} ${fmt(row.hashesPerSec).padStart(10)} ${`${row.vsJs}x`.padStart(8)}\n`,
+            );
         },
         { hideCpuFeatures },
       );

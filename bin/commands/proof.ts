@@ -21,7 +21,12 @@ interface ProofFlags extends ClientFlags {
 
 function describeWork(r: ProvenRecord): string {
   const w = r.work;
-  const secs = w.coreSeconds < 1 ? `${(w.coreSeconds * 1000).toPrecision(2)} ms` : w.coreSeconds < 86_400 ? `${w.coreSeconds.toPrecision(3)} s` : `${(w.coreSeconds / 86_400).toPrecision(3)} days`;
+  const secs =
+    w.coreSeconds < 1
+      ? `${(w.coreSeconds * 1000).toPrecision(2)} ms`
+      : w.coreSeconds < 86_400
+        ? `${w.coreSeconds.toPrecision(3)} s`
+        : `${(w.coreSeconds / 86_400).toPrecision(3)} days`;
   return `about 2^${w.log2Hashes} hashes, ${secs} of one CPU core`;
 }
 
@@ -36,9 +41,9 @@ function report(r: Exclude<AnchoredResult, { status: 'invalid' }>): string {
   return [
     `proof is UNANCHORED (not verified against any witness): ${summary(r)}`,
     `  reason: ${r.reason}`,
-    '  checked: the txid, the Merkle path to the header, the signature, and the header\'s proof of work against its own bits',
+    "  checked: the txid, the Merkle path to the header, the signature, and the header's proof of work against its own bits",
     `  the header's difficulty (bits 0x${r.work.bits.toString(16)}) means forging it costs ${describeWork(r)}`,
-    '  NOT checked: that the header is in the network\'s chain; its time and height are only the header\'s own claims',
+    "  NOT checked: that the header is in the network's chain; its time and height are only the header's own claims",
     '  to anchor it: chain-node proof verify <file> --witnesses <keys or file> [--threshold k]',
   ].join('\n');
 }

@@ -15,13 +15,17 @@ function describeBlock(b: BlockJson): string {
     `  confirmations  ${b.confirmations}`,
     ...(b.miner === undefined ? [] : [`  miner          ${b.miner}`]),
   ];
-  if (b.txs !== undefined) for (const t of b.txs) lines.push(`  ${t.txid}  ${t.kind}${t.subject === undefined ? '' : ` ${t.subject}`}  ${t.from.slice(0, 16)}.. #${t.nonce}`);
+  if (b.txs !== undefined)
+    for (const t of b.txs) lines.push(`  ${t.txid}  ${t.kind}${t.subject === undefined ? '' : ` ${t.subject}`}  ${t.from.slice(0, 16)}.. #${t.nonce}`);
   else if (b.txids !== undefined) for (const id of b.txids) lines.push(`  ${id}`);
   return lines.join('\n');
 }
 
 function describeActions(items: ActionJson[]): string[] {
-  return items.map((a) => `  ${isoTime(a.time)}  block ${a.height}  ${a.txid}  ${a.tx.kind}${a.tx.subject === undefined ? '' : ` ${a.tx.subject}`}  by ${a.tx.from.slice(0, 16)}.. #${a.tx.nonce}`);
+  return items.map(
+    (a) =>
+      `  ${isoTime(a.time)}  block ${a.height}  ${a.txid}  ${a.tx.kind}${a.tx.subject === undefined ? '' : ` ${a.tx.subject}`}  by ${a.tx.from.slice(0, 16)}.. #${a.tx.nonce}`,
+  );
 }
 
 /** `block get`, `chain head`, `account`, `subject`, `peers`: read-only queries. */
@@ -43,7 +47,13 @@ export function registerQueries(program: Command): void {
     print(
       ctx.json,
       { network: s.network, chainId: s.chainId, ...head, mempool: s.mempool },
-      [`${s.network} height ${tip.height}`, `  tip      ${tip.hash}`, `  time     ${isoTime(tip.time)} (${s.tip.age} s ago)`, `  work     0x${tip.chainWork}`, `  mempool  ${s.mempool.count} tx`].join('\n'),
+      [
+        `${s.network} height ${tip.height}`,
+        `  tip      ${tip.hash}`,
+        `  time     ${isoTime(tip.time)} (${s.tip.age} s ago)`,
+        `  work     0x${tip.chainWork}`,
+        `  mempool  ${s.mempool.count} tx`,
+      ].join('\n'),
     );
   });
 
@@ -65,7 +75,13 @@ export function registerQueries(program: Command): void {
     print(
       ctx.json,
       { ...acct, recent: page.items },
-      [`actor ${acct.actor}`, `  next nonce     ${acct.nextNonce} (mined)`, `  pending nonce  ${acct.pendingNonce} (${acct.pending} pending)`, `  recent actions:`, ...describeActions(page.items)].join('\n'),
+      [
+        `actor ${acct.actor}`,
+        `  next nonce     ${acct.nextNonce} (mined)`,
+        `  pending nonce  ${acct.pendingNonce} (${acct.pending} pending)`,
+        `  recent actions:`,
+        ...describeActions(page.items),
+      ].join('\n'),
     );
   });
 
@@ -79,8 +95,20 @@ export function registerQueries(program: Command): void {
   ).action(async (subject: string, _o: unknown, cmd: Command) => {
     const ctx = clientContext(cmd);
     const f = ctx.flags as typeof ctx.flags & { limit?: string; cursor?: string; reverse?: boolean };
-    const page = await ctx.client.subjectActions(subject, { limit: intOption(f.limit, '--limit', 1) ?? 100, ...(f.cursor === undefined ? {} : { cursor: f.cursor }), ...(f.reverse === true ? { reverse: true } : {}) });
-    print(ctx.json, { subject, ...page }, [`subject ${subject}: ${page.items.length} action(s)`, ...describeActions(page.items), ...(page.nextCursor === undefined ? [] : [`  more: --cursor ${page.nextCursor}`])].join('\n'));
+    const page = await ctx.client.subjectActions(subject, {
+      limit: intOption(f.limit, '--limit', 1) ?? 100,
+      ...(f.cursor === undefined ? {} : { cursor: f.cursor }),
+      ...(f.reverse === true ? { reverse: true } : {}),
+    });
+    print(
+      ctx.json,
+      { subject, ...page },
+      [
+        `subject ${subject}: ${page.items.length} action(s)`,
+        ...describeActions(page.items),
+        ...(page.nextCursor === undefined ? [] : [`  more: --cursor ${page.nextCursor}`]),
+      ].join('\n'),
+    );
   });
 
   withApi(program.command('peers').description('connected peers and this node\u2019s addresses')).action(async (_o: unknown, cmd: Command) => {
@@ -89,7 +117,11 @@ export function registerQueries(program: Command): void {
     print(
       ctx.json,
       r,
-      [`self: ${r.self.length === 0 ? '(no p2p addresses)' : r.self.join(', ')}`, `${r.peers.length} peer(s)`, ...r.peers.map((p) => `  ${p.id} ${p.direction} score ${p.score}${p.height === undefined ? '' : ` height ${p.height}`} ${p.addresses.join(' ')}`)].join('\n'),
+      [
+        `self: ${r.self.length === 0 ? '(no p2p addresses)' : r.self.join(', ')}`,
+        `${r.peers.length} peer(s)`,
+        ...r.peers.map((p) => `  ${p.id} ${p.direction} score ${p.score}${p.height === undefined ? '' : ` height ${p.height}`} ${p.addresses.join(' ')}`),
+      ].join('\n'),
     );
   });
 }

@@ -57,7 +57,10 @@ export function registerStart(program: Command): void {
       const { network } = resolved;
       const logger = createLogger({ level: config.log.level, file: config.log.file, pretty: config.log.pretty, isTTY: process.stdout.isTTY === true });
       const keyPassphrase = nodeKeyPassphrase(config.keys.passphraseFile);
-      const node = new ChainNode({ config, network, version: VERSION, isTTY: process.stdout.isTTY === true, ...(keyPassphrase === undefined ? {} : { keyPassphrase }) }, { logger });
+      const node = new ChainNode(
+        { config, network, version: VERSION, isTTY: process.stdout.isTTY === true, ...(keyPassphrase === undefined ? {} : { keyPassphrase }) },
+        { logger },
+      );
       // A stop must not hang (a stuck peer, a client that never reads): past this, or on a second signal, the
       // mempool is saved and the process exits anyway.
       const forceExit = (why: string, code: number): void => {

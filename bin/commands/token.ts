@@ -21,7 +21,9 @@ function describe(t: TokenJson): string {
 
 /** `chain-node token create|list|revoke`: API tokens with scopes (admin: the cookie token). */
 export function registerToken(program: Command): void {
-  const token = program.command('token').description("API tokens with scopes (read, submit, sign:<key>, admin); needs the admin token from <datadir>/api.cookie");
+  const token = program
+    .command('token')
+    .description('API tokens with scopes (read, submit, sign:<key>, admin); needs the admin token from <datadir>/api.cookie');
   withAdmin(
     token
       .command('create')
@@ -43,14 +45,18 @@ export function registerToken(program: Command): void {
     });
     print(ctx.json, r, `${r.token}\n(token ${r.info.id}, scopes ${r.info.scopes.join(' ')}: shown this once; send it as Authorization: Bearer <token>)`);
   });
-  withAdmin(token.command('list').description('every token with its scopes, state and expiry (never the secrets)')).action(async (_o: unknown, cmd: Command) => {
-    const ctx = clientContext(cmd, { admin: true });
-    const r = await ctx.client.listTokens();
-    print(ctx.json, r, r.tokens.length === 0 ? 'no API tokens' : r.tokens.map(describe).join('\n'));
-  });
-  withAdmin(token.command('revoke').description('revoke a token by id (it stops working at once)').argument('<id>', 'token id (see token list)')).action(async (id: string, _o: unknown, cmd: Command) => {
-    const ctx = clientContext(cmd, { admin: true });
-    const r = await ctx.client.revokeToken(id);
-    print(ctx.json, r, `revoked ${describe(r)}`);
-  });
+  withAdmin(token.command('list').description('every token with its scopes, state and expiry (never the secrets)')).action(
+    async (_o: unknown, cmd: Command) => {
+      const ctx = clientContext(cmd, { admin: true });
+      const r = await ctx.client.listTokens();
+      print(ctx.json, r, r.tokens.length === 0 ? 'no API tokens' : r.tokens.map(describe).join('\n'));
+    },
+  );
+  withAdmin(token.command('revoke').description('revoke a token by id (it stops working at once)').argument('<id>', 'token id (see token list)')).action(
+    async (id: string, _o: unknown, cmd: Command) => {
+      const ctx = clientContext(cmd, { admin: true });
+      const r = await ctx.client.revokeToken(id);
+      print(ctx.json, r, `revoked ${describe(r)}`);
+    },
+  );
 }

@@ -90,14 +90,20 @@ export function registerTx(program: Command): void {
     const timeout = numberOption(f.timeout, '--timeout');
     const sk = await unlockKey(ctx.flags, f.key);
     await ensureSameChain(ctx.client, ctx.chainId, ctx.network.name);
-    const r = await sendAction(ctx.client, sk, { kind: f.kind, ...(f.subject === undefined ? {} : { subject: f.subject }), payload }, {
-      chainId: ctx.chainId,
-      ...(wait === undefined ? {} : { wait }),
-      ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
-      ...(wait === undefined || wait === 0 ? {} : { progress: waitProgress(wait) }),
-    });
+    const r = await sendAction(
+      ctx.client,
+      sk,
+      { kind: f.kind, ...(f.subject === undefined ? {} : { subject: f.subject }), payload },
+      {
+        chainId: ctx.chainId,
+        ...(wait === undefined ? {} : { wait }),
+        ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
+        ...(wait === undefined || wait === 0 ? {} : { progress: waitProgress(wait) }),
+      },
+    );
     const human = [`tx ${r.txid} ${r.status}`, `  actor  ${r.actor} (nonce ${r.nonce})`];
-    if (r.confirmed?.block !== undefined) human.push(`  mined  block ${r.confirmed.block.hash} (height ${r.confirmed.block.height}, ${r.confirmed.confirmations} confirmations)`);
+    if (r.confirmed?.block !== undefined)
+      human.push(`  mined  block ${r.confirmed.block.hash} (height ${r.confirmed.block.height}, ${r.confirmed.confirmations} confirmations)`);
     if (finalMs === undefined) {
       print(ctx.json, r, human.join('\n'));
       return;
@@ -118,14 +124,17 @@ export function registerTx(program: Command): void {
   withApi(
     tx
       .command('proof <txid>')
-      .description("a mined transaction's record proof: version 2 (anchored to a final checkpoint) once one covers its block (verify it offline with `proof verify --witnesses`)")
+      .description(
+        "a mined transaction's record proof: version 2 (anchored to a final checkpoint) once one covers its block (verify it offline with `proof verify --witnesses`)",
+      )
       .option('--out <file>', 'write the proof to this file instead of stdout')
       .option('--wait-final [seconds]', 'wait until a final checkpoint covers the block (default 120 s), printing progress on stderr'),
   ).action(async (txid: string, _o: unknown, cmd: Command) => {
     const ctx = clientContext(cmd);
     const { out, waitFinal } = ctx.flags as { out?: string; waitFinal?: string | boolean };
     const finalMs = waitFinalMs(waitFinal);
-    const proof = finalMs === undefined ? await ctx.client.proof(txid) : await waitForFinalProof(ctx.client, txid, { limitMs: finalMs, onProgress: finalProgress() });
+    const proof =
+      finalMs === undefined ? await ctx.client.proof(txid) : await waitForFinalProof(ctx.client, txid, { limitMs: finalMs, onProgress: finalProgress() });
     const text = `${JSON.stringify(proof, null, 2)}\n`;
     if (out === undefined) {
       process.stdout.write(text);
@@ -136,6 +145,10 @@ export function registerTx(program: Command): void {
     } catch (err) {
       throw new ChainNodeError('PROOF_FILE_UNWRITABLE', `cannot write ${out}: ${(err as Error).message}`);
     }
-    print(ctx.json, { txid: proof.txid, blockHash: proof.blockHash, height: proof.height, file: out }, `proof of ${proof.txid} (block ${proof.height}) written to ${out}`);
+    print(
+      ctx.json,
+      { txid: proof.txid, blockHash: proof.blockHash, height: proof.height, file: out },
+      `proof of ${proof.txid} (block ${proof.height}) written to ${out}`,
+    );
   });
 }

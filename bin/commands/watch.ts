@@ -21,7 +21,11 @@ function line(ev: StreamEvent): string | undefined {
   }
   if (ev.type === 'reorg') {
     const r = ev.data as { fork: { height: number }; left: RecordRefJson[]; reentered: RecordRefJson[] };
-    return [`reorg at block ${r.fork.height}: ${r.left.length} record(s) left the chain, ${r.reentered.length} re-entered`, ...r.left.map((x) => `  left       ${x.txid}`), ...r.reentered.map((x) => `  re-entered ${x.txid} (block ${x.height})`)].join('\n');
+    return [
+      `reorg at block ${r.fork.height}: ${r.left.length} record(s) left the chain, ${r.reentered.length} re-entered`,
+      ...r.left.map((x) => `  left       ${x.txid}`),
+      ...r.reentered.map((x) => `  re-entered ${x.txid} (block ${x.height})`),
+    ].join('\n');
   }
   return undefined;
 }
@@ -65,7 +69,8 @@ export function registerWatch(program: Command): void {
             process.stderr.write(`warning [${r.code}]: ${r.message}\n`);
           }
           if (ndjson) {
-            if (ev.type === 'record' || ev.type === 'reorg' || ev.type === 'resync') process.stdout.write(`${JSON.stringify({ event: ev.type, id: ev.id, ...(ev.data as object) })}\n`);
+            if (ev.type === 'record' || ev.type === 'reorg' || ev.type === 'resync')
+              process.stdout.write(`${JSON.stringify({ event: ev.type, id: ev.id, ...(ev.data as object) })}\n`);
             return;
           }
           const text = line(ev);

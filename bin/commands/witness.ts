@@ -8,7 +8,9 @@ export function registerWitness(program: Command): void {
   const witness = program.command('witness').description('witnessed finality (SPEC 12)');
   witness
     .command('key')
-    .description("print this node's witness verifier key (<name>+<key id>+<key>), creating <datadir>/witness.key (0600) on first use; give it to the operators who configure this node as a witness")
+    .description(
+      "print this node's witness verifier key (<name>+<key id>+<key>), creating <datadir>/witness.key (0600) on first use; give it to the operators who configure this node as a witness",
+    )
     .action(async (_o: unknown, cmd: Command) => {
       const flags = allOptions<Record<string, unknown>>(cmd);
       const { config } = configFrom({ network: flags.network, datadir: flags.datadir, config: flags.config });

@@ -64,7 +64,8 @@ export function useApi<T>(path: string | null): Fetched<T> {
     setState((s) => ({ data: s.path === path ? s.data : undefined, loading: true, path }));
     apiGet<T>(path).then(
       (data) => live && setState({ data, loading: false, path }),
-      (error: unknown) => live && setState({ error: error instanceof ApiCallError ? error : new ApiCallError('ERROR', String(error), 0), loading: false, path }),
+      (error: unknown) =>
+        live && setState({ error: error instanceof ApiCallError ? error : new ApiCallError('ERROR', String(error), 0), loading: false, path }),
     );
     return () => {
       live = false;

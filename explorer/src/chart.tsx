@@ -27,7 +27,10 @@ export function Chart({ data, label, height = 220 }: { data: ChartData; label: s
             width,
             height,
             series: [{}, ...data.series.map((s, i) => ({ label: s.name, stroke: COLORS[i % COLORS.length], width: 2, spanGaps: true }))],
-            axes: [{ stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.2)' } }, { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.2)' } }],
+            axes: [
+              { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.2)' } },
+              { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.2)' } },
+            ],
           },
           [data.x, ...data.series.map((s) => s.y)],
           el,

@@ -11,7 +11,21 @@ function cell(v: string | number): string {
 /** CSV with a header row; payload as JSON text; times as ISO 8601 UTC. CRLF line ends (RFC 4180). */
 export function toCsv(items: ActionJson[]): string {
   const rows = items.map((a) =>
-    [a.txid, a.height, a.blockHash, a.index, new Date(a.time * 1000).toISOString(), a.tx.from, a.tx.nonce, a.tx.kind, a.tx.subject ?? '', new Date(a.tx.time).toISOString(), JSON.stringify(a.tx.payload)].map(cell).join(','),
+    [
+      a.txid,
+      a.height,
+      a.blockHash,
+      a.index,
+      new Date(a.time * 1000).toISOString(),
+      a.tx.from,
+      a.tx.nonce,
+      a.tx.kind,
+      a.tx.subject ?? '',
+      new Date(a.tx.time).toISOString(),
+      JSON.stringify(a.tx.payload),
+    ]
+      .map(cell)
+      .join(','),
   );
   return `${[COLUMNS.join(','), ...rows].join('\r\n')}\r\n`;
 }

@@ -117,16 +117,25 @@ export function checkProof(proof: unknown, chainIdHex: string | undefined, trust
   const anchored = d.version === 2;
   let witnesses: NoteVerifier[] = [];
   if (anchored) {
-    if (trusted === undefined) return { status: 'invalid', code: 'PROOF_NO_WITNESSES', message: 'this node reports no witness set to check a version 2 proof against', steps: [] };
+    if (trusted === undefined)
+      return { status: 'invalid', code: 'PROOF_NO_WITNESSES', message: 'this node reports no witness set to check a version 2 proof against', steps: [] };
     try {
       witnesses = parseVerifierList(trusted.keys);
     } catch (err) {
-      return { status: 'invalid', code: 'PROOF_NO_WITNESSES', message: `this node reports a witness key that does not parse: ${(err as Error).message}`, steps: [] };
+      return {
+        status: 'invalid',
+        code: 'PROOF_NO_WITNESSES',
+        message: `this node reports a witness key that does not parse: ${(err as Error).message}`,
+        steps: [],
+      };
     }
   }
   const chainId = chainIdHex === undefined ? {} : { chainId: fromHex(chainIdHex) };
   // A version 1 proof is checked without keys (as `proof verify` without --witnesses): unanchored at best.
-  const r = verifyAnchoredProof(doc, anchored && trusted !== undefined ? { ...chainId, witnesses, threshold: trusted.threshold, origin: trusted.origin } : chainId);
+  const r = verifyAnchoredProof(
+    doc,
+    anchored && trusted !== undefined ? { ...chainId, witnesses, threshold: trusted.threshold, origin: trusted.origin } : chainId,
+  );
   const names = witnesses.map((w) => w.name);
   const anchorNames = (): Record<AnchorStep, string> => ({
     ...ANCHOR,
@@ -135,7 +144,9 @@ export function checkProof(proof: unknown, chainIdHex: string | undefined, trust
           path: `${ANCHOR.path} (leaf ${r.height} of ${r.checkpointSize})`,
           quorum: `checkpoint signed by ${r.witnesses.length} of the ${names.length} trusted witness${names.length === 1 ? '' : 'es'} (${r.witnesses.join(', ')}), threshold ${r.threshold}`,
         }
-      : { quorum: `checkpoint signed by at least ${trusted?.threshold ?? '?'} of the ${names.length} trusted witness${names.length === 1 ? '' : 'es'} (${names.join(', ')})` }),
+      : {
+          quorum: `checkpoint signed by at least ${trusted?.threshold ?? '?'} of the ${names.length} trusted witness${names.length === 1 ? '' : 'es'} (${names.join(', ')})`,
+        }),
   });
   if (r.status === 'anchored') {
     const n = anchorNames();
@@ -154,7 +165,10 @@ export function checkProof(proof: unknown, chainIdHex: string | undefined, trust
   if (r.status === 'unanchored') {
     return {
       status: 'unanchored',
-      steps: [...RECORD_STEPS.map(([name]) => ({ name, state: 'ok' as const })), { name: 'header is in the header log under a final checkpoint', state: 'not anchored' }],
+      steps: [
+        ...RECORD_STEPS.map(([name]) => ({ name, state: 'ok' as const })),
+        { name: 'header is in the header log under a final checkpoint', state: 'not anchored' },
+      ],
       txid: r.txid,
       height: r.height,
       blockTime: r.blockTime,

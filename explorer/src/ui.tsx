@@ -99,7 +99,15 @@ export function ErrorBox({ error, what }: { error: ApiCallError | { code: string
 }
 
 /** Loading / error / content of a fetch. */
-export function Show<T>({ f, what, children }: { f: { data?: T; error?: ApiCallError; loading: boolean }; what: string; children: (d: T) => ComponentChildren }): JSX.Element {
+export function Show<T>({
+  f,
+  what,
+  children,
+}: {
+  f: { data?: T; error?: ApiCallError; loading: boolean };
+  what: string;
+  children: (d: T) => ComponentChildren;
+}): JSX.Element {
   if (f.data !== undefined) return <>{children(f.data)}</>;
   if (f.error !== undefined) return <ErrorBox error={f.error} what={what} />;
   return <Loading what={what} />;
@@ -163,7 +171,13 @@ export const link = {
  * Previous/next buttons over a cursor-paginated list: `cursors` holds the cursor of each page after the first, so
  * going back pops one and going forward pushes the page's `nextCursor`.
  */
-export function CursorPager({ label, cursors, setCursors, nextCursor, children }: {
+export function CursorPager({
+  label,
+  cursors,
+  setCursors,
+  nextCursor,
+  children,
+}: {
   label: string;
   cursors: string[];
   setCursors: (update: (c: string[]) => string[]) => void;

@@ -29,7 +29,15 @@ const BATCH = 500;
 
 function ctxOf(chain: Chain, store: ChainStore): ApiContext {
   const mempool = new Mempool({ maxTxBytes: NET.maxTxBytes }, { chainId: ID, nextNonce: (a) => store.getNextNonce(a) });
-  const metrics = new NodeMetrics({ height: () => chain.height, tipTime: () => 0, mempoolCount: () => mempool.size, mempoolBytes: () => 0, hashrate: () => 0, peers: () => 0, mempoolTotals: () => ({ accepted: 0, rejected: {} }) });
+  const metrics = new NodeMetrics({
+    height: () => chain.height,
+    tipTime: () => 0,
+    mempoolCount: () => mempool.size,
+    mempoolBytes: () => 0,
+    hashrate: () => 0,
+    peers: () => 0,
+    mempoolTotals: () => ({ accepted: 0, rejected: {} }),
+  });
   return {
     chain,
     mempool,
@@ -38,7 +46,11 @@ function ctxOf(chain: Chain, store: ChainStore): ApiContext {
     adminToken: 'bench',
     version: 'bench',
     startedAt: Date.now(),
-    mining: { status: () => ({ enabled: false, backend: null, hashrate: 0, threads: 0, blocksMined: 0, cpuPath: null, cpuCalibration: null }), start: async () => undefined, stop: async () => undefined },
+    mining: {
+      status: () => ({ enabled: false, backend: null, hashrate: 0, threads: 0, blocksMined: 0, cpuPath: null, cpuCalibration: null }),
+      start: async () => undefined,
+      stop: async () => undefined,
+    },
     peers: { list: () => [], addresses: () => [], connect: async () => undefined, disconnect: async () => undefined },
     sync: () => ({ progress: 1, syncing: false }),
     shutdown: () => undefined,
@@ -60,7 +72,12 @@ async function indexQuery(dir: string): Promise<void> {
     const store = await ChainStore.open({ path, chainId: ID });
     const chain = await Chain.open({ params: NET }, { store });
     const sk = Array.from({ length: 20 }, () => generateSecretKey());
-    const txs = Array.from({ length: BLOCK_TXS }, (_, i) => Transaction.sign({ chain: ID, nonce: Math.floor(i / 20), time: Date.now(), kind: 'k', subject: `s${i % 7}`, payload: { i, pad: 'p'.repeat(700) } }, sk[i % 20]!));
+    const txs = Array.from({ length: BLOCK_TXS }, (_, i) =>
+      Transaction.sign(
+        { chain: ID, nonce: Math.floor(i / 20), time: Date.now(), kind: 'k', subject: `s${i % 7}`, payload: { i, pad: 'p'.repeat(700) } },
+        sk[i % 20]!,
+      ),
+    );
     const block = solveBlockSync(assembleBlock(chain, { parent: chain.tip, txs, time: chain.tip.header.time + 1 }), chain.ctx.powLimit);
     await chain.processBlock(block);
     console.log(`block of ${BLOCK_TXS} transactions, ${(block.size / 1e6).toFixed(2)} MB`);
@@ -127,7 +144,9 @@ async function fanOut(dir: string): Promise<void> {
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr !== null ? addr.port : 0}`;
   const batch = (): string => {
     const sk = Array.from({ length: 10 }, () => generateSecretKey());
-    const txs = Array.from({ length: BATCH }, (_, i) => Transaction.sign({ chain: ID, nonce: Math.floor(i / 10), time: Date.now(), kind: 'k', subject: `s${i % 7}`, payload: { i } }, sk[i % 10]!));
+    const txs = Array.from({ length: BATCH }, (_, i) =>
+      Transaction.sign({ chain: ID, nonce: Math.floor(i / 10), time: Date.now(), kind: 'k', subject: `s${i % 7}`, payload: { i } }, sk[i % 10]!),
+    );
     return JSON.stringify({ txs: txs.map((t) => toHex(t.bytes)) });
   };
   const timeBatch = async (): Promise<number> => {
@@ -158,7 +177,9 @@ async function fanOut(dir: string): Promise<void> {
     subs.stdout.once('data', (d: Buffer) => res(Number(/bytes (\d+)/.exec(d.toString())?.[1] ?? 0)));
     subs.kill('SIGTERM');
   });
-  console.log(`POST /txs/batch of ${BATCH}: ${none.toFixed(0)} ms with no subscribers, ${withSubs.toFixed(0)} ms with ${SUBSCRIBERS} reading /events streams in another process (${(received / 1e6).toFixed(1)} MB delivered)`);
+  console.log(
+    `POST /txs/batch of ${BATCH}: ${none.toFixed(0)} ms with no subscribers, ${withSubs.toFixed(0)} ms with ${SUBSCRIBERS} reading /events streams in another process (${(received / 1e6).toFixed(1)} MB delivered)`,
+  );
   console.log(`BENCH sse_batch_latency_${SUBSCRIBERS}_subscribers ${withSubs.toFixed(0)} ms`);
   console.log(`BENCH sse_batch_latency_baseline_no_subscribers ${none.toFixed(0)} ms`);
   await closeApi(app);

@@ -26,7 +26,15 @@ const COOKIE = 'c'.repeat(64);
 
 function ctxOf(chain: Chain, store: ChainStore): ApiContext {
   const mempool = new Mempool({ maxTxBytes: NET.maxTxBytes }, { chainId: ID, nextNonce: (a) => store.getNextNonce(a) });
-  const metrics = new NodeMetrics({ height: () => chain.height, tipTime: () => 0, mempoolCount: () => 0, mempoolBytes: () => 0, hashrate: () => 0, peers: () => 0, mempoolTotals: () => ({ accepted: 0, rejected: {} }) });
+  const metrics = new NodeMetrics({
+    height: () => chain.height,
+    tipTime: () => 0,
+    mempoolCount: () => 0,
+    mempoolBytes: () => 0,
+    hashrate: () => 0,
+    peers: () => 0,
+    mempoolTotals: () => ({ accepted: 0, rejected: {} }),
+  });
   return {
     chain,
     mempool,
@@ -35,7 +43,11 @@ function ctxOf(chain: Chain, store: ChainStore): ApiContext {
     adminToken: COOKIE,
     version: 'bench',
     startedAt: Date.now(),
-    mining: { status: () => ({ enabled: false, backend: null, hashrate: 0, threads: 0, blocksMined: 0, cpuPath: null, cpuCalibration: null }), start: async () => undefined, stop: async () => undefined },
+    mining: {
+      status: () => ({ enabled: false, backend: null, hashrate: 0, threads: 0, blocksMined: 0, cpuPath: null, cpuCalibration: null }),
+      start: async () => undefined,
+      stop: async () => undefined,
+    },
     peers: { list: () => [], addresses: () => [], connect: async () => undefined, disconnect: async () => undefined },
     sync: () => ({ progress: 1, syncing: false }),
     shutdown: () => undefined,
@@ -87,7 +99,13 @@ export async function run(): Promise<void> {
       .setExpirationTime('1h')
       .sign(alg === 'HS256' ? new TextEncoder().encode(secret) : ed.privateKey);
   const serve = async (requireAuth: boolean, alg: JwtAlg) => {
-    const jwt = await JwtVerifier.open({ alg, keyFile: join(dir, alg === 'HS256' ? 'hs' : 'ed.pem'), issuer: 'idp', audience: 'chain-node', scopeClaim: 'scope' });
+    const jwt = await JwtVerifier.open({
+      alg,
+      keyFile: join(dir, alg === 'HS256' ? 'hs' : 'ed.pem'),
+      issuer: 'idp',
+      audience: 'chain-node',
+      scopeClaim: 'scope',
+    });
     const app = await createApi({ ...API_DEFAULTS, rateLimitPerMinute: 0, tokenRateLimitPerMinute: 0, requireAuth }, { ctx: ctxOf(chain, store), tokens, jwt });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const a = app.server.address();

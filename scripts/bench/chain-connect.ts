@@ -21,9 +21,6 @@ const BLOCKS = 50;
 const TXS_PER_BLOCK = 2_000;
 const ACTORS = 10_000;
 
-
-
-
 /** Regtest with room for benchmark-sized blocks. */
 export const BENCH_NET: NetworkParams = getNetwork('regtest');
 
@@ -45,7 +42,11 @@ export function buildChain(params: NetworkParams, parent: Tip, count: number, tx
   for (let i = 0; i < count; i++) {
     const txs = txsOf(i);
     const meta = { height: p.height + 1, extra: Uint8Array.of(tag, i >> 16, i >> 8, i & 0xff) };
-    const draft = new Block(BlockHeader.from({ version: 1, prevHash: p.hash, merkleRoot: new Uint8Array(32), time: p.header.time + 1, bits: nextBits(ctx, p), nonce: 0 }), meta, txs);
+    const draft = new Block(
+      BlockHeader.from({ version: 1, prevHash: p.hash, merkleRoot: new Uint8Array(32), time: p.header.time + 1, bits: nextBits(ctx, p), nonce: 0 }),
+      meta,
+      txs,
+    );
     const block = solveBlockSync(new Block(draft.header.with({ merkleRoot: draft.computeMerkleRoot() }), meta, txs), ctx.powLimit);
     out.push(block);
     p = { hash: block.hash, height: p.height + 1, header: block.header };
@@ -72,7 +73,13 @@ export function signedMetrics(params: NetworkParams, count: number, actors: numb
     const nonce = Math.floor(n / keys.length);
     const { sk, from } = keys[a]!;
     const body: TxBody = {
-      v: 1, chain, from, nonce, time: 1_767_300_000_000 + n, kind: 'metric', subject: `container-${a % 5000}`,
+      v: 1,
+      chain,
+      from,
+      nonce,
+      time: 1_767_300_000_000 + n,
+      kind: 'metric',
+      subject: `container-${a % 5000}`,
       payload: { containerId: `container-${a % 5000}`, memoryMB: 256 + (n % 512), cpuUsage: (n % 100) / 100, timestamp: 1_767_300_000 + n, salt },
     };
     return Transaction.fromFields({ ...body, sig: s.sign(txSigningHash(body), sk) });
@@ -142,7 +149,9 @@ export async function run(): Promise<void> {
   console.log(`pool (${pool.threads} threads, ${backend} backend): ${row(pooled)}`);
   console.log(`pool, pipelined (as in sync):  ${row(piped)}`);
   console.log(`single thread:                ${row(single)}`);
-  console.log(`store on disk: ${pooled.bytesPerTx.toFixed(0)} B/tx; ${os.availableParallelism()} CPUs, load average ${os.loadavg()[0]!.toFixed(1)} (wall-clock figures need an idle machine)`);
+  console.log(
+    `store on disk: ${pooled.bytesPerTx.toFixed(0)} B/tx; ${os.availableParallelism()} CPUs, load average ${os.loadavg()[0]!.toFixed(1)} (wall-clock figures need an idle machine)`,
+  );
   console.log(`BENCH chain.connect.tx_per_s ${Math.round(pooled.txPerSec)} tx/s`);
   console.log(`BENCH chain.connect.pipelined.tx_per_s ${Math.round(piped.txPerSec)} tx/s`);
   console.log(`BENCH chain.connect.single_thread.tx_per_s ${Math.round(single.txPerSec)} tx/s`);

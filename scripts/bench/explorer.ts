@@ -44,7 +44,27 @@ async function freePort(): Promise<number> {
 
 /** A regtest node that mines (one thread) and listens for peers. */
 async function startMiner(datadir: string, p2pPort: number): Promise<BenchNode> {
-  const args = ['start', '--network', 'regtest', '--datadir', datadir, '--api-port', '0', '--p2p-host', '127.0.0.1', '--p2p-port', String(p2pPort), '--mine', '--threads', '1', '--no-mdns', '--log-level', 'warn', '--log-pretty', 'never'];
+  const args = [
+    'start',
+    '--network',
+    'regtest',
+    '--datadir',
+    datadir,
+    '--api-port',
+    '0',
+    '--p2p-host',
+    '127.0.0.1',
+    '--p2p-port',
+    String(p2pPort),
+    '--mine',
+    '--threads',
+    '1',
+    '--no-mdns',
+    '--log-level',
+    'warn',
+    '--log-pretty',
+    'never',
+  ];
   return spawnChainNode(args, { nodeFlags: ['--max-semi-space-size=16'], what: 'miner' });
 }
 
@@ -82,17 +102,31 @@ async function fillSubject(minerApi: string, api: string, subject: string): Prom
     const pk = signer.publicKey(sk);
     for (let n = 0; n < perActor; n++) {
       const i = a * perActor + n;
-      const t = signActionFast(sk, pk, { kind: 'metric', subject, payload: { cpu: (i * 37) % 100, mem: 512 + (i % 64) }, time: Date.now() - (SUBJECT_RECORDS - i) * 1000 }, { chainId, nonce: n });
+      const t = signActionFast(
+        sk,
+        pk,
+        { kind: 'metric', subject, payload: { cpu: (i * 37) % 100, mem: 512 + (i % 64) }, time: Date.now() - (SUBJECT_RECORDS - i) * 1000 },
+        { chainId, nonce: n },
+      );
       txs.push(toHex(t.bytes));
     }
   }
   for (let i = 0; i < txs.length; i += 2000) {
-    const r = await json<{ accepted: number }>(`${minerApi}/txs/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ txs: txs.slice(i, i + 2000) }) });
+    const r = await json<{ accepted: number }>(`${minerApi}/txs/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ txs: txs.slice(i, i + 2000) }),
+    });
     if (r.accepted !== Math.min(2000, txs.length - i)) throw new Error(`batch at ${i}: only ${r.accepted} accepted`);
   }
   const last = txs.length - 1;
   const lastTxid = toHex(txidOf(fromHex(txs[last]!)));
-  await waitFor(`${SUBJECT_RECORDS} records mined`, async () => (await json<{ status?: string }>(`${api}/txs/${lastTxid}`)).status === 'mined' && (await json<{ count: number }>(`${minerApi}/mempool`)).count === 0, 300_000);
+  await waitFor(
+    `${SUBJECT_RECORDS} records mined`,
+    async () =>
+      (await json<{ status?: string }>(`${api}/txs/${lastTxid}`)).status === 'mined' && (await json<{ count: number }>(`${minerApi}/mempool`)).count === 0,
+    300_000,
+  );
 }
 
 async function launch(): Promise<{ ctx: BrowserContext; profile: string }> {
@@ -101,7 +135,16 @@ async function launch(): Promise<{ ctx: BrowserContext; profile: string }> {
     executablePath: '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1280, height: 900 },
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   return { ctx, profile };
 }
@@ -160,9 +203,13 @@ export async function run(): Promise<void> {
     // First load: what the browser received for scripts (it asks for br; the node serves the precompressed copy).
     const first = await renderTime(ctx, `${api}/`, 'explorer:dashboard');
     const scripts = await first.page.evaluate(() =>
-      (performance.getEntriesByType('resource') as unknown as Array<{ name: string; initiatorType: string; encodedBodySize: number; decodedBodySize: number }>).filter((r) => r.initiatorType === 'script' || r.name.endsWith('.js')).map((r) => ({ name: r.name, transfer: r.encodedBodySize, decoded: r.decodedBodySize })),
+      (performance.getEntriesByType('resource') as unknown as Array<{ name: string; initiatorType: string; encodedBodySize: number; decodedBodySize: number }>)
+        .filter((r) => r.initiatorType === 'script' || r.name.endsWith('.js'))
+        .map((r) => ({ name: r.name, transfer: r.encodedBodySize, decoded: r.decodedBodySize })),
     );
-    const entry = await first.page.evaluate(() => (performance as unknown as { getEntriesByType(t: string): Array<{ encodedBodySize: number }> }).getEntriesByType('navigation')[0]!.encodedBodySize);
+    const entry = await first.page.evaluate(
+      () => (performance as unknown as { getEntriesByType(t: string): Array<{ encodedBodySize: number }> }).getEntriesByType('navigation')[0]!.encodedBodySize,
+    );
     // The shared worker's script is not in the page's resource timings: its encoded size from the response.
     const worker = await first.page.evaluate(async () => {
       const r = await fetch('live-worker.js', { cache: 'no-store' });

@@ -81,13 +81,17 @@ async function logCost(): Promise<void> {
   const cb = cpu(without, txCount);
   const eca = cpu(emptyWith, EMPTY_BLOCKS);
   const ecb = cpu(emptyWithout, EMPTY_BLOCKS);
-  console.log(`CPU per tx: with log ${ca.toFixed(1)} us, without ${cb.toFixed(1)} us; CPU per empty block: with ${eca.toFixed(0)} us, without ${ecb.toFixed(0)} us`);
+  console.log(
+    `CPU per tx: with log ${ca.toFixed(1)} us, without ${cb.toFixed(1)} us; CPU per empty block: with ${eca.toFixed(0)} us, without ${ecb.toFixed(0)} us`,
+  );
   console.log(`BENCH chain.connect.cpu_per_tx.with_log ${ca.toFixed(1)} us`);
   console.log(`BENCH chain.connect.cpu_per_tx.without_log ${cb.toFixed(1)} us`);
   console.log(`BENCH chain.connect.log_cpu_overhead ${(((ca - cb) / cb) * 100).toFixed(1)} %`);
   console.log(`BENCH chain.connect.empty.cpu_per_block.with_log ${eca.toFixed(0)} us`);
   console.log(`BENCH chain.connect.empty.cpu_per_block.without_log ${ecb.toFixed(0)} us`);
-  console.log(`chain-connect ${BLOCKS} x ${TXS_PER_BLOCK} txs, median of ${ROUNDS} alternating runs: with log ${Math.round(a)} tx/s, without ${Math.round(b)} tx/s`);
+  console.log(
+    `chain-connect ${BLOCKS} x ${TXS_PER_BLOCK} txs, median of ${ROUNDS} alternating runs: with log ${Math.round(a)} tx/s, without ${Math.round(b)} tx/s`,
+  );
   console.log(`empty blocks (${EMPTY_BLOCKS}): with log ${Math.round(ea)} blocks/s, without ${Math.round(eb)} blocks/s`);
   console.log(`BENCH chain.connect.with_log.tx_per_s ${Math.round(a)} tx/s`);
   console.log(`BENCH chain.connect.without_log.tx_per_s ${Math.round(b)} tx/s`);
@@ -100,7 +104,11 @@ async function logCost(): Promise<void> {
 async function finalityLatency(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-finality-cluster-'));
   const base = 33000 + Math.floor(Math.random() * 1000) * 3;
-  const state = await clusterUp(3, { dir, network: 'devnet', p2pBase: base, apiBase: base + 5000, miners: [0], extraArgs: [] }, { nodePath: process.execPath, binPath: join(packageRoot(), 'bin', 'chain-node') });
+  const state = await clusterUp(
+    3,
+    { dir, network: 'devnet', p2pBase: base, apiBase: base + 5000, miners: [0], extraArgs: [] },
+    { nodePath: process.execPath, binPath: join(packageRoot(), 'bin', 'chain-node') },
+  );
   try {
     const api = state.nodes.map((n) => n.api);
     const get = async (url: string): Promise<Record<string, unknown> | undefined> => {
@@ -127,7 +135,11 @@ async function finalityLatency(): Promise<void> {
     for (let i = 0; i < FINALITY_TXS; i++) {
       const tx = Transaction.sign({ chain, nonce: 0, time: Date.now(), kind: 'audit.login', subject: `bench-${i}`, payload: { i } }, generateSecretKey());
       const submitted = performance.now();
-      const res = await fetch(`${api[1]}/txs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tx: toHex(tx.bytes) }) });
+      const res = await fetch(`${api[1]}/txs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tx: toHex(tx.bytes) }),
+      });
       if (res.status !== 202) throw new Error(`submit failed: ${res.status} ${await res.text()}`);
       waits.push(
         (async () => {
@@ -149,7 +161,9 @@ async function finalityLatency(): Promise<void> {
     // interval the miner achieves on this machine (devnet targets 2 s).
     console.log(`blocks during the run: ${blocks}, mean interval ${interval.toFixed(2)} s`);
     console.log(`BENCH finality.block_interval ${interval.toFixed(2)} s`);
-    console.log(`finality on a 3-witness devnet cluster (1 miner), submit -> final, ${latencies.length} txs: p50 ${pct(latencies, 50).toFixed(2)} s, p95 ${pct(latencies, 95).toFixed(2)} s, max ${Math.max(...latencies).toFixed(2)} s`);
+    console.log(
+      `finality on a 3-witness devnet cluster (1 miner), submit -> final, ${latencies.length} txs: p50 ${pct(latencies, 50).toFixed(2)} s, p95 ${pct(latencies, 95).toFixed(2)} s, max ${Math.max(...latencies).toFixed(2)} s`,
+    );
     console.log(`BENCH finality.p50 ${pct(latencies, 50).toFixed(2)} s`);
     console.log(`BENCH finality.p95 ${pct(latencies, 95).toFixed(2)} s`);
   } finally {

@@ -17,11 +17,15 @@ const BLOCK_INTERVAL_S = 1;
 const SAT_BATCH = 1000;
 
 async function startNode(datadir: string): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, [join(packageRoot(), 'bin', 'chain-node'), 'start', '--network', 'regtest', '--datadir', datadir, '--api-port', '0', '--no-p2p', '--log-level', 'warn'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    // The bench drives thousands of requests a second from one address: far past the default rate limit.
-    env: { ...process.env, CHAIN_NODE_API_RATE_LIMIT: '100000000' },
-  });
+  const proc = spawn(
+    process.execPath,
+    [join(packageRoot(), 'bin', 'chain-node'), 'start', '--network', 'regtest', '--datadir', datadir, '--api-port', '0', '--no-p2p', '--log-level', 'warn'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      // The bench drives thousands of requests a second from one address: far past the default rate limit.
+      env: { ...process.env, CHAIN_NODE_API_RATE_LIMIT: '100000000' },
+    },
+  );
   let err = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`node did not start:\n${err}`)), 60_000);
@@ -39,7 +43,13 @@ async function startNode(datadir: string): Promise<{ proc: ChildProcess; url: st
 }
 
 /** Poll the chain until every txid is in a block; returns seconds after `since` when the last one was seen. */
-async function waitIncluded(client: ApiClient, txids: string[], fromHeight: number, since: number, limitS: number): Promise<{ seconds: number | null; missing: number }> {
+async function waitIncluded(
+  client: ApiClient,
+  txids: string[],
+  fromHeight: number,
+  since: number,
+  limitS: number,
+): Promise<{ seconds: number | null; missing: number }> {
   const want = new Set(txids);
   let height = fromHeight;
   const deadline = since + limitS * 1000;
@@ -55,15 +65,30 @@ async function waitIncluded(client: ApiClient, txids: string[], fromHeight: numb
 }
 
 function line(s: LoadSummary): string {
-  const codes = Object.entries(s.rejectedByCode).map(([c, n]) => `${c} ${n}`).join(', ');
+  const codes = Object.entries(s.rejectedByCode)
+    .map(([c, n]) => `${c} ${n}`)
+    .join(', ');
   return `  accepted ${s.accepted}/${s.sent} in ${s.durationSec} s = ${s.acceptedPerSec} tx/s; rejected ${s.rejected}${codes === '' ? '' : ` (${codes})`}; failed ${s.failed}; latency p50 ${s.latencyMs.p50} / p95 ${s.latencyMs.p95} / p99 ${s.latencyMs.p99} ms (${s.requests} requests)`;
 }
 
-async function phase(client: ApiClient, chainId: Uint8Array, name: string, opts: { rate?: number; batch: number; concurrency: number; count?: number }): Promise<{ s: LoadSummary; inclusion: { seconds: number | null; missing: number }; catchUp: { seconds: number | null; missing: number } }> {
+async function phase(
+  client: ApiClient,
+  chainId: Uint8Array,
+  name: string,
+  opts: { rate?: number; batch: number; concurrency: number; count?: number },
+): Promise<{ s: LoadSummary; inclusion: { seconds: number | null; missing: number }; catchUp: { seconds: number | null; missing: number } }> {
   const startHeight = (await client.status()).height + 1;
   console.log(`\n${name}: ${opts.rate === undefined ? 'saturation' : `${opts.rate} tx/s`}, batch ${opts.batch}, concurrency ${opts.concurrency}, ${SECONDS} s`);
   const loadClient = new ApiClient({ url: client.url, transport: 'node-http', maxSockets: opts.concurrency, timeoutMs: 60_000 });
-  const s = await runLoad({ client: loadClient, chainId, actors: 500, durationSec: SECONDS, keepAcked: true, ...opts, onSigned: (i) => console.log(`  pre-signed ${i.count} tx in ${i.seconds.toFixed(1)} s (${i.signer})`) });
+  const s = await runLoad({
+    client: loadClient,
+    chainId,
+    actors: 500,
+    durationSec: SECONDS,
+    keepAcked: true,
+    ...opts,
+    onSigned: (i) => console.log(`  pre-signed ${i.count} tx in ${i.seconds.toFixed(1)} s (${i.signer})`),
+  });
   const end = performance.now();
   loadClient.close();
   console.log(line(s));
@@ -99,12 +124,16 @@ export async function run(): Promise<void> {
     console.log(`BENCH ingest.p50_at_5000 ${fixed.s.latencyMs.p50} ms (${fx})`);
     console.log(`BENCH ingest.p95_at_5000 ${fixed.s.latencyMs.p95} ms (${fx}; target < 200)`);
     console.log(`BENCH ingest.p99_at_5000 ${fixed.s.latencyMs.p99} ms (${fx})`);
-    console.log(`BENCH ingest.inclusion_at_5000 ${inc(fixed.inclusion)} s (within ${3 * BLOCK_INTERVAL_S} s: ${fixed.inclusion.missing === 0 ? 'yes' : `no, ${fixed.inclusion.missing} missing; all in after ${inc(fixed.catchUp)} s`})`);
+    console.log(
+      `BENCH ingest.inclusion_at_5000 ${inc(fixed.inclusion)} s (within ${3 * BLOCK_INTERVAL_S} s: ${fixed.inclusion.missing === 0 ? 'yes' : `no, ${fixed.inclusion.missing} missing; all in after ${inc(fixed.catchUp)} s`})`,
+    );
     console.log(`BENCH ingest.saturation ${Math.round(sat.s.acceptedPerSec)} tx/s (target >= 10000)`);
     console.log(`BENCH ingest.saturation.p50 ${sat.s.latencyMs.p50} ms per ${SAT_BATCH}-tx batch`);
     console.log(`BENCH ingest.saturation.p95 ${sat.s.latencyMs.p95} ms per ${SAT_BATCH}-tx batch`);
     console.log(`BENCH ingest.saturation.p99 ${sat.s.latencyMs.p99} ms per ${SAT_BATCH}-tx batch`);
-    console.log(`BENCH ingest.inclusion_at_saturation ${inc(sat.inclusion)} s (within ${3 * BLOCK_INTERVAL_S} s: ${sat.inclusion.missing === 0 ? 'yes' : `no, ${sat.inclusion.missing} missing; all in after ${inc(sat.catchUp)} s`})`);
+    console.log(
+      `BENCH ingest.inclusion_at_saturation ${inc(sat.inclusion)} s (within ${3 * BLOCK_INTERVAL_S} s: ${sat.inclusion.missing === 0 ? 'yes' : `no, ${sat.inclusion.missing} missing; all in after ${inc(sat.catchUp)} s`})`,
+    );
   } finally {
     proc.kill('SIGTERM');
     await new Promise((r) => {

@@ -26,7 +26,13 @@ function presign(): Uint8Array[] {
     for (let a = 0; a < ACTORS; a++) {
       const { sk, from } = keys[a]!;
       const body: TxBody = {
-        v: 1, chain: CHAIN, from, nonce, time: 1_700_000_000_000 + nonce, kind: 'metric', subject: `container-${a}`,
+        v: 1,
+        chain: CHAIN,
+        from,
+        nonce,
+        time: 1_700_000_000_000 + nonce,
+        kind: 'metric',
+        subject: `container-${a}`,
         payload: { containerId: `container-${a}`, memoryMB: 256 + (nonce % 512), cpuUsage: (a % 100) / 100, timestamp: 1_700_000_000 + nonce },
       };
       out.push(Transaction.fromFields({ ...body, sig: s.sign(txSigningHash(body), sk) }).bytes);
@@ -36,7 +42,10 @@ function presign(): Uint8Array[] {
 }
 
 async function admit(raw: readonly Uint8Array[], policy: KindPolicy | undefined): Promise<number> {
-  const pool = new Mempool({ maxCount: raw.length + 1_000 }, { chainId: CHAIN, nextNonce: () => Promise.resolve(0), ...(policy === undefined ? {} : { policy }) });
+  const pool = new Mempool(
+    { maxCount: raw.length + 1_000 },
+    { chainId: CHAIN, nextNonce: () => Promise.resolve(0), ...(policy === undefined ? {} : { policy }) },
+  );
   const txs = raw.map((b) => Transaction.decode(b));
   const t0 = performance.now();
   let ok = 0;

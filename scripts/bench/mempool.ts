@@ -18,8 +18,6 @@ const SINGLE = 30_000;
 const BATCH = 1_000;
 const CHAIN = new Uint8Array(32).fill(0x42);
 
-
-
 // Encoded transactions, nonce-major (every actor's nonce 0, then every nonce 1, ...), like interleaved gossip.
 function presign(): Uint8Array[] {
   const s = fastSigner();
@@ -32,7 +30,13 @@ function presign(): Uint8Array[] {
     for (let a = 0; a < ACTORS; a++) {
       const { sk, from } = keys[a]!;
       const body: TxBody = {
-        v: 1, chain: CHAIN, from, nonce, time: 1_700_000_000_000 + nonce, kind: 'metric', subject: `container-${a}`,
+        v: 1,
+        chain: CHAIN,
+        from,
+        nonce,
+        time: 1_700_000_000_000 + nonce,
+        kind: 'metric',
+        subject: `container-${a}`,
         payload: { containerId: `container-${a}`, memoryMB: 256 + (nonce % 512), cpuUsage: (a % 100) / 100, timestamp: 1_700_000_000 + nonce },
       };
       out.push(Transaction.fromFields({ ...body, sig: s.sign(txSigningHash(body), sk) }).bytes);
@@ -181,7 +185,7 @@ async function fillFromFile(mempool: Mempool, file: string): Promise<void> {
   const data = await readFile(file);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   let batch: Transaction[] = [];
-  for (let off = 0; off < data.byteLength; ) {
+  for (let off = 0; off < data.byteLength;) {
     const len = view.getUint32(off);
     // A private copy per transaction, as each gossip message arrives in its own buffer.
     batch.push(Transaction.decode(new Uint8Array(data.subarray(off + 4, off + 4 + len))));

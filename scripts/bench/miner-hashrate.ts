@@ -34,8 +34,25 @@ interface NodeSamples {
 const cpuOf = (text: string): number => Number(/^chain_node_process_cpu_seconds_total (\S+)$/m.exec(text)?.[1] ?? NaN);
 
 async function sampleNode(datadir: string, threads: number): Promise<NodeSamples> {
-  const args = ['start', '--network', 'devnet', '--datadir', datadir, '--api-port', '0', '--no-p2p', '--mine',
-    '--miner-backend', 'native-cpu', '--threads', String(threads), '--log-level', 'warn', '--log-pretty', 'never'];
+  const args = [
+    'start',
+    '--network',
+    'devnet',
+    '--datadir',
+    datadir,
+    '--api-port',
+    '0',
+    '--no-p2p',
+    '--mine',
+    '--miner-backend',
+    'native-cpu',
+    '--threads',
+    String(threads),
+    '--log-level',
+    'warn',
+    '--log-pretty',
+    'never',
+  ];
   const { child, api } = await spawnChainNode(args);
   try {
     await new Promise((r) => setTimeout(r, WARMUP_MS));
@@ -105,7 +122,9 @@ export async function run(): Promise<void> {
     const benchPerCpu = (b0.perCpu + b1.perCpu) / 2;
     const nodePerCpu = (api * node.wallSeconds) / node.cpuSeconds;
     console.log(`BENCH miner_hashrate.bench_per_cpu_second ${fmt(benchPerCpu)} H/CPU-s`);
-    console.log(`BENCH miner_hashrate.api_per_cpu_second ${fmt(nodePerCpu)} H/CPU-s (node CPU ${node.cpuSeconds.toFixed(2)} s in ${node.wallSeconds.toFixed(2)} s)`);
+    console.log(
+      `BENCH miner_hashrate.api_per_cpu_second ${fmt(nodePerCpu)} H/CPU-s (node CPU ${node.cpuSeconds.toFixed(2)} s in ${node.wallSeconds.toFixed(2)} s)`,
+    );
     console.log(`BENCH miner_hashrate.api_vs_bench_per_cpu ${(nodePerCpu / benchPerCpu).toFixed(3)} ratio (target 0.9-1.1)`);
   } finally {
     await rm(dir, { recursive: true, force: true });

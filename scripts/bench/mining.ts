@@ -55,9 +55,7 @@ export async function run(): Promise<void> {
     const others: LoadBackendOptions[] =
       name === 'wasm'
         ? [{ wasmFlavor: 'scalar' }]
-        : (['sha-ni', 'avx512', 'avx2', 'vec128', 'portable'] as const)
-            .filter((impl) => impl !== perCore.impl)
-            .map((impl) => ({ cpuImpl: impl }));
+        : (['sha-ni', 'avx512', 'avx2', 'vec128', 'portable'] as const).filter((impl) => impl !== perCore.impl).map((impl) => ({ cpuImpl: impl }));
     for (const other of others) {
       let row: Row;
       try {
@@ -74,9 +72,7 @@ export async function run(): Promise<void> {
   console.log(`${'backend'.padEnd(12)} ${'impl'.padEnd(20)} ${'threads'.padStart(8)} ${'H/s'.padStart(10)} ${'vs JS'.padStart(7)}`);
   for (const r of rows) {
     const ratio = r.hashesPerSec / baseline;
-    console.log(
-      `${r.backend.padEnd(12)} ${r.impl.padEnd(20)} ${r.threads.padStart(8)} ${fmt(r.hashesPerSec).padStart(10)} ${ratio.toFixed(1).padStart(6)}x`,
-    );
+    console.log(`${r.backend.padEnd(12)} ${r.impl.padEnd(20)} ${r.threads.padStart(8)} ${fmt(r.hashesPerSec).padStart(10)} ${ratio.toFixed(1).padStart(6)}x`);
   }
   console.log('');
   for (const m of metrics) console.log(m);

@@ -101,7 +101,17 @@ export async function run(): Promise<void> {
   const config: NodeConfig = {
     ...defaults,
     api: { ...defaults.api, enabled: false, port: 0, explorer: false },
-    p2p: { enabled: true, host: '127.0.0.1', port: base, bootstrap: [], mdns: false, announce: [], maxPeers: 50, maxInboundPerAddress: 8, loopbackLimits: false },
+    p2p: {
+      enabled: true,
+      host: '127.0.0.1',
+      port: base,
+      bootstrap: [],
+      mdns: false,
+      announce: [],
+      maxPeers: 50,
+      maxInboundPerAddress: 8,
+      loopbackLimits: false,
+    },
     mining: { enabled: false, backend: 'auto', threads: 0, minerTag: 'bench', maxBlockTxs: 1_000 },
     log: { level: 'warn', file: '', pretty: 'never', statusInterval: 0 },
   };
@@ -121,7 +131,8 @@ export async function run(): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 3_000));
 
-    const newTx = (): Transaction => Transaction.sign({ chain: id, nonce: 0, time: Date.now(), kind: 'metric', subject: 'bench', payload: { cpu: Math.random() } }, generateSecretKey());
+    const newTx = (): Transaction =>
+      Transaction.sign({ chain: id, nonce: 0, time: Date.now(), kind: 'metric', subject: 'bench', payload: { cpu: Math.random() } }, generateSecretKey());
     const txLat: number[] = [];
     for (let i = 0; i < WARMUP + SAMPLES; i++) {
       const tx = newTx();

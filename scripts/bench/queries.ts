@@ -45,10 +45,28 @@ function arg(name: string, fallback: number): number {
 
 function ctxOf(chain: Chain, store: ChainStore): ApiContext {
   const mempool = new Mempool({ maxTxBytes: NET.maxTxBytes }, { chainId: ID, nextNonce: (a) => store.getNextNonce(a) });
-  const metrics = new NodeMetrics({ height: () => chain.height, tipTime: () => 0, mempoolCount: () => 0, mempoolBytes: () => 0, hashrate: () => 0, peers: () => 0, mempoolTotals: () => ({ accepted: 0, rejected: {} }) });
+  const metrics = new NodeMetrics({
+    height: () => chain.height,
+    tipTime: () => 0,
+    mempoolCount: () => 0,
+    mempoolBytes: () => 0,
+    hashrate: () => 0,
+    peers: () => 0,
+    mempoolTotals: () => ({ accepted: 0, rejected: {} }),
+  });
   return {
-    chain, mempool, metrics, network: NET, adminToken: 'bench', version: 'bench', startedAt: Date.now(),
-    mining: { status: () => ({ enabled: false, backend: null, hashrate: 0, threads: 0, blocksMined: 0, cpuPath: null, cpuCalibration: null }), start: async () => undefined, stop: async () => undefined },
+    chain,
+    mempool,
+    metrics,
+    network: NET,
+    adminToken: 'bench',
+    version: 'bench',
+    startedAt: Date.now(),
+    mining: {
+      status: () => ({ enabled: false, backend: null, hashrate: 0, threads: 0, blocksMined: 0, cpuPath: null, cpuCalibration: null }),
+      start: async () => undefined,
+      stop: async () => undefined,
+    },
     peers: { list: () => [], addresses: () => [], connect: async () => undefined, disconnect: async () => undefined },
     sync: () => ({ progress: 1, syncing: false }),
     shutdown: () => undefined,
@@ -74,12 +92,25 @@ export function buildBlocks(records: number): Uint8Array[] {
     for (let n = b * BLOCK_TXS; n < Math.min(records, (b + 1) * BLOCK_TXS); n++) {
       const a = n % keys.length;
       const { sk, from } = keys[a]!;
-      const body: TxBody = { v: 1, chain: ID, from, nonce: Math.floor(n / keys.length), time: 1_767_300_000_000 + n, kind: 'metric', subject: `container-${a}`, payload: { cpuUsage: (n % 1000) / 10, memoryMB: 256 + (n % 512) } };
+      const body: TxBody = {
+        v: 1,
+        chain: ID,
+        from,
+        nonce: Math.floor(n / keys.length),
+        time: 1_767_300_000_000 + n,
+        kind: 'metric',
+        subject: `container-${a}`,
+        payload: { cpuUsage: (n % 1000) / 10, memoryMB: 256 + (n % 512) },
+      };
       txs.push(Transaction.fromFields({ ...body, sig: s.sign(txSigningHash(body), sk) }));
     }
     const meta = { height: parent.height + 1, extra: Uint8Array.of(b >> 16, b >> 8, b & 0xff) };
     const time = parent.header.time + spacing;
-    const draft = new Block(BlockHeader.from({ version: 1, prevHash: parent.hash, merkleRoot: new Uint8Array(32), time, bits: nextBits(ctx, parent), nonce: 0 }), meta, txs);
+    const draft = new Block(
+      BlockHeader.from({ version: 1, prevHash: parent.hash, merkleRoot: new Uint8Array(32), time, bits: nextBits(ctx, parent), nonce: 0 }),
+      meta,
+      txs,
+    );
     const block = solveBlockSync(new Block(draft.header.with({ merkleRoot: draft.computeMerkleRoot() }), meta, txs), ctx.powLimit);
     out.push(block.bytes);
     parent = { hash: block.hash, height: parent.height + 1, header: { time } };
@@ -87,7 +118,14 @@ export function buildBlocks(records: number): Uint8Array[] {
   return out;
 }
 
-export async function connect(path: string, blocks: readonly Uint8Array[], txs: number, pool: VerifyPool, indexes: boolean, warm = 0): Promise<{ chain: Chain; store: ChainStore; txPerSec: number; cpuUsPerTx: number }> {
+export async function connect(
+  path: string,
+  blocks: readonly Uint8Array[],
+  txs: number,
+  pool: VerifyPool,
+  indexes: boolean,
+  warm = 0,
+): Promise<{ chain: Chain; store: ChainStore; txPerSec: number; cpuUsPerTx: number }> {
   const store = await ChainStore.open({ path, chainId: ID, query: { enabled: indexes } });
   const chain = await Chain.open({ params: NET }, { store, verifyPool: pool, sigCache: new SignatureCache() });
   // The first `warm` blocks are connected untimed: a node's steady state has seen its subjects before.
@@ -144,7 +182,9 @@ function streamLines(url: string): Promise<{ lines: number; ms: number; cpuMs: n
         resolve({ lines, ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000, peakRss: Math.max(peakRss, process.memoryUsage.rss()) });
       });
       res.on('error', reject);
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 }
 
@@ -157,7 +197,9 @@ export async function run(): Promise<void> {
   try {
     const t0 = performance.now();
     const blocks = buildBlocks(records);
-    console.log(`prepared ${records} records over ${Math.min(SUBJECTS, records)} subjects in ${blocks.length} blocks in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `prepared ${records} records over ${Math.min(SUBJECTS, records)} subjects in ${blocks.length} blocks in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
 
     // Index cost: the first blocks connected with and without the query indexes, alternated, best of two each.
     const costBlocks = blocks.slice(0, Math.ceil(costRecords / BLOCK_TXS));
@@ -180,7 +222,9 @@ export async function run(): Promise<void> {
     const withCpu = Math.min(...cpus.with);
     const withoutCpu = Math.min(...cpus.without);
     const cpuCost = (withCpu / withoutCpu - 1) * 100;
-    console.log(`connect the last ${costRecords - Math.floor(costBlocks.length / 2) * BLOCK_TXS} of ${costRecords} records: ${Math.round(withoutRate)} tx/s without the query indexes, ${Math.round(withRate)} tx/s with (${cost.toFixed(1)} % cost); CPU ${withoutCpu.toFixed(0)} vs ${withCpu.toFixed(0)} us/tx (${cpuCost.toFixed(1)} %)`);
+    console.log(
+      `connect the last ${costRecords - Math.floor(costBlocks.length / 2) * BLOCK_TXS} of ${costRecords} records: ${Math.round(withoutRate)} tx/s without the query indexes, ${Math.round(withRate)} tx/s with (${cost.toFixed(1)} % cost); CPU ${withoutCpu.toFixed(0)} vs ${withCpu.toFixed(0)} us/tx (${cpuCost.toFixed(1)} %)`,
+    );
 
     const t1 = performance.now();
     const { chain, store } = await connect(join(dir, 'chain'), blocks, records, pool, true);
@@ -200,17 +244,24 @@ export async function run(): Promise<void> {
     const count = await measure(n, async (i) => void (await get(i % 2 === 0 ? `/subjects/${subject(i)}/count` : '/kinds/metric/count')));
     const total = JSON.parse(await get('/kinds/metric/count')) as { count: number };
     if (total.count !== records) throw new Error(`count ${total.count}, expected ${records}`);
-    const rowsPage = await measure(n, async (i) => void (await get(`/subjects/${subject(i)}/actions?limit=100&fields=txid,height,index,time,kind,from,nonce,txTime`)));
+    const rowsPage = await measure(
+      n,
+      async (i) => void (await get(`/subjects/${subject(i)}/actions?limit=100&fields=txid,height,index,time,kind,from,nonce,txTime`)),
+    );
     const fullPage = await measure(Math.min(n, 100), async (i) => void (await get(`/subjects/${subject(i)}/actions?limit=100`)));
     // An hour around the time of a random block: never an empty page.
     const hour = (i: number): number => chain.tree.atHeight(1 + ((i * 7919) % chain.tip.height))!.header.time - 1800;
     const range = await measure(n, async (i) => {
-      const body = JSON.parse(await get(`/kinds/metric/actions?limit=100&fields=txid,height,time,subject,nonce&since=${hour(i)}&until=${hour(i) + 3600}`)) as { items: unknown[] };
+      const body = JSON.parse(await get(`/kinds/metric/actions?limit=100&fields=txid,height,time,subject,nonce&since=${hour(i)}&until=${hour(i) + 3600}`)) as {
+        items: unknown[];
+      };
       if (body.items.length !== Math.min(100, records)) throw new Error(`range page of ${body.items.length} rows`);
     });
     const day = (i: number): number => genesisTime + ((i * 86_400) % (SPAN_S - 86_400));
     const agg = await measure(n, async (i) => {
-      const body = JSON.parse(await get(`/subjects/${subject(i)}/aggregate?field=cpuUsage&bucket=1h&since=${day(i)}&until=${day(i) + 86_400}`)) as { count: number };
+      const body = JSON.parse(await get(`/subjects/${subject(i)}/aggregate?field=cpuUsage&bucket=1h&since=${day(i)}&until=${day(i) + 86_400}`)) as {
+        count: number;
+      };
       if (body.count === 0 && records >= SUBJECTS * 10) throw new Error('empty one-day aggregate');
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -219,17 +270,22 @@ export async function run(): Promise<void> {
     const rssBefore = process.memoryUsage.rss();
     const rowsExport = await streamLines(`http://127.0.0.1:${port}/kinds/metric/actions?format=csv&fields=height,index,time,txid,subject,from,nonce,txTime`);
     const fullExport = await streamLines(`http://127.0.0.1:${port}/kinds/metric/actions?format=csv`);
-    if (rowsExport.lines !== records + 1 || fullExport.lines !== records + 1) throw new Error(`export lines ${rowsExport.lines}/${fullExport.lines}, expected ${records + 1}`);
+    if (rowsExport.lines !== records + 1 || fullExport.lines !== records + 1)
+      throw new Error(`export lines ${rowsExport.lines}/${fullExport.lines}, expected ${records + 1}`);
     await closeApi(app);
     await store.close();
 
     const ms = (x: number): string => x.toFixed(2);
     console.log(`chain time ${new Date(genesisTime * 1000).toISOString()} .. ${new Date(tipTime * 1000).toISOString()}`);
     console.log(`count (subject/kind):       p50 ${ms(pct(count.wall, 50))} ms, p95 ${ms(pct(count.wall, 95))} ms`);
-    console.log(`100-row page, fields:       CPU p50 ${ms(pct(rowsPage.cpu, 50))} ms (wall p95 ${ms(pct(rowsPage.wall, 95))} ms); full signed txs (baseline): CPU p50 ${ms(pct(fullPage.cpu, 50))} ms`);
+    console.log(
+      `100-row page, fields:       CPU p50 ${ms(pct(rowsPage.cpu, 50))} ms (wall p95 ${ms(pct(rowsPage.wall, 95))} ms); full signed txs (baseline): CPU p50 ${ms(pct(fullPage.cpu, 50))} ms`,
+    );
     console.log(`time-range page (an hour):  p50 ${ms(pct(range.wall, 50))} ms, p95 ${ms(pct(range.wall, 95))} ms`);
     console.log(`one-day aggregate:          p50 ${ms(pct(agg.wall, 50))} ms, p95 ${ms(pct(agg.wall, 95))} ms`);
-    console.log(`CSV export, ${records} rows: ${Math.round((records / rowsExport.ms) * 1000)} rows/s from the rows; ${Math.round((records / fullExport.ms) * 1000)} rows/s with payloads (per CPU second, server and client in this process: ${Math.round((records / rowsExport.cpuMs) * 1000)} and ${Math.round((records / fullExport.cpuMs) * 1000)}); RSS ${(rssBefore / 2 ** 20).toFixed(0)} MiB before, peak ${(Math.max(rowsExport.peakRss, fullExport.peakRss) / 2 ** 20).toFixed(0)} MiB`);
+    console.log(
+      `CSV export, ${records} rows: ${Math.round((records / rowsExport.ms) * 1000)} rows/s from the rows; ${Math.round((records / fullExport.ms) * 1000)} rows/s with payloads (per CPU second, server and client in this process: ${Math.round((records / rowsExport.cpuMs) * 1000)} and ${Math.round((records / fullExport.cpuMs) * 1000)}); RSS ${(rssBefore / 2 ** 20).toFixed(0)} MiB before, peak ${(Math.max(rowsExport.peakRss, fullExport.peakRss) / 2 ** 20).toFixed(0)} MiB`,
+    );
     console.log(`BENCH queries.count.p50 ${ms(pct(count.wall, 50))} ms`);
     console.log(`BENCH queries.count.p95 ${ms(pct(count.wall, 95))} ms`);
     console.log(`BENCH queries.page100.cpu_p50 ${ms(pct(rowsPage.cpu, 50))} ms`);

@@ -40,7 +40,9 @@ export async function run(): Promise<void> {
     const cpu = process.cpuUsage(cpu0);
     if (r.status !== 'connected' || disconnected !== DEPTH || chain.height !== DEPTH + 1) throw new Error('the reorg did not happen');
     await store.close();
-    console.log(`reorg: ${DEPTH} blocks disconnected, ${DEPTH + 1} connected (${TXS_PER_BLOCK} txs each) in ${ms.toFixed(0)} ms (${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU; load average ${loadavg()[0]!.toFixed(1)})`);
+    console.log(
+      `reorg: ${DEPTH} blocks disconnected, ${DEPTH + 1} connected (${TXS_PER_BLOCK} txs each) in ${ms.toFixed(0)} ms (${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU; load average ${loadavg()[0]!.toFixed(1)})`,
+    );
     console.log(`BENCH chain.reorg_1000.ms ${Math.round(ms)} ms`);
   } finally {
     await pool.close();

@@ -23,20 +23,37 @@ const BATCH_CONCURRENCY = 4;
 const FLOOD = 100_000;
 
 async function startNode(datadir: string): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, ['--max-semi-space-size=16', join(packageRoot(), 'bin', 'chain-node'), 'start', '--network', 'regtest', '--datadir', datadir, '--api-port', '0', '--no-p2p', '--log-level', 'warn'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: {
-      ...process.env,
-      CHAIN_NODE_API_RATE_LIMIT: '100000000',
-      CHAIN_NODE_KEYS_PASSPHRASE: 'sign-submit bench',
-      // One key sends 100,000 actions: the pool must hold them all for one actor.
-      CHAIN_NODE_MEMPOOL_MAX_PER_ACTOR: '250000',
-      CHAIN_NODE_MEMPOOL_MAX_COUNT: '400000',
-      CHAIN_NODE_SIGN_MAX_QUEUE: '250000',
-      CHAIN_NODE_SIGN_WAIT_MS: '120000',
-      CHAIN_NODE_API_MAX_CONNECTIONS: '4096',
+  const proc = spawn(
+    process.execPath,
+    [
+      '--max-semi-space-size=16',
+      join(packageRoot(), 'bin', 'chain-node'),
+      'start',
+      '--network',
+      'regtest',
+      '--datadir',
+      datadir,
+      '--api-port',
+      '0',
+      '--no-p2p',
+      '--log-level',
+      'warn',
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: {
+        ...process.env,
+        CHAIN_NODE_API_RATE_LIMIT: '100000000',
+        CHAIN_NODE_KEYS_PASSPHRASE: 'sign-submit bench',
+        // One key sends 100,000 actions: the pool must hold them all for one actor.
+        CHAIN_NODE_MEMPOOL_MAX_PER_ACTOR: '250000',
+        CHAIN_NODE_MEMPOOL_MAX_COUNT: '400000',
+        CHAIN_NODE_SIGN_MAX_QUEUE: '250000',
+        CHAIN_NODE_SIGN_WAIT_MS: '120000',
+        CHAIN_NODE_API_MAX_CONNECTIONS: '4096',
+      },
     },
-  });
+  );
   let err = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`node did not start:\n${err}`)), 60_000);
@@ -89,7 +106,9 @@ async function phase(name: string, workers: number, each: number, job: (worker: 
   const seconds = (performance.now() - t0) / 1000;
   const l = summarizeLatencies(Float64Array.from(lat).sort());
   const r = { name, latencies: lat, actions, seconds, perSec: actions / seconds, p50: l.p50, p95: l.p95, failed };
-  console.log(`  ${name}: ${actions} actions in ${seconds.toFixed(2)} s = ${Math.round(r.perSec)}/s; latency p50 ${l.p50} / p95 ${l.p95} ms per request${Object.keys(failed).length > 0 ? `; failed ${JSON.stringify(failed)}` : ''}`);
+  console.log(
+    `  ${name}: ${actions} actions in ${seconds.toFixed(2)} s = ${Math.round(r.perSec)}/s; latency p50 ${l.p50} / p95 ${l.p95} ms per request${Object.keys(failed).length > 0 ? `; failed ${JSON.stringify(failed)}` : ''}`,
+  );
   return r;
 }
 
@@ -110,7 +129,9 @@ function presign(chainId: Uint8Array, actors: number, count: number): string[][]
   return Array.from({ length: actors }, () => {
     const sk = generateSecretKey();
     const pk = publicKeyFromSecret(sk);
-    return Array.from({ length: count }, (_, n) => toHex(signActionFast(sk, pk, { kind: 'bench.client', subject: 's', payload: { n } }, { chainId, nonce: n }, signer).bytes));
+    return Array.from({ length: count }, (_, n) =>
+      toHex(signActionFast(sk, pk, { kind: 'bench.client', subject: 's', payload: { n } }, { chainId, nonce: n }, signer).bytes),
+    );
   });
 }
 
@@ -150,7 +171,10 @@ export async function run(): Promise<void> {
       });
     const serverSingleAt = (from: number): Promise<PhaseResult> =>
       phase('server-signed POST /actions', CONCURRENCY, half, async (worker, k) => {
-        await client.request('POST', '/actions', { body: { key: 'bench', kind: 'bench.server', subject: 's', payload: { n: worker * each + from + k } }, admin: true });
+        await client.request('POST', '/actions', {
+          body: { key: 'bench', kind: 'bench.server', subject: 's', payload: { n: worker * each + from + k } },
+          admin: true,
+        });
         return 1;
       });
     const cs1 = await clientSingleAt(0);
@@ -188,7 +212,10 @@ export async function run(): Promise<void> {
     const acks = await Promise.all(
       Array.from({ length: FLOOD }, (_, i) =>
         floodClient
-          .request<{ txid: string; nonce: number }>('POST', '/actions', { body: { key: 'bench', kind: 'bench.flood', subject: 's', payload: { i } }, admin: true })
+          .request<{ txid: string; nonce: number }>('POST', '/actions', {
+            body: { key: 'bench', kind: 'bench.flood', subject: 's', payload: { i } },
+            admin: true,
+          })
           .catch((err: unknown) => ({ error: (err as { code?: string }).code ?? 'ERROR' })),
       ),
     );
@@ -200,7 +227,9 @@ export async function run(): Promise<void> {
     let gaps = 0;
     for (let i = 1; i < nonces.length; i++) if (nonces[i]! - nonces[i - 1]! > 1) gaps++;
     const contiguous = nonces.length > 0 && nonces[0] === start && nonces[nonces.length - 1] === start + nonces.length - 1;
-    console.log(`  flood: ${ok.length}/${FLOOD} acknowledged in ${floodS.toFixed(1)} s (${Math.round(ok.length / floodS)}/s), nonces ${nonces[0]}..${nonces[nonces.length - 1]}, ${dups} duplicate(s), ${gaps} gap(s)`);
+    console.log(
+      `  flood: ${ok.length}/${FLOOD} acknowledged in ${floodS.toFixed(1)} s (${Math.round(ok.length / floodS)}/s), nonces ${nonces[0]}..${nonces[nonces.length - 1]}, ${dups} duplicate(s), ${gaps} gap(s)`,
+    );
     const end = start + ok.length;
     const mined = await waitMined(client, key.publicKey, end, 300);
     // Every acknowledged txid is mined at the nonce it was given: compare the actor's mined actions page by page.
@@ -210,7 +239,11 @@ export async function run(): Promise<void> {
     let cursor: string | undefined;
     if (mined) {
       do {
-        const page = await client.request<{ items: Array<{ txid: string; tx: { nonce: number } }>; nextCursor?: string }>('GET', `/accounts/${key.publicKey}/actions`, { query: { limit: 1000, cursor } });
+        const page = await client.request<{ items: Array<{ txid: string; tx: { nonce: number } }>; nextCursor?: string }>(
+          'GET',
+          `/accounts/${key.publicKey}/actions`,
+          { query: { limit: 1000, cursor } },
+        );
         for (const it of page.items) {
           const want = byNonce.get(it.tx.nonce);
           if (want === undefined) continue;
@@ -220,7 +253,9 @@ export async function run(): Promise<void> {
         cursor = page.nextCursor;
       } while (cursor !== undefined);
     }
-    console.log(`  flood: ${mined ? `all mined; ${checked} acknowledged actions found on chain, ${mismatched} at another txid` : 'NOT all mined within 300 s'}`);
+    console.log(
+      `  flood: ${mined ? `all mined; ${checked} acknowledged actions found on chain, ${mismatched} at another txid` : 'NOT all mined within 300 s'}`,
+    );
     client.close();
 
     const failures = [clientSingle, serverSingle, clientBatch, serverBatch].reduce((n, r) => n + Object.values(r.failed).reduce((x, y) => x + y, 0), 0);
@@ -228,14 +263,20 @@ export async function run(): Promise<void> {
     const pct = (a: PhaseResult, b: PhaseResult): string => `${Math.round((100 * a.perSec) / b.perSec)} %`;
     console.log('');
     console.log(`BENCH sign_submit.client_single ${Math.round(clientSingle.perSec)} tx/s (POST /txs, ${CONCURRENCY} clients, p95 ${clientSingle.p95} ms)`);
-    console.log(`BENCH sign_submit.server_single ${Math.round(serverSingle.perSec)} actions/s (POST /actions, one key, ${CONCURRENCY} clients, p95 ${serverSingle.p95} ms; ${pct(serverSingle, clientSingle)} of client-signed, target >= 80 %)`);
+    console.log(
+      `BENCH sign_submit.server_single ${Math.round(serverSingle.perSec)} actions/s (POST /actions, one key, ${CONCURRENCY} clients, p95 ${serverSingle.p95} ms; ${pct(serverSingle, clientSingle)} of client-signed, target >= 80 %)`,
+    );
     console.log(`BENCH sign_submit.server_single.p95 ${serverSingle.p95} ms`);
     console.log(`BENCH sign_submit.client_batch ${Math.round(clientBatch.perSec)} tx/s (POST /txs/batch of ${BATCH}, p95 ${clientBatch.p95} ms)`);
-    console.log(`BENCH sign_submit.server_batch ${Math.round(serverBatch.perSec)} actions/s (POST /actions/batch of ${BATCH}, one key, p95 ${serverBatch.p95} ms; ${pct(serverBatch, clientBatch)} of client-signed, target >= 80 %)`);
+    console.log(
+      `BENCH sign_submit.server_batch ${Math.round(serverBatch.perSec)} actions/s (POST /actions/batch of ${BATCH}, one key, p95 ${serverBatch.p95} ms; ${pct(serverBatch, clientBatch)} of client-signed, target >= 80 %)`,
+    );
     console.log(`BENCH sign_submit.server_batch.p95 ${serverBatch.p95} ms`);
     console.log(`BENCH sign_submit.flood_acknowledged ${ok.length} actions (of ${FLOOD} concurrent requests for one key, ${Math.round(ok.length / floodS)}/s)`);
     console.log(`BENCH sign_submit.flood_nonce_gaps ${gaps} count (duplicates ${dups}; contiguous from ${start}: ${contiguous ? 'yes' : 'no'})`);
-    console.log(`BENCH sign_submit.flood_mined_once ${mined && mismatched === 0 && checked === ok.length ? 'yes' : 'no'} (${checked} checked on chain, ${mismatched} mismatched)`);
+    console.log(
+      `BENCH sign_submit.flood_mined_once ${mined && mismatched === 0 && checked === ok.length ? 'yes' : 'no'} (${checked} checked on chain, ${mismatched} mismatched)`,
+    );
   } finally {
     proc.kill('SIGTERM');
     await new Promise((r) => {

@@ -22,9 +22,18 @@ interface Variant {
 
 const VARIANTS: Variant[] = [
   { name: 'startup_api', what: 'regtest, --no-p2p --no-mine', args: ['--no-p2p', '--no-mine'] },
-  { name: 'startup_api_baseline_eager_libp2p_no_compile_cache', what: 'same, loading what the previous start loaded', args: ['--no-p2p', '--no-mine'], baseline: true },
+  {
+    name: 'startup_api_baseline_eager_libp2p_no_compile_cache',
+    what: 'same, loading what the previous start loaded',
+    args: ['--no-p2p', '--no-mine'],
+    baseline: true,
+  },
   { name: 'startup_api_mining', what: 'regtest, --no-p2p, mining (CPU calibration at each fresh datadir)', args: ['--no-p2p', '--mine'] },
-  { name: 'startup_api_p2p', what: 'regtest with p2p (loopback, no mDNS), --no-mine', args: ['--p2p-host', '127.0.0.1', '--p2p-port', '0', '--no-mdns', '--no-mine'] },
+  {
+    name: 'startup_api_p2p',
+    what: 'regtest with p2p (loopback, no mDNS), --no-mine',
+    args: ['--p2p-host', '127.0.0.1', '--p2p-port', '0', '--no-mdns', '--no-mine'],
+  },
 ];
 
 async function freePort(): Promise<number> {
@@ -55,16 +64,30 @@ async function oneStart(v: Variant): Promise<{ ms: number; cpu: number }> {
   const datadir = await mkdtemp(join(tmpdir(), 'bench-startup-'));
   const port = await freePort();
   const cli = ['start', '--network', 'regtest', '--datadir', datadir, '--api-port', String(port), '--log-level', 'warn', '--log-pretty', 'never', ...v.args];
-  const nodeArgs = v.baseline === true
-    ? ['--max-semi-space-size=16', '--import', pathToFileURL(join(root, 'dist', 'src', 'p2p', 'network.js')).href, '--input-type=module', '-e',
-      `const m = await import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'bin', 'cli.js')).href)}); await m.main([process.argv[0], 'chain-node', ...process.argv.slice(1)]);`, '--', ...cli]
-    : ['--max-semi-space-size=16', join(root, 'bin', 'chain-node'), ...cli];
+  const nodeArgs =
+    v.baseline === true
+      ? [
+          '--max-semi-space-size=16',
+          '--import',
+          pathToFileURL(join(root, 'dist', 'src', 'p2p', 'network.js')).href,
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'bin', 'cli.js')).href)}); await m.main([process.argv[0], 'chain-node', ...process.argv.slice(1)]);`,
+          '--',
+          ...cli,
+        ]
+      : ['--max-semi-space-size=16', join(root, 'bin', 'chain-node'), ...cli];
   const started = performance.now();
   const child = spawn(process.execPath, nodeArgs, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   let exited = false;
-  const exit = new Promise<void>((r) => child.once('exit', () => { exited = true; r(); }));
+  const exit = new Promise<void>((r) =>
+    child.once('exit', () => {
+      exited = true;
+      r();
+    }),
+  );
   try {
     for (;;) {
       if (exited) throw new Error(`node exited before answering: ${err}`);
@@ -106,7 +129,11 @@ export async function run(): Promise<void> {
   for (const v of VARIANTS) {
     const xs = times.get(v.name)!;
     const cs = cpu.get(v.name)!;
-    console.log(`  ${v.what.padEnd(70)} wall p50 ${pct(xs, 50).toFixed(0).padStart(5)} ms  p95 ${pct(xs, 95).toFixed(0).padStart(5)} ms  min ${Math.min(...xs).toFixed(0).padStart(5)} ms; CPU p50 ${pct(cs, 50).toFixed(0)} ms`);
+    console.log(
+      `  ${v.what.padEnd(70)} wall p50 ${pct(xs, 50).toFixed(0).padStart(5)} ms  p95 ${pct(xs, 95).toFixed(0).padStart(5)} ms  min ${Math.min(...xs)
+        .toFixed(0)
+        .padStart(5)} ms; CPU p50 ${pct(cs, 50).toFixed(0)} ms`,
+    );
   }
   for (const v of VARIANTS) {
     const xs = times.get(v.name)!;

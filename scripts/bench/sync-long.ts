@@ -86,14 +86,22 @@ export async function run(): Promise<void> {
     const seconds = (performance.now() - apiUp) / 1000;
     const metric = 'chain_node_p2p_penalty_points_total';
     const retries = 'chain_node_p2p_rate_limit_retries_total';
-    const [peerPenalties, freshPenalties, peerRetries, freshRetries] = await Promise.all([counter(peer.api, metric), counter(fresh.api, metric), counter(peer.api, retries), counter(fresh.api, retries)]);
-    console.log(`synced ${tip} blocks in ${seconds.toFixed(1)} s from the fresh node's API coming up; requests refused and retried: fresh ${freshRetries}, peer ${peerRetries}`);
+    const [peerPenalties, freshPenalties, peerRetries, freshRetries] = await Promise.all([
+      counter(peer.api, metric),
+      counter(fresh.api, metric),
+      counter(peer.api, retries),
+      counter(fresh.api, retries),
+    ]);
+    console.log(
+      `synced ${tip} blocks in ${seconds.toFixed(1)} s from the fresh node's API coming up; requests refused and retried: fresh ${freshRetries}, peer ${peerRetries}`,
+    );
     console.log(`BENCH sync_long_blocks_per_s ${Math.round(tip / seconds)} blocks/s`);
     console.log(`BENCH sync_long_baseline_local_connect_per_s ${Math.round(tip / genSeconds)} blocks/s`);
     console.log(`BENCH sync_long_penalty_points_by_fresh_node ${freshPenalties} points`);
     console.log(`BENCH sync_long_penalty_points_by_serving_peer ${peerPenalties} points`);
     console.log(`BENCH sync_long_rate_limit_retries ${freshRetries + peerRetries} requests`);
-    if (peerPenalties !== 0 || freshPenalties !== 0) throw new Error(`honest sync was penalised: peer gave ${peerPenalties} points, fresh node ${freshPenalties}`);
+    if (peerPenalties !== 0 || freshPenalties !== 0)
+      throw new Error(`honest sync was penalised: peer gave ${peerPenalties} points, fresh node ${freshPenalties}`);
   } finally {
     await Promise.all(procs.map(stopBenchNode));
     agent.destroy();

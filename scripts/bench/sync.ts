@@ -24,8 +24,6 @@ const BLOCKS = 10_000;
 const TXS_PER_BLOCK = 10;
 const ACTORS = 2_000;
 
-
-
 /** What {@link generateChain} builds. */
 export interface GenerateOptions {
   /** Data directory of the node that will own the chain (the database goes to `<datadir>/chain`). */
@@ -63,7 +61,13 @@ export async function generateChain(o: GenerateOptions): Promise<number> {
       for (let k = 0; k < o.txsPerBlock; k++, n++) {
         const key = keys[n % keys.length]!;
         const body: TxBody = {
-          v: 1, chain: id, from: key.from, nonce: key.nonce++, time: 1_767_300_000_000 + n, kind: 'metric', subject: `container-${n % keys.length}`,
+          v: 1,
+          chain: id,
+          from: key.from,
+          nonce: key.nonce++,
+          time: 1_767_300_000_000 + n,
+          kind: 'metric',
+          subject: `container-${n % keys.length}`,
           payload: { containerId: `container-${n % keys.length}`, memoryMB: 256 + (n % 512), cpuUsage: (n % 100) / 100, timestamp: 1_767_300_000 + n },
         };
         const tx = Transaction.fromFields({ ...body, sig: s.sign(txSigningHash(body), key.sk) });
@@ -71,7 +75,18 @@ export async function generateChain(o: GenerateOptions): Promise<number> {
         txs.push(tx);
       }
       const meta = { height: parent.height + 1, extra: new Uint8Array(0) };
-      const draft = new Block(BlockHeader.from({ version: 1, prevHash: parent.hash, merkleRoot: new Uint8Array(32), time: parent.header.time + 1, bits: nextBits(chain.ctx, parent), nonce: 0 }), meta, txs);
+      const draft = new Block(
+        BlockHeader.from({
+          version: 1,
+          prevHash: parent.hash,
+          merkleRoot: new Uint8Array(32),
+          time: parent.header.time + 1,
+          bits: nextBits(chain.ctx, parent),
+          nonce: 0,
+        }),
+        meta,
+        txs,
+      );
       const block = solveBlockSync(new Block(draft.header.with({ merkleRoot: draft.computeMerkleRoot() }), meta, txs), chain.ctx.powLimit);
       const r = await chain.processBlock(block);
       if (r.status !== 'connected') throw new Error(`generated block ${r.hash} was ${r.status}`);
@@ -83,7 +98,6 @@ export async function generateChain(o: GenerateOptions): Promise<number> {
     await store.close();
   }
 }
-
 
 // Same-run baseline: one core's native signature checks per second (distinct keys, as in the chain), so the sync
 // figure can be read against what this machine does right now; it varies from run to run on shared hardware.

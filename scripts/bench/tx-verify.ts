@@ -11,11 +11,20 @@ const SECONDS = 2;
 function makeTxs(): Uint8Array[] {
   const chain = new Uint8Array(32).fill(9);
   const keys = Array.from({ length: 100 }, () => generateSecretKey());
-  return Array.from({ length: TXS }, (_, i) =>
-    Transaction.sign(
-      { chain, nonce: Math.floor(i / keys.length), time: Date.now(), kind: 'metric', subject: `container-${i % 50}`, payload: { containerId: `c${i % 50}`, memoryMB: 100 + (i % 900), cpuUsage: (i % 100) / 100, timestamp: 1_700_000_000 + i } },
-      keys[i % keys.length]!,
-    ).bytes,
+  return Array.from(
+    { length: TXS },
+    (_, i) =>
+      Transaction.sign(
+        {
+          chain,
+          nonce: Math.floor(i / keys.length),
+          time: Date.now(),
+          kind: 'metric',
+          subject: `container-${i % 50}`,
+          payload: { containerId: `c${i % 50}`, memoryMB: 100 + (i % 900), cpuUsage: (i % 100) / 100, timestamp: 1_700_000_000 + i },
+        },
+        keys[i % keys.length]!,
+      ).bytes,
   );
 }
 

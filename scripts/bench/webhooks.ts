@@ -62,7 +62,9 @@ export async function run(): Promise<void> {
     await service.stop();
     await hookStore.close();
     await store.close();
-    console.log(`${total} records in ${BLOCKS} blocks (connected in ${connected.toFixed(0)} ms), ${requests} requests for ${keys.size} keys, concurrency ${CONCURRENCY}`);
+    console.log(
+      `${total} records in ${BLOCKS} blocks (connected in ${connected.toFixed(0)} ms), ${requests} requests for ${keys.size} keys, concurrency ${CONCURRENCY}`,
+    );
     console.log(`BENCH webhook_deliveries ${(total / (ms / 1000)).toFixed(0)} deliveries/s`);
 
     // Baseline: the same bodies, plain POSTs with the same concurrency and agents.

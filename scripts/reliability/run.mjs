@@ -50,7 +50,10 @@ function buildIfNeeded() {
 function runScript(file) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', `--import=${loader}`, file], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', `--import=${loader}`, file], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const metrics = [];
     let pending = '';
     child.stdout.on('data', (d) => {
@@ -68,7 +71,9 @@ function runScript(file) {
 }
 
 const wanted = process.argv.slice(2);
-const all = readdirSync(longDir).filter((f) => f.endsWith('.long.ts')).sort();
+const all = readdirSync(longDir)
+  .filter((f) => f.endsWith('.long.ts'))
+  .sort();
 const selected = wanted.length === 0 ? all : all.filter((f) => wanted.some((w) => f === w || f === `${w}.long.ts`));
 if (selected.length === 0 || (wanted.length > 0 && selected.length !== wanted.length)) {
   console.error(`no such reliability script among: ${all.join(', ')}`);
@@ -92,7 +97,12 @@ for (const r of results) {
 const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
 console.log('\n== reliability summary ==');
 for (const [i, row] of rows.entries()) {
-  console.log(row.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
+  console.log(
+    row
+      .map((cell, c) => cell.padEnd(widths[c]))
+      .join('  ')
+      .trimEnd(),
+  );
   if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 }
 const failed = results.filter((r) => !r.ok);

@@ -76,7 +76,11 @@ export function installAuth(app: FastifyInstance, options: AuthOptions, deps: Au
     const enforced = scope !== 'public' && (options.requireAuth || (scope !== 'read' && scope !== 'submit'));
     if (enforced && route.schema !== undefined && route.schema.hide !== true) {
       const schema = route.schema as { security?: Array<Record<string, string[]>>; description?: string };
-      route.schema = { ...route.schema, security: schema.security ?? [{ bearer: [] }], description: `${schema.description === undefined ? '' : `${schema.description}\n\n`}Scope: \`${scope}\`.` };
+      route.schema = {
+        ...route.schema,
+        security: schema.security ?? [{ bearer: [] }],
+        description: `${schema.description === undefined ? '' : `${schema.description}\n\n`}Scope: \`${scope}\`.`,
+      };
     }
   });
   app.addHook('onRequest', async (req) => {
@@ -112,8 +116,13 @@ function check(state: AuthState, req: FastifyRequest, needed: RouteScope): void 
   if (needed === 'public') return;
   if ((needed === 'read' || needed === 'submit') && !state.options.requireAuth) return;
   const p = principals.get(req);
-  if (p === undefined) throw new AuthError('AUTH_REQUIRED', `${req.method} ${req.routeOptions.url ?? req.url} needs a credential with scope '${needed}': send Authorization: Bearer <token>`);
-  if (!scopeAllows(p.scopes, needed)) throw new AuthError('AUTH_FORBIDDEN', `this credential (scopes: ${p.scopes.join(' ') || 'none'}) lacks scope '${needed}'`);
+  if (p === undefined)
+    throw new AuthError(
+      'AUTH_REQUIRED',
+      `${req.method} ${req.routeOptions.url ?? req.url} needs a credential with scope '${needed}': send Authorization: Bearer <token>`,
+    );
+  if (!scopeAllows(p.scopes, needed))
+    throw new AuthError('AUTH_FORBIDDEN', `this credential (scopes: ${p.scopes.join(' ') || 'none'}) lacks scope '${needed}'`);
 }
 
 /**

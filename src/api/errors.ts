@@ -105,6 +105,7 @@ export function toErrorResponse(err: unknown): { status: number; code: string; m
     return { status: 400, code: 'BAD_JSON', message: e.message ?? 'invalid JSON body' };
   }
   // Any other client error fastify raises keeps its status, with a generic code.
-  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return { status: e.statusCode, code: 'BAD_REQUEST', message: e.message ?? 'bad request' };
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500)
+    return { status: e.statusCode, code: 'BAD_REQUEST', message: e.message ?? 'bad request' };
   return { status: 500, code: 'INTERNAL_ERROR', message: 'internal error' };
 }

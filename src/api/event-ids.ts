@@ -42,7 +42,11 @@ export interface RecordFilter {
 
 /** Whether `tx` passes `f`. */
 export function recordMatches(f: RecordFilter, tx: Transaction): boolean {
-  return (f.actor === undefined || tx.fromHex === f.actor) && (f.kind === undefined || tx.fields.kind === f.kind) && (f.subject === undefined || tx.fields.subject === f.subject);
+  return (
+    (f.actor === undefined || tx.fromHex === f.actor) &&
+    (f.kind === undefined || tx.fields.kind === f.kind) &&
+    (f.subject === undefined || tx.fields.subject === f.subject)
+  );
 }
 
 /** A reference to a record at one place in one block (reorg events list these). */

@@ -43,20 +43,20 @@ export async function registerExplorer(app: FastifyInstance, dir = explorerDir()
       route.config = { ...route.config, scope: 'public' };
     });
     await scope.register(fastifyStatic, {
-    root: dir,
-    prefix: '/',
-    // One route per built file (no catch-all), so unknown paths keep the API's NOT_FOUND error.
-    wildcard: false,
-    index: ['index.html'],
-    cacheControl: false,
-    preCompressed: true,
-    setHeaders: (reply, path) => {
-      void reply.header('content-security-policy', EXPLORER_CSP);
-      void reply.header('x-content-type-options', 'nosniff');
-      void reply.header('referrer-policy', 'no-referrer');
-      // The page itself is always revalidated; assets carry a content hash in their name and never change.
-      void reply.header('cache-control', /-[A-Z0-9]{8}\.(js|css)(\.br|\.gz)?$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
-    },
+      root: dir,
+      prefix: '/',
+      // One route per built file (no catch-all), so unknown paths keep the API's NOT_FOUND error.
+      wildcard: false,
+      index: ['index.html'],
+      cacheControl: false,
+      preCompressed: true,
+      setHeaders: (reply, path) => {
+        void reply.header('content-security-policy', EXPLORER_CSP);
+        void reply.header('x-content-type-options', 'nosniff');
+        void reply.header('referrer-policy', 'no-referrer');
+        // The page itself is always revalidated; assets carry a content hash in their name and never change.
+        void reply.header('cache-control', /-[A-Z0-9]{8}\.(js|css)(\.br|\.gz)?$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
     });
   });
   return true;

@@ -7,7 +7,6 @@ import { type Transaction } from '../primitives/transaction.js';
 import type { IdentityIndex } from '../ident/identity-index.js';
 import type { BlockJson, BlockSummaryJson, TxJson } from './types.js';
 
-
 /** DAG-CBOR value to JSON (moved to primitives so the kind-schema policy below the API can use it). */
 export { cborToJson } from '../primitives/cbor-json.js';
 

@@ -22,10 +22,9 @@ const obj = (properties: Record<string, Schema>, optional: string[] = []): Schem
 /** Error body of every failed request (`{error: {code, message}}`). */
 export const ERROR_BODY_SCHEMA: Schema = obj({ error: obj({ code: str, message: str }) });
 
-const TX_SCHEMA = obj(
-  { txid: str, v: int, chain: str, from: str, nonce: int, time: int, kind: str, subject: str, payload: {}, sig: str, size: int },
-  ['subject'],
-);
+const TX_SCHEMA = obj({ txid: str, v: int, chain: str, from: str, nonce: int, time: int, kind: str, subject: str, payload: {}, sig: str, size: int }, [
+  'subject',
+]);
 
 const MINING_SCHEMA = obj({
   enabled: bool,
@@ -34,7 +33,12 @@ const MINING_SCHEMA = obj({
   threads: int,
   blocksMined: int,
   cpuPath: { type: ['string', 'null'] },
-  cpuCalibration: { oneOf: [{ type: 'null' }, obj({ paths: { type: 'array', items: obj({ path: str, hashesPerSecond: num }) }, chosen: str, threads: int, ms: num, measuredAt: str, cached: bool })] },
+  cpuCalibration: {
+    oneOf: [
+      { type: 'null' },
+      obj({ paths: { type: 'array', items: obj({ path: str, hashesPerSecond: num }) }, chosen: str, threads: int, ms: num, measuredAt: str, cached: bool }),
+    ],
+  },
 });
 
 const FINALITY_SCHEMA = obj({
@@ -49,10 +53,22 @@ const FINALITY_SCHEMA = obj({
 export const RESPONSE_SCHEMAS: Record<string, Record<number, Schema>> = {
   'POST /txs': { 202: obj({ txid: str, status: { type: 'string', enum: ['accepted', 'duplicate'] } }) },
   'POST /txs/batch': {
-    200: obj({ accepted: int, rejected: int, results: { type: 'array', items: obj({ txid: str, ok: bool, code: str, message: str }, ['txid', 'code', 'message']) } }),
+    200: obj({
+      accepted: int,
+      rejected: int,
+      results: { type: 'array', items: obj({ txid: str, ok: bool, code: str, message: str }, ['txid', 'code', 'message']) },
+    }),
   },
   'GET /txs/:txid': {
-    200: obj({ tx: TX_SCHEMA, status: { type: 'string', enum: ['mined', 'pending'] }, block: obj({ hash: str, height: int, index: int, time: int }), confirmations: int }, ['block']),
+    200: obj(
+      {
+        tx: TX_SCHEMA,
+        status: { type: 'string', enum: ['mined', 'pending'] },
+        block: obj({ hash: str, height: int, index: int, time: int }),
+        confirmations: int,
+      },
+      ['block'],
+    ),
   },
   'GET /accounts/:actor': { 200: obj({ actor: str, nextNonce: int, pendingNonce: int, pending: int }) },
   'GET /health': { 200: obj({ live: bool, ready: bool, height: int }) },

@@ -17,7 +17,17 @@ export interface ApiSecurity {
 /** The configuration the API's security reads (the node passes its config; the API does not import the config layer). */
 export interface ApiSecurityConfig {
   datadir: string;
-  api: { host: string; requireAuth: boolean; tlsCert: string; tlsKey: string; jwtAlg: string; jwtKeyFile: string; jwtIssuer: string; jwtAudience: string; jwtScopeClaim: string };
+  api: {
+    host: string;
+    requireAuth: boolean;
+    tlsCert: string;
+    tlsKey: string;
+    jwtAlg: string;
+    jwtKeyFile: string;
+    jwtIssuer: string;
+    jwtAudience: string;
+    jwtScopeClaim: string;
+  };
 }
 
 /**

@@ -39,7 +39,10 @@ const MAX_JSON_DEPTH = 8;
  * Build the fastify app with every route, schemas, OpenAPI, limits and the error mapping (not yet listening).
  * Close it with {@link closeApi}: event streams are ended first and the close is bounded.
  */
-export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; logger?: Logger; tokens?: TokenStore; jwt?: JwtVerifier; extraRoutes?: (app: FastifyInstance) => void }): Promise<FastifyInstance> {
+export async function createApi(
+  options: ApiOptions,
+  deps: { ctx: ApiContext; logger?: Logger; tokens?: TokenStore; jwt?: JwtVerifier; extraRoutes?: (app: FastifyInstance) => void },
+): Promise<FastifyInstance> {
   const requestTimeout = options.requestTimeoutMs;
   // The https variant of the instance type differs only in its server; the rest of the API is the same.
   const validators = lazyValidators();
@@ -67,11 +70,17 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
   const hosts = new HostAllowList(options.allowedHosts);
   app.addHook('onRequest', async (req, reply) => {
     if (!hosts.allows(req.headers.host)) {
-      return reply.code(403).send({ error: { code: 'HOST_NOT_ALLOWED', message: `Host '${req.headers.host ?? ''}' is not served here (see api.allowedHosts)` } });
+      return reply
+        .code(403)
+        .send({ error: { code: 'HOST_NOT_ALLOWED', message: `Host '${req.headers.host ?? ''}' is not served here (see api.allowedHosts)` } });
     }
     return undefined;
   });
-  installAuth(app, { requireAuth: options.requireAuth ?? false }, { adminToken: deps.ctx.adminToken, ...(deps.tokens === undefined ? {} : { tokens: deps.tokens }), ...(deps.jwt === undefined ? {} : { jwt: deps.jwt }) });
+  installAuth(
+    app,
+    { requireAuth: options.requireAuth ?? false },
+    { adminToken: deps.ctx.adminToken, ...(deps.tokens === undefined ? {} : { tokens: deps.tokens }), ...(deps.jwt === undefined ? {} : { jwt: deps.jwt }) },
+  );
   const jsonParser = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
@@ -82,20 +91,42 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
     }
     jsonParser(req, text, done);
   });
-  const sse = new SseHub(options.sse, { chain: deps.ctx.chain, mempool: deps.ctx.mempool, metrics: deps.ctx.metrics, ...(deps.ctx.finality === undefined ? {} : { finality: deps.ctx.finality }), logger: deps.logger });
+  const sse = new SseHub(options.sse, {
+    chain: deps.ctx.chain,
+    mempool: deps.ctx.mempool,
+    metrics: deps.ctx.metrics,
+    ...(deps.ctx.finality === undefined ? {} : { finality: deps.ctx.finality }),
+    logger: deps.logger,
+  });
   hubs.set(app, { sse, closeTimeoutMs: options.closeTimeoutMs });
   app.addHook('preClose', async () => sse.close());
   app.addHook('onListen', async () => validators.warm());
   app.addHook('onClose', async () => validators.stop());
   await app.register(swagger, {
     openapi: {
-      info: { title: 'chain-node API', version: deps.ctx.version, description: 'Signed user actions on a proof-of-work chain. Errors: {error: {code, message}}.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'an API token (cnt_..., see POST /tokens), a JWT from the configured issuer, or the token in the data directory cookie file (api.cookie, admin)' } } },
+      info: {
+        title: 'chain-node API',
+        version: deps.ctx.version,
+        description: 'Signed user actions on a proof-of-work chain. Errors: {error: {code, message}}.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'an API token (cnt_..., see POST /tokens), a JWT from the configured issuer, or the token in the data directory cookie file (api.cookie, admin)',
+          },
+        },
+      },
     },
     transform: documentResponses,
   });
   // Per credential (an API token's own limit or the token default) once authenticated, else per client address.
-  const limitOf = (p: Principal | undefined): number => (p === undefined || p.kind === 'cookie' ? options.rateLimitPerMinute : (p.rateLimitPerMinute ?? options.tokenRateLimitPerMinute ?? options.rateLimitPerMinute));
+  const limitOf = (p: Principal | undefined): number =>
+    p === undefined || p.kind === 'cookie'
+      ? options.rateLimitPerMinute
+      : (p.rateLimitPerMinute ?? options.tokenRateLimitPerMinute ?? options.rateLimitPerMinute);
   await app.register(rateLimit, {
     max: (req) => limitOf(principalOf(req)),
     keyGenerator: (req) => principalOf(req)?.id ?? req.ip,
@@ -113,7 +144,10 @@ export async function createApi(options: ApiOptions, deps: { ctx: ApiContext; lo
     void reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
   });
   app.addHook('onResponse', async (req, reply) => {
-    deps.ctx.metrics.apiLatency.observe({ method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    deps.ctx.metrics.apiLatency.observe(
+      { method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
   });
 
   const ctx = deps.ctx;

@@ -273,12 +273,21 @@ export class SseHub {
     // Most streams follow blocks only: no per-transaction work unless one asked for records.
     if (![...this.#clients].some((c) => c.filter.types.has('record'))) return;
     block.txs.forEach((tx, i) => {
-      this.#send('record', () => recordJson(tx, block, entry.height, i), (c) => matches(c.filter, tx), eventId(entry.height, i + 1, hash));
+      this.#send(
+        'record',
+        () => recordJson(tx, block, entry.height, i),
+        (c) => matches(c.filter, tx),
+        eventId(entry.height, i + 1, hash),
+      );
     });
   }
 
   readonly #onTx = ({ tx }: TxAddedEvent): void => {
-    this.#send('tx', () => ({ type: 'tx', tx: txToJson(tx) }), (c) => matches(c.filter, tx));
+    this.#send(
+      'tx',
+      () => ({ type: 'tx', tx: txToJson(tx) }),
+      (c) => matches(c.filter, tx),
+    );
   };
 
   readonly #onReorg = (r: ReorgEvent): void => {
@@ -304,6 +313,10 @@ export class SseHub {
   };
 
   readonly #onFinal = (f: FinalCheckpoint): void => {
-    this.#send('final', () => ({ type: 'final', final: { size: f.size, height: f.height, hash: f.blockHash, signers: f.signers } }), () => true);
+    this.#send(
+      'final',
+      () => ({ type: 'final', final: { size: f.size, height: f.height, hash: f.blockHash, signers: f.signers } }),
+      () => true,
+    );
   };
 }

@@ -45,9 +45,13 @@ export async function replay(chain: Chain, from: EventCursor, req: ReplayRequest
     void sink(sseFrame({ type: 'resync', code, message, height: chain.height }));
     return sent;
   };
-  if (node === undefined || node.height !== from.height) return resync('SSE_EVENT_UNKNOWN', `block ${from.hash} of Last-Event-ID is not known here: reload and follow from now`);
+  if (node === undefined || node.height !== from.height)
+    return resync('SSE_EVENT_UNKNOWN', `block ${from.hash} of Last-Event-ID is not known here: reload and follow from now`);
   if (chain.height - from.height > req.historyBlocks) {
-    return resync('SSE_HISTORY_EXCEEDED', `Last-Event-ID is ${chain.height - from.height} blocks behind the tip, more than the ${req.historyBlocks} kept for resuming (api.sseHistoryBlocks): reload and follow from now`);
+    return resync(
+      'SSE_HISTORY_EXCEEDED',
+      `Last-Event-ID is ${chain.height - from.height} blocks behind the tip, more than the ${req.historyBlocks} kept for resuming (api.sseHistoryBlocks): reload and follow from now`,
+    );
   }
   let height = from.height;
   let pos = from.pos + 1;

@@ -21,7 +21,11 @@ export function loadTlsFiles(certPath: string, keyPath: string): TlsFiles {
     try {
       return readFileSync(path);
     } catch (err) {
-      throw new ChainNodeError(code, `cannot read the TLS ${what} ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check --tls-cert/--tls-key (api.tlsCert/api.tlsKey)`, { cause: err });
+      throw new ChainNodeError(
+        code,
+        `cannot read the TLS ${what} ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check --tls-cert/--tls-key (api.tlsCert/api.tlsKey)`,
+        { cause: err },
+      );
     }
   };
   const cert = read(certPath, 'TLS_CERT_UNREADABLE', 'certificate');
@@ -34,7 +38,11 @@ export function loadTlsFiles(certPath: string, keyPath: string): TlsFiles {
   try {
     createSecureContext({ cert, key });
   } catch (err) {
-    throw new ChainNodeError('TLS_INVALID', `the TLS key ${keyPath} does not fit the certificate ${certPath} or is not a PEM private key (${(err as Error).message})`, { cause: err });
+    throw new ChainNodeError(
+      'TLS_INVALID',
+      `the TLS key ${keyPath} does not fit the certificate ${certPath} or is not a PEM private key (${(err as Error).message})`,
+      { cause: err },
+    );
   }
   return { cert, key };
 }
@@ -57,7 +65,10 @@ export function isLoopbackHost(host: string): boolean {
  */
 export function exposureWarning(host: string, tls: boolean, requireAuth: boolean): string | undefined {
   if (isLoopbackHost(host)) return undefined;
-  const missing = [...(tls ? [] : ['TLS (--tls-cert/--tls-key): tokens and data cross the network in clear']), ...(requireAuth ? [] : ['--require-auth: anyone who reaches it can read and submit'])];
+  const missing = [
+    ...(tls ? [] : ['TLS (--tls-cert/--tls-key): tokens and data cross the network in clear']),
+    ...(requireAuth ? [] : ['--require-auth: anyone who reaches it can read and submit']),
+  ];
   if (missing.length === 0) return undefined;
   return `the HTTP API listens on ${host}, beyond loopback, without ${missing.join('; without ')}`;
 }

@@ -118,8 +118,14 @@ export class JwtVerifier {
   }
 
   #scopes(claim: unknown): Scope[] {
-    const list = typeof claim === 'string' ? claim.split(' ').filter(Boolean) : Array.isArray(claim) && claim.every((s) => typeof s === 'string') ? (claim as string[]) : undefined;
-    if (list === undefined) throw new AuthError('AUTH_JWT_INVALID', `the JWT's '${this.#opts.scopeClaim}' claim must be a space-separated string or a list of strings`);
+    const list =
+      typeof claim === 'string'
+        ? claim.split(' ').filter(Boolean)
+        : Array.isArray(claim) && claim.every((s) => typeof s === 'string')
+          ? (claim as string[])
+          : undefined;
+    if (list === undefined)
+      throw new AuthError('AUTH_JWT_INVALID', `the JWT's '${this.#opts.scopeClaim}' claim must be a space-separated string or a list of strings`);
     // Scopes this node does not know (an identity provider's other audiences) are ignored, not refused.
     return list.filter(isScope);
   }

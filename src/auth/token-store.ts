@@ -81,7 +81,11 @@ export class TokenStore {
         store.#byId.set(r.id, { ...r, scopes: parseScopes(r.scopes) });
       }
     } catch (err) {
-      throw new ChainNodeError('TOKEN_STORE_CORRUPT', `${options.path} is damaged (${(err as Error).message}); restore it or move it away (every API token is then lost)`, { cause: err });
+      throw new ChainNodeError(
+        'TOKEN_STORE_CORRUPT',
+        `${options.path} is damaged (${(err as Error).message}); restore it or move it away (every API token is then lost)`,
+        { cause: err },
+      );
     }
     return store;
   }
@@ -92,7 +96,8 @@ export class TokenStore {
     const exp = spec.expiresInSeconds;
     if (exp !== undefined && (!Number.isInteger(exp) || exp <= 0)) throw new AuthError('TOKEN_BAD_REQUEST', 'expiresInSeconds must be a positive integer');
     const limit = spec.rateLimitPerMinute;
-    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw new AuthError('TOKEN_BAD_REQUEST', 'rateLimitPerMinute must be an integer >= 0 (0 = unlimited)');
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0))
+      throw new AuthError('TOKEN_BAD_REQUEST', 'rateLimitPerMinute must be an integer >= 0 (0 = unlimited)');
     const id = randomBytes(8).toString('hex');
     const token = `${TOKEN_PREFIX}${id}_${randomBytes(32).toString('base64url')}`;
     const now = this.#now();
@@ -141,7 +146,8 @@ export class TokenStore {
     const ok = timingSafeEqual(Buffer.from(sha256Hex(token), 'hex'), expected) && rec !== undefined;
     if (!ok || rec === undefined) throw new AuthError('AUTH_INVALID', 'unknown API token');
     if (rec.revokedAt !== null) throw new AuthError('AUTH_REVOKED', `API token ${rec.id} was revoked`);
-    if (rec.expiresAt !== null && this.#now() >= rec.expiresAt) throw new AuthError('AUTH_EXPIRED', `API token ${rec.id} expired at ${new Date(rec.expiresAt).toISOString()}`);
+    if (rec.expiresAt !== null && this.#now() >= rec.expiresAt)
+      throw new AuthError('AUTH_EXPIRED', `API token ${rec.id} expired at ${new Date(rec.expiresAt).toISOString()}`);
     return info(rec);
   }
 
@@ -150,7 +156,9 @@ export class TokenStore {
     const next = this.#writing
       .then(() => writeDurably(this.#path, text))
       .catch((err: unknown) => {
-        throw new AuthError('TOKEN_STORE_WRITE_FAILED', `cannot write ${this.#path} (${(err as Error).message}); the token change is not saved`, { cause: err });
+        throw new AuthError('TOKEN_STORE_WRITE_FAILED', `cannot write ${this.#path} (${(err as Error).message}); the token change is not saved`, {
+          cause: err,
+        });
       });
     this.#writing = next.catch(() => undefined);
     return next;

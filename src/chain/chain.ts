@@ -172,7 +172,14 @@ export class Chain extends EventEmitter<ChainEvents> {
     const store = this.#store;
     if ((await store.getTipHash()) === undefined) {
       const g = genesisBlock(this.ctx.params);
-      const entry = { hash: g.hash, header: g.header, height: 0, chainWork: blockWork(compactToTarget(g.header.bits)), status: BlockStatus.haveData | BlockStatus.validTxs, seq: 0 };
+      const entry = {
+        hash: g.hash,
+        header: g.header,
+        height: 0,
+        chainWork: blockWork(compactToTarget(g.header.bits)),
+        status: BlockStatus.haveData | BlockStatus.validTxs,
+        seq: 0,
+      };
       await store.putBlock(entry, g);
       await store.writeConnect(entry, g, [], new Map(), false, this.#logOn ? this.headerLog.appendOps(g.header, 0) : []);
     }
@@ -370,7 +377,8 @@ export class Chain extends EventEmitter<ChainEvents> {
         throw new BlockError('BLOCK_UNKNOWN_PARENT', `parent ${blockHashToHex(block.header.prevHash)} is unknown`, hex);
       }
       if ((parent.status & BlockStatus.invalid) !== 0) throw new BlockError('BLOCK_INVALID_PARENT', 'parent block is invalid', hex);
-      if (this.conflictsFinal(parent)) throw new BlockError('BLOCK_CONFLICTS_FINAL', `block conflicts with the final block at height ${this.#final!.height}`, hex);
+      if (this.conflictsFinal(parent))
+        throw new BlockError('BLOCK_CONFLICTS_FINAL', `block conflicts with the final block at height ${this.#final!.height}`, hex);
       checkBlockContext(block, parent, this.tree, this.ctx, Math.floor((this.#deps.now ?? Date.now)() / 1000));
       const entry = {
         hash: block.hash,
@@ -438,7 +446,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     }
     if (requested) return;
     const slack = BigInt(this.#side.workSlackBlocks) * blockWork(compactToTarget(this.tip.header.bits));
-    if (chainWork + slack < this.tip.chainWork) throw new BlockError('BLOCK_LOW_WORK', 'block\'s branch has too little work to become best; not stored', hex);
+    if (chainWork + slack < this.tip.chainWork) throw new BlockError('BLOCK_LOW_WORK', "block's branch has too little work to become best; not stored", hex);
   }
 
   // Delete side branches that fork below the floor, children first, in atomic batches (a crash in between leaves a
@@ -541,7 +549,14 @@ export class Chain extends EventEmitter<ChainEvents> {
     node.status |= BlockStatus.validTxs;
     const logOps = this.#logOn ? this.headerLog.appendOps(node.header, node.height) : [];
     const identOps = await this.identity.connectOps(block, node.height, node.hash, plan.undo);
-    await this.#store.writeConnect(node, block, plan.undo, plan.nextNonces, this.#bodyPending.delete(node.hex), identOps.length === 0 ? logOps : [...logOps, ...identOps]);
+    await this.#store.writeConnect(
+      node,
+      block,
+      plan.undo,
+      plan.nextNonces,
+      this.#bodyPending.delete(node.hex),
+      identOps.length === 0 ? logOps : [...logOps, ...identOps],
+    );
     this.tree.pushMain(node);
     this.emit('block:connected', { block, entry: node });
     return block;

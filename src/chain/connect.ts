@@ -39,7 +39,10 @@ export async function planConnect(
   );
   verifying.catch(() => undefined);
   const keys = [...actors.keys()];
-  const current = await store.getNextNonces(keys.map((k) => actors.get(k)!), keys);
+  const current = await store.getNextNonces(
+    keys.map((k) => actors.get(k)!),
+    keys,
+  );
   const next = new Map<string, [Uint8Array, number]>();
   const undo: UndoData = [];
   keys.forEach((k, i) => {

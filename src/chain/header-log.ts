@@ -115,7 +115,8 @@ export class HeaderLog {
 
   /** Batch operations that remove the last leaf (the header at `height` = size - 1); updates the log. */
   async removeOps(height: number): Promise<BatchOp[]> {
-    if (height !== this.#size - 1 || height === 0) throw new ChainNodeError('LOG_OUT_OF_ORDER', `cannot remove leaf ${height} from a log of size ${this.#size}`);
+    if (height !== this.#size - 1 || height === 0)
+      throw new ChainNodeError('LOG_OUT_OF_ORDER', `cannot remove leaf ${height} from a log of size ${this.#size}`);
     const ops: BatchOp[] = indexesCreatedBy(height).map((i) => ({ type: 'del' as const, key: Keys.logHash(i.level, i.index) }));
     ops.push({ type: 'put', key: Keys.logSize(), value: u64be(height) });
     await this.#loadFrontier(height);

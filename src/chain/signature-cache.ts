@@ -28,7 +28,10 @@ export class SignatureCache {
   verifyAhead(txs: readonly Transaction[], pool: BatchVerifier | undefined): void {
     const todo = txs.filter((tx) => !this.#set.has(tx.txidHex) && !this.#pending.has(tx.txidHex));
     if (todo.length === 0) return;
-    const run = verifyMany(todo.map((tx) => ({ sig: tx.fields.sig, msgHash: tx.sigHash, publicKey: tx.fields.from })), pool).then(
+    const run = verifyMany(
+      todo.map((tx) => ({ sig: tx.fields.sig, msgHash: tx.sigHash, publicKey: tx.fields.from })),
+      pool,
+    ).then(
       (ok) => {
         todo.forEach((tx, i) => {
           if (ok[i]) this.add(tx.txidHex);

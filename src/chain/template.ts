@@ -28,7 +28,14 @@ export function assembleBlock(chain: Chain, input: TemplateInput): Block {
   const meta: BlockMeta = { height: input.parent.height + 1, extra: input.extra ?? new Uint8Array(0) };
   if (input.miner !== undefined) meta.miner = input.miner;
   const draft = new Block(
-    BlockHeader.from({ version: BLOCK_VERSION, prevHash: input.parent.hash, merkleRoot: new Uint8Array(32), time: Math.max(input.time, mtp + 1), bits: nextBits(chain.ctx, input.parent), nonce: 0 }),
+    BlockHeader.from({
+      version: BLOCK_VERSION,
+      prevHash: input.parent.hash,
+      merkleRoot: new Uint8Array(32),
+      time: Math.max(input.time, mtp + 1),
+      bits: nextBits(chain.ctx, input.parent),
+      nonce: 0,
+    }),
     meta,
     input.txs,
   );

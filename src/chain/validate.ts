@@ -45,12 +45,15 @@ export function nextBits(ctx: ConsensusContext, parent: { height: number; header
 export function checkBlockSanity(block: Block, ctx: ConsensusContext): void {
   const hex = block.header.hashHex;
   if (block.header.version !== BLOCK_VERSION) throw new BlockError('BLOCK_BAD_VERSION', `block version ${block.header.version} is not ${BLOCK_VERSION}`, hex);
-  if (!checkProofOfWork(block.header.bytes, ctx.powLimit)) throw new BlockError('BLOCK_BAD_POW', 'block hash does not meet its target (or bits are invalid)', hex);
+  if (!checkProofOfWork(block.header.bytes, ctx.powLimit))
+    throw new BlockError('BLOCK_BAD_POW', 'block hash does not meet its target (or bits are invalid)', hex);
   if (block.size > ctx.params.maxBlockBytes) throw new BlockError('BLOCK_OVERSIZED', `block is ${block.size} bytes, limit ${ctx.params.maxBlockBytes}`, hex);
   for (const tx of block.txs) {
-    if (tx.size > ctx.params.maxTxBytes) throw new BlockError('BLOCK_OVERSIZED', `transaction ${tx.txidHex} is ${tx.size} bytes, limit ${ctx.params.maxTxBytes}`, hex);
+    if (tx.size > ctx.params.maxTxBytes)
+      throw new BlockError('BLOCK_OVERSIZED', `transaction ${tx.txidHex} is ${tx.size} bytes, limit ${ctx.params.maxTxBytes}`, hex);
   }
-  if (!bytesEqual(block.computeMerkleRoot(), block.header.merkleRoot)) throw new BlockError('BLOCK_BAD_MERKLE_ROOT', 'merkle root does not match [meta, ...txs]', hex);
+  if (!bytesEqual(block.computeMerkleRoot(), block.header.merkleRoot))
+    throw new BlockError('BLOCK_BAD_MERKLE_ROOT', 'merkle root does not match [meta, ...txs]', hex);
   const seen = new Set<string>();
   for (const tx of block.txs) {
     if (seen.has(tx.txidHex)) throw new BlockError('BLOCK_DUPLICATE_TX', `duplicate transaction ${tx.txidHex}`, hex);
@@ -63,7 +66,8 @@ export function checkBlockContext(block: Block, parent: TreeNode, tree: BlockTre
   const hex = block.header.hashHex;
   if (block.meta.height !== parent.height + 1) throw new BlockError('BLOCK_BAD_HEIGHT', `meta height ${block.meta.height}, expected ${parent.height + 1}`, hex);
   const bits = nextBits(ctx, parent);
-  if (block.header.bits !== bits) throw new BlockError('BLOCK_BAD_BITS', `bits 0x${block.header.bits.toString(16)}, ASERT requires 0x${bits.toString(16)}`, hex);
+  if (block.header.bits !== bits)
+    throw new BlockError('BLOCK_BAD_BITS', `bits 0x${block.header.bits.toString(16)}, ASERT requires 0x${bits.toString(16)}`, hex);
   const mtp = medianTimePast(tree.recentTimes(parent, MEDIAN_TIME_SPAN));
   if (block.header.time <= mtp) throw new BlockError('BLOCK_TIME_TOO_OLD', `time ${block.header.time} is not after median time past ${mtp}`, hex);
   if (block.header.time > nowSeconds + ctx.params.maxFutureDrift) {

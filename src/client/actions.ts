@@ -20,7 +20,10 @@ export interface SentAction {
 export async function ensureSameChain(client: ApiClient, chainId: Uint8Array, networkName: string): Promise<void> {
   const s = await client.status();
   if (s.chainId !== toHex(chainId)) {
-    throw new ChainNodeError('NETWORK_MISMATCH', `the node at ${client.url} runs network '${s.network}' (chain ${s.chainId.slice(0, 16)}...), but this command is set for '${networkName}': pass --network ${s.network}`);
+    throw new ChainNodeError(
+      'NETWORK_MISMATCH',
+      `the node at ${client.url} runs network '${s.network}' (chain ${s.chainId.slice(0, 16)}...), but this command is set for '${networkName}': pass --network ${s.network}`,
+    );
   }
 }
 
@@ -42,13 +45,17 @@ export async function waitForConfirmations(
     try {
       const prev = last;
       last = await client.tx(txid);
-      if (prev === undefined || prev.status !== last.status || prev.confirmations !== last.confirmations || prev.block?.hash !== last.block?.hash) options.onUpdate?.(last);
+      if (prev === undefined || prev.status !== last.status || prev.confirmations !== last.confirmations || prev.block?.hash !== last.block?.hash)
+        options.onUpdate?.(last);
       if (last.status === 'mined' && last.confirmations >= confirmations) return last;
     } catch (err) {
       if (!(err instanceof ApiRequestError && err.code === 'TX_NOT_FOUND')) throw err;
     }
     if (Date.now() >= deadline) {
-      throw new ChainNodeError('TX_WAIT_TIMEOUT', `tx ${txid} has ${last?.confirmations ?? 0} of ${confirmations} confirmations after ${Math.round((options.timeoutMs ?? 120_000) / 1000)} s (${last?.status ?? 'not found'})`);
+      throw new ChainNodeError(
+        'TX_WAIT_TIMEOUT',
+        `tx ${txid} has ${last?.confirmations ?? 0} of ${confirmations} confirmations after ${Math.round((options.timeoutMs ?? 120_000) / 1000)} s (${last?.status ?? 'not found'})`,
+      );
     }
     if (options.signal?.aborted === true) throw new ChainNodeError('CANCELLED', 'cancelled');
     await new Promise((r) => setTimeout(r, pollMs));

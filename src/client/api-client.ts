@@ -122,7 +122,11 @@ export class ApiClient {
   }
 
   /** Send a request and parse the JSON answer; throws the API's error code on a non-2xx status. */
-  async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, options: { body?: unknown; admin?: boolean; query?: Record<string, string | number | boolean | undefined> } = {}): Promise<T> {
+  async request<T>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    options: { body?: unknown; admin?: boolean; query?: Record<string, string | number | boolean | undefined> } = {},
+  ): Promise<T> {
     const text = await this.requestText(method, path, options);
     try {
       return JSON.parse(text) as T;
@@ -132,7 +136,11 @@ export class ApiClient {
   }
 
   /** Like {@link request} but returns the raw body text (for /metrics). */
-  async requestText(method: 'GET' | 'POST' | 'DELETE', path: string, options: { body?: unknown; admin?: boolean; query?: Record<string, string | number | boolean | undefined> } = {}): Promise<string> {
+  async requestText(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    options: { body?: unknown; admin?: boolean; query?: Record<string, string | number | boolean | undefined> } = {},
+  ): Promise<string> {
     let target = `${this.url}${path}`;
     if (options.query !== undefined) {
       const q = new URLSearchParams();
@@ -147,7 +155,8 @@ export class ApiClient {
       body = JSON.stringify(options.body);
     }
     if (options.admin === true) {
-      if (this.#token === undefined) throw new ChainNodeError('AUTH_REQUIRED', `${method} ${path} is an admin route and no admin token was found (the node's api.cookie)`);
+      if (this.#token === undefined)
+        throw new ChainNodeError('AUTH_REQUIRED', `${method} ${path} is an admin route and no admin token was found (the node's api.cookie)`);
       headers.authorization = `Bearer ${this.#token}`;
     } else if (this.#bearer !== undefined) {
       headers.authorization = `Bearer ${this.#bearer}`;
@@ -159,7 +168,11 @@ export class ApiClient {
       if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
         throw new ChainNodeError('API_TIMEOUT', `${method} ${target}: no answer within ${this.#timeoutMs} ms`);
       }
-      throw new ChainNodeError('API_UNREACHABLE', `cannot reach the node API at ${this.url} (${describeFetchError(err)}); is the node running? (chain-node start, or pass --api <url>)`, { cause: err });
+      throw new ChainNodeError(
+        'API_UNREACHABLE',
+        `cannot reach the node API at ${this.url} (${describeFetchError(err)}); is the node running? (chain-node start, or pass --api <url>)`,
+        { cause: err },
+      );
     }
     const text = res.text;
     if (res.status < 200 || res.status > 299) {
@@ -302,8 +315,13 @@ export class ApiClient {
     try {
       res = await fetch(target, { signal: ac.signal });
     } catch (err) {
-      if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) throw new ChainNodeError('API_TIMEOUT', `GET ${target}: no answer within ${this.#timeoutMs} ms`);
-      throw new ChainNodeError('API_UNREACHABLE', `cannot reach the node API at ${this.url} (${describeFetchError(err)}); is the node running? (chain-node start, or pass --api <url>)`, { cause: err });
+      if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))
+        throw new ChainNodeError('API_TIMEOUT', `GET ${target}: no answer within ${this.#timeoutMs} ms`);
+      throw new ChainNodeError(
+        'API_UNREACHABLE',
+        `cannot reach the node API at ${this.url} (${describeFetchError(err)}); is the node running? (chain-node start, or pass --api <url>)`,
+        { cause: err },
+      );
     } finally {
       clearTimeout(timer);
     }

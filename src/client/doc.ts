@@ -96,7 +96,8 @@ async function pendingCertifications(client: ApiClient, sha256: string, actor: s
   for (let pages = 0; pages < 100; pages++) {
     const page = await client.mempoolTxs({ limit: 1000, ...(cursor === undefined ? {} : { cursor }) });
     for (const tx of page.txs) {
-      if (tx.kind === DOC_CERTIFY_KIND && tx.subject === sha256 && (actor === undefined || tx.from === actor)) out.push({ txid: tx.txid, actor: tx.from, confirmations: 0 });
+      if (tx.kind === DOC_CERTIFY_KIND && tx.subject === sha256 && (actor === undefined || tx.from === actor))
+        out.push({ txid: tx.txid, actor: tx.from, confirmations: 0 });
     }
     cursor = page.nextCursor;
     if (cursor === undefined) break;
@@ -129,22 +130,40 @@ export async function verifyDocument(
   if (candidates.length === 0) {
     const pending = await pendingCertifications(client, doc.sha256, actor);
     if (pending.length > 0) return { document: doc, certified: false, pending };
-    throw new ChainNodeError('DOC_NOT_CERTIFIED', `${doc.name} (sha256 ${doc.sha256}) is not certified on this chain${actor === undefined ? '' : ` by ${actor}`}`);
+    throw new ChainNodeError(
+      'DOC_NOT_CERTIFIED',
+      `${doc.name} (sha256 ${doc.sha256}) is not certified on this chain${actor === undefined ? '' : ` by ${actor}`}`,
+    );
   }
   const certifications: Certification[] = [];
   for (const a of candidates) {
     const proof = await client.proof(a.txid);
     const witnesses = options.witnesses ?? [];
     // A version 1 proof (block not final yet) is checked without witnesses: it is reported as not final.
-    const r = verifyAnchoredProof(proof, { ...options.verify, ...(proof.version === 2 ? { witnesses } : {}), ...(options.threshold === undefined ? {} : { threshold: options.threshold }) });
+    const r = verifyAnchoredProof(proof, {
+      ...options.verify,
+      ...(proof.version === 2 ? { witnesses } : {}),
+      ...(options.threshold === undefined ? {} : { threshold: options.threshold }),
+    });
     if (r.status === 'invalid') throw new ChainNodeError(r.code, `record proof of ${a.txid} is invalid: ${r.message}`);
-    if (r.subject !== doc.sha256 || r.kind !== DOC_CERTIFY_KIND) throw new ChainNodeError('DOC_PROOF_MISMATCH', `record proof of ${a.txid} is about another document`);
+    if (r.subject !== doc.sha256 || r.kind !== DOC_CERTIFY_KIND)
+      throw new ChainNodeError('DOC_PROOF_MISMATCH', `record proof of ${a.txid} is about another document`);
     const payload = a.tx.payload as { name?: unknown; sha256?: unknown } | null;
     if (payload !== null && typeof payload === 'object' && typeof payload.sha256 === 'string' && payload.sha256 !== doc.sha256) {
       throw new ChainNodeError('DOC_PROOF_MISMATCH', `action ${a.txid} names another hash in its payload`);
     }
     const final = r.status === 'anchored';
-    const c: Certification = { txid: r.txid, actor: r.actor, height: r.height, blockHash: r.blockHash, blockTime: r.blockTime, confirmations: proof.confirmations, proof, final, witnesses: final ? r.witnesses : [] };
+    const c: Certification = {
+      txid: r.txid,
+      actor: r.actor,
+      height: r.height,
+      blockHash: r.blockHash,
+      blockTime: r.blockTime,
+      confirmations: proof.confirmations,
+      proof,
+      final,
+      witnesses: final ? r.witnesses : [],
+    };
     if (payload !== null && typeof payload === 'object' && typeof payload.name === 'string') c.name = payload.name;
     certifications.push(c);
   }

@@ -37,7 +37,10 @@ export async function followEvents(o: FollowOptions): Promise<void> {
   const qs = new URLSearchParams(o.query).toString();
   while (!o.signal.aborted) {
     try {
-      const res = await fetch(`${o.url.replace(/\/$/, '')}/events${qs === '' ? '' : `?${qs}`}`, { headers: { accept: 'text/event-stream', ...(last === undefined ? {} : { 'last-event-id': last }) }, signal: o.signal });
+      const res = await fetch(`${o.url.replace(/\/$/, '')}/events${qs === '' ? '' : `?${qs}`}`, {
+        headers: { accept: 'text/event-stream', ...(last === undefined ? {} : { 'last-event-id': last }) },
+        signal: o.signal,
+      });
       if (!res.ok) {
         const body = await res.text();
         let code = `HTTP_${res.status}`;
@@ -74,10 +77,14 @@ export async function followEvents(o: FollowOptions): Promise<void> {
     }
     await new Promise<void>((r) => {
       const timer = setTimeout(r, delay);
-      o.signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        r();
-      }, { once: true });
+      o.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          r();
+        },
+        { once: true },
+      );
     });
     delay = Math.min(max, delay * 2);
   }

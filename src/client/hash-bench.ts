@@ -37,7 +37,8 @@ export interface HashBenchOptions {
 }
 
 // Bitcoin's genesis header: any 80 bytes would do, the target (0) is never met.
-const HEADER = '0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a29ab5f49ffff001d1dac2b7c';
+const HEADER =
+  '0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a29ab5f49ffff001d1dac2b7c';
 
 function header(): Uint8Array {
   return Uint8Array.from(Buffer.from(HEADER, 'hex'));
@@ -88,7 +89,11 @@ export async function measureBackend(backend: MiningBackend, seconds: number): P
 export function implOf(b: MiningBackend): string {
   if (b instanceof NativeCpuBackend) return b.implementation ?? '?';
   if (b instanceof WasmBackend) return b.implementation ?? '?';
-  if (b instanceof CudaBackend) return b.devices().map((d) => `${d.name} sm_${d.major}${d.minor}`).join(', ');
+  if (b instanceof CudaBackend)
+    return b
+      .devices()
+      .map((d) => `${d.name} sm_${d.major}${d.minor}`)
+      .join(', ');
   return '';
 }
 
@@ -112,7 +117,13 @@ export async function benchHashing(
     const backend = await loadBackend(name, name === 'cuda' ? {} : { threads: cores, hideCpuFeatures: hide, ...extra });
     try {
       const rate = await measureBackend(backend, seconds);
-      return { backend: name, impl: implOf(backend), threads: name === 'cuda' ? 'GPU' : String(cores), hashesPerSec: Math.round(rate), vsJs: Math.round((rate / baseline) * 10) / 10 };
+      return {
+        backend: name,
+        impl: implOf(backend),
+        threads: name === 'cuda' ? 'GPU' : String(cores),
+        hashesPerSec: Math.round(rate),
+        vsJs: Math.round((rate / baseline) * 10) / 10,
+      };
     } finally {
       await backend.close?.();
     }

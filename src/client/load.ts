@@ -116,7 +116,8 @@ function plannedCount(o: LoadOptions): number {
 
 function checkOptions(o: LoadOptions): void {
   const pos = (v: number | undefined, what: string, max = Number.MAX_SAFE_INTEGER): void => {
-    if (v !== undefined && (!Number.isFinite(v) || v <= 0 || v > max)) throw new ChainNodeError('LOAD_BAD_OPTION', `${what} must be a positive number${max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ''}`);
+    if (v !== undefined && (!Number.isFinite(v) || v <= 0 || v > max))
+      throw new ChainNodeError('LOAD_BAD_OPTION', `${what} must be a positive number${max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ''}`);
   };
   pos(o.actors, '--actors', 1_000_000);
   pos(o.rate, '--rate');
@@ -124,7 +125,8 @@ function checkOptions(o: LoadOptions): void {
   pos(o.durationSec, '--duration');
   pos(o.batch, '--batch', 5000);
   pos(o.concurrency, '--concurrency', 10_000);
-  if (!Number.isInteger(o.actors) || !Number.isInteger(o.batch) || !Number.isInteger(o.concurrency)) throw new ChainNodeError('LOAD_BAD_OPTION', '--actors, --batch and --concurrency must be integers');
+  if (!Number.isInteger(o.actors) || !Number.isInteger(o.batch) || !Number.isInteger(o.concurrency))
+    throw new ChainNodeError('LOAD_BAD_OPTION', '--actors, --batch and --concurrency must be integers');
 }
 
 /**
@@ -198,7 +200,14 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
   let next = 0;
   let lastProgress = 0;
   const progress = (): void => {
-    o.onProgress?.({ planned, sent: s.sent, accepted: s.accepted + s.duplicate, rejected: s.rejected, failed: s.failed, elapsedSec: (performance.now() - start) / 1000 });
+    o.onProgress?.({
+      planned,
+      sent: s.sent,
+      accepted: s.accepted + s.duplicate,
+      rejected: s.rejected,
+      failed: s.failed,
+      elapsedSec: (performance.now() - start) / 1000,
+    });
   };
   const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -248,7 +257,10 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
 
 /** Human summary of a load run (the signing time is printed once, when signing ends: see `onSigned`). */
 export function formatLoadSummary(r: LoadSummary): string {
-  const codes = (m: Record<string, number>): string => Object.entries(m).map(([c, n]) => `${c} ${n}`).join(', ');
+  const codes = (m: Record<string, number>): string =>
+    Object.entries(m)
+      .map(([c, n]) => `${c} ${n}`)
+      .join(', ');
   return [
     `sent ${r.sent} of ${r.planned} tx in ${r.requests} requests over ${r.durationSec} s (${r.targetRate === null ? 'saturation' : `target ${r.targetRate} tx/s`}, batch ${r.batch}, concurrency ${r.concurrency}, ${r.actors} actors)`,
     `accepted ${r.accepted}${r.duplicate > 0 ? ` (+${r.duplicate} duplicate)` : ''}: ${r.acceptedPerSec} tx/s`,

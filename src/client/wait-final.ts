@@ -27,7 +27,8 @@ export async function waitForFinalProof(
   for (;;) {
     const proof: RecordProof | AnchoredRecordProof = await client.proof(txid);
     if (isAnchored(proof)) return proof;
-    if (Date.now() > deadline) throw new ChainNodeError('FINALITY_TIMEOUT', `no final checkpoint covered block ${proof.height} within ${options.limitMs / 1000} s`);
+    if (Date.now() > deadline)
+      throw new ChainNodeError('FINALITY_TIMEOUT', `no final checkpoint covered block ${proof.height} within ${options.limitMs / 1000} s`);
     const fin = (await client.status()).finality?.final;
     options.onProgress?.({ height: proof.height, finalHeight: fin === null || fin === undefined ? null : fin.height });
     await new Promise((r) => setTimeout(r, options.pollMs ?? 500));

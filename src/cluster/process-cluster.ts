@@ -73,7 +73,8 @@ export async function clusterUp(n: number, options: ClusterOptions, run: { nodeP
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new ChainNodeError('CLUSTER_BAD_SIZE', 'cluster size must be 1..64');
   if (existsSync(join(options.dir, STATE))) {
     const old = await readClusterState(options.dir);
-    if (old.nodes.some((x) => isAlive(x.pid))) throw new ChainNodeError('CLUSTER_RUNNING', `a cluster is already running in ${options.dir} (chain-node cluster down first)`);
+    if (old.nodes.some((x) => isAlive(x.pid)))
+      throw new ChainNodeError('CLUSTER_RUNNING', `a cluster is already running in ${options.dir} (chain-node cluster down first)`);
   }
   await mkdir(options.dir, { recursive: true });
   // Every node is a witness and the set is all of them (majority threshold): a local cluster has finality (SPEC 12).
@@ -90,12 +91,30 @@ export async function clusterUp(n: number, options: ClusterOptions, run: { nodeP
     await mkdir(datadir, { recursive: true });
     const mining = options.miners.includes(i);
     const args = [
-      '--max-semi-space-size=16', run.binPath, 'start', '--network', options.network, '--datadir', datadir,
-      '--api-host', '127.0.0.1', '--api-port', String(options.apiBase + i),
-      '--p2p-host', '127.0.0.1', '--p2p-port', String(options.p2pBase + i),
-      '--no-mdns', mining ? '--mine' : '--no-mine', '--log-pretty', 'never', '--threads', '1',
+      '--max-semi-space-size=16',
+      run.binPath,
+      'start',
+      '--network',
+      options.network,
+      '--datadir',
+      datadir,
+      '--api-host',
+      '127.0.0.1',
+      '--api-port',
+      String(options.apiBase + i),
+      '--p2p-host',
+      '127.0.0.1',
+      '--p2p-port',
+      String(options.p2pBase + i),
+      '--no-mdns',
+      mining ? '--mine' : '--no-mine',
+      '--log-pretty',
+      'never',
+      '--threads',
+      '1',
       ...(i === 0 ? [] : ['--bootstrap', `127.0.0.1:${options.p2pBase}`]),
-      '--witnesses', ...witnessKeys,
+      '--witnesses',
+      ...witnessKeys,
       ...options.extraArgs,
     ];
     const fd = openSync(log, 'a');
@@ -103,7 +122,16 @@ export async function clusterUp(n: number, options: ClusterOptions, run: { nodeP
     closeSync(fd);
     child.unref();
     if (child.pid === undefined) throw new ChainNodeError('CLUSTER_SPAWN_FAILED', `could not start node ${i}`);
-    nodes.push({ index: i, pid: child.pid, datadir, log, p2pPort: options.p2pBase + i, apiPort: options.apiBase + i, api: `http://127.0.0.1:${options.apiBase + i}`, mining });
+    nodes.push({
+      index: i,
+      pid: child.pid,
+      datadir,
+      log,
+      p2pPort: options.p2pBase + i,
+      apiPort: options.apiBase + i,
+      api: `http://127.0.0.1:${options.apiBase + i}`,
+      mining,
+    });
   }
   const state: ClusterState = { network: options.network, startedAt: new Date().toISOString(), nodes, witnesses: witnessKeys };
   await writeFile(join(options.dir, STATE), JSON.stringify(state, null, 2));
@@ -167,7 +195,10 @@ async function tally(path: string): Promise<{ files: number; bytes: number }> {
 }
 
 /** SIGTERM every node, wait up to `timeoutMs` for each to exit, SIGKILL stragglers; remove the state file (and data with `purge`). */
-export async function clusterDown(dir: string, opts: { timeoutMs?: number; purge?: boolean } = {}): Promise<{ stopped: number; killed: number; purged?: PurgeReport }> {
+export async function clusterDown(
+  dir: string,
+  opts: { timeoutMs?: number; purge?: boolean } = {},
+): Promise<{ stopped: number; killed: number; purged?: PurgeReport }> {
   const state = await readClusterState(dir);
   let stopped = 0;
   let killed = 0;
@@ -183,7 +214,13 @@ export async function clusterDown(dir: string, opts: { timeoutMs?: number; purge
   await rm(join(dir, STATE), { force: true });
   if (opts.purge !== true) return { stopped, killed };
   const { files, bytes } = await tally(dir);
-  const purged: PurgeReport = { dir, datadirs: state.nodes.map((n) => n.datadir).filter((d) => existsSync(d)), logs: state.nodes.map((n) => n.log).filter((l) => existsSync(l)), files, bytes };
+  const purged: PurgeReport = {
+    dir,
+    datadirs: state.nodes.map((n) => n.datadir).filter((d) => existsSync(d)),
+    logs: state.nodes.map((n) => n.log).filter((l) => existsSync(l)),
+    files,
+    bytes,
+  };
   await rm(dir, { recursive: true, force: true });
   return { stopped, killed, purged };
 }

@@ -75,21 +75,56 @@ export function defaultConfig(net: NetworkParams, datadir: string): NodeConfig {
       jwtAudience: '',
       jwtScopeClaim: 'scope',
     },
-    p2p: { enabled: true, host: '0.0.0.0', port: net.ports.p2p, bootstrap: [], mdns: true, announce: [], maxPeers: 50, maxInboundPerAddress: 8, loopbackLimits: false },
-    mining: { enabled: net.miningByDefault ?? false, backend: 'auto', threads: 0, minerTag: MINER_DEFAULTS.minerTag, maxBlockTxs: MINER_DEFAULTS.maxBlockTxs, cpuPath: 'auto', cpuHide: [] },
+    p2p: {
+      enabled: true,
+      host: '0.0.0.0',
+      port: net.ports.p2p,
+      bootstrap: [],
+      mdns: true,
+      announce: [],
+      maxPeers: 50,
+      maxInboundPerAddress: 8,
+      loopbackLimits: false,
+    },
+    mining: {
+      enabled: net.miningByDefault ?? false,
+      backend: 'auto',
+      threads: 0,
+      minerTag: MINER_DEFAULTS.minerTag,
+      maxBlockTxs: MINER_DEFAULTS.maxBlockTxs,
+      cpuPath: 'auto',
+      cpuHide: [],
+    },
     log: { level: 'info', file: '', pretty: 'auto', statusInterval: 60 },
-    mempool: { maxCount: MEMPOOL_DEFAULTS.maxCount, maxBytes: MEMPOOL_DEFAULTS.maxBytes, saveIntervalMs: MEMPOOL_SAVE_DEFAULTS.intervalMs, maxPerActor: MEMPOOL_DEFAULTS.maxPerActor },
+    mempool: {
+      maxCount: MEMPOOL_DEFAULTS.maxCount,
+      maxBytes: MEMPOOL_DEFAULTS.maxBytes,
+      saveIntervalMs: MEMPOOL_SAVE_DEFAULTS.intervalMs,
+      maxPerActor: MEMPOOL_DEFAULTS.maxPerActor,
+    },
     finality: { witnesses: [], witnessThreshold: 0, depth: 0 },
     kinds: { schemaFiles: [], enforceGossip: false },
     query: { aggregateKinds: ['metric'] },
-    webhooks: { enabled: true, allowPrivateTargets: false, maxAttempts: 12, backoffBaseMs: 1_000, backoffMaxMs: 10 * 60_000, timeoutMs: 10_000, concurrency: 16, logSize: 100 },
+    webhooks: {
+      enabled: true,
+      allowPrivateTargets: false,
+      maxAttempts: 12,
+      backoffBaseMs: 1_000,
+      backoffMaxMs: 10 * 60_000,
+      timeoutMs: 10_000,
+      concurrency: 16,
+      logSize: 100,
+    },
     keys: { passphraseFile: '', metricsKey: '', signWaitMs: 10_000, maxQueue: 200_000 },
   };
 }
 
 function coerce(key: ConfigKey, raw: unknown, source: string): unknown {
   const bad = (): never => {
-    throw new ChainNodeError('CONFIG_INVALID', `${source}: '${key.path}' must be ${key.type === 'int' ? 'an integer' : key.type === 'bool' ? 'true or false' : key.type === 'list' ? 'a list' : 'a string'}`);
+    throw new ChainNodeError(
+      'CONFIG_INVALID',
+      `${source}: '${key.path}' must be ${key.type === 'int' ? 'an integer' : key.type === 'bool' ? 'true or false' : key.type === 'list' ? 'a list' : 'a string'}`,
+    );
   };
   switch (key.type) {
     case 'string':
@@ -108,7 +143,11 @@ function coerce(key: ConfigKey, raw: unknown, source: string): unknown {
       return bad();
     case 'list':
       if (Array.isArray(raw) && raw.every((x) => typeof x === 'string')) return raw.filter((x) => x.length > 0);
-      if (typeof raw === 'string') return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+      if (typeof raw === 'string')
+        return raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0);
       return bad();
   }
 }
@@ -130,7 +169,14 @@ function setPath(obj: object, path: string, value: unknown): void {
 }
 
 const KEY_PATHS = CONFIG_KEYS.map((k) => k.path);
-const SECTIONS = new Set(KEY_PATHS.flatMap((p) => p.split('.').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('.'))));
+const SECTIONS = new Set(
+  KEY_PATHS.flatMap((p) =>
+    p
+      .split('.')
+      .slice(0, -1)
+      .map((_, i, parts) => parts.slice(0, i + 1).join('.')),
+  ),
+);
 
 /** Dotted paths of the file's keys that are neither a setting nor a section holding settings. */
 export function findUnknownKeys(values: Record<string, unknown>, prefix = ''): UnknownConfigKey[] {
@@ -187,7 +233,10 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   }
   const unknownKeys = fileValues === undefined ? [] : findUnknownKeys(fileValues);
   if (input.strict === true && unknownKeys.length > 0) {
-    throw new ChainNodeError('CONFIG_UNKNOWN_KEY', `config file ${file}: ${unknownKeys.map(describeUnknownKey).join(', ')} (--strict-config refuses unknown keys)`);
+    throw new ChainNodeError(
+      'CONFIG_UNKNOWN_KEY',
+      `config file ${file}: ${unknownKeys.map(describeUnknownKey).join(', ')} (--strict-config refuses unknown keys)`,
+    );
   }
   for (const k of CONFIG_KEYS) {
     const layers: [ConfigSource, unknown, string][] = [
@@ -208,5 +257,10 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
 
 /** Flatten a config to `path = value` rows with their sources (for `chain-node config`). */
 export function describeConfig(r: ResolvedConfig): Array<{ key: string; value: unknown; source: ConfigSource; env: string }> {
-  return CONFIG_KEYS.map((k) => ({ key: k.path, value: getPath(r.config as unknown as Record<string, unknown>, k.path), source: r.sources[k.path]!, env: k.env }));
+  return CONFIG_KEYS.map((k) => ({
+    key: k.path,
+    value: getPath(r.config as unknown as Record<string, unknown>, k.path),
+    source: r.sources[k.path]!,
+    env: k.env,
+  }));
 }

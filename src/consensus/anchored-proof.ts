@@ -122,7 +122,8 @@ export function verifyAnchoredProof(proof: unknown, options: VerifyAnchoredOptio
     return invalid('PROOF_NOT_ANCHORED', 'version 1 proof: it carries no checkpoint, so no witness vouches for its header');
   }
   if (!Number.isSafeInteger(p.headerIndex) || p.headerIndex! < 0) return invalid('PROOF_MALFORMED', "'headerIndex' must be a non-negative integer");
-  if (p.headerIndex !== p.height) return invalid('PROOF_HEIGHT_MISMATCH', `'height' ${String(p.height)} is not the header's log index ${String(p.headerIndex)}`);
+  if (p.headerIndex !== p.height)
+    return invalid('PROOF_HEIGHT_MISMATCH', `'height' ${String(p.height)} is not the header's log index ${String(p.headerIndex)}`);
   if (!Array.isArray(p.headerPath) || !p.headerPath.every((h) => typeof h === 'string' && /^[0-9a-f]{64}$/i.test(h))) {
     return invalid('PROOF_MALFORMED', "'headerPath' must be an array of 32-byte hex hashes");
   }
@@ -150,7 +151,15 @@ export function verifyAnchoredProof(proof: unknown, options: VerifyAnchoredOptio
   if (wantOrigin !== undefined ? cp.origin !== wantOrigin : !(cp.origin.startsWith('chain-node/') && cp.origin.endsWith(`/${genesisHex}`))) {
     return invalid('PROOF_WRONG_LOG', `checkpoint is of log '${cp.origin}', not of this record's network`);
   }
-  if (!verifyInclusion(leafHash(header), p.headerIndex!, cp.size, p.headerPath.map((h) => fromHex(h.toLowerCase())), cp.root)) {
+  if (
+    !verifyInclusion(
+      leafHash(header),
+      p.headerIndex!,
+      cp.size,
+      p.headerPath.map((h) => fromHex(h.toLowerCase())),
+      cp.root,
+    )
+  ) {
     return invalid('PROOF_BAD_HEADER_PATH', 'the header does not fold into the checkpoint root at its height');
   }
   if (opened === undefined) {

@@ -41,14 +41,7 @@ const EXPONENT_LIMIT = 1n << (63n - RBITS);
  * minus the anchor's height. The reference's `assert`s become `ChainNodeError`s: `ASERT_INVALID_PARAMS`,
  * `ASERT_INVALID_ANCHOR` (refTarget not in (0, powLimit]), `ASERT_HEIGHT_BEFORE_ANCHOR` and `ASERT_OUT_OF_RANGE`.
  */
-export function calculateAsert(
-  refTarget: bigint,
-  targetSpacing: bigint,
-  timeDiff: bigint,
-  heightDiff: bigint,
-  powLimit: bigint,
-  halfLife: bigint,
-): bigint {
+export function calculateAsert(refTarget: bigint, targetSpacing: bigint, timeDiff: bigint, heightDiff: bigint, powLimit: bigint, halfLife: bigint): bigint {
   // The reference asserts powLimit < 2^224 so its uint256 product below cannot overflow. BigInt products are
   // exact, so easier limits (devnet, regtest) give the mathematically same result; only < 2^256 is required.
   if (halfLife <= 0n || targetSpacing <= 0n || powLimit <= 0n || powLimit >> 256n !== 0n) {
@@ -75,8 +68,7 @@ export function calculateAsert(
   const frac = exponent & 0xffffn;
 
   // 65536 * 2^(frac / 65536), cubic approximation; the sum stays below 2^64 for every frac (max at 65535).
-  const factor =
-    65536n + ((195766423245049n * frac + 971821376n * frac * frac + 5127n * frac * frac * frac + (1n << 47n)) >> 48n);
+  const factor = 65536n + ((195766423245049n * frac + 971821376n * frac * frac + 5127n * frac * frac * frac + (1n << 47n)) >> 48n);
   let nextTarget = refTarget * factor;
 
   shifts -= RBITS;
@@ -103,14 +95,7 @@ export function asertTarget(anchor: AsertAnchor, tip: AsertTip, params: AsertPar
   if (anchorTarget.negative || anchorTarget.overflow) {
     throw new ChainNodeError('ASERT_INVALID_ANCHOR', 'the anchor bits are negative or overflow');
   }
-  return calculateAsert(
-    anchorTarget.target,
-    params.targetSpacing,
-    tip.time - anchor.parentTime,
-    tip.height - anchor.height,
-    params.powLimit,
-    params.halfLife,
-  );
+  return calculateAsert(anchorTarget.target, params.targetSpacing, tip.time - anchor.parentTime, tip.height - anchor.height, params.powLimit, params.halfLife);
 }
 
 /** Compact bits required of the block after `tip` under aserti3-2d anchored at `anchor` (SPEC 4). */

@@ -73,8 +73,7 @@ export function targetToCompact(target: bigint, negative = false): number {
     throw new ChainNodeError('TARGET_OUT_OF_RANGE', 'target must be in [0, 2^256)');
   }
   let size = (bitLength(target) + 7) >> 3;
-  let compact =
-    size <= 3 ? Number(target << BigInt(8 * (3 - size))) : Number((target >> BigInt(8 * (size - 3))) & 0xffffffffn);
+  let compact = size <= 3 ? Number(target << BigInt(8 * (3 - size))) : Number((target >> BigInt(8 * (size - 3))) & 0xffffffffn);
   // 0x00800000 is the sign bit: if the mantissa would set it, shift one byte into the exponent.
   if ((compact & 0x00800000) !== 0) {
     compact >>>= 8;

@@ -33,8 +33,10 @@ export function networkFromJson(j: unknown): NetworkParams {
   if (typeof n.name !== 'string' || !/^[a-z0-9][a-z0-9-]{0,31}$/.test(n.name)) bad('name must be 1-32 chars of a-z, 0-9 and -');
   const g = n.genesis;
   if (typeof g !== 'object' || g === null) bad('genesis is missing');
-  const extraHex = typeof g.meta?.extra === 'string' && /^([0-9a-f]{2}){0,32}$/.test(g.meta.extra) ? g.meta.extra : bad('genesis.meta.extra must be hex of at most 32 bytes');
-  if (g.meta.miner !== undefined && (typeof g.meta.miner !== 'string' || Buffer.byteLength(g.meta.miner) > 64)) bad('genesis.meta.miner must be a string of at most 64 bytes');
+  const extraHex =
+    typeof g.meta?.extra === 'string' && /^([0-9a-f]{2}){0,32}$/.test(g.meta.extra) ? g.meta.extra : bad('genesis.meta.extra must be hex of at most 32 bytes');
+  if (g.meta.miner !== undefined && (typeof g.meta.miner !== 'string' || Buffer.byteLength(g.meta.miner) > 64))
+    bad('genesis.meta.miner must be a string of at most 64 bytes');
   const powLimitBits = posInt(n.powLimitBits, 'powLimitBits', 0xffffffff);
   const powLimit = compactToTarget(powLimitBits);
   checkBits(posInt(g.bits, 'genesis.bits', 0xffffffff), powLimit);
@@ -63,7 +65,11 @@ export function networkFromJson(j: unknown): NetworkParams {
 /** JSON form of network parameters. */
 export function networkToJson(p: NetworkParams): NetworkFileJson {
   const { protocolPrefix: _prefix, miningByDefault: _mining, minBlockIntervalMs: _interval, ...rest } = p;
-  const meta = { height: 0 as const, extra: Buffer.from(p.genesis.meta.extra).toString('hex'), ...(p.genesis.meta.miner === undefined ? {} : { miner: p.genesis.meta.miner }) };
+  const meta = {
+    height: 0 as const,
+    extra: Buffer.from(p.genesis.meta.extra).toString('hex'),
+    ...(p.genesis.meta.miner === undefined ? {} : { miner: p.genesis.meta.miner }),
+  };
   return { ...rest, genesis: { ...p.genesis, meta } };
 }
 

@@ -60,7 +60,13 @@ export const NETWORKS: Readonly<Record<string, NetworkParams>> = Object.freeze({
   /** Default development network: a CPU miner makes a block every couple of seconds (~2^25 hashes each). */
   devnet: preset({
     name: 'devnet',
-    genesis: { version: 1, time: 1767225600, bits: 0x1d7fffff, nonce: 34506624, meta: { height: 0, miner: 'chain-node genesis', extra: enc.encode('devnet 2026-01-01') } },
+    genesis: {
+      version: 1,
+      time: 1767225600,
+      bits: 0x1d7fffff,
+      nonce: 34506624,
+      meta: { height: 0, miner: 'chain-node genesis', extra: enc.encode('devnet 2026-01-01') },
+    },
     targetSpacing: 2,
     halfLife: 60,
     powLimitBits: 0x1d7fffff,
@@ -74,7 +80,13 @@ export const NETWORKS: Readonly<Record<string, NetworkParams>> = Object.freeze({
   /** Production-like parameters: one-minute blocks, two-day ASERT half-life. */
   main: preset({
     name: 'main',
-    genesis: { version: 1, time: 1772323200, bits: 0x1e00ffff, nonce: 2687904, meta: { height: 0, miner: 'chain-node genesis', extra: enc.encode('main 2026-03-01') } },
+    genesis: {
+      version: 1,
+      time: 1772323200,
+      bits: 0x1e00ffff,
+      nonce: 2687904,
+      meta: { height: 0, miner: 'chain-node genesis', extra: enc.encode('main 2026-03-01') },
+    },
     targetSpacing: 60,
     halfLife: 172800,
     powLimitBits: 0x1e00ffff,

@@ -83,14 +83,16 @@ function fail(code: string, message: string): RecordProofResult {
 export function verifyRecordProof(proof: unknown, options: VerifyRecordProofOptions = {}): RecordProofResult {
   if (typeof proof !== 'object' || proof === null) return fail('PROOF_MALFORMED', 'proof must be a JSON object');
   const p = proof as Partial<RecordProof>;
-  if (p.version !== RECORD_PROOF_VERSION) return fail('PROOF_VERSION', `unsupported proof version ${typeof p.version === 'number' ? p.version : typeof p.version}`);
+  if (p.version !== RECORD_PROOF_VERSION)
+    return fail('PROOF_VERSION', `unsupported proof version ${typeof p.version === 'number' ? p.version : typeof p.version}`);
   for (const k of ['tx', 'txid', 'header', 'blockHash'] as const) {
     if (typeof p[k] !== 'string') return fail('PROOF_MALFORMED', `'${k}' must be a hex string`);
   }
   for (const k of ['leafIndex', 'treeSize', 'height'] as const) {
     if (!Number.isSafeInteger(p[k]) || (p[k] as number) < 0) return fail('PROOF_MALFORMED', `'${k}' must be a non-negative integer`);
   }
-  if (!Array.isArray(p.auditPath) || !p.auditPath.every((h) => typeof h === 'string')) return fail('PROOF_MALFORMED', "'auditPath' must be an array of hex strings");
+  if (!Array.isArray(p.auditPath) || !p.auditPath.every((h) => typeof h === 'string'))
+    return fail('PROOF_MALFORMED', "'auditPath' must be an array of hex strings");
   let txBytes: Uint8Array, headerBytes: Uint8Array, path: Uint8Array[];
   try {
     txBytes = fromHex(p.tx!);
@@ -118,7 +120,8 @@ export function verifyRecordProof(proof: unknown, options: VerifyRecordProofOpti
     return fail('PROOF_BAD_PATH', 'audit path does not lead to the header merkle root');
   }
   if (!checkProofOfWork(header.bytes, options.powLimit ?? MAX_TARGET)) return fail('PROOF_BAD_POW', 'header does not meet its proof-of-work target');
-  if (options.chainId !== undefined && !bytesEqual(options.chainId, tx.fields.chain)) return fail('PROOF_WRONG_CHAIN', 'transaction belongs to another network');
+  if (options.chainId !== undefined && !bytesEqual(options.chainId, tx.fields.chain))
+    return fail('PROOF_WRONG_CHAIN', 'transaction belongs to another network');
   if (!tx.verifySignature()) return fail('PROOF_BAD_SIGNATURE', 'transaction signature is invalid');
   const result: RecordProofResult = {
     valid: true,

@@ -80,12 +80,7 @@ export function inclusionProofFromLeafHashes(hashes: readonly Uint8Array[], inde
  * when the inputs cannot describe a valid proof (index >= size, wrong path length, hashes not 32 bytes, ...).
  * Recomputing the root after changing one leaf (the miner rolling `extra` in leaf 0) costs only this fold.
  */
-export function rootFromInclusion(
-  leaf: Uint8Array,
-  index: number,
-  size: number,
-  proof: readonly Uint8Array[],
-): Uint8Array | null {
+export function rootFromInclusion(leaf: Uint8Array, index: number, size: number, proof: readonly Uint8Array[]): Uint8Array | null {
   if (!isHash(leaf) || !isCount(index) || !isCount(size) || index >= size) return null;
   if (!Array.isArray(proof)) return null;
   let fn = index;
@@ -115,13 +110,7 @@ export function rootFromInclusion(
  * The root does not commit to `size` (RFC 6962): other sizes in which the leaf's path has the same shape verify
  * too, so take the size from an authenticated source when it matters.
  */
-export function verifyInclusion(
-  leaf: Uint8Array,
-  index: number,
-  size: number,
-  proof: readonly Uint8Array[],
-  root: Uint8Array,
-): boolean {
+export function verifyInclusion(leaf: Uint8Array, index: number, size: number, proof: readonly Uint8Array[], root: Uint8Array): boolean {
   if (!isHash(root)) return false;
   const computed = rootFromInclusion(leaf, index, size, proof);
   return computed !== null && bytesEqual(computed, root);
@@ -169,13 +158,7 @@ function subproof(m: number, hashes: readonly Uint8Array[], lo: number, hi: numb
  * root `newRoot` (RFC 9162 section 2.1.4.2). Never throws; malformed input (roots or proof hashes not 32 bytes,
  * oldSize > newSize, wrong proof length) returns false.
  */
-export function verifyConsistency(
-  oldSize: number,
-  newSize: number,
-  oldRoot: Uint8Array,
-  newRoot: Uint8Array,
-  proof: readonly Uint8Array[],
-): boolean {
+export function verifyConsistency(oldSize: number, newSize: number, oldRoot: Uint8Array, newRoot: Uint8Array, proof: readonly Uint8Array[]): boolean {
   if (!isCount(oldSize) || !isCount(newSize) || oldSize > newSize) return false;
   if (!isHash(oldRoot) || !isHash(newRoot) || !Array.isArray(proof)) return false;
   if (oldSize === newSize) return proof.length === 0 && bytesEqual(oldRoot, newRoot);

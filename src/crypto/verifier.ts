@@ -11,9 +11,7 @@ export const SECRET_KEY_BYTES = 32;
 export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
 // floor(n / 2) big-endian: the largest s a low-S signature may carry.
-const HALF_N_BYTES = Uint8Array.from(
-  Buffer.from('7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0', 'hex'),
-);
+const HALF_N_BYTES = Uint8Array.from(Buffer.from('7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0', 'hex'));
 
 /**
  * One ECDSA/secp256k1 verification backend. Both implementations accept exactly the same inputs: a 64-byte
@@ -50,11 +48,7 @@ export function hasVerifiableShape(sig: unknown, msgHash: unknown, publicKey: un
 
 /** True when `publicKey` is a 33-byte Uint8Array starting with 0x02 or 0x03 (not yet checked to be on the curve). */
 export function hasCompressedKeyShape(publicKey: unknown): publicKey is Uint8Array {
-  return (
-    publicKey instanceof Uint8Array &&
-    publicKey.byteLength === PUBLIC_KEY_BYTES &&
-    (publicKey[0] === 0x02 || publicKey[0] === 0x03)
-  );
+  return publicKey instanceof Uint8Array && publicKey.byteLength === PUBLIC_KEY_BYTES && (publicKey[0] === 0x02 || publicKey[0] === 0x03);
 }
 
 /** True when the `s` half of a 64-byte compact signature is at most n/2 (no range check on r or s = 0). */

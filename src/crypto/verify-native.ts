@@ -1,14 +1,7 @@
 import { createRequire } from 'node:module';
 import { addonExports, addonLoadError } from './addon.js';
 import { keyExpander } from './key-expander.mjs';
-import {
-  hasCompressedKeyShape,
-  hasVerifiableShape,
-  MSG_HASH_BYTES,
-  PUBLIC_KEY_BYTES,
-  SIGNATURE_BYTES,
-  type SignatureVerifier,
-} from './verifier.js';
+import { hasCompressedKeyShape, hasVerifiableShape, MSG_HASH_BYTES, PUBLIC_KEY_BYTES, SIGNATURE_BYTES, type SignatureVerifier } from './verifier.js';
 
 /** Bytes of one packed record of {@link AddonEcdsa.ecdsaVerifyBatch}: signature, message hash, compressed key. */
 export const VERIFY_RECORD_BYTES = SIGNATURE_BYTES + MSG_HASH_BYTES + PUBLIC_KEY_BYTES;

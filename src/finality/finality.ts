@@ -5,7 +5,18 @@ import { type TreeNode } from '../chain/block-tree.js';
 import { verifyConsistency } from '../crypto/merkle.js';
 import { ChainNodeError, Penalty } from '../errors.js';
 import { formatCheckpoint, parseCheckpoint, type Checkpoint } from '../log/checkpoint.js';
-import { decodeBase64Strict, encodeBase64, formatNote, keyIdHex, parseNote, signText, verifyNoteSignature, type NoteSignature, type NoteSigner, type NoteVerifier } from '../log/note.js';
+import {
+  decodeBase64Strict,
+  encodeBase64,
+  formatNote,
+  keyIdHex,
+  parseNote,
+  signText,
+  verifyNoteSignature,
+  type NoteSignature,
+  type NoteSigner,
+  type NoteVerifier,
+} from '../log/note.js';
 import { bytesEqual } from '../util/bytes.js';
 import { anchorRecordProof, type AnchoredRecordProof } from '../consensus/anchored-proof.js';
 import { type RecordProof } from '../consensus/record-proof.js';
@@ -153,7 +164,9 @@ export class Finality extends EventEmitter<FinalityEvents> {
   retryPending(): void {
     const p = this.#pending;
     if (p === undefined) return;
-    this.#enqueue(() => this.#maybeFinal(p.text, undefined)).catch((err: unknown) => this.#log?.error({ err: (err as Error).message }, 'following a final checkpoint failed'));
+    this.#enqueue(() => this.#maybeFinal(p.text, undefined)).catch((err: unknown) =>
+      this.#log?.error({ err: (err as Error).message }, 'following a final checkpoint failed'),
+    );
   }
 
   /** Wait for queued signing and ingestion. */
@@ -179,7 +192,8 @@ export class Finality extends EventEmitter<FinalityEvents> {
   async #ingest(noteIn: string | Uint8Array, opts: { persisted?: number }): Promise<number> {
     const note = parseNote(noteIn);
     const cp = parseCheckpoint(note.text);
-    if (cp.origin !== this.options.origin) throw new ChainNodeError('CHECKPOINT_WRONG_LOG', `checkpoint of log '${cp.origin}', not '${this.options.origin}'`, { penalty: Penalty.low });
+    if (cp.origin !== this.options.origin)
+      throw new ChainNodeError('CHECKPOINT_WRONG_LOG', `checkpoint of log '${cp.origin}', not '${this.options.origin}'`, { penalty: Penalty.low });
     if (cp.extensions.length > 0) throw new ChainNodeError('CHECKPOINT_MALFORMED', 'checkpoint has extension lines', { penalty: Penalty.high });
     if (cp.size === 0) throw new ChainNodeError('CHECKPOINT_MALFORMED', 'empty checkpoint', { penalty: Penalty.high });
     let added = 0;
@@ -228,7 +242,8 @@ export class Finality extends EventEmitter<FinalityEvents> {
       const branch = await this.#findBranch(entry.cp);
       this.#log?.debug({ branch: branch?.height, cands: chain.tree.nodesAtHeight(entry.cp.size - 1).length }, 'final checkpoint branch search');
       if (branch === undefined || !(await chain.adoptFinal(branch)) || !(await onMain())) {
-        if (this.#pending?.text !== text) this.#log?.warn({ size: entry.cp.size, localSize: log.size }, 'a final checkpoint is not on this node\u2019s chain (its branch is not stored)');
+        if (this.#pending?.text !== text)
+          this.#log?.warn({ size: entry.cp.size, localSize: log.size }, 'a final checkpoint is not on this node\u2019s chain (its branch is not stored)');
         this.#pending = entry;
         this.emit('missing', { size: entry.cp.size, root: entry.cp.root });
         return;
@@ -246,7 +261,16 @@ export class Finality extends EventEmitter<FinalityEvents> {
     chain.setFinal(node);
     const at = persistedAt ?? (this.#deps.now ?? Date.now)();
     const sigs = [...entry.sigs.values()];
-    this.#latest = { size: entry.cp.size, root: entry.cp.root, text, note: formatNote({ text, sigs }), signers: sigs.map((s) => s.name), at, height: node.height, blockHash: node.header.hashHex };
+    this.#latest = {
+      size: entry.cp.size,
+      root: entry.cp.root,
+      text,
+      note: formatNote({ text, sigs }),
+      signers: sigs.map((s) => s.name),
+      at,
+      height: node.height,
+      blockHash: node.header.hashHex,
+    };
     const mine = this.#deps.signer;
     if (this.#state.halted !== undefined && mine !== undefined && !sigs.some((s) => s.name === mine.name && s.keyId === mine.keyId)) {
       // SPEC 12: resume on the branch of a checkpoint final without our signature, never signing the old branch.

@@ -37,13 +37,16 @@ export async function openFinality(
     throw new ChainNodeError('CONFIG_INVALID', `finality.witnesses: ${(err as Error).message}`);
   }
   if (cfg.witnesses.length === 0 && ctx.p2p === true) {
-    log?.warn('no witness set configured: this node finalises its own chain (k = 1); nodes of one network must share a witness set (finality.witnesses) or they split at their first fork');
+    log?.warn(
+      'no witness set configured: this node finalises its own chain (k = 1); nodes of one network must share a witness set (finality.witnesses) or they split at their first fork',
+    );
   }
   const threshold = cfg.witnessThreshold === 0 ? majority(witnesses.length) : cfg.witnessThreshold;
   if (threshold > witnesses.length) {
     throw new ChainNodeError('CONFIG_INVALID', `finality.witnessThreshold ${threshold} exceeds the ${witnesses.length} witness(es) configured`);
   }
-  if (threshold * 2 <= witnesses.length) log?.warn({ threshold, witnesses: witnesses.length }, 'a witness threshold of half the set or less allows two conflicting final checkpoints');
+  if (threshold * 2 <= witnesses.length)
+    log?.warn({ threshold, witnesses: witnesses.length }, 'a witness threshold of half the set or less allows two conflicting final checkpoints');
   const depth = cfg.depth === 0 ? finalityDepthOf(ctx.network) : cfg.depth;
   const origin = logOrigin(ctx.network.name, ctx.chain.tree.atHeight(0)!.header.hashHex);
   const f = await Finality.open(

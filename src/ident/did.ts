@@ -100,7 +100,12 @@ export function buildDidResolution(v: IdentityView): DidResolutionJson {
   const didDocument: Record<string, unknown> = {
     '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/suites/secp256k1-2019/v1'],
     id: v.did,
-    verificationMethod: v.keys.map((k, i) => ({ id: vmId(i), type: 'EcdsaSecp256k1VerificationKey2019', controller: v.did, publicKeyJwk: publicKeyJwk(fromHex(k.key)) })),
+    verificationMethod: v.keys.map((k, i) => ({
+      id: vmId(i),
+      type: 'EcdsaSecp256k1VerificationKey2019',
+      controller: v.did,
+      publicKeyJwk: publicKeyJwk(fromHex(k.key)),
+    })),
     authentication: current < 0 ? [] : [vmId(current)],
     assertionMethod: current < 0 ? [] : [vmId(current)],
   };

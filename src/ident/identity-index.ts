@@ -5,8 +5,17 @@ import type { ChainStore, UndoData } from '../store/chain-store.js';
 import { Keys } from '../store/layout.js';
 import type { BatchOp } from '../store/write-queue.js';
 import {
-  decodeIdentityRecord, decodeIdentUndo, decodeKeyRecord, encodeIdentityRecord, encodeIdentUndo, encodeKeyRecord, IdentFlag, keyFlags,
-  type IdentityRecord, type IdentUndo, type KeyRecord,
+  decodeIdentityRecord,
+  decodeIdentUndo,
+  decodeKeyRecord,
+  encodeIdentityRecord,
+  encodeIdentUndo,
+  encodeKeyRecord,
+  IdentFlag,
+  keyFlags,
+  type IdentityRecord,
+  type IdentUndo,
+  type KeyRecord,
 } from './records.js';
 import { applyIdentityBlock, hasIdentityActions, type IdentChanges, type IdentReader } from './rules.js';
 
@@ -89,10 +98,7 @@ export class IdentityIndex {
     if (txs.length === 0) return [];
     const signers = [...new Set(txs.map((t) => t.fromHex))];
     const idTxs = txs.filter((t) => t.fields.kind.startsWith('id.'));
-    const values = await this.#store.getValues([
-      ...signers.map((h) => Keys.identKey(Buffer.from(h, 'hex'))),
-      ...idTxs.map((t) => Keys.identNote(t.txid)),
-    ]);
+    const values = await this.#store.getValues([...signers.map((h) => Keys.identKey(Buffer.from(h, 'hex'))), ...idTxs.map((t) => Keys.identNote(t.txid))]);
     const records = new Map(signers.map((h, i) => [h, values[i] === undefined ? undefined : decodeKeyRecord(values[i]!)]));
     const ignored = new Set(idTxs.filter((_, i) => values[signers.length + i] !== undefined).map((t) => t.txidHex));
     return txs.map((t) => {

@@ -17,11 +17,15 @@ export class IdentityReplay {
   /** Apply `block` at `height`; `nextNonce` gives an actor's next nonce before the block. */
   async apply(block: Block, height: number, nextNonce: (hex: string) => number): Promise<void> {
     if (!hasIdentityActions(block.txs)) return;
-    const changes = await applyIdentityBlock(block.txs, { height, hash: block.hash }, {
-      key: async (k) => this.#keys.get(toHex(k)),
-      identity: async (r) => this.#identities.get(toHex(r)),
-      nextNonce: async (k) => nextNonce(toHex(k)),
-    });
+    const changes = await applyIdentityBlock(
+      block.txs,
+      { height, hash: block.hash },
+      {
+        key: async (k) => this.#keys.get(toHex(k)),
+        identity: async (r) => this.#identities.get(toHex(r)),
+        nextNonce: async (k) => nextNonce(toHex(k)),
+      },
+    );
     const undo: IdentUndo = [];
     const put = (key: Uint8Array, value: Uint8Array): void => {
       const prior = this.rows.get(toHex(key));

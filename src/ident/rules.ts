@@ -59,7 +59,8 @@ function nextKeyOf(tx: Transaction): Uint8Array | undefined {
 export async function applyIdentityBlock(txs: readonly Transaction[], at: { height: number; hash: Uint8Array }, reader: IdentReader): Promise<IdentChanges> {
   const changes: IdentChanges = { keys: new Map(), identities: new Map(), notes: new Map() };
   const keyOf = async (k: Uint8Array): Promise<KeyRecord | undefined> => changes.keys.get(toHex(k)) ?? reader.key(k);
-  const identityOf = async (root: Uint8Array): Promise<IdentityRecord> => changes.identities.get(toHex(root)) ?? (await reader.identity(root)) ?? { keys: [{ key: root }] };
+  const identityOf = async (root: Uint8Array): Promise<IdentityRecord> =>
+    changes.identities.get(toHex(root)) ?? (await reader.identity(root)) ?? { keys: [{ key: root }] };
   // Next nonce of each key at the current position in the block (chain state plus the block's earlier txs).
   const seen = new Map<string, number>();
   const nonceAt = async (k: Uint8Array): Promise<number> => seen.get(toHex(k)) ?? reader.nextNonce(k);

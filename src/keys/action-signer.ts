@@ -173,7 +173,12 @@ export class ActionSigner {
     const actorFull = (p.actorState(actor)?.count ?? 0) >= p.options.maxPerActor;
     for (const w of lane.queue) {
       if (w.deadline > now) keep.push(w);
-      else if (actorFull) w.resolve({ ok: false, code: 'MEMPOOL_ACTOR_LIMIT', message: `actor ${actor} already has the most pending transactions the pool holds; waited ${this.#options.waitMs} ms for blocks` });
+      else if (actorFull)
+        w.resolve({
+          ok: false,
+          code: 'MEMPOOL_ACTOR_LIMIT',
+          message: `actor ${actor} already has the most pending transactions the pool holds; waited ${this.#options.waitMs} ms for blocks`,
+        });
       else w.resolve({ ok: false, code: 'MEMPOOL_FULL', message: `the mempool is full; waited ${this.#options.waitMs} ms for blocks` });
     }
     lane.queue = keep;
@@ -194,7 +199,8 @@ export class ActionSigner {
         const hash = txSigningHash(b);
         // Encoded once with a blank signature (its exact size is known before a nonce is spent), signed in place.
         const enc = encodeCbor({ ...b, sig: new Uint8Array(64) });
-        if (enc.length > this.#options.maxTxBytes) throw new ChainNodeError('TX_OVERSIZED', `the signed action would be ${enc.length} bytes (most ${this.#options.maxTxBytes})`);
+        if (enc.length > this.#options.maxTxBytes)
+          throw new ChainNodeError('TX_OVERSIZED', `the signed action would be ${enc.length} bytes (most ${this.#options.maxTxBytes})`);
         bodies.push(enc);
         hashes.push(hash);
         slots.push(w);
@@ -233,7 +239,8 @@ export class ActionSigner {
     const probe = txs[0]!;
     if (!this.#verifier.verify(probe.fields.sig, probe.sigHash, probe.fields.from)) {
       this.#deps.logger?.error({ key: key.name, signer: this.#signPool.signerName }, 'a signature made here does not verify: refusing to submit');
-      for (const w of slots) w.resolve({ ok: false, code: 'KEY_SIGNER_FAULT', message: 'the node produced a signature that does not verify; nothing was submitted' });
+      for (const w of slots)
+        w.resolve({ ok: false, code: 'KEY_SIGNER_FAULT', message: 'the node produced a signature that does not verify; nothing was submitted' });
       return;
     }
     const added = await mempool.addSigned(txs, sources);

@@ -83,7 +83,9 @@ export class NodeKeys {
     const pass = this.#passphrase;
     if (pass === undefined) {
       this.keystore.path(name); // KEY_BAD_NAME first
-      return Promise.reject(new ChainNodeError('KEY_LOCKED', `key '${name}' is locked: start the node with a key passphrase (keys.passphraseFile or CHAIN_NODE_KEYS_PASSPHRASE)`));
+      return Promise.reject(
+        new ChainNodeError('KEY_LOCKED', `key '${name}' is locked: start the node with a key passphrase (keys.passphraseFile or CHAIN_NODE_KEYS_PASSPHRASE)`),
+      );
     }
     const p = (async (): Promise<UnlockedKey> => {
       const file = await this.keystore.read(name);
@@ -109,7 +111,8 @@ export class NodeKeys {
   async create(name: string): Promise<NodeKeyInfo> {
     this.keystore.path(name);
     const pass = this.#passphrase;
-    if (pass === undefined) throw new ChainNodeError('KEY_LOCKED', 'cannot create keys: the node holds no key passphrase (keys.passphraseFile or CHAIN_NODE_KEYS_PASSPHRASE)');
+    if (pass === undefined)
+      throw new ChainNodeError('KEY_LOCKED', 'cannot create keys: the node holds no key passphrase (keys.passphraseFile or CHAIN_NODE_KEYS_PASSPHRASE)');
     const run = this.#creating.then(() => this.keystore.generate(name, pass));
     this.#creating = run.catch(() => undefined);
     const info = await run;

@@ -37,7 +37,8 @@ export class SignPool {
 
   /** Sign every 32-byte hash with `secretKey`; one 64-byte compact signature per hash, in order. */
   async sign(secretKey: Uint8Array, hashes: readonly Uint8Array[]): Promise<Uint8Array[]> {
-    if (this.#closed || hashes.length < PARALLEL_SIGN_MIN_BATCH || this.#inline.name !== 'libsecp256k1') return hashes.map((h) => this.#inline.sign(h, secretKey));
+    if (this.#closed || hashes.length < PARALLEL_SIGN_MIN_BATCH || this.#inline.name !== 'libsecp256k1')
+      return hashes.map((h) => this.#inline.sign(h, secretKey));
     this.#spawn();
     const chunks = Math.min(this.#slots.length, Math.ceil(hashes.length / PARALLEL_SIGN_MIN_BATCH));
     const per = Math.ceil(hashes.length / chunks);

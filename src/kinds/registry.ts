@@ -46,7 +46,16 @@ function pointerOf(e: ErrorObject): string {
 export class KindRegistry {
   readonly #entries = new Map<string, KindEntry>();
   readonly #validators = new Map<string, ValidateFunction>();
-  readonly #ajv = new Ajv({ allErrors: false, strictSchema: true, strictNumbers: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true, validateFormats: false });
+  readonly #ajv = new Ajv({
+    allErrors: false,
+    strictSchema: true,
+    strictNumbers: true,
+    strictTypes: false,
+    strictTuples: false,
+    strictRequired: false,
+    allowUnionTypes: true,
+    validateFormats: false,
+  });
 
   /** A registry of the standard kinds plus `custom` ones (which replace a standard kind of the same name). */
   constructor(custom: readonly KindDefinition[] = []) {
@@ -58,7 +67,8 @@ export class KindRegistry {
     const bad = (why: string): never => {
       throw new ChainNodeError(KindErrorCode.badDefinition, `kind '${String(d.kind)}': ${why}`);
     };
-    if (typeof d.kind !== 'string' || !KIND_RE.test(d.kind) || Buffer.byteLength(d.kind) > TX_LIMITS.kindMax) bad('not a kind name (lowercase dotted words, optionally ending in .*)');
+    if (typeof d.kind !== 'string' || !KIND_RE.test(d.kind) || Buffer.byteLength(d.kind) > TX_LIMITS.kindMax)
+      bad('not a kind name (lowercase dotted words, optionally ending in .*)');
     if (d.schema === null || typeof d.schema !== 'object' || Array.isArray(d.schema)) bad('schema must be a JSON Schema object');
     let validate: ValidateFunction;
     try {
@@ -104,7 +114,7 @@ function readDefinitions(file: string): KindDefinition[] {
   } catch (err) {
     throw new ChainNodeError(KindErrorCode.badDefinition, `kind schema file ${file}: ${(err as Error).message}`);
   }
-  const list = Array.isArray(parsed) ? parsed : (parsed as { kinds?: unknown }).kinds ?? [parsed];
+  const list = Array.isArray(parsed) ? parsed : ((parsed as { kinds?: unknown }).kinds ?? [parsed]);
   if (!Array.isArray(list)) throw new ChainNodeError(KindErrorCode.badDefinition, `kind schema file ${file}: 'kinds' must be a list`);
   return list as KindDefinition[];
 }
@@ -123,7 +133,12 @@ export function loadKindFiles(paths: readonly string[]): KindDefinition[] {
     } catch (err) {
       throw new ChainNodeError(KindErrorCode.badDefinition, `kind schema path ${p}: ${(err as Error).message}`);
     }
-    const files = isDir ? readdirSync(p).filter((f) => f.endsWith('.json')).sort().map((f) => join(p, f)) : [p];
+    const files = isDir
+      ? readdirSync(p)
+          .filter((f) => f.endsWith('.json'))
+          .sort()
+          .map((f) => join(p, f))
+      : [p];
     for (const f of files) out.push(...readDefinitions(f));
   }
   return out;

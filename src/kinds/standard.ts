@@ -34,7 +34,12 @@ export const STANDARD_KINDS: readonly KindDefinition[] = [
     schema: {
       type: 'object',
       minProperties: 1,
-      properties: { containerId: { type: 'string', maxLength: 256 }, memoryMB: { type: 'number', minimum: 0 }, cpuUsage: { type: 'number', minimum: 0 }, timestamp: time },
+      properties: {
+        containerId: { type: 'string', maxLength: 256 },
+        memoryMB: { type: 'number', minimum: 0 },
+        cpuUsage: { type: 'number', minimum: 0 },
+        timestamp: time,
+      },
       additionalProperties: { type: ['number', 'string'] },
     },
   },
@@ -62,7 +67,7 @@ export const STANDARD_KINDS: readonly KindDefinition[] = [
   },
   {
     kind: 'id.rotate',
-    description: "rotate the signer's identity to a fresh key (README \"Identities\")",
+    description: 'rotate the signer\'s identity to a fresh key (README "Identities")',
     schema: { type: 'object', required: ['next'], additionalProperties: false, properties: { next: { type: 'string', pattern: HEX_KEY } } },
   },
   {

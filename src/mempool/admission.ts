@@ -139,9 +139,7 @@ export class Admission {
       const sigOk = await this.#checkSignatures(survivors);
       for (let k = 0; k < survivors.length; k++) {
         const c = survivors[k]!;
-        results[c.index] = sigOk[k]
-          ? this.#admit(c, bases)
-          : this.#reject(c.id, { code: Code.badSignature, message: `tx ${c.id}: signature does not verify` });
+        results[c.index] = sigOk[k] ? this.#admit(c, bases) : this.#reject(c.id, { code: Code.badSignature, message: `tx ${c.id}: signature does not verify` });
       }
     } finally {
       for (const c of cands) this.#inFlight.delete(c.id);

@@ -11,9 +11,7 @@ import { NonceCache } from './nonce-cache.js';
 import { resolveMempoolOptions, type MempoolOptions, type ResolvedMempoolOptions } from './options.js';
 import { PoolStore } from './pool-store.js';
 import { selectTemplate } from './template.js';
-import type {
-  AddAccepted, AddResult, EncodedTx, MempoolDependencies, MempoolEvents, MempoolPage, MempoolStats, RemovalReason, TxSources,
-} from './types.js';
+import type { AddAccepted, AddResult, EncodedTx, MempoolDependencies, MempoolEvents, MempoolPage, MempoolStats, RemovalReason, TxSources } from './types.js';
 
 /**
  * The pool of valid, not yet mined transactions (signed user actions), per actor in nonce order.
@@ -263,7 +261,10 @@ export class Mempool extends EventEmitter<MempoolEvents> {
   dropActorFrom(actor: string, nonce: number): number {
     const q = this.#store.actors.get(actor.toLowerCase());
     if (q === undefined) return 0;
-    const doomed = q.entries().filter((e) => e.nonce >= nonce).reverse();
+    const doomed = q
+      .entries()
+      .filter((e) => e.nonce >= nonce)
+      .reverse();
     for (const e of doomed) this.#store.remove(e, 'evicted');
     return doomed.length;
   }
@@ -280,7 +281,12 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 
   /** The actor's (public key bytes or hex) pooled transactions in nonce order, ready then future. */
   byActor(actor: Uint8Array | string): Transaction[] {
-    return this.#store.actors.get(hexKey(actor))?.entries().map((e) => this.#materialize(e)) ?? [];
+    return (
+      this.#store.actors
+        .get(hexKey(actor))
+        ?.entries()
+        .map((e) => this.#materialize(e)) ?? []
+    );
   }
 
   /** A page of the pool in arrival order. The cursor is opaque; resuming scans past earlier entries. */

@@ -57,7 +57,13 @@ export async function saveMempool(mempool: Mempool, path: string): Promise<numbe
 export function parseMempoolFile(data: Buffer): Uint8Array[] {
   if (data.length < MAGIC.length + 4 + 32 || !data.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('not a mempool file');
   const body = data.subarray(0, data.length - 32);
-  if (!createHash('sha256').update(body).digest().equals(data.subarray(data.length - 32))) throw new Error('checksum mismatch');
+  if (
+    !createHash('sha256')
+      .update(body)
+      .digest()
+      .equals(data.subarray(data.length - 32))
+  )
+    throw new Error('checksum mismatch');
   const count = body.readUInt32LE(MAGIC.length);
   const out: Uint8Array[] = [];
   let o = MAGIC.length + 4;

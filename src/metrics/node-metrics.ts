@@ -36,11 +36,46 @@ export class NodeMetrics {
     const r = this.registry;
     collectDefaultMetrics({ register: r, prefix: 'chain_node_' });
     const now = sources.now ?? Date.now;
-    new Gauge({ name: 'chain_node_chain_height', help: 'Main-chain height', registers: [r], collect() { this.set(sources.height()); } });
-    new Gauge({ name: 'chain_node_chain_tip_age_seconds', help: 'Seconds since the tip block time', registers: [r], collect() { this.set(Math.max(0, now() / 1000 - sources.tipTime())); } });
-    new Gauge({ name: 'chain_node_mempool_transactions', help: 'Transactions in the mempool', registers: [r], collect() { this.set(sources.mempoolCount()); } });
-    new Gauge({ name: 'chain_node_mempool_bytes', help: 'Encoded bytes of mempool transactions', registers: [r], collect() { this.set(sources.mempoolBytes()); } });
-    new Gauge({ name: 'chain_node_mining_hashrate_hashes_per_second', help: 'Current mining hashrate', registers: [r], collect() { this.set(sources.hashrate()); } });
+    new Gauge({
+      name: 'chain_node_chain_height',
+      help: 'Main-chain height',
+      registers: [r],
+      collect() {
+        this.set(sources.height());
+      },
+    });
+    new Gauge({
+      name: 'chain_node_chain_tip_age_seconds',
+      help: 'Seconds since the tip block time',
+      registers: [r],
+      collect() {
+        this.set(Math.max(0, now() / 1000 - sources.tipTime()));
+      },
+    });
+    new Gauge({
+      name: 'chain_node_mempool_transactions',
+      help: 'Transactions in the mempool',
+      registers: [r],
+      collect() {
+        this.set(sources.mempoolCount());
+      },
+    });
+    new Gauge({
+      name: 'chain_node_mempool_bytes',
+      help: 'Encoded bytes of mempool transactions',
+      registers: [r],
+      collect() {
+        this.set(sources.mempoolBytes());
+      },
+    });
+    new Gauge({
+      name: 'chain_node_mining_hashrate_hashes_per_second',
+      help: 'Current mining hashrate',
+      registers: [r],
+      collect() {
+        this.set(sources.hashrate());
+      },
+    });
     new Gauge({
       name: 'chain_node_mining_cpu_path_calibrated_hashes_per_second',
       help: 'Hash rate each native CPU mining path measured at calibration',
@@ -62,7 +97,14 @@ export class NodeMetrics {
         if (chosen !== null && chosen !== undefined) this.set({ path: chosen }, 1);
       },
     });
-    new Gauge({ name: 'chain_node_p2p_peers', help: 'Connected peers', registers: [r], collect() { this.set(sources.peers()); } });
+    new Gauge({
+      name: 'chain_node_p2p_peers',
+      help: 'Connected peers',
+      registers: [r],
+      collect() {
+        this.set(sources.peers());
+      },
+    });
     this.blocksConnected = new Counter({ name: 'chain_node_chain_blocks_connected_total', help: 'Blocks connected to the main chain', registers: [r] });
     this.blocksDisconnected = new Counter({ name: 'chain_node_chain_blocks_disconnected_total', help: 'Blocks disconnected by reorgs', registers: [r] });
     this.reorgs = new Counter({ name: 'chain_node_chain_reorgs_total', help: 'Chain reorganisations', registers: [r] });
@@ -94,7 +136,12 @@ export class NodeMetrics {
         }
       },
     });
-    this.blocksRejected = new Counter({ name: 'chain_node_chain_blocks_rejected_total', help: 'Blocks rejected, by code', labelNames: ['code'], registers: [r] });
+    this.blocksRejected = new Counter({
+      name: 'chain_node_chain_blocks_rejected_total',
+      help: 'Blocks rejected, by code',
+      labelNames: ['code'],
+      registers: [r],
+    });
     this.apiLatency = new Histogram({
       name: 'chain_node_api_request_duration_seconds',
       help: 'HTTP API request latency',
@@ -103,8 +150,18 @@ export class NodeMetrics {
       registers: [r],
     });
     this.sseClients = new Gauge({ name: 'chain_node_api_sse_clients', help: 'Open /events streams', registers: [r] });
-    this.sseDropped = new Counter({ name: 'chain_node_api_sse_dropped_total', help: '/events streams the node closed, by reason (slow: unsent output past the buffer limit)', labelNames: ['reason'], registers: [r] });
-    this.sseRefused = new Counter({ name: 'chain_node_api_sse_refused_total', help: '/events streams refused, by reason (global or per-address cap)', labelNames: ['reason'], registers: [r] });
+    this.sseDropped = new Counter({
+      name: 'chain_node_api_sse_dropped_total',
+      help: '/events streams the node closed, by reason (slow: unsent output past the buffer limit)',
+      labelNames: ['reason'],
+      registers: [r],
+    });
+    this.sseRefused = new Counter({
+      name: 'chain_node_api_sse_refused_total',
+      help: '/events streams refused, by reason (global or per-address cap)',
+      labelNames: ['reason'],
+      registers: [r],
+    });
   }
 
   /** Text exposition for /metrics. */

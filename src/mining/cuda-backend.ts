@@ -1,13 +1,6 @@
 import { ChainNodeError } from '../errors.js';
 import { MiningErrorCode, type MiningBackend, type SearchOptions, type SearchResult } from './backend.js';
-import {
-  awaitNativeSearch,
-  defaultNativeLoader,
-  loadAddonOrThrow,
-  type CudaDeviceInfo,
-  type NativeAddon,
-  type NativeAddonLoader,
-} from './native-addon.js';
+import { awaitNativeSearch, defaultNativeLoader, loadAddonOrThrow, type CudaDeviceInfo, type NativeAddon, type NativeAddonLoader } from './native-addon.js';
 import type { NativeBackendDependencies } from './native-cpu-backend.js';
 import { checkSearchArgs } from './search-args.js';
 
@@ -57,10 +50,7 @@ export class CudaBackend implements MiningBackend {
     const { addon, devices } = await openCuda(this.loader);
     const selected = this.requested === undefined ? devices : devices.filter((d) => this.requested?.includes(d.index));
     if (selected.length === 0 || (this.requested !== undefined && selected.length !== this.requested.length)) {
-      throw new ChainNodeError(
-        MiningErrorCode.unavailable,
-        `cuda: devices ${JSON.stringify(this.requested)} requested, ${devices.length} present`,
-      );
+      throw new ChainNodeError(MiningErrorCode.unavailable, `cuda: devices ${JSON.stringify(this.requested)} requested, ${devices.length} present`);
     }
     this.addon = addon;
     this.selected = selected;
@@ -77,11 +67,7 @@ export class CudaBackend implements MiningBackend {
     const args = checkSearchArgs(header, target, startNonce, count);
     if (count === 0) return { nonce: null, hashes: 0 };
     const indices = this.selected.map((d) => d.index);
-    return awaitNativeSearch(
-      () => addon.cudaSearch(args.header, args.targetLE, args.start, args.count, indices, 'auto'),
-      this.name,
-      opts,
-    );
+    return awaitNativeSearch(() => addon.cudaSearch(args.header, args.targetLE, args.start, args.count, indices, 'auto'), this.name, opts);
   }
 
   async close(): Promise<void> {

@@ -44,7 +44,8 @@ export function skipAdvice(name: BackendName, reason: string): string {
     return 'the native addon is not built: run `npm run build:native` (needs a C++ compiler, make and Python 3); mining is slower without it';
   }
   if (name === 'cuda') {
-    if (/CUDA library not built/.test(reason)) return 'the CUDA library was not built (no nvcc at install): install the CUDA toolkit, then run `npm run build:native`, to mine on a GPU';
+    if (/CUDA library not built/.test(reason))
+      return 'the CUDA library was not built (no nvcc at install): install the CUDA toolkit, then run `npm run build:native`, to mine on a GPU';
     if (/requested/.test(reason)) return `${reason.replace(/^cuda: /, '')}: check --cuda-devices`;
     return 'no usable NVIDIA GPU and driver here (nothing to do unless this machine has one: then check `nvidia-smi`)';
   }
@@ -64,10 +65,7 @@ export interface BackendSelection {
 export function parseBackendChoice(value: string | undefined): BackendChoice {
   if (value === undefined || value === '' || value === 'auto') return 'auto';
   if ((BACKEND_NAMES as readonly string[]).includes(value)) return value as BackendName;
-  throw new ChainNodeError(
-    MiningErrorCode.unknownBackend,
-    `unknown mining backend "${value}" (expected auto, ${BACKEND_NAMES.join(', ')})`,
-  );
+  throw new ChainNodeError(MiningErrorCode.unknownBackend, `unknown mining backend "${value}" (expected auto, ${BACKEND_NAMES.join(', ')})`);
 }
 
 const CPU_IMPLS = ['auto', 'sha-ni', 'avx512', 'avx2', 'vec128', 'portable'] as const;
@@ -104,10 +102,7 @@ function describe(err: unknown): { code: string; reason: string } {
  * native CPU addon, else WASM. Resolves the loaded backend and the reasons the faster ones were skipped; rejects
  * with MINING_NO_BACKEND when none runs.
  */
-export async function selectBackend(
-  options: LoadBackendOptions = {},
-  dependencies: LoadBackendDependencies = {},
-): Promise<BackendSelection> {
+export async function selectBackend(options: LoadBackendOptions = {}, dependencies: LoadBackendDependencies = {}): Promise<BackendSelection> {
   const skipped: SkippedBackend[] = [];
   for (const name of BACKEND_NAMES) {
     const backend = createBackend(name, options, dependencies);
@@ -120,10 +115,7 @@ export async function selectBackend(
       skipped.push({ name, ...d, advice: skipAdvice(name, d.reason) });
     }
   }
-  throw new ChainNodeError(
-    MiningErrorCode.noBackend,
-    `no mining backend runs here: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`,
-  );
+  throw new ChainNodeError(MiningErrorCode.noBackend, `no mining backend runs here: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`);
 }
 
 /**
@@ -144,10 +136,7 @@ export async function loadBackend(
 }
 
 /** Names of the backends that load here, fastest first (each is loaded and closed again to find out). */
-export async function availableBackends(
-  options: LoadBackendOptions = {},
-  dependencies: LoadBackendDependencies = {},
-): Promise<BackendName[]> {
+export async function availableBackends(options: LoadBackendOptions = {}, dependencies: LoadBackendDependencies = {}): Promise<BackendName[]> {
   const names: BackendName[] = [];
   for (const name of BACKEND_NAMES) {
     // A scanner every CPU runs, so finding out whether the backend loads does not calibrate.

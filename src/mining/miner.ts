@@ -142,7 +142,11 @@ export class Miner extends EventEmitter<MinerEvents> {
       const { chain } = this.#deps;
       const parent = chain.tip;
       const nowSec = Math.floor(this.#now() / 1000);
-      const txs = fitBlock(this.#deps.mempool.buildTemplate(chain.ctx.params.maxBlockBytes - BLOCK_OVERHEAD), chain.ctx.params.maxBlockBytes - BLOCK_OVERHEAD, this.#opts.maxBlockTxs);
+      const txs = fitBlock(
+        this.#deps.mempool.buildTemplate(chain.ctx.params.maxBlockBytes - BLOCK_OVERHEAD),
+        chain.ctx.params.maxBlockBytes - BLOCK_OVERHEAD,
+        this.#opts.maxBlockTxs,
+      );
       const extraBytes = new Uint8Array(4);
       new DataView(extraBytes.buffer).setUint32(0, extra++ >>> 0, false);
       const template = assembleBlock(chain, { parent, txs, time: nowSec, miner: this.#opts.minerTag, extra: extraBytes });

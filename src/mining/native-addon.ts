@@ -92,10 +92,7 @@ export function defaultNativeLoader(root: string = packageRoot()): NativeAddonLo
     },
     cudaLibraryPath(): string | null {
       const file = process.platform === 'win32' ? 'chain_cuda.dll' : 'chain_cuda.so';
-      const candidates = [
-        join(root, 'build', 'Release', file),
-        join(root, 'prebuilds', `${process.platform}-${process.arch}`, file),
-      ];
+      const candidates = [join(root, 'build', 'Release', file), join(root, 'prebuilds', `${process.platform}-${process.arch}`, file)];
       return candidates.find((p) => existsSync(p)) ?? null;
     },
   };
@@ -107,20 +104,14 @@ export function loadAddonOrThrow(loader: NativeAddonLoader, backend: string): Na
     return loader.load();
   } catch (err) {
     const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new ChainNodeError(
-      MiningErrorCode.unavailable,
-      `${backend}: native addon not available (${why}); build it with npm run build:native`,
-      { cause: err },
-    );
+    throw new ChainNodeError(MiningErrorCode.unavailable, `${backend}: native addon not available (${why}); build it with npm run build:native`, {
+      cause: err,
+    });
   }
 }
 
 /** Waits for a native search, cancelling it when `opts.signal` aborts; maps addon errors to MINING_BACKEND_FAILED. */
-export async function awaitNativeSearch(
-  start: () => NativeSearchHandle,
-  backend: string,
-  opts: SearchOptions | undefined,
-): Promise<SearchResult> {
+export async function awaitNativeSearch(start: () => NativeSearchHandle, backend: string, opts: SearchOptions | undefined): Promise<SearchResult> {
   const signal = opts?.signal;
   if (signal?.aborted) return { nonce: null, hashes: 0, aborted: true };
   const handle = start();

@@ -27,7 +27,13 @@ export class SyncProgressBar implements SyncNotifier {
     this.#start = from;
     if (to - from < this.#o.barMinBlocks) return;
     this.#bar = new cliProgress.SingleBar(
-      { stream: this.#stream, format: 'sync [{bar}] {percentage}% | {value}/{total} blocks | height {height} | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true, fps: 5 },
+      {
+        stream: this.#stream,
+        format: 'sync [{bar}] {percentage}% | {value}/{total} blocks | height {height} | ETA {eta_formatted}',
+        hideCursor: true,
+        clearOnComplete: true,
+        fps: 5,
+      },
       cliProgress.Presets.shades_classic,
     );
     this.#bar.start(to - from, 0, { height: from });

@@ -103,7 +103,14 @@ export class AddressBans {
     if (net !== undefined && n > 0) {
       const inNet = this.list().filter((b) => b.kind === 'address' && subnet24(b.key) === net);
       if (inNet.length >= n) {
-        this.#set({ key: net, kind: 'subnet', reason: `${BanCode.subnet}: ${inNet.length} addresses of ${net} banned`, code: BanCode.subnet, until: Math.max(...inNet.map((b) => b.until)), ...by });
+        this.#set({
+          key: net,
+          kind: 'subnet',
+          reason: `${BanCode.subnet}: ${inNet.length} addresses of ${net} banned`,
+          code: BanCode.subnet,
+          until: Math.max(...inNet.map((b) => b.until)),
+          ...by,
+        });
       }
     }
     return true;

@@ -4,7 +4,10 @@ import { banCode, type PenaltyBook } from './penalties.js';
 
 /** The bans in force as the API shows them (GET /peers/bans), latest expiry first. */
 export function bansJson(penalties: PenaltyBook, addressBans: AddressBans, now: number): PeerBans {
-  const expiry = (until: number): { until: string; expiresIn: number } => ({ until: new Date(until).toISOString(), expiresIn: Math.max(0, Math.ceil((until - now) / 1000)) });
+  const expiry = (until: number): { until: string; expiresIn: number } => ({
+    until: new Date(until).toISOString(),
+    expiresIn: Math.max(0, Math.ceil((until - now) / 1000)),
+  });
   const latestFirst = (a: { until: number }, b: { until: number }): number => b.until - a.until;
   const peers = penalties
     .bans()

@@ -42,7 +42,8 @@ export function encodeCompact(c: CompactBlock): Uint8Array {
 
 /** Strictly decode a compact block; throws DecodeError (malformed, oversized, too many txids). */
 export function decodeCompact(bytes: Uint8Array, limits: CompactLimits): CompactBlock {
-  if (bytes.byteLength > limits.maxBytes) throw new DecodeError(DecodeErrorCode.oversized, `compact block: ${bytes.byteLength} bytes exceeds ${limits.maxBytes}`);
+  if (bytes.byteLength > limits.maxBytes)
+    throw new DecodeError(DecodeErrorCode.oversized, `compact block: ${bytes.byteLength} bytes exceeds ${limits.maxBytes}`);
   const v = decodeCbor(bytes, 'compact block');
   if (!isCborMap(v)) throw new DecodeError(DecodeErrorCode.wrongType, 'compact block must be a map');
   checkKeys(v, ['header', 'meta', 'txids'], [], 'compact block');
@@ -99,6 +100,7 @@ export function fillMissing(c: CompactBlock, r: Rebuild, fetched: readonly Trans
 export function completeBlock(c: CompactBlock, r: Rebuild): Block {
   if (r.missing.length > 0) throw new Error('compact block still has missing transactions');
   const block = new Block(c.header, c.meta, r.txs as Transaction[]);
-  if (!bytesEqual(block.computeMerkleRoot(), c.header.merkleRoot)) throw new DecodeError(DecodeErrorCode.badValue, 'rebuilt block does not match its merkle root');
+  if (!bytesEqual(block.computeMerkleRoot(), c.header.merkleRoot))
+    throw new DecodeError(DecodeErrorCode.badValue, 'rebuilt block does not match its merkle root');
   return block;
 }

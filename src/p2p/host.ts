@@ -37,7 +37,13 @@ export type Host = Libp2p<HostServices>;
  * the handshake and banned addresses not dialled; at most `maxInboundPerAddress` inbound connections per address
  * (where address limits apply, see {@link AddressBans}); connection limits from the options.
  */
-export async function createHost(o: ResolvedP2pOptions, params: NetworkParams, topics: Topics, penalties: PenaltyBook, addressBans: AddressBans): Promise<Host> {
+export async function createHost(
+  o: ResolvedP2pOptions,
+  params: NetworkParams,
+  topics: Topics,
+  penalties: PenaltyBook,
+  addressBans: AddressBans,
+): Promise<Host> {
   const banned = (p: { toString(): string }): boolean => penalties.isBanned(p.toString());
   // The gater counts the host's connections; it exists once createLibp2p returns (before it starts listening).
   const ref: { host?: Host } = {};

@@ -12,15 +12,32 @@ export class P2pMetrics {
 
   constructor(registry: Registry | undefined, sources: { banned(): number; bannedAddresses(): AddressBanEntry[] }) {
     const registers = registry === undefined ? [] : [registry];
-    this.gossip = new Counter({ name: 'chain_node_p2p_gossip_messages_total', help: 'Gossip messages validated, by topic and result', labelNames: ['topic', 'result'], registers });
-    this.penalties = new Counter({ name: 'chain_node_p2p_penalty_points_total', help: 'Penalty points given to peers, by reason code', labelNames: ['code'], registers });
+    this.gossip = new Counter({
+      name: 'chain_node_p2p_gossip_messages_total',
+      help: 'Gossip messages validated, by topic and result',
+      labelNames: ['topic', 'result'],
+      registers,
+    });
+    this.penalties = new Counter({
+      name: 'chain_node_p2p_penalty_points_total',
+      help: 'Penalty points given to peers, by reason code',
+      labelNames: ['code'],
+      registers,
+    });
     this.refusedRetried = new Counter({
       name: 'chain_node_p2p_rate_limit_retries_total',
       help: 'Requests of ours a peer refused as over its rate limit, sent again later (not penalised), by protocol',
       labelNames: ['protocol'],
       registers,
     });
-    new Gauge({ name: 'chain_node_p2p_banned_peers', help: 'Peers banned or blocked now', registers, collect() { this.set(sources.banned()); } });
+    new Gauge({
+      name: 'chain_node_p2p_banned_peers',
+      help: 'Peers banned or blocked now',
+      registers,
+      collect() {
+        this.set(sources.banned());
+      },
+    });
     new Gauge({
       name: 'chain_node_p2p_banned_addresses',
       help: 'Addresses banned now with a banned peer, by kind (address: an IPv4 address or IPv6 /64; subnet: an IPv4 /24)',

@@ -168,7 +168,11 @@ export class P2pNetwork {
     } catch (err) {
       const o = this.options;
       const why = /EADDRINUSE/.test((err as Error).message) ? 'address in use' : (err as Error).message;
-      throw p2pError(P2pErrorCode.listenFailed, `cannot listen for peers on ${o.host}:${o.port} (${why}); choose another --p2p-port (0 = any free port) or --no-p2p`, { cause: err });
+      throw p2pError(
+        P2pErrorCode.listenFailed,
+        `cannot listen for peers on ${o.host}:${o.port} (${why}); choose another --p2p-port (0 = any free port) or --no-p2p`,
+        { cause: err },
+      );
     }
     node.services.pubsub.subscribe(this.topics.tx);
     node.services.pubsub.subscribe(this.topics.block);
@@ -184,9 +188,17 @@ export class P2pNetwork {
       if (err.penalty > 0) this.penalise(peer, err);
     };
     for (const p of ['status', 'headers', 'blocks'] as const) {
-      await node.handle(this.#protocols[p], rpcHandler(this.#protocols[p], this.#limits[p], (req, peer) => sync.server.handle(p, req, peer), onError), { maxInboundStreams: 8 });
+      await node.handle(
+        this.#protocols[p],
+        rpcHandler(this.#protocols[p], this.#limits[p], (req, peer) => sync.server.handle(p, req, peer), onError),
+        { maxInboundStreams: 8 },
+      );
     }
-    await node.handle(this.#protocols.getblocktxn, rpcHandler(this.#protocols.getblocktxn, this.#limits.getblocktxn, (req, peer) => relay.handleGetBlockTxn(req, peer), onError), { maxInboundStreams: 8 });
+    await node.handle(
+      this.#protocols.getblocktxn,
+      rpcHandler(this.#protocols.getblocktxn, this.#limits.getblocktxn, (req, peer) => relay.handleGetBlockTxn(req, peer), onError),
+      { maxInboundStreams: 8 },
+    );
   }
 
   // Topic validators, subscriptions, and publication of our own transactions and blocks.
@@ -266,7 +278,9 @@ export class P2pNetwork {
       this.#log.debug({ peer: e.detail.toString() }, 'peer disconnected');
       sync.peerDisconnected(e.detail.toString());
     });
-    this.#listen(node, 'peer:identify', (e: CustomEvent<IdentifyResult>) => peers.remember(e.detail.peerId.toString(), e.detail.listenAddrs, e.detail.connection));
+    this.#listen(node, 'peer:identify', (e: CustomEvent<IdentifyResult>) =>
+      peers.remember(e.detail.peerId.toString(), e.detail.listenAddrs, e.detail.connection),
+    );
     this.#listen(node, 'peer:discovery', (e: CustomEvent<PeerInfo>) => peers.discovered(e.detail.id));
     const onBan = (b: BanEvent): void => {
       // Its addresses too, so a fresh key from the same place is refused (loopback is exempt by default).

@@ -47,7 +47,10 @@ export class RequestPacer<P extends string> {
     this.#maxAttempts = options.maxAttempts ?? PACER_DEFAULTS.maxAttempts;
     this.#onRefused = deps.onRefused;
     this.#limiters = new Map(
-      (Object.entries(limits) as Array<[P, RateLimit]>).map(([p, l]) => [p, new PeerRateLimiter({ perSecond: l.perSecond * share, burst: Math.max(1, Math.floor(l.burst / 2)) }, deps.now)]),
+      (Object.entries(limits) as Array<[P, RateLimit]>).map(([p, l]) => [
+        p,
+        new PeerRateLimiter({ perSecond: l.perSecond * share, burst: Math.max(1, Math.floor(l.burst / 2)) }, deps.now),
+      ]),
     );
   }
 

@@ -211,7 +211,12 @@ export class PeerManager {
       const id = p.toString();
       const score = this.#d.score(id);
       if (score < this.#d.graylistThreshold && !this.#d.penalties.isBanned(id)) {
-        this.#d.penalties.ban(id, this.#d.penalties.options.banDurationMs, `${BanCode.graylisted}: gossip score ${score.toFixed(1)} below the graylist threshold`, BanCode.graylisted);
+        this.#d.penalties.ban(
+          id,
+          this.#d.penalties.options.banDurationMs,
+          `${BanCode.graylisted}: gossip score ${score.toFixed(1)} below the graylist threshold`,
+          BanCode.graylisted,
+        );
       }
     }
   }

@@ -13,7 +13,16 @@ import { checkKeys, isCborMap, read, type CborValue } from '../primitives/cbor.j
 import { decodeCode, DecodeError, DecodeErrorCode } from '../primitives/errors.js';
 import { Transaction } from '../primitives/transaction.js';
 import {
-  compactLimits, compactRootMatches, completeBlock, decodeCompact, encodeCompact, fillMissing, rebuildFrom, toCompact, type CompactBlock, type CompactLimits,
+  compactLimits,
+  compactRootMatches,
+  completeBlock,
+  decodeCompact,
+  encodeCompact,
+  fillMissing,
+  rebuildFrom,
+  toCompact,
+  type CompactBlock,
+  type CompactLimits,
 } from './compact.js';
 import { P2pErrorCode, P2pPenalty, p2pError } from '../wire/errors.js';
 import type { PenaltyInput } from '../wire/penalty.js';
@@ -124,8 +133,10 @@ export class Relay {
     // Cheap checks before fetching anything: known invalid, proof of work, Merkle root over the txids.
     const reason = chain.invalidReason(hash);
     if (reason !== undefined) return this.#reject(peer, new BlockError('BLOCK_KNOWN_INVALID', `block was rejected before (${reason})`, c.header.hashHex));
-    if (!checkProofOfWork(c.header.bytes, chain.ctx.powLimit)) return this.#reject(peer, new BlockError('BLOCK_BAD_POW', 'block hash does not meet its target', c.header.hashHex));
-    if (!compactRootMatches(c)) return this.#reject(peer, new BlockError('BLOCK_BAD_MERKLE_ROOT', 'merkle root does not match [meta, ...txids]', c.header.hashHex));
+    if (!checkProofOfWork(c.header.bytes, chain.ctx.powLimit))
+      return this.#reject(peer, new BlockError('BLOCK_BAD_POW', 'block hash does not meet its target', c.header.hashHex));
+    if (!compactRootMatches(c))
+      return this.#reject(peer, new BlockError('BLOCK_BAD_MERKLE_ROOT', 'merkle root does not match [meta, ...txids]', c.header.hashHex));
     let block: Block | undefined;
     try {
       block = await this.#rebuild(peer, c);
@@ -174,7 +185,8 @@ export class Relay {
     try {
       const reply = await this.#d.requestTxs(peer, c.header.hash, r.missing);
       const txs = decodeTxsReply(reply, r.missing.length, this.#d.chain.ctx.params.maxTxBytes);
-      if (!fillMissing(c, r, txs)) throw p2pError(P2pErrorCode.malformed, 'getblocktxn reply holds other transactions than requested', { penalty: P2pPenalty.unrequested });
+      if (!fillMissing(c, r, txs))
+        throw p2pError(P2pErrorCode.malformed, 'getblocktxn reply holds other transactions than requested', { penalty: P2pPenalty.unrequested });
       this.stats.txsFetched++;
       return completeBlock(c, r);
     } catch (err) {
@@ -206,7 +218,8 @@ export class Relay {
     const bytes = await this.#d.chain.getBlockBytes(req.block);
     if (bytes === undefined) throw p2pError(P2pErrorCode.refused, `unknown block ${toHex(req.block)}`);
     const txs = blockTxSlices(bytes, req.indexes);
-    if (txs === undefined) throw p2pError(P2pErrorCode.malformed, `getblocktxn: index ${Math.max(...req.indexes)} out of range`, { penalty: P2pPenalty.malformed });
+    if (txs === undefined)
+      throw p2pError(P2pErrorCode.malformed, `getblocktxn: index ${Math.max(...req.indexes)} out of range`, { penalty: P2pPenalty.malformed });
     return { txs };
   }
 
@@ -235,7 +248,8 @@ export function decodeGetBlockTxn(v: CborValue, maxIndexes: number): GetBlockTxn
   const raw = v.indexes;
   if (!Array.isArray(raw) || raw.length > maxIndexes) throw new DecodeError(DecodeErrorCode.badValue, 'getblocktxn: bad indexes');
   const indexes = raw.map((i) => {
-    if (typeof i !== 'number' || !Number.isInteger(i) || i < 0) throw new DecodeError(DecodeErrorCode.wrongType, 'getblocktxn: indexes must be unsigned integers');
+    if (typeof i !== 'number' || !Number.isInteger(i) || i < 0)
+      throw new DecodeError(DecodeErrorCode.wrongType, 'getblocktxn: indexes must be unsigned integers');
     return i;
   });
   return { block, indexes };

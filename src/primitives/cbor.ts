@@ -347,15 +347,18 @@ export function checkKeys(map: CborMap, required: readonly string[], optional: r
 export const read = {
   uint(map: CborMap, key: string, what: string, max = Number.MAX_SAFE_INTEGER): number {
     const v = map[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new DecodeError(DecodeErrorCode.wrongType, `${what}: '${key}' must be an unsigned integer`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+      throw new DecodeError(DecodeErrorCode.wrongType, `${what}: '${key}' must be an unsigned integer`);
     if (v > max) throw new DecodeError(DecodeErrorCode.badValue, `${what}: '${key}' exceeds ${max}`);
     return v;
   },
   bytes(map: CborMap, key: string, what: string, length: { exact?: number; max?: number }): Uint8Array {
     const v = map[key];
     if (!(v instanceof Uint8Array)) throw new DecodeError(DecodeErrorCode.wrongType, `${what}: '${key}' must be bytes`);
-    if (length.exact !== undefined && v.byteLength !== length.exact) throw new DecodeError(DecodeErrorCode.badValue, `${what}: '${key}' must be ${length.exact} bytes`);
-    if (length.max !== undefined && v.byteLength > length.max) throw new DecodeError(DecodeErrorCode.oversized, `${what}: '${key}' exceeds ${length.max} bytes`);
+    if (length.exact !== undefined && v.byteLength !== length.exact)
+      throw new DecodeError(DecodeErrorCode.badValue, `${what}: '${key}' must be ${length.exact} bytes`);
+    if (length.max !== undefined && v.byteLength > length.max)
+      throw new DecodeError(DecodeErrorCode.oversized, `${what}: '${key}' exceeds ${length.max} bytes`);
     return v;
   },
   string(map: CborMap, key: string, what: string, minBytes: number, maxBytes: number): string {

@@ -22,7 +22,12 @@ export interface HeaderFields {
 /** Encode header fields into the 80-byte Bitcoin layout (little-endian integers). */
 export function encodeHeader(h: HeaderFields): Uint8Array {
   if (h.prevHash.byteLength !== 32 || h.merkleRoot.byteLength !== 32) throw new DecodeError(DecodeErrorCode.badValue, 'header hashes must be 32 bytes');
-  for (const [k, v] of [['version', h.version], ['time', h.time], ['bits', h.bits], ['nonce', h.nonce]] as const) {
+  for (const [k, v] of [
+    ['version', h.version],
+    ['time', h.time],
+    ['bits', h.bits],
+    ['nonce', h.nonce],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new DecodeError(DecodeErrorCode.badValue, `header ${k} must be a u32`);
   }
   const out = new Uint8Array(HEADER_SIZE);

@@ -140,7 +140,8 @@ export class Transaction {
   static sign(body: Omit<TxBody, 'from' | 'v'> & { from?: Uint8Array; v?: number }, secretKey: Uint8Array): Transaction {
     const from = publicKeyFromSecret(secretKey);
     const full: TxBody = { ...body, v: body.v ?? TX_VERSION, from };
-    if (body.from !== undefined && toHex(body.from) !== toHex(from)) throw new DecodeError(DecodeErrorCode.badValue, "tx: 'from' does not match the signing key");
+    if (body.from !== undefined && toHex(body.from) !== toHex(from))
+      throw new DecodeError(DecodeErrorCode.badValue, "tx: 'from' does not match the signing key");
     const sig = signHash(txSigningHash(full), secretKey);
     return Transaction.fromFields({ ...full, sig });
   }

@@ -120,7 +120,9 @@ export class TxSender {
 
   /** Read the actor's next nonce, counting the node's mempool, from GET /accounts/:actor. */
   async resync(): Promise<number> {
-    const acct = await this.#read(async () => unwrap(await this.#client.GET('/accounts/{actor}', { params: { path: { actor: this.actor } }, signal: AbortSignal.timeout(this.#timeoutMs) })));
+    const acct = await this.#read(async () =>
+      unwrap(await this.#client.GET('/accounts/{actor}', { params: { path: { actor: this.actor } }, signal: AbortSignal.timeout(this.#timeoutMs) })),
+    );
     this.#next = acct.pendingNonce;
     this.#free = [];
     return acct.pendingNonce;
@@ -223,7 +225,15 @@ export class TxSender {
   }
 
   #result(s: Slot, status: SendResult['status'], code?: string, message?: string): SendResult {
-    return { index: s.index, txid: toHex(s.tx!.txid), nonce: s.nonce!, status, ...(code === undefined ? {} : { code }), ...(message === undefined ? {} : { message }), attempts: s.attempts };
+    return {
+      index: s.index,
+      txid: toHex(s.tx!.txid),
+      nonce: s.nonce!,
+      status,
+      ...(code === undefined ? {} : { code }),
+      ...(message === undefined ? {} : { message }),
+      attempts: s.attempts,
+    };
   }
 
   // One result per record; throws (to be retried as a whole) on transport errors and 5xx/429 answers.
@@ -246,7 +256,8 @@ export class TxSender {
       return chunk.map(() => ({ ok: false, code: e.code, message: e.message, transient: true }));
     }
     const body = unwrap(res);
-    if (body.results.length !== chunk.length) throw new ChainNodeError('API_BAD_RESPONSE', `POST /txs/batch answered ${body.results.length} results for ${chunk.length} transactions`);
+    if (body.results.length !== chunk.length)
+      throw new ChainNodeError('API_BAD_RESPONSE', `POST /txs/batch answered ${body.results.length} results for ${chunk.length} transactions`);
     return body.results;
   }
 }

@@ -21,5 +21,9 @@ export async function waitUntilFinal(
     options.onProgress?.({ height: null, finalHeight: null });
     await new Promise((r) => setTimeout(r, pollMs));
   }
-  return waitForFinalProof(client, txid, { limitMs: Math.max(0, deadline - Date.now()), pollMs, ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) });
+  return waitForFinalProof(client, txid, {
+    limitMs: Math.max(0, deadline - Date.now()),
+    pollMs,
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+  });
 }

@@ -8,7 +8,16 @@ import { BatchSlab, encodeTxLocation, Keys, Prefix, SCHEMA_VERSION, readU32be, r
 import { applyBatch } from './level-batch.js';
 import { ActorNonceCache } from './nonce-cache.js';
 import { readPage, type Page, type PageRequest } from './pages.js';
-import { blockCounters, encodeTxRecord, indexValue, numericFields, QUERY_INDEX_DEFAULTS, type BlockCounters, type Counter, type QueryIndexOptions } from './query-index.js';
+import {
+  blockCounters,
+  encodeTxRecord,
+  indexValue,
+  numericFields,
+  QUERY_INDEX_DEFAULTS,
+  type BlockCounters,
+  type Counter,
+  type QueryIndexOptions,
+} from './query-index.js';
 import { QueryReader } from './query-reader.js';
 import { decodeUndo, encodeUndo, type UndoData } from './undo.js';
 import { WriteQueue, type BatchOp } from './write-queue.js';
@@ -59,7 +68,6 @@ export interface TxLocation {
   index: number;
 }
 
-
 /**
  * The chain database: block entries and bodies for every stored block, plus main-chain state and indexes that
  * change only in one atomic batch per connect or disconnect (see layout.ts).
@@ -95,10 +103,13 @@ export class ChainStore {
           deps.onWriteFailure?.(e);
           throw e;
         }),
-      { maxBacklogOps: options.maxWriteBacklogOps ?? CHAIN_STORE_DEFAULTS.maxWriteBacklogOps, onWritten: (seq) => {
+      {
+        maxBacklogOps: options.maxWriteBacklogOps ?? CHAIN_STORE_DEFAULTS.maxWriteBacklogOps,
+        onWritten: (seq) => {
           this.#nonces.landed(seq);
           this.#counts.landed(seq);
-        } },
+        },
+      },
     );
   }
 
@@ -140,10 +151,16 @@ export class ChainStore {
       return;
     }
     if (schema === undefined || readU32be(schema) !== SCHEMA_VERSION) {
-      throw new StoreError(StoreErrorCode.schema, `database at ${this.path} has schema ${schema === undefined ? 'none' : readU32be(schema)}, this build needs ${SCHEMA_VERSION}`);
+      throw new StoreError(
+        StoreErrorCode.schema,
+        `database at ${this.path} has schema ${schema === undefined ? 'none' : readU32be(schema)}, this build needs ${SCHEMA_VERSION}`,
+      );
     }
     if (chain === undefined || !bytesEqual(chain, this.#options.chainId)) {
-      throw new StoreError(StoreErrorCode.wrongNetwork, `database at ${this.path} belongs to another network (genesis ${chain === undefined ? 'unknown' : toHex(chain)})`);
+      throw new StoreError(
+        StoreErrorCode.wrongNetwork,
+        `database at ${this.path} belongs to another network (genesis ${chain === undefined ? 'unknown' : toHex(chain)})`,
+      );
     }
   }
 
@@ -191,11 +208,13 @@ export class ChainStore {
    */
   async deleteBlocks(hashes: readonly Uint8Array[]): Promise<void> {
     if (hashes.length === 0) return;
-    await this.#writes.write(hashes.flatMap((h): BatchOp[] => [
-      { type: 'del', key: Keys.entry(h) },
-      { type: 'del', key: Keys.body(h) },
-      { type: 'del', key: Keys.undo(h) },
-    ]));
+    await this.#writes.write(
+      hashes.flatMap((h): BatchOp[] => [
+        { type: 'del', key: Keys.entry(h) },
+        { type: 'del', key: Keys.body(h) },
+        { type: 'del', key: Keys.undo(h) },
+      ]),
+    );
   }
 
   /** Update an entry's status (and persist an invalid marker when it is invalid). */
@@ -250,7 +269,7 @@ export class ChainStore {
   async getUndo(hash: Uint8Array): Promise<UndoData | undefined> {
     await this.#settled();
     const v = await this.#db.get(Keys.undo(hash));
-    return v === undefined ? undefined : (decodeUndo(v));
+    return v === undefined ? undefined : decodeUndo(v);
   }
 
   /** An actor's next nonce on the main chain (0 for an unknown actor). */
@@ -327,17 +346,31 @@ export class ChainStore {
     block.txs.forEach((tx, i) => {
       const f = tx.fields;
       const txid = slab.copy(tx.txid);
-      ops.push({ type: 'put', key: Keys.tx(txid, alloc), value: counts === undefined ? encodeTxLocation(entry.hash, i, alloc) : encodeTxRecord(entry.hash, i, tx, alloc), offHeap: true });
+      ops.push({
+        type: 'put',
+        key: Keys.tx(txid, alloc),
+        value: counts === undefined ? encodeTxLocation(entry.hash, i, alloc) : encodeTxRecord(entry.hash, i, tx, alloc),
+        offHeap: true,
+      });
       ops.push({ type: 'put', key: Keys.actorIndex(f.from, f.nonce, alloc), value: txid, offHeap: true });
       if (f.subject !== undefined) {
         const value = counts === undefined ? txid : indexValue(txid, counts.perTx[i]!.subject!.value++, undefined, alloc);
         ops.push({ type: 'put', key: Keys.subjectIndex(f.subject, entry.height, i, alloc), value, offHeap: true });
         if (counts !== undefined) {
           const fields = aggregated.has(f.kind) ? numericFields(f.payload, q.maxAggregateFields) : undefined;
-          ops.push({ type: 'put', key: Keys.subjectKindIndex(f.subject, f.kind, entry.height, i), value: indexValue(txid, counts.perTx[i]!.subjectKind!.value++, fields) });
+          ops.push({
+            type: 'put',
+            key: Keys.subjectKindIndex(f.subject, f.kind, entry.height, i),
+            value: indexValue(txid, counts.perTx[i]!.subjectKind!.value++, fields),
+          });
         }
       }
-      ops.push({ type: 'put', key: Keys.kindIndex(f.kind, entry.height, i, alloc), value: counts === undefined ? txid : indexValue(txid, counts.perTx[i]!.kind.value++, undefined, alloc), offHeap: true });
+      ops.push({
+        type: 'put',
+        key: Keys.kindIndex(f.kind, entry.height, i, alloc),
+        value: counts === undefined ? txid : indexValue(txid, counts.perTx[i]!.kind.value++, undefined, alloc),
+        offHeap: true,
+      });
     });
     for (const [actor, next] of nextNonces.values()) ops.push({ type: 'put', key: Keys.actorState(actor, alloc), value: u64be(next, alloc), offHeap: true });
     const written = this.#writes.write(ops);
@@ -413,7 +446,11 @@ export class ChainStore {
 
   /** Actions about a subject in chain order. */
   async actionsBySubject(subject: string, page: PageRequest = {}): Promise<Page<{ height: number; index: number; txid: Uint8Array }>> {
-    return this.#pageOf(Keys.subjectIndexPrefix(subject), page, (suffix, v) => ({ height: readU32be(suffix), index: readU32be(suffix, 4), txid: v.subarray(0, 32) }));
+    return this.#pageOf(Keys.subjectIndexPrefix(subject), page, (suffix, v) => ({
+      height: readU32be(suffix),
+      index: readU32be(suffix, 4),
+      txid: v.subarray(0, 32),
+    }));
   }
 
   /** Actions of a kind in chain order. */
@@ -433,7 +470,6 @@ export class ChainStore {
     await this.#settled();
     for await (const kv of this.#db.iterator({ gte: new Uint8Array([prefix]), lt: new Uint8Array([prefix + 1]) })) yield kv;
   }
-
 
   /** Write everything out and compact the whole database (LevelDB otherwise does this in the background, later). */
   async compact(): Promise<void> {

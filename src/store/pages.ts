@@ -36,7 +36,10 @@ export async function readPage<T>(
   bounds: { gte?: Uint8Array; lt?: Uint8Array } = {},
 ): Promise<Page<T>> {
   const limit = Math.min(Math.max(1, req.limit ?? PAGE_LIMITS.default), PAGE_LIMITS.max);
-  const range: { gt?: Uint8Array; gte?: Uint8Array; lt?: Uint8Array; lte?: Uint8Array; reverse: boolean; limit: number } = { reverse: req.reverse === true, limit: limit + 1 };
+  const range: { gt?: Uint8Array; gte?: Uint8Array; lt?: Uint8Array; lte?: Uint8Array; reverse: boolean; limit: number } = {
+    reverse: req.reverse === true,
+    limit: limit + 1,
+  };
   let after: Uint8Array | undefined;
   if (req.cursor !== undefined) {
     try {

@@ -152,7 +152,8 @@ export function numericFields(payload: CborValue, max: number): Array<[Uint8Arra
   for (const name in payload) {
     if (out.length >= max) break;
     const v = payload[name];
-    const n = typeof v === 'number' ? v : typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : undefined;
+    const n =
+      typeof v === 'number' ? v : typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : undefined;
     const bytes = enc.encode(name);
     if (n === undefined || !Number.isFinite(n) || bytes.byteLength > MAX_FIELD_BYTES || bytes.byteLength === 0) continue;
     out.push([bytes, n]);

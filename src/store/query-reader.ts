@@ -101,7 +101,10 @@ export class QueryReader {
   /** A page of an actor's actions with nonces in [fromNonce, toNonce), in nonce (= chain) order. */
   async actor(actor: Uint8Array, fromNonce: number, toNonce: number, page: PageRequest): Promise<Page<{ nonce: number; txid: Uint8Array }>> {
     await this.#settled();
-    return readPage(this.#db, Keys.actorIndexPrefix(actor), page, (suffix, v) => ({ nonce: readU64be(suffix), txid: v }), { gte: u64be(fromNonce), lt: u64be(toNonce) });
+    return readPage(this.#db, Keys.actorIndexPrefix(actor), page, (suffix, v) => ({ nonce: readU64be(suffix), txid: v }), {
+      gte: u64be(fromNonce),
+      lt: u64be(toNonce),
+    });
   }
 
   /** A page of a kind's actions within a height range, in chain order. */

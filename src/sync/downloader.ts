@@ -100,7 +100,11 @@ export class BlockDownloader {
       inflight.set(peer, (inflight.get(peer) ?? 0) + 1);
       t.requests++;
       try {
-        const reply = await d.fetch(peer, idxs.map((i) => items[i]!.hash), controller.signal);
+        const reply = await d.fetch(
+          peer,
+          idxs.map((i) => items[i]!.hash),
+          controller.signal,
+        );
         if (excluded.has(peer)) {
           // Dropped while this request was in flight: its data is not trusted either.
           for (const idx of idxs) requeue(idx);
@@ -125,7 +129,11 @@ export class BlockDownloader {
             block = d.decode(bytes);
           } catch (err) {
             // The decoder's own code (e.g. DECODE_TOO_DEEP): the verdict every other path gives the same bytes.
-            d.penalise(peer, { code: decodeCode(err, 'BLOCK_MALFORMED'), points: P2pPenalty.malformed, detail: `in a blocks reply: ${(err as Error).message}` });
+            d.penalise(peer, {
+              code: decodeCode(err, 'BLOCK_MALFORMED'),
+              points: P2pPenalty.malformed,
+              detail: `in a blocks reply: ${(err as Error).message}`,
+            });
             excluded.add(peer);
             for (const rest of idxs.slice(k)) requeue(rest);
             return;
@@ -142,7 +150,11 @@ export class BlockDownloader {
         for (const idx of idxs) requeue(idx);
         if (controller.signal.aborted) return;
         const penalty = err instanceof ChainNodeError ? err.penalty : 0;
-        d.penalise(peer, { code: err instanceof ChainNodeError ? err.code : P2pErrorCode.failed, points: penalty, detail: `blocks request: ${(err as Error).message}` });
+        d.penalise(peer, {
+          code: err instanceof ChainNodeError ? err.code : P2pErrorCode.failed,
+          points: penalty,
+          detail: `blocks request: ${(err as Error).message}`,
+        });
         cooldown.set(peer, Date.now() + PEER_COOLDOWN_MS);
         d.logger?.debug({ peer, err: (err as Error).message }, 'blocks request failed; re-assigning');
       } finally {
@@ -243,7 +255,10 @@ export class BlockDownloader {
         t.waitMs += performance.now() - w0;
       }
     } finally {
-      d.logger?.debug({ blocks: next, waitMs: Math.round(t.waitMs), verifyWaitMs: Math.round(t.verifyWaitMs), processMs: Math.round(t.processMs), requests: t.requests }, 'download stats');
+      d.logger?.debug(
+        { blocks: next, waitMs: Math.round(t.waitMs), verifyWaitMs: Math.round(t.verifyWaitMs), processMs: Math.round(t.processMs), requests: t.requests },
+        'download stats',
+      );
       signal.removeEventListener('abort', stop);
       controller.abort(new Error('download finished'));
     }

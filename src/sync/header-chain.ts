@@ -62,7 +62,9 @@ export async function fetchHeaderChain(
       // A branch off below the latest final checkpoint is never fetched (SPEC 12). A minority-branch peer may serve
       // it honestly until it learns of the final checkpoint: a low penalty.
       if (start < headers.length && chain.conflictsFinal(tree.get(parent.hash)!)) {
-        throw p2pError(P2pErrorCode.conflictsFinal, `headers on a branch that conflicts with the final block at height ${chain.finalNode!.height}`, { penalty: Penalty.low });
+        throw p2pError(P2pErrorCode.conflictsFinal, `headers on a branch that conflicts with the final block at height ${chain.finalNode!.height}`, {
+          penalty: Penalty.low,
+        });
       }
     } else if (!bytesEqual(headers[0]!.prevHash, parent.hash)) {
       // The peer switched branches between two requests: work with what we have, the next round catches up.

@@ -52,11 +52,19 @@ export function validateHeaders(
     if (h.version !== BLOCK_VERSION) throw new BlockError('BLOCK_BAD_VERSION', `header ${display} has version ${h.version}`, display);
     if (!checkProofOfWork(h.bytes, ctx.powLimit)) throw new BlockError('BLOCK_BAD_POW', `header ${display} does not meet its target`, display);
     const bits = nextBits(ctx, prev);
-    if (h.bits !== bits) throw new BlockError('BLOCK_BAD_BITS', `header ${display} has bits 0x${h.bits.toString(16)}, ASERT requires 0x${bits.toString(16)}`, display);
+    if (h.bits !== bits)
+      throw new BlockError('BLOCK_BAD_BITS', `header ${display} has bits 0x${h.bits.toString(16)}, ASERT requires 0x${bits.toString(16)}`, display);
     const mtp = medianTimePast(recentTimes(prev, MEDIAN_TIME_SPAN));
     if (h.time <= mtp) throw new BlockError('BLOCK_TIME_TOO_OLD', `header ${display} time ${h.time} is not after median time past ${mtp}`, display);
     if (h.time > nowSeconds + ctx.params.maxFutureDrift) throw new BlockError('BLOCK_TIME_TOO_NEW', `header ${display} is too far in the future`, display);
-    const node: HeaderNode = { hash: h.hash, hex, header: h, height: prev.height + 1, chainWork: prev.chainWork + blockWork(compactToTarget(h.bits)), parent: prev };
+    const node: HeaderNode = {
+      hash: h.hash,
+      hex,
+      header: h,
+      height: prev.height + 1,
+      chainWork: prev.chainWork + blockWork(compactToTarget(h.bits)),
+      parent: prev,
+    };
     out.push(node);
     prev = node;
   }

@@ -43,9 +43,30 @@ export class SyncProgress {
       const registers = [deps.registry];
       const state = (): SyncState => this.state();
       const target = (): number => this.#target;
-      new Gauge({ name: 'chain_node_sync_progress_ratio', help: 'Progress of the current block download (1 when idle)', registers, collect() { this.set(state().progress); } });
-      new Gauge({ name: 'chain_node_sync_active', help: '1 while the node is syncing (behind its best peer)', registers, collect() { this.set(state().syncing ? 1 : 0); } });
-      new Gauge({ name: 'chain_node_sync_target_height', help: 'Height of the chain being downloaded', registers, collect() { this.set(target()); } });
+      new Gauge({
+        name: 'chain_node_sync_progress_ratio',
+        help: 'Progress of the current block download (1 when idle)',
+        registers,
+        collect() {
+          this.set(state().progress);
+        },
+      });
+      new Gauge({
+        name: 'chain_node_sync_active',
+        help: '1 while the node is syncing (behind its best peer)',
+        registers,
+        collect() {
+          this.set(state().syncing ? 1 : 0);
+        },
+      });
+      new Gauge({
+        name: 'chain_node_sync_target_height',
+        help: 'Height of the chain being downloaded',
+        registers,
+        collect() {
+          this.set(target());
+        },
+      });
     }
   }
 

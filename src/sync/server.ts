@@ -7,7 +7,14 @@ import type { CborValue } from '../primitives/cbor.js';
 import { DecodeError } from '../primitives/errors.js';
 import { locatorFork, mainChainAfter } from './locator.js';
 import {
-  decodeGetBlocks, decodeGetHeaders, decodeStatus, encodeBlocksBytes, encodeHeaders, encodeStatus, MAX_BLOCKS_RESPONSE_BYTES, type ChainStatus,
+  decodeGetBlocks,
+  decodeGetHeaders,
+  decodeStatus,
+  encodeBlocksBytes,
+  encodeHeaders,
+  encodeStatus,
+  MAX_BLOCKS_RESPONSE_BYTES,
+  type ChainStatus,
 } from './messages.js';
 import type { ResolvedSyncOptions } from './options.js';
 

@@ -156,7 +156,8 @@ export class Synchronizer {
       this.#peers.delete(peer);
       return;
     }
-    if (st.failedWork !== undefined && (status.work !== st.failedWork || this.#now() - (st.failedAt ?? 0) > this.#o.statusIntervalMs)) st.failedWork = undefined;
+    if (st.failedWork !== undefined && (status.work !== st.failedWork || this.#now() - (st.failedAt ?? 0) > this.#o.statusIntervalMs))
+      st.failedWork = undefined;
     st.status = status;
     this.#maybeSync();
   }
@@ -214,7 +215,12 @@ export class Synchronizer {
     const chain = this.#d.chain;
     const startWork = chain.tip.chainWork;
     this.#log.debug({ peer, height: status.height, ours: chain.height }, 'peer has more work; fetching headers');
-    const fetched = await fetchHeaderChain(chain, status, (locator) => this.#d.transport.request(peer, 'headers', encodeGetHeaders({ locator, max: MAX_HEADERS }), this.#abort.signal), this.#now);
+    const fetched = await fetchHeaderChain(
+      chain,
+      status,
+      (locator) => this.#d.transport.request(peer, 'headers', encodeGetHeaders({ locator, max: MAX_HEADERS }), this.#abort.signal),
+      this.#now,
+    );
     const headers = fetched.headers;
     // Headers that arrived before a failed request are kept: their blocks are downloaded now, the rest next round.
     if (fetched.error !== undefined) this.#fault(peer, fetched.error, 'headers');
@@ -223,7 +229,8 @@ export class Synchronizer {
       // The peer claimed more work than its headers show (or we caught up meanwhile): do not ask again for it.
       this.#noProgress(peer, status);
       // Only a peer whose answers ended short of its claim is lying; a round cut short (cap, failure) proves nothing.
-      if (fetched.complete && chain.tip.chainWork <= startWork && (last?.chainWork ?? 0n) < status.work) this.#d.transport.penalise(peer, { code: P2pErrorCode.falseWork, points: P2pPenalty.falseWork, detail: 'claimed work not backed by headers' });
+      if (fetched.complete && chain.tip.chainWork <= startWork && (last?.chainWork ?? 0n) < status.work)
+        this.#d.transport.penalise(peer, { code: P2pErrorCode.falseWork, points: P2pPenalty.falseWork, detail: 'claimed work not backed by headers' });
       return;
     }
     const items = headers.filter((h) => !chain.hasBlock(h.hash));
@@ -234,7 +241,7 @@ export class Synchronizer {
     const base = chain.tree.get(items[0]!.parent.hash);
     if (base !== undefined && !chain.branchAllowed(base)) {
       // Deeper than the chain follows (or below a final checkpoint): not a fault of the peer, and not followed.
-      this.#log.warn({ peer, fork: base.height, height: chain.height }, 'peer\'s heavier chain forks too far below our tip; not following it');
+      this.#log.warn({ peer, fork: base.height, height: chain.height }, "peer's heavier chain forks too far below our tip; not following it");
       this.#noProgress(peer, status);
       return;
     }
@@ -325,7 +332,12 @@ export class Synchronizer {
       const signal = AbortSignal.any([this.#abort.signal, AbortSignal.timeout(this.#o.finalFetchTimeoutMs)]);
       try {
         const status: ChainStatus = { genesis, tip: genesis, height: target.size - 1, work: 0n };
-        const fetched = await fetchHeaderChain(chain, status, (locator) => this.#d.transport.request(peer, 'headers', encodeGetHeaders({ locator, max: MAX_HEADERS }), signal), this.#now);
+        const fetched = await fetchHeaderChain(
+          chain,
+          status,
+          (locator) => this.#d.transport.request(peer, 'headers', encodeGetHeaders({ locator, max: MAX_HEADERS }), signal),
+          this.#now,
+        );
         const items = await this.#finalPath(fetched.headers, target);
         if (items === undefined) continue;
         // Already stored: nothing to fetch (the engine's failure to adopt it is not cured by fetching again).

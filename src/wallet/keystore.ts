@@ -27,7 +27,8 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** Throws `KEY_BAD_NAME` unless `name` is 1-64 characters of letters, digits, '.', '_' and '-'. */
 export function checkKeyName(name: string): void {
-  if (!NAME.test(name)) throw new ChainNodeError('KEY_BAD_NAME', `bad key name '${name}': use 1-64 letters, digits, '.', '_' or '-' (not starting with '.', '_' or '-')`);
+  if (!NAME.test(name))
+    throw new ChainNodeError('KEY_BAD_NAME', `bad key name '${name}': use 1-64 letters, digits, '.', '_' or '-' (not starting with '.', '_' or '-')`);
 }
 
 /** Keystore directory for a base directory: `<base>/keys`. */

@@ -27,10 +27,12 @@ export function parsePayload(text: string, source = '--payload'): unknown {
 
 function checkAction(action: ActionInput): void {
   const kindBytes = Buffer.byteLength(action.kind);
-  if (kindBytes < TX_LIMITS.kindMin || kindBytes > TX_LIMITS.kindMax) throw new ChainNodeError('TX_BAD_KIND', `kind must be ${TX_LIMITS.kindMin}-${TX_LIMITS.kindMax} bytes`);
+  if (kindBytes < TX_LIMITS.kindMin || kindBytes > TX_LIMITS.kindMax)
+    throw new ChainNodeError('TX_BAD_KIND', `kind must be ${TX_LIMITS.kindMin}-${TX_LIMITS.kindMax} bytes`);
   if (action.subject !== undefined) {
     const n = Buffer.byteLength(action.subject);
-    if (n < TX_LIMITS.subjectMin || n > TX_LIMITS.subjectMax) throw new ChainNodeError('TX_BAD_SUBJECT', `subject must be ${TX_LIMITS.subjectMin}-${TX_LIMITS.subjectMax} bytes`);
+    if (n < TX_LIMITS.subjectMin || n > TX_LIMITS.subjectMax)
+      throw new ChainNodeError('TX_BAD_SUBJECT', `subject must be ${TX_LIMITS.subjectMin}-${TX_LIMITS.subjectMax} bytes`);
   }
 }
 

@@ -20,10 +20,17 @@ export function deliveryAgents(maxSockets: number): { http: Agent; https: Agent 
  * answer is used). Redirects are not followed (a 3xx is a failure); 2xx is success; the whole exchange must end
  * within `timeoutMs`. The response body is read and discarded (at most 64 KiB).
  */
-export function postJson(target: ResolvedTarget, headers: Record<string, string>, body: string, timeoutMs: number, agents: { http: Agent; https: Agent }): Promise<PostResult> {
+export function postJson(
+  target: ResolvedTarget,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+  agents: { http: Agent; https: Agent },
+): Promise<PostResult> {
   const { url } = target;
   const lookup: LookupFunction = (_host, opts, cb) => {
-    if ((opts as { all?: boolean }).all === true) (cb as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [{ address: target.address, family: target.family }]);
+    if ((opts as { all?: boolean }).all === true)
+      (cb as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [{ address: target.address, family: target.family }]);
     else cb(null, target.address, target.family);
   };
   const https = url.protocol === 'https:';
@@ -51,7 +58,10 @@ export function postJson(target: ResolvedTarget, headers: Record<string, string>
         if (read > 64 * 1024) res.destroy();
       });
       const status = res.statusCode ?? 0;
-      const r: PostResult = status >= 200 && status < 300 ? { ok: true, status } : { ok: false, status, error: status >= 300 && status < 400 ? 'redirects are not followed' : `HTTP ${status}` };
+      const r: PostResult =
+        status >= 200 && status < 300
+          ? { ok: true, status }
+          : { ok: false, status, error: status >= 300 && status < 400 ? 'redirects are not followed' : `HTTP ${status}` };
       res.once('end', () => finish(r));
       res.once('close', () => finish(r));
     });

@@ -120,7 +120,8 @@ export class HookStore {
   async deleteHook(id: string): Promise<void> {
     this.#logNext.delete(id);
     const ops: Op[] = [{ type: 'del', key: key(HookPrefix.hook, id) }];
-    for await (const [k, v] of this.#db.iterator(range(Uint8Array.of(HookPrefix.pending)))) if (parse<Delivery>(v).hook === id) ops.push({ type: 'del', key: k });
+    for await (const [k, v] of this.#db.iterator(range(Uint8Array.of(HookPrefix.pending))))
+      if (parse<Delivery>(v).hook === id) ops.push({ type: 'del', key: k });
     for (const p of [HookPrefix.dead, HookPrefix.log, HookPrefix.seen]) {
       for await (const k of this.#db.keys(range(key(p, id)))) ops.push({ type: 'del', key: k });
     }

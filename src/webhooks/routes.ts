@@ -60,19 +60,34 @@ function publicDelivery(d: Delivery): Omit<Delivery, 'hook' | 'nextAt'> & { next
 export function webhookRoutes(app: FastifyInstance, hooks: WebhookService, guard: RouteGuard): void {
   const security = [{ bearer: [] }];
   const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^wh_[0-9a-f]{24}$' } } } as const;
-  const limitQuery = { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } } } as const;
+  const limitQuery = {
+    type: 'object',
+    additionalProperties: false,
+    properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+  } as const;
 
   app.post<{ Body: { url: string; filter?: HookFilter } }>(
     '/webhooks',
     {
       preHandler: guard,
       schema: {
-        summary: 'Register a webhook (admin): records matching the filter are delivered to the URL. The response holds the signing secret, shown only this once',
+        summary:
+          'Register a webhook (admin): records matching the filter are delivered to the URL. The response holds the signing secret, shown only this once',
         description: SIGNING,
         tags: ['webhooks'],
         security,
-        body: { type: 'object', required: ['url'], additionalProperties: false, properties: { url: { type: 'string', minLength: 1, maxLength: 2048 }, filter: filterSchema } },
-        response: { 201: { ...hookSchema, properties: { ...hookSchema.properties, secret: { type: 'string', description: 'HMAC key of the Chain-Node-Signature header; not shown again' } } } },
+        body: {
+          type: 'object',
+          required: ['url'],
+          additionalProperties: false,
+          properties: { url: { type: 'string', minLength: 1, maxLength: 2048 }, filter: filterSchema },
+        },
+        response: {
+          201: {
+            ...hookSchema,
+            properties: { ...hookSchema.properties, secret: { type: 'string', description: 'HMAC key of the Chain-Node-Signature header; not shown again' } },
+          },
+        },
       },
     },
     async (req, reply) => {
@@ -80,17 +95,41 @@ export function webhookRoutes(app: FastifyInstance, hooks: WebhookService, guard
       return reply.code(201).send(h);
     },
   );
-  app.get('/webhooks', { preHandler: guard, schema: { summary: 'Registered webhooks (admin)', tags: ['webhooks'], security, response: { 200: { type: 'object', properties: { hooks: { type: 'array', items: hookSchema } } } } } }, async () => ({
-    hooks: (await hooks.hooks()).map(publicHook),
-  }));
+  app.get(
+    '/webhooks',
+    {
+      preHandler: guard,
+      schema: {
+        summary: 'Registered webhooks (admin)',
+        tags: ['webhooks'],
+        security,
+        response: { 200: { type: 'object', properties: { hooks: { type: 'array', items: hookSchema } } } },
+      },
+    },
+    async () => ({
+      hooks: (await hooks.hooks()).map(publicHook),
+    }),
+  );
   app.get<{ Params: { id: string } }>(
     '/webhooks/:id',
-    { preHandler: guard, schema: { summary: 'One webhook with its pending delivery count (admin)', tags: ['webhooks'], security, params: idParams, response: { 200: hookSchema } } },
+    {
+      preHandler: guard,
+      schema: { summary: 'One webhook with its pending delivery count (admin)', tags: ['webhooks'], security, params: idParams, response: { 200: hookSchema } },
+    },
     async (req) => ({ ...publicHook(await hooks.hook(req.params.id)), pending: await hooks.pendingCount(req.params.id) }),
   );
   app.delete<{ Params: { id: string } }>(
     '/webhooks/:id',
-    { preHandler: guard, schema: { summary: 'Delete a webhook and its pending deliveries, log and dead letters (admin)', tags: ['webhooks'], security, params: idParams, response: { 200: { type: 'object', properties: { deleted: { type: 'string' } } } } } },
+    {
+      preHandler: guard,
+      schema: {
+        summary: 'Delete a webhook and its pending deliveries, log and dead letters (admin)',
+        tags: ['webhooks'],
+        security,
+        params: idParams,
+        response: { 200: { type: 'object', properties: { deleted: { type: 'string' } } } },
+      },
+    },
     async (req) => {
       await hooks.remove(req.params.id);
       return { deleted: req.params.id };
@@ -114,7 +153,18 @@ export function webhookRoutes(app: FastifyInstance, hooks: WebhookService, guard
                 type: 'array',
                 items: {
                   type: 'object',
-                  properties: { key: { type: 'string' }, seq: { type: 'integer' }, at: { type: 'string' }, attempt: { type: 'integer' }, ok: { type: 'boolean' }, status: { type: 'integer' }, error: { type: 'string' }, ms: { type: 'integer' }, outcome: { type: 'string', enum: ['delivered', 'retry', 'dead'] }, nextAt: { type: 'string' } },
+                  properties: {
+                    key: { type: 'string' },
+                    seq: { type: 'integer' },
+                    at: { type: 'string' },
+                    attempt: { type: 'integer' },
+                    ok: { type: 'boolean' },
+                    status: { type: 'integer' },
+                    error: { type: 'string' },
+                    ms: { type: 'integer' },
+                    outcome: { type: 'string', enum: ['delivered', 'retry', 'dead'] },
+                    nextAt: { type: 'string' },
+                  },
                 },
               },
             },
@@ -126,7 +176,24 @@ export function webhookRoutes(app: FastifyInstance, hooks: WebhookService, guard
   );
   app.get<{ Params: { id: string }; Querystring: { limit: number } }>(
     '/webhooks/:id/dead-letters',
-    { preHandler: guard, schema: { summary: 'Deliveries that failed every attempt (admin)', tags: ['webhooks'], security, params: idParams, querystring: limitQuery, response: { 200: { type: 'object', properties: { deliveries: { type: 'array', items: { ...deliverySchema, properties: { ...deliverySchema.properties, nextAt: { type: 'string' } } } } } } } } },
+    {
+      preHandler: guard,
+      schema: {
+        summary: 'Deliveries that failed every attempt (admin)',
+        tags: ['webhooks'],
+        security,
+        params: idParams,
+        querystring: limitQuery,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              deliveries: { type: 'array', items: { ...deliverySchema, properties: { ...deliverySchema.properties, nextAt: { type: 'string' } } } },
+            },
+          },
+        },
+      },
+    },
     async (req) => ({ deliveries: (await hooks.deadLetters(req.params.id, req.query.limit)).map(publicDelivery) }),
   );
   app.post<{ Params: { id: string; seq: number } }>(

@@ -4,7 +4,22 @@ import { WebhookError, WebhookErrorCode } from './errors.js';
 
 // Everything that is not a public unicast address: loopback, RFC 1918, CGNAT, link-local (cloud metadata),
 // unspecified, multicast, reserved, documentation and benchmarking ranges, and their IPv6 counterparts.
-const NON_PUBLIC_V4 = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.0.0.0/24', '192.0.2.0/24', '192.168.0.0/16', '198.18.0.0/15', '198.51.100.0/24', '203.0.113.0/24', '224.0.0.0/4', '240.0.0.0/4'];
+const NON_PUBLIC_V4 = [
+  '0.0.0.0/8',
+  '10.0.0.0/8',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '172.16.0.0/12',
+  '192.0.0.0/24',
+  '192.0.2.0/24',
+  '192.168.0.0/16',
+  '198.18.0.0/15',
+  '198.51.100.0/24',
+  '203.0.113.0/24',
+  '224.0.0.0/4',
+  '240.0.0.0/4',
+];
 const NON_PUBLIC_V6 = ['::/128', '::1/128', '64:ff9b::/96', '100::/64', '2001:db8::/32', 'fc00::/7', 'fe80::/10', 'ff00::/8'];
 
 const blocked = new BlockList();
@@ -47,7 +62,8 @@ export function parseHookUrl(raw: string): URL {
   } catch {
     throw new WebhookError(WebhookErrorCode.badUrl, `'${raw.slice(0, 200)}' is not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new WebhookError(WebhookErrorCode.badUrl, `webhook URLs must be http or https, not ${url.protocol.replace(':', '')}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new WebhookError(WebhookErrorCode.badUrl, `webhook URLs must be http or https, not ${url.protocol.replace(':', '')}`);
   if (url.username !== '' || url.password !== '') throw new WebhookError(WebhookErrorCode.badUrl, 'webhook URLs must not carry credentials');
   if (raw.length > 2048) throw new WebhookError(WebhookErrorCode.badUrl, 'webhook URL is longer than 2048 characters');
   return url;
@@ -74,7 +90,10 @@ export async function resolveTarget(raw: string, allowPrivate: boolean, resolve:
   if (!allowPrivate) {
     const bad = addrs.find((a) => !isPublicAddress(a.address));
     if (bad !== undefined) {
-      throw new WebhookError(WebhookErrorCode.forbiddenTarget, `${host} resolves to ${bad.address}, a loopback, private or reserved address (set webhooks.allowPrivateTargets to allow it)`);
+      throw new WebhookError(
+        WebhookErrorCode.forbiddenTarget,
+        `${host} resolves to ${bad.address}, a loopback, private or reserved address (set webhooks.allowPrivateTargets to allow it)`,
+      );
     }
   }
   const first = addrs[0]!;

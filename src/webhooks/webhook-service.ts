@@ -204,7 +204,10 @@ export class WebhookService {
         block.txs.forEach((tx, i) => {
           if (!recordMatches(hook.filter, tx)) return;
           const record = recordJson(tx, block, h, i);
-          records.push({ key: deliveryKey(hook.id, tx.txidHex), body: (key) => JSON.stringify({ id: key, hook: hook.id, type: 'record', createdAt: new Date(this.#now()).toISOString(), record }) });
+          records.push({
+            key: deliveryKey(hook.id, tx.txidHex),
+            body: (key) => JSON.stringify({ id: key, hook: hook.id, type: 'record', createdAt: new Date(this.#now()).toISOString(), record }),
+          });
         });
         last = node;
       }

@@ -87,7 +87,10 @@ export async function rpcRequest(node: Libp2p, peer: PeerId, protocol: string, r
     if (timeout.aborted) throw p2pError(P2pErrorCode.timeout, `${protocol}: no response within ${limits.timeoutMs} ms`, { penalty: P2pPenalty.timeout });
     const name = (err as Error).name;
     if (OVERSIZE_ERRORS.has(name)) {
-      throw p2pError(P2pErrorCode.oversized, `${protocol}: response larger than ${limits.maxResponseBytes} bytes`, { penalty: P2pPenalty.malformed, cause: err });
+      throw p2pError(P2pErrorCode.oversized, `${protocol}: response larger than ${limits.maxResponseBytes} bytes`, {
+        penalty: P2pPenalty.malformed,
+        cause: err,
+      });
     }
     throw p2pError(P2pErrorCode.failed, `${protocol}: ${(err as Error).message}`, { cause: err });
   }

@@ -22,8 +22,14 @@ t.test('undeclared routes fail closed; sign:<key> per body key', async (t) => {
   });
   app.get('/undeclared-get', async () => ({ ok: true }));
   app.post('/undeclared-post', async () => ({ ok: true }));
-  app.post<{ Body: { key: string } }>('/actions', { config: { scope: 'sign:*' }, preHandler: requireSignFor((req) => req.body.key) }, async () => ({ ok: true }));
-  app.post<{ Body: { actions: { key: string }[] } }>('/actions/batch', { config: { scope: 'sign:*' }, preHandler: requireSignFor((req) => req.body.actions.map((a) => a.key)) }, async () => ({ ok: true }));
+  app.post<{ Body: { key: string } }>('/actions', { config: { scope: 'sign:*' }, preHandler: requireSignFor((req) => req.body.key) }, async () => ({
+    ok: true,
+  }));
+  app.post<{ Body: { actions: { key: string }[] } }>(
+    '/actions/batch',
+    { config: { scope: 'sign:*' }, preHandler: requireSignFor((req) => req.body.actions.map((a) => a.key)) },
+    async () => ({ ok: true }),
+  );
   t.teardown(() => app.close());
   const bearer = async (scopes: string[]): Promise<Record<string, string>> => ({ authorization: `Bearer ${(await tokens.create({ scopes })).token}` });
   const read = await bearer(['read']);
@@ -43,7 +49,11 @@ t.test('undeclared routes fail closed; sign:<key> per body key', async (t) => {
   t.same(await code('POST', '/actions', {}, { key: 'alice' }), [401, 'AUTH_REQUIRED']);
   t.same(await code('POST', '/actions', admin, { key: 'anyone' }), [200, undefined], 'admin implies sign:<any>');
   t.same(await code('POST', '/actions/batch', alice, { actions: [{ key: 'alice' }, { key: 'alice' }] }), [200, undefined]);
-  t.same(await code('POST', '/actions/batch', alice, { actions: [{ key: 'alice' }, { key: 'bob' }] }), [403, 'AUTH_FORBIDDEN'], 'every key of a batch is checked');
+  t.same(
+    await code('POST', '/actions/batch', alice, { actions: [{ key: 'alice' }, { key: 'bob' }] }),
+    [403, 'AUTH_FORBIDDEN'],
+    'every key of a batch is checked',
+  );
 });
 
 t.test('CORS preflights pass a --require-auth node; the request itself is checked', async (t) => {
@@ -58,7 +68,11 @@ t.test('CORS preflights pass a --require-auth node; the request itself is checke
     await store.close();
     await dir.cleanup();
   });
-  const pre = await app.inject({ method: 'OPTIONS', url: '/status', headers: { origin: 'https://app.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+  const pre = await app.inject({
+    method: 'OPTIONS',
+    url: '/status',
+    headers: { origin: 'https://app.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+  });
   t.equal(pre.statusCode, 204, 'preflight answered without credentials');
   t.equal(pre.headers['access-control-allow-origin'], 'https://app.example');
   const bare = await app.inject({ method: 'GET', url: '/status', headers: { origin: 'https://app.example' } });
@@ -84,7 +98,8 @@ t.test('per-token rate limits', async (t) => {
   const own = (await tokens.create({ scopes: ['read'], rateLimitPerMinute: 3 })).token;
   const dflt = (await tokens.create({ scopes: ['read'] })).token;
   const unlimited = (await tokens.create({ scopes: ['read'], rateLimitPerMinute: 0 })).token;
-  const hit = async (token?: string): Promise<number> => (await app.inject({ method: 'GET', url: '/mempool', headers: token === undefined ? {} : { authorization: `Bearer ${token}` } })).statusCode;
+  const hit = async (token?: string): Promise<number> =>
+    (await app.inject({ method: 'GET', url: '/mempool', headers: token === undefined ? {} : { authorization: `Bearer ${token}` } })).statusCode;
   const run = async (token: string | undefined, n: number): Promise<number[]> => {
     const out: number[] = [];
     for (let i = 0; i < n; i++) out.push(await hit(token));

@@ -88,18 +88,32 @@ async function setup(t: Test, requireAuth: boolean) {
   creds.push({ name: 'JWT read', header: `Bearer ${await jwtOf({ scope: 'read' })}`, scopes: ['read'] });
   creds.push({ name: 'JWT submit sign:bob', header: `Bearer ${await jwtOf({ scope: 'submit sign:bob' })}`, scopes: ['submit', 'sign:bob'] });
   creds.push({ name: 'JWT admin', header: `Bearer ${await jwtOf({ scope: 'admin' })}`, scopes: ['admin'] });
-  creds.push({ name: 'JWT bad signature', header: `Bearer ${await jwtOf({ scope: 'admin' }, { key: new TextEncoder().encode('another secret of more than thirty-two bytes') })}`, refused: [401, 'AUTH_JWT_SIGNATURE'] });
+  creds.push({
+    name: 'JWT bad signature',
+    header: `Bearer ${await jwtOf({ scope: 'admin' }, { key: new TextEncoder().encode('another secret of more than thirty-two bytes') })}`,
+    refused: [401, 'AUTH_JWT_SIGNATURE'],
+  });
   creds.push({ name: 'JWT wrong audience', header: `Bearer ${await jwtOf({ scope: 'admin' }, { aud: 'other' })}`, refused: [401, 'AUTH_JWT_AUDIENCE'] });
   creds.push({ name: 'JWT wrong issuer', header: `Bearer ${await jwtOf({ scope: 'admin' }, { iss: 'evil' })}`, refused: [401, 'AUTH_JWT_ISSUER'] });
-  creds.push({ name: 'JWT expired', header: `Bearer ${await jwtOf({ scope: 'admin' }, { exp: Math.floor(Date.now() / 1000) - 600 })}`, refused: [401, 'AUTH_EXPIRED'] });
+  creds.push({
+    name: 'JWT expired',
+    header: `Bearer ${await jwtOf({ scope: 'admin' }, { exp: Math.floor(Date.now() / 1000) - 600 })}`,
+    refused: [401, 'AUTH_EXPIRED'],
+  });
   const exp = Math.floor(Date.now() / 1000) + 600;
-  creds.push({ name: 'JWT alg none', header: `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'x', iss: 'idp', aud: 'chain-node', exp, scope: 'admin' })}.`, refused: [401, 'AUTH_JWT_ALG'] });
+  creds.push({
+    name: 'JWT alg none',
+    header: `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'x', iss: 'idp', aud: 'chain-node', exp, scope: 'admin' })}.`,
+    refused: [401, 'AUTH_JWT_ALG'],
+  });
   return { app, url, creds };
 }
 
 /** A concrete URL for a route pattern (parameters get a well-formed placeholder; the guard runs before validation anyway). */
 function concrete(url: string): string {
-  return url.replace(/:(\w+)/g, (_m, name: string) => (name === 'id' ? '0123456789abcdef' : name === 'height' ? '1' : name === 'name' ? 'x' : '0'.repeat(64))).replace(/\*$/, 'x');
+  return url
+    .replace(/:(\w+)/g, (_m, name: string) => (name === 'id' ? '0123456789abcdef' : name === 'height' ? '1' : name === 'name' ? 'x' : '0'.repeat(64)))
+    .replace(/\*$/, 'x');
 }
 
 async function call(base: string, r: RouteAccess, header: string | undefined): Promise<{ status: number; code: string | undefined }> {
@@ -122,9 +136,25 @@ for (const requireAuth of [false, true]) {
     // The matrix is the app's own route list; check it against the OpenAPI document (both ways) and known routes.
     const doc = app.swagger() as { paths: Record<string, Record<string, unknown>> };
     const listed = new Set(routes.map((r) => `${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}`));
-    for (const [path, ops] of Object.entries(doc.paths)) for (const m of Object.keys(ops)) t.ok(listed.has(`${m.toUpperCase()} ${path}`), `OpenAPI ${m} ${path} is in the matrix`);
-    for (const must of ['GET /status', 'POST /txs', 'POST /txs/batch', 'POST /mining/stop', 'POST /tokens', 'GET /tokens', 'DELETE /tokens/:id', 'GET /tokens/self', 'GET /events', 'GET /health', 'GET /']) {
-      t.ok(routes.some((r) => `${r.method} ${r.url}` === must), `${must} enumerated`);
+    for (const [path, ops] of Object.entries(doc.paths))
+      for (const m of Object.keys(ops)) t.ok(listed.has(`${m.toUpperCase()} ${path}`), `OpenAPI ${m} ${path} is in the matrix`);
+    for (const must of [
+      'GET /status',
+      'POST /txs',
+      'POST /txs/batch',
+      'POST /mining/stop',
+      'POST /tokens',
+      'GET /tokens',
+      'DELETE /tokens/:id',
+      'GET /tokens/self',
+      'GET /events',
+      'GET /health',
+      'GET /',
+    ]) {
+      t.ok(
+        routes.some((r) => `${r.method} ${r.url}` === must),
+        `${must} enumerated`,
+      );
     }
     t.ok(routes.length >= 30, `${routes.length} routes`);
     const op = (m: string, path: string) => doc.paths[path]?.[m] as { security?: unknown; description?: string } | undefined;

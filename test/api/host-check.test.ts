@@ -5,7 +5,21 @@ import { jsonDepthExceeds } from '../../src/api/server.js';
 
 t.test('fault 15: Host names', async (t) => {
   const hosts = new HostAllowList(['Node.Example.', ...announcedHosts(['/dns4/seed.example.org/tcp/7333', '/ip4/1.2.3.4/tcp/1', 'peer.example:7333'])]);
-  for (const h of ['localhost', 'LOCALHOST:80', 'a.localhost:1', '127.0.0.1:8', '[::1]:17332', '[fe80::1]', '192.168.1.9', 'node.example', 'node.example.:1', 'seed.example.org', 'peer.example:9', undefined, '']) {
+  for (const h of [
+    'localhost',
+    'LOCALHOST:80',
+    'a.localhost:1',
+    '127.0.0.1:8',
+    '[::1]:17332',
+    '[fe80::1]',
+    '192.168.1.9',
+    'node.example',
+    'node.example.:1',
+    'seed.example.org',
+    'peer.example:9',
+    undefined,
+    '',
+  ]) {
     t.ok(hosts.allows(h), `allows ${String(h)}`);
   }
   for (const h of ['evil.example', 'localhost.evil.example', 'node.example.evil', '[::1', '[::1]x', 'a:b:c', 'seed.example.org.evil:1', '127.0.0.1.nip.io']) {

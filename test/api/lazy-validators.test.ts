@@ -8,8 +8,21 @@ const AJV = { customOptions: { coerceTypes: true, removeAdditional: false, allEr
 
 function app(lazy: LazyValidators | undefined): FastifyInstance {
   const a = Fastify({ ajv: AJV, ...(lazy === undefined ? {} : { schemaController: { compilersFactory: { buildValidator: lazy.buildValidator as never } } }) });
-  a.post('/items', { schema: { body: { type: 'object', additionalProperties: false, required: ['n'], properties: { n: { type: 'integer', minimum: 1 } } } } }, async (req) => req.body);
-  a.get('/items/:id', { schema: { params: { type: 'object', properties: { id: { type: 'integer' } } }, querystring: { type: 'object', properties: { limit: { type: 'integer', maximum: 10 } } } } }, async (req) => ({ params: req.params, query: req.query }));
+  a.post(
+    '/items',
+    { schema: { body: { type: 'object', additionalProperties: false, required: ['n'], properties: { n: { type: 'integer', minimum: 1 } } } } },
+    async (req) => req.body,
+  );
+  a.get(
+    '/items/:id',
+    {
+      schema: {
+        params: { type: 'object', properties: { id: { type: 'integer' } } },
+        querystring: { type: 'object', properties: { limit: { type: 'integer', maximum: 10 } } },
+      },
+    },
+    async (req) => ({ params: req.params, query: req.query }),
+  );
   return a;
 }
 
@@ -34,7 +47,7 @@ t.test('lazy validators answer like the default compiler, and compile on first u
     const [a, b] = [await l.inject(r), await eager.inject(r)];
     t.same([a.statusCode, a.json()], [b.statusCode, b.json()], `${r.method} ${r.url} ${JSON.stringify(r.payload ?? '')}: ${a.statusCode}`);
   }
-  t.equal(lazy.pending, 2, 'the schemas requests used were compiled; the HEAD route\'s not yet');
+  t.equal(lazy.pending, 2, "the schemas requests used were compiled; the HEAD route's not yet");
   lazy.warm();
   await new Promise((r) => setTimeout(r, 50));
   t.equal(lazy.pending, 0, 'warm() compiled the rest');

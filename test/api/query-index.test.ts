@@ -48,11 +48,21 @@ interface Rec {
   cpu?: number;
 }
 
-const txSpec = fc.record({ actor: fc.nat(ACTORS.length - 1), kind: fc.nat(KINDS.length - 1), subject: fc.nat(SUBJECTS.length), cpu: fc.integer({ min: -1000, max: 1000 }).map((n) => n / 8) });
+const txSpec = fc.record({
+  actor: fc.nat(ACTORS.length - 1),
+  kind: fc.nat(KINDS.length - 1),
+  subject: fc.nat(SUBJECTS.length),
+  cpu: fc.integer({ min: -1000, max: 1000 }).map((n) => n / 8),
+});
 const blockSpec = fc.record({ dt: fc.oneof(fc.constant(-40), fc.integer({ min: 1, max: 90 })), txs: fc.array(txSpec, { maxLength: 4 }) });
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: blockSpec.map((block) => ({ reorg: false as const, block })) },
-  { weight: 1, arbitrary: fc.record({ depth: fc.integer({ min: 1, max: 3 }), blocks: fc.array(blockSpec, { minLength: 1, maxLength: 3 }) }).map((r) => ({ reorg: true as const, ...r })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ depth: fc.integer({ min: 1, max: 3 }), blocks: fc.array(blockSpec, { minLength: 1, maxLength: 3 }) })
+      .map((r) => ({ reorg: true as const, ...r })),
+  },
 );
 const queryArb = fc.record({ a: fc.nat(40), b: fc.nat(40), useTime: fc.boolean(), iso: fc.boolean(), limit: fc.integer({ min: 1, max: 4 }) });
 
@@ -66,7 +76,18 @@ async function mainRecords(chain: Chain): Promise<Rec[]> {
     block.txs.forEach((tx, index) => {
       const f = tx.fields;
       const payload = f.payload as { cpuUsage?: number };
-      out.push({ height: h, index, txid: tx.txidHex, kind: f.kind, ...(f.subject === undefined ? {} : { subject: f.subject }), from: toHex(f.from), nonce: f.nonce, time: node.header.time, chainTime, ...(f.kind === 'metric' && typeof payload.cpuUsage === 'number' ? { cpu: payload.cpuUsage } : {}) });
+      out.push({
+        height: h,
+        index,
+        txid: tx.txidHex,
+        kind: f.kind,
+        ...(f.subject === undefined ? {} : { subject: f.subject }),
+        from: toHex(f.from),
+        nonce: f.nonce,
+        time: node.header.time,
+        chainTime,
+        ...(f.kind === 'metric' && typeof payload.cpuUsage === 'number' ? { cpu: payload.cpuUsage } : {}),
+      });
     });
   }
   return out;
@@ -80,10 +101,25 @@ function build(chain: Chain, parent: TreeNode, spec: BlockSpec, recs: Rec[]): { 
     const kind = KINDS[s.kind]!;
     const subject = SUBJECTS[s.subject];
     const payload: CborMap = kind === 'metric' ? { cpuUsage: s.cpu, mem: s.actor } : { note: 'x' };
-    return Transaction.sign({ chain: CHAIN_ID, nonce: next[s.actor]!++, time: 1_767_300_000_000, kind, ...(subject === undefined ? {} : { subject }), payload }, ACTORS[s.actor]!);
+    return Transaction.sign(
+      { chain: CHAIN_ID, nonce: next[s.actor]!++, time: 1_767_300_000_000, kind, ...(subject === undefined ? {} : { subject }), payload },
+      ACTORS[s.actor]!,
+    );
   });
-  const block = solveBlockSync(assembleBlock(chain, { parent, txs, time: parent.header.time + spec.dt, extra: Uint8Array.of(tag >> 8, tag++ & 0xff) }), chain.ctx.powLimit);
-  const added = block.txs.map((tx, index): Rec => ({ height: parent.height + 1, index, txid: tx.txidHex, kind: tx.fields.kind, from: toHex(tx.fields.from), nonce: tx.fields.nonce, time: 0, chainTime: 0 }));
+  const block = solveBlockSync(
+    assembleBlock(chain, { parent, txs, time: parent.header.time + spec.dt, extra: Uint8Array.of(tag >> 8, tag++ & 0xff) }),
+    chain.ctx.powLimit,
+  );
+  const added = block.txs.map((tx, index): Rec => ({
+    height: parent.height + 1,
+    index,
+    txid: tx.txidHex,
+    kind: tx.fields.kind,
+    from: toHex(tx.fields.from),
+    nonce: tx.fields.nonce,
+    time: 0,
+    chainTime: 0,
+  }));
   return { block, recs: [...recs, ...added] };
 }
 
@@ -149,13 +185,16 @@ t.test('counts, ranges, aggregates and exports equal a brute force over random c
           return res.json();
         };
         for (const s of SUBJECTS) {
-          if ((await get(`/subjects/${encodeURIComponent(s)}/count`)).count !== recs.filter((r) => r.subject === s).length) throw new Error(`count of subject ${s}`);
+          if ((await get(`/subjects/${encodeURIComponent(s)}/count`)).count !== recs.filter((r) => r.subject === s).length)
+            throw new Error(`count of subject ${s}`);
           for (const k of KINDS) {
-            if ((await get(`/subjects/${encodeURIComponent(s)}/count?kind=${k}`)).count !== recs.filter((r) => r.subject === s && r.kind === k).length) throw new Error(`count of ${s}/${k}`);
+            if ((await get(`/subjects/${encodeURIComponent(s)}/count?kind=${k}`)).count !== recs.filter((r) => r.subject === s && r.kind === k).length)
+              throw new Error(`count of ${s}/${k}`);
           }
         }
         for (const k of KINDS) if ((await get(`/kinds/${k}/count`)).count !== recs.filter((r) => r.kind === k).length) throw new Error(`count of kind ${k}`);
-        for (const a of ACTOR_HEX) if ((await get(`/accounts/${a}/count`)).count !== recs.filter((r) => r.from === a).length) throw new Error(`count of actor ${a}`);
+        for (const a of ACTOR_HEX)
+          if ((await get(`/accounts/${a}/count`)).count !== recs.filter((r) => r.from === a).length) throw new Error(`count of actor ${a}`);
 
         // 2. Ranges on every index, paged with small limits (cursor pagination), in chain order.
         const times = recs.length === 0 ? [chain.tip.header.time] : recs.map((r) => r.chainTime);
@@ -178,25 +217,36 @@ t.test('counts, ranges, aggregates and exports equal a brute force over random c
           const lists: Array<[string, (r: Rec) => boolean]> = [
             ...KINDS.map((k): [string, (r: Rec) => boolean] => [`/kinds/${k}/actions`, (r) => r.kind === k]),
             ...SUBJECTS.map((s): [string, (r: Rec) => boolean] => [`/subjects/${encodeURIComponent(s)}/actions`, (r) => r.subject === s]),
-            ...SUBJECTS.map((s): [string, (r: Rec) => boolean] => [`/subjects/${encodeURIComponent(s)}/actions?kind=metric`, (r) => r.subject === s && r.kind === 'metric']),
+            ...SUBJECTS.map((s): [string, (r: Rec) => boolean] => [
+              `/subjects/${encodeURIComponent(s)}/actions?kind=metric`,
+              (r) => r.subject === s && r.kind === 'metric',
+            ]),
             ...ACTOR_HEX.map((a): [string, (r: Rec) => boolean] => [`/accounts/${a}/actions`, (r) => r.from === a]),
           ];
           // Counts within the range: from the ordinals of its first and last index entries.
           for (const k of KINDS) {
-            if ((await get(`/kinds/${k}/count?${params}`)).count !== recs.filter((r) => r.kind === k && inRange(r)).length) throw new Error(`count of kind ${k} in ${params}`);
+            if ((await get(`/kinds/${k}/count?${params}`)).count !== recs.filter((r) => r.kind === k && inRange(r)).length)
+              throw new Error(`count of kind ${k} in ${params}`);
           }
           for (const s of SUBJECTS) {
-            if ((await get(`/subjects/${encodeURIComponent(s)}/count?${params}`)).count !== recs.filter((r) => r.subject === s && inRange(r)).length) throw new Error(`count of ${s} in ${params}`);
-            if ((await get(`/subjects/${encodeURIComponent(s)}/count?kind=log&${params}`)).count !== recs.filter((r) => r.subject === s && r.kind === 'log' && inRange(r)).length) throw new Error(`count of ${s}/log in ${params}`);
+            if ((await get(`/subjects/${encodeURIComponent(s)}/count?${params}`)).count !== recs.filter((r) => r.subject === s && inRange(r)).length)
+              throw new Error(`count of ${s} in ${params}`);
+            if (
+              (await get(`/subjects/${encodeURIComponent(s)}/count?kind=log&${params}`)).count !==
+              recs.filter((r) => r.subject === s && r.kind === 'log' && inRange(r)).length
+            )
+              throw new Error(`count of ${s}/log in ${params}`);
           }
           for (const [path, match] of lists) {
             const want = recs.filter((r) => match(r) && inRange(r));
             const url = `${path}${path.includes('?') ? '&' : '?'}${params}&fields=txid,height,index,kind,subject,from,nonce,time`;
             const got = await pages(app, url, q.limit);
-            if (JSON.stringify(got.map(key)) !== JSON.stringify(want.map(key))) throw new Error(`${url}: got ${got.map(key).join(' ')}, want ${want.map(key).join(' ')}`);
+            if (JSON.stringify(got.map(key)) !== JSON.stringify(want.map(key)))
+              throw new Error(`${url}: got ${got.map(key).join(' ')}, want ${want.map(key).join(' ')}`);
             for (const [i, g] of got.entries()) {
               const w = want[i]!;
-              if (g.kind !== w.kind || g.subject !== w.subject || g.from !== w.from || g.nonce !== w.nonce || g.time !== w.time) throw new Error(`${url}: row ${i} fields differ`);
+              if (g.kind !== w.kind || g.subject !== w.subject || g.from !== w.from || g.nonce !== w.nonce || g.time !== w.time)
+                throw new Error(`${url}: row ${i} fields differ`);
             }
             const back = await pages(app, `${url}&reverse=true`, q.limit);
             if (JSON.stringify(back.map(key)) !== JSON.stringify(want.map(key).reverse())) throw new Error(`${url}&reverse=true: wrong order`);
@@ -218,8 +268,11 @@ t.test('counts, ranges, aggregates and exports equal a brute force over random c
               b.last = p.cpu!;
               want.set(start, b);
             }
-            const wantList = [...want].sort(([a], [b]) => a - b).map(([start, b]) => ({ start, count: b.count, min: b.min, max: b.max, mean: b.sum / b.count, last: b.last }));
-            if (body.count !== pts.length || JSON.stringify(body.buckets) !== JSON.stringify(wantList)) throw new Error(`aggregate ${s} ${params}: got ${JSON.stringify(body)}, want ${JSON.stringify(wantList)}`);
+            const wantList = [...want]
+              .sort(([a], [b]) => a - b)
+              .map(([start, b]) => ({ start, count: b.count, min: b.min, max: b.max, mean: b.sum / b.count, last: b.last }));
+            if (body.count !== pts.length || JSON.stringify(body.buckets) !== JSON.stringify(wantList))
+              throw new Error(`aggregate ${s} ${params}: got ${JSON.stringify(body)}, want ${JSON.stringify(wantList)}`);
           }
         }
 
@@ -228,11 +281,20 @@ t.test('counts, ranges, aggregates and exports equal a brute force over random c
         const csv = await app.inject({ method: 'GET', url: '/kinds/metric/actions?format=csv&fields=height,index,txid,subject,payload' });
         if (csv.statusCode !== 200 || !String(csv.headers['content-type']).startsWith('text/csv')) throw new Error(`csv export: ${csv.statusCode}`);
         const rows = parseCsv(csv.body, { columns: true }) as Array<Record<string, string>>;
-        if (JSON.stringify(rows.map((r) => `${r.height}/${r.index}/${r.txid}/${r.subject}/${r.payload === '' ? '' : (JSON.parse(r.payload!) as { cpuUsage: number }).cpuUsage}`)) !== JSON.stringify(want.map((r) => `${r.height}/${r.index}/${r.txid}/${r.subject ?? ''}/${r.cpu}`))) {
+        if (
+          JSON.stringify(
+            rows.map(
+              (r) => `${r.height}/${r.index}/${r.txid}/${r.subject}/${r.payload === '' ? '' : (JSON.parse(r.payload!) as { cpuUsage: number }).cpuUsage}`,
+            ),
+          ) !== JSON.stringify(want.map((r) => `${r.height}/${r.index}/${r.txid}/${r.subject ?? ''}/${r.cpu}`))
+        ) {
           throw new Error(`csv export rows differ: ${csv.body}`);
         }
         const nd = await app.inject({ method: 'GET', url: '/kinds/metric/actions?fields=height,index,txid', headers: { accept: 'application/x-ndjson' } });
-        const lines = nd.body.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+        const lines = nd.body
+          .split('\n')
+          .filter((l) => l !== '')
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
         if (JSON.stringify(lines.map(key)) !== JSON.stringify(want.map(key))) throw new Error('ndjson export rows differ');
         runs++;
       } finally {

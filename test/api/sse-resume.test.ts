@@ -132,7 +132,11 @@ t.test('a stream resumed with Last-Event-ID ends with the same records as one th
   await until('the steady stream saw the reorg', () => steady.events.some((e) => e.event === 'reorg'));
   const reorg = steady.events.find((e) => e.event === 'reorg')!;
   t.same(new Set(reorg.data.left!.map((r) => r.txid)), new Set([a1.txidHex, a2.txidHex]), 'the reorg lists the records that left');
-  t.same(reorg.data.reentered!.map((r) => r.txid), [a0.txidHex], 'and the one that re-entered');
+  t.same(
+    reorg.data.reentered!.map((r) => r.txid),
+    [a0.txidHex],
+    'and the one that re-entered',
+  );
 
   resumed = await open(url, path, lastId);
   t.equal(resumed.res.statusCode, 200);
@@ -162,8 +166,14 @@ t.test('resuming from the main chain replays only what was missed; block streams
   await add(chain, missed);
   const r = await open(url, '/events?types=block,record', last);
   await until('the missed block and records', () => r.events.length === 3);
-  t.same(r.events.map((e) => e.event), ['block', 'record', 'record']);
-  t.same(r.events.slice(1).map((e) => e.data.tx!.txid), missed.map((x) => x.txidHex));
+  t.same(
+    r.events.map((e) => e.event),
+    ['block', 'record', 'record'],
+  );
+  t.same(
+    r.events.slice(1).map((e) => e.data.tx!.txid),
+    missed.map((x) => x.txidHex),
+  );
   await add(chain, [alice.tx('k', 'z')]);
   await until('live events after the replay', () => r.events.length === 5);
   r.res.destroy();

@@ -10,7 +10,11 @@ import type { NodeMetrics } from '../../src/metrics/node-metrics.js';
 import { Actor, openChain, tempDir } from '../utils/chain.js';
 import { bareApiContext } from './support.js';
 
-async function setup(t: Test, sse: Partial<typeof API_DEFAULTS.sse> = {}, requestTimeoutMs = API_DEFAULTS.requestTimeoutMs): Promise<{ app: FastifyInstance; url: string; mempool: Mempool; metrics: NodeMetrics }> {
+async function setup(
+  t: Test,
+  sse: Partial<typeof API_DEFAULTS.sse> = {},
+  requestTimeoutMs = API_DEFAULTS.requestTimeoutMs,
+): Promise<{ app: FastifyInstance; url: string; mempool: Mempool; metrics: NodeMetrics }> {
   const dir = await tempDir('sse-');
   const { chain, store } = await openChain(dir.path);
   const { ctx, mempool, metrics } = bareApiContext(chain, store);
@@ -59,7 +63,10 @@ t.test('fault 5: events reach streams with their filters', async (t) => {
   t.equal(all.res.headers['content-type'], 'text/event-stream');
   const txs = [alice.tx(), alice.tx(), bob.tx()];
   const results = await mempool.addMany(txs);
-  t.ok(results.every((r) => r.ok), 'pooled');
+  t.ok(
+    results.every((r) => r.ok),
+    'pooled',
+  );
   await until('three tx events', () => (all.text().match(/event: tx/g) ?? []).length === 3);
   await until("bob's event", () => onlyBob.text().includes(txs[2]!.txidHex));
   t.notOk(onlyBob.text().includes(txs[0]!.txidHex), "the actor filter keeps alice's out");

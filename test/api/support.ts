@@ -11,7 +11,15 @@ import { CHAIN_ID, NET } from '../utils/chain.js';
  */
 export function bareApiContext(chain: Chain, store: ChainStore, url = ''): { ctx: ApiContext; mempool: Mempool; metrics: NodeMetrics } {
   const mempool = new Mempool({ maxTxBytes: NET.maxTxBytes }, { chainId: CHAIN_ID, nextNonce: (a) => store.getNextNonce(a) });
-  const metrics = new NodeMetrics({ height: () => chain.height, tipTime: () => 0, mempoolCount: () => 0, mempoolBytes: () => 0, hashrate: () => 0, peers: () => 0, mempoolTotals: () => ({ accepted: 0, rejected: {} }) });
+  const metrics = new NodeMetrics({
+    height: () => chain.height,
+    tipTime: () => 0,
+    mempoolCount: () => 0,
+    mempoolBytes: () => 0,
+    hashrate: () => 0,
+    peers: () => 0,
+    mempoolTotals: () => ({ accepted: 0, rejected: {} }),
+  });
   const ctx: ApiContext = {
     chain,
     mempool,
@@ -20,7 +28,11 @@ export function bareApiContext(chain: Chain, store: ChainStore, url = ''): { ctx
     adminToken: 'x',
     version: 'test',
     startedAt: 0,
-    mining: { status: () => ({ enabled: false, backend: null, hashrate: 0, threads: 0, blocksMined: 0, cpuPath: null, cpuCalibration: null }), start: async () => undefined, stop: async () => undefined },
+    mining: {
+      status: () => ({ enabled: false, backend: null, hashrate: 0, threads: 0, blocksMined: 0, cpuPath: null, cpuCalibration: null }),
+      start: async () => undefined,
+      stop: async () => undefined,
+    },
     peers: { list: () => [], addresses: () => [], connect: async () => undefined, disconnect: async () => undefined },
     sync: () => ({ progress: 1, syncing: false }),
     shutdown: () => undefined,

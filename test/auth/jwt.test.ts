@@ -25,7 +25,12 @@ async function setup(t: Test) {
   return { dir: dir.path, hs, eddsa, ed, hsFile, edFile, common };
 }
 
-const sign = (claims: Record<string, unknown>, alg: string, key: Parameters<SignJWT['sign']>[0], o: { iss?: string; aud?: string; exp?: string | number } = {}) =>
+const sign = (
+  claims: Record<string, unknown>,
+  alg: string,
+  key: Parameters<SignJWT['sign']>[0],
+  o: { iss?: string; aud?: string; exp?: string | number } = {},
+) =>
   new SignJWT(claims)
     .setProtectedHeader({ alg })
     .setSubject('svc-gateway')
@@ -38,7 +43,11 @@ const sign = (claims: Record<string, unknown>, alg: string, key: Parameters<Sign
 t.test('accepted: HS256 and EdDSA, scopes from the configured claim', async (t) => {
   const s = await setup(t);
   const hsKey = new TextEncoder().encode(SECRET);
-  t.same(await s.hs.verify(await sign({ scope: 'read submit sign:alice openid' }, 'HS256', hsKey)), { subject: 'svc-gateway', scopes: ['read', 'submit', 'sign:alice'] }, 'unknown scopes (openid) ignored');
+  t.same(
+    await s.hs.verify(await sign({ scope: 'read submit sign:alice openid' }, 'HS256', hsKey)),
+    { subject: 'svc-gateway', scopes: ['read', 'submit', 'sign:alice'] },
+    'unknown scopes (openid) ignored',
+  );
   t.same((await s.eddsa.verify(await sign({ permissions: ['admin'] }, 'EdDSA', s.ed.privateKey))).scopes, ['admin'], 'a list claim, custom claim name');
   await t.rejects(s.hs.verify(await sign({ scope: 42 }, 'HS256', hsKey)), { code: 'AUTH_JWT_INVALID' }, 'a scope claim that is not a string or list');
 });
@@ -50,8 +59,16 @@ t.test('refused, each with its code', async (t) => {
   await t.rejects(s.hs.verify(`${b64({ alg: 'none', typ: 'JWT' })}.${b64(payload)}.`), { code: 'AUTH_JWT_ALG' }, 'alg none');
   await t.rejects(s.eddsa.verify(`${b64({ alg: 'none' })}.${b64(payload)}.`), { code: 'AUTH_JWT_ALG' }, 'alg none (EdDSA node)');
   await t.rejects(s.eddsa.verify(await sign({ scope: 'admin' }, 'HS256', hsKey)), { code: 'AUTH_JWT_ALG' }, 'HS256 token on an EdDSA node (key confusion)');
-  await t.rejects(s.hs.verify(await sign({ scope: 'admin' }, 'HS512', new TextEncoder().encode(SECRET + SECRET))), { code: 'AUTH_JWT_ALG' }, 'another HMAC alg');
-  await t.rejects(s.hs.verify(await sign({ scope: 'admin' }, 'HS256', new TextEncoder().encode(`${SECRET}!`))), { code: 'AUTH_JWT_SIGNATURE' }, 'bad signature');
+  await t.rejects(
+    s.hs.verify(await sign({ scope: 'admin' }, 'HS512', new TextEncoder().encode(SECRET + SECRET))),
+    { code: 'AUTH_JWT_ALG' },
+    'another HMAC alg',
+  );
+  await t.rejects(
+    s.hs.verify(await sign({ scope: 'admin' }, 'HS256', new TextEncoder().encode(`${SECRET}!`))),
+    { code: 'AUTH_JWT_SIGNATURE' },
+    'bad signature',
+  );
   const other = generateKeyPairSync('ed25519');
   await t.rejects(s.eddsa.verify(await sign({ permissions: 'admin' }, 'EdDSA', other.privateKey)), { code: 'AUTH_JWT_SIGNATURE' }, 'EdDSA: another key');
   await t.rejects(s.hs.verify(await sign({ scope: 'admin' }, 'HS256', hsKey, { aud: 'other-service' })), { code: 'AUTH_JWT_AUDIENCE' });

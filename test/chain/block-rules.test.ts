@@ -214,7 +214,13 @@ t.test('BLOCK_INVALID_PARENT and BLOCK_KNOWN_INVALID', async (t) => {
   await expectReject(t, chain, badBits, 'BLOCK_BAD_BITS');
   await expectReject(t, chain, badBits, 'BLOCK_KNOWN_INVALID', 'unstored invalid block sent again');
   await expectReject(t, chain, badBits.bytes, 'BLOCK_KNOWN_INVALID', 'and as raw bytes');
-  await expectReject(t, chain, mine(chain, [], { ...chain.tip, hash: badBits.hash, hex: blockKeyHex(badBits.hash), header: badBits.header, height: chain.height + 1, parent: chain.tip }), 'BLOCK_INVALID_PARENT', 'child of an unstored invalid block');
+  await expectReject(
+    t,
+    chain,
+    mine(chain, [], { ...chain.tip, hash: badBits.hash, hex: blockKeyHex(badBits.hash), header: badBits.header, height: chain.height + 1, parent: chain.tip }),
+    'BLOCK_INVALID_PARENT',
+    'child of an unstored invalid block',
+  );
 });
 
 t.test('BLOCK_BAD_HEIGHT', async (t) => {

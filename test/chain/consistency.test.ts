@@ -10,7 +10,10 @@ import { Actor, CHAIN_ID, NET, mine, openChain, tempDir } from '../utils/chain.j
 type Raw = ClassicLevel<Uint8Array, Uint8Array>;
 
 /** A chain with a few indexed transactions and a side block; returns what the damage cases need. */
-async function build(tt: Test, path: string): Promise<{ actor: Uint8Array; sideHash: Uint8Array; tipHash: Uint8Array; txid: Uint8Array; firstHash: Uint8Array }> {
+async function build(
+  tt: Test,
+  path: string,
+): Promise<{ actor: Uint8Array; sideHash: Uint8Array; tipHash: Uint8Array; txid: Uint8Array; firstHash: Uint8Array }> {
   const { chain, store } = await openChain(path);
   const a = new Actor();
   const first = mine(chain, [a.tx('doc.certify', 'doc-1'), a.tx('doc.certify', 'doc-2')]);

@@ -52,7 +52,10 @@ function makeTxs(rand: (n: number) => number, nonces: number[], count: number, t
   return Array.from({ length: count }, (_, j) => {
     const i = rand(ACTORS.length);
     const subject = rand(3) === 0 ? {} : { subject: `item-${rand(20)}` };
-    return Transaction.sign({ chain: CHAIN_ID, nonce: nonces[i]!++, time: Date.now(), kind: KINDS[rand(KINDS.length)]!, ...subject, payload: { tag, j, r: rand(1e9) } }, ACTORS[i]!);
+    return Transaction.sign(
+      { chain: CHAIN_ID, nonce: nonces[i]!++, time: Date.now(), kind: KINDS[rand(KINDS.length)]!, ...subject, payload: { tag, j, r: rand(1e9) } },
+      ACTORS[i]!,
+    );
   });
 }
 

@@ -179,7 +179,14 @@ t.test('an invalidation cut short by a crash is completed at start instead of re
   sig[9]! ^= 1;
   const bad = Transaction.fromFields({ ...tx.fields, sig });
   const b1 = mine(chain, [bad], genesis);
-  const detached = (b: Block, parent: TreeNode): TreeNode => ({ ...parent, hash: b.hash, hex: blockKeyHex(b.hash), header: b.header, height: parent.height + 1, parent });
+  const detached = (b: Block, parent: TreeNode): TreeNode => ({
+    ...parent,
+    hash: b.hash,
+    hex: blockKeyHex(b.hash),
+    header: b.header,
+    height: parent.height + 1,
+    parent,
+  });
   const b2 = mine(chain, [], detached(b1, genesis));
   const b3 = mine(chain, [], detached(b2, detached(b1, genesis)));
   await chain.processBlock(b1);

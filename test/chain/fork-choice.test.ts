@@ -103,7 +103,10 @@ t.test('a longer fork reorganises, and the original branch growing longer reorga
   t.same(disconnected, hexes(a).reverse());
   const store = chain.store;
   t.equal(await store.getNextNonce(xb.fields.from), 1, 'actor nonce restored then advanced on the new branch');
-  t.same((await store.actionsByActor(xb.fields.from)).items.map((i) => toHex(i.txid)), [xb.txidHex]);
+  t.same(
+    (await store.actionsByActor(xb.fields.from)).items.map((i) => toHex(i.txid)),
+    [xb.txidHex],
+  );
   t.equal((await store.actionsBySubject('d1')).items.length, 0, 'subject index of the old branch removed');
   t.equal(await store.getTxLocation(xa[1]!.txid), undefined, 'old tx location removed');
   t.equal((await store.actionsByKind('supply.shipped')).items.length, 1);
@@ -146,11 +149,21 @@ t.test('orphans arriving in reverse order all connect when the missing parent ar
  * its last block arrives) whose block `badAt` holds a transaction with a bad signature. Blocks arrive one at a
  * time, so the valid prefix of the failed branch never has more work than the old chain.
  */
-async function failingBranch(t: Test, mainLen: number, branchLen: number, badAt: number): Promise<{ chain: Chain; main: Block[]; side: Block[]; reorgs: ReorgEvent[] }> {
+async function failingBranch(
+  t: Test,
+  mainLen: number,
+  branchLen: number,
+  badAt: number,
+): Promise<{ chain: Chain; main: Block[]; side: Block[]; reorgs: ReorgEvent[] }> {
   const { chain } = await fresh(t);
   const g = chain.tip;
   const x = new Actor();
-  const main = branch(chain, g, mainLen, Array.from({ length: mainLen }, () => [x.tx('audit.login', 'main')]));
+  const main = branch(
+    chain,
+    g,
+    mainLen,
+    Array.from({ length: mainLen }, () => [x.tx('audit.login', 'main')]),
+  );
   await submit(chain, main);
   const reorgs = recordReorgs(chain);
   const y = new Actor();
@@ -165,10 +178,17 @@ async function failingBranch(t: Test, mainLen: number, branchLen: number, badAt:
   const side = branch(chain, g, branchLen, txs);
   const rejected: string[] = [];
   chain.on('block:rejected', (e) => rejected.push(e.error.code));
-  for (const b of side.slice(0, -1)) await chain.processBlock(b, { requested: true }).catch((err: { code: string }) => t.equal(err.code, 'BLOCK_BAD_SIGNATURE'));
+  for (const b of side.slice(0, -1))
+    await chain.processBlock(b, { requested: true }).catch((err: { code: string }) => t.equal(err.code, 'BLOCK_BAD_SIGNATURE'));
   t.equal(chain.tip.hex, toHex(main[mainLen - 1]!.hash), 'lighter branch blocks stay on the side');
-  await t.rejects(chain.processBlock(side[branchLen - 1]!, { requested: true }), { code: badAt === branchLen - 1 ? 'BLOCK_BAD_SIGNATURE' : 'BLOCK_INVALID_PARENT' });
-  t.same(rejected, badAt === branchLen - 1 ? ['BLOCK_BAD_SIGNATURE'] : ['BLOCK_BAD_SIGNATURE', 'BLOCK_INVALID_PARENT'], 'block:rejected for the failing block, then the submitted descendant');
+  await t.rejects(chain.processBlock(side[branchLen - 1]!, { requested: true }), {
+    code: badAt === branchLen - 1 ? 'BLOCK_BAD_SIGNATURE' : 'BLOCK_INVALID_PARENT',
+  });
+  t.same(
+    rejected,
+    badAt === branchLen - 1 ? ['BLOCK_BAD_SIGNATURE'] : ['BLOCK_BAD_SIGNATURE', 'BLOCK_INVALID_PARENT'],
+    'block:rejected for the failing block, then the submitted descendant',
+  );
   t.equal(chain.invalidReason(side[badAt]!.hash), 'BLOCK_BAD_SIGNATURE');
   for (const b of side.slice(badAt + 1)) t.equal(chain.invalidReason(b.hash), 'BLOCK_INVALID_PARENT', 'descendants are invalid too');
   return { chain, main, side, reorgs };
@@ -200,7 +220,10 @@ t.test('a transaction mined on a dropped branch may be mined again on the new on
   t.same(await submit(chain, b), ['side', 'connected']);
   const loc = await chain.store.getTxLocation(tx.txid);
   t.equal(loc === undefined ? undefined : toHex(loc.blockHash), toHex(b[1]!.hash), 'located in the new branch');
-  t.same((await chain.store.actionsByActor(tx.fields.from)).items.map((i) => toHex(i.txid)), [tx.txidHex]);
+  t.same(
+    (await chain.store.actionsByActor(tx.fields.from)).items.map((i) => toHex(i.txid)),
+    [tx.txidHex],
+  );
   await expectReject(t, chain, mine(chain, [tx]), 'BLOCK_BAD_NONCE', 'replay after the reorg');
   await assertConsistent(t, chain);
 });

@@ -18,18 +18,27 @@ import { CHAIN_ID, NET } from '../utils/chain.js';
 export type Asserts = Test;
 
 /** Open a store and chain on `params` (default regtest) with extra dependencies. */
-export async function openChainWith(path: string, params: NetworkParams = NET, deps: Partial<ChainDependencies> = {}): Promise<{ chain: Chain; store: ChainStore }> {
+export async function openChainWith(
+  path: string,
+  params: NetworkParams = NET,
+  deps: Partial<ChainDependencies> = {},
+): Promise<{ chain: Chain; store: ChainStore }> {
   const store = await ChainStore.open({ path, chainId: CHAIN_ID });
   const chain = await Chain.open({ params }, { store, ...deps });
   return { chain, store };
 }
 
 /** Rebuild `block` with replaced header fields, meta or txs; the Merkle root is recomputed unless given, then solved. */
-export function rebuild(block: Block, changes: { header?: Partial<HeaderFields>; meta?: Partial<BlockMeta>; txs?: readonly Transaction[]; keepRoot?: boolean }, powLimit: bigint): Block {
+export function rebuild(
+  block: Block,
+  changes: { header?: Partial<HeaderFields>; meta?: Partial<BlockMeta>; txs?: readonly Transaction[]; keepRoot?: boolean },
+  powLimit: bigint,
+): Block {
   const meta: BlockMeta = { ...block.meta, ...changes.meta };
   const txs = changes.txs ?? block.txs;
   let header = block.header.with({ ...changes.header, nonce: 0 });
-  if (changes.keepRoot !== true && changes.header?.merkleRoot === undefined) header = header.with({ merkleRoot: new Block(header, meta, txs).computeMerkleRoot() });
+  if (changes.keepRoot !== true && changes.header?.merkleRoot === undefined)
+    header = header.with({ merkleRoot: new Block(header, meta, txs).computeMerkleRoot() });
   return solveBlockSync(new Block(header, meta, txs), powLimit);
 }
 

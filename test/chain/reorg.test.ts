@@ -79,8 +79,14 @@ t.test('transactions of the losing branch return to the mempool and are mined ex
   await submitAll(chain, alt);
   t.equal(chain.tip.hex, toHex(alt[2]!.hash), 'reorganised to the heavier branch');
   t.equal(reorgs.length, 1);
-  t.same(reorgs[0]!.disconnected.map((x) => x.header.hashHex), [m2.header.hashHex, m1.header.hashHex]);
-  t.same(reorgs[0]!.connected.map((x) => x.header.hashHex), alt.map((x) => x.header.hashHex));
+  t.same(
+    reorgs[0]!.disconnected.map((x) => x.header.hashHex),
+    [m2.header.hashHex, m1.header.hashHex],
+  );
+  t.same(
+    reorgs[0]!.connected.map((x) => x.header.hashHex),
+    alt.map((x) => x.header.hashHex),
+  );
   t.notOk(pool.has(aTxs[0]!.txid), 'a tx mined on both branches is not pooled');
   t.notOk(pool.has(cTxs[0]!.txid), 'the action replaced by a conflicting one is dropped');
   for (const tx of [...aTxs.slice(2), ...bTxs, cTxs[1]!]) t.ok(pool.has(tx.txid), `returned to the pool: ${tx.fields.kind} ${tx.fields.nonce}`);
@@ -100,9 +106,18 @@ t.test('transactions of the losing branch return to the mempool and are mined ex
     const loc = await store.getTxLocation(tx.txid);
     t.ok(loc !== undefined && chain.tree.isMain(chain.tree.get(loc.blockHash)!), 'located on the main chain');
   }
-  for (const [actor, n] of [[a, 5], [b, 3], [c, 2], [d, 2]] as const) {
+  for (const [actor, n] of [
+    [a, 5],
+    [b, 3],
+    [c, 2],
+    [d, 2],
+  ] as const) {
     const mined = await minedByActor(chain, actor.tx().fields.from);
-    t.same(mined.map((m) => m.nonce), Array.from({ length: n }, (_, i) => i), 'nonces contiguous from 0');
+    t.same(
+      mined.map((m) => m.nonce),
+      Array.from({ length: n }, (_, i) => i),
+      'nonces contiguous from 0',
+    );
     t.equal(await store.getNextNonce(actor.tx().fields.from), n);
   }
   await assertConsistent(t, chain);

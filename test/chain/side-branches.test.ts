@@ -92,7 +92,11 @@ t.test('fault 4: the finality seam refuses and prunes branches forking below the
   const side = mine(chain, [], chain.tree.atHeight(3)!);
   t.equal((await chain.processBlock(side)).status, 'side', 'forks at height 3, one block behind: stored');
   final = 4;
-  await t.rejects(chain.processBlock(mine(chain, [], chain.tree.atHeight(3)!, Uint8Array.of(7)), { requested: true }), { code: 'BLOCK_FORK_TOO_DEEP' }, 'below the final height: refused even when requested');
+  await t.rejects(
+    chain.processBlock(mine(chain, [], chain.tree.atHeight(3)!, Uint8Array.of(7)), { requested: true }),
+    { code: 'BLOCK_FORK_TOO_DEEP' },
+    'below the final height: refused even when requested',
+  );
   await extend(chain, 1);
   t.notOk(chain.hasBlock(side.hash), 'the branch forking below the final height was pruned');
 });

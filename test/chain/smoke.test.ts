@@ -15,7 +15,10 @@ t.test('connect, index, prove, reopen', async (t) => {
   t.equal(chain.height, 1);
   t.equal(await store.getNextNonce(txs[0]!.fields.from), 2);
   const page = await store.actionsByActor(txs[0]!.fields.from);
-  t.same(page.items.map((i) => toHex(i.txid)), txs.map((x) => x.txidHex));
+  t.same(
+    page.items.map((i) => toHex(i.txid)),
+    txs.map((x) => x.txidHex),
+  );
   t.equal((await store.actionsBySubject('doc-2')).items.length, 1);
   t.equal((await store.actionsByKind('doc.certify')).items.length, 2);
   await extend(chain, 3);

@@ -15,7 +15,12 @@ const jsBackend: MiningBackend = {
 
 t.test('genesis spec defaults and validation', async (t) => {
   const j = networkJsonFromSpec({ name: 'acme', powLimitBits: '0x207fffff', targetSpacing: 5, halfLife: 600 }, () => 1_800_000_000_000);
-  t.match(j, { name: 'acme', genesis: { time: 1_800_000_000, bits: 0x207fffff, nonce: 0, meta: { height: 0, miner: 'chain-node genesis', extra: Buffer.from('acme').toString('hex') } }, maxBlockBytes: 4 * 1024 * 1024, ports: { p2p: 18333, api: 18332 } });
+  t.match(j, {
+    name: 'acme',
+    genesis: { time: 1_800_000_000, bits: 0x207fffff, nonce: 0, meta: { height: 0, miner: 'chain-node genesis', extra: Buffer.from('acme').toString('hex') } },
+    maxBlockBytes: 4 * 1024 * 1024,
+    ports: { p2p: 18333, api: 18332 },
+  });
   const bad = (spec: unknown, what: string): void => {
     t.throws(() => networkJsonFromSpec(spec), { code: 'GENESIS_INVALID' }, what);
   };
@@ -41,7 +46,10 @@ t.test('mining the genesis nonce', async (t) => {
 
   // No nonce in range: the time moves on.
   let calls = 0;
-  const stingy: MiningBackend = { ...jsBackend, search: async (h, target, s, c) => (++calls === 1 ? { nonce: null, hashes: c } : jsBackend.search(h, target, s, c)) };
+  const stingy: MiningBackend = {
+    ...jsBackend,
+    search: async (h, target, s, c) => (++calls === 1 ? { nonce: null, hashes: c } : jsBackend.search(h, target, s, c)),
+  };
   const bumped = await mineGenesis(j, stingy);
   t.equal(bumped.network.genesis.time, 1_800_000_001);
 });

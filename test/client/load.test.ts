@@ -30,7 +30,9 @@ async function fakeNode(): Promise<{ url: string; server: Server; txs: string[] 
         const list = (JSON.parse(body) as { txs: string[] }).txs;
         const results = list.map((tx) => {
           txs.push(tx);
-          return txs.length % 10 === 0 ? { ok: false, code: 'MEMPOOL_FULL', message: 'x' } : { ok: true, txid: Transaction.decode(Buffer.from(tx, 'hex')).txidHex };
+          return txs.length % 10 === 0
+            ? { ok: false, code: 'MEMPOOL_FULL', message: 'x' }
+            : { ok: true, txid: Transaction.decode(Buffer.from(tx, 'hex')).txidHex };
         });
         return reply(200, { accepted: results.filter((r) => r.ok).length, rejected: results.filter((r) => !r.ok).length, results });
       }
@@ -56,9 +58,15 @@ t.test('presign spreads nonces over actors', async (t) => {
   const txs = p.hex.map((h) => Transaction.decode(Buffer.from(h, 'hex')));
   t.equal(txs.length, 25);
   t.equal(new Set(txs.map((x) => toHex(x.fields.from))).size, 4);
-  t.same(txs.slice(0, 8).map((x) => x.fields.nonce), [0, 0, 0, 0, 1, 1, 1, 1]);
+  t.same(
+    txs.slice(0, 8).map((x) => x.fields.nonce),
+    [0, 0, 0, 0, 1, 1, 1, 1],
+  );
   t.ok(txs.every((x) => x.verifySignature()));
-  t.same(p.txids, txs.map((x) => x.txidHex));
+  t.same(
+    p.txids,
+    txs.map((x) => x.txidHex),
+  );
   t.equal(txs[0]!.fields.kind, 'metric');
   t.match(txs[0]!.fields.payload, { containerId: 'container-0' });
 });
@@ -68,7 +76,17 @@ t.test('paced single submissions', async (t) => {
   t.teardown(() => fake.server.close());
   const progress: number[] = [];
   // Count-bound (not duration-bound), so a slow machine changes only how long it takes, never what is sent.
-  const r = await runLoad({ client: new ApiClient({ url: fake.url }), chainId: CHAIN, actors: 5, rate: 200, count: 200, batch: 1, concurrency: 8, keepAcked: true, onProgress: (p) => progress.push(p.sent) });
+  const r = await runLoad({
+    client: new ApiClient({ url: fake.url }),
+    chainId: CHAIN,
+    actors: 5,
+    rate: 200,
+    count: 200,
+    batch: 1,
+    concurrency: 8,
+    keepAcked: true,
+    onProgress: (p) => progress.push(p.sent),
+  });
   t.equal(r.planned, 200);
   t.equal(r.sent, 200);
   t.equal(r.requests, 200);
@@ -129,8 +147,12 @@ t.test('a node that is down', async (t) => {
   t.equal(r.failed, 10);
   t.same(r.failedByCode, { API_UNREACHABLE: 10 });
   t.equal(r.accepted, 0);
-  await t.rejects(runLoad({ client: new ApiClient({ url: fake.url }), chainId: CHAIN, actors: 0, count: 1, batch: 1, concurrency: 1 }), { code: 'LOAD_BAD_OPTION' });
-  await t.rejects(runLoad({ client: new ApiClient({ url: fake.url }), chainId: CHAIN, actors: 1, count: 1, batch: 6000, concurrency: 1 }), { code: 'LOAD_BAD_OPTION' });
+  await t.rejects(runLoad({ client: new ApiClient({ url: fake.url }), chainId: CHAIN, actors: 0, count: 1, batch: 1, concurrency: 1 }), {
+    code: 'LOAD_BAD_OPTION',
+  });
+  await t.rejects(runLoad({ client: new ApiClient({ url: fake.url }), chainId: CHAIN, actors: 1, count: 1, batch: 6000, concurrency: 1 }), {
+    code: 'LOAD_BAD_OPTION',
+  });
 });
 
 t.test('a node that answers 503 while stopping: those transactions failed, they were not rejected', async (t) => {

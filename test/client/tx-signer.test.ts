@@ -10,7 +10,11 @@ const CHAIN = chainId(getNetwork('regtest'));
 
 t.test('signAction builds a valid transaction', async (t) => {
   const sk = generateSecretKey();
-  const tx = signAction(sk, { kind: 'review', subject: 'item-9', payload: { stars: 5, text: 'great', blob: { '/': { bytes: 'AQID' } } }, time: 1234 }, { chainId: CHAIN, nonce: 3 });
+  const tx = signAction(
+    sk,
+    { kind: 'review', subject: 'item-9', payload: { stars: 5, text: 'great', blob: { '/': { bytes: 'AQID' } } }, time: 1234 },
+    { chainId: CHAIN, nonce: 3 },
+  );
   t.ok(tx.verifySignature());
   t.equal(toHex(tx.fields.from), toHex(publicKeyFromSecret(sk)));
   t.equal(tx.fields.nonce, 3);
@@ -28,7 +32,12 @@ t.test('the fast signer produces the same bytes', async (t) => {
   t.equal(signer.name, 'libsecp256k1', 'the secp256k1 package binding loads on this platform (a dependency, built by npm)');
   for (let i = 0; i < 20; i++) {
     const sk = generateSecretKey();
-    const action = { kind: 'metric', subject: `container-${i}`, payload: { containerId: `c${i}`, memoryMB: 100 + i, cpuUsage: i / 3, timestamp: 1_700_000_000_000 + i }, time: 99 };
+    const action = {
+      kind: 'metric',
+      subject: `container-${i}`,
+      payload: { containerId: `c${i}`, memoryMB: 100 + i, cpuUsage: i / 3, timestamp: 1_700_000_000_000 + i },
+      time: 99,
+    };
     const slow = signAction(sk, action, { chainId: CHAIN, nonce: i });
     const fast = signActionFast(sk, publicKeyFromSecret(sk), action, { chainId: CHAIN, nonce: i });
     t.equal(toHex(fast.bytes), toHex(slow.bytes), `tx ${i}`);
@@ -36,7 +45,9 @@ t.test('the fast signer produces the same bytes', async (t) => {
     const msg = slow.sigHash;
     t.equal(toHex(signer.sign(msg, sk)), toHex(signHash(msg, sk)), 'RFC 6979 and low-S on both');
   }
-  const decoded = Transaction.decode(signActionFast(generateSecretKey(), publicKeyFromSecret(generateSecretKey()), { kind: 'x', payload: 1 }, { chainId: CHAIN, nonce: 0 }).bytes);
+  const decoded = Transaction.decode(
+    signActionFast(generateSecretKey(), publicKeyFromSecret(generateSecretKey()), { kind: 'x', payload: 1 }, { chainId: CHAIN, nonce: 0 }).bytes,
+  );
   t.notOk(decoded.verifySignature(), 'a mismatched public key does not verify');
 });
 

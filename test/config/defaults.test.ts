@@ -21,7 +21,10 @@ t.test('config presets follow the module defaults', async (t) => {
 });
 
 t.test('mining by default and block pacing are network parameters', async (t) => {
-  t.same(['devnet', 'main', 'regtest'].map((n) => defaultConfig(getNetwork(n), '/tmp/x').mining.enabled), [true, false, true]);
+  t.same(
+    ['devnet', 'main', 'regtest'].map((n) => defaultConfig(getNetwork(n), '/tmp/x').mining.enabled),
+    [true, false, true],
+  );
   t.equal(getNetwork('regtest').minBlockIntervalMs, 1_000);
   t.equal(getNetwork('devnet').minBlockIntervalMs, undefined);
   const custom: NetworkParams = { ...getNetwork('devnet'), name: 'mynet', miningByDefault: undefined };

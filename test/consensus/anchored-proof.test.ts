@@ -23,7 +23,11 @@ function minedBlock(): Block {
   const sk = generateSecretKey();
   const txs = Array.from({ length: 5 }, (_, i) => makeTx(sk, { nonce: i, subject: `doc-${i}` }));
   const meta = { height: HEIGHT, extra: new Uint8Array(0) };
-  const draft = new Block(BlockHeader.from({ version: 1, prevHash: new Uint8Array(32), merkleRoot: new Uint8Array(32), time: 1_767_225_700, bits: BITS, nonce: 0 }), meta, txs);
+  const draft = new Block(
+    BlockHeader.from({ version: 1, prevHash: new Uint8Array(32), merkleRoot: new Uint8Array(32), time: 1_767_225_700, bits: BITS, nonce: 0 }),
+    meta,
+    txs,
+  );
   let header = draft.header.with({ merkleRoot: draft.computeMerkleRoot() });
   while (!checkProofOfWork(header.bytes, compactToTarget(BITS))) header = header.with({ nonce: header.nonce + 1 });
   return new Block(header, meta, txs);

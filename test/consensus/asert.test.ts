@@ -94,8 +94,7 @@ t.test('CalculateASERT unit vectors (aserti32d_tests.cpp calculate_asert_test)',
   t.equal(powLimitBits, 0x1d00ffff);
   const SINGLE_300_TARGET = BigInt('0x00000000ffb1ffffffffffffffffffffffffffffffffffffffffffffffffffff');
   const FUNNY_REF_TARGET = BigInt('0x000000008000000000000000000fffffffffffffffffffffffffffffffffffff');
-  const calc = (ref: bigint, timeDiff: bigint, heightDiff: bigint): bigint =>
-    calculateAsert(ref, 600n, 600n + timeDiff, heightDiff, powLimit, 172800n);
+  const calc = (ref: bigint, timeDiff: bigint, heightDiff: bigint): bigint => calculateAsert(ref, 600n, 600n + timeDiff, heightDiff, powLimit, 172800n);
 
   // [refTarget, timeDiff, heightDiff, expectedTarget, expectedBits]
   const cases: [bigint, bigint, bigint, bigint, number][] = [
@@ -135,11 +134,7 @@ t.test('CalculateASERT unit vectors (aserti32d_tests.cpp calculate_asert_test)',
   t.equal(calc(initial, 288n * 1200n, 288n), initial * 2n, 'two days ahead doubles');
   t.equal(calc(initial * 2n, 0n, 288n), initial, 'two days behind halves');
   t.equal(targetToCompact(calc(powLimit, 512n * 144n * 600n, 0n)), powLimitBits, 'no overflow past powLimit');
-  t.equal(
-    targetToCompact(calculateAsert(powLimit, 600n, 0n, 2n * (256n - 33n) * 144n, powLimit, 172800n)),
-    0x01010000,
-    'underflow stops at target 1',
-  );
+  t.equal(targetToCompact(calculateAsert(powLimit, 600n, 0n, 2n * (256n - 33n) * 144n, powLimit, 172800n)), 0x01010000, 'underflow stops at target 1');
 });
 
 // Bitcoin ABC aserti32d_tests.cpp asert_activation_anchor_test, reduced to the anchor/tip form: each activation
@@ -147,11 +142,7 @@ t.test('CalculateASERT unit vectors (aserti32d_tests.cpp calculate_asert_test)',
 t.test('anchor cases (aserti32d_tests.cpp asert_activation_anchor_test)', async (t) => {
   const T = 1_269_211_443n + 1000n * 600n; // any parent time: only differences matter
   const next = (anchorBits: number, solvetime: bigint, extraBlocks = 0n, extraTime = 0n): number =>
-    asertNextBits(
-      { height: 4000n, parentTime: T, bits: anchorBits },
-      { height: 4000n + extraBlocks, time: T + solvetime + extraTime },
-      BCH,
-    );
+    asertNextBits({ height: 4000n, parentTime: T, bits: anchorBits }, { height: 4000n + extraBlocks, time: T + solvetime + extraTime }, BCH);
   t.equal(next(0x180236e1, 600n), 0x180236e1, 'expected solvetime keeps the target');
   t.equal(next(0x18023456, 0n), 0x180232fd, 'zero solvetime');
   t.equal(next(0x180210fe, 600n), 0x180210fe);

@@ -1,11 +1,5 @@
 import t from 'tap';
-import {
-  MAX_UINT256,
-  checkBits,
-  compactToTarget,
-  decodeCompact,
-  targetToCompact,
-} from '../../src/consensus/compact.js';
+import { MAX_UINT256, checkBits, compactToTarget, decodeCompact, targetToCompact } from '../../src/consensus/compact.js';
 import { hasCode } from '../../src/errors.js';
 
 // Bitcoin Core src/test/arith_uint256_tests.cpp, BOOST_AUTO_TEST_CASE(bignum_SetCompact): SetCompact(bits) must give

@@ -14,9 +14,7 @@ interface HeaderVector {
   chainwork?: string;
 }
 
-const fixture = JSON.parse(
-  readFileSync(new URL('../fixtures/consensus/bitcoin-headers.json', import.meta.url), 'utf8'),
-) as { headers: HeaderVector[] };
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/consensus/bitcoin-headers.json', import.meta.url), 'utf8')) as { headers: HeaderVector[] };
 const vectors = fixture.headers;
 const POW_LIMIT = compactToTarget(0x1d00ffff);
 
@@ -70,9 +68,7 @@ t.test('real mainnet headers: hash, bits, PoW and chain links', async (t) => {
 
 t.test('chainwork of block 1 is work(genesis) + work(block 1)', async (t) => {
   const v = vectors.find((x) => x.chainwork !== undefined)!;
-  const total = vectors
-    .filter((x) => x.height <= v.height)
-    .reduce((acc, x) => acc + blockWorkFromBits(Number.parseInt(x.bits, 16)), 0n);
+  const total = vectors.filter((x) => x.height <= v.height).reduce((acc, x) => acc + blockWorkFromBits(Number.parseInt(x.bits, 16)), 0n);
   t.equal(total, BigInt(`0x${v.chainwork}`));
 });
 

@@ -12,7 +12,11 @@ function minedBlock(n: number): Block {
   const sk = generateSecretKey();
   const txs = Array.from({ length: n }, (_, i) => makeTx(sk, { nonce: i, subject: `doc-${i}` }));
   const meta = { height: 12, extra: new Uint8Array(0) };
-  const draft = new Block(BlockHeader.from({ version: 1, prevHash: new Uint8Array(32), merkleRoot: new Uint8Array(32), time: 1_767_225_700, bits: BITS, nonce: 0 }), meta, txs);
+  const draft = new Block(
+    BlockHeader.from({ version: 1, prevHash: new Uint8Array(32), merkleRoot: new Uint8Array(32), time: 1_767_225_700, bits: BITS, nonce: 0 }),
+    meta,
+    txs,
+  );
   let header = draft.header.with({ merkleRoot: draft.computeMerkleRoot() });
   while (!checkProofOfWork(header.bytes, compactToTarget(BITS))) header = header.with({ nonce: header.nonce + 1 });
   return new Block(header, meta, txs);
@@ -38,7 +42,7 @@ t.test('every transaction of a block gets a proof that verifies offline', async 
 t.test('tampered proofs fail with a code', async (t) => {
   const b = minedBlock(4);
   const good = buildRecordProof(b, 2, { confirmations: 1 });
-  const flip = (hex: string, at: number): string => hex.slice(0, at) + ((parseInt(hex[at]!, 16) ^ 1).toString(16)) + hex.slice(at + 1);
+  const flip = (hex: string, at: number): string => hex.slice(0, at) + (parseInt(hex[at]!, 16) ^ 1).toString(16) + hex.slice(at + 1);
   const other = minedBlock(3);
   const cases: [string, object, string][] = [
     ['not an object', null as unknown as object, 'PROOF_MALFORMED'],
@@ -50,7 +54,11 @@ t.test('tampered proofs fail with a code', async (t) => {
     ['leaf index meta', { ...good, leafIndex: 0 }, 'PROOF_BAD_INDEX'],
     ['path element flipped', { ...good, auditPath: [flip(good.auditPath[0]!, 5), ...good.auditPath.slice(1)] }, 'PROOF_BAD_PATH'],
     ['path truncated', { ...good, auditPath: good.auditPath.slice(1) }, 'PROOF_BAD_PATH'],
-    ['header of another block', { ...good, header: buildRecordProof(other, 0, { confirmations: 1 }).header, blockHash: other.header.hashHex }, 'PROOF_BAD_PATH'],
+    [
+      'header of another block',
+      { ...good, header: buildRecordProof(other, 0, { confirmations: 1 }).header, blockHash: other.header.hashHex },
+      'PROOF_BAD_PATH',
+    ],
     ['block hash mismatch', { ...good, blockHash: other.header.hashHex }, 'PROOF_BLOCK_HASH_MISMATCH'],
     ['header bad hex', { ...good, header: 'zz' }, 'PROOF_MALFORMED'],
     ['header too short', { ...good, header: good.header.slice(2) }, 'PROOF_BAD_HEADER'],
@@ -81,9 +89,14 @@ t.test('a header without proof of work fails PROOF_BAD_POW', async (t) => {
 t.test('a forged signature fails PROOF_BAD_SIGNATURE even with a valid path', async (t) => {
   const sk = generateSecretKey();
   const tx = makeTx(sk);
-  const forged = (await import('../../src/primitives/transaction.js')).Transaction.fromFields({ ...tx.fields, sig: Uint8Array.from(tx.fields.sig).fill(1, 0, 32) });
+  const forged = (await import('../../src/primitives/transaction.js')).Transaction.fromFields({
+    ...tx.fields,
+    sig: Uint8Array.from(tx.fields.sig).fill(1, 0, 32),
+  });
   const meta = { height: 1, extra: new Uint8Array(0) };
-  const draft = new Block(BlockHeader.from({ version: 1, prevHash: new Uint8Array(32), merkleRoot: new Uint8Array(32), time: 5, bits: BITS, nonce: 0 }), meta, [forged]);
+  const draft = new Block(BlockHeader.from({ version: 1, prevHash: new Uint8Array(32), merkleRoot: new Uint8Array(32), time: 5, bits: BITS, nonce: 0 }), meta, [
+    forged,
+  ]);
   let header = draft.header.with({ merkleRoot: draft.computeMerkleRoot() });
   while (!checkProofOfWork(header.bytes, compactToTarget(BITS))) header = header.with({ nonce: header.nonce + 1 });
   const r = verifyRecordProof(buildRecordProof(new Block(header, meta, [forged]), 0, { confirmations: 1 }));

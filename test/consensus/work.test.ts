@@ -31,7 +31,7 @@ t.test("matches Core GetBlockProof's formula (~target / (target + 1)) + 1", asyn
     let v = 0n;
     for (let w = 0; w < 8; w++) v = (v << 32n) | next();
     const target = v >> (next() % 256n);
-    const core = ((MAX_UINT256 ^ target) / (target + 1n)) + 1n;
+    const core = (MAX_UINT256 ^ target) / (target + 1n) + 1n;
     if (blockWork(target) !== core) t.fail(`target ${target.toString(16)}`);
   }
   t.pass('2000 random targets');

@@ -110,9 +110,20 @@ t.test('cached keys: repeats hit, slot collisions and bad keys never answer for 
     [{ ...ra, publicKey: notOnCurve }, 0],
     [ra, 1],
   ];
-  t.same(verifyAll(t, cases.map((c) => c[0])), cases.map((c) => c[1]), 'one batch');
+  t.same(
+    verifyAll(
+      t,
+      cases.map((c) => c[0]),
+    ),
+    cases.map((c) => c[1]),
+    'one batch',
+  );
   // The same records one call each: the cache persists across calls on this thread.
-  t.same(cases.map(([r]) => verifyAll(t, [r])[0]), cases.map((c) => c[1]), 'one call per record');
+  t.same(
+    cases.map(([r]) => verifyAll(t, [r])[0]),
+    cases.map((c) => c[1]),
+    'one call per record',
+  );
   t.equal(ecdsa!.ecdsaPublicKeyValid(ra.publicKey), true);
   t.equal(ecdsa!.ecdsaPublicKeyValid(notOnCurve), false);
   t.equal(ecdsa!.ecdsaPublicKeyValid(Uint8Array.from([4, ...ra.publicKey.subarray(1)])), false, 'prefix 0x04 with 33 bytes');

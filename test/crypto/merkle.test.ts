@@ -114,7 +114,12 @@ function corruptInclusion(index: number, size: number, proof: Uint8Array[], root
 }
 
 t.test('inclusion edge probes (verify_test.go TestVerifyInclusion, SingleEntry)', async (t) => {
-  for (const [index, size] of [[0, 0], [0, 1], [1, 0], [2, 1]] as const) {
+  for (const [index, size] of [
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [2, 1],
+  ] as const) {
     t.notOk(verifyInclusion(SOME, index, size, [], new Uint8Array(0)));
     t.notOk(verifyInclusion(new Uint8Array(0), index, size, [], EMPTY));
     t.notOk(verifyInclusion(SOME, index, size, [], EMPTY));
@@ -130,7 +135,14 @@ t.test('malformed inclusion input returns false/null, never throws', async (t) =
   const lh = LEAF_HASHES[0]!;
   const proof = inclusionProof(LEAVES, 0);
   const root = ROOT(8);
-  for (const [index, size] of [[-1, 8], [0.5, 8], [Number.NaN, 8], [0, Number.POSITIVE_INFINITY], [8, 8], [2 ** 53, 2 ** 53 + 2]]) {
+  for (const [index, size] of [
+    [-1, 8],
+    [0.5, 8],
+    [Number.NaN, 8],
+    [0, Number.POSITIVE_INFINITY],
+    [8, 8],
+    [2 ** 53, 2 ** 53 + 2],
+  ]) {
     t.notOk(verifyInclusion(lh, index!, size!, proof, root), `index ${index} size ${size}`);
     t.equal(rootFromInclusion(lh, index!, size!, proof), null);
   }

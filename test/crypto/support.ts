@@ -126,11 +126,7 @@ export function subtreeHash(h: readonly Uint8Array[], level: number, index: numb
 }
 
 /** Builds a proof from node ids, folding the ephemeral [begin, end) range right-to-left as transparency-dev does. */
-export function proofFromNodes(
-  h: readonly Uint8Array[],
-  nodes: readonly (readonly [number, number])[],
-  rehash?: readonly [number, number],
-): Uint8Array[] {
+export function proofFromNodes(h: readonly Uint8Array[], nodes: readonly (readonly [number, number])[], rehash?: readonly [number, number]): Uint8Array[] {
   const hashes = nodes.map(([level, index]) => subtreeHash(h, level, index));
   if (rehash === undefined) return hashes;
   const [begin, end] = rehash;

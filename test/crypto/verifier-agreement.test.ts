@@ -58,7 +58,10 @@ tap.test('backends under test', async (t) => {
   if (NATIVE_EXPECTED) t.not(pkg, null, 'the secp256k1 package binding loads on linux-x64');
   t.equal(addon !== null, addonExports() !== null, 'the addon verifier loads wherever the addon does');
   t.equal(native, addon ?? pkg, 'the addon is preferred over the package');
-  t.same(BACKENDS.map((b) => b.name), ['noble', ...BACKENDS.slice(1).map(() => 'native')]);
+  t.same(
+    BACKENDS.map((b) => b.name),
+    ['noble', ...BACKENDS.slice(1).map(() => 'native')],
+  );
   t.comment(`implementations under test: ${BACKENDS.map((b) => b.impl).join(', ')}`);
 });
 

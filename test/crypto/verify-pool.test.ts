@@ -4,9 +4,7 @@ import { generateSecretKey, publicKeyFromSecret, signHash } from '../../src/cryp
 import { SECP256K1_N, type SignatureVerifier } from '../../src/crypto/verifier.js';
 import { loadNativeVerifier } from '../../src/crypto/verify-native.js';
 import { nobleVerifier } from '../../src/crypto/verify-noble.js';
-import {
-  PARALLEL_VERIFY_MIN_BATCH, VerifyPool, VerifyPoolErrorCode, verifyMany, type BatchVerifier, type VerifyItem,
-} from '../../src/crypto/verify-pool.js';
+import { PARALLEL_VERIFY_MIN_BATCH, VerifyPool, VerifyPoolErrorCode, verifyMany, type BatchVerifier, type VerifyItem } from '../../src/crypto/verify-pool.js';
 import { bigintToBytesBE, bytesToBigintBE, concatBytes } from '../../src/util/bytes.js';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -32,15 +30,32 @@ function mixedItems(count: number): { items: VerifyItem[]; kinds: string[] } {
     kinds.push(kind);
     const s = bytesToBigintBE(sig.subarray(32));
     switch (kind) {
-      case 'tampered-msg': items.push({ sig, msgHash: flip(msgHash, 3), publicKey }); break;
-      case 'tampered-sig': items.push({ sig: flip(sig, 40), msgHash, publicKey }); break;
-      case 'wrong-key': items.push({ sig, msgHash, publicKey: publicKeyFromSecret(keys[(i + 1) % keys.length]!) }); break;
-      case 'high-s': items.push({ sig: concatBytes(sig.subarray(0, 32), bigintToBytesBE(SECP256K1_N - s, 32)), msgHash, publicKey }); break;
-      case 'r-zero': items.push({ sig: concatBytes(new Uint8Array(32), sig.subarray(32)), msgHash, publicKey }); break;
-      case 's-overflow': items.push({ sig: concatBytes(sig.subarray(0, 32), bigintToBytesBE(SECP256K1_N + 1n, 32)), msgHash, publicKey }); break;
-      case 'bad-key': items.push({ sig, msgHash, publicKey: Uint8Array.of(0x04, ...publicKey.subarray(1)) }); break;
-      case 'short-sig': items.push({ sig: sig.subarray(0, 63), msgHash, publicKey }); break;
-      default: items.push({ sig, msgHash, publicKey });
+      case 'tampered-msg':
+        items.push({ sig, msgHash: flip(msgHash, 3), publicKey });
+        break;
+      case 'tampered-sig':
+        items.push({ sig: flip(sig, 40), msgHash, publicKey });
+        break;
+      case 'wrong-key':
+        items.push({ sig, msgHash, publicKey: publicKeyFromSecret(keys[(i + 1) % keys.length]!) });
+        break;
+      case 'high-s':
+        items.push({ sig: concatBytes(sig.subarray(0, 32), bigintToBytesBE(SECP256K1_N - s, 32)), msgHash, publicKey });
+        break;
+      case 'r-zero':
+        items.push({ sig: concatBytes(new Uint8Array(32), sig.subarray(32)), msgHash, publicKey });
+        break;
+      case 's-overflow':
+        items.push({ sig: concatBytes(sig.subarray(0, 32), bigintToBytesBE(SECP256K1_N + 1n, 32)), msgHash, publicKey });
+        break;
+      case 'bad-key':
+        items.push({ sig, msgHash, publicKey: Uint8Array.of(0x04, ...publicKey.subarray(1)) });
+        break;
+      case 'short-sig':
+        items.push({ sig: sig.subarray(0, 63), msgHash, publicKey });
+        break;
+      default:
+        items.push({ sig, msgHash, publicKey });
     }
   }
   return { items, kinds };
@@ -59,7 +74,11 @@ for (const backend of backends) {
     const got = await pool.verifyBatch(items);
     t.same(got, inline(nobleVerifier, items), 'same answers as the noble verifier');
     if (native !== null) t.same(got, inline(native, items), 'same answers as the native verifier');
-    t.same(got.map((ok, i) => ok === (kinds[i] === 'valid')), got.map(() => true), 'exactly the valid ones pass');
+    t.same(
+      got.map((ok, i) => ok === (kinds[i] === 'valid')),
+      got.map(() => true),
+      'exactly the valid ones pass',
+    );
     t.equal(pool.workerCount, 2);
     t.equal(pool.backend, backend === 'noble' ? 'noble' : (native?.name ?? 'noble'));
     t.equal(pool.impl, backend === 'noble' ? 'noble' : (native?.impl ?? 'noble'), 'workers run what the main thread runs');
@@ -74,7 +93,10 @@ t.test('concurrent batches are answered independently', async (t) => {
   const { items, kinds } = mixedItems(120);
   const slices = [items.slice(0, 50), items.slice(50, 51), items.slice(51)];
   const answers = await Promise.all(slices.map((s) => pool.verifyBatch(s)));
-  t.same(answers.flat(), kinds.map((k) => k === 'valid'));
+  t.same(
+    answers.flat(),
+    kinds.map((k) => k === 'valid'),
+  );
 });
 
 t.test('close() terminates the workers and refuses later batches', async (t) => {

@@ -37,7 +37,11 @@ t.test('network table matches src/consensus/networks.ts', async (t) => {
 
 t.test('storage prefixes and sync limits match the code', async (t) => {
   const documented = [...spec.matchAll(/^\| `0x([0-9a-f]{2})` \|/gm)].map((m) => Number.parseInt(m[1]!, 16));
-  t.same([...new Set(documented)].sort((a, b) => a - b), [...new Set(Object.values(Prefix))].sort((a, b) => a - b), 'every prefix documented, none extra');
+  t.same(
+    [...new Set(documented)].sort((a, b) => a - b),
+    [...new Set(Object.values(Prefix))].sort((a, b) => a - b),
+    'every prefix documented, none extra',
+  );
   t.match(spec, `at most ${MAX_HEADERS.toLocaleString('en')} headers per response, ${MAX_LOCATOR} locator hashes, ${MAX_BLOCKS_PER_REQUEST}`);
   t.match(spec, `${MAX_BLOCKS_RESPONSE_BYTES / 1024 / 1024} MiB of blocks per response`);
 });

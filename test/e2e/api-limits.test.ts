@@ -82,7 +82,12 @@ t.before(async () => {
     datadir: join(dir, 'regtest'),
     home: dir,
     mine: false,
-    env: { CHAIN_NODE_API_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS), CHAIN_NODE_API_ALLOWED_HOSTS: 'node.example', CHAIN_NODE_API_RATE_LIMIT: '300', CHAIN_NODE_API_MAX_CONNECTIONS: '200' },
+    env: {
+      CHAIN_NODE_API_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+      CHAIN_NODE_API_ALLOWED_HOSTS: 'node.example',
+      CHAIN_NODE_API_RATE_LIMIT: '300',
+      CHAIN_NODE_API_MAX_CONNECTIONS: '200',
+    },
   });
 });
 
@@ -93,7 +98,10 @@ t.test('fault 9: slow-body requests time out and /health keeps answering', async
   const started = Date.now();
   const replies = await Promise.race([Promise.all(slow.map((s) => s.closed)), new Promise<undefined>((r) => setTimeout(() => r(undefined), 20_000))]);
   t.ok(replies !== undefined, `every slow request was cut (after ${Date.now() - started} ms; request timeout ${REQUEST_TIMEOUT_MS} ms)`);
-  t.ok(replies?.every((r) => r === '' || r.startsWith('HTTP/1.1 408')), 'with 408 or a closed socket');
+  t.ok(
+    replies?.every((r) => r === '' || r.startsWith('HTTP/1.1 408')),
+    'with 408 or a closed socket',
+  );
   t.equal((await raw(node.url, { path: '/health' })).status, 200, '/health answers after');
 });
 
@@ -104,10 +112,14 @@ t.test('fault 9: open connections are capped (api.maxConnections)', async (t) =>
   // Opened together and fast: the node's short request timeout would otherwise close them first.
   held.push(
     ...(await Promise.all(
-      Array.from({ length: 200 }, () => new Promise<Socket>((res, rej) => {
-        const s = connect({ host: u.hostname, port: Number(u.port) }, () => res(s));
-        s.once('error', rej);
-      })),
+      Array.from(
+        { length: 200 },
+        () =>
+          new Promise<Socket>((res, rej) => {
+            const s = connect({ host: u.hostname, port: Number(u.port) }, () => res(s));
+            s.once('error', rej);
+          }),
+      ),
     )),
   );
   const outcome = await new Promise<string>((res) => {

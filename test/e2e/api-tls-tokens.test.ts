@@ -15,7 +15,29 @@ ensureBuilt();
 function selfSigned(dir: string, name: string): { cert: string; key: string; fingerprint: string } {
   const cert = join(dir, `${name}.crt`);
   const key = join(dir, `${name}.key`);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', `/CN=${name}`, '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${name}`,
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ],
+    { stdio: 'ignore' },
+  );
   return { cert, key, fingerprint: new X509Certificate(readFileSync(cert)).fingerprint256 };
 }
 
@@ -52,7 +74,11 @@ t.test('HTTPS, SIGHUP reload, start errors, exposure warning', async (t) => {
   const node = await startNode(t, { datadir, home: dir, mine: false, args: ['--api-port', '0', '--tls-cert', cert, '--tls-key', key] });
   t.match(node.url, /^https:\/\/127\.0\.0\.1:\d+$/, 'the printed URL is https');
   t.equal(await getStatus(node.url, readFileSync(one.cert)), 200, 'a client trusting the self-signed certificate is served');
-  await t.rejects(getStatus(node.url, readFileSync(two.cert)), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }, 'a client trusting another certificate refuses the connection');
+  await t.rejects(
+    getStatus(node.url, readFileSync(two.cert)),
+    { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' },
+    'a client trusting another certificate refuses the connection',
+  );
   await t.rejects(fetch(`${node.url.replace('https:', 'http:')}/status`), { message: 'fetch failed' }, 'no plain HTTP on the port');
   t.equal(await servedFingerprint(node.url), one.fingerprint);
   t.notMatch(node.stdout(), /API_EXPOSED/, 'loopback: no exposure warning');
@@ -69,14 +95,21 @@ t.test('HTTPS, SIGHUP reload, start errors, exposure warning', async (t) => {
   await waitFor('the reload failure log', async () => (/TLS reload failed/.test(node.stdout()) ? true : undefined), 10_000);
   t.equal(await servedFingerprint(node.url), two.fingerprint, 'a bad file on reload keeps the previous certificate');
   t.equal(node.proc.exitCode, null, 'and the node keeps running');
-  const cli = await runCli(['token', 'list', '--network', 'regtest', '--datadir', datadir, '--api', node.url, '--json'], { home: dir, env: { NODE_EXTRA_CA_CERTS: two.cert } });
+  const cli = await runCli(['token', 'list', '--network', 'regtest', '--datadir', datadir, '--api', node.url, '--json'], {
+    home: dir,
+    env: { NODE_EXTRA_CA_CERTS: two.cert },
+  });
   t.equal(cli.code, 0, `an admin CLI command over HTTPS with NODE_EXTRA_CA_CERTS: ${cli.stderr}`);
   t.same(json(cli), { tokens: [] });
   const untrusted = await runCli(['chain', 'head', '--network', 'regtest', '--api', node.url, '--json'], { home: dir });
   t.equal(errorCode(untrusted), 'API_UNREACHABLE', 'without trusting the certificate the CLI refuses the connection');
   await node.stop();
 
-  const start = (args: string[]) => runCli(['start', '--network', 'regtest', '--datadir', join(dir, 'bad'), '--no-p2p', '--no-mine', '--api-port', '0', ...args], { home: dir, timeoutMs: 30_000 });
+  const start = (args: string[]) =>
+    runCli(['start', '--network', 'regtest', '--datadir', join(dir, 'bad'), '--no-p2p', '--no-mine', '--api-port', '0', ...args], {
+      home: dir,
+      timeoutMs: 30_000,
+    });
   const missing = await start(['--tls-cert', join(dir, 'nope.crt'), '--tls-key', one.key]);
   t.equal(missing.code, 1);
   t.equal(errorCode(missing), 'TLS_CERT_UNREADABLE', missing.stderr);
@@ -92,7 +125,10 @@ t.test('HTTPS, SIGHUP reload, start errors, exposure warning', async (t) => {
 
   const open = await startNode(t, { datadir: join(dir, 'open'), home: dir, mine: false, args: ['--api-port', '0', '--api-host', '0.0.0.0'] });
   await waitFor('the warning', async () => (/API_EXPOSED/.test(open.stdout()) ? true : undefined), 10_000);
-  const line = open.stdout().split('\n').find((l) => l.includes('API_EXPOSED'))!;
+  const line = open
+    .stdout()
+    .split('\n')
+    .find((l) => l.includes('API_EXPOSED'))!;
   t.match(line, /beyond loopback, without TLS/);
   t.match(line, /without --require-auth/);
   t.match(JSON.parse(line), { level: 40, code: 'API_EXPOSED', tls: false, requireAuth: false }, 'a warn-level log line');
@@ -106,7 +142,9 @@ t.test('token CLI against a --require-auth node; tokens survive a restart', asyn
   t.equal(apiCode((await http(`${node.url}/status`)).body), 'AUTH_REQUIRED', 'reads need a credential');
   t.equal((await http(`${node.url}/health`)).status, 200, '/health stays open');
 
-  const created = await runCli(['token', 'create', '--scope', 'read', '--name', 'dashboard', '--expires', '30d', '--rate-limit', '600', ...g, '--json'], { home: dir });
+  const created = await runCli(['token', 'create', '--scope', 'read', '--name', 'dashboard', '--expires', '30d', '--rate-limit', '600', ...g, '--json'], {
+    home: dir,
+  });
   t.equal(created.code, 0, created.stderr);
   const c = json<{ token: string; info: { id: string; scopes: string[]; expiresAt: string; rateLimitPerMinute: number } }>(created);
   t.match(c, { token: /^cnt_/, info: { scopes: ['read'], rateLimitPerMinute: 600 } });

@@ -32,7 +32,14 @@ t.test('completion scripts', async (t) => {
   const script = join(home, 'chain-node.bash');
   writeFileSync(script, b.stdout);
   const complete = (words: string[]): string[] => {
-    const r = spawnSync('bash', ['-c', `source ${script}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _chain_node; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8' });
+    const r = spawnSync(
+      'bash',
+      [
+        '-c',
+        `source ${script}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _chain_node; printf '%s\\n' "\${COMPREPLY[@]}"`,
+      ],
+      { encoding: 'utf8' },
+    );
     t.equal(r.status, 0, r.stderr);
     return r.stdout.split('\n').filter(Boolean).sort();
   };
@@ -60,7 +67,12 @@ t.test('the example config file is accepted by start --config (strictly), and ke
   const home = tempDir(t);
   const datadir = join(home, 'regtest');
   // The example's own ports are fixed; free ones come from flags, which override the file.
-  const node = await startNode(t, { datadir, home, mine: false, args: ['--config', join(ROOT, 'examples', 'config.json'), '--strict-config', '--api-port', '0', '--no-p2p'] });
+  const node = await startNode(t, {
+    datadir,
+    home,
+    mine: false,
+    args: ['--config', join(ROOT, 'examples', 'config.json'), '--strict-config', '--api-port', '0', '--no-p2p'],
+  });
   t.notMatch(node.stderr(), /CONFIG_UNKNOWN_KEY/);
 
   const pass = join(home, 'pass.txt');

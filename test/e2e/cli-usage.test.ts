@@ -13,7 +13,11 @@ t.test('argument errors: codes, --json, did you mean', async (t) => {
   const home = tempDir(t);
   const kye = await runCli(['tx', 'send', '--kye', 'alice', '--kind', 'x'], { home });
   t.equal(kye.code, 1);
-  t.equal(kye.stderr, "error [CLI_UNKNOWN_OPTION]: unknown option '--kye' (Did you mean --key?)\n", 'an unknown option is reported before the missing required one');
+  t.equal(
+    kye.stderr,
+    "error [CLI_UNKNOWN_OPTION]: unknown option '--kye' (Did you mean --key?)\n",
+    'an unknown option is reported before the missing required one',
+  );
 
   const kyeJson = await runCli(['--json', 'tx', 'send', '--kye', 'alice', '--kind', 'x'], { home });
   t.same(JSON.parse(kyeJson.stderr), { error: { code: 'CLI_UNKNOWN_OPTION', message: "unknown option '--kye' (Did you mean --key?)" } });
@@ -35,7 +39,11 @@ t.test('argument errors: codes, --json, did you mean', async (t) => {
   const help = await runCli(['tx', 'get', '--help'], { home });
   t.equal(help.code, 0, 'help is not an error');
   t.equal(help.stderr, '');
-  t.match(help.stdout, /Global Options:[\s\S]*--json[\s\S]*--network <name>[\s\S]*--api <url>[\s\S]*--cookie <file>/, 'subcommand help lists the global options');
+  t.match(
+    help.stdout,
+    /Global Options:[\s\S]*--json[\s\S]*--network <name>[\s\S]*--api <url>[\s\S]*--cookie <file>/,
+    'subcommand help lists the global options',
+  );
   const sendHelp = await runCli(['tx', 'send', '--help'], { home });
   t.match(sendHelp.stdout, /--key <name>\s+stored key that signs \(the actor\) \(required\)/);
 });
@@ -43,7 +51,10 @@ t.test('argument errors: codes, --json, did you mean', async (t) => {
 t.test('--api is accepted before and after the subcommand', async (t) => {
   const home = tempDir(t);
   // Port 1 on loopback: nothing listens, so the client reports the URL it used.
-  for (const args of [['--api', 'http://127.0.0.1:1', 'tx', 'get', 'ab'.repeat(32)], ['tx', 'get', 'ab'.repeat(32), '--api', 'http://127.0.0.1:1']]) {
+  for (const args of [
+    ['--api', 'http://127.0.0.1:1', 'tx', 'get', 'ab'.repeat(32)],
+    ['tx', 'get', 'ab'.repeat(32), '--api', 'http://127.0.0.1:1'],
+  ]) {
     const r = await runCli(args, { home });
     t.equal(errorCode(r), 'API_UNREACHABLE', args.join(' '));
     t.match(r.stderr, /http:\/\/127\.0\.0\.1:1\b/);

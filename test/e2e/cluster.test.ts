@@ -22,7 +22,9 @@ t.test('cluster up -n 3: nodes converge, a tx reaches all, status agrees, down s
   // Random bases keep parallel runs (and other clusters on this host) apart.
   const p2pBase = 30000 + Math.floor(Math.random() * 2000) * 3;
   const apiBase = 40000 + Math.floor(Math.random() * 2000) * 3;
-  const up = await runCli(['--json', 'cluster', '--dir', dir, 'up', '-n', '3', '--p2p-base', String(p2pBase), '--api-base', String(apiBase), '--miners', '0'], { home });
+  const up = await runCli(['--json', 'cluster', '--dir', dir, 'up', '-n', '3', '--p2p-base', String(p2pBase), '--api-base', String(apiBase), '--miners', '0'], {
+    home,
+  });
   t.equal(up.code, 0, up.stderr);
   const state = json<{ nodes: { api: string; pid: number; log: string }[]; witnesses: string[] }>(up);
   t.equal(state.nodes.length, 3);
@@ -49,34 +51,60 @@ t.test('cluster up -n 3: nodes converge, a tx reaches all, status agrees, down s
   t.notMatch(node0, /\s0\.0 MH\/s$/);
 
   // logs --follow: the last lines, then new ones as they are written, prefixed with the node.
-  const follow = spawn(process.execPath, ['bin/chain-node', 'cluster', '--dir', dir, 'logs', '--follow', '--node', '0', '--lines', '1'], { cwd: ROOT, env: cleanEnv(home), stdio: ['ignore', 'pipe', 'pipe'] });
+  const follow = spawn(process.execPath, ['bin/chain-node', 'cluster', '--dir', dir, 'logs', '--follow', '--node', '0', '--lines', '1'], {
+    cwd: ROOT,
+    env: cleanEnv(home),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let followed = '';
   follow.stdout.on('data', (d: Buffer) => (followed += d.toString()));
   await waitFor('the tail of node0.log', async () => (/^== node0 \(/m.test(followed) ? true : undefined), 30_000, 100);
   // The nodes log at warn here (the test environment), so the test writes the new line itself.
   appendFileSync(state.nodes[0]!.log, '{"msg":"a line written after --follow started"}\n');
-  await waitFor('the new line from node0', async () => (followed.includes('node0 | {"msg":"a line written after --follow started"}') ? true : undefined), 30_000, 100);
+  await waitFor(
+    'the new line from node0',
+    async () => (followed.includes('node0 | {"msg":"a line written after --follow started"}') ? true : undefined),
+    30_000,
+    100,
+  );
   const exited = new Promise<number | null>((res) => follow.once('exit', (c) => res(c)));
   follow.kill('SIGINT');
   t.equal(await exited, 0, 'Ctrl-C ends --follow cleanly');
   t.match(followed, /^== node0 \(/, 'the tail comes first');
 
-  const tx = Transaction.sign({ chain: chainId(getNetwork('regtest')), nonce: 0, time: Date.now(), kind: 'supply.shipped', subject: 'item-7', payload: { to: 'warehouse-2' } }, generateSecretKey());
-  const post = await http(`${state.nodes[2]!.api}/txs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tx: toHex(tx.bytes) }) });
+  const tx = Transaction.sign(
+    { chain: chainId(getNetwork('regtest')), nonce: 0, time: Date.now(), kind: 'supply.shipped', subject: 'item-7', payload: { to: 'warehouse-2' } },
+    generateSecretKey(),
+  );
+  const post = await http(`${state.nodes[2]!.api}/txs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ tx: toHex(tx.bytes) }),
+  });
   t.equal(post.status, 202);
   for (const n of state.nodes) {
-    const seen = await waitFor(`tx mined on ${n.api}`, async () => {
-      const r = await http(`${n.api}/txs/${tx.txidHex}`);
-      return r.status === 200 && r.body.status === 'mined' ? r.body : undefined;
-    }, 60_000, 300);
+    const seen = await waitFor(
+      `tx mined on ${n.api}`,
+      async () => {
+        const r = await http(`${n.api}/txs/${tx.txidHex}`);
+        return r.status === 200 && r.body.status === 'mined' ? r.body : undefined;
+      },
+      60_000,
+      300,
+    );
     t.equal(seen.status, 'mined');
   }
 
   // Finality out of the box (SPEC 12): the three witnesses finalise, and the proof verifies offline with their keys.
-  const anchored = await waitFor('an anchored (version 2) proof', async () => {
-    const r = await http(`${state.nodes[1]!.api}/txs/${tx.txidHex}/proof`);
-    return r.status === 200 && r.body.version === 2 ? r.body : undefined;
-  }, 90_000, 500);
+  const anchored = await waitFor(
+    'an anchored (version 2) proof',
+    async () => {
+      const r = await http(`${state.nodes[1]!.api}/txs/${tx.txidHex}/proof`);
+      return r.status === 200 && r.body.version === 2 ? r.body : undefined;
+    },
+    90_000,
+    500,
+  );
   const proofFile = join(dir, 'proof.json');
   writeFileSync(proofFile, JSON.stringify(anchored));
   const all = await runCli(['--json', 'proof', 'verify', proofFile, '--witnesses', ...state.witnesses], { home });

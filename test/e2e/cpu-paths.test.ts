@@ -34,12 +34,20 @@ t.test('bench --json lists every CPU path with its figure and the one auto chose
   t.ok(b.cpuPaths.calibration.ms < 300, `calibration took ${b.cpuPaths.calibration.ms} ms`);
   const native = b.rows.filter((row) => row.backend === 'native-cpu');
   t.same(native.map((row) => row.impl).sort(), [...supported].sort(), 'one native-cpu row per path');
-  t.same(native.filter((row) => row.auto === true).map((row) => row.impl), [b.cpuPaths.auto], 'exactly one row marked auto');
+  t.same(
+    native.filter((row) => row.auto === true).map((row) => row.impl),
+    [b.cpuPaths.auto],
+    'exactly one row marked auto',
+  );
 
   const hidden = await runCli(['bench', '--json', '--seconds', '0.05', '--hide-cpu', 'sha-ni,avx512'], { home: dir, timeoutMs: 120_000 });
   t.equal(hidden.code, 0, hidden.stderr);
   const h = json<BenchJson>(hidden);
-  t.same(h.cpuPaths.paths.map((p) => p.path).sort(), supported.filter((p) => p !== 'sha-ni' && p !== 'avx512').sort(), 'simulated CPU without SHA-NI and AVX-512');
+  t.same(
+    h.cpuPaths.paths.map((p) => p.path).sort(),
+    supported.filter((p) => p !== 'sha-ni' && p !== 'avx512').sort(),
+    'simulated CPU without SHA-NI and AVX-512',
+  );
   t.notOk(['sha-ni', 'avx512'].includes(h.cpuPaths.auto));
 });
 
@@ -57,7 +65,11 @@ t.test('a node calibrates at start, exposes the figures, and skips calibration o
   const metrics = await (await fetch(`${first.url}/metrics`)).text();
   t.match(metrics, new RegExp(`chain_node_mining_cpu_path_selected\\{path="${m1.cpuPath}"\\} 1`), 'selected path in metrics');
   for (const p of m1.cpuCalibration!.paths) {
-    t.match(metrics, new RegExp(`chain_node_mining_cpu_path_calibrated_hashes_per_second\\{path="${p.path}"\\} ${p.hashesPerSecond}\\b`), `${p.path} figure in metrics`);
+    t.match(
+      metrics,
+      new RegExp(`chain_node_mining_cpu_path_calibrated_hashes_per_second\\{path="${p.path}"\\} ${p.hashesPerSecond}\\b`),
+      `${p.path} figure in metrics`,
+    );
   }
   t.ok(readFileSync(join(datadir, 'cpu-calibration.json'), 'utf8').includes(m1.cpuCalibration!.chosen), 'kept in the datadir');
   t.equal(await first.stop(), 0);
@@ -74,7 +86,12 @@ t.test('a node calibrates at start, exposes the figures, and skips calibration o
 
 t.test('--cpu-path forces a path; CHAIN_NODE_CPU_HIDE simulates an older CPU', async (t) => {
   const dir = tempDir(t);
-  const forced = await startNode(t, { datadir: join(dir, 'a'), home: dir, mine: true, args: ['--api-port', '0', '--miner-backend', 'native-cpu', '--threads', '1', '--cpu-path', 'vec128'] });
+  const forced = await startNode(t, {
+    datadir: join(dir, 'a'),
+    home: dir,
+    mine: true,
+    args: ['--api-port', '0', '--miner-backend', 'native-cpu', '--threads', '1', '--cpu-path', 'vec128'],
+  });
   const m = (await http(`${forced.url}/mining`)).body as unknown as MiningJson;
   t.equal(m.cpuPath, 'vec128');
   t.equal(m.cpuCalibration, null, 'no calibration for a forced path');

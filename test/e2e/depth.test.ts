@@ -16,7 +16,11 @@ interface ApiReply {
 }
 
 async function call(node: TestNode, method: 'GET' | 'POST', path: string, body?: unknown): Promise<ApiReply> {
-  const r = await fetch(`${node.api}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(`${node.api}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: r.status, body: (await r.json()) as Record<string, unknown> };
 }
 
@@ -62,7 +66,12 @@ t.test('fault 1 and 2: depth 32 accepted and 33 refused through the API, batches
   const r32 = await call(a, 'POST', '/txs', { tx: toHex(first) });
   t.equal(r32.status, 202, 'depth 32 accepted');
   mined.push(r32.body.txid as string);
-  for (const [name, bytes] of [['33', txOfDepth(deep, CHAIN_ID, 0, 33)], ['4,500', rawTxOfDepth(deep, CHAIN_ID, 4500)], ['7,000', rawTxOfDepth(deep, CHAIN_ID, 7000)], ['60,000', rawTxOfDepth(deep, CHAIN_ID, 60_000)]] as const) {
+  for (const [name, bytes] of [
+    ['33', txOfDepth(deep, CHAIN_ID, 0, 33)],
+    ['4,500', rawTxOfDepth(deep, CHAIN_ID, 4500)],
+    ['7,000', rawTxOfDepth(deep, CHAIN_ID, 7000)],
+    ['60,000', rawTxOfDepth(deep, CHAIN_ID, 60_000)],
+  ] as const) {
     const r = await call(a, 'POST', '/txs', { tx: toHex(bytes) });
     t.same([r.status, errCode(r)], [400, 'DECODE_TOO_DEEP'], `depth ${name} refused with DECODE_TOO_DEEP`);
   }
@@ -73,7 +82,16 @@ t.test('fault 1 and 2: depth 32 accepted and 33 refused through the API, batches
   const batch = await call(a, 'POST', '/txs/batch', { txs: [ok1, txOfDepth(deep, CHAIN_ID, 0, 33), rawTxOfDepth(deep, CHAIN_ID, 5000), ok2].map(toHex) });
   t.equal(batch.status, 200, 'the batch answers 200');
   const results = batch.body.results as Array<{ ok: boolean; code?: string; txid?: string }>;
-  t.same(results.map((r) => [r.ok, r.code]), [[true, undefined], [false, 'DECODE_TOO_DEEP'], [false, 'DECODE_TOO_DEEP'], [true, undefined]], 'one result per item');
+  t.same(
+    results.map((r) => [r.ok, r.code]),
+    [
+      [true, undefined],
+      [false, 'DECODE_TOO_DEEP'],
+      [false, 'DECODE_TOO_DEEP'],
+      [true, undefined],
+    ],
+    'one result per item',
+  );
   mined.push(results[0]!.txid!, results[3]!.txid!);
   await waitFor('the SSE subscriber to see the three accepted transactions', () => sse.events() >= 3, 10_000, 100);
 
@@ -89,7 +107,12 @@ t.test('fault 1 and 2: depth 32 accepted and 33 refused through the API, batches
   const gossip32id = Transaction.decode(gossip32).txidHex;
   mined.push(gossip32id);
   await waitFor('the gossiped depth-32 transaction to be pooled', async () => (await call(a, 'GET', `/txs/${gossip32id}`)).status === 200, 20_000, 200);
-  await waitFor('the depth-33 sender to be penalised', async () => /peer penalised[^\n]*DECODE_TOO_DEEP|DECODE_TOO_DEEP[^\n]*peer penalised/.test(await a.log()), 10_000, 200);
+  await waitFor(
+    'the depth-33 sender to be penalised',
+    async () => /peer penalised[^\n]*DECODE_TOO_DEEP|DECODE_TOO_DEEP[^\n]*peer penalised/.test(await a.log()),
+    10_000,
+    200,
+  );
   const deepId = toHex(txidOf(gossipDeep));
   t.equal((await call(a, 'GET', `/txs/${deepId}`)).status, 404, 'the depth-33 gossip transaction was not pooled');
   await attacker.stop();
@@ -110,10 +133,15 @@ t.test('fault 1 and 2: depth 32 accepted and 33 refused through the API, batches
     const h = (await a.status()).height;
     await waitFor('a block', async () => (await a.status()).height > h, 60_000, 200);
   }
-  await waitFor('every depth-32 transaction mined', async () => {
-    for (const id of mined) if ((await call(a, 'GET', `/txs/${id}`)).body.status !== 'mined') return false;
-    return true;
-  }, 90_000, 500);
+  await waitFor(
+    'every depth-32 transaction mined',
+    async () => {
+      for (const id of mined) if ((await call(a, 'GET', `/txs/${id}`)).body.status !== 'mined') return false;
+      return true;
+    },
+    90_000,
+    500,
+  );
   await a.post('/mining/stop', {}, true);
   const height = (await a.status()).height;
 

@@ -88,9 +88,14 @@ t.test('doc verify right after doc certify reports pending, 0 confirmations (exi
 
   const start = await runCli(['mining', 'start', ...g, '--json'], { home: dir });
   t.equal(start.code, 0, start.stderr);
-  const mined = await waitFor('the certification to be mined', async () => {
-    const r = await runCli(['doc', 'verify', doc, ...g, '--json'], { home: dir });
-    return r.code === 0 ? r : undefined;
-  }, 60_000, 1000);
+  const mined = await waitFor(
+    'the certification to be mined',
+    async () => {
+      const r = await runCli(['doc', 'verify', doc, ...g, '--json'], { home: dir });
+      return r.code === 0 ? r : undefined;
+    },
+    60_000,
+    1000,
+  );
   t.match(json(mined), { certified: true, status: 'certified', txid });
 });

@@ -79,19 +79,32 @@ t.test('malformed input against one node', async (t) => {
     t.equal(human.stdout, '');
     const schema = await http(`${node.url}/txs/deadbeef`);
     t.equal(apiCode(schema.body), 'BAD_REQUEST');
-    t.equal((schema.body.error as { message: string }).message, 'txid must be 64 hex characters (a SHA-256 hash)', 'the API names the rule, not the JSON schema');
+    t.equal(
+      (schema.body.error as { message: string }).message,
+      'txid must be 64 hex characters (a SHA-256 hash)',
+      'the API names the rule, not the JSON schema',
+    );
     const js = await runCli(['tx', 'get', 'ab'.repeat(32), '--network', 'regtest', '--api', node.url, '--json'], { home: dir });
     t.equal(js.code, 1);
     t.same(Object.keys(JSON.parse(js.stderr) as object), ['error']);
     t.equal(errorCode(js), 'TX_NOT_FOUND');
-    const mismatch = await runCli(['tx', 'send', '--key', 'k', '--kind', 'x', '--api', node.url, '--datadir', join(dir, 'devnet')], { home: dir, env: { CHAIN_NODE_PASSPHRASE: 'p' } });
+    const mismatch = await runCli(['tx', 'send', '--key', 'k', '--kind', 'x', '--api', node.url, '--datadir', join(dir, 'devnet')], {
+      home: dir,
+      env: { CHAIN_NODE_PASSPHRASE: 'p' },
+    });
     t.equal(errorCode(mismatch), 'KEY_NOT_FOUND', 'the key is checked before the network');
     const gen = await runCli(['key', 'generate', 'k', '--datadir', join(dir, 'devnet')], { home: dir, env: { CHAIN_NODE_PASSPHRASE: 'p' } });
     t.equal(gen.code, 0, gen.stderr);
-    const wrongNet = await runCli(['tx', 'send', '--key', 'k', '--kind', 'x', '--api', node.url, '--datadir', join(dir, 'devnet')], { home: dir, env: { CHAIN_NODE_PASSPHRASE: 'p' } });
+    const wrongNet = await runCli(['tx', 'send', '--key', 'k', '--kind', 'x', '--api', node.url, '--datadir', join(dir, 'devnet')], {
+      home: dir,
+      env: { CHAIN_NODE_PASSPHRASE: 'p' },
+    });
     t.equal(errorCode(wrongNet), 'NETWORK_MISMATCH', 'a devnet client refuses to sign for a regtest node');
     t.match(wrongNet.stderr, /--network regtest/);
-    const badPayload = await runCli(['tx', 'send', '--key', 'k', '--kind', 'x', '--payload', '{nope', '--api', node.url, '--datadir', join(dir, 'devnet')], { home: dir, env: { CHAIN_NODE_PASSPHRASE: 'p' } });
+    const badPayload = await runCli(['tx', 'send', '--key', 'k', '--kind', 'x', '--payload', '{nope', '--api', node.url, '--datadir', join(dir, 'devnet')], {
+      home: dir,
+      env: { CHAIN_NODE_PASSPHRASE: 'p' },
+    });
     t.equal(errorCode(badPayload), 'TX_BAD_PAYLOAD');
     const unknownCmd = await runCli(['frobnicate'], { home: dir });
     t.not(unknownCmd.code, 0, 'unknown commands fail');

@@ -33,40 +33,63 @@ t.test('partition: the witness majority finalises, and after the heal every node
   const status = (n: TestNode): Promise<Status> => n.get<Status>('/status');
   await peered(nodes, 2, 60_000);
   // Shared history, final everywhere.
-  await waitFor('a common final checkpoint on every node', async () => (await Promise.all(nodes.map(status))).every((s) => (s.finality.final?.size ?? 0) >= 3), 90_000, 500);
+  await waitFor(
+    'a common final checkpoint on every node',
+    async () => (await Promise.all(nodes.map(status))).every((s) => (s.finality.final?.size ?? 0) >= 3),
+    90_000,
+    500,
+  );
   const ids = await Promise.all(nodes.map(async (n) => (await n.self()).addresses[0]!));
   const idOf = (i: number): string => ids[i]!.split('/p2p/')[1]!;
 
   // Cut: A = a, b, c (3 of 5 witnesses); B = d, e.
   const gA = [0, 1, 2];
   const gB = [3, 4];
-  for (const x of gA) for (const y of gB) {
-    await nodes[x]!.post('/peers/disconnect', { id: idOf(y) }, true).catch(() => undefined);
-    await nodes[y]!.post('/peers/disconnect', { id: idOf(x) }, true).catch(() => undefined);
-  }
-  await waitFor('the groups to be apart', async () => {
-    const p = await Promise.all(nodes.map((n) => n.peerIds()));
-    return gA.every((x) => gB.every((y) => !p[x]!.includes(idOf(y)) && !p[y]!.includes(idOf(x))));
-  }, 20_000);
+  for (const x of gA)
+    for (const y of gB) {
+      await nodes[x]!.post('/peers/disconnect', { id: idOf(y) }, true).catch(() => undefined);
+      await nodes[y]!.post('/peers/disconnect', { id: idOf(x) }, true).catch(() => undefined);
+    }
+  await waitFor(
+    'the groups to be apart',
+    async () => {
+      const p = await Promise.all(nodes.map((n) => n.peerIds()));
+      return gA.every((x) => gB.every((y) => !p[x]!.includes(idOf(y)) && !p[y]!.includes(idOf(x))));
+    },
+    20_000,
+  );
   const cutHeight = (await status(a)).height;
   const bFinalAtCut = (await status(d)).finality.final!;
 
   // Both groups mine: a alone in A; d and e in B.
   await Promise.all([d.post('/mining/start', {}, true), e.post('/mining/start', {}, true)]);
-  const aFinal = await waitFor('group A to finalise well past the cut', async () => {
-    const f = (await status(a)).finality.final;
-    return f !== null && f.height >= cutHeight + 3 ? f : undefined;
-  }, 120_000, 500);
+  const aFinal = await waitFor(
+    'group A to finalise well past the cut',
+    async () => {
+      const f = (await status(a)).finality.final;
+      return f !== null && f.height >= cutHeight + 3 ? f : undefined;
+    },
+    120_000,
+    500,
+  );
   await stopMining([a]);
   const aStop = await status(a);
   // B keeps mining until it has clearly more work than A, and is past A's final height.
-  await waitFor('group B to have more work than group A', async () => {
-    const s = await status(d);
-    return work(s) > work(aStop) + 4n && s.height > aFinal.height + 1;
-  }, 180_000, 500);
+  await waitFor(
+    'group B to have more work than group A',
+    async () => {
+      const s = await status(d);
+      return work(s) > work(aStop) + 4n && s.height > aFinal.height + 1;
+    },
+    180_000,
+    500,
+  );
   const bBefore = await status(d);
   const bFinal = bBefore.finality.final!;
-  t.ok(bFinal.height <= Math.max(bFinalAtCut.height, cutHeight), `group B finalised nothing past the cut (its final height ${bFinal.height}, cut at ${cutHeight}): 2 of 5 witnesses < 3`);
+  t.ok(
+    bFinal.height <= Math.max(bFinalAtCut.height, cutHeight),
+    `group B finalised nothing past the cut (its final height ${bFinal.height}, cut at ${cutHeight}): 2 of 5 witnesses < 3`,
+  );
   t.ok(work(bBefore) > work(await status(a)), `group B (height ${bBefore.height}) has more work than group A (height ${aStop.height})`);
   // B's block at A's final height: on B's branch, never to be accepted by anyone after the heal.
   const bBlock = await d.get<{ hash: string }>(`/blocks/${aFinal.height}`);
@@ -75,31 +98,59 @@ t.test('partition: the witness majority finalises, and after the heal every node
   await stopMining([d]);
 
   // Heal: two links, both sides (an operator connect lifts the block).
-  for (const [x, y] of [[0, 3], [1, 4]] as const) {
-    await waitFor(`link ${x}-${y}`, async () => {
-      await nodes[y]!.post('/peers/connect', { addr: ids[x] }, true).catch(() => undefined);
-      await nodes[x]!.post('/peers/connect', { addr: ids[y] }, true).catch(() => undefined);
-      return (await nodes[x]!.peerIds()).includes(idOf(y));
-    }, 30_000, 1_000);
+  for (const [x, y] of [
+    [0, 3],
+    [1, 4],
+  ] as const) {
+    await waitFor(
+      `link ${x}-${y}`,
+      async () => {
+        await nodes[y]!.post('/peers/connect', { addr: ids[x] }, true).catch(() => undefined);
+        await nodes[x]!.post('/peers/connect', { addr: ids[y] }, true).catch(() => undefined);
+        return (await nodes[x]!.peerIds()).includes(idOf(y));
+      },
+      30_000,
+      1_000,
+    );
   }
   // A mines again: its new checkpoints (and their final notes) reach B over gossip.
   await a.post('/mining/start', {}, true);
-  await waitFor('every node to be on A\u2019s final branch', async () => {
-    const blocks = await Promise.all(nodes.map((n) => n.get<{ hash: string; confirmations: number }>(`/blocks/${aFinal.height}`)));
-    const st = await Promise.all(nodes.map(status));
-    return blocks.every((x) => x.hash === aFinal.hash && x.confirmations > 0) && st.every((s) => (s.finality.final?.height ?? 0) >= aFinal.height);
-  }, 180_000, 1_000);
+  await waitFor(
+    'every node to be on A\u2019s final branch',
+    async () => {
+      const blocks = await Promise.all(nodes.map((n) => n.get<{ hash: string; confirmations: number }>(`/blocks/${aFinal.height}`)));
+      const st = await Promise.all(nodes.map(status));
+      return blocks.every((x) => x.hash === aFinal.hash && x.confirmations > 0) && st.every((s) => (s.finality.final?.height ?? 0) >= aFinal.height);
+    },
+    180_000,
+    1_000,
+  );
   await stopMining([a, e]);
-  const end = await waitFor('every node on one tip', async () => {
-    const s = await Promise.all(nodes.map(status));
-    return s.every((x) => x.tip.hash === s[0]!.tip.hash) ? s : undefined;
-  }, 90_000, 500);
+  const end = await waitFor(
+    'every node on one tip',
+    async () => {
+      const s = await Promise.all(nodes.map(status));
+      return s.every((x) => x.tip.hash === s[0]!.tip.hash) ? s : undefined;
+    },
+    90_000,
+    500,
+  );
   t.pass(`every node ends on A's branch (tip ${end[0]!.tip.hash} at height ${end[0]!.height})`);
   for (const [i, s] of end.entries()) {
     t.ok(s.finality.final !== null && s.finality.final.height >= aFinal.height, `${names[i]}: final height ${s.finality.final?.height} covers A's final block`);
   }
-  const bSeen = await Promise.all(nodes.map((n) => n.get<{ confirmations: number }>(`/blocks/${bBlock.hash}`).then((x) => x.confirmations, () => -1)));
-  t.ok(bSeen.every((x) => x <= 0), `B's block at height ${aFinal.height} is on no node's main chain (confirmations/absent: ${bSeen.join(',')})`);
+  const bSeen = await Promise.all(
+    nodes.map((n) =>
+      n.get<{ confirmations: number }>(`/blocks/${bBlock.hash}`).then(
+        (x) => x.confirmations,
+        () => -1,
+      ),
+    ),
+  );
+  t.ok(
+    bSeen.every((x) => x <= 0),
+    `B's block at height ${aFinal.height} is on no node's main chain (confirmations/absent: ${bSeen.join(',')})`,
+  );
   for (const n of [d, e]) {
     const log = await n.log();
     t.match(log, /downloading the branch of a final checkpoint/, `${n.options.datadir}: fetched the lighter final branch`);

@@ -22,11 +22,16 @@ interface FinState {
 const b64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'));
 
 async function finalHeight(node: NodeProcess, atLeast: number): Promise<number> {
-  return waitFor(`final height >= ${atLeast}`, async () => {
-    const r = await http(`${node.url}/status`);
-    const h = (r.body.finality as { final: { height: number } | null } | undefined)?.final?.height;
-    return h !== undefined && h >= atLeast ? h : undefined;
-  }, 60_000, 200);
+  return waitFor(
+    `final height >= ${atLeast}`,
+    async () => {
+      const r = await http(`${node.url}/status`);
+      const h = (r.body.finality as { final: { height: number } | null } | undefined)?.final?.height;
+      return h !== undefined && h >= atLeast ? h : undefined;
+    },
+    60_000,
+    200,
+  );
 }
 
 t.test('kill -9 and restart: the witness only ever extends what it signed; an old datadir builds its log', async (t) => {
@@ -34,8 +39,14 @@ t.test('kill -9 and restart: the witness only ever extends what it signed; an ol
   const datadir = join(dir, 'regtest');
   const stateFile = join(datadir, 'finality.json');
   let node = await startNode(t, { datadir, home: dir });
-  const tx = Transaction.sign({ chain: chainId(getNetwork('regtest')), nonce: 0, time: Date.now(), kind: 'doc.certify', subject: 'contract-1', payload: { n: 1 } }, generateSecretKey());
-  t.equal((await http(`${node.url}/txs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tx: toHex(tx.bytes) }) })).status, 202);
+  const tx = Transaction.sign(
+    { chain: chainId(getNetwork('regtest')), nonce: 0, time: Date.now(), kind: 'doc.certify', subject: 'contract-1', payload: { n: 1 } },
+    generateSecretKey(),
+  );
+  t.equal(
+    (await http(`${node.url}/txs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tx: toHex(tx.bytes) }) })).status,
+    202,
+  );
   await finalHeight(node, 3);
   const signed: Array<{ size: number; root: string }> = [];
   for (let round = 0; round < 3; round++) {
@@ -47,15 +58,26 @@ t.test('kill -9 and restart: the witness only ever extends what it signed; an ol
     node = await startNode(t, { datadir, home: dir });
     const h = await finalHeight(node, before.size);
     // What it signs after the restart is an append-only extension of what it signed before the kill.
-    const after = await waitFor('a new signature', async () => {
-      const s = (JSON.parse(readFileSync(stateFile, 'utf8')) as FinState).lastSigned!;
-      return s.size > before.size ? s : undefined;
-    }, 60_000, 200);
+    const after = await waitFor(
+      'a new signature',
+      async () => {
+        const s = (JSON.parse(readFileSync(stateFile, 'utf8')) as FinState).lastSigned!;
+        return s.size > before.size ? s : undefined;
+      },
+      60_000,
+      200,
+    );
     const c = await http(`${node.url}/log/proof/consistency?from=${before.size}&to=${after.size}`);
     t.equal(c.status, 200);
-    t.ok(verifyConsistency(before.size, after.size, b64(before.root), b64(after.root), (c.body.proof as string[]).map(b64)), `round ${round}: ${before.size} -> ${after.size} is consistent (final height ${h})`);
+    t.ok(
+      verifyConsistency(before.size, after.size, b64(before.root), b64(after.root), (c.body.proof as string[]).map(b64)),
+      `round ${round}: ${before.size} -> ${after.size} is consistent (final height ${h})`,
+    );
   }
-  t.ok(signed.every((s, i) => i === 0 || s.size >= signed[i - 1]!.size), 'signed sizes never went back');
+  t.ok(
+    signed.every((s, i) => i === 0 || s.size >= signed[i - 1]!.size),
+    'signed sizes never went back',
+  );
 
   // Make the datadir look as the previous release left it: no header log, no witness key, no finality state.
   await node.stop();
@@ -73,10 +95,15 @@ t.test('kill -9 and restart: the witness only ever extends what it signed; an ol
   t.match(out, /building the header log/, 'progress output while building');
   t.match(out, /header log progress/);
   t.match(out, /header log built/);
-  const proof = await waitFor('an anchored proof of the earlier record', async () => {
-    const r = await http(`${node.url}/txs/${tx.txidHex}/proof`);
-    return r.status === 200 && r.body.version === 2 ? r.body : undefined;
-  }, 60_000, 300);
+  const proof = await waitFor(
+    'an anchored proof of the earlier record',
+    async () => {
+      const r = await http(`${node.url}/txs/${tx.txidHex}/proof`);
+      return r.status === 200 && r.body.version === 2 ? r.body : undefined;
+    },
+    60_000,
+    300,
+  );
   t.equal(proof.txid, tx.txidHex);
   await node.stop();
 });

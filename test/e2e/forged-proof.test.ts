@@ -32,7 +32,11 @@ function forgedBlock(): Block {
   );
   const meta = { height: 1234, extra: new Uint8Array(0) };
   const bits = net.genesis.bits;
-  const draft = new Block(BlockHeader.from({ version: 1, prevHash: new Uint8Array(32).fill(0x42), merkleRoot: new Uint8Array(32), time: JAN_1_2020, bits, nonce: 0 }), meta, [tx]);
+  const draft = new Block(
+    BlockHeader.from({ version: 1, prevHash: new Uint8Array(32).fill(0x42), merkleRoot: new Uint8Array(32), time: JAN_1_2020, bits, nonce: 0 }),
+    meta,
+    [tx],
+  );
   let header = draft.header.with({ merkleRoot: draft.computeMerkleRoot() });
   while (!checkProofOfWork(header.bytes, compactToTarget(bits))) header = header.with({ nonce: header.nonce + 1 });
   return new Block(header, meta, [tx]);
@@ -46,7 +50,9 @@ t.test('a forged proof is never reported valid', async (t) => {
   writeFileSync(v1File, JSON.stringify(v1));
   // The forger also signs a checkpoint of a made-up log holding only its header, with a witness key of its own.
   const forgerWitness = signerFromSeed('forger.example', randomSeed());
-  const cp = signNote(formatCheckpoint({ origin: logOrigin('regtest', blockHashToHex(CHAIN)), size: 1, root: leafHash(block.header.bytes), extensions: [] }), [forgerWitness]);
+  const cp = signNote(formatCheckpoint({ origin: logOrigin('regtest', blockHashToHex(CHAIN)), size: 1, root: leafHash(block.header.bytes), extensions: [] }), [
+    forgerWitness,
+  ]);
   const v2 = { ...anchorRecordProof(v1, { headerPath: [], checkpoint: cp }), headerIndex: 1234 };
   // A header index must equal the height; a one-leaf log has only index 0, so the forger claims height 0 there.
   const v2File = join(dir, 'forged-v2.json');

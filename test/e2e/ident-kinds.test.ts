@@ -24,11 +24,21 @@ t.test('kind schemas and identities on a running node', async (t) => {
 
   // GET /kinds: the standard kinds and the configured file's.
   const kinds = (await http(`${node.url}/kinds`)).body.kinds as Array<{ kind: string; source: string }>;
-  t.match(kinds.find((k) => k.kind === 'lab.*'), { source: 'config' });
-  t.match(kinds.find((k) => k.kind === 'review'), { source: 'standard' });
+  t.match(
+    kinds.find((k) => k.kind === 'lab.*'),
+    { source: 'config' },
+  );
+  t.match(
+    kinds.find((k) => k.kind === 'review'),
+    { source: 'standard' },
+  );
 
   // POST /txs: code and pointer.
-  const bad = signAction(generateSecretKey(), { kind: 'lab.blood', payload: { sample: 's1', readings: { hb: 'high' } } }, { chainId: chainId(getNetwork('regtest')), nonce: 0 });
+  const bad = signAction(
+    generateSecretKey(),
+    { kind: 'lab.blood', payload: { sample: 's1', readings: { hb: 'high' } } },
+    { chainId: chainId(getNetwork('regtest')), nonce: 0 },
+  );
   const r = await http(`${node.url}/txs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tx: toHex(bad.bytes) }) });
   t.equal(r.status, 400);
   t.match(r.body, { error: { code: 'TX_SCHEMA', pointer: '/readings/hb' } });
@@ -38,7 +48,7 @@ t.test('kind schemas and identities on a running node', async (t) => {
   t.equal(errorCode(review), 'TX_SCHEMA');
   t.match(review.stderr, /\/stars/);
   t.equal(errorCode(await cli(['tx', 'send', '--key', 'alice', '--kind', 'lab.urine', '--payload', '{}'])), 'TX_SCHEMA', "the node's configured kind");
-  t.equal(((await http(`${node.url}/mempool`)).body.count as number), 0, 'nothing was submitted');
+  t.equal((await http(`${node.url}/mempool`)).body.count as number, 0, 'nothing was submitted');
 
   // Rotation through the CLI, then a record of the old key.
   const first = await cli(['tx', 'send', '--key', 'alice', '--kind', 'audit.login', '--wait', '1']);
@@ -56,7 +66,8 @@ t.test('kind schemas and identities on a running node', async (t) => {
   t.equal(resolved.status, 200);
   const doc = resolved.body.didDocument as { verificationMethod: unknown[]; authentication: string[] };
   t.equal(doc.verificationMethod.length, 2);
-  const identity = (resolved.body.didDocumentMetadata as { identity: { currentKey: string; rotations: Array<{ height: number; blockHash: string }> } }).identity;
+  const identity = (resolved.body.didDocumentMetadata as { identity: { currentKey: string; rotations: Array<{ height: number; blockHash: string }> } })
+    .identity;
   t.equal(identity.currentKey, bob);
   t.match(identity.rotations, [{ height: rotationBlock.height, blockHash: rotationBlock.hash }]);
   const badDid = await http(`${node.url}/identities/did:chain-node:regtest:zz`);

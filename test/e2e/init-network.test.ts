@@ -10,7 +10,18 @@ t.test('init a custom network and run a node on it', async (t) => {
   const dir = tempDir(t);
   const genesis = join(dir, 'genesis.json');
   // 0x1f7fffff: about 512 hashes per block, so genesis mining is real but instant.
-  writeFileSync(genesis, JSON.stringify({ name: 'acme-test', powLimitBits: '0x1f7fffff', targetSpacing: 1, halfLife: 600, limits: { maxBlockBytes: 1_000_000 }, ports: { p2p: 41333, api: 41332 }, extra: 'acme 2026' }));
+  writeFileSync(
+    genesis,
+    JSON.stringify({
+      name: 'acme-test',
+      powLimitBits: '0x1f7fffff',
+      targetSpacing: 1,
+      halfLife: 600,
+      limits: { maxBlockBytes: 1_000_000 },
+      ports: { p2p: 41333, api: 41332 },
+      extra: 'acme 2026',
+    }),
+  );
   const datadir = join(dir, 'acme-test');
   const r = await runCli(['init', genesis, '--datadir', datadir, '--json'], { home: dir });
   t.equal(r.code, 0, r.stderr);

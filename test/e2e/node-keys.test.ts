@@ -77,19 +77,37 @@ t.test('POST /keys and POST /actions with a passphrase from the environment', as
     t.equal(r.status, status, `${what}: ${JSON.stringify(r.body)}`);
     t.equal(apiCode(r.body), code, what);
   }
-  const notJson = await http(`${node.url}/actions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tok}` }, body: '{"key":' });
+  const notJson = await http(`${node.url}/actions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${tok}` },
+    body: '{"key":',
+  });
   t.equal(notJson.status, 400);
   t.equal(apiCode(notJson.body), 'BAD_JSON');
 
   // Batch: one verdict per action; a refused one takes no nonce.
   const batch = await post(
     `${node.url}/actions/batch`,
-    { key: 'alice', actions: [{ kind: 'review', payload: { n: 1 } }, { kind: 'review', payload: 'y'.repeat(70_000) }, { kind: 'review', subject: 's', payload: { n: 3 } }] },
+    {
+      key: 'alice',
+      actions: [
+        { kind: 'review', payload: { n: 1 } },
+        { kind: 'review', payload: 'y'.repeat(70_000) },
+        { kind: 'review', subject: 's', payload: { n: 3 } },
+      ],
+    },
     tok,
   );
   t.equal(batch.status, 200, JSON.stringify(batch.body).slice(0, 300));
   const results = batch.body.results as Array<{ ok: boolean; nonce?: number; code?: string }>;
-  t.same(results.map((r) => [r.ok, r.nonce ?? r.code]), [[true, 1], [false, 'TX_OVERSIZED'], [true, 2]]);
+  t.same(
+    results.map((r) => [r.ok, r.nonce ?? r.code]),
+    [
+      [true, 1],
+      [false, 'TX_OVERSIZED'],
+      [true, 2],
+    ],
+  );
   t.same([batch.body.accepted, batch.body.rejected], [2, 1]);
   const emptyBatch = await post(`${node.url}/actions/batch`, { key: 'alice', actions: [] }, tok);
   t.equal(apiCode(emptyBatch.body), 'BAD_REQUEST');
@@ -110,7 +128,11 @@ t.test('locked keys answer KEY_LOCKED', async (t) => {
   await new Keystore(join(datadir, 'keys'), { kdf: FAST_KDF }).generate('svc', PASS);
   const locked = await startNode(t, { datadir, home: dir, mine: false });
   const tok = locked.token();
-  for (const [path, body] of [['/actions', { key: 'svc', kind: 'a', payload: 1 }], ['/actions/batch', { key: 'svc', actions: [{ kind: 'a', payload: 1 }] }], ['/keys', { name: 'new' }]] as const) {
+  for (const [path, body] of [
+    ['/actions', { key: 'svc', kind: 'a', payload: 1 }],
+    ['/actions/batch', { key: 'svc', actions: [{ kind: 'a', payload: 1 }] }],
+    ['/keys', { name: 'new' }],
+  ] as const) {
     const r = await post(`${locked.url}${path}`, body, tok);
     t.equal(r.status, 423, `${path} without a passphrase`);
     t.equal(apiCode(r.body), 'KEY_LOCKED', path);
@@ -146,9 +168,21 @@ t.test('the container-metrics facade answers the original service\u2019s client'
   t.match(a, { _id: /^[0-9a-f]{64}$/, containerId: 'web-1', memoryMB: 512.5, cpuUsage: 0.25, timestamp: '2026-12-02T08:00:00.000Z', __v: 0 });
   t.match(b.timestamp, /^\d{4}-\d\d-\d\dT/, 'timestamp defaults to now');
   const check = async (when: string): Promise<void> => {
-    t.same((await client.all()).map((m) => m._id), [c._id, b._id, a._id], `${when}: newest first`);
-    t.same(await client.all(2), [c, b].map((m) => ({ ...m })), `${when}: limit`);
-    t.same((await client.forContainer('web-1')).map((m) => m._id), [c._id, a._id], `${when}: one container`);
+    t.same(
+      (await client.all()).map((m) => m._id),
+      [c._id, b._id, a._id],
+      `${when}: newest first`,
+    );
+    t.same(
+      await client.all(2),
+      [c, b].map((m) => ({ ...m })),
+      `${when}: limit`,
+    );
+    t.same(
+      (await client.forContainer('web-1')).map((m) => m._id),
+      [c._id, a._id],
+      `${when}: one container`,
+    );
     t.same(await client.forContainer('none'), [], `${when}: unknown container`);
     t.equal(await client.count(), 3, `${when}: count`);
   };

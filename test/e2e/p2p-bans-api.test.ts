@@ -12,10 +12,15 @@ import { waitFor } from '../p2p/support.js';
 t.test('GET /peers/bans lists a banned peer and its address with the offence code', async (t) => {
   const fx = await attackFixture(t, 'p2p-bans-api-');
   const { node: a, addr: aAddr, id: aId } = await startBanningNode(fx);
-  const gauge = async (): Promise<string[]> => (await (await fetch(`${a.api}/metrics`)).text()).split('\n').filter((l) => l.startsWith('chain_node_p2p_banned_'));
+  const gauge = async (): Promise<string[]> =>
+    (await (await fetch(`${a.api}/metrics`)).text()).split('\n').filter((l) => l.startsWith('chain_node_p2p_banned_'));
 
   t.same(await a.get<BansJson>('/peers/bans'), { peers: [], addresses: [] }, 'no bans at first');
-  t.same(await gauge(), ['chain_node_p2p_banned_peers 0', 'chain_node_p2p_banned_addresses{kind="address"} 0', 'chain_node_p2p_banned_addresses{kind="subnet"} 0']);
+  t.same(await gauge(), [
+    'chain_node_p2p_banned_peers 0',
+    'chain_node_p2p_banned_addresses{kind="address"} 0',
+    'chain_node_p2p_banned_addresses{kind="subnet"} 0',
+  ]);
 
   const x = await fx.spawn();
   await x.join(aAddr);
@@ -25,10 +30,15 @@ t.test('GET /peers/bans lists a banned peer and its address with the offence cod
   await x.publish(x.topics.block, badPowBlock(s.tip.hash, s.height + 1));
   await waitFor('the attacker to be banned and disconnected', () => !x.connectedTo(aId), 20_000, 100);
 
-  const bans = await waitFor('the ban in GET /peers/bans', async () => {
-    const b = await a.get<BansJson>('/peers/bans');
-    return b.peers.length > 0 && b.addresses.length > 0 ? b : undefined;
-  }, 10_000, 200);
+  const bans = await waitFor(
+    'the ban in GET /peers/bans',
+    async () => {
+      const b = await a.get<BansJson>('/peers/bans');
+      return b.peers.length > 0 && b.addresses.length > 0 ? b : undefined;
+    },
+    10_000,
+    200,
+  );
   t.equal(bans.peers.length, 1, 'one banned peer');
   const p = bans.peers[0]!;
   t.match(p, { id: x.id, code: 'BLOCK_BAD_POW' }, 'the attacker, with the code of its offence');
@@ -42,20 +52,35 @@ t.test('GET /peers/bans lists a banned peer and its address with the offence cod
     [{ address: '127.0.0.1', kind: 'address', peer: x.id, code: 'BLOCK_BAD_POW', until: p.until }],
     'its address, banned as long as the peer, naming the peer',
   );
-  t.same(await gauge(), ['chain_node_p2p_banned_peers 1', 'chain_node_p2p_banned_addresses{kind="address"} 1', 'chain_node_p2p_banned_addresses{kind="subnet"} 0'], 'metrics count them');
+  t.same(
+    await gauge(),
+    ['chain_node_p2p_banned_peers 1', 'chain_node_p2p_banned_addresses{kind="address"} 1', 'chain_node_p2p_banned_addresses{kind="subnet"} 0'],
+    'metrics count them',
+  );
 
   // An operator block of a peer that is not connected: its id is banned with the operator code, no address.
   const other = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString();
   await a.post('/peers/disconnect', { id: other }, true);
   const after = await a.get<BansJson>('/peers/bans');
-  t.match(after.peers.find((b) => b.id === other), { code: 'P2P_OPERATOR_BLOCK', points: 0 }, 'an operator block shows its code');
+  t.match(
+    after.peers.find((b) => b.id === other),
+    { code: 'P2P_OPERATOR_BLOCK', points: 0 },
+    'an operator block shows its code',
+  );
   t.equal(after.addresses.length, 1, 'and bans no address');
 
   const peers = await a.get<Record<string, unknown>>('/peers');
   t.same(Object.keys(peers).sort(), ['peers', 'self'], 'GET /peers keeps its fields');
-  t.notOk((peers.peers as Array<{ id: string }>).some((q) => q.id === x.id), 'the banned peer is not listed as connected');
+  t.notOk(
+    (peers.peers as Array<{ id: string }>).some((q) => q.id === x.id),
+    'the banned peer is not listed as connected',
+  );
 
-  const api = (await a.get<{ paths: Record<string, { get?: { responses?: Record<string, { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> }> } }> }>('/openapi.json')).paths;
+  const api = (
+    await a.get<{
+      paths: Record<string, { get?: { responses?: Record<string, { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> }> } }>;
+    }>('/openapi.json')
+  ).paths;
   const schema = api['/peers/bans']?.get?.responses?.['200']?.content?.['application/json']?.schema;
   t.same(Object.keys(schema?.properties ?? {}).sort(), ['addresses', 'peers'], 'the OpenAPI document describes the response');
 });

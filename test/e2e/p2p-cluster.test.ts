@@ -16,22 +16,32 @@ t.test('bootstrap-only cluster converges and relays transactions', async (t) => 
   t.pass('every node has the two others as peers');
 
   // All three mine (about a block a second each): forks happen and resolve; a shared prefix must settle.
-  await waitFor('a shared chain of 8 blocks while all mine', async () => {
-    const s = await Promise.all(nodes.map((n) => n.status()));
-    const h = Math.min(...s.map((x) => x.height)) - 2;
-    if (h < 8) return false;
-    const hashes = await Promise.all(nodes.map((n) => n.get<{ hash: string }>(`/blocks/${h}`)));
-    return hashes.every((x) => x.hash === hashes[0]!.hash);
-  }, 60_000, 500);
+  await waitFor(
+    'a shared chain of 8 blocks while all mine',
+    async () => {
+      const s = await Promise.all(nodes.map((n) => n.status()));
+      const h = Math.min(...s.map((x) => x.height)) - 2;
+      if (h < 8) return false;
+      const hashes = await Promise.all(nodes.map((n) => n.get<{ hash: string }>(`/blocks/${h}`)));
+      return hashes.every((x) => x.hash === hashes[0]!.hash);
+    },
+    60_000,
+    500,
+  );
   t.pass('nodes agree on the chain below the tip while mining');
 
   const actor = new Actor();
   const tx = actor.tx('doc.certify', { doc: 'p2p-cluster' });
   await c.submit(tx);
-  await waitFor('tx pending on every node', async () => {
-    const r = await Promise.all(nodes.map((n) => n.get<{ status: string }>(`/txs/${tx.txidHex}`).catch(() => undefined)));
-    return r.every((x) => x !== undefined);
-  }, 15_000, 100);
+  await waitFor(
+    'tx pending on every node',
+    async () => {
+      const r = await Promise.all(nodes.map((n) => n.get<{ status: string }>(`/txs/${tx.txidHex}`).catch(() => undefined)));
+      return r.every((x) => x !== undefined);
+    },
+    15_000,
+    100,
+  );
   t.pass('the transaction reached every mempool');
   await minedEverywhere(nodes, tx.fields.from, [tx.txidHex]);
   t.pass('mined once, the same block on every node');

@@ -32,11 +32,15 @@ t.test('a payload failing a peer-only schema is gossiped, mined and served', asy
     return r.ok && ((await r.json()) as { status: string }).status === 'pending';
   });
   await a.post('/mining/start', {}, true);
-  const mined = await waitFor('B to serve the mined tx', async () => {
-    const r = await fetch(`${b.api}/txs/${tx.txidHex}`);
-    const s = r.ok ? ((await r.json()) as { status: string; block?: { hash: string } }) : undefined;
-    return s?.status === 'mined' ? s : undefined;
-  }, 60_000);
+  const mined = await waitFor(
+    'B to serve the mined tx',
+    async () => {
+      const r = await fetch(`${b.api}/txs/${tx.txidHex}`);
+      const s = r.ok ? ((await r.json()) as { status: string; block?: { hash: string } }) : undefined;
+      return s?.status === 'mined' ? s : undefined;
+    },
+    60_000,
+  );
   await a.post('/mining/stop', {}, true);
   t.ok(mined.block !== undefined, 'mined in a block A found, connected on B');
   const peers = await b.get<{ peers: Array<{ id: string; score: number }> }>('/peers');

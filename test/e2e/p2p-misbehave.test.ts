@@ -16,31 +16,46 @@ t.test('misbehaving peers are banned; honest nodes carry on', async (t) => {
   const { addr: aAddr, id: aId } = await listenAddress(a);
 
   const cases: Array<[string, (x: Attacker) => Promise<void>]> = [
-    ['message over the frame limit, garbage block message, oversized transaction', async (x) => {
-      // Larger than any gossip frame may be: the node drops it at the framing layer.
-      await x.publish(x.topics.block, new Uint8Array(6 * 1024 * 1024)).catch(() => undefined);
-      await x.publish(x.topics.block, Uint8Array.from({ length: 300 }, (_, i) => (i * 37) & 0xff));
-      await x.publish(x.topics.tx, new Uint8Array(NET.maxTxBytes + 1_000).fill(0xa5));
-    }],
-    ['block with bad proof of work', async (x) => {
-      const s = await a.status();
-      await x.publish(x.topics.block, badPowBlock(s.tip.hash, s.height + 1));
-    }],
-    ['transaction with a bad signature', async (x) => {
-      const tx = new Actor().tx();
-      await x.publish(x.topics.tx, Transaction.fromFields({ ...tx.fields, sig: new Uint8Array(64).fill(0x11) }).bytes);
-    }],
+    [
+      'message over the frame limit, garbage block message, oversized transaction',
+      async (x) => {
+        // Larger than any gossip frame may be: the node drops it at the framing layer.
+        await x.publish(x.topics.block, new Uint8Array(6 * 1024 * 1024)).catch(() => undefined);
+        await x.publish(
+          x.topics.block,
+          Uint8Array.from({ length: 300 }, (_, i) => (i * 37) & 0xff),
+        );
+        await x.publish(x.topics.tx, new Uint8Array(NET.maxTxBytes + 1_000).fill(0xa5));
+      },
+    ],
+    [
+      'block with bad proof of work',
+      async (x) => {
+        const s = await a.status();
+        await x.publish(x.topics.block, badPowBlock(s.tip.hash, s.height + 1));
+      },
+    ],
+    [
+      'transaction with a bad signature',
+      async (x) => {
+        const tx = new Actor().tx();
+        await x.publish(x.topics.tx, Transaction.fromFields({ ...tx.fields, sig: new Uint8Array(64).fill(0x11) }).bytes);
+      },
+    ],
   ];
   for (const [what, attack] of cases) {
     const x = await spawn();
     await x.join(aAddr);
     await attack(x);
     await waitFor(`${what}: the attacker to be disconnected`, () => !x.connectedTo(aId), 20_000, 100);
-    await t.rejects(x.node.dial(multiaddr(aAddr), { signal: AbortSignal.timeout(5_000) }).then(async (conn) => {
-      // The gater refuses the peer after the handshake; give it a moment to close.
-      await new Promise((r) => setTimeout(r, 500));
-      if (conn.status !== 'open' || !x.connectedTo(aId)) throw new Error('refused');
-    }), `${what}: reconnecting is refused`);
+    await t.rejects(
+      x.node.dial(multiaddr(aAddr), { signal: AbortSignal.timeout(5_000) }).then(async (conn) => {
+        // The gater refuses the peer after the handshake; give it a moment to close.
+        await new Promise((r) => setTimeout(r, 500));
+        if (conn.status !== 'open' || !x.connectedTo(aId)) throw new Error('refused');
+      }),
+      `${what}: reconnecting is refused`,
+    );
     t.notOk((await a.peerIds()).includes(x.id), `${what}: not listed as a peer`);
   }
   const log = await a.log();

@@ -3,9 +3,7 @@
 // branch return to the mempool and are mined again, each exactly once.
 import t from 'tap';
 import { join } from 'node:path';
-import {
-  Actor, converged, ensureBuilt, minedEverywhere, nodeFixture, peered, settle, type StatusJson, TestNode, waitFor,
-} from '../p2p/support.js';
+import { Actor, converged, ensureBuilt, minedEverywhere, nodeFixture, peered, settle, type StatusJson, TestNode, waitFor } from '../p2p/support.js';
 
 const work = (s: StatusJson & { chainWork?: string }): bigint => BigInt(`0x${s.chainWork ?? '0'}`);
 
@@ -24,14 +22,19 @@ t.test('partition, separate mining, heal', async (t) => {
   // Cut: every node of group 1 (a, b) disconnects every node of group 2 (c, d) and vice versa.
   const g1 = [0, 1];
   const g2 = [2, 3];
-  for (const x of g1) for (const y of g2) {
-    await nodes[x]!.post('/peers/disconnect', { id: idOf(y) }, true).catch(() => undefined);
-    await nodes[y]!.post('/peers/disconnect', { id: idOf(x) }, true).catch(() => undefined);
-  }
-  await waitFor('the groups to be apart', async () => {
-    const p = await Promise.all(nodes.map((n) => n.peerIds()));
-    return g1.every((x) => g2.every((y) => !p[x]!.includes(idOf(y)) && !p[y]!.includes(idOf(x))));
-  }, 15_000);
+  for (const x of g1)
+    for (const y of g2) {
+      await nodes[x]!.post('/peers/disconnect', { id: idOf(y) }, true).catch(() => undefined);
+      await nodes[y]!.post('/peers/disconnect', { id: idOf(x) }, true).catch(() => undefined);
+    }
+  await waitFor(
+    'the groups to be apart',
+    async () => {
+      const p = await Promise.all(nodes.map((n) => n.peerIds()));
+      return g1.every((x) => g2.every((y) => !p[x]!.includes(idOf(y)) && !p[y]!.includes(idOf(x))));
+    },
+    15_000,
+  );
   t.pass('partitioned');
 
   // Both sides mine; group 2 also mines three transactions submitted to d.
@@ -39,7 +42,12 @@ t.test('partition, separate mining, heal', async (t) => {
   const actor = new Actor();
   const txs = [actor.tx('audit.login'), actor.tx('audit.read'), actor.tx('audit.logout')];
   for (const tx of txs) await d.submit(tx);
-  await minedEverywhere([c, d], txs[0]!.fields.from, txs.map((x) => x.txidHex), 60_000);
+  await minedEverywhere(
+    [c, d],
+    txs[0]!.fields.from,
+    txs.map((x) => x.txidHex),
+    60_000,
+  );
   t.pass('group 2 mined the transactions on its branch');
   const inGroup1 = await a.get<{ nextNonce: number }>(`/accounts/${Buffer.from(txs[0]!.fields.from).toString('hex')}`);
   t.equal(inGroup1.nextNonce, 0, 'group 1 never saw them');
@@ -53,12 +61,20 @@ t.test('partition, separate mining, heal', async (t) => {
   t.ok(work(heavy) > work(await c.status()), `group 1 (height ${heavy.height}) is heavier than group 2 (height ${s2.height})`);
 
   // Heal: an operator connect lifts the block on that peer; both sides do it for two links.
-  for (const [x, y] of [[0, 2], [1, 3]] as const) {
-    await waitFor(`link ${x}-${y}`, async () => {
-      await nodes[y]!.post('/peers/connect', { addr: ids[x] }, true).catch(() => undefined);
-      await nodes[x]!.post('/peers/connect', { addr: ids[y] }, true).catch(() => undefined);
-      return (await nodes[x]!.peerIds()).includes(idOf(y));
-    }, 30_000, 1_000);
+  for (const [x, y] of [
+    [0, 2],
+    [1, 3],
+  ] as const) {
+    await waitFor(
+      `link ${x}-${y}`,
+      async () => {
+        await nodes[y]!.post('/peers/connect', { addr: ids[x] }, true).catch(() => undefined);
+        await nodes[x]!.post('/peers/connect', { addr: ids[y] }, true).catch(() => undefined);
+        return (await nodes[x]!.peerIds()).includes(idOf(y));
+      },
+      30_000,
+      1_000,
+    );
   }
   const healed = await converged(nodes, heavy.height, 60_000);
   t.equal(healed.tip.hash, heavy.tip.hash, 'every node follows the heavier chain');
@@ -67,7 +83,12 @@ t.test('partition, separate mining, heal', async (t) => {
 
   // Mining resumes on the losing side: its nodes hold the returned transactions.
   await c.post('/mining/start', {}, true);
-  await minedEverywhere(nodes, txs[0]!.fields.from, txs.map((x) => x.txidHex), 60_000);
+  await minedEverywhere(
+    nodes,
+    txs[0]!.fields.from,
+    txs.map((x) => x.txidHex),
+    60_000,
+  );
   t.pass('each returned transaction mined again exactly once, identically on every node');
   await c.post('/mining/stop', {}, true);
   await converged(nodes, heavy.height + 1, 30_000);

@@ -36,7 +36,13 @@ t.test('export and count from a running node', async (t) => {
   t.equal(errorCode(await runCli(['count', '--json', ...api], { home: dir })), 'BAD_OPTION', 'count needs a selector');
 
   // The API's own pages are the reference.
-  const page = (await http(`${node.url}/kinds/metric/actions?limit=1000&fields=txid,height,index,subject,payload`)).body.items as Array<{ txid: string; height: number; index: number; subject: string; payload: { cpuUsage: number; note: string } }>;
+  const page = (await http(`${node.url}/kinds/metric/actions?limit=1000&fields=txid,height,index,subject,payload`)).body.items as Array<{
+    txid: string;
+    height: number;
+    index: number;
+    subject: string;
+    payload: { cpuUsage: number; note: string };
+  }>;
   t.equal(page.length, metrics);
 
   const csv = await runCli(['export', '--kind', 'metric', '--format', 'csv', '--fields', 'txid,height,index,subject,payload', ...api], { home: dir });
@@ -51,14 +57,27 @@ t.test('export and count from a running node', async (t) => {
   const out = join(dir, 'box-2.ndjson');
   const nd = await runCli(['export', '--subject', 'box-2', '--format', 'ndjson', '--fields', 'txid,kind', '--output', out, '--json', ...api], { home: dir });
   t.equal(nd.code, 0, nd.stderr);
-  const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { txid: string; kind: string });
+  const lines = readFileSync(out, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { txid: string; kind: string });
   const want = (await http(`${node.url}/subjects/box-2/actions?limit=1000&fields=txid,kind`)).body.items;
   t.same(lines, want, 'NDJSON export of a subject equals the API page');
   t.equal(json(nd).rows, lines.length, 'reports the rows written');
 
-  const ranged = await runCli(['export', '--kind', 'metric', '--format', 'ndjson', '--fields', 'height', '--from-height', String(page[page.length - 1]!.height), ...api], { home: dir });
-  const heights = ranged.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { height: number }).height);
+  const ranged = await runCli(
+    ['export', '--kind', 'metric', '--format', 'ndjson', '--fields', 'height', '--from-height', String(page[page.length - 1]!.height), ...api],
+    { home: dir },
+  );
+  const heights = ranged.stdout
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { height: number }).height);
   t.ok(heights.length > 0 && heights.every((h) => h === page[page.length - 1]!.height), '--from-height bounds the export');
-  t.equal(errorCode(await runCli(['export', '--kind', 'metric', '--since', 'soon', '--json', ...api], { home: dir })), 'QUERY_BAD_TIME', 'bad --since: the API code');
+  t.equal(
+    errorCode(await runCli(['export', '--kind', 'metric', '--since', 'soon', '--json', ...api], { home: dir })),
+    'QUERY_BAD_TIME',
+    'bad --since: the API code',
+  );
   t.equal(errorCode(await runCli(['export', '--kind', 'metric', '--format', 'xml', '--json', ...api], { home: dir })), 'BAD_OPTION');
 });

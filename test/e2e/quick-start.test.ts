@@ -15,7 +15,8 @@ t.test('a node starts, mines and serves its API', async (t) => {
   const env = { CHAIN_NODE_API_PORT: String(port) };
   const node = await startNode(t, { datadir, home: dir, args: [], env });
   t.equal(node.url, `http://127.0.0.1:${port}`, 'listens on the configured port');
-  for (const what of ['API', 'blocks', 'events', 'metrics', 'OpenAPI']) t.match(node.stderr(), new RegExp(`${what}\\s+http://127\\.0\\.0\\.1:${port}/`), `prints the ${what} URL`);
+  for (const what of ['API', 'blocks', 'events', 'metrics', 'OpenAPI'])
+    t.match(node.stderr(), new RegExp(`${what}\\s+http://127\\.0\\.0\\.1:${port}/`), `prints the ${what} URL`);
   t.match(node.stderr(), /mining\s+on/);
 
   const height = await waitFor('two mined blocks', async () => {

@@ -46,7 +46,9 @@ async function minedActions(node: TestNode, actor: string): Promise<Array<{ txid
   const out: Array<{ txid: string; nonce: number }> = [];
   let cursor: string | undefined;
   do {
-    const page = await node.get<{ items: Array<{ txid: string; tx: { nonce: number } }>; nextCursor?: string }>(`/accounts/${actor}/actions?limit=1000${cursor === undefined ? '' : `&cursor=${cursor}`}`);
+    const page = await node.get<{ items: Array<{ txid: string; tx: { nonce: number } }>; nextCursor?: string }>(
+      `/accounts/${actor}/actions?limit=1000${cursor === undefined ? '' : `&cursor=${cursor}`}`,
+    );
     out.push(...page.items.map((i) => ({ txid: i.txid, nonce: i.tx.nonce })));
     cursor = page.nextCursor;
   } while (cursor !== undefined);
@@ -85,19 +87,29 @@ t.test('64 concurrent clients, one node-held key, a restart and a reorg', async 
 
   // Partition: each side mines its own branch; a mines the next burst on its branch.
   const [ida, idb] = await Promise.all([a.self(), b.self()]);
-  await waitFor('the two nodes apart', async () => {
-    await a.post('/peers/disconnect', { id: idb.id }, true).catch(() => undefined);
-    await b.post('/peers/disconnect', { id: ida.id }, true).catch(() => undefined);
-    const [pa, pb] = await Promise.all([a.peerIds(), b.peerIds()]);
-    return !pa.includes(idb.id) && !pb.includes(ida.id);
-  }, 20_000, 500);
+  await waitFor(
+    'the two nodes apart',
+    async () => {
+      await a.post('/peers/disconnect', { id: idb.id }, true).catch(() => undefined);
+      await b.post('/peers/disconnect', { id: ida.id }, true).catch(() => undefined);
+      const [pa, pb] = await Promise.all([a.peerIds(), b.peerIds()]);
+      return !pa.includes(idb.id) && !pb.includes(ida.id);
+    },
+    20_000,
+    500,
+  );
   await b.post('/mining/start', {}, true);
   const before = acks.length;
   await burst(a, 'on the losing branch', acks, failures);
   t.same(failures, [], 'phase 3: every request answered 202 while partitioned');
   const onBranch = acks.slice(before);
   const lastOnBranch = onBranch.reduce((x, y) => (y.nonce > x.nonce ? y : x));
-  await waitFor('a to mine the partitioned burst on its branch', async () => (await a.get<{ status: string }>(`/txs/${lastOnBranch.txid}`)).status === 'mined', 60_000, 300);
+  await waitFor(
+    'a to mine the partitioned burst on its branch',
+    async () => (await a.get<{ status: string }>(`/txs/${lastOnBranch.txid}`)).status === 'mined',
+    60_000,
+    300,
+  );
   await a.post('/mining/stop', {}, true);
   const losing = await a.status();
   await waitFor('b\u2019s branch to be heavier', async () => work(await b.status()) > work(losing) + 2n, 120_000, 500);
@@ -106,11 +118,16 @@ t.test('64 concurrent clients, one node-held key, a restart and a reorg', async 
   // Heal while the next burst is in flight: a reorgs to b's branch, its branch's actions return to its pool.
   let reorged = false;
   const healed = burst(a, 'during the reorg', acks, failures, () => !reorged);
-  await waitFor('the nodes to reconnect', async () => {
-    await a.post('/peers/connect', { addr: idb.addresses[0] }, true).catch(() => undefined);
-    await b.post('/peers/connect', { addr: ida.addresses[0] }, true).catch(() => undefined);
-    return (await a.peerIds()).includes(idb.id);
-  }, 30_000, 1_000);
+  await waitFor(
+    'the nodes to reconnect',
+    async () => {
+      await a.post('/peers/connect', { addr: idb.addresses[0] }, true).catch(() => undefined);
+      await b.post('/peers/connect', { addr: ida.addresses[0] }, true).catch(() => undefined);
+      return (await a.peerIds()).includes(idb.id);
+    },
+    30_000,
+    1_000,
+  );
   const tip = await converged([a, b], 1, 60_000).finally(() => (reorged = true));
   await healed;
   t.same(failures, [], 'phase 4: every request answered 202 through the reorg');
@@ -122,19 +139,32 @@ t.test('64 concurrent clients, one node-held key, a restart and a reorg', async 
   await a.post('/mining/start', {}, true);
   const total = acks.length;
   t.ok(total >= CLIENTS * EACH * 4, `${total} actions acknowledged`);
-  await waitFor('every action mined on both nodes', async () => {
-    const [x, y] = await Promise.all([a, b].map((n) => n.get<{ nextNonce: number }>(`/accounts/${actor}`)));
-    return x!.nextNonce >= total && y!.nextNonce >= total;
-  }, 120_000, 500);
+  await waitFor(
+    'every action mined on both nodes',
+    async () => {
+      const [x, y] = await Promise.all([a, b].map((n) => n.get<{ nextNonce: number }>(`/accounts/${actor}`)));
+      return x!.nextNonce >= total && y!.nextNonce >= total;
+    },
+    120_000,
+    500,
+  );
   await a.post('/mining/stop', {}, true);
   await converged([a, b], 1, 30_000);
 
   const sorted = [...acks].sort((x, y) => x.nonce - y.nonce);
-  t.same(sorted.map((x) => x.nonce), Array.from({ length: total }, (_, i) => i), 'acknowledged nonces are 0..n-1: no gap, no duplicate');
+  t.same(
+    sorted.map((x) => x.nonce),
+    Array.from({ length: total }, (_, i) => i),
+    'acknowledged nonces are 0..n-1: no gap, no duplicate',
+  );
   for (const n of [a, b]) {
     const mined = await minedActions(n, actor);
     t.equal(mined.length, total, 'as many mined actions as acknowledged');
-    t.same(mined.map((m) => m.txid), sorted.map((x) => x.txid), 'every acknowledged action mined exactly once, at the nonce it was given');
+    t.same(
+      mined.map((m) => m.txid),
+      sorted.map((x) => x.txid),
+      'every acknowledged action mined exactly once, at the nonce it was given',
+    );
     t.equal((await n.get<{ nextNonce: number; pending: number }>(`/accounts/${actor}`)).pending, 0, 'nothing left pending');
   }
 });

@@ -16,7 +16,25 @@ t.test('acknowledged transactions survive a SIGTERM mid-load', async (t) => {
 
   const load = spawn(
     process.execPath,
-    ['bin/chain-node', 'load', '--network', 'regtest', '--api', node.url, '--rate', '400', '--duration', '5', '--actors', '20', '--concurrency', '16', '--acked-out', ackedFile, '--json'],
+    [
+      'bin/chain-node',
+      'load',
+      '--network',
+      'regtest',
+      '--api',
+      node.url,
+      '--rate',
+      '400',
+      '--duration',
+      '5',
+      '--actors',
+      '20',
+      '--concurrency',
+      '16',
+      '--acked-out',
+      ackedFile,
+      '--json',
+    ],
     { cwd: ROOT, env: cleanEnv(dir), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let loadOut = '';
@@ -37,8 +55,17 @@ t.test('acknowledged transactions survive a SIGTERM mid-load', async (t) => {
   t.equal(await node.stop('SIGTERM'), 0, 'the node exits cleanly on SIGTERM under load');
 
   t.equal(await loadDone, 0, `load finishes despite the node going away: ${loadErr}`);
-  const summary = JSON.parse(loadOut) as { accepted: number; duplicate: number; failed: number; failedByCode: Record<string, number>; rejected: number; rejectedByCode: Record<string, number> };
-  const acked = readFileSync(ackedFile, 'utf8').split('\n').filter((l) => l !== '');
+  const summary = JSON.parse(loadOut) as {
+    accepted: number;
+    duplicate: number;
+    failed: number;
+    failedByCode: Record<string, number>;
+    rejected: number;
+    rejectedByCode: Record<string, number>;
+  };
+  const acked = readFileSync(ackedFile, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
   t.equal(acked.length, summary.accepted + summary.duplicate, 'the acked file lists every acknowledged tx');
   t.ok(acked.length >= 50, `${acked.length} acknowledged before the stop`);
   t.ok(summary.failed > 0, 'requests after the stop failed');

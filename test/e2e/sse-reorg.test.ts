@@ -17,26 +17,30 @@ interface Ev {
 
 function stream(url: string, lastEventId?: string): Promise<{ res: IncomingMessage; events: Ev[] }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/events?types=record,reorg&subject=item-1`, { agent: false, headers: lastEventId === undefined ? {} : { 'last-event-id': lastEventId } }, (res) => {
-      const events: Ev[] = [];
-      let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => {
-        buf += d;
-        let end: number;
-        while ((end = buf.indexOf('\n\n')) >= 0) {
-          const ev: Partial<Ev> = {};
-          for (const l of buf.slice(0, end).split('\n')) {
-            if (l.startsWith('id: ')) ev.id = l.slice(4);
-            else if (l.startsWith('event: ')) ev.event = l.slice(7);
-            else if (l.startsWith('data: ')) ev.data = JSON.parse(l.slice(6)) as Ev['data'];
+    const req = request(
+      `${url}/events?types=record,reorg&subject=item-1`,
+      { agent: false, headers: lastEventId === undefined ? {} : { 'last-event-id': lastEventId } },
+      (res) => {
+        const events: Ev[] = [];
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => {
+          buf += d;
+          let end: number;
+          while ((end = buf.indexOf('\n\n')) >= 0) {
+            const ev: Partial<Ev> = {};
+            for (const l of buf.slice(0, end).split('\n')) {
+              if (l.startsWith('id: ')) ev.id = l.slice(4);
+              else if (l.startsWith('event: ')) ev.event = l.slice(7);
+              else if (l.startsWith('data: ')) ev.data = JSON.parse(l.slice(6)) as Ev['data'];
+            }
+            buf = buf.slice(end + 2);
+            if (ev.event !== undefined) events.push(ev as Ev);
           }
-          buf = buf.slice(end + 2);
-          if (ev.event !== undefined) events.push(ev as Ev);
-        }
-      });
-      resolve({ res, events });
-    });
+        });
+        resolve({ res, events });
+      },
+    );
     req.once('error', reject);
     req.end();
   });
@@ -51,7 +55,8 @@ function held(events: readonly Ev[]): Set<string> {
   return s;
 }
 
-const sign = (sk: Uint8Array, nonce: number): Transaction => Transaction.sign({ chain: CHAIN_ID, nonce, time: Date.now(), kind: 'metric', subject: 'item-1', payload: { n: nonce } }, sk);
+const sign = (sk: Uint8Array, nonce: number): Transaction =>
+  Transaction.sign({ chain: CHAIN_ID, nonce, time: Date.now(), kind: 'metric', subject: 'item-1', payload: { n: nonce } }, sk);
 
 t.test('a stream resumed with Last-Event-ID after a reorg between processes holds what a steady one holds', async (t) => {
   await ensureBuilt();
@@ -92,10 +97,13 @@ t.test('a stream resumed with Last-Event-ID after a reorg between processes hold
   await a.post('/peers/connect', { addr: cAddr }, true).catch(() => undefined);
   const cTip = (await c.status()).tip.hash;
   await waitFor('a on c\u2019s chain', async () => ((await a.status()).tip.hash === cTip ? true : undefined), 60_000);
-  t.ok(steady.events.some((e) => e.event === 'reorg'), 'the steady stream saw the reorg');
+  t.ok(
+    steady.events.some((e) => e.event === 'reorg'),
+    'the steady stream saw the reorg',
+  );
 
   resumed = await stream(a.api, lastId);
-  const truth = new Set(((await a.get<{ items: Array<{ txid: string }> }>('/subjects/item-1/actions?limit=1000')).items).map((i) => i.txid));
+  const truth = new Set((await a.get<{ items: Array<{ txid: string }> }>('/subjects/item-1/actions?limit=1000')).items.map((i) => i.txid));
   t.ok(truth.size >= 1, `a holds ${truth.size} item-1 records now`);
   await waitFor('the resumed stream catches up', async () => (held(resumed.events).size === truth.size ? true : undefined), 20_000).catch(() => undefined);
   t.same(held(steady.events), truth, 'the steady stream holds the main chain\u2019s records');

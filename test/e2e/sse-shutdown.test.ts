@@ -106,7 +106,9 @@ t.test('fault 5/6: 1,000 idle SSE streams: RSS bounded, SIGTERM exits within 10 
   const metrics = String((await http(`${node.url}/metrics`)).body.text);
   const dropped = Number(/chain_node_api_sse_dropped_total\{reason="slow"\} (\d+)/.exec(metrics)?.[1] ?? 0);
   clearInterval(sampler);
-  t.comment(`RSS ${baseline.toFixed(0)} MiB idle, peak ${peak.toFixed(0)} MiB with ${STREAMS} idle streams and ${txs.length} txs; ${dropped} streams dropped as slow`);
+  t.comment(
+    `RSS ${baseline.toFixed(0)} MiB idle, peak ${peak.toFixed(0)} MiB with ${STREAMS} idle streams and ${txs.length} txs; ${dropped} streams dropped as slow`,
+  );
   t.ok(peak < RSS_BOUND_MIB, `peak RSS ${peak.toFixed(0)} MiB < ${RSS_BOUND_MIB} MiB`);
   t.ok(dropped > 0, 'streams that never read are dropped once their buffer is full');
 

@@ -48,14 +48,27 @@ export interface StartNodeOptions {
 
 /** Spawn `chain-node start` (regtest, API on a free port, no p2p) and wait for its API URL on stderr. */
 export async function startNode(t: Test, o: StartNodeOptions): Promise<NodeProcess> {
-  const args = ['bin/chain-node', 'start', '--network', o.network ?? 'regtest', '--datadir', o.datadir, '--no-p2p', ...(o.mine === false ? ['--no-mine'] : o.mine === true ? ['--mine'] : []), ...(o.args ?? ['--api-port', '0'])];
+  const args = [
+    'bin/chain-node',
+    'start',
+    '--network',
+    o.network ?? 'regtest',
+    '--datadir',
+    o.datadir,
+    '--no-p2p',
+    ...(o.mine === false ? ['--no-mine'] : o.mine === true ? ['--mine'] : []),
+    ...(o.args ?? ['--api-port', '0']),
+  ];
   const proc = spawn(process.execPath, args, { cwd: ROOT, env: cleanEnv(o.home, o.env), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
   const url = await new Promise<string>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`node did not print its API URL within ${o.timeoutMs ?? 60_000} ms:\n${err}\n${out.slice(-2000)}`)), o.timeoutMs ?? 60_000);
+    const timer = setTimeout(
+      () => rej(new Error(`node did not print its API URL within ${o.timeoutMs ?? 60_000} ms:\n${err}\n${out.slice(-2000)}`)),
+      o.timeoutMs ?? 60_000,
+    );
     proc.stderr!.on('data', (d: Buffer) => {
       err += d.toString();
       const m = /API\s+(https?:\/\/[^\s]+)\/status/.exec(err);
@@ -78,7 +91,16 @@ export async function startNode(t: Test, o: StartNodeOptions): Promise<NodeProce
     return code;
   };
   t.teardown(() => stop('SIGTERM', 5000).then(() => undefined));
-  return { url, datadir: o.datadir, proc, stderr: () => err, stdout: () => out, token: () => readFileSync(join(o.datadir, 'api.cookie'), 'utf8').trim(), stop, exited };
+  return {
+    url,
+    datadir: o.datadir,
+    proc,
+    stderr: () => err,
+    stdout: () => out,
+    token: () => readFileSync(join(o.datadir, 'api.cookie'), 'utf8').trim(),
+    stop,
+    exited,
+  };
 }
 
 /** Result of a CLI run. */

@@ -8,7 +8,12 @@ ensureBuilt();
 
 t.test('pretty logs: one line per event, banner once', async (t) => {
   const dir = tempDir(t);
-  const node = await startNode(t, { datadir: join(dir, 'regtest'), home: dir, args: ['--api-port', '0', '--log-pretty', 'always'], env: { CHAIN_NODE_LOG_LEVEL: 'info' } });
+  const node = await startNode(t, {
+    datadir: join(dir, 'regtest'),
+    home: dir,
+    args: ['--api-port', '0', '--log-pretty', 'always'],
+    env: { CHAIN_NODE_LOG_LEVEL: 'info' },
+  });
   await waitFor('height 3', async () => (((await http(`${node.url}/status`)).body.height as number) >= 3 ? true : undefined));
   await waitFor('the mined-block lines', async () => ((node.stdout().match(/mined block/g) ?? []).length >= 3 ? true : undefined), 10_000);
   t.equal(await node.stop(), 0);
@@ -24,12 +29,21 @@ t.test('pretty logs: one line per event, banner once', async (t) => {
     t.notMatch(l, /cudaGetDeviceCount|Cannot find module/, 'what to do, not the loader error');
   }
   t.equal((node.stderr().match(/ API {6}http:\/\//g) ?? []).length, 1, 'the URL banner is printed once');
-  t.match(node.stderr(), /^chain-node \S+ on regtest \(data: .+\)\n( {2}explorer http:\/\/127\.0\.0\.1:\d+\/\n)? {2}API {6}http:\/\/127\.0\.0\.1:\d+\/status\n/m);
+  t.match(
+    node.stderr(),
+    /^chain-node \S+ on regtest \(data: .+\)\n( {2}explorer http:\/\/127\.0\.0\.1:\d+\/\n)? {2}API {6}http:\/\/127\.0\.0\.1:\d+\/status\n/m,
+  );
 });
 
 t.test('a node that does not mine logs a periodic one-line status', async (t) => {
   const dir = tempDir(t);
-  const node = await startNode(t, { datadir: join(dir, 'regtest'), home: dir, mine: false, args: ['--api-port', '0', '--status-interval', '1'], env: { CHAIN_NODE_LOG_LEVEL: 'info' } });
+  const node = await startNode(t, {
+    datadir: join(dir, 'regtest'),
+    home: dir,
+    mine: false,
+    args: ['--api-port', '0', '--status-interval', '1'],
+    env: { CHAIN_NODE_LOG_LEVEL: 'info' },
+  });
   const statusLines = (): Array<Record<string, unknown>> =>
     node
       .stdout()

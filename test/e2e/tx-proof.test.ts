@@ -37,13 +37,31 @@ t.test('sign, submit, mine, prove, verify offline', async (t) => {
   const exportedFile = join(dir, 'alice.export.json');
   writeFileSync(exportedFile, exported.stdout);
   t.equal(json<{ publicKey: string }>(await cli(['key', 'import', 'alice-2', exportedFile])).publicKey, key.publicKey, 'import an exported file');
-  t.same(json<{ keys: Array<{ name: string }> }>(await cli(['key', 'list'])).keys.map((k) => k.name), ['alice', 'alice-2', 'alice-copy']);
+  t.same(
+    json<{ keys: Array<{ name: string }> }>(await cli(['key', 'list'])).keys.map((k) => k.name),
+    ['alice', 'alice-2', 'alice-copy'],
+  );
   const wrong = await cli(['tx', 'send', '--key', 'alice', '--kind', 'audit.login', '--api', node.url], { CHAIN_NODE_PASSPHRASE: 'nope' });
   t.equal(wrong.code, 1);
   t.equal(errorCode(wrong), 'KEY_BAD_PASSPHRASE');
   t.equal(errorCode(await cli(['tx', 'send', '--key', 'bob', '--kind', 'x', '--api', node.url])), 'KEY_NOT_FOUND');
 
-  const send = await cli(['tx', 'send', '--key', 'alice', '--kind', 'audit.login', '--subject', 'user-42', '--payload', '{"ip":"10.0.0.7","ok":true}', '--wait', '1', '--api', node.url]);
+  const send = await cli([
+    'tx',
+    'send',
+    '--key',
+    'alice',
+    '--kind',
+    'audit.login',
+    '--subject',
+    'user-42',
+    '--payload',
+    '{"ip":"10.0.0.7","ok":true}',
+    '--wait',
+    '1',
+    '--api',
+    node.url,
+  ]);
   t.equal(send.code, 0, send.stderr);
   const sent = json<{ txid: string; actor: string; nonce: number; status: string; confirmed: { status: string; block: { height: number } } }>(send);
   t.equal(sent.actor, key.publicKey);
@@ -53,7 +71,10 @@ t.test('sign, submit, mine, prove, verify offline', async (t) => {
 
   const get = await cli(['tx', 'get', sent.txid, '--api', node.url]);
   t.equal(get.code, 0, get.stderr);
-  t.match(json(get), { status: 'mined', tx: { txid: sent.txid, kind: 'audit.login', subject: 'user-42', from: key.publicKey, nonce: 0, payload: { ip: '10.0.0.7', ok: true } } });
+  t.match(json(get), {
+    status: 'mined',
+    tx: { txid: sent.txid, kind: 'audit.login', subject: 'user-42', from: key.publicKey, nonce: 0, payload: { ip: '10.0.0.7', ok: true } },
+  });
 
   // The next action takes the next nonce.
   const second = await cli(['tx', 'send', '--key', 'alice', '--kind', 'audit.logout', '--api', node.url]);
@@ -65,7 +86,9 @@ t.test('sign, submit, mine, prove, verify offline', async (t) => {
   const witness = json<{ key: string; file: string }>(wk);
   t.match(witness.key, /^regtest-witness-[0-9a-f]{8}\+[0-9a-f]{8}\+A[A-Za-z0-9+/]{43}$/);
   t.equal(statSync(witness.file).mode & 0o777, 0o600, 'witness.key is 0600');
-  const st = (await (await fetch(`${node.url}/status`)).json()) as { finality: { witness: { key: string; signing: boolean }; threshold: number; witnesses: number } };
+  const st = (await (await fetch(`${node.url}/status`)).json()) as {
+    finality: { witness: { key: string; signing: boolean }; threshold: number; witnesses: number };
+  };
   t.match(st.finality, { witness: { key: witness.key, signing: true }, threshold: 1, witnesses: 1 }, '/status shows the witness key');
   const proofFile = join(dir, 'proof.json');
   const proof = await cli(['tx', 'proof', sent.txid, '--out', proofFile, '--wait-final', '60', '--api', node.url]);
@@ -80,25 +103,42 @@ t.test('sign, submit, mine, prove, verify offline', async (t) => {
   const cpJson = (await (await fetch(`${node.url}/log/checkpoint.json`)).json()) as { size: number; root: string; note: string; witnesses: string[] };
   t.same(cpJson.witnesses, [witness.key]);
   const h = sent.confirmed.block.height;
-  const incl = (await (await fetch(`${node.url}/log/proof/inclusion?height=${h}&size=${cpJson.size}`)).json()) as { root: string; leafHash: string; path: string[] };
+  const incl = (await (await fetch(`${node.url}/log/proof/inclusion?height=${h}&size=${cpJson.size}`)).json()) as {
+    root: string;
+    leafHash: string;
+    path: string[];
+  };
   const b = (x: string): Uint8Array => new Uint8Array(Buffer.from(x, 'base64'));
   t.equal(incl.root, cpJson.root, 'inclusion proof at the checkpoint size has the checkpoint root');
   t.ok(verifyInclusion(b(incl.leafHash), h, cpJson.size, incl.path.map(b), b(cpJson.root)), 'inclusion proof verifies');
-  const cons = (await (await fetch(`${node.url}/log/proof/consistency?from=1&to=${cpJson.size}`)).json()) as { fromRoot: string; toRoot: string; proof: string[] };
+  const cons = (await (await fetch(`${node.url}/log/proof/consistency?from=1&to=${cpJson.size}`)).json()) as {
+    fromRoot: string;
+    toRoot: string;
+    proof: string[];
+  };
   t.ok(verifyConsistency(1, cpJson.size, b(cons.fromRoot), b(cons.toRoot), cons.proof.map(b)), 'consistency proof verifies');
   const raw = new Uint8Array(await (await fetch(`${node.url}/log/headers/${h}`)).arrayBuffer());
   t.equal(raw.length, 80);
   t.equal(toHexStr(leafHash(raw)), toHexStr(b(incl.leafHash)), 'raw header is the leaf');
   t.equal((await fetch(`${node.url}/log/proof/inclusion?height=${h}&size=999999`)).status, 400, 'a size beyond the log is a 400 with a code');
   const openapi = (await (await fetch(`${node.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
-  for (const path of ['/log/checkpoint', '/log/checkpoint.json', '/log/proof/inclusion', '/log/proof/consistency', '/log/headers/{height}']) t.ok(openapi.paths[path], `OpenAPI documents ${path}`);
+  for (const path of ['/log/checkpoint', '/log/checkpoint.json', '/log/proof/inclusion', '/log/proof/consistency', '/log/headers/{height}'])
+    t.ok(openapi.paths[path], `OpenAPI documents ${path}`);
 
   // Offline: the node is stopped first.
   await node.stop();
   // Without trusted witness keys a proof is never simply "valid" (SPEC 5): unanchored, exit status 3.
   const ok = await cli(['proof', 'verify', proofFile]);
   t.equal(ok.code, 3, ok.stderr);
-  t.match(json(ok), { status: 'unanchored', valid: false, txid: sent.txid, actor: key.publicKey, kind: 'audit.login', subject: 'user-42', height: sent.confirmed.block.height });
+  t.match(json(ok), {
+    status: 'unanchored',
+    valid: false,
+    txid: sent.txid,
+    actor: key.publicKey,
+    kind: 'audit.login',
+    subject: 'user-42',
+    height: sent.confirmed.block.height,
+  });
   const human = await runCli(['proof', 'verify', proofFile, '--network', 'regtest'], { home: dir });
   t.match(human.stdout, /proof is UNANCHORED/);
   const anchored = await cli(['proof', 'verify', proofFile, '--witnesses', witness.key]);
@@ -118,18 +158,29 @@ t.test('sign, submit, mine, prove, verify offline', async (t) => {
     writeFileSync(f, JSON.stringify(copy));
     return f;
   };
-  const flip = (hex: string, at: number): string => hex.slice(0, at) + ((parseInt(hex[at]!, 16) ^ 1).toString(16)) + hex.slice(at + 1);
+  const flip = (hex: string, at: number): string => hex.slice(0, at) + (parseInt(hex[at]!, 16) ^ 1).toString(16) + hex.slice(at + 1);
   const cases: Array<[string, string, (d: Record<string, unknown>) => void]> = [
     ['path', 'PROOF_BAD_PATH', (d) => ((d.auditPath as string[])[0] = flip((d.auditPath as string[])[0] ?? '00'.repeat(32), 10))],
     ['txid', 'PROOF_TXID_MISMATCH', (d) => (d.txid = flip(d.txid as string, 0))],
-    ['tx', 'PROOF_TXID_MISMATCH', (d) => (d.tx = (d.tx as string).replace('10.0.0.7', '10.0.0.8').replace(Buffer.from('10.0.0.7').toString('hex'), Buffer.from('10.0.0.9').toString('hex')))],
+    [
+      'tx',
+      'PROOF_TXID_MISMATCH',
+      (d) =>
+        (d.tx = (d.tx as string).replace('10.0.0.7', '10.0.0.8').replace(Buffer.from('10.0.0.7').toString('hex'), Buffer.from('10.0.0.9').toString('hex'))),
+    ],
     ['header', 'PROOF_BLOCK_HASH_MISMATCH', (d) => (d.header = flip(d.header as string, 150))],
   ];
   const cp = doc.checkpoint as string;
   const sigAt = cp.lastIndexOf(' ') + 30; // inside the Ed25519 signature, past the 4-byte key ID
   cases.push(
     ['height', 'PROOF_HEIGHT_MISMATCH', (d) => (d.height = (d.height as number) + 1)],
-    ['header path', 'PROOF_BAD_HEADER_PATH', (d) => (d.headerPath = (d.headerPath as string[]).length === 0 ? ['00'.repeat(32)] : [flip((d.headerPath as string[])[0]!, 3), ...(d.headerPath as string[]).slice(1)])],
+    [
+      'header path',
+      'PROOF_BAD_HEADER_PATH',
+      (d) =>
+        (d.headerPath =
+          (d.headerPath as string[]).length === 0 ? ['00'.repeat(32)] : [flip((d.headerPath as string[])[0]!, 3), ...(d.headerPath as string[]).slice(1)]),
+    ],
     ['checkpoint signature', 'PROOF_BAD_WITNESS_SIGNATURE', (d) => (d.checkpoint = cp.slice(0, sigAt) + (cp[sigAt] === 'A' ? 'B' : 'A') + cp.slice(sigAt + 1))],
   );
   for (const [name, code, change] of cases) {

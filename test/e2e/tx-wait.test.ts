@@ -17,7 +17,29 @@ t.test('tx send --wait prints the txid at once and the confirmations as they arr
 
   await t.test('nothing mines: the txid is printed before the wait times out', async (t) => {
     const node = await startNode(t, { datadir: join(dir, 'idle'), home: dir, mine: false });
-    const r = await runCli(['tx', 'send', '--key', 'alice', '--kind', 'audit.login', '--wait', '2', '--timeout', '3', '--passphrase-file', pass, '--network', 'regtest', '--datadir', datadir, '--api', node.url], { home: dir });
+    const r = await runCli(
+      [
+        'tx',
+        'send',
+        '--key',
+        'alice',
+        '--kind',
+        'audit.login',
+        '--wait',
+        '2',
+        '--timeout',
+        '3',
+        '--passphrase-file',
+        pass,
+        '--network',
+        'regtest',
+        '--datadir',
+        datadir,
+        '--api',
+        node.url,
+      ],
+      { home: dir },
+    );
     t.equal(r.code, 1);
     t.equal(errorCode(r), 'TX_WAIT_TIMEOUT');
     const lines = r.stderr.trim().split('\n');
@@ -28,22 +50,71 @@ t.test('tx send --wait prints the txid at once and the confirmations as they arr
 
   await t.test('a mining node: confirmation lines up to n, then the result on stdout', async (t) => {
     const node = await startNode(t, { datadir, home: dir });
-    const r = await runCli(['tx', 'send', '--key', 'alice', '--kind', 'audit.login', '--wait', '3', '--passphrase-file', pass, '--network', 'regtest', '--datadir', datadir, '--api', node.url, '--json'], { home: dir });
+    const r = await runCli(
+      [
+        'tx',
+        'send',
+        '--key',
+        'alice',
+        '--kind',
+        'audit.login',
+        '--wait',
+        '3',
+        '--passphrase-file',
+        pass,
+        '--network',
+        'regtest',
+        '--datadir',
+        datadir,
+        '--api',
+        node.url,
+        '--json',
+      ],
+      { home: dir },
+    );
     t.equal(r.code, 0, r.stderr);
     const result = json<{ txid: string; confirmed: { confirmations: number } }>(r);
     const lines = r.stderr.trim().split('\n');
     t.equal(lines[0], `tx ${result.txid} accepted; waiting for 3 confirmations`);
-    const counts = lines.slice(1).map((l) => /^ {2}(\d)\/3 confirmations \(block \d+ [0-9a-f]{16}\.\.\.\)$|^ {2}pending, 0\/3 confirmations$/.exec(l)).map((m) => (m === null ? -1 : Number(m[1] ?? 0)));
+    const counts = lines
+      .slice(1)
+      .map((l) => /^ {2}(\d)\/3 confirmations \(block \d+ [0-9a-f]{16}\.\.\.\)$|^ {2}pending, 0\/3 confirmations$/.exec(l))
+      .map((m) => (m === null ? -1 : Number(m[1] ?? 0)));
     t.notOk(counts.includes(-1), `every progress line is well formed:\n${r.stderr}`);
     t.equal(counts.at(-1), 3, 'the last line reaches 3/3');
-    t.same(counts, [...counts].sort((a, b) => a - b), 'counts only go up');
+    t.same(
+      counts,
+      [...counts].sort((a, b) => a - b),
+      'counts only go up',
+    );
     t.ok(result.confirmed.confirmations >= 3);
   });
 
   await t.test('--wait-final: the txid at once, then finality progress, then the final checkpoint', async (t) => {
     // A single node with no configured witness set witnesses for itself (SPEC 12), so its blocks become final.
     const node = await startNode(t, { datadir: join(dir, 'final'), home: dir });
-    const r = await runCli(['tx', 'send', '--key', 'alice', '--kind', 'audit.login', '--wait-final', '60', '--passphrase-file', pass, '--network', 'regtest', '--datadir', datadir, '--api', node.url, '--json'], { home: dir });
+    const r = await runCli(
+      [
+        'tx',
+        'send',
+        '--key',
+        'alice',
+        '--kind',
+        'audit.login',
+        '--wait-final',
+        '60',
+        '--passphrase-file',
+        pass,
+        '--network',
+        'regtest',
+        '--datadir',
+        datadir,
+        '--api',
+        node.url,
+        '--json',
+      ],
+      { home: dir },
+    );
     t.equal(r.code, 0, r.stderr);
     const result = json<{ txid: string; confirmed: { confirmations: number }; final: { checkpointSize: number; witnesses: string[] } }>(r);
     const lines = r.stderr.trim().split('\n');
@@ -51,7 +122,14 @@ t.test('tx send --wait prints the txid at once and the confirmations as they arr
     t.ok(result.confirmed.confirmations >= 1, 'mined before finality is awaited');
     t.equal(result.final.witnesses.length, 1, 'signed by the node itself');
     t.ok(result.final.checkpointSize >= 2, `checkpoint of size ${result.final.checkpointSize}`);
-    const bad = lines.slice(1).filter((l) => !/^ {2}(pending, 0\/1 confirmations|1\/1 confirmations \(block \d+ [0-9a-f]{16}\.\.\.\))$|^waiting for finality: block \d+, latest final block (\d+|none)$/.test(l));
+    const bad = lines
+      .slice(1)
+      .filter(
+        (l) =>
+          !/^ {2}(pending, 0\/1 confirmations|1\/1 confirmations \(block \d+ [0-9a-f]{16}\.\.\.\))$|^waiting for finality: block \d+, latest final block (\d+|none)$/.test(
+            l,
+          ),
+      );
     t.same(bad, [], `every progress line is well formed:\n${r.stderr}`);
     const proof = await runCli(['tx', 'proof', result.txid, '--wait-final', '--api', node.url, '--network', 'regtest', '--datadir', datadir], { home: dir });
     t.equal(proof.code, 0, proof.stderr);

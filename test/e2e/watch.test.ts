@@ -14,7 +14,8 @@ ensureBuilt();
 
 const sk = generateSecretKey();
 let nonce = 0;
-const sign = (subject: string): Transaction => Transaction.sign({ chain: CHAIN_ID, nonce: nonce++, time: Date.now(), kind: 'metric', subject, payload: { n: nonce } }, sk);
+const sign = (subject: string): Transaction =>
+  Transaction.sign({ chain: CHAIN_ID, nonce: nonce++, time: Date.now(), kind: 'metric', subject, payload: { n: nonce } }, sk);
 
 async function submit(node: NodeProcess, txs: Transaction[]): Promise<void> {
   for (const tx of txs) {
@@ -29,13 +30,22 @@ t.test('watch prints every matching record once across a node restart', async (t
   const port = await freePort();
   const args = ['--api-port', String(port)];
   let node = await startNode(t, { datadir, home: dir, args });
-  const watch = spawn(process.execPath, ['bin/chain-node', 'watch', '--subject', 'item-1', '--ndjson', '--api', node.url], { cwd: ROOT, env: cleanEnv(dir), stdio: ['ignore', 'pipe', 'pipe'] });
+  const watch = spawn(process.execPath, ['bin/chain-node', 'watch', '--subject', 'item-1', '--ndjson', '--api', node.url], {
+    cwd: ROOT,
+    env: cleanEnv(dir),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   watch.stdout.on('data', (d: Buffer) => (out += d.toString()));
   watch.stderr.on('data', (d: Buffer) => (err += d.toString()));
   t.teardown(() => void watch.kill('SIGKILL'));
-  const printed = (): Array<{ event: string; id: string; tx: { txid: string; subject: string } }> => out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as never);
+  const printed = (): Array<{ event: string; id: string; tx: { txid: string; subject: string } }> =>
+    out
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as never);
   // Give the stream time to open before the first records.
   await new Promise((r) => setTimeout(r, 1_500));
 
@@ -55,7 +65,10 @@ t.test('watch prints every matching record once across a node restart', async (t
   await new Promise((r) => setTimeout(r, 2_000));
   const records = printed().filter((e) => e.event === 'record');
   t.same(records.map((r) => r.tx.txid).sort(), [...want].sort(), 'every matching record, once, nothing else');
-  t.ok(records.every((r) => /^\d+-[0-9a-f]{64}$/.test(r.id)), 'each line carries its event id');
+  t.ok(
+    records.every((r) => /^\d+-[0-9a-f]{64}$/.test(r.id)),
+    'each line carries its event id',
+  );
   t.match(err, /reconnected; resuming from the last event/);
   watch.kill('SIGINT');
   const code = await new Promise<number | null>((r) => watch.once('exit', (c) => r(c)));

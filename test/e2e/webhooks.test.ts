@@ -16,14 +16,22 @@ ensureBuilt();
 
 const DOWN_MS = Number(process.env.WEBHOOK_DOWN_MS ?? 120_000);
 // Retries compressed (0.5 s doubling to 8 s) so a two-minute outage sees many attempts; the outage itself is real.
-const ENV = { CHAIN_NODE_WEBHOOKS_ALLOW_PRIVATE: '1', CHAIN_NODE_WEBHOOKS_BACKOFF_BASE_MS: '500', CHAIN_NODE_WEBHOOKS_BACKOFF_MAX_MS: '8000', CHAIN_NODE_WEBHOOKS_MAX_ATTEMPTS: '1000' };
+const ENV = {
+  CHAIN_NODE_WEBHOOKS_ALLOW_PRIVATE: '1',
+  CHAIN_NODE_WEBHOOKS_BACKOFF_BASE_MS: '500',
+  CHAIN_NODE_WEBHOOKS_BACKOFF_MAX_MS: '8000',
+  CHAIN_NODE_WEBHOOKS_MAX_ATTEMPTS: '1000',
+};
 
 /** An actor signing regtest actions, with a subject when given. */
 class Actor {
   readonly sk = generateSecretKey();
   nonce = 0;
   tx(kind: string, subject?: string): Transaction {
-    return Transaction.sign({ chain: CHAIN_ID, nonce: this.nonce++, time: Date.now(), kind, ...(subject === undefined ? {} : { subject }), payload: { n: this.nonce } }, this.sk);
+    return Transaction.sign(
+      { chain: CHAIN_ID, nonce: this.nonce++, time: Date.now(), kind, ...(subject === undefined ? {} : { subject }), payload: { n: this.nonce } },
+      this.sk,
+    );
   }
 }
 
@@ -79,7 +87,8 @@ async function submit(node: NodeProcess, txs: Transaction[]): Promise<void> {
 }
 
 async function mined(node: NodeProcess, txids: string[]): Promise<void> {
-  for (const txid of txids) await waitFor(`tx ${txid} mined`, async () => ((await http(`${node.url}/txs/${txid}`)).body.status === 'mined' ? true : undefined), 60_000);
+  for (const txid of txids)
+    await waitFor(`tx ${txid} mined`, async () => ((await http(`${node.url}/txs/${txid}`)).body.status === 'mined' ? true : undefined), 60_000);
 }
 
 t.test('a receiver down for a while, across a node kill -9 and restart, gets every matching record exactly once', async (t) => {
@@ -92,12 +101,20 @@ t.test('a receiver down for a while, across a node kill -9 and restart, gets eve
   let node = await startNode(t, { datadir, home: dir, env: ENV });
   let auth = { authorization: `Bearer ${node.token()}`, 'content-type': 'application/json' };
 
-  const refused = await http(`${node.url}/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: `http://127.0.0.1:${port}/hook` }) });
+  const refused = await http(`${node.url}/webhooks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ url: `http://127.0.0.1:${port}/hook` }),
+  });
   t.equal(apiCode(refused.body), 'AUTH_REQUIRED', 'registering needs the admin token');
   const badScheme = await http(`${node.url}/webhooks`, { method: 'POST', headers: auth, body: JSON.stringify({ url: 'file:///etc/passwd' }) });
   t.equal(badScheme.status, 400);
   t.equal(apiCode(badScheme.body), 'WEBHOOK_URL_INVALID');
-  const reg = await http(`${node.url}/webhooks`, { method: 'POST', headers: auth, body: JSON.stringify({ url: `http://127.0.0.1:${port}/hook`, filter: { subject: 'item-1' } }) });
+  const reg = await http(`${node.url}/webhooks`, {
+    method: 'POST',
+    headers: auth,
+    body: JSON.stringify({ url: `http://127.0.0.1:${port}/hook`, filter: { subject: 'item-1' } }),
+  });
   t.equal(reg.status, 201, JSON.stringify(reg.body));
   const hook = reg.body as { id: string; secret: string };
   t.match(hook.secret, /^whsec_/, 'the secret is shown at creation');
@@ -113,7 +130,10 @@ t.test('a receiver down for a while, across a node kill -9 and restart, gets eve
     const good = Array.from({ length: n }, () => alice.tx('metric', 'item-1'));
     const other = [bob.tx('metric', 'item-2'), bob.tx('audit.login')];
     await submit(node, [...good, ...other]);
-    await mined(node, [...good, ...other].map((x) => x.txidHex));
+    await mined(
+      node,
+      [...good, ...other].map((x) => x.txidHex),
+    );
     matching.push(...good.map((x) => x.txidHex));
   };
 
@@ -150,7 +170,10 @@ t.test('a receiver down for a while, across a node kill -9 and restart, gets eve
     byKey.get(r.key)!.add(body.record.tx.txid);
   }
   t.equal(byKey.size, matching.length, `${matching.length} distinct idempotency keys`);
-  t.ok([...byKey.values()].every((s) => s.size === 1), 'each key always carries the same record');
+  t.ok(
+    [...byKey.values()].every((s) => s.size === 1),
+    'each key always carries the same record',
+  );
   t.same(new Set([...byKey.values()].map((s) => [...s][0])), new Set(matching), 'exactly the matching records, none other');
   const bad = rx.receipts.filter((r) => !verifies(hook.secret, r.signature, r.body));
   t.equal(bad.length, 0, `every signature verifies (${rx.receipts.length} requests)`);
@@ -169,7 +192,14 @@ t.test('the SSRF guard refuses loopback targets unless allowed in config', async
   const dir = tempDir(t, 'webhooks-ssrf-');
   const node = await startNode(t, { datadir: join(dir, 'node'), home: dir, mine: false });
   const auth = { authorization: `Bearer ${node.token()}`, 'content-type': 'application/json' };
-  for (const url of ['http://127.0.0.1:9/x', 'http://localhost:9/x', 'http://[::1]:9/x', 'http://169.254.169.254/latest', 'http://10.1.2.3/', 'http://[::ffff:127.0.0.1]/']) {
+  for (const url of [
+    'http://127.0.0.1:9/x',
+    'http://localhost:9/x',
+    'http://[::1]:9/x',
+    'http://169.254.169.254/latest',
+    'http://10.1.2.3/',
+    'http://[::ffff:127.0.0.1]/',
+  ]) {
     const r = await http(`${node.url}/webhooks`, { method: 'POST', headers: auth, body: JSON.stringify({ url }) });
     t.equal(apiCode(r.body), 'WEBHOOK_TARGET_FORBIDDEN', url);
     t.equal(r.status, 400);

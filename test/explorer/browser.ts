@@ -75,7 +75,16 @@ export async function launchBrowser(t: Test, viewport = { width: 1280, height: 9
     headless: true,
     viewport,
     acceptDownloads: true,
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   t.teardown(async () => {
     await ctx.close();
@@ -90,12 +99,19 @@ export class Actor {
   readonly secret = generateSecretKey();
   readonly key = toHex(publicKeyFromSecret(this.secret));
   #nonce = 0;
-  constructor(readonly url: string, readonly chainId: string) {}
+  constructor(
+    readonly url: string,
+    readonly chainId: string,
+  ) {}
 
   /** Sign and POST one action; resolves its txid. */
   async send(action: ActionInput): Promise<string> {
     const tx = signAction(this.secret, action, { chainId: fromHex(this.chainId), nonce: this.#nonce });
-    const res = await fetch(`${this.url}/txs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tx: toHex(tx.bytes) }) });
+    const res = await fetch(`${this.url}/txs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tx: toHex(tx.bytes) }),
+    });
     const body = (await res.json()) as { txid?: string; error?: { code: string; message: string } };
     if (res.status !== 202 || body.txid === undefined) throw new Error(`submit failed (${res.status}): ${JSON.stringify(body)}`);
     this.#nonce++;

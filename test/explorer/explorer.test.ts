@@ -22,10 +22,14 @@ interface TxView {
 }
 
 async function mined(url: string, txid: string): Promise<TxView> {
-  return waitFor(`${txid} mined`, async () => {
-    const r = (await (await fetch(`${url}/txs/${txid}`)).json()) as TxView;
-    return r.status === 'mined' ? r : undefined;
-  }, 60_000);
+  return waitFor(
+    `${txid} mined`,
+    async () => {
+      const r = (await (await fetch(`${url}/txs/${txid}`)).json()) as TxView;
+      return r.status === 'mined' ? r : undefined;
+    },
+    60_000,
+  );
 }
 
 /** Tab from the top of the page until the focused element is a link to `href`, then press Enter. */
@@ -65,7 +69,10 @@ t.test('explorer pages in Chromium', async (t) => {
   const docHash = createHash('sha256').update(docBody).digest('hex');
   const certify = await alice.send({ kind: 'doc.certify', subject: docHash, payload: { name: 'certificate.txt', size: docBody.length, sha256: docHash } });
   const metrics: string[] = [];
-  for (let i = 0; i < 6; i++) metrics.push(await bob.send({ kind: 'metric', subject: 'container-7', payload: { cpu: 10 + i * 7, mem: 200 + i * 3 }, time: Date.now() - (6 - i) * 60_000 }));
+  for (let i = 0; i < 6; i++)
+    metrics.push(
+      await bob.send({ kind: 'metric', subject: 'container-7', payload: { cpu: 10 + i * 7, mem: 200 + i * 3 }, time: Date.now() - (6 - i) * 60_000 }),
+    );
   const xss = await bob.send({ kind: XSS_KIND, subject: XSS_SUBJECT, payload: XSS_PAYLOAD });
   const loginTx = await mined(url, login);
   await mined(url, certify);
@@ -99,7 +106,11 @@ t.test('explorer pages in Chromium', async (t) => {
     const live = await alice.send({ kind: 'audit.logout', subject: 'user-42', payload: { live: true } });
     await page.locator(`[data-testid=recent-records] a[href="#/record/${live}"]`).waitFor({ timeout: 20_000 });
     t.pass('a new record appeared live');
-    await waitFor('a new block row', async () => ((await page.locator('[data-testid=recent-blocks] tbody tr').first().innerText()) !== firstTop ? true : undefined), 30_000);
+    await waitFor(
+      'a new block row',
+      async () => ((await page.locator('[data-testid=recent-blocks] tbody tr').first().innerText()) !== firstTop ? true : undefined),
+      30_000,
+    );
     t.pass('a new block appeared live');
     const time = page.locator('[data-testid=recent-blocks] time').first();
     t.match(await time.getAttribute('title'), /UTC$/, 'UTC on hover');
@@ -108,14 +119,22 @@ t.test('explorer pages in Chromium', async (t) => {
     const fin = (await (await fetch(`${url}/status`)).json()) as { finality: { witnesses: number; threshold: number; final: { height: number } | null } };
     t.match(fin.finality, { witnesses: 1, threshold: 1 }, 'the node is its own witness set');
     t.equal(await page.getByTestId('finality-witnesses').innerText(), 'threshold 1 of 1 witness', 'witnesses and threshold shown');
-    const finalShown = async (): Promise<number> => ((await page.getByTestId('final-height').count()) === 0 ? -1 : Number((await page.getByTestId('final-height').innerText()).replace(/\D/g, '')));
-    const final0 = await waitFor('a final height on the dashboard', async () => ((await finalShown()) >= loginTx.block!.height ? finalShown() : undefined), 30_000);
+    const finalShown = async (): Promise<number> =>
+      (await page.getByTestId('final-height').count()) === 0 ? -1 : Number((await page.getByTestId('final-height').innerText()).replace(/\D/g, ''));
+    const final0 = await waitFor(
+      'a final height on the dashboard',
+      async () => ((await finalShown()) >= loginTx.block!.height ? finalShown() : undefined),
+      30_000,
+    );
     t.ok(final0 >= loginTx.block!.height, `final height shown (${final0})`);
     t.notMatch(await page.getByTestId('finality').innerText(), /no final checkpoint|no checkpoints/, 'no placeholder once a checkpoint is final');
     t.match(await page.getByTestId('finality').innerText(), /\d+ (s|min) ago/, 'its age shown');
     const grown = await waitFor('the final height to grow live', async () => ((await finalShown()) > final0 ? finalShown() : undefined), 30_000);
     const now = (await (await fetch(`${url}/status`)).json()) as typeof fin;
-    t.ok(grown > final0 && grown <= now.finality.final!.height, `final height followed the final events without a reload (${final0} -> ${grown}, node ${now.finality.final!.height})`);
+    t.ok(
+      grown > final0 && grown <= now.finality.final!.height,
+      `final height followed the final events without a reload (${final0} -> ${grown}, node ${now.finality.final!.height})`,
+    );
     await shot('dashboard');
   });
 
@@ -166,7 +185,10 @@ t.test('explorer pages in Chromium', async (t) => {
   await t.test('record page verifies its anchored proof in the browser; a tampered proof fails', async (t) => {
     await page.goto(`${url}/#/record/${login}`);
     // Its block was final before the page opened (see the dashboard test): the status says so once it has the final height.
-    await page.getByTestId('record-status').filter({ hasText: /^final$/ }).waitFor({ timeout: 15_000 });
+    await page
+      .getByTestId('record-status')
+      .filter({ hasText: /^final$/ })
+      .waitFor({ timeout: 15_000 });
     t.equal(await page.getByTestId('record-status').innerText(), 'final', 'a record whose block is under a final checkpoint is final');
     const conf0 = Number(await page.getByTestId('confirmations').innerText());
     await waitFor('confirmations to grow live', async () => (Number(await page.getByTestId('confirmations').innerText()) > conf0 ? true : undefined), 30_000);
@@ -180,7 +202,11 @@ t.test('explorer pages in Chromium', async (t) => {
     const result = await verify();
     t.match(result, /Proof is valid and anchored/);
     t.match(result, /signed by 1 of the 1 witness this node trusts \(\S+\), threshold 1/, 'signers and threshold named');
-    t.match(result, /came from this node .*chain-node proof verify proof\.json --witnesses/s, 'the page says where the keys came from and how to verify independently');
+    t.match(
+      result,
+      /came from this node .*chain-node proof verify proof\.json --witnesses/s,
+      'the page says where the keys came from and how to verify independently',
+    );
     t.equal(await page.locator('[data-testid=proof-result] li.ok').count(), 13, 'every step passed');
     t.equal(await page.locator('[data-testid=proof-result] li:not(.ok)').count(), 0);
     t.match(result, /header is in the header log under the checkpoint \(leaf \d+ of \d+\): ok/);
@@ -200,7 +226,11 @@ t.test('explorer pages in Chromium', async (t) => {
       edit(d);
       await area.fill(JSON.stringify(d));
       const text = await verify();
-      return { text, bad: await page.locator('[data-testid=proof-result] li.bad').allInnerTexts(), ok: await page.locator('[data-testid=proof-result] li.ok').count() };
+      return {
+        text,
+        bad: await page.locator('[data-testid=proof-result] li.bad').allInnerTexts(),
+        ok: await page.locator('[data-testid=proof-result] li.ok').count(),
+      };
     };
     // A flipped digit of the first audit-path hash: the record's own Merkle path fails.
     t.ok(proof.auditPath.length > 0, 'the proof has an audit path');
@@ -273,10 +303,20 @@ t.test('explorer pages in Chromium', async (t) => {
     const lines = csvText.trimEnd().split('\r\n');
     t.equal(lines.length, 8, 'header and 7 rows');
     t.match(lines[0], /^txid,height,blockHash,index,blockTime,actor,nonce,kind,subject,signedAt,payload$/);
-    t.ok(lines.some((l) => l.includes(`"${XSS_PAYLOAD.html.replace(/"/g, '""')}`) || l.includes('onerror')), 'payload quoted per RFC 4180');
+    t.ok(
+      lines.some((l) => l.includes(`"${XSS_PAYLOAD.html.replace(/"/g, '""')}`) || l.includes('onerror')),
+      'payload quoted per RFC 4180',
+    );
     const [jsonl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON lines' }).click()]);
-    const rows = readFileSync((await jsonl.path())!, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { tx: { nonce: number } });
-    t.same(rows.map((r) => r.tx.nonce), [0, 1, 2, 3, 4, 5, 6], 'nonce order');
+    const rows = readFileSync((await jsonl.path())!, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { tx: { nonce: number } });
+    t.same(
+      rows.map((r) => r.tx.nonce),
+      [0, 1, 2, 3, 4, 5, 6],
+      'nonce order',
+    );
     await shot('actor');
   });
 
@@ -311,7 +351,10 @@ t.test('explorer pages in Chromium', async (t) => {
     const ok = await drop('certificate.txt', docBody);
     t.match(ok, /Certified once, every proof verified in this browser and anchored to a final checkpoint/);
     t.match(await page.getByTestId('doc-result').innerText(), /Proof is valid and anchored/);
-    const [proofFile] = await Promise.all([page.waitForEvent('download'), page.getByTestId('doc-result').getByRole('button', { name: 'Download proof' }).click()]);
+    const [proofFile] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('doc-result').getByRole('button', { name: 'Download proof' }).click(),
+    ]);
     t.match(JSON.parse(readFileSync((await proofFile.path())!, 'utf8')), { version: 2, txid: certify }, 'the anchored proof is offered');
     await shot('verify-certified');
     const modified = Buffer.from(docBody.toString().replace('1187', '1188'));
@@ -341,7 +384,10 @@ t.test('explorer pages in Chromium', async (t) => {
     await page.getByRole('button', { name: 'Stop mining' }).click();
     await page.getByTestId('mining-state').filter({ hasText: 'stopped' }).waitFor();
     await page.getByRole('button', { name: 'Start mining' }).click();
-    await page.getByTestId('mining-state').filter({ hasText: /^mining$/ }).waitFor();
+    await page
+      .getByTestId('mining-state')
+      .filter({ hasText: /^mining$/ })
+      .waitFor();
     t.pass('stopped and started with the admin token');
     await page.locator('[data-testid=chart] canvas').waitFor({ timeout: 20_000 });
     await shot('mining');
@@ -371,7 +417,10 @@ t.test('explorer pages in Chromium', async (t) => {
     await page.locator('[data-testid=recent-blocks] tbody tr').first().waitFor();
     const blockHref = (await page.locator('[data-testid=recent-blocks] tbody tr a').first().getAttribute('href'))!;
     await tabTo(page, blockHref);
-    await page.locator('main h1').filter({ hasText: /^Block/ }).waitFor();
+    await page
+      .locator('main h1')
+      .filter({ hasText: /^Block/ })
+      .waitFor();
     t.pass('block page by keyboard');
     await page.goto(`${url}/#/block/${loginTx.block!.height}`);
     await page.locator(`main a[href="#/record/${login}"]`).waitFor();
@@ -395,7 +444,10 @@ t.test('explorer pages in Chromium', async (t) => {
     for (let i = 0; i < 40 && (await page.evaluate(() => document.activeElement?.id)) !== 'search'; i++) await page.keyboard.press('Tab');
     await page.keyboard.type('user-42');
     await page.keyboard.press('Enter');
-    await page.locator('main h1').filter({ hasText: /^Subject user-42/ }).waitFor();
+    await page
+      .locator('main h1')
+      .filter({ hasText: /^Subject user-42/ })
+      .waitFor();
     t.pass('search by keyboard');
   });
 
@@ -470,7 +522,10 @@ t.test('explorer pages in Chromium', async (t) => {
     await mined(other.url, cert);
     await page.goto(`${other.url}/#/verify/${sha}`);
     await page.getByTestId('doc-verdict').waitFor({ timeout: 30_000 });
-    t.match(await page.getByTestId('doc-verdict').innerText(), /^Certified once; every proof checked in this browser, 1 not yet under a final checkpoint \(unanchored\)\.$/);
+    t.match(
+      await page.getByTestId('doc-verdict').innerText(),
+      /^Certified once; every proof checked in this browser, 1 not yet under a final checkpoint \(unanchored\)\.$/,
+    );
   });
 
   t.same(consoleErrors, [], 'no console errors or uncaught exceptions on any page');

@@ -10,7 +10,19 @@ function action(nonce: number, payload: ActionJson['tx']['payload'], subject?: s
     blockHash: 'ab'.repeat(32),
     index: 1,
     time: 1_796_000_000 + nonce,
-    tx: { txid: `${nonce}`.padStart(64, '0'), v: 1, chain: 'cd'.repeat(32), from: `02${'ef'.repeat(32)}`, nonce, time: 1_796_000_000_000 + nonce, kind: 'audit.login', ...(subject === undefined ? {} : { subject }), payload, sig: '00'.repeat(64), size: 150 },
+    tx: {
+      txid: `${nonce}`.padStart(64, '0'),
+      v: 1,
+      chain: 'cd'.repeat(32),
+      from: `02${'ef'.repeat(32)}`,
+      nonce,
+      time: 1_796_000_000_000 + nonce,
+      kind: 'audit.login',
+      ...(subject === undefined ? {} : { subject }),
+      payload,
+      sig: '00'.repeat(64),
+      size: 150,
+    },
   };
 }
 
@@ -27,8 +39,14 @@ t.test('CSV quotes commas, quotes and line breaks (RFC 4180) and ends lines with
 
 t.test('JSON lines: one action per line, parseable', async (t) => {
   const text = toJsonl([action(0, { a: 1 }), action(1, [1, 2])]);
-  const rows = text.trimEnd().split('\n').map((l) => JSON.parse(l) as ActionJson);
-  t.same(rows.map((r) => r.tx.nonce), [0, 1]);
+  const rows = text
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as ActionJson);
+  t.same(
+    rows.map((r) => r.tx.nonce),
+    [0, 1],
+  );
   t.same(rows[1]!.tx.payload, [1, 2]);
   t.equal(toJsonl([]), '');
 });

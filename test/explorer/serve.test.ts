@@ -17,7 +17,8 @@ t.test('served at / with its assets; unknown paths stay API errors', async (t) =
   t.equal(page.status, 200);
   t.match(page.headers.get('content-type'), /^text\/html/);
   const csp = page.headers.get('content-security-policy') ?? '';
-  for (const d of ["default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "frame-ancestors 'none'", "object-src 'none'"]) t.ok(csp.includes(d), d);
+  for (const d of ["default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "frame-ancestors 'none'", "object-src 'none'"])
+    t.ok(csp.includes(d), d);
   t.equal(page.headers.get('x-content-type-options'), 'nosniff');
   const html = await page.text();
   t.ok(html.includes(`src="${manifest.app}"`), 'the page loads the built app');
@@ -33,7 +34,10 @@ t.test('served at / with its assets; unknown paths stay API errors', async (t) =
   t.equal(missing.status, 404);
   t.match(await missing.json(), { error: { code: 'NOT_FOUND' } });
   const spec = (await (await fetch(`${node.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
-  t.notOk(Object.keys(spec.paths).some((p) => p === '/' || p.endsWith('.js')), 'static files are not API operations');
+  t.notOk(
+    Object.keys(spec.paths).some((p) => p === '/' || p.endsWith('.js')),
+    'static files are not API operations',
+  );
   t.ok(spec.paths['/status'] !== undefined);
 });
 

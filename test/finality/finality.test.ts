@@ -48,7 +48,10 @@ t.test('a lone node witnesses for itself (k = 1): final checkpoints, no reorg be
   }
   t.equal(codes.length, side.length, 'every block of the branch refused');
   t.equal(codes[0], 'BLOCK_CONFLICTS_FINAL', 'the first with its own code');
-  t.ok(codes.slice(1).every((c) => c === 'BLOCK_INVALID_PARENT'), 'its descendants as children of a refused block');
+  t.ok(
+    codes.slice(1).every((c) => c === 'BLOCK_INVALID_PARENT'),
+    'its descendants as children of a refused block',
+  );
   t.equal(s.chain.height, 5, 'still on the final branch');
   await s.close();
   // Persisted: reopened, the same final checkpoint applies at once.

@@ -73,7 +73,10 @@ t.test('a rotated identity shows both keys and the rotation block; old-key recor
   t.equal(doc.id, did(ka));
   t.same(doc['@context'], ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/suites/secp256k1-2019/v1']);
   t.equal(doc.verificationMethod.length, 2, 'both keys are verification methods');
-  t.same(doc.verificationMethod.map((v: Json) => v.type), ['EcdsaSecp256k1VerificationKey2019', 'EcdsaSecp256k1VerificationKey2019']);
+  t.same(
+    doc.verificationMethod.map((v: Json) => v.type),
+    ['EcdsaSecp256k1VerificationKey2019', 'EcdsaSecp256k1VerificationKey2019'],
+  );
   t.same(doc.authentication, [`${did(ka)}#key-1`], 'only the new key authenticates');
   t.same(doc.assertionMethod, [`${did(ka)}#key-1`]);
   const meta = body.didDocumentMetadata;
@@ -82,7 +85,10 @@ t.test('a rotated identity shows both keys and the rotation block; old-key recor
   t.same(meta.equivalentId, [did(kn)]);
   const id = meta.identity;
   t.equal(id.currentKey, kn);
-  t.same(id.keys.map((k: Json) => k.key), [ka, kn]);
+  t.same(
+    id.keys.map((k: Json) => k.key),
+    [ka, kn],
+  );
   t.equal(id.rotations.length, 1);
   t.match(id.rotations[0], { from: ka, to: kn, height: 2, blockHash: rotationBlock, txid: rotate.txidHex });
   t.match(id.keys[0].rotatedOut, { height: 2, blockHash: rotationBlock });
@@ -106,12 +112,21 @@ t.test('a rotated identity shows both keys and the rotation block; old-key recor
   t.equal((await tx(rotate)).flags, undefined, 'the rotation itself is signed by the then current key');
   t.equal((await tx(fresh)).flags, undefined);
   const actions = (await getJson(`${url}/accounts/${ka}/actions`)).body.items as Json[];
-  t.same(actions.map((a) => a.tx.flags ?? []), [[], [], ['KEY_ROTATED']]);
+  t.same(
+    actions.map((a) => a.tx.flags ?? []),
+    [[], [], ['KEY_ROTATED']],
+  );
 
   // The history follows the chain of rotations: the first key's records, then the next key's; paged.
   const all = (await getJson(`${url}/identities/${did(kn)}/actions`)).body as Json;
-  t.same(all.items.map((a: Json) => a.txid), [first.txidHex, rotate.txidHex, stale.txidHex, fresh.txidHex]);
-  t.same(all.items.map((a: Json) => a.tx.flags ?? []), [[], [], ['KEY_ROTATED'], []]);
+  t.same(
+    all.items.map((a: Json) => a.txid),
+    [first.txidHex, rotate.txidHex, stale.txidHex, fresh.txidHex],
+  );
+  t.same(
+    all.items.map((a: Json) => a.tx.flags ?? []),
+    [[], [], ['KEY_ROTATED'], []],
+  );
   t.equal(all.nextCursor, undefined);
   const seen: string[] = [];
   let cursor = '';
@@ -121,7 +136,11 @@ t.test('a rotated identity shows both keys and the rotation block; old-key recor
     if (page.nextCursor === undefined) break;
     cursor = page.nextCursor as string;
   }
-  t.same(seen, all.items.map((a: Json) => a.txid), 'pages of 3 give the same history');
+  t.same(
+    seen,
+    all.items.map((a: Json) => a.txid),
+    'pages of 3 give the same history',
+  );
 
   // Independent checks: OpenSSL (node:crypto) imports the JWKs as the same secp256k1 points.
   doc.verificationMethod.forEach((vm: Json, i: number) => {
@@ -152,7 +171,10 @@ t.test('a rotation signed by a rotated-out key, or naming a used key, changes no
   t.same(await flags(bad), ['ID_ACTION_IGNORED']);
   t.same(await flags(late), ['KEY_ROTATED', 'ID_ACTION_IGNORED']);
   const id = (await getJson(`${url}/identities/${did(ka)}`)).body.didDocumentMetadata.identity as Json;
-  t.same(id.keys.map((k: Json) => k.key), [ka, kb]);
+  t.same(
+    id.keys.map((k: Json) => k.key),
+    [ka, kb],
+  );
   t.equal((await getJson(`${url}/identities/${did(kc)}`)).body.didDocumentMetadata.identity.keys.length, 1, 'the named key stays its own identity');
 });
 
@@ -247,7 +269,13 @@ t.test('bad and unknown DIDs get stable codes; the DID syntax against did-resolv
   const a = new Actor();
   const ka = keyOf(a);
   await connect(t, chain, [a.tx('audit.login')]);
-  for (const bad of ['did:web:example.com', `did:chain-node:${NET.name}:04${'ab'.repeat(32)}`, `did:chain-node:${NET.name}:02${'ff'.repeat(32)}`, 'did:chain-node::', `did:chain-node:${NET.name}:02${'ab'.repeat(31)}`]) {
+  for (const bad of [
+    'did:web:example.com',
+    `did:chain-node:${NET.name}:04${'ab'.repeat(32)}`,
+    `did:chain-node:${NET.name}:02${'ff'.repeat(32)}`,
+    'did:chain-node::',
+    `did:chain-node:${NET.name}:02${'ab'.repeat(31)}`,
+  ]) {
     const r = await getJson(`${url}/identities/${encodeURIComponent(bad)}`);
     t.equal(r.status, 400, bad.slice(0, 40));
     t.equal(r.body.error.code, 'DID_INVALID');

@@ -17,14 +17,23 @@ import { CHAIN, harness, type Harness } from '../mempool/support.js';
 
 const PASS = 'pass phrase';
 
-async function setup(t: Test, pool: MempoolOptions = {}, options: Partial<ActionSignerOptions> = {}, passphrase: string | null = PASS, verifier?: SignatureVerifier): Promise<Harness & { keys: NodeKeys; signer: ActionSigner; actor: string }> {
+async function setup(
+  t: Test,
+  pool: MempoolOptions = {},
+  options: Partial<ActionSignerOptions> = {},
+  passphrase: string | null = PASS,
+  verifier?: SignatureVerifier,
+): Promise<Harness & { keys: NodeKeys; signer: ActionSigner; actor: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'action-signer-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const made = new NodeKeys({ datadir: dir, network: 'regtest', kdf: { n: 2 ** 15 } }, { passphrase: PASS });
   const info = await made.create('svc');
   const keys = new NodeKeys({ datadir: dir, network: 'regtest' }, passphrase === null ? {} : { passphrase });
   const h = harness(pool);
-  const signer = new ActionSigner({ maxQueue: 10_000, waitMs: 5_000, maxTxBytes: 64 * 1024, ...options }, { keys, mempool: h.pool, chainId: CHAIN, nextNonce: h.chain.nextNonce, ...(verifier === undefined ? {} : { verifier }) });
+  const signer = new ActionSigner(
+    { maxQueue: 10_000, waitMs: 5_000, maxTxBytes: 64 * 1024, ...options },
+    { keys, mempool: h.pool, chainId: CHAIN, nextNonce: h.chain.nextNonce, ...(verifier === undefined ? {} : { verifier }) },
+  );
   return { ...h, keys, signer, actor: info.publicKey };
 }
 
@@ -33,14 +42,28 @@ const okNonces = (rs: SignResult[]): Array<number | string> => rs.map((r) => (r.
 t.test('concurrent requests get consecutive nonces in arrival order', async (t) => {
   const { signer, pool, actor } = await setup(t);
   const singles = Array.from({ length: 300 }, (_, i) => signer.submit('svc', [{ kind: 'audit.event', payload: { i } }]));
-  const batch = signer.submit('svc', Array.from({ length: 50 }, (_, i) => ({ kind: 'audit.batch', subject: `s${i}`, payload: { i } })));
+  const batch = signer.submit(
+    'svc',
+    Array.from({ length: 50 }, (_, i) => ({ kind: 'audit.batch', subject: `s${i}`, payload: { i } })),
+  );
   const got = (await Promise.all(singles)).map((r) => r[0]!);
-  t.same(okNonces(got), Array.from({ length: 300 }, (_, i) => i), 'single requests: nonce = arrival index');
-  t.same(okNonces(await batch), Array.from({ length: 50 }, (_, i) => 300 + i), 'the batch follows, in order');
+  t.same(
+    okNonces(got),
+    Array.from({ length: 300 }, (_, i) => i),
+    'single requests: nonce = arrival index',
+  );
+  t.same(
+    okNonces(await batch),
+    Array.from({ length: 50 }, (_, i) => 300 + i),
+    'the batch follows, in order',
+  );
   t.same(pool.actorState(actor), { count: 350, readyEnd: 350, future: 0 }, 'all ready, no gap');
   t.equal(pool.stats().signaturesVerified, 0, 'the pool did not re-verify what the node signed');
   const v = defaultSignatureVerifier();
-  t.ok(pool.byActor(actor).every((tx) => v.verify(tx.fields.sig, tx.sigHash, tx.fields.from)), 'yet every signature verifies (signed inline and on the workers)');
+  t.ok(
+    pool.byActor(actor).every((tx) => v.verify(tx.fields.sig, tx.sigHash, tx.fields.from)),
+    'yet every signature verifies (signed inline and on the workers)',
+  );
   const tx = pool.get((got[7] as { txid: string }).txid)!;
   t.same([tx.fromHex, tx.fields.nonce, tx.fields.kind, tx.fields.payload], [actor, 7, 'audit.event', { i: 7 }]);
 });
@@ -49,7 +72,16 @@ t.test('the next nonce counts the chain and the pool', async (t) => {
   const { signer, chain, pool, actor } = await setup(t);
   chain.nonces.set(actor, 41);
   t.same(okNonces(await signer.submit('svc', [{ kind: 'a', payload: 1 }])), [41], 'from the chain when nothing is pooled');
-  t.same(okNonces(await signer.submit('svc', [{ kind: 'a', payload: 2 }, { kind: 'a', payload: 3 }])), [42, 43], 'then past the pooled run');
+  t.same(
+    okNonces(
+      await signer.submit('svc', [
+        { kind: 'a', payload: 2 },
+        { kind: 'a', payload: 3 },
+      ]),
+    ),
+    [42, 43],
+    'then past the pooled run',
+  );
   // A block mines 41 and 42, then a reorg returns them: the chain and the pool's run decide either way.
   const mined = pool.byActor(actor).slice(0, 2);
   pool.blockConnected(mined);
@@ -70,10 +102,17 @@ t.test('a refusal in the middle of a round leaves no gap', async (t) => {
   const k = await keys.unlock('svc');
   const foreign = Transaction.sign({ chain: CHAIN, nonce: 2, time: 1, kind: 'elsewhere', payload: null }, k.secretKey);
   await pool.add(foreign);
-  const rs = await signer.submit('svc', [0, 1, 2, 3, 4].map((i) => ({ kind: 'a', payload: i })));
+  const rs = await signer.submit(
+    'svc',
+    [0, 1, 2, 3, 4].map((i) => ({ kind: 'a', payload: i })),
+  );
   t.same(okNonces(rs), [0, 1, 'TX_NONCE_CONFLICT', 'TX_NONCE_CONFLICT', 'TX_NONCE_CONFLICT']);
   t.match((rs[3] as { message: string }).message, /earlier action .* refused/);
-  t.same(pool.byActor(actor).map((tx) => tx.fields.kind), ['a', 'a', 'elsewhere'], 'the ones signed after the refused one were withdrawn');
+  t.same(
+    pool.byActor(actor).map((tx) => tx.fields.kind),
+    ['a', 'a', 'elsewhere'],
+    'the ones signed after the refused one were withdrawn',
+  );
   t.same(pool.actorState(actor), { count: 3, readyEnd: 3, future: 0 });
   t.same(okNonces(await signer.submit('svc', [{ kind: 'a', payload: 'next' }])), [3], 'the next action continues without a gap');
 });
@@ -93,12 +132,18 @@ t.test('bad actions take no nonce', async (t) => {
 t.test('waits for room for the key in the pool, then MEMPOOL_ACTOR_LIMIT', async (t) => {
   const h = await setup(t, { maxPerActor: 2 }, { waitMs: 300 });
   const { signer, pool, actor } = h;
-  const first = await signer.submit('svc', [{ kind: 'a', payload: 0 }, { kind: 'a', payload: 1 }]);
+  const first = await signer.submit('svc', [
+    { kind: 'a', payload: 0 },
+    { kind: 'a', payload: 1 },
+  ]);
   t.same(okNonces(first), [0, 1]);
   const started = Date.now();
   t.same(okNonces(await signer.submit('svc', [{ kind: 'a', payload: 2 }])), ['MEMPOOL_ACTOR_LIMIT'], 'no room within waitMs');
   t.ok(Date.now() - started >= 250, 'it waited');
-  const waiting = signer.submit('svc', [{ kind: 'a', payload: 2 }, { kind: 'a', payload: 3 }]);
+  const waiting = signer.submit('svc', [
+    { kind: 'a', payload: 2 },
+    { kind: 'a', payload: 3 },
+  ]);
   await new Promise((r) => setTimeout(r, 50));
   t.equal(signer.queued('svc'), 2, 'queued while the pool has no room');
   const { chain } = h;
@@ -118,8 +163,17 @@ t.test('error codes: locked, unknown key, queue full, closed', async (t) => {
   await t.rejects(signer.submit('nope', [{ kind: 'a', payload: 1 }]), { code: 'KEY_NOT_FOUND' });
   await t.rejects(signer.submit('../x', [{ kind: 'a', payload: 1 }]), { code: 'KEY_BAD_NAME' });
   t.same(okNonces(await signer.submit('svc', [{ kind: 'a', payload: 1 }])), [0]);
-  const waiting = signer.submit('svc', [{ kind: 'a', payload: 2 }, { kind: 'a', payload: 3 }]);
-  await t.rejects(signer.submit('svc', [{ kind: 'a', payload: 4 }, { kind: 'a', payload: 5 }]), { code: 'KEY_QUEUE_FULL' });
+  const waiting = signer.submit('svc', [
+    { kind: 'a', payload: 2 },
+    { kind: 'a', payload: 3 },
+  ]);
+  await t.rejects(
+    signer.submit('svc', [
+      { kind: 'a', payload: 4 },
+      { kind: 'a', payload: 5 },
+    ]),
+    { code: 'KEY_QUEUE_FULL' },
+  );
   signer.close();
   t.same(okNonces(await waiting), ['KEY_SIGNER_CLOSED', 'KEY_SIGNER_CLOSED'], 'waiting actions fail on close');
   await t.rejects(signer.submit('svc', [{ kind: 'a', payload: 6 }]), new ChainNodeError('KEY_SIGNER_CLOSED', 'the node is stopping'));
@@ -128,7 +182,15 @@ t.test('error codes: locked, unknown key, queue full, closed', async (t) => {
 t.test('a signature that does not verify is never submitted', async (t) => {
   const broken: SignatureVerifier = { name: 'noble', impl: 'noble', verify: () => false, isValidPublicKey: () => true };
   const { signer, pool } = await setup(t, {}, {}, PASS, broken);
-  t.same(okNonces(await signer.submit('svc', [{ kind: 'a', payload: 1 }, { kind: 'a', payload: 2 }])), ['KEY_SIGNER_FAULT', 'KEY_SIGNER_FAULT']);
+  t.same(
+    okNonces(
+      await signer.submit('svc', [
+        { kind: 'a', payload: 1 },
+        { kind: 'a', payload: 2 },
+      ]),
+    ),
+    ['KEY_SIGNER_FAULT', 'KEY_SIGNER_FAULT'],
+  );
   t.equal(pool.size, 0);
 });
 
@@ -139,7 +201,10 @@ t.test('the signing workers sign exactly as @noble/curves does', async (t) => {
   const hashes = Array.from({ length: PARALLEL_SIGN_MIN_BATCH * 3 + 5 }, (_, i) => new Uint8Array(32).fill(i + 1));
   const sigs = await pool.sign(sk, hashes);
   t.equal(sigs.length, hashes.length);
-  t.ok(sigs.every((s, i) => Buffer.compare(s, signHash(hashes[i]!, sk)) === 0), `${hashes.length} signatures byte-identical (RFC 6979, low-S), signer ${pool.signerName}`);
+  t.ok(
+    sigs.every((s, i) => Buffer.compare(s, signHash(hashes[i]!, sk)) === 0),
+    `${hashes.length} signatures byte-identical (RFC 6979, low-S), signer ${pool.signerName}`,
+  );
 });
 
 t.test('a full pool: the wait ends in MEMPOOL_FULL', async (t) => {

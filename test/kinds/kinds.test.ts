@@ -27,7 +27,10 @@ function failure(r: KindRegistry, kind: string, payload: unknown): { code: strin
 
 t.test('registry: standard kinds, families, pointers, custom files', async (t) => {
   const r = new KindRegistry();
-  t.same(r.list().map((k) => k.kind), ['audit.*', 'doc.certify', 'id.*', 'id.revoke', 'id.rotate', 'metric', 'review', 'supply.*']);
+  t.same(
+    r.list().map((k) => k.kind),
+    ['audit.*', 'doc.certify', 'id.*', 'id.revoke', 'id.rotate', 'metric', 'review', 'supply.*'],
+  );
   t.equal(r.match('supply.shipped'), 'supply.*');
   t.equal(r.match('id.rotate'), 'id.rotate', 'an exact kind wins over its family');
   t.equal(r.match('id.profile'), 'id.*');
@@ -47,7 +50,10 @@ t.test('registry: standard kinds, families, pointers, custom files', async (t) =
   const dir = await tempDir('kinds-');
   t.teardown(dir.cleanup);
   mkdirSync(join(dir.path, 'more'));
-  writeFileSync(join(dir.path, 'lab.json'), JSON.stringify({ kind: 'lab.*', description: 'lab results', schema: { type: 'object', required: ['sample'], properties: { sample: { type: 'string' } } } }));
+  writeFileSync(
+    join(dir.path, 'lab.json'),
+    JSON.stringify({ kind: 'lab.*', description: 'lab results', schema: { type: 'object', required: ['sample'], properties: { sample: { type: 'string' } } } }),
+  );
   writeFileSync(join(dir.path, 'more', 'a.json'), JSON.stringify({ kinds: [{ kind: 'metric', schema: { type: 'object', required: ['v'] } }] }));
   const custom = new KindRegistry(loadKindFiles([join(dir.path, 'lab.json'), join(dir.path, 'more')]));
   t.match(failure(custom, 'lab.blood', { sample: 7 }), { pointer: '/sample' });
@@ -63,7 +69,10 @@ async function setup(t: Test, custom: KindRegistry = new KindRegistry()): Promis
   const dir = await tempDir('kinds-api-');
   const { chain, store } = await openChain(dir.path);
   const base = bareApiContext(chain, store);
-  const mempool = new Mempool({ maxTxBytes: NET.maxTxBytes }, { chainId: CHAIN_ID, nextNonce: (a) => store.getNextNonce(a), policy: new KindPolicy({}, { registry: custom }) });
+  const mempool = new Mempool(
+    { maxTxBytes: NET.maxTxBytes },
+    { chainId: CHAIN_ID, nextNonce: (a) => store.getNextNonce(a), policy: new KindPolicy({}, { registry: custom }) },
+  );
   const ctx: ApiContext = { ...base.ctx, mempool, kinds: custom };
   const app = await createApi({ ...API_DEFAULTS, rateLimitPerMinute: 0, explorer: false }, { ctx });
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -106,7 +115,10 @@ t.test('POST /txs refuses a failing payload with TX_SCHEMA and the pointer; GET 
   const kinds = (await (await fetch(`${url}/kinds`)).json()) as Json;
   const names = (kinds.kinds as Json[]).map((k) => k.kind);
   t.ok(names.includes('metric') && names.includes('supply.*') && names.includes('lab.*'));
-  t.same((kinds.kinds as Json[]).find((k) => k.kind === 'lab.*'), { kind: 'lab.*', description: 'lab', source: 'config', schema: { type: 'object', required: ['sample'] } });
+  t.same(
+    (kinds.kinds as Json[]).find((k) => k.kind === 'lab.*'),
+    { kind: 'lab.*', description: 'lab', source: 'config', schema: { type: 'object', required: ['sample'] } },
+  );
   t.equal((kinds.kinds as Json[]).find((k) => k.kind === 'id.rotate')?.schema.properties.next.pattern, '^0[23][0-9a-f]{64}$');
   const openapi = (await (await fetch(`${url}/openapi.json`)).json()) as Json;
   t.ok(openapi.paths['/kinds'] !== undefined && openapi.paths['/identities/{did}'] !== undefined, 'routes in the OpenAPI document');
@@ -144,7 +156,7 @@ t.test('the client refuses a failing payload before signing', async (t) => {
   await t.rejects(checkActionSchema(client, { kind: 'review', payload: { stars: 'five' } }), { code: 'TX_SCHEMA', pointer: '/stars' });
   const a = new Actor();
   const err = await sendAction(client, a.sk, { kind: 'lab.urine', payload: {} }, { chainId: CHAIN_ID }).catch((e: unknown) => e);
-  t.match(err, { code: 'TX_SCHEMA', pointer: '/sample' }, 'the node\'s configured kinds too');
+  t.match(err, { code: 'TX_SCHEMA', pointer: '/sample' }, "the node's configured kinds too");
   t.ok(err instanceof ChainNodeError);
   t.equal(mempool.size, 0, 'nothing was submitted');
   const ok = await sendAction(client, a.sk, { kind: 'lab.urine', payload: { sample: 's-1' } }, { chainId: CHAIN_ID });

@@ -59,7 +59,10 @@ t.test('an import cycle fails the check, even inside one layer', async (t) => {
 });
 
 t.test('a folder without a place in the layer order fails the check', async (t) => {
-  const dir = await fixture(t, { 'src/newthing/x.ts': "import { h } from '../crypto/hash.js';\nexport const x = h;\n", 'src/crypto/hash.ts': 'export const h = 1;\n' });
+  const dir = await fixture(t, {
+    'src/newthing/x.ts': "import { h } from '../crypto/hash.js';\nexport const x = h;\n",
+    'src/crypto/hash.ts': 'export const h = 1;\n',
+  });
   const r = await cruise(dir, ['src']);
   t.not(r.code, 0);
   t.match(r.out, /unlayered-folder/);

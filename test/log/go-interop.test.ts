@@ -26,7 +26,15 @@ function buildChecker(dir: string): string {
   return out;
 }
 
-interface GoResult { kind: string; index: number; ok: boolean; error?: string; text?: string; verified?: string[]; roots?: string[] }
+interface GoResult {
+  kind: string;
+  index: number;
+  ok: boolean;
+  error?: string;
+  text?: string;
+  verified?: string[];
+  roots?: string[];
+}
 
 function runChecker(bin: string, req: unknown): GoResult[] {
   const r = spawnSync(bin, [], { input: JSON.stringify(req), encoding: 'utf8' });

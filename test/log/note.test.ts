@@ -27,9 +27,11 @@ const PETER_SIG = '— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZIn
 const ENOCH_SIG = '— EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n';
 
 // Source: C2SP signed-note specification (https://c2sp.org/signed-note, C2SP/C2SP signed-note.md), the example note.
-const C2SP_NOTE = 'Ognuno sta solo sul cuor della terra\ntrafitto da un raggio di sole:\n\ned è subito sera.\n\n— quasimodo.example/salvatore NnugSzTjtVAewIS+Z/iJhUPeFDkO/5QQ2i5ddnGITLlC+EhfLW9oJKONrMouFSQU0xMcXxj99ihAQwaqP3ZekRwNtIc=\n';
+const C2SP_NOTE =
+  'Ognuno sta solo sul cuor della terra\ntrafitto da un raggio di sole:\n\ned è subito sera.\n\n— quasimodo.example/salvatore NnugSzTjtVAewIS+Z/iJhUPeFDkO/5QQ2i5ddnGITLlC+EhfLW9oJKONrMouFSQU0xMcXxj99ihAQwaqP3ZekRwNtIc=\n';
 // Source: C2SP tlog-checkpoint specification (https://c2sp.org/tlog-checkpoint, C2SP/C2SP tlog-checkpoint.md).
-const C2SP_CHECKPOINT = 'example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n\n— example.com/behind-the-sofa Az3grlgtzPICa5OS8npVmf1Myq/5IZniMp+ZJurmRDeOoRDe4URYN7u5/Zhcyv2q1gGzGku9nTo+zyWE+xeMcTOAYQ8=\n';
+const C2SP_CHECKPOINT =
+  'example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n\n— example.com/behind-the-sofa Az3grlgtzPICa5OS8npVmf1Myq/5IZniMp+ZJurmRDeOoRDe4URYN7u5/Zhcyv2q1gGzGku9nTo+zyWE+xeMcTOAYQ8=\n';
 
 t.test('Go note test vectors: verifier and signer keys parse, signing reproduces the published note byte for byte', async (t) => {
   const peter = parseVerifierKey(PETER_VKEY);
@@ -50,8 +52,16 @@ t.test('Go note test vectors: verifier and signer keys parse, signing reproduces
     const mangled = PETER_VKEY.slice(0, i) + String.fromCharCode(PETER_VKEY.charCodeAt(i) + 1) + PETER_VKEY.slice(i + 1);
     t.throws(() => parseVerifierKey(mangled), { code: 'NOTE_BAD_VERIFIER_KEY' });
   }
-  t.throws(() => parseVerifierKey('PeterNeumann+cc469956+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TWBADKEY=='), { code: 'NOTE_BAD_VERIFIER_KEY' }, 'wrong key length');
-  t.throws(() => parseVerifierKey('PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW'), { code: 'NOTE_BAD_VERIFIER_KEY' }, 'unknown algorithm');
+  t.throws(
+    () => parseVerifierKey('PeterNeumann+cc469956+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TWBADKEY=='),
+    { code: 'NOTE_BAD_VERIFIER_KEY' },
+    'wrong key length',
+  );
+  t.throws(
+    () => parseVerifierKey('PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW'),
+    { code: 'NOTE_BAD_VERIFIER_KEY' },
+    'unknown algorithm',
+  );
   t.throws(() => parseSignerKey(PETER_SKEY.replace('c74f20a3', 'c74f20a4')), { code: 'NOTE_BAD_SIGNER_KEY' });
   t.throws(() => parseSignerKey(PETER_SKEY.slice(1)), { code: 'NOTE_BAD_SIGNER_KEY' });
 });
@@ -62,10 +72,19 @@ t.test('Go note TestOpen semantics', async (t) => {
   const msg = `${TEXT}\n${PETER_SIG}${ENOCH_SIG}`;
   let n = openNote(msg, [peter]);
   t.equal(n.text, TEXT);
-  t.same(n.verified.map((s) => s.name), ['PeterNeumann']);
-  t.same(n.unverified.map((s) => [s.name, keyIdHex(s.keyId)]), [['EnochRoot', 'af0cfe78']]);
+  t.same(
+    n.verified.map((s) => s.name),
+    ['PeterNeumann'],
+  );
+  t.same(
+    n.unverified.map((s) => [s.name, keyIdHex(s.keyId)]),
+    [['EnochRoot', 'af0cfe78']],
+  );
   n = openNote(msg, [peter, enoch]);
-  t.same(n.verified.map((s) => s.name), ['PeterNeumann', 'EnochRoot']);
+  t.same(
+    n.verified.map((s) => s.name),
+    ['PeterNeumann', 'EnochRoot'],
+  );
   t.throws(() => openNote(msg, []), { code: 'NOTE_UNVERIFIED' });
   t.throws(() => openNote(`${TEXT}\n${PETER_SIG.repeat(101)}`, [peter]), { code: 'NOTE_MALFORMED' }, 'more than 100 signatures');
   t.throws(() => openNote(`${TEXT}\n${PETER_SIG.slice(0, 60)}ABCD${PETER_SIG.slice(60)}`, [peter]), { code: 'NOTE_BAD_SIGNATURE' });
@@ -136,7 +155,11 @@ t.test('own keys: sign, verify, tamper, limits', async (t) => {
   t.throws(() => signerFromSeed('has+plus', seed), { code: 'NOTE_BAD_KEY_NAME' });
   t.throws(() => signerFromSeed('nbsp\u00a0name', seed), { code: 'NOTE_BAD_KEY_NAME' });
   t.throws(() => parseNote(`${'x'.repeat(MAX_NOTE_BYTES)}\n\n${PETER_SIG}`), { code: 'NOTE_MALFORMED' }, 'oversized');
-  t.throws(() => parseNote(`${TEXT}\n— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM\n`), { code: 'NOTE_MALFORMED' }, 'unpadded base64');
+  t.throws(
+    () => parseNote(`${TEXT}\n— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM\n`),
+    { code: 'NOTE_MALFORMED' },
+    'unpadded base64',
+  );
   t.throws(() => parseNote(`${TEXT}\n— PeterNeumann AAAA\n`), { code: 'NOTE_MALFORMED' }, 'signature too short');
   t.throws(() => parseNote(`${TEXT}\r\n${PETER_SIG}`), { code: 'NOTE_MALFORMED' }, 'carriage return');
 });

@@ -189,13 +189,22 @@ t.test('addMany: mixed batch, results in input order, never throws for refusals'
 t.test('addMany: an actor sequence in any order, and a bad predecessor leaves a gap', async (t) => {
   const { pool } = harness();
   const results = await pool.addMany([signedTx(A, 2), signedTx(A, 1), signedTx(A, 0)]);
-  t.same(results.map((r) => r.ok && r.state), ['ready', 'ready', 'ready']);
+  t.same(
+    results.map((r) => r.ok && r.state),
+    ['ready', 'ready', 'ready'],
+  );
   t.same(pool.stats().future, 0);
   const gapped = await pool.addMany([tamperedSig(signedTx(B, 0)), signedTx(B, 1)]);
-  t.same(gapped.map((r) => (r.ok ? r.state : r.code)), ['TX_BAD_SIGNATURE', 'future']);
+  t.same(
+    gapped.map((r) => (r.ok ? r.state : r.code)),
+    ['TX_BAD_SIGNATURE', 'future'],
+  );
   const limited = harness({ maxPerActor: 2 }).pool;
   const over = await limited.addMany([signedTx(C, 0), signedTx(C, 1), signedTx(C, 2)]);
-  t.same(over.map((r) => (r.ok ? 'ok' : r.code)), ['ok', 'ok', 'MEMPOOL_ACTOR_LIMIT']);
+  t.same(
+    over.map((r) => (r.ok ? 'ok' : r.code)),
+    ['ok', 'ok', 'MEMPOOL_ACTOR_LIMIT'],
+  );
 });
 
 t.test('addMany: a large batch is verified in one parallel batch through the pool', async (t) => {

@@ -23,7 +23,10 @@ t.test('blockConnected removes mined transactions, drops stale ones and advances
   t.same(Object.fromEntries(removed), { [a0.txidHex]: 'mined', [a1.txidHex]: 'mined', [a2.txidHex]: 'mined', [b0.txidHex]: 'stale' });
   t.same(minedObjects, [a0, a1, a2], 'mined events carry the block objects');
   t.same(noncesOf(pool, a), [4], 'a4 was promoted: a3 is on chain');
-  t.same(pool.buildTemplate(1e6).map((tx) => tx.txidHex), [a4.txidHex]);
+  t.same(
+    pool.buildTemplate(1e6).map((tx) => tx.txidHex),
+    [a4.txidHex],
+  );
   const reads = chain.reads;
   await t.rejects(pool.add(a2), { code: MempoolErrorCode.nonceTooLow });
   await t.rejects(pool.add(signedTx(b, 0, { payload: 'replay' })), { code: MempoolErrorCode.nonceTooLow });
@@ -52,7 +55,10 @@ t.test('reorg: disconnect returns transactions, the new branch removes what it m
   const block2 = [a2];
   pool.blockConnected(block1);
   pool.blockConnected(block2);
-  t.same(pool.buildTemplate(1e6).map((tx) => tx.txidHex), [b1.txidHex, a3.txidHex]);
+  t.same(
+    pool.buildTemplate(1e6).map((tx) => tx.txidHex),
+    [b1.txidHex, a3.txidHex],
+  );
   const calls = verifier.calls;
   const reads = chain.reads;
 
@@ -63,7 +69,15 @@ t.test('reorg: disconnect returns transactions, the new branch removes what it m
   t.same(noncesOf(pool, a), [0, 1, 2, 3]);
   t.same(noncesOf(pool, b), [0, 1]);
   t.same(pool.stats().future, 0);
-  t.same(added.map((e) => [e.source, e.state]), [['reorg', 'ready'], ['reorg', 'ready'], ['reorg', 'ready'], ['reorg', 'ready']]);
+  t.same(
+    added.map((e) => [e.source, e.state]),
+    [
+      ['reorg', 'ready'],
+      ['reorg', 'ready'],
+      ['reorg', 'ready'],
+      ['reorg', 'ready'],
+    ],
+  );
   const a1other = signedTx(a, 1, { payload: 'competing' });
   const c0 = signedTx(c, 0);
   const newBranch = [a0, a1other, b0, c0];
@@ -105,7 +119,10 @@ t.test('reorg with an actor unknown to the pool and a pooled tx on the same nonc
   await pool.add(b0pool);
   const b0block = signedTx(b, 0, { payload: 'block' });
   pool.blockDisconnected([b0block]);
-  t.same(pool.byActor(b.from).map((tx) => tx.txidHex), [b0block.txidHex]);
+  t.same(
+    pool.byActor(b.from).map((tx) => tx.txidHex),
+    [b0block.txidHex],
+  );
 });
 
 t.test('a reorg refilling a full pool trims it in eviction order', async (t) => {

@@ -14,8 +14,15 @@ function removals(pool: Mempool): { id: string; reason: RemovalReason }[] {
 function assertNoReadyGaps(t: Test, pool: Mempool, actors: Actor[], base = 0): void {
   const template = new Set(pool.buildTemplate(Number.MAX_SAFE_INTEGER).map((tx) => tx.txidHex));
   for (const a of actors) {
-    const ready = pool.byActor(a.from).filter((tx) => template.has(tx.txidHex)).map((tx) => tx.fields.nonce);
-    t.same(ready, ready.map((_, i) => base + i), `ready queue of an actor is consecutive`);
+    const ready = pool
+      .byActor(a.from)
+      .filter((tx) => template.has(tx.txidHex))
+      .map((tx) => tx.fields.nonce);
+    t.same(
+      ready,
+      ready.map((_, i) => base + i),
+      `ready queue of an actor is consecutive`,
+    );
   }
 }
 
@@ -29,7 +36,10 @@ t.test('gapped transactions wait in future and are promoted when the gap fills',
   const promoted = await pool.add(signedTx(a, 0));
   t.equal(promoted.state, 'ready');
   t.same(pool.stats(), { ...pool.stats(), ready: 3, future: 0 });
-  t.same(pool.buildTemplate(1e6).map((tx) => tx.fields.nonce), [0, 1, 2]);
+  t.same(
+    pool.buildTemplate(1e6).map((tx) => tx.fields.nonce),
+    [0, 1, 2],
+  );
   t.same(noncesOf(pool, a), [0, 1, 2]);
   await pool.add(signedTx(a, 4));
   t.same(noncesOf(pool, a), [0, 1, 2, 4]);
@@ -68,7 +78,10 @@ t.test('eviction 2: gapped transactions before ready ones', async (t) => {
   t.same(noncesOf(pool, b), [2]);
   await pool.add(signedTx(newActor(), 0));
   t.same(noncesOf(pool, b), []);
-  t.same(log.map((r) => r.reason), ['evicted', 'evicted', 'evicted']);
+  t.same(
+    log.map((r) => r.reason),
+    ['evicted', 'evicted', 'evicted'],
+  );
   t.equal(pool.stats().future, 0);
   t.equal(pool.size, 4);
 });
@@ -84,9 +97,16 @@ t.test('eviction 3: the actor holding the most loses its highest nonce', async (
   await t.rejects(pool.add(signedTx(c, 1)), { code: MempoolErrorCode.full });
   await pool.add(signedTx(d, 0));
   await pool.add(signedTx(e, 0));
-  t.same([a, b, c, d, e].map((x) => noncesOf(pool, x)), [[0], [0], [0], [0], [0]], 'a and b each lost their tail');
+  t.same(
+    [a, b, c, d, e].map((x) => noncesOf(pool, x)),
+    [[0], [0], [0], [0], [0]],
+    'a and b each lost their tail',
+  );
   await t.rejects(pool.add(signedTx(newActor(), 0)), { code: MempoolErrorCode.full }, 'equal shares: nothing to take');
-  t.same(log.map((r) => r.reason), ['evicted', 'evicted', 'evicted']);
+  t.same(
+    log.map((r) => r.reason),
+    ['evicted', 'evicted', 'evicted'],
+  );
   assertNoReadyGaps(t, pool, [a, b, c, d, e]);
 });
 
@@ -130,11 +150,17 @@ t.test('expiry by age; an expired ready transaction leaves its successors gapped
   t.equal(pool.expire(), 1);
   t.same(noncesOf(pool, a), [1]);
   t.same(pool.stats(), { ...pool.stats(), ready: 1, future: 1 });
-  t.same(pool.buildTemplate(1e6).map((tx) => tx.fields.from), [b.from]);
+  t.same(
+    pool.buildTemplate(1e6).map((tx) => tx.fields.from),
+    [b.from],
+  );
   clock.t += 500;
   t.same(pool.buildTemplate(1e6), [], 'buildTemplate expires first');
   t.equal(pool.size, 0);
-  t.same(log.map((r) => r.reason), ['expired', 'expired', 'expired']);
+  t.same(
+    log.map((r) => r.reason),
+    ['expired', 'expired', 'expired'],
+  );
   const never = harness({ expiryMs: 0 });
   await never.pool.add(signedTx(a, 0));
   never.clock.t += 1e12;
@@ -163,7 +189,10 @@ t.test('fault 11: throwaway actors from one source do not lock an honest newcome
   const flooder = 'api:203.0.113.7';
   const throwaway = Array.from({ length: 100 }, () => signedTx(newActor(), 0));
   const filled = await pool.addMany(throwaway, flooder);
-  t.ok(filled.every((r) => r.ok), 'the flood fills the pool');
+  t.ok(
+    filled.every((r) => r.ok),
+    'the flood fills the pool',
+  );
   t.equal(pool.size, 100);
   await t.rejects(pool.add(signedTx(newActor(), 0), flooder), { code: MempoolErrorCode.full }, 'more from the flooding source: MEMPOOL_FULL');
 
@@ -174,7 +203,14 @@ t.test('fault 11: throwaway actors from one source do not lock an honest newcome
   for (let i = 0; i < 50; i++) await pool.add(signedTx(newActor(), 0), `peer:192.0.2.${i}`);
   t.equal(pool.size, 100);
   t.ok(pool.has(honest.txidHex), 'the first honest one stays');
-  t.same(log.slice(1).map((r) => r.id), throwaway.slice(49, 99).reverse().map((tx) => tx.txidHex), 'only the flood shrank, newest first');
+  t.same(
+    log.slice(1).map((r) => r.id),
+    throwaway
+      .slice(49, 99)
+      .reverse()
+      .map((tx) => tx.txidHex),
+    'only the flood shrank, newest first',
+  );
   // The flood cannot push honest transactions back out: its source still holds the most.
   await t.rejects(pool.add(signedTx(newActor(), 0), flooder), { code: MempoolErrorCode.full });
   t.equal(pool.size, 100);
@@ -184,8 +220,14 @@ t.test('fault 11: throwaway actors from one source do not lock an honest newcome
 t.test('fault 11: sources balance, and a source never evicts itself', async (t) => {
   const { pool } = harness({ maxCount: 10 });
   // Two sources of five: full and balanced; nobody from either may evict the other.
-  await pool.addMany(Array.from({ length: 5 }, () => signedTx(newActor(), 0)), 'peer:10.0.0.1');
-  await pool.addMany(Array.from({ length: 5 }, () => signedTx(newActor(), 0)), 'peer:10.0.0.2');
+  await pool.addMany(
+    Array.from({ length: 5 }, () => signedTx(newActor(), 0)),
+    'peer:10.0.0.1',
+  );
+  await pool.addMany(
+    Array.from({ length: 5 }, () => signedTx(newActor(), 0)),
+    'peer:10.0.0.2',
+  );
   await t.rejects(pool.add(signedTx(newActor(), 0), 'peer:10.0.0.1'), { code: MempoolErrorCode.full }, '5 is not more than 5 + 1');
   // A third source may, until the counts are level (within one): 5/5/0 -> 4/5/1 -> 4/4/2 -> 3/4/3.
   for (let i = 0; i < 3; i++) await pool.add(signedTx(newActor(), 0), 'api:10.0.0.3');
@@ -194,7 +236,10 @@ t.test('fault 11: sources balance, and a source never evicts itself', async (t) 
   // An actor's multi-transaction queue loses its tail, never a middle nonce.
   const a = newActor();
   const { pool: p2 } = harness({ maxCount: 4 });
-  await p2.addMany([0, 1, 2].map((n) => signedTx(a, n)), 'api:10.0.0.9');
+  await p2.addMany(
+    [0, 1, 2].map((n) => signedTx(a, n)),
+    'api:10.0.0.9',
+  );
   await p2.add(signedTx(newActor(), 0), 'api:10.0.0.9');
   await p2.add(signedTx(newActor(), 0), 'api:10.0.0.8');
   t.same(noncesOf(p2, a), [0, 1], 'the actor rule took the tail of the largest actor first');

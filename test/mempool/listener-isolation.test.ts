@@ -17,8 +17,16 @@ t.test('fault 2: one deep transaction broke reads for everyone: a throwing tx:ad
   const c = newActor();
   const txs = [signedTx(a, 0), signedTx(b, 0, { kind: 'bad' }), signedTx(c, 0)];
   const results = await pool.addMany(txs);
-  t.same(results.map((r) => r.ok), [true, true, true], 'every transaction of the batch is admitted');
-  t.same(seen, txs.map((x) => x.txidHex), 'the listeners after the failing one still ran for every transaction');
+  t.same(
+    results.map((r) => r.ok),
+    [true, true, true],
+    'every transaction of the batch is admitted',
+  );
+  t.same(
+    seen,
+    txs.map((x) => x.txidHex),
+    'the listeners after the failing one still ran for every transaction',
+  );
   t.equal(pool.size, 3, 'all three pooled');
   t.equal(pool.listenerFailures, 1, 'the failure was counted');
   // The single-transaction path too, and an async listener that rejects.

@@ -21,7 +21,10 @@ t.test('template: round-robin across actors, oldest first, nonce order within an
   await pool.add(signedTx(B, 3)); // gapped: never in a template
   const all = pool.buildTemplate(Number.MAX_SAFE_INTEGER).map((tx) => label(tx, n));
   t.same(all, ['A0', 'B0', 'C0', 'A1', 'B1', 'C1', 'A2', 'C2', 'A3', 'A4']);
-  t.same(pool.buildTemplateEncoded(Number.MAX_SAFE_INTEGER).map((e) => e.txid), pool.buildTemplate(Number.MAX_SAFE_INTEGER).map((tx) => tx.txidHex));
+  t.same(
+    pool.buildTemplateEncoded(Number.MAX_SAFE_INTEGER).map((e) => e.txid),
+    pool.buildTemplate(Number.MAX_SAFE_INTEGER).map((tx) => tx.txidHex),
+  );
 });
 
 t.test('template: byte budget, never a transaction without its predecessor', async (t) => {
@@ -40,14 +43,23 @@ t.test('template: byte budget, never a transaction without its predecessor', asy
   // Room for everything but B0: B1 must then stay out too, while the others still fill the block.
   const budget = a7.size * 2 + c0.size + c1.size + 20;
   const picked = pool.buildTemplate(budget);
-  t.same(picked.map((tx) => label(tx, n)), ['A7', 'C0', 'A8', 'C1']);
+  t.same(
+    picked.map((tx) => label(tx, n)),
+    ['A7', 'C0', 'A8', 'C1'],
+  );
   t.ok(picked.reduce((s, tx) => s + tx.size, 0) <= budget);
-  t.same(pool.buildTemplate(a7.size).map((tx) => label(tx, n)), ['A7']);
+  t.same(
+    pool.buildTemplate(a7.size).map((tx) => label(tx, n)),
+    ['A7'],
+  );
   t.same(pool.buildTemplate(a7.size - 1), []);
   t.same(pool.buildTemplate(0), []);
   // Exactly at the budget is allowed.
   const exact = a7.size + bigB0.size;
-  t.same(pool.buildTemplate(exact).map((tx) => label(tx, n)), ['A7', 'B0']);
+  t.same(
+    pool.buildTemplate(exact).map((tx) => label(tx, n)),
+    ['A7', 'B0'],
+  );
 });
 
 t.test('template: oldest actor by its lowest ready transaction', async (t) => {
@@ -58,7 +70,10 @@ t.test('template: oldest actor by its lowest ready transaction', async (t) => {
   await pool.add(signedTx(A, 1)); // oldest tx, but gapped
   await pool.add(signedTx(B, 0));
   await pool.add(signedTx(A, 0));
-  t.same(pool.buildTemplate(1e6).map((tx) => label(tx, n)), ['B0', 'A0', 'A1']);
+  t.same(
+    pool.buildTemplate(1e6).map((tx) => label(tx, n)),
+    ['B0', 'A0', 'A1'],
+  );
 });
 
 t.test('queries: has, get, size, bytes, byActor, list with cursor, stats', async (t) => {
@@ -68,15 +83,24 @@ t.test('queries: has, get, size, bytes, byActor, list with cursor, stats', async
   const txs = [signedTx(A, 0), signedTx(B, 0), signedTx(A, 1), signedTx(B, 2), signedTx(A, 2)];
   for (const tx of txs) await pool.add(tx);
   t.equal(pool.size, 5);
-  t.equal(pool.bytes, txs.reduce((s, tx) => s + tx.size, 0));
+  t.equal(
+    pool.bytes,
+    txs.reduce((s, tx) => s + tx.size, 0),
+  );
   t.ok(pool.has(txs[0]!.txidHex.toUpperCase()));
   t.notOk(pool.has(new Uint8Array(32)));
   t.equal(pool.get(new Uint8Array(32)), undefined);
   const got = pool.get(txs[3]!.txid)!;
   t.equal(got.txidHex, txs[3]!.txidHex);
   t.same(got.fields, txs[3]!.fields);
-  t.same(pool.byActor(A.from).map((tx) => tx.fields.nonce), [0, 1, 2]);
-  t.same(pool.byActor(B.hex).map((tx) => tx.fields.nonce), [0, 2]);
+  t.same(
+    pool.byActor(A.from).map((tx) => tx.fields.nonce),
+    [0, 1, 2],
+  );
+  t.same(
+    pool.byActor(B.hex).map((tx) => tx.fields.nonce),
+    [0, 2],
+  );
   t.same(pool.byActor(newActor().from), []);
 
   const seen: string[] = [];
@@ -89,12 +113,22 @@ t.test('queries: has, get, size, bytes, byActor, list with cursor, stats', async
     pages++;
   } while (cursor !== undefined);
   t.equal(pages, 3);
-  t.same(seen, txs.map((tx) => tx.txidHex), 'arrival order, each once');
+  t.same(
+    seen,
+    txs.map((tx) => tx.txidHex),
+    'arrival order, each once',
+  );
   t.same(pool.list(5).cursor, undefined);
   const encoded = pool.listEncoded(3);
-  t.same(encoded.txs.map((e) => e.txid), seen.slice(0, 3));
+  t.same(
+    encoded.txs.map((e) => e.txid),
+    seen.slice(0, 3),
+  );
   t.same(encoded.txs[0]!.bytes, txs[0]!.bytes);
-  t.same(pool.listEncoded(3, encoded.cursor).txs.map((e) => e.txid), seen.slice(3));
+  t.same(
+    pool.listEncoded(3, encoded.cursor).txs.map((e) => e.txid),
+    seen.slice(3),
+  );
   t.throws(() => pool.list(2, 'nope'), { code: 'MEMPOOL_BAD_CURSOR' });
   t.throws(() => pool.list(0), { code: 'MEMPOOL_BAD_LIMIT' });
 
@@ -117,17 +151,23 @@ t.test('events: tx:added and tx:removed with reasons; removed transactions decod
   await pool.add(a1);
   await pool.add(a0);
   await pool.add(a2);
-  t.same(added.map((e) => [e.txid, e.state, e.source]), [
-    [a1.txidHex, 'future', 'add'],
-    [a0.txidHex, 'ready', 'add'],
-    [a2.txidHex, 'ready', 'add'],
-  ]);
+  t.same(
+    added.map((e) => [e.txid, e.state, e.source]),
+    [
+      [a1.txidHex, 'future', 'add'],
+      [a0.txidHex, 'ready', 'add'],
+      [a2.txidHex, 'ready', 'add'],
+    ],
+  );
   t.equal(added[0]!.tx, a1, 'the added object itself');
   await pool.add(signedTx(B, 0)); // evicts a2 (A holds 3 > 1)
   pool.blockConnected([a0]);
   clock.t += 1000;
   pool.expire();
-  t.same(removed.map((e) => e.reason), ['evicted', 'mined', 'expired', 'expired']);
+  t.same(
+    removed.map((e) => e.reason),
+    ['evicted', 'mined', 'expired', 'expired'],
+  );
   const evicted = removed[0]!;
   t.equal(evicted.txid, a2.txidHex);
   t.same(evicted.bytes, a2.bytes);

@@ -37,9 +37,16 @@ t.test('ActorQueue: ready run from base, future promotion, tail removal, demotio
   t.equal(q.readyEnd, 5);
   t.equal(futures.size, 2);
   q.insert(e[0]!);
-  t.same(q.ready.map((x) => x.nonce), [5, 6]);
+  t.same(
+    q.ready.map((x) => x.nonce),
+    [5, 6],
+  );
   q.insert(e[2]!);
-  t.same(q.ready.map((x) => x.nonce), [5, 6, 7, 8], 'promoted 8 behind 7');
+  t.same(
+    q.ready.map((x) => x.nonce),
+    [5, 6, 7, 8],
+    'promoted 8 behind 7',
+  );
   t.equal(futures.size, 0);
   q.insert(e[5]!);
   t.equal(q.tail(), e[5], 'a gapped tail first');
@@ -47,15 +54,30 @@ t.test('ActorQueue: ready run from base, future promotion, tail removal, demotio
   q.remove(e[5]!);
   t.equal(q.tail(), e[3]);
   q.remove(e[1]!);
-  t.same(q.ready.map((x) => x.nonce), [5]);
-  t.same(q.entries().map((x) => x.nonce), [5, 7, 8]);
+  t.same(
+    q.ready.map((x) => x.nonce),
+    [5],
+  );
+  t.same(
+    q.entries().map((x) => x.nonce),
+    [5, 7, 8],
+  );
   t.ok(e[2]!.future && e[3]!.future, 'the ones behind became future');
   t.equal(futures.size, 2);
   q.insert(e[1]!);
-  t.same(q.ready.map((x) => x.nonce), [5, 6, 7, 8]);
+  t.same(
+    q.ready.map((x) => x.nonce),
+    [5, 6, 7, 8],
+  );
   const dropped = q.rebase(7);
-  t.same(dropped.map((x) => x.nonce), [5, 6]);
-  t.same(q.ready.map((x) => x.nonce), [7, 8]);
+  t.same(
+    dropped.map((x) => x.nonce),
+    [5, 6],
+  );
+  t.same(
+    q.ready.map((x) => x.nonce),
+    [7, 8],
+  );
   q.rebase(4);
   t.same(q.ready, [], 'a lower base leaves a gap');
   t.equal(q.futureCount, 2);

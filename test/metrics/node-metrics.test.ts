@@ -3,7 +3,16 @@ import { NodeMetrics } from '../../src/metrics/node-metrics.js';
 
 t.test('mempool totals (from any source) show up as counters that only grow', async (t) => {
   let totals = { accepted: 0, rejected: {} as Record<string, number> };
-  const m = new NodeMetrics({ height: () => 7, tipTime: () => 100, mempoolCount: () => 3, mempoolBytes: () => 900, hashrate: () => 5e6, peers: () => 2, mempoolTotals: () => totals, now: () => 160_000 });
+  const m = new NodeMetrics({
+    height: () => 7,
+    tipTime: () => 100,
+    mempoolCount: () => 3,
+    mempoolBytes: () => 900,
+    hashrate: () => 5e6,
+    peers: () => 2,
+    mempoolTotals: () => totals,
+    now: () => 160_000,
+  });
   totals = { accepted: 5, rejected: { TX_BAD_SIGNATURE: 2 } };
   let text = await m.render();
   t.match(text, /^chain_node_mempool_tx_accepted_total 5$/m);

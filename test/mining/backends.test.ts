@@ -35,7 +35,7 @@ for (const variant of BACKEND_VARIANTS) {
         const target = (1n << 256n) / BigInt(8 << (i % 7)) - 1n;
         const count = 1 + ((i * 37) % 300);
         // Some ranges end exactly at nonce 2^32 - 1.
-        const start = i % 5 === 0 ? TWO_32 - count : (Number(hashValue(header, i) % 4_000_000_000n) >>> 0);
+        const start = i % 5 === 0 ? TWO_32 - count : Number(hashValue(header, i) % 4_000_000_000n) >>> 0;
         const expected = referenceSearch(header, target, start, count);
         const got = await backend.search(header, target, start, count);
         t.equal(got.nonce, expected.nonce, `header ${i}, range [${start}, +${count})`);

@@ -5,7 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { hasCode } from '../../src/errors.js';
-import { calibrateCpuPaths, fileCalibrationStore, hideMask, parseCpuFeatures, type CalibrationStore, type CpuCalibration, type CpuFeature } from '../../src/mining/cpu-calibration.js';
+import {
+  calibrateCpuPaths,
+  fileCalibrationStore,
+  hideMask,
+  parseCpuFeatures,
+  type CalibrationStore,
+  type CpuCalibration,
+  type CpuFeature,
+} from '../../src/mining/cpu-calibration.js';
 import { defaultNativeLoader } from '../../src/mining/native-addon.js';
 import { MiningErrorCode } from '../../src/mining/backend.js';
 import { NativeCpuBackend } from '../../src/mining/native-cpu-backend.js';
@@ -110,9 +118,15 @@ t.test('the calibration is kept in the datadir: a restart skips it, a new build 
 
   // Another addon build (the key holds a hash of the addon file) finds no entry.
   const keys = Object.keys(JSON.parse(readFileSync(file, 'utf8')) as object);
-  t.ok(keys.every((k) => /\|addon [0-9a-f]{16}\|/.test(k)), `keys name the addon build: ${keys[0]}`);
+  t.ok(
+    keys.every((k) => /\|addon [0-9a-f]{16}\|/.test(k)),
+    `keys name the addon build: ${keys[0]}`,
+  );
   const other = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  writeFileSync(file, JSON.stringify(Object.fromEntries(Object.entries(other).map(([k, v]) => [k.replace(/\|addon [0-9a-f]{16}\|/, '|addon 0000000000000000|'), v]))));
+  writeFileSync(
+    file,
+    JSON.stringify(Object.fromEntries(Object.entries(other).map(([k, v]) => [k.replace(/\|addon [0-9a-f]{16}\|/, '|addon 0000000000000000|'), v]))),
+  );
   const rebuilt = new NativeCpuBackend({ threads: 2, calibrationStore: fileCalibrationStore(file) });
   await rebuilt.load();
   t.equal(rebuilt.calibration?.cached, false, 'a rebuilt addon calibrates again');
@@ -148,7 +162,11 @@ for (const sim of SIMULATED) {
   t.test(`simulated CPU ${sim.label}`, async (t) => {
     const features = addon.cpuFeatures(hideMask(sim.hide));
     for (const f of sim.lacks) t.notOk(features.paths.includes(f as never), `${f} is not reported`);
-    t.same(features.paths, all.paths.filter((p) => !sim.lacks.includes(p)), 'the other paths are');
+    t.same(
+      features.paths,
+      all.paths.filter((p) => !sim.lacks.includes(p)),
+      'the other paths are',
+    );
 
     const auto = new NativeCpuBackend({ threads: 2, hideCpuFeatures: sim.hide, calibrationStore: fileCalibrationStore(join(tempDir(t), 'c.json')) });
     await auto.load();

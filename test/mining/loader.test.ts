@@ -67,7 +67,10 @@ t.test('auto: no addon -> wasm, with the reasons for skipping cuda and native-cp
   const { backend, skipped } = await selectBackend({ threads: 1 }, { nativeLoader: loaderWith('missing') });
   t.teardown(() => backend.close?.());
   t.equal(backend.name, 'wasm');
-  t.same(skipped.map((s) => s.name), ['cuda', 'native-cpu']);
+  t.same(
+    skipped.map((s) => s.name),
+    ['cuda', 'native-cpu'],
+  );
   for (const s of skipped) {
     t.equal(s.code, MiningErrorCode.unavailable);
     t.match(s.reason, /native addon not available/);
@@ -124,10 +127,9 @@ t.test('a named backend that cannot run rejects with MINING_BACKEND_UNAVAILABLE'
     code: MiningErrorCode.unavailable,
     message: /does not support/,
   });
-  await t.rejects(
-    loadBackend('cuda', { cudaDevices: [1] }, { nativeLoader: loaderWith({ cudaLibrary: true, devices: [H100] }) }),
-    { code: MiningErrorCode.unavailable },
-  );
+  await t.rejects(loadBackend('cuda', { cudaDevices: [1] }, { nativeLoader: loaderWith({ cudaLibrary: true, devices: [H100] }) }), {
+    code: MiningErrorCode.unavailable,
+  });
 });
 
 t.test('backend names and option checks', async (t) => {
@@ -147,11 +149,7 @@ t.test('backend names and option checks', async (t) => {
 t.test('availableBackends reflects what loads', async (t) => {
   t.same(await availableBackends({}, { nativeLoader: loaderWith('missing') }), ['wasm']);
   t.same(await availableBackends({}, { nativeLoader: loaderWith({}) }), ['native-cpu', 'wasm']);
-  t.same(await availableBackends({}, { nativeLoader: loaderWith({ cudaLibrary: true, devices: [H100] }) }), [
-    'cuda',
-    'native-cpu',
-    'wasm',
-  ]);
+  t.same(await availableBackends({}, { nativeLoader: loaderWith({ cudaLibrary: true, devices: [H100] }) }), ['cuda', 'native-cpu', 'wasm']);
   t.same(await availableBackends({}, { nativeLoader: loaderWith('missing'), wasm: noWasm }), []);
 });
 
@@ -162,9 +160,7 @@ t.test('wasm falls back to the scalar module when SIMD does not validate', async
     { threads: 1 },
     {
       readModule: async (flavor) =>
-        flavor === 'simd'
-          ? Uint8Array.of(0, 0x61, 0x73, 0x6d, 9, 9, 9, 9)
-          : readFile(`${packageRoot()}/native/wasm/build/miner-scalar.wasm`),
+        flavor === 'simd' ? Uint8Array.of(0, 0x61, 0x73, 0x6d, 9, 9, 9, 9) : readFile(`${packageRoot()}/native/wasm/build/miner-scalar.wasm`),
     },
   );
   await wasm.load();
@@ -181,7 +177,10 @@ t.test('skip reasons come with advice that says what to do', async (t) => {
   t.notMatch(skipped[0]!.advice, /Cannot find module/);
   const noLib = await selectBackend({}, { nativeLoader: loaderWith({}) });
   t.match(noLib.skipped[0]!.advice, /install the CUDA toolkit, then run `npm run build:native`/);
-  const noDriver = await selectBackend({}, { nativeLoader: loaderWith({ cudaLibrary: true, devices: new Error('cudaGetDeviceCount: CUDA driver version is insufficient') }) });
+  const noDriver = await selectBackend(
+    {},
+    { nativeLoader: loaderWith({ cudaLibrary: true, devices: new Error('cudaGetDeviceCount: CUDA driver version is insufficient') }) },
+  );
   t.equal(noDriver.skipped[0]!.advice, 'no usable NVIDIA GPU and driver here (nothing to do unless this machine has one: then check `nvidia-smi`)');
   await noLib.backend.close?.();
   await noDriver.backend.close?.();

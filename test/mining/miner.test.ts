@@ -11,7 +11,10 @@ t.test('fitBlock keeps a prefix whose block encoding fits', async (t) => {
   const perTx = txs[0]!.size + 3;
   const fitted = fitBlock(txs, perTx * 10 + 2, 100);
   t.equal(fitted.length, 10);
-  t.same(fitted.map((x) => x.fields.nonce), [...Array(10).keys()]);
+  t.same(
+    fitted.map((x) => x.fields.nonce),
+    [...Array(10).keys()],
+  );
   t.equal(fitBlock(txs, 1e9, 7).length, 7, 'maxTxs bounds the count');
 });
 
@@ -40,7 +43,10 @@ t.test('the miner mines template transactions on the tip and stops on request', 
   t.equal(mined[0]!.txs.length, 3, 'first block carries the template');
   t.equal(pending.length, 0, 'every template tx is on chain');
   t.equal(chain.tip.header.hashHex, mined[mined.length - 1]!.header.hashHex, 'the last mined block is the tip');
-  t.ok(mined.every((b) => b.header.time <= Math.floor(Date.now() / 1000)), 'no block stamped in the future');
+  t.ok(
+    mined.every((b) => b.header.time <= Math.floor(Date.now() / 1000)),
+    'no block stamped in the future',
+  );
   const heightAfterStop = chain.height;
   await new Promise((r) => setTimeout(r, 1500));
   t.equal(chain.height, heightAfterStop, 'no blocks after stop');

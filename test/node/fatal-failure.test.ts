@@ -71,5 +71,8 @@ t.test('fault 20: a miner failure stops the node through the fatal path, saving 
   const saved = parseMempoolFile(await readFile(join(datadir, MEMPOOL_FILE)));
   t.equal(saved.length, 1, 'the pending transaction was saved');
   t.same(Buffer.from(saved[0]!), Buffer.from(tx.bytes));
-  t.ok(lines.some((l) => l.msg === 'node stopped'), 'clean stop');
+  t.ok(
+    lines.some((l) => l.msg === 'node stopped'),
+    'clean stop',
+  );
 });

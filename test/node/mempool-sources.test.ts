@@ -12,11 +12,15 @@ import { memoryLogger, regtestConfig, tempDir } from './support.js';
 function post(url: string, path: string, body: unknown, localAddress: string): Promise<{ status: number; json: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const data = JSON.stringify(body);
-    const req = request(`${url}${path}`, { method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> }));
-    });
+    const req = request(
+      `${url}${path}`,
+      { method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> }));
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });
@@ -32,7 +36,8 @@ t.test('fault 11: through the API, a flood of throwaway actors from one address 
   t.teardown(() => node.stop());
   await node.start();
   const chain = chainId(network);
-  const tx = (): string => toHex(Transaction.sign({ chain, nonce: 0, time: Date.now(), kind: 'audit.login', subject: 's', payload: { n: 1 } }, generateSecretKey()).bytes);
+  const tx = (): string =>
+    toHex(Transaction.sign({ chain, nonce: 0, time: Date.now(), kind: 'audit.login', subject: 's', payload: { n: 1 } }, generateSecretKey()).bytes);
 
   const flood = await post(node.apiUrl, '/txs/batch', { txs: Array.from({ length: 40 }, tx) }, '127.0.0.1');
   t.equal(flood.json.accepted, 40, 'the flood fills the pool');

@@ -16,9 +16,18 @@ t.test('fault 12: address bans cover the address, an IPv6 /64, and a /24 after s
   bans.ban('203.0.113.9', now + 90_000, 'bad pow');
   t.ok(bans.isBanned('203.0.113.99'), 'three addresses of a /24: the whole /24');
   t.notOk(bans.isBanned('203.0.114.1'));
-  t.same(bans.list().map((b) => b.key).sort(), ['2001:db8:1:2::/64', '203.0.113.0/24', '203.0.113.7', '203.0.113.8', '203.0.113.9']);
+  t.same(
+    bans
+      .list()
+      .map((b) => b.key)
+      .sort(),
+    ['2001:db8:1:2::/64', '203.0.113.0/24', '203.0.113.7', '203.0.113.8', '203.0.113.9'],
+  );
   now += 60_001;
-  t.notOk(bans.list().some((b) => b.key === '203.0.113.7'), 'address bans end');
+  t.notOk(
+    bans.list().some((b) => b.key === '203.0.113.7'),
+    'address bans end',
+  );
   t.ok(bans.isBanned('203.0.113.7'), 'but it is still inside the banned /24');
   t.ok(bans.isBanned('203.0.113.99'), 'the /24 lasts as long as its longest address ban');
   now += 30_000;

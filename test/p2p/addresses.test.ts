@@ -26,7 +26,11 @@ t.test('parse peer addresses', async (t) => {
 
 t.test('resolve names with DNS (Docker service names), keep the peer id', async (t) => {
   const lookup = async (host: string): Promise<Array<{ address: string; family: number }>> => {
-    if (host === 'node2') return [{ address: 'fd00::7', family: 6 }, { address: '172.18.0.3', family: 4 }];
+    if (host === 'node2')
+      return [
+        { address: 'fd00::7', family: 6 },
+        { address: '172.18.0.3', family: 4 },
+      ];
     throw new Error('ENOTFOUND');
   };
   const r = await resolvePeerAddress(`node2:27333/p2p/${ID}`, 1, lookup);
@@ -42,9 +46,17 @@ t.test('resolve names with DNS (Docker service names), keep the peer id', async 
 t.test('fault 16: verified peer addresses (outbound-reached, or on the observed remote IP), bounded', async (t) => {
   const m = (s: string): ReturnType<typeof multiaddr> => multiaddr(s);
   const claimed = [m('/ip4/192.0.2.44/tcp/4001'), m('/ip4/203.0.113.5/tcp/17333'), m('/ip4/0.0.0.0/tcp/17333'), m('/dns4/evil.example/tcp/1')];
-  t.same(verifiedAddresses(claimed, { direction: 'inbound', remoteAddr: m('/ip4/203.0.113.5/tcp/50123') }), ['/ip4/203.0.113.5/tcp/17333'], 'inbound: only the claim on the IP it came from');
+  t.same(
+    verifiedAddresses(claimed, { direction: 'inbound', remoteAddr: m('/ip4/203.0.113.5/tcp/50123') }),
+    ['/ip4/203.0.113.5/tcp/17333'],
+    'inbound: only the claim on the IP it came from',
+  );
   t.same(verifiedAddresses(claimed, { direction: 'inbound', remoteAddr: m('/ip4/198.51.100.1/tcp/50123') }), [], 'inbound from elsewhere: nothing');
-  t.same(verifiedAddresses([], { direction: 'outbound', remoteAddr: m('/ip4/198.51.100.1/tcp/17333/p2p/12D3KooWRBy97UB99e3J6hiPesre1MZeuNQvfan4gBziswrRJsNK') }), ['/ip4/198.51.100.1/tcp/17333'], 'outbound: the address we reached');
+  t.same(
+    verifiedAddresses([], { direction: 'outbound', remoteAddr: m('/ip4/198.51.100.1/tcp/17333/p2p/12D3KooWRBy97UB99e3J6hiPesre1MZeuNQvfan4gBziswrRJsNK') }),
+    ['/ip4/198.51.100.1/tcp/17333'],
+    'outbound: the address we reached',
+  );
   const many = Array.from({ length: 20 }, (_, i) => m(`/ip4/203.0.113.5/tcp/${1000 + i}`));
   t.equal(verifiedAddresses(many, { direction: 'inbound', remoteAddr: m('/ip4/203.0.113.5/tcp/1') }).length, 4, 'at most four per peer');
 });

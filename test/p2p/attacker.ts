@@ -33,7 +33,13 @@ export class Attacker {
       streamMuxers: [yamux()],
       services: {
         identify: identify(),
-        pubsub: gossipsub({ globalSignaturePolicy: 'StrictNoSign', msgIdFn: messageId, allowPublishToZeroTopicPeers: true, floodPublish: true, maxOutboundBufferSize: 64 * 1024 * 1024 }),
+        pubsub: gossipsub({
+          globalSignaturePolicy: 'StrictNoSign',
+          msgIdFn: messageId,
+          allowPublishToZeroTopicPeers: true,
+          floodPublish: true,
+          maxOutboundBufferSize: 64 * 1024 * 1024,
+        }),
       },
     });
     node.services.pubsub.subscribe(topics.tx);
@@ -50,10 +56,15 @@ export class Attacker {
   async join(addr: string): Promise<void> {
     await this.node.dial(multiaddr(addr));
     const peer = addr.split('/p2p/')[1]!;
-    await waitFor('the node to subscribe to our topics', () => {
-      const subs = (topic: string): boolean => this.node.services.pubsub.getSubscribers(topic).some((p) => p.toString() === peer);
-      return subs(this.topics.tx) && subs(this.topics.block);
-    }, 15_000, 100);
+    await waitFor(
+      'the node to subscribe to our topics',
+      () => {
+        const subs = (topic: string): boolean => this.node.services.pubsub.getSubscribers(topic).some((p) => p.toString() === peer);
+        return subs(this.topics.tx) && subs(this.topics.block);
+      },
+      15_000,
+      100,
+    );
   }
 
   /** Publish raw bytes on a topic. */
@@ -85,7 +96,10 @@ export async function listenAddress(node: TestNode): Promise<{ addr: string; id:
  * of attackers that the test's teardown stops (attackers first), and `spawn` to start an attacker on that list.
  * The folder is removed when the test passed, and kept (with the nodes' logs) when it failed.
  */
-export async function attackFixture(t: Test, prefix: string): Promise<{
+export async function attackFixture(
+  t: Test,
+  prefix: string,
+): Promise<{
   dir: { path: string; cleanup: () => Promise<void> };
   nodes: TestNode[];
   attackers: Attacker[];

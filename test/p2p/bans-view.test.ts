@@ -61,7 +61,10 @@ t.test('bans as the API shows them', async (t) => {
   t.equal(v.addresses[1]!.until, new Date(now + 30 * 60_000).toISOString(), 'the /24 lasts as long as its longest address ban');
 
   now += 10 * 60_000;
-  t.notOk(bansJson(book, addrs, now).peers.some((p) => p.id === 'op'), 'an ended ban is gone');
+  t.notOk(
+    bansJson(book, addrs, now).peers.some((p) => p.id === 'op'),
+    'an ended ban is gone',
+  );
   now += 20 * 60_000;
   t.same(bansJson(book, addrs, now), { peers: [], addresses: [] }, 'all ended');
 });

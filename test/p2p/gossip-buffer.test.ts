@@ -28,7 +28,10 @@ async function gossipHost(): Promise<Libp2p<{ pubsub: GossipSub; identify: unkno
 }
 
 const gossipStream = (node: Libp2p, direction: 'inbound' | 'outbound'): Stream | undefined =>
-  node.getConnections().flatMap((c) => c.streams).find((s) => s.protocol?.startsWith('/meshsub/') === true && s.direction === direction);
+  node
+    .getConnections()
+    .flatMap((c) => c.streams)
+    .find((s) => s.protocol?.startsWith('/meshsub/') === true && s.direction === direction);
 
 async function until(what: string, fn: () => boolean, ms = 15_000): Promise<void> {
   const end = Date.now() + ms;

@@ -32,10 +32,17 @@ t.test('the pacer sends a refused request again, and only rate-limit refusals', 
   };
   await t.rejects(pacer.request('p', 'headers', other), { code: 'P2P_RPC_REFUSED', remoteCode: 'P2P_RPC_MALFORMED' });
   t.equal(calls, 1, 'other refusals are not retried');
-  await t.rejects(pacer.request('p', 'headers', async () => Promise.reject(p2pError(P2pErrorCode.timeout, 'slow'))), { code: 'P2P_RPC_TIMEOUT' });
+  await t.rejects(
+    pacer.request('p', 'headers', async () => Promise.reject(p2pError(P2pErrorCode.timeout, 'slow'))),
+    { code: 'P2P_RPC_TIMEOUT' },
+  );
   t.notOk(isRateLimitRefusal(p2pError(P2pErrorCode.refused, 'no remote code')));
   const limited = new RequestPacer({ headers: { perSecond: 1_000, burst: 10 } }, { maxAttempts: 2 });
-  await t.rejects(limited.request('p', 'headers', async () => Promise.reject(new RpcRefusedError(P2pErrorCode.rateLimited, 'again'))), { code: 'P2P_RPC_REFUSED' }, 'gives up after maxAttempts');
+  await t.rejects(
+    limited.request('p', 'headers', async () => Promise.reject(new RpcRefusedError(P2pErrorCode.rateLimited, 'again'))),
+    { code: 'P2P_RPC_REFUSED' },
+    'gives up after maxAttempts',
+  );
 });
 
 t.test('the pacer holds requests to a share of the published rate', async (t) => {

@@ -20,7 +20,10 @@ t.test('penalty points accumulate, decay, and ban at the threshold', async (t) =
   t.match(bans[0], { peer: 'a', reason: 'rate limited', until: now + 60_000 });
   book.penalise('a', 50, 'more');
   t.equal(bans.length, 1, 'no second ban event while banned');
-  t.same(book.bans().map((b) => b.peer), ['a']);
+  t.same(
+    book.bans().map((b) => b.peer),
+    ['a'],
+  );
   now += 60_001;
   t.notOk(book.isBanned('a'), 'ban expires');
   t.same(book.bans(), []);

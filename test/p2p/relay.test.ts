@@ -54,7 +54,11 @@ t.test('transactions: accept, ignore duplicates, reject and penalise invalid one
   const forged = withSig(a.tx(), new Uint8Array(64).fill(7));
   t.equal(await relay.validateTx('p3', forged.bytes), TopicValidatorResult.Reject, 'bad signature: reject');
   t.equal(await relay.validateTx('p4', new Uint8Array(70 * 1024)), TopicValidatorResult.Reject, 'oversized: reject');
-  t.same(penalties, [['p2', 50], ['p3', 100], ['p4', 50]]);
+  t.same(penalties, [
+    ['p2', 50],
+    ['p3', 100],
+    ['p4', 50],
+  ]);
   t.equal(relay.isFromGossip(tx.txidHex), false, 'gossip marker cleared after validation');
 });
 
@@ -102,7 +106,12 @@ t.test('compact blocks: reject bad proof of work, bad merkle root, garbage; igno
   t.equal(await s.relay.validateBlock('p3', Uint8Array.of(0xa1, 0x00)), TopicValidatorResult.Reject, 'garbage');
   const wrongBits = rebuild(good, { header: { bits: 0x1f7fffff } }, s.chain.ctx.powLimit);
   t.equal(await s.relay.validateBlock('p4', encodeCompact(toCompact(wrongBits))), TopicValidatorResult.Reject, 'wrong bits');
-  t.same(s.penalties, [['p1', 100], ['p2', 50], ['p3', 50], ['p4', 50]]);
+  t.same(s.penalties, [
+    ['p1', 100],
+    ['p2', 50],
+    ['p3', 50],
+    ['p4', 50],
+  ]);
 
   // A child of a block we have not seen: ignored (no penalty), the sender's status is re-checked.
   const parent = mine(s.chain, []);
@@ -176,7 +185,11 @@ t.test('fault 8: getblocktxn is rate limited per peer and served without decodin
   const { burst } = PROTOCOL_RATE_LIMITS.getblocktxn;
   // Two requests were served above; the rest of the burst is served too.
   for (let i = 2; i < burst; i++) await relay.handleGetBlockTxn({ block: block.hash, indexes: [i] }, 'p1');
-  await t.rejects(relay.handleGetBlockTxn({ block: block.hash, indexes: [0] }, 'p1'), { code: 'P2P_RATE_LIMITED', penalty: 0 }, 'over the limit: refused, not penalised');
+  await t.rejects(
+    relay.handleGetBlockTxn({ block: block.hash, indexes: [0] }, 'p1'),
+    { code: 'P2P_RATE_LIMITED', penalty: 0 },
+    'over the limit: refused, not penalised',
+  );
   t.same(await served('p2', [0]), [txs[0]!.bytes], 'another peer has its own budget');
   now += 1_000;
   t.same(await served('p1', [0]), [txs[0]!.bytes], 'served again after the bucket refills');

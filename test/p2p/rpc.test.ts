@@ -21,19 +21,40 @@ t.test('request/response: size limits, timeouts, error replies and penalties', a
   const errors: Array<[string, string, number]> = [];
   const onError = (peer: string, e: ChainNodeError): void => void errors.push([peer, e.code, e.penalty]);
   const limits = { maxRequestBytes: 100, maxResponseBytes: 1_000, timeoutMs: 1_000 };
-  await server.handle('/t/echo/1', rpcHandler('/t/echo/1', limits, async (req) => ({ echo: req }), onError));
-  await server.handle('/t/big/1', rpcHandler('/t/big/1', { ...limits, maxResponseBytes: 1e6 }, async () => ({ blob: new Uint8Array(5_000) }), onError));
-  await server.handle('/t/slow/1', rpcHandler('/t/slow/1', { ...limits, timeoutMs: 5_000 }, () => new Promise((r) => setTimeout(() => r({}), 2_000)), onError));
-  await server.handle('/t/refuse/1', rpcHandler('/t/refuse/1', limits, async () => {
-    throw new ChainNodeError('P2P_RATE_LIMITED', 'too many requests', { penalty: 5 });
-  }, onError));
+  await server.handle(
+    '/t/echo/1',
+    rpcHandler('/t/echo/1', limits, async (req) => ({ echo: req }), onError),
+  );
+  await server.handle(
+    '/t/big/1',
+    rpcHandler('/t/big/1', { ...limits, maxResponseBytes: 1e6 }, async () => ({ blob: new Uint8Array(5_000) }), onError),
+  );
+  await server.handle(
+    '/t/slow/1',
+    rpcHandler('/t/slow/1', { ...limits, timeoutMs: 5_000 }, () => new Promise((r) => setTimeout(() => r({}), 2_000)), onError),
+  );
+  await server.handle(
+    '/t/refuse/1',
+    rpcHandler(
+      '/t/refuse/1',
+      limits,
+      async () => {
+        throw new ChainNodeError('P2P_RATE_LIMITED', 'too many requests', { penalty: 5 });
+      },
+      onError,
+    ),
+  );
   await client.dial(server.getMultiaddrs()[0]!);
   const me = client.peerId.toString();
 
   const r = await rpcRequest(client, server.peerId, '/t/echo/1', { hi: 1 }, limits);
   t.same(r, { echo: { hi: 1 } }, 'echo');
 
-  const code = async (p: Promise<unknown>): Promise<string> => p.then(() => 'none', (e: unknown) => (e instanceof ChainNodeError ? e.code : String(e)));
+  const code = async (p: Promise<unknown>): Promise<string> =>
+    p.then(
+      () => 'none',
+      (e: unknown) => (e instanceof ChainNodeError ? e.code : String(e)),
+    );
   t.equal(await code(rpcRequest(client, server.peerId, '/t/echo/1', { pad: new Uint8Array(200) }, limits)), 'P2P_RPC_REFUSED', 'oversized request refused');
   t.same(errors.shift(), [me, 'P2P_RPC_OVERSIZED', 50], 'sender of an oversized request is penalised');
   t.equal(await code(rpcRequest(client, server.peerId, '/t/big/1', {}, limits)), 'P2P_RPC_OVERSIZED', 'oversized response rejected by the asker');

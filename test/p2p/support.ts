@@ -73,9 +73,24 @@ export class TestNode {
     await mkdir(options.datadir, { recursive: true });
     const p2pPort = options.p2pPort ?? (await freePort());
     const args = [
-      join(ROOT, 'bin', 'chain-node'), 'start', '--network', 'regtest', '--datadir', options.datadir, '--api-port', '0',
-      '--p2p-host', '127.0.0.1', '--p2p-port', String(p2pPort), options.mine === false ? '--no-mine' : '--mine',
-      options.mdns === true ? '--mdns' : '--no-mdns', '--log-level', options.logLevel ?? 'info', '--log-pretty', 'never',
+      join(ROOT, 'bin', 'chain-node'),
+      'start',
+      '--network',
+      'regtest',
+      '--datadir',
+      options.datadir,
+      '--api-port',
+      '0',
+      '--p2p-host',
+      '127.0.0.1',
+      '--p2p-port',
+      String(p2pPort),
+      options.mine === false ? '--no-mine' : '--mine',
+      options.mdns === true ? '--mdns' : '--no-mdns',
+      '--log-level',
+      options.logLevel ?? 'info',
+      '--log-pretty',
+      'never',
       ...(options.bootstrap !== undefined && options.bootstrap.length > 0 ? ['--bootstrap', ...options.bootstrap] : []),
       // Several nodes with no shared witness set would each finalise their own chain (k = 1, SPEC 12) and split:
       // unless a test configures witnesses, the set is one key no node holds, so nothing becomes final.

@@ -13,7 +13,11 @@ function makeBlock(n: number): Block {
   const sk = generateSecretKey();
   const txs = Array.from({ length: n }, (_, i) => makeTx(sk, { nonce: i }));
   const meta = { height: 7, miner: 'tester', extra: new Uint8Array([1, 2, 3]) };
-  const draft = new Block(BlockHeader.from({ version: 1, prevHash: new Uint8Array(32).fill(1), merkleRoot: new Uint8Array(32), time: 1, bits: 0x207fffff, nonce: 0 }), meta, txs);
+  const draft = new Block(
+    BlockHeader.from({ version: 1, prevHash: new Uint8Array(32).fill(1), merkleRoot: new Uint8Array(32), time: 1, bits: 0x207fffff, nonce: 0 }),
+    meta,
+    txs,
+  );
   return new Block(draft.header.with({ merkleRoot: draft.computeMerkleRoot() }), meta, txs);
 }
 
@@ -22,7 +26,10 @@ t.test('block round trip; merkle root covers [meta, ...txs] (SPEC 5)', async (t)
   const back = Block.decode(b.bytes);
   t.equal(back.header.hashHex, b.header.hashHex);
   t.same(back.meta, b.meta);
-  t.same(back.txs.map((x) => x.txidHex), b.txs.map((x) => x.txidHex));
+  t.same(
+    back.txs.map((x) => x.txidHex),
+    b.txs.map((x) => x.txidHex),
+  );
   t.equal(toHex(back.computeMerkleRoot()), toHex(merkleRoot([encodeMeta(b.meta), ...b.txs.map((x) => x.bytes)])));
   t.equal(toHex(back.header.merkleRoot), toHex(back.computeMerkleRoot()));
   t.equal(back.size, b.bytes.byteLength);

@@ -15,7 +15,18 @@ const SK = generateSecretKey();
 const ALL_OK: PathVerdicts = { mempool: 'ok', block: 'ok', sync: 'ok', relay: 'ok' };
 const ALL_DEEP: PathVerdicts = { mempool: 'DECODE_TOO_DEEP', block: 'DECODE_TOO_DEEP', sync: 'DECODE_TOO_DEEP', relay: 'DECODE_TOO_DEEP' };
 // Depth -> expected verdicts on every path. 60,000 levels is about as deep as fits in maxTxBytes (64 KiB).
-const EXPECTED: Record<number, PathVerdicts> = { 1: ALL_OK, 2: ALL_OK, 31: ALL_OK, 32: ALL_OK, 33: ALL_DEEP, 64: ALL_DEEP, 65: ALL_DEEP, 4500: ALL_DEEP, 7000: ALL_DEEP, 60_000: ALL_DEEP };
+const EXPECTED: Record<number, PathVerdicts> = {
+  1: ALL_OK,
+  2: ALL_OK,
+  31: ALL_OK,
+  32: ALL_OK,
+  33: ALL_DEEP,
+  64: ALL_DEEP,
+  65: ALL_DEEP,
+  4500: ALL_DEEP,
+  7000: ALL_DEEP,
+  60_000: ALL_DEEP,
+};
 
 function txBytes(depth: number): Uint8Array {
   return depth <= 64 ? txOfDepth(SK, CHAIN, 0, depth) : rawTxOfDepth(SK, CHAIN, depth);
@@ -63,7 +74,9 @@ const LOADER = pathToFileURL(fileURLToPath(new URL('../chain/ts-strip-loader.mjs
 
 function runChild(stackArgs: string[], depths: number[]): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [...stackArgs, '--experimental-transform-types', '--no-warnings', `--import=${LOADER}`, CHILD, ...depths.map(String)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [...stackArgs, '--experimental-transform-types', '--no-warnings', `--import=${LOADER}`, CHILD, ...depths.map(String)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -88,7 +101,10 @@ t.test('level counting: only arrays and maps open a level; the outermost one is 
   t.equal(ok(Uint8Array.of(0x01)), 'ok', 'a scalar has depth 0');
   t.equal(ok(rawArrays(32)), 'ok', '32 arrays');
   t.equal(ok(rawArrays(33)), 'DECODE_TOO_DEEP', '33 arrays');
-  const emptyAt = (levels: number): Uint8Array => { const b = rawArrays(levels - 1, 0x80); return b; };
+  const emptyAt = (levels: number): Uint8Array => {
+    const b = rawArrays(levels - 1, 0x80);
+    return b;
+  };
   t.equal(ok(emptyAt(32)), 'ok', 'an empty array at level 32');
   t.equal(ok(emptyAt(33)), 'DECODE_TOO_DEEP', 'an empty array still opens level 33');
   // Maps: {"a": {"a": ... }} 33 deep; keys and values both sit one level below their map.
@@ -121,10 +137,30 @@ t.test('every recursive walk is bounded: canonical check, fast decoder, envelope
   t.throws(() => decodeCbor(deep, 'x'), { code: 'DECODE_TOO_DEEP' });
   t.throws(() => decodeEnvelope(deep, 'message'), { code: 'DECODE_TOO_DEEP' }, 'network message envelopes');
   const deepMeta = encodeCbor({ height: 1, extra: new Uint8Array(0) }).slice();
-  t.equal(verdictOf(() => decodeMeta(deepMeta)), 'ok');
+  t.equal(
+    verdictOf(() => decodeMeta(deepMeta)),
+    'ok',
+  );
   const metaBytes = Uint8Array.from([0xa2, 0x65, ...Buffer.from('extra'), ...rawArrays(40), 0x66, ...Buffer.from('height'), 0x01]);
-  t.equal(verdictOf(() => decodeMeta(metaBytes)), 'DECODE_TOO_DEEP', 'meta');
-  const compact = Uint8Array.from([0xa3, 0x64, ...Buffer.from('meta'), ...rawArrays(40), 0x65, ...Buffer.from('txids'), 0x80, 0x66, ...Buffer.from('header'), 0x58, 80, ...new Uint8Array(80)]);
+  t.equal(
+    verdictOf(() => decodeMeta(metaBytes)),
+    'DECODE_TOO_DEEP',
+    'meta',
+  );
+  const compact = Uint8Array.from([
+    0xa3,
+    0x64,
+    ...Buffer.from('meta'),
+    ...rawArrays(40),
+    0x65,
+    ...Buffer.from('txids'),
+    0x80,
+    0x66,
+    ...Buffer.from('header'),
+    0x58,
+    80,
+    ...new Uint8Array(80),
+  ]);
   t.equal(compactVerdict(compact), 'DECODE_TOO_DEEP', 'compact block (block topic)');
 });
 
@@ -132,7 +168,11 @@ t.test('fault 1: building a transaction deeper than 32 levels is refused with th
   // Transaction.sign: payload of 31 levels makes a 32-level transaction.
   t.ok(Transaction.sign({ chain: CHAIN, nonce: 0, time: 1, kind: 'k', payload: nested(31) }, SK), 'depth 32 signs');
   t.throws(() => Transaction.sign({ chain: CHAIN, nonce: 0, time: 1, kind: 'k', payload: nested(32) }, SK), { code: 'DECODE_TOO_DEEP' }, 'depth 33 does not');
-  t.throws(() => Transaction.sign({ chain: CHAIN, nonce: 0, time: 1, kind: 'k', payload: nested(100_000) }, SK), { code: 'DECODE_TOO_DEEP' }, 'nor 100,000 levels (no stack overflow)');
+  t.throws(
+    () => Transaction.sign({ chain: CHAIN, nonce: 0, time: 1, kind: 'k', payload: nested(100_000) }, SK),
+    { code: 'DECODE_TOO_DEEP' },
+    'nor 100,000 levels (no stack overflow)',
+  );
   // The client's JSON payloads (CLI `tx send --payload`): same rule, same code.
   const json = (levels: number): unknown => {
     let v: unknown = 'x';

@@ -20,17 +20,28 @@ function value(depth: number): unknown {
   const r = rnd();
   if (depth > 4 || r < 0.35) {
     switch (Math.floor(rnd() * 11)) {
-      case 0: return null;
-      case 1: return rnd() < 0.5;
-      case 2: return Math.floor(rnd() * 30);
-      case 3: return Math.floor(rnd() * 2 ** 52) * (rnd() < 0.5 ? -1 : 1);
-      case 4: return rnd() * 1e6 - 5e5;
-      case 5: return 'ascii-' + Math.floor(rnd() * 1e6);
-      case 6: return 'ünïcødé ✓ ' + 'x'.repeat(Math.floor(rnd() * 40));
-      case 7: return new Uint8Array(Math.floor(rnd() * 70)).map(() => Math.floor(rnd() * 256));
-      case 8: return 2n ** 64n - 1n;
-      case 9: return 1.5e300;
-      default: return '';
+      case 0:
+        return null;
+      case 1:
+        return rnd() < 0.5;
+      case 2:
+        return Math.floor(rnd() * 30);
+      case 3:
+        return Math.floor(rnd() * 2 ** 52) * (rnd() < 0.5 ? -1 : 1);
+      case 4:
+        return rnd() * 1e6 - 5e5;
+      case 5:
+        return 'ascii-' + Math.floor(rnd() * 1e6);
+      case 6:
+        return 'ünïcødé ✓ ' + 'x'.repeat(Math.floor(rnd() * 40));
+      case 7:
+        return new Uint8Array(Math.floor(rnd() * 70)).map(() => Math.floor(rnd() * 256));
+      case 8:
+        return 2n ** 64n - 1n;
+      case 9:
+        return 1.5e300;
+      default:
+        return '';
     }
   }
   if (r < 0.65) return Array.from({ length: Math.floor(rnd() * 5) }, () => value(depth + 1));
@@ -63,7 +74,10 @@ t.test('fast decode equals strict decode on canonical values', async (t) => {
 });
 
 t.test('fast decode never accepts what the strict path rejects (mutated bytes)', async (t) => {
-  const samples = [...Array.from({ length: 40 }, (_, i) => makeTx(undefined, { nonce: i, payload: value(1) as never }).bytes), ...Array.from({ length: 200 }, () => dagCbor.encode(value(0)))];
+  const samples = [
+    ...Array.from({ length: 40 }, (_, i) => makeTx(undefined, { nonce: i, payload: value(1) as never }).bytes),
+    ...Array.from({ length: 200 }, () => dagCbor.encode(value(0))),
+  ];
   let accepted = 0;
   let checked = 0;
   for (const base of samples) {

@@ -10,11 +10,20 @@ function randomValue(depth: number): unknown {
   const r = Math.random();
   if (depth > 3 || r < 0.3) {
     const k = Math.floor(Math.random() * 7);
-    return [null, true, Math.floor(Math.random() * 2 ** 40) - 2 ** 39, Math.random() * 1000 - 500, 'sé' + Math.random(), new Uint8Array([1, 2, 3]), 2 ** 60 + 0.5][k];
+    return [
+      null,
+      true,
+      Math.floor(Math.random() * 2 ** 40) - 2 ** 39,
+      Math.random() * 1000 - 500,
+      'sé' + Math.random(),
+      new Uint8Array([1, 2, 3]),
+      2 ** 60 + 0.5,
+    ][k];
   }
   if (r < 0.6) return Array.from({ length: Math.floor(Math.random() * 4) }, () => randomValue(depth + 1));
   const o: Record<string, unknown> = {};
-  for (let i = 0; i < Math.floor(Math.random() * 6); i++) o[['a', 'bb', 'b', 'ab', 'ccc', '10', '2', 'zz', 'é'][Math.floor(Math.random() * 9)]!] = randomValue(depth + 1);
+  for (let i = 0; i < Math.floor(Math.random() * 6); i++)
+    o[['a', 'bb', 'b', 'ab', 'ccc', '10', '2', 'zz', 'é'][Math.floor(Math.random() * 9)]!] = randomValue(depth + 1);
   return o;
 }
 
@@ -28,7 +37,10 @@ t.test('canonical encodings pass the fast check', async (t) => {
 t.test('fast check agrees with re-encoding on reordered maps and odd floats', async (t) => {
   const cases: [string, Uint8Array][] = [
     ['keys reversed', cborgEncode({ b: 1, a: 2 }, { mapSorter: () => 1 } as never)],
-    ['longer key first', cborgEncode({ aa: 1, b: 2 }, { mapSorter: (x: [{ value: string }], y: [{ value: string }]) => y[0].value.length - x[0].value.length } as never)],
+    [
+      'longer key first',
+      cborgEncode({ aa: 1, b: 2 }, { mapSorter: (x: [{ value: string }], y: [{ value: string }]) => y[0].value.length - x[0].value.length } as never),
+    ],
     ['float32', new Uint8Array([0xfa, 0x3f, 0xc0, 0x00, 0x00])],
     ['integral float64', new Uint8Array([0xfb, 0x3f, 0xf0, 0, 0, 0, 0, 0, 0])],
     ['negative zero', new Uint8Array([0xfb, 0x80, 0, 0, 0, 0, 0, 0, 0])],

@@ -2,7 +2,8 @@ import t from 'tap';
 import { BlockHeader, decodeHeader, encodeHeader, hashHeader, blockHashToHex } from '../../src/primitives/header.js';
 import { fromHex, toHex } from '../../src/util/bytes.js';
 
-const GENESIS = '0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a29ab5f49ffff001d1dac2b7c';
+const GENESIS =
+  '0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a29ab5f49ffff001d1dac2b7c';
 
 t.test('Bitcoin genesis header decodes, re-encodes and hashes to its known hash', async (t) => {
   const bytes = fromHex(GENESIS);

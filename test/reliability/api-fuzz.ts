@@ -32,10 +32,15 @@ const segment = fc.oneof(
   fc.string({ maxLength: 30 }).map(encodeURIComponent),
 );
 
-const query = fc.array(
-  fc.tuple(fc.constantFrom('limit', 'cursor', 'full', 'types', 'actor', 'kind', 'subject', 'from', 'to', 'offset', 'x', 'limit[]'), fc.oneof(segment, fc.constantFrom('true', 'false', '1000000', '-5', 'block,tx', 'bogus'))),
-  { maxLength: 4 },
-).map((kv) => (kv.length === 0 ? '' : `?${kv.map(([k, v]) => `${k}=${v}`).join('&')}`));
+const query = fc
+  .array(
+    fc.tuple(
+      fc.constantFrom('limit', 'cursor', 'full', 'types', 'actor', 'kind', 'subject', 'from', 'to', 'offset', 'x', 'limit[]'),
+      fc.oneof(segment, fc.constantFrom('true', 'false', '1000000', '-5', 'block,tx', 'bogus')),
+    ),
+    { maxLength: 4 },
+  )
+  .map((kv) => (kv.length === 0 ? '' : `?${kv.map(([k, v]) => `${k}=${v}`).join('&')}`));
 
 function deepJson(levels: number, open: string, close: string): string {
   return open.repeat(levels) + '1' + close.repeat(levels);
@@ -47,7 +52,19 @@ const body = fc.oneof(
   fc.array(txInputs, { minLength: 1, maxLength: 5 }).map((bs) => JSON.stringify({ txs: bs.map(toHex) })),
   fc.integer({ min: 30, max: 200_000 }).map((n) => deepJson(n, '[', ']')),
   fc.integer({ min: 30, max: 100_000 }).map((n) => `{"tx":${deepJson(n, '{"a":', '}')}}`),
-  fc.constantFrom('', '{', '{"tx":', 'null', '[]', '{"tx":"zz"}', '{"tx":"0"}', '{"txs":[]}', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}', '\u0000'),
+  fc.constantFrom(
+    '',
+    '{',
+    '{"tx":',
+    'null',
+    '[]',
+    '{"tx":"zz"}',
+    '{"tx":"0"}',
+    '{"txs":[]}',
+    '{"__proto__":{"x":1}}',
+    '{"constructor":{"prototype":{}}}',
+    '\u0000',
+  ),
   fc.string({ maxLength: 200 }),
 );
 
@@ -58,10 +75,24 @@ export function apiRequests(paths: string[]): fc.Arbitrary<FuzzRequest> {
     return p.replace(/\{[^}]+\}/g, () => segs[i++ % segs.length]!);
   });
   const randomPath = fc.array(segment, { minLength: 0, maxLength: 4 }).map((s) => `/${s.join('/')}`);
-  const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/cbor');
+  const contentType = fc.constantFrom(
+    'application/json',
+    'application/json; charset=utf-8',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=x',
+    'application/cbor',
+  );
   const auth = fc.option(fc.constantFrom('Bearer ', 'Bearer x', 'Basic Zm9vOmJhcg==', `Bearer ${'a'.repeat(64)}`), { nil: undefined });
   const general = fc
-    .record({ method: fc.constantFrom('GET', 'GET', 'GET', 'POST', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'), path: fc.oneof({ arbitrary: templated, weight: 4 }, { arbitrary: randomPath, weight: 1 }), q: query, body, contentType, auth })
+    .record({
+      method: fc.constantFrom('GET', 'GET', 'GET', 'POST', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'),
+      path: fc.oneof({ arbitrary: templated, weight: 4 }, { arbitrary: randomPath, weight: 1 }),
+      q: query,
+      body,
+      contentType,
+      auth,
+    })
     .map(({ method, path, q, body, contentType, auth }) => {
       const headers: Record<string, string> = {};
       if (auth !== undefined) headers.authorization = auth;
@@ -69,7 +100,13 @@ export function apiRequests(paths: string[]): fc.Arbitrary<FuzzRequest> {
       if (withBody) headers['content-type'] = contentType;
       return { method, path: path + q, headers, ...(withBody ? { body } : {}) };
     });
-  const submit = txInputs.map((tx) => ({ method: 'POST', path: '/txs', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tx: toHex(tx) }), tx }));
+  const submit = txInputs.map((tx) => ({
+    method: 'POST',
+    path: '/txs',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ tx: toHex(tx) }),
+    tx,
+  }));
   return fc.oneof({ arbitrary: general, weight: 3 }, { arbitrary: submit, weight: 1 });
 }
 
@@ -93,7 +130,8 @@ export async function sendFuzzRequest(base: string, req: FuzzRequest): Promise<F
       } catch {
         return { status: r.status, crash: `${where}: ${r.status} without a JSON body: ${text.slice(0, 200)}` };
       }
-      if (typeof code !== 'string' || !/^[A-Z][A-Z0-9_]+$/.test(code)) return { status: r.status, crash: `${where}: ${r.status} without an error code: ${text.slice(0, 200)}` };
+      if (typeof code !== 'string' || !/^[A-Z][A-Z0-9_]+$/.test(code))
+        return { status: r.status, crash: `${where}: ${r.status} without an error code: ${text.slice(0, 200)}` };
       if (r.status >= 500 && !(r.status === 503 && DOCUMENTED_5XX.has(code))) return { status: r.status, crash: `${where}: ${r.status} ${code}` };
     }
     if (req.tx !== undefined) {
@@ -101,7 +139,8 @@ export async function sendFuzzRequest(base: string, req: FuzzRequest): Promise<F
       const decoded = verdictOf(() => Transaction.decode(req.tx!, { maxBytes: LIMITS.maxTxBytes }));
       const apiDecode = typeof code === 'string' && code.startsWith('DECODE_') ? code : 'ok';
       if (decoded !== 'ok' && r.status < 400) return { status: r.status, divergent: `decoder says ${decoded}, POST /txs accepted it` };
-      if (r.status >= 400 && apiDecode !== 'ok' && apiDecode !== decoded) return { status: r.status, divergent: `decoder says ${decoded}, POST /txs says ${code}` };
+      if (r.status >= 400 && apiDecode !== 'ok' && apiDecode !== decoded)
+        return { status: r.status, divergent: `decoder says ${decoded}, POST /txs says ${code}` };
     }
     return { status: r.status };
   } catch (err) {

@@ -131,7 +131,18 @@ export async function runKills(o: KillOptions): Promise<KillReport> {
   const maxFailures = o.maxFailures ?? 3;
   const dbPath = join(o.dir, 'killed');
   const replay = await openChain(join(o.dir, 'replay'));
-  const r: KillReport = { kills: 0, inconsistent: 0, problems: [], blocksLogged: 0, blocksReplayed: 0, reorgKills: 0, height: 0, sideBlocks: 0, invalidBlocks: 0, keysCompared: 0 };
+  const r: KillReport = {
+    kills: 0,
+    inconsistent: 0,
+    problems: [],
+    blocksLogged: 0,
+    blocksReplayed: 0,
+    reorgKills: 0,
+    height: 0,
+    sideBlocks: 0,
+    invalidBlocks: 0,
+    keysCompared: 0,
+  };
   const fail = (i: number, what: string): void => {
     r.problems.push(`kill ${i + 1}: ${what}`);
     log(`kill ${i + 1}: ${what}`);
@@ -191,14 +202,20 @@ export async function runKills(o: KillOptions): Promise<KillReport> {
         const d = diff(a, b);
         if (chain.tip.hex !== replay.chain.tip.hex || d.length > 0) {
           r.inconsistent++;
-          fail(i, `differs from the replay (tips ${chain.height}:${chain.tip.hex.slice(0, 16)} vs ${replay.chain.height}:${replay.chain.tip.hex.slice(0, 16)}): ${d.join('; ')}`);
+          fail(
+            i,
+            `differs from the replay (tips ${chain.height}:${chain.tip.hex.slice(0, 16)} vs ${replay.chain.height}:${replay.chain.tip.hex.slice(0, 16)}): ${d.join('; ')}`,
+          );
           // The two databases have parted ways: later comparisons would only repeat this one.
           break;
         }
         r.height = chain.height;
         r.sideBlocks = chain.tree.size - chain.height - 1;
         r.invalidBlocks = (await store.invalidBlocks()).size;
-        if ((i + 1) % 10 === 0) log(`${i + 1} kills: height ${r.height}, ${r.sideBlocks} side blocks, ${r.invalidBlocks} invalid, ${r.blocksReplayed}/${r.blocksLogged} blocks replayed, ${a.size} keys equal`);
+        if ((i + 1) % 10 === 0)
+          log(
+            `${i + 1} kills: height ${r.height}, ${r.sideBlocks} side blocks, ${r.invalidBlocks} invalid, ${r.blocksReplayed}/${r.blocksLogged} blocks replayed, ${a.size} keys equal`,
+          );
       } finally {
         await store.close();
       }

@@ -21,7 +21,10 @@ const SK = generateSecretKey();
 const PUBLIC = publicKeyFromSecret(SK);
 
 function tx(nonce: number, payload: CborValue, subject?: string): Transaction {
-  return Transaction.sign({ chain: CHAIN, nonce, time: 1_700_000_000_000 + nonce, kind: 'fuzz.seed', ...(subject === undefined ? {} : { subject }), payload }, SK);
+  return Transaction.sign(
+    { chain: CHAIN, nonce, time: 1_700_000_000_000 + nonce, kind: 'fuzz.seed', ...(subject === undefined ? {} : { subject }), payload },
+    SK,
+  );
 }
 
 const seedTxs = [tx(0, null), tx(1, { a: 1, b: [true, 'x', new Uint8Array(3)] }, 'item-1'), tx(2, nested(31)), tx(3, { f: 1.5, n: -7, big: 2 ** 40 })];
@@ -61,7 +64,16 @@ const mutation = fc.oneof(
   fc.record({ op: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ maxLength: 8 }) }),
   fc.record({ op: fc.constant('delete' as const), at: fc.nat(), n: fc.integer({ min: 1, max: 16 }) }),
   fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ op: fc.constant('nest' as const), at: fc.nat(), levels: fc.oneof({ arbitrary: fc.integer({ min: 1, max: 40 }), weight: 4 }, { arbitrary: fc.integer({ min: 40, max: 5000 }), weight: 2 }, { arbitrary: fc.integer({ min: 5000, max: 60_000 }), weight: 1 }), head: fc.constantFrom(0x81, 0xa1, 0x9f, 0xc6) }),
+  fc.record({
+    op: fc.constant('nest' as const),
+    at: fc.nat(),
+    levels: fc.oneof(
+      { arbitrary: fc.integer({ min: 1, max: 40 }), weight: 4 },
+      { arbitrary: fc.integer({ min: 40, max: 5000 }), weight: 2 },
+      { arbitrary: fc.integer({ min: 5000, max: 60_000 }), weight: 1 },
+    ),
+    head: fc.constantFrom(0x81, 0xa1, 0x9f, 0xc6),
+  }),
   fc.record({ op: fc.constant('dup' as const), at: fc.nat(), n: fc.integer({ min: 1, max: 32 }) }),
 );
 type Mutation = typeof mutation extends fc.Arbitrary<infer M> ? M : never;
@@ -96,7 +108,38 @@ export function mutated(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> 
   return fc.tuple(fc.constantFrom(...seeds), fc.array(mutation, { minLength: 1, maxLength: 4 })).map(([s, ms]) => ms.reduce(apply, s));
 }
 
-const key = fc.oneof(fc.constantFrom('v', 'sig', 'from', 'kind', 'time', 'chain', 'nonce', 'payload', 'subject', 'header', 'meta', 'txs', 'txids', 'height', 'extra', 'miner', 'blocks', 'hashes', 'locator', 'max', 'error', 'message', 'block', 'indexes', 'genesis', 'tip', 'work'), fc.string({ maxLength: 6 }));
+const key = fc.oneof(
+  fc.constantFrom(
+    'v',
+    'sig',
+    'from',
+    'kind',
+    'time',
+    'chain',
+    'nonce',
+    'payload',
+    'subject',
+    'header',
+    'meta',
+    'txs',
+    'txids',
+    'height',
+    'extra',
+    'miner',
+    'blocks',
+    'hashes',
+    'locator',
+    'max',
+    'error',
+    'message',
+    'block',
+    'indexes',
+    'genesis',
+    'tip',
+    'work',
+  ),
+  fc.string({ maxLength: 6 }),
+);
 const { value: cborValue } = fc.letrec<{ value: unknown }>((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', maxDepth: 40 },
@@ -122,11 +165,15 @@ export const randomCbor: fc.Arbitrary<Uint8Array> = fc.oneof(
  * Transactions with payloads of random shape and a depth around the limit, as encoded by any encoder: one in
  * 32 really signed (signing is slow), the others with a random signature (decoders never check it).
  */
-export const signedTxs: fc.Arbitrary<Uint8Array> = fc.tuple(fc.integer({ min: 0, max: 36 }), cborValue, fc.nat(31), fc.uint8Array({ minLength: 64, maxLength: 64 })).map(([depth, leaf, pick, sig]) => {
-  let v = leaf as CborValue;
-  for (let i = 0; i < depth; i++) v = [v];
-  return pick === 0 ? signedTxBytes(SK, CHAIN, 0, v) : dagCbor.encode({ v: 1, chain: CHAIN, from: PUBLIC, nonce: 0, time: 1_700_000_000_000, kind: 'fuzz', payload: v, sig });
-});
+export const signedTxs: fc.Arbitrary<Uint8Array> = fc
+  .tuple(fc.integer({ min: 0, max: 36 }), cborValue, fc.nat(31), fc.uint8Array({ minLength: 64, maxLength: 64 }))
+  .map(([depth, leaf, pick, sig]) => {
+    let v = leaf as CborValue;
+    for (let i = 0; i < depth; i++) v = [v];
+    return pick === 0
+      ? signedTxBytes(SK, CHAIN, 0, v)
+      : dagCbor.encode({ v: 1, chain: CHAIN, from: PUBLIC, nonce: 0, time: 1_700_000_000_000, kind: 'fuzz', payload: v, sig });
+  });
 
 /** Inputs for a decoder of `seeds`' kind: mutations, random CBOR and random bytes. */
 export function decoderInputs(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
@@ -136,12 +183,27 @@ export function decoderInputs(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8A
 /** Transaction inputs: signed ones of any depth, their mutations, random CBOR and bytes. */
 export const txInputs: fc.Arbitrary<Uint8Array> = fc.oneof(
   { arbitrary: signedTxs, weight: 2 },
-  { arbitrary: fc.oneof(fc.integer({ min: 30, max: 40 }), fc.integer({ min: 40, max: 60_000 })).map((d) => rawTxOfDepth(SK, CHAIN, d)), weight: 1 }, { arbitrary: mutated(SEEDS.tx), weight: 5 }, { arbitrary: randomCbor, weight: 1 }, { arbitrary: fc.uint8Array({ maxLength: 200 }), weight: 1 });
+  { arbitrary: fc.oneof(fc.integer({ min: 30, max: 40 }), fc.integer({ min: 40, max: 60_000 })).map((d) => rawTxOfDepth(SK, CHAIN, d)), weight: 1 },
+  { arbitrary: mutated(SEEDS.tx), weight: 5 },
+  { arbitrary: randomCbor, weight: 1 },
+  { arbitrary: fc.uint8Array({ maxLength: 200 }), weight: 1 },
+);
 
 /** Record proofs: the seed proof with fields replaced by random JSON values or mutated hex, or random JSON. */
 export const proofInputs: fc.Arbitrary<unknown> = fc.oneof(
   fc.tuple(fc.constantFrom(...Object.keys(SEED_PROOF)), fc.jsonValue({ maxDepth: 4 })).map(([k, v]) => ({ ...SEED_PROOF, [k]: v })),
-  fc.tuple(fc.constantFrom('tx', 'header', 'txid', 'blockHash'), mutation).map(([k, m]) => ({ ...SEED_PROOF, [k]: Buffer.from(apply(Buffer.from(SEED_PROOF[k as 'tx'], 'hex'), m)).toString('hex') })),
-  fc.tuple(fc.integer({ min: -3, max: 1 << 30 }), fc.integer({ min: -3, max: 1 << 30 }), fc.array(fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex')), { maxLength: 40 })).map(([leafIndex, treeSize, auditPath]) => ({ ...SEED_PROOF, leafIndex, treeSize, auditPath })),
+  fc
+    .tuple(fc.constantFrom('tx', 'header', 'txid', 'blockHash'), mutation)
+    .map(([k, m]) => ({ ...SEED_PROOF, [k]: Buffer.from(apply(Buffer.from(SEED_PROOF[k as 'tx'], 'hex'), m)).toString('hex') })),
+  fc
+    .tuple(
+      fc.integer({ min: -3, max: 1 << 30 }),
+      fc.integer({ min: -3, max: 1 << 30 }),
+      fc.array(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex')),
+        { maxLength: 40 },
+      ),
+    )
+    .map(([leafIndex, treeSize, auditPath]) => ({ ...SEED_PROOF, leafIndex, treeSize, auditPath })),
   fc.jsonValue({ maxDepth: 5 }),
 );

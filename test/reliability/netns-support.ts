@@ -23,7 +23,10 @@ export function sh(cmd: string, args: string[]): string {
 /** Which of the tools the test needs are missing (`ip` and `tc` from iproute2, with the netem qdisc). */
 export function missingTools(): string[] {
   const missing: string[] = [];
-  for (const [cmd, args] of [['ip', ['-V']], ['tc', ['-V']]] as const) {
+  for (const [cmd, args] of [
+    ['ip', ['-V']],
+    ['tc', ['-V']],
+  ] as const) {
     const r = spawnSync(cmd, [...args], { encoding: 'utf8' });
     if (r.error !== undefined || r.status !== 0) missing.push(cmd);
   }
@@ -173,13 +176,18 @@ export class Topology {
   }
 
   /** An HTTP request through the controller in the control namespace. */
-  request(url: string, init: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number } = {}): Promise<{ status: number; text: string }> {
+  request(
+    url: string,
+    init: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number } = {},
+  ): Promise<{ status: number; text: string }> {
     const c = this.#controller;
     if (c === undefined) return Promise.reject(new Error('topology not created'));
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, (r) => (r.error !== undefined ? reject(new Error(r.error)) : resolve({ status: r.status!, text: r.text! })));
-      c.stdin!.write(`${JSON.stringify({ id, url, method: init.method ?? 'GET', headers: init.headers, body: init.body, timeoutMs: init.timeoutMs ?? 15_000 })}\n`);
+      c.stdin!.write(
+        `${JSON.stringify({ id, url, method: init.method ?? 'GET', headers: init.headers, body: init.body, timeoutMs: init.timeoutMs ?? 15_000 })}\n`,
+      );
     });
   }
 

@@ -58,14 +58,16 @@ t.test('network namespaces: tc latency (netem) and loss, a partition where both 
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
   t.teardown(async () => {
-    await Promise.all(nodes.map(async (n) => {
-      if (n.proc.exitCode !== null || n.proc.signalCode !== null) return;
-      const exited = new Promise((r) => n.proc.once('exit', r));
-      n.proc.kill('SIGTERM');
-      const timer = setTimeout(() => n.proc.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }));
+    await Promise.all(
+      nodes.map(async (n) => {
+        if (n.proc.exitCode !== null || n.proc.signalCode !== null) return;
+        const exited = new Promise((r) => n.proc.once('exit', r));
+        n.proc.kill('SIGTERM');
+        const timer = setTimeout(() => n.proc.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }),
+    );
     cleanup();
     process.off('exit', cleanup);
     process.off('SIGTERM', onSignal);
@@ -92,7 +94,8 @@ t.test('network namespaces: tc latency (netem) and loss, a partition where both 
   type Status = { height: number; tip: { hash: string }; mempool: { count: number } };
   const status = (n: NsNode): Promise<Status> => get<Status>(n, '/status');
   const peers = async (n: NsNode): Promise<number> => (await get<{ peers: unknown[] }>(n, '/peers')).peers.length;
-  const nextNonce = async (n: NsNode, a: Actor): Promise<number> => (await get<{ nextNonce: number }>(n, `/accounts/${toHex(publicKeyFromSecret(a.sk))}`)).nextNonce;
+  const nextNonce = async (n: NsNode, a: Actor): Promise<number> =>
+    (await get<{ nextNonce: number }>(n, `/accounts/${toHex(publicKeyFromSecret(a.sk))}`)).nextNonce;
   const submit = async (n: NsNode, tx: Transaction): Promise<void> => {
     await post(n, '/txs', { tx: toHex(tx.bytes) });
   };
@@ -106,20 +109,49 @@ t.test('network namespaces: tc latency (netem) and loss, a partition where both 
     }
   };
   const converged = (group: NsNode[], minHeight: number, timeoutMs: number): Promise<Status> =>
-    waitFor(`nodes ${group.map((n) => n.i).join(',')} to agree on a tip at height >= ${minHeight}`, async () => {
-      const s = await Promise.all(group.map(status));
-      return s.every((x) => x.tip.hash === s[0]!.tip.hash && x.height >= minHeight) ? s[0] : undefined;
-    }, timeoutMs, 500);
+    waitFor(
+      `nodes ${group.map((n) => n.i).join(',')} to agree on a tip at height >= ${minHeight}`,
+      async () => {
+        const s = await Promise.all(group.map(status));
+        return s.every((x) => x.tip.hash === s[0]!.tip.hash && x.height >= minHeight) ? s[0] : undefined;
+      },
+      timeoutMs,
+      500,
+    );
   const nonceIs = (group: NsNode[], a: Actor, want: number, timeoutMs = 60_000): Promise<boolean> =>
-    waitFor(`next nonce ${want} on nodes ${group.map((n) => n.i).join(',')}`, async () => (await Promise.all(group.map((n) => nextNonce(n, a)))).every((x) => x === want), timeoutMs, 500);
+    waitFor(
+      `next nonce ${want} on nodes ${group.map((n) => n.i).join(',')}`,
+      async () => (await Promise.all(group.map((n) => nextNonce(n, a)))).every((x) => x === want),
+      timeoutMs,
+      500,
+    );
 
   // Start the nodes; each bootstraps to every node started before it (a full mesh once all are up).
   for (let i = 0; i < topo.n; i++) {
     const datadir = join(home, `n${i}`);
     const args = [
-      join(ROOT, 'bin', 'chain-node'), 'start', '--network', 'regtest', '--datadir', datadir,
-      '--api-host', topo.ctlIp(i), '--api-port', String(API_PORT), '--p2p-host', topo.dataIp(i), '--p2p-port', String(P2P_PORT),
-      '--no-mdns', '--no-mine', '--log-level', 'warn', '--log-pretty', 'never', '--threads', '1',
+      join(ROOT, 'bin', 'chain-node'),
+      'start',
+      '--network',
+      'regtest',
+      '--datadir',
+      datadir,
+      '--api-host',
+      topo.ctlIp(i),
+      '--api-port',
+      String(API_PORT),
+      '--p2p-host',
+      topo.dataIp(i),
+      '--p2p-port',
+      String(P2P_PORT),
+      '--no-mdns',
+      '--no-mine',
+      '--log-level',
+      'warn',
+      '--log-pretty',
+      'never',
+      '--threads',
+      '1',
       ...(i === 0 ? [] : ['--bootstrap', ...Array.from({ length: i }, (_, j) => `${topo.dataIp(j)}:${P2P_PORT}`)]),
     ];
     const proc = topo.spawnIn(i, process.execPath, args, { cwd: ROOT, env: cleanEnv(home) });
@@ -128,10 +160,15 @@ t.test('network namespaces: tc latency (netem) and loss, a partition where both 
     proc.stdout!.resume();
     const n: NsNode = { i, proc, datadir, api: `http://${topo.ctlIp(i)}:${API_PORT}`, stderr: () => err };
     nodes.push(n);
-    await waitFor(`node ${i} to serve its API in ${topo.ns(i)}`, async () => {
-      if (proc.exitCode !== null) throw new Error(`node ${i} exited (${proc.exitCode}): ${err}`);
-      return (await status(n)).height >= 0;
-    }, 60_000, 500);
+    await waitFor(
+      `node ${i} to serve its API in ${topo.ns(i)}`,
+      async () => {
+        if (proc.exitCode !== null) throw new Error(`node ${i} exited (${proc.exitCode}): ${err}`);
+        return (await status(n)).height >= 0;
+      },
+      60_000,
+      500,
+    );
   }
   const g1 = GROUP1.map((i) => nodes[i]!);
   const g2 = GROUP2.map((i) => nodes[i]!);
@@ -153,7 +190,9 @@ t.test('network namespaces: tc latency (netem) and loss, a partition where both 
   await mine(nodes[0]!, 3);
   await nonceIs(nodes, before, 2);
   const start = await converged(nodes, 3, 60_000);
-  t.pass(`impaired links (2% loss per node, 1% on the trunk${netem ? ', 30±10 ms + 40 ms latency' : ''}): mined and relayed everywhere, height ${start.height}`);
+  t.pass(
+    `impaired links (2% loss per node, 1% on the trunk${netem ? ', 30±10 ms + 40 ms latency' : ''}): mined and relayed everywhere, height ${start.height}`,
+  );
 
   // Partition: the trunk goes down. Each side takes transactions and mines them; group 1 mines more.
   topo.trunk(false);
@@ -182,7 +221,11 @@ t.test('network namespaces: tc latency (netem) and loss, a partition where both 
   await new Promise((r) => setTimeout(r, Math.max(0, PARTITION_MS - (Date.now() - apart))));
   const s1 = await converged(g1, start.height + 3, 30_000);
   const s2 = await converged(g2, start.height + 1, 30_000);
-  t.not(s1.tip.hash, s2.tip.hash, `the sides diverged (group 1 at ${s1.height}, group 2 at ${s2.height}) during ${((Date.now() - apart) / 1000).toFixed(1)} s apart`);
+  t.not(
+    s1.tip.hash,
+    s2.tip.hash,
+    `the sides diverged (group 1 at ${s1.height}, group 2 at ${s2.height}) during ${((Date.now() - apart) / 1000).toFixed(1)} s apart`,
+  );
   t.same(await Promise.all(g1.map((n) => nextNonce(n, right))), [0, 0], 'group 1 never saw group 2\u2019s mined transactions');
   t.same(await Promise.all(g2.map((n) => nextNonce(n, left))), [0, 0], 'group 2 never saw group 1\u2019s mined transactions');
 
@@ -192,25 +235,45 @@ t.test('network namespaces: tc latency (netem) and loss, a partition where both 
   const healStart = Date.now();
   await mine(nodes[0]!, 1);
   const healed = await converged(nodes, s1.height + 1, 180_000);
-  t.pass(`healed: every node on ${healed.tip.hash.slice(0, 16)} at height ${healed.height}, ${((Date.now() - healStart) / 1000).toFixed(1)} s after the link came back`);
+  t.pass(
+    `healed: every node on ${healed.tip.hash.slice(0, 16)} at height ${healed.height}, ${((Date.now() - healStart) / 1000).toFixed(1)} s after the link came back`,
+  );
 
   // Nothing lost: every accepted transaction is mined on the final chain or pending in some mempool ...
   for (const tx of [...txs]) {
-    const views = await Promise.all(nodes.map(async (n) => {
-      const r = await topo.request(`${n.api}/txs/${tx.txidHex}`);
-      return r.status === 200 ? (JSON.parse(r.text) as { status: string }).status : `HTTP ${r.status}`;
-    }));
+    const views = await Promise.all(
+      nodes.map(async (n) => {
+        const r = await topo.request(`${n.api}/txs/${tx.txidHex}`);
+        return r.status === 200 ? (JSON.parse(r.text) as { status: string }).status : `HTTP ${r.status}`;
+      }),
+    );
     t.ok(views.includes('mined') || views.includes('pending'), `tx ${tx.txidHex.slice(0, 12)}: ${views.join(',')}`);
   }
   // ... and once group 2's node mines what its mempool got back, all of it is on every node.
-  await waitFor('every mempool to be mined empty', async () => {
-    await mine(nodes[2]!, 1);
-    return (await Promise.all(nodes.map(status))).every((s) => s.mempool.count === 0);
-  }, 120_000, 1_000);
+  await waitFor(
+    'every mempool to be mined empty',
+    async () => {
+      await mine(nodes[2]!, 1);
+      return (await Promise.all(nodes.map(status))).every((s) => s.mempool.count === 0);
+    },
+    120_000,
+    1_000,
+  );
   await converged(nodes, healed.height + 1, 60_000);
-  for (const [a, want, name] of [[before, 2, 'before'], [left, 3, 'group 1'], [right, 3, 'group 2'], [pendingRight, 1, 'group 2 pending']] as const) {
-    t.same(await Promise.all(nodes.map((n) => nextNonce(n, a))), nodes.map(() => want), `${name}: all ${want} transactions mined on every node`);
+  for (const [a, want, name] of [
+    [before, 2, 'before'],
+    [left, 3, 'group 1'],
+    [right, 3, 'group 2'],
+    [pendingRight, 1, 'group 2 pending'],
+  ] as const) {
+    t.same(
+      await Promise.all(nodes.map((n) => nextNonce(n, a))),
+      nodes.map(() => want),
+      `${name}: all ${want} transactions mined on every node`,
+    );
   }
-  const drops = netem ? 0 : nodes.reduce((sum, n) => sum + topo.dropped(topo.ns(n.i), 'eth0'), topo.dropped(topo.ns('sw'), 't1') + topo.dropped(topo.ns('sw'), 't2'));
+  const drops = netem
+    ? 0
+    : nodes.reduce((sum, n) => sum + topo.dropped(topo.ns(n.i), 'eth0'), topo.dropped(topo.ns('sw'), 't1') + topo.dropped(topo.ns('sw'), 't2'));
   t.ok(netem || drops > 0, `packets dropped by the tc loss filters: ${drops}`);
 });

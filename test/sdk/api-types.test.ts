@@ -49,14 +49,24 @@ t.test('checked-in api-types.ts is what npm run gen:api-types makes of the live 
     const sender = new TxSender({ url: node.url, secretKey: sk });
     const [r] = await sender.send([{ kind: 'audit.login', subject: 'u1', payload: { ip: '10.0.0.1' } }]);
     check('/txs/{txid}', 'get', 200, await get(`/txs/${r!.txid}`));
-    const signed = signActionFast(sk, publicKeyFromSecret(sk), { kind: 'audit.logout', payload: {} }, { chainId: fromHex(((await get('/status')) as { chainId: string }).chainId), nonce: 1 });
-    const post = (body: unknown): Promise<Response> => fetch(`${node.url}/txs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const signed = signActionFast(
+      sk,
+      publicKeyFromSecret(sk),
+      { kind: 'audit.logout', payload: {} },
+      { chainId: fromHex(((await get('/status')) as { chainId: string }).chainId), nonce: 1 },
+    );
+    const post = (body: unknown): Promise<Response> =>
+      fetch(`${node.url}/txs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const one = await post({ tx: toHex(signed.bytes) });
     t.equal(one.status, 202);
     check('/txs', 'post', 202, await one.json());
     const bad = await post({ tx: 'zz' });
     check('/txs', 'post', 400, await bad.json());
-    const batch = await fetch(`${node.url}/txs/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ txs: ['00', 'zz'] }) });
+    const batch = await fetch(`${node.url}/txs/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ txs: ['00', 'zz'] }),
+    });
     t.equal(batch.status, 200);
     check('/txs/batch', 'post', 200, await batch.json());
   });

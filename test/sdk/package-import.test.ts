@@ -56,12 +56,31 @@ t.test("import { TxSender, createChainClient, ... } from 'chain-node': sign, sen
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', type: 'module', private: true }));
   writeFileSync(join(dir, 'use.mjs'), SCRIPT);
   const node = await startNode(t, { datadir: join(dir, 'regtest'), home: dir, mine: true });
-  const r = spawnSync(process.execPath, ['use.mjs'], { cwd: dir, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NODE_URL: node.url, NODE_OPTIONS: '' } });
+  const r = spawnSync(process.execPath, ['use.mjs'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, NODE_URL: node.url, NODE_OPTIONS: '' },
+  });
   t.equal(r.status, 0, r.stderr);
-  const out = JSON.parse(r.stdout) as { signer: string; senderSigner: string; results: Array<{ status: string; nonce: number }>; kind: string; proofVersion: number; internal: string };
+  const out = JSON.parse(r.stdout) as {
+    signer: string;
+    senderSigner: string;
+    results: Array<{ status: string; nonce: number }>;
+    kind: string;
+    proofVersion: number;
+    internal: string;
+  };
   t.equal(out.signer, 'libsecp256k1', 'the fast native signer loads for package users');
   t.equal(out.senderSigner, 'libsecp256k1');
-  t.same(out.results.map((x) => [x.status, x.nonce]), [['accepted', 0], ['accepted', 1], ['accepted', 2]]);
+  t.same(
+    out.results.map((x) => [x.status, x.nonce]),
+    [
+      ['accepted', 0],
+      ['accepted', 1],
+      ['accepted', 2],
+    ],
+  );
   t.equal(out.kind, 'audit.login', 'typed GET /txs/{txid}');
   t.equal(out.proofVersion, 2, 'waited until a final checkpoint covered the record');
   t.equal(out.internal, 'ERR_PACKAGE_PATH_NOT_EXPORTED', 'internals stay behind the exports map');
@@ -74,13 +93,33 @@ t.test('a TypeScript consumer type-checks against the published declarations (ro
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer-ts', type: 'module', private: true }));
   writeFileSync(join(dir, 'consumer.ts'), CONSUMER_TS);
   // skipLibCheck: the consumer has no @types/node here; its own code is still checked against chain-node's types.
-  const tsconfig = { compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2023', lib: ['ES2023', 'DOM'], noEmit: true, skipLibCheck: true, types: [] }, files: ['consumer.ts'] };
+  const tsconfig = {
+    compilerOptions: {
+      strict: true,
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      target: 'ES2023',
+      lib: ['ES2023', 'DOM'],
+      noEmit: true,
+      skipLibCheck: true,
+      types: [],
+    },
+    files: ['consumer.ts'],
+  };
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   t.equal(r.status, 0, `tsc: ${r.stdout}${r.stderr}`);
 
   writeFileSync(join(dir, 'consumer.ts'), `${CONSUMER_TS}export const wrong: string = unwrap(await client.GET('/health')).height;\n`);
-  const bad = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  const bad = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   t.not(bad.status, 0, 'a wrong response type is a compile error');
   t.match(bad.stdout, /Type 'number' is not assignable to type 'string'/);
 });

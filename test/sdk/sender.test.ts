@@ -10,7 +10,11 @@ import { ensureBuilt, startNode, tempDir, waitFor } from '../e2e/support.js';
 
 ensureBuilt();
 
-const metric = (i: number): { kind: string; subject: string; payload: unknown } => ({ kind: 'metric', subject: `c-${i % 7}`, payload: { containerId: `c-${i % 7}`, memoryMB: 256 + i, cpuUsage: i % 100, timestamp: 1_700_000_000_000 + i } });
+const metric = (i: number): { kind: string; subject: string; payload: unknown } => ({
+  kind: 'metric',
+  subject: `c-${i % 7}`,
+  payload: { containerId: `c-${i % 7}`, memoryMB: 256 + i, cpuUsage: i % 100, timestamp: 1_700_000_000_000 + i },
+});
 
 t.test('TxSender on a node that does not mine', async (t) => {
   const dir = tempDir(t);
@@ -25,8 +29,15 @@ t.test('TxSender on a node that does not mine', async (t) => {
     const results = await sender.send(Array.from({ length: 900 }, (_, i) => metric(i)));
     t.equal(results.length, 900);
     t.same(new Set(results.map((r) => r.status)), new Set(['accepted']));
-    t.same(results.map((r) => r.nonce), Array.from({ length: 900 }, (_, i) => i), 'nonces 0..899 in input order');
-    t.same(results.map((r) => r.index), Array.from({ length: 900 }, (_, i) => i));
+    t.same(
+      results.map((r) => r.nonce),
+      Array.from({ length: 900 }, (_, i) => i),
+      'nonces 0..899 in input order',
+    );
+    t.same(
+      results.map((r) => r.index),
+      Array.from({ length: 900 }, (_, i) => i),
+    );
     t.equal(sender.nextNonce, 900);
     t.equal(await pool(), before + 900, 'each record pooled once');
     const acct = unwrap(await client.GET('/accounts/{actor}', { params: { path: { actor: sender.actor } } }));
@@ -37,7 +48,9 @@ t.test('TxSender on a node that does not mine', async (t) => {
     const more = await sender.send([metric(1)]);
     t.equal(more[0]!.nonce, 900);
     // Past the per-actor limit the node refuses (MEMPOOL_ACTOR_LIMIT): retried, then reported with the code.
-    const full = await new TxSender({ url: node.url, secretKey: generateSecretKey(), maxAttempts: 2, retryDelayMs: 5 }).send(Array.from({ length: 1001 }, (_, i) => metric(i)));
+    const full = await new TxSender({ url: node.url, secretKey: generateSecretKey(), maxAttempts: 2, retryDelayMs: 5 }).send(
+      Array.from({ length: 1001 }, (_, i) => metric(i)),
+    );
     t.match(full.at(-1), { status: 'rejected', code: 'MEMPOOL_ACTOR_LIMIT', attempts: 2, nonce: 1000 });
     t.equal(full.filter((r) => r.status === 'accepted').length, 1000);
   });
@@ -49,17 +62,32 @@ t.test('TxSender on a node that does not mine', async (t) => {
       const res = await fetch(input, init);
       if (new URL(input instanceof Request ? input.url : String(input)).pathname === '/txs/batch' && lost++ === 0) {
         await res.arrayBuffer();
-        return new Response(JSON.stringify({ error: { code: 'BAD_GATEWAY', message: 'upstream answer lost' } }), { status: 503, headers: { 'content-type': 'application/json' } });
+        return new Response(JSON.stringify({ error: { code: 'BAD_GATEWAY', message: 'upstream answer lost' } }), {
+          status: 503,
+          headers: { 'content-type': 'application/json' },
+        });
       }
       return res;
     };
-    const sender = new TxSender({ client: createChainClient({ url: node.url, fetch: lossy }), secretKey: generateSecretKey(), batchSize: 50, retryDelayMs: 10 });
+    const sender = new TxSender({
+      client: createChainClient({ url: node.url, fetch: lossy }),
+      secretKey: generateSecretKey(),
+      batchSize: 50,
+      retryDelayMs: 10,
+    });
     const before = await pool();
     const results = await sender.send(Array.from({ length: 120 }, (_, i) => metric(i)));
     t.equal(lost, 4, 'one lost answer, then 3 batches answered');
-    t.same(results.slice(0, 50).map((r) => [r.status, r.attempts]), Array.from({ length: 50 }, () => ['duplicate', 2]), 'the first batch: resent once, the node already had it');
+    t.same(
+      results.slice(0, 50).map((r) => [r.status, r.attempts]),
+      Array.from({ length: 50 }, () => ['duplicate', 2]),
+      'the first batch: resent once, the node already had it',
+    );
     t.same(new Set(results.slice(50).map((r) => r.status)), new Set(['accepted']));
-    t.same(results.map((r) => r.nonce), Array.from({ length: 120 }, (_, i) => i));
+    t.same(
+      results.map((r) => r.nonce),
+      Array.from({ length: 120 }, (_, i) => i),
+    );
     t.equal(await pool(), before + 120, 'no record pooled twice');
   });
 
@@ -73,7 +101,13 @@ t.test('TxSender on a node that does not mine', async (t) => {
     const sk = generateSecretKey();
     const sender = new TxSender({ client: createChainClient({ url: node.url, fetch: flaky }), secretKey: sk, retryDelayMs: 10 });
     const results = await sender.send([metric(0), metric(1)]);
-    t.same(results.map((r) => [r.status, r.nonce, r.attempts]), [['accepted', 0, 2], ['accepted', 1, 2]]);
+    t.same(
+      results.map((r) => [r.status, r.nonce, r.attempts]),
+      [
+        ['accepted', 0, 2],
+        ['accepted', 1, 2],
+      ],
+    );
     t.equal(calls, 6);
 
     const batchDown: typeof fetch = async (input, init) => {
@@ -92,13 +126,29 @@ t.test('TxSender on a node that does not mine', async (t) => {
     const sk = generateSecretKey();
     const a = new TxSender({ url: node.url, secretKey: sk, retryDelayMs: 10 });
     const b = new TxSender({ url: node.url, secretKey: sk, retryDelayMs: 10 });
-    t.same((await a.send([metric(0)])).map((r) => r.nonce), [0]);
+    t.same(
+      (await a.send([metric(0)])).map((r) => r.nonce),
+      [0],
+    );
     // b reads the account now (next 1); a then takes 1..3, so b's local nonce is stale.
     await b.resync();
-    t.same((await a.send([metric(1), metric(2), metric(3)])).map((r) => r.nonce), [1, 2, 3]);
+    t.same(
+      (await a.send([metric(1), metric(2), metric(3)])).map((r) => r.nonce),
+      [1, 2, 3],
+    );
     const r = await b.send([metric(4), metric(5)]);
-    t.same(r.map((x) => [x.status, x.nonce]), [['accepted', 4], ['accepted', 5]], 'b resynced to 4 after TX_NONCE_CONFLICT');
-    t.ok(r.every((x) => x.attempts === 2), 'one refused try each');
+    t.same(
+      r.map((x) => [x.status, x.nonce]),
+      [
+        ['accepted', 4],
+        ['accepted', 5],
+      ],
+      'b resynced to 4 after TX_NONCE_CONFLICT',
+    );
+    t.ok(
+      r.every((x) => x.attempts === 2),
+      'one refused try each',
+    );
     const acct = unwrap(await client.GET('/accounts/{actor}', { params: { path: { actor: a.actor } } }));
     t.same([acct.pendingNonce, acct.pending], [6, 6], 'six pending, no gap');
   });
@@ -121,17 +171,37 @@ t.test('a refused record leaves no gap: its nonce goes to the next record, and e
   // One byte over the network's maxTxBytes (64 KiB on regtest) at nonce 1: passes the local checks and the
   // route's hex length limit, and the node refuses that record (and only it) for good.
   const time = 1_700_000_000_000;
-  const sizeFor = (n: number): number => signActionFast(sk, publicKeyFromSecret(sk), { kind: 'doc.certify', payload: { blob: 'x'.repeat(n) }, time }, { chainId: new Uint8Array(32), nonce: 1 }).bytes.length;
+  const sizeFor = (n: number): number =>
+    signActionFast(sk, publicKeyFromSecret(sk), { kind: 'doc.certify', payload: { blob: 'x'.repeat(n) }, time }, { chainId: new Uint8Array(32), nonce: 1 })
+      .bytes.length;
   const huge = { kind: 'doc.certify', payload: { blob: 'x'.repeat(64 * 1024 + 1 - (sizeFor(60_000) - 60_000)) }, time };
   const first = await sender.send([metric(0), huge, metric(2)]);
-  t.same(first.map((r) => [r.status, r.nonce]), [['accepted', 0], ['rejected', 1], ['accepted', 2]]);
+  t.same(
+    first.map((r) => [r.status, r.nonce]),
+    [
+      ['accepted', 0],
+      ['rejected', 1],
+      ['accepted', 2],
+    ],
+  );
   t.match(first[1]!.code, /TOO_LARGE|OVERSIZED/, `refused: ${first[1]!.code} ${first[1]!.message}`);
   t.equal(sender.nextNonce, 1, 'the refused nonce is handed out next');
   const second = await sender.send([metric(3), metric(4)]);
-  t.same(second.map((r) => [r.status, r.nonce]), [['accepted', 1], ['accepted', 3]]);
-  const acct = await waitFor('every sent record mined', async () => {
-    const a = unwrap(await client.GET('/accounts/{actor}', { params: { path: { actor: sender.actor } } }));
-    return a.nextNonce === 4 ? a : undefined;
-  }, 60_000, 250);
+  t.same(
+    second.map((r) => [r.status, r.nonce]),
+    [
+      ['accepted', 1],
+      ['accepted', 3],
+    ],
+  );
+  const acct = await waitFor(
+    'every sent record mined',
+    async () => {
+      const a = unwrap(await client.GET('/accounts/{actor}', { params: { path: { actor: sender.actor } } }));
+      return a.nextNonce === 4 ? a : undefined;
+    },
+    60_000,
+    250,
+  );
   t.same([acct.nextNonce, acct.pending], [4, 0]);
 });

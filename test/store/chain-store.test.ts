@@ -45,9 +45,17 @@ t.test('pagination of the actor, subject and kind indexes', async (t) => {
   const byActor: Lister = (req) => store.actionsByActor(from, req);
   const bySubject: Lister = (req) => store.actionsBySubject('shared-subject', req);
   const byKind: Lister = (req) => store.actionsByKind('doc.certify', req);
-  for (const [name, list] of [['actor', byActor], ['subject', bySubject], ['kind', byKind]] as const) {
+  for (const [name, list] of [
+    ['actor', byActor],
+    ['subject', bySubject],
+    ['kind', byKind],
+  ] as const) {
     const all = await list({});
-    t.same(all.items.map((i) => toHex(i.txid)), mined, `${name}: default page holds everything in chain order`);
+    t.same(
+      all.items.map((i) => toHex(i.txid)),
+      mined,
+      `${name}: default page holds everything in chain order`,
+    );
     t.equal(all.nextCursor, undefined, `${name}: no cursor after the last page`);
     const fwd = await walk(list, { limit: 10 });
     t.same(fwd.txids, mined, `${name}: pages of 10 concatenate to the whole list`);
@@ -59,7 +67,11 @@ t.test('pagination of the actor, subject and kind indexes', async (t) => {
     t.same(rev.sizes, [7, 7, 7, 4]);
     const first = await list({ limit: 3 });
     const back = await list({ limit: 10, cursor: first.nextCursor, reverse: true });
-    t.same(back.items.map((i) => toHex(i.txid)), mined.slice(0, 2).reverse(), `${name}: reverse from a forward cursor gives what came before`);
+    t.same(
+      back.items.map((i) => toHex(i.txid)),
+      mined.slice(0, 2).reverse(),
+      `${name}: reverse from a forward cursor gives what came before`,
+    );
     t.equal((await list({ limit: 0 })).items.length, 1, `${name}: limit is at least 1`);
     t.equal((await list({ limit: PAGE_LIMITS.max * 10 })).items.length, 25, `${name}: a huge limit is clamped, not refused`);
     for (const cursor of ['zz', 'abc', 'not hex at all', '0x12']) {
@@ -71,7 +83,14 @@ t.test('pagination of the actor, subject and kind indexes', async (t) => {
   const nonces = (await store.actionsByActor(from, { limit: 4 })).items.map((i) => i.nonce);
   t.same(nonces, [0, 1, 2, 3], 'actor pages carry nonces');
   const page = await store.actionsBySubject('shared-subject', { limit: 2 });
-  t.same(page.items.map((i) => [i.height, i.index]), [[1, 0], [1, 1]], 'subject pages carry height and position');
+  t.same(
+    page.items.map((i) => [i.height, i.index]),
+    [
+      [1, 0],
+      [1, 1],
+    ],
+    'subject pages carry height and position',
+  );
   t.same((await store.actionsBySubject('no-such-subject')).items, []);
   t.same((await store.actionsBySubject('shared-subjec')).items, [], 'a prefix of a subject is another subject');
 });
@@ -134,7 +153,12 @@ t.test('write-behind: reads see queued writes, and a nonce read racing a write n
   });
   const block = genesisBlock(net('regtest'));
   const entry = (height: number): Parameters<ChainStore['writeConnect']>[0] => ({
-    hash: new Uint8Array(randomBytes(32)), header: block.header, height, chainWork: BigInt(height), status: 0, seq: height,
+    hash: new Uint8Array(randomBytes(32)),
+    header: block.header,
+    height,
+    chainWork: BigInt(height),
+    status: 0,
+    seq: height,
   });
   const actor = (): Uint8Array => Uint8Array.of(2, ...randomBytes(32));
   const a = actor();

@@ -74,7 +74,10 @@ t.test('past the backlog bound a writer waits for the batch being written', asyn
   c.finish();
   await w;
   t.ok(returned);
-  t.same(c.batches, [[1, 2], [3, 4]]);
+  t.same(c.batches, [
+    [1, 2],
+    [3, 4],
+  ]);
   c.finish();
   await q.settled();
 });

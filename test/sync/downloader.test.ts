@@ -25,33 +25,54 @@ t.test('parallel download: in-order connect, lacking peers, timeouts and liars',
   const penalties: Array<[string, number]> = [];
   const processed: number[] = [];
   const preverified: number[] = [];
-  const d = new BlockDownloader({ ...OPTS, window: 64 }, {
-    peers: () => ['good', 'partial', 'slow', 'liar'],
-    fetch: async (peer, hashes) => {
-      served.set(peer, (served.get(peer) ?? 0) + 1);
-      if (peer === 'slow') throw p2pError(P2pErrorCode.timeout, 'no response', { penalty: 2 });
-      if (peer === 'liar') return hashes.map(() => chain[0]!.bytes);
-      // 'partial' lacks everything above height 20 and answers only the first half of long requests.
-      if (peer === 'partial') return hashes.slice(0, 2).map((h) => (byHash.get(toHex(h))!.meta.height > 20 ? null : byHash.get(toHex(h))!.bytes));
-      return hashes.map((h) => byHash.get(toHex(h))!.bytes);
+  const d = new BlockDownloader(
+    { ...OPTS, window: 64 },
+    {
+      peers: () => ['good', 'partial', 'slow', 'liar'],
+      fetch: async (peer, hashes) => {
+        served.set(peer, (served.get(peer) ?? 0) + 1);
+        if (peer === 'slow') throw p2pError(P2pErrorCode.timeout, 'no response', { penalty: 2 });
+        if (peer === 'liar') return hashes.map(() => chain[0]!.bytes);
+        // 'partial' lacks everything above height 20 and answers only the first half of long requests.
+        if (peer === 'partial') return hashes.slice(0, 2).map((h) => (byHash.get(toHex(h))!.meta.height > 20 ? null : byHash.get(toHex(h))!.bytes));
+        return hashes.map((h) => byHash.get(toHex(h))!.bytes);
+      },
+      penalise: recordPenalties((peer, points) => void penalties.push([peer, points])),
+      decode: (bytes) => Block.decode(bytes),
+      process: async (block) => {
+        processed.push(block.meta.height);
+      },
+      preverify: async (bs) => {
+        for (const b of bs) preverified.push(b.meta.height);
+      },
     },
-    penalise: recordPenalties((peer, points) => void penalties.push([peer, points])),
-    decode: (bytes) => Block.decode(bytes),
-    process: async (block) => {
-      processed.push(block.meta.height);
-    },
-    preverify: async (bs) => {
-      for (const b of bs) preverified.push(b.meta.height);
-    },
-  });
+  );
   await d.run(items, new AbortController().signal);
-  t.same(processed, items.map((i) => i.height), 'every block connected once, in order');
-  t.same([...preverified].sort((a, b) => a - b), items.map((i) => i.height), 'every block pre-verified once');
+  t.same(
+    processed,
+    items.map((i) => i.height),
+    'every block connected once, in order',
+  );
+  t.same(
+    [...preverified].sort((a, b) => a - b),
+    items.map((i) => i.height),
+    'every block pre-verified once',
+  );
   t.ok((served.get('good') ?? 0) > 0 && (served.get('partial') ?? 0) > 0, 'work spread over peers');
   t.ok((served.get('liar') ?? 0) <= OPTS.perPeerRequests, 'a peer sending unrequested blocks is dropped after its first reply');
-  t.same(penalties.filter((p) => p[0] === 'liar'), [['liar', 50]], 'and penalised once');
-  t.ok(penalties.some((p) => p[0] === 'slow' && p[1] === 2), 'timeouts cost a little');
-  t.notOk(penalties.some((p) => p[0] === 'partial' || p[0] === 'good'), 'honest peers are not penalised');
+  t.same(
+    penalties.filter((p) => p[0] === 'liar'),
+    [['liar', 50]],
+    'and penalised once',
+  );
+  t.ok(
+    penalties.some((p) => p[0] === 'slow' && p[1] === 2),
+    'timeouts cost a little',
+  );
+  t.notOk(
+    penalties.some((p) => p[0] === 'partial' || p[0] === 'good'),
+    'honest peers are not penalised',
+  );
 });
 
 t.test('stalls when no peer has a block', async (t) => {

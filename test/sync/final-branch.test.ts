@@ -97,7 +97,10 @@ t.test('a node learning of a final checkpoint on a lighter branch it does not st
   t.equal(local.chain.tip.hex, minority.chain.tip.hex, 'switched to the fetched final branch, with less work');
   t.equal(local.chain.finalNode?.hex, minority.chain.tip.hex, 'its last block is the final block');
   t.same(fetches, [true], 'one fetch, successful');
-  t.ok(asked.includes('stale:headers') && asked.includes('minority:blocks'), 'the peer without the branch was asked and skipped; bodies came from the one holding it');
+  t.ok(
+    asked.includes('stale:headers') && asked.includes('minority:blocks'),
+    'the peer without the branch was asked and skipped; bodies came from the one holding it',
+  );
   t.notOk(asked.includes('stale:blocks'), 'no bodies from the peer whose headers do not lead to the checkpoint');
   t.same(penalties, [], 'neither peer penalised (the lighter final branch is served honestly)');
   // The branch we left is refused from now on, even with more work.

@@ -28,7 +28,12 @@ t.test('headers-first checks', async (t) => {
   t.teardown(() => store.close());
   const blocks = await peerChain(t, 12);
   const now = Math.floor(Date.now() / 1000);
-  const nodes = validateHeaders(chain.ctx, chain.tip, blocks.map((b) => b.header), now);
+  const nodes = validateHeaders(
+    chain.ctx,
+    chain.tip,
+    blocks.map((b) => b.header),
+    now,
+  );
   t.equal(nodes.length, 12);
   t.equal(nodes.at(-1)!.height, 12);
   t.ok(nodes.at(-1)!.chainWork > chain.tip.chainWork, 'cumulative work grows');
@@ -42,15 +47,37 @@ t.test('headers-first checks', async (t) => {
     }
   };
   const pow = breakPow(blocks[3]!, chain.ctx.powLimit);
-  t.equal(code(() => validateHeaders(chain.ctx, chain.tip, [...blocks.slice(0, 3).map((b) => b.header), pow.header], now)), 'BLOCK_BAD_POW/100');
+  t.equal(
+    code(() => validateHeaders(chain.ctx, chain.tip, [...blocks.slice(0, 3).map((b) => b.header), pow.header], now)),
+    'BLOCK_BAD_POW/100',
+  );
   const gap = [blocks[0]!.header, blocks[2]!.header];
-  t.equal(code(() => validateHeaders(chain.ctx, chain.tip, gap, now)), 'BLOCK_INVALID_PARENT/50', 'headers must link');
+  t.equal(
+    code(() => validateHeaders(chain.ctx, chain.tip, gap, now)),
+    'BLOCK_INVALID_PARENT/50',
+    'headers must link',
+  );
   const bits = rebuild(blocks[0]!, { header: { bits: 0x1f7fffff } }, chain.ctx.powLimit);
-  t.equal(code(() => validateHeaders(chain.ctx, chain.tip, [bits.header], now)), 'BLOCK_BAD_BITS/50', 'ASERT bits enforced');
+  t.equal(
+    code(() => validateHeaders(chain.ctx, chain.tip, [bits.header], now)),
+    'BLOCK_BAD_BITS/50',
+    'ASERT bits enforced',
+  );
   const old = rebuild(blocks[0]!, { header: { time: chain.tip.header.time } }, chain.ctx.powLimit);
-  t.equal(code(() => validateHeaders(chain.ctx, chain.tip, [old.header], now)), 'BLOCK_TIME_TOO_OLD/50', 'median time past enforced');
+  t.equal(
+    code(() => validateHeaders(chain.ctx, chain.tip, [old.header], now)),
+    'BLOCK_TIME_TOO_OLD/50',
+    'median time past enforced',
+  );
   const future = rebuild(blocks[0]!, { header: { time: now + 3 * 3600 } }, chain.ctx.powLimit);
-  t.equal(code(() => validateHeaders(chain.ctx, chain.tip, [future.header], now)), 'BLOCK_TIME_TOO_NEW/0', 'future headers are not the sender\u2019s fault');
+  t.equal(
+    code(() => validateHeaders(chain.ctx, chain.tip, [future.header], now)),
+    'BLOCK_TIME_TOO_NEW/0',
+    'future headers are not the sender\u2019s fault',
+  );
   const known = blocks[0]!;
-  t.equal(code(() => validateHeaders(chain.ctx, chain.tip, [known.header], now, () => 'BLOCK_BAD_SIGNATURE')), 'BLOCK_KNOWN_INVALID/50');
+  t.equal(
+    code(() => validateHeaders(chain.ctx, chain.tip, [known.header], now, () => 'BLOCK_BAD_SIGNATURE')),
+    'BLOCK_KNOWN_INVALID/50',
+  );
 });

@@ -38,7 +38,10 @@ t.test('locator fork point and headers after it, with a side branch', async (t) 
   const fork = locatorFork(chain.tree, sideLoc);
   t.equal(fork.height, 25, 'the first main-chain hash in the side locator is the fork point');
   const after = mainChainAfter(chain.tree, fork, 3);
-  t.same(after.map((n) => n.height), [26, 27, 28]);
+  t.same(
+    after.map((n) => n.height),
+    [26, 27, 28],
+  );
   t.equal(locatorFork(chain.tree, [new Uint8Array(32).fill(1)]).height, 0, 'unknown hashes fall back to genesis');
   t.equal(mainChainAfter(chain.tree, chain.tip, 10).length, 0, 'nothing after the tip');
 });

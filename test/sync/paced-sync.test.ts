@@ -25,7 +25,7 @@ async function host(): Promise<Awaited<ReturnType<typeof createLibp2p>>> {
   return createLibp2p({ addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] }, transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()] });
 }
 
-t.test('fault 3: a fresh node paces around a server\'s refusals, keeps its progress, and nobody is penalised', async (t) => {
+t.test("fault 3: a fresh node paces around a server's refusals, keeps its progress, and nobody is penalised", async (t) => {
   const remote = await chainIn(t);
   const local = await chainIn(t);
   const blocks = 2 * MAX_HEADERS + 100;
@@ -64,10 +64,16 @@ t.test('fault 3: a fresh node paces around a server\'s refusals, keeps its progr
   // The client side as the network wires it: every request paced to the published limits, refusals retried.
   const pacer = new RequestPacer<ProtocolName>(PROTOCOL_RATE_LIMITS);
   const clientPenalties: Array<[string, number, string]> = [];
-  const sync = syncOver(t, local, { batchSize: 128 }, {
-    request: (peer, p, message, signal) => pacer.request(peer, p, () => rpcRequest(clientHost, peerIdFromString(peer), ids[p], message, limits[p], signal), signal),
-    penalise: recordPenalties((peer, points, reason) => void clientPenalties.push([peer, points, reason])),
-  });
+  const sync = syncOver(
+    t,
+    local,
+    { batchSize: 128 },
+    {
+      request: (peer, p, message, signal) =>
+        pacer.request(peer, p, () => rpcRequest(clientHost, peerIdFromString(peer), ids[p], message, limits[p], signal), signal),
+      penalise: recordPenalties((peer, points, reason) => void clientPenalties.push([peer, points, reason])),
+    },
+  );
   const heights: number[] = [];
   local.on('block:connected', ({ entry }) => heights.push(entry.height));
 
@@ -75,10 +81,17 @@ t.test('fault 3: a fresh node paces around a server\'s refusals, keeps its progr
   await waitUntil(() => local.tip.hex === remote.tip.hex, 120_000, 50);
 
   t.equal(local.height, blocks, 'synced the whole chain');
-  t.ok(refusedByServer.headers + refusedByServer.blocks > 0, `the server refused requests (headers ${refusedByServer.headers}, blocks ${refusedByServer.blocks})`);
+  t.ok(
+    refusedByServer.headers + refusedByServer.blocks > 0,
+    `the server refused requests (headers ${refusedByServer.headers}, blocks ${refusedByServer.blocks})`,
+  );
   t.ok(pacer.refusals > 0, `the client retried ${pacer.refusals} refused requests`);
   t.same(serverPenalties, [], 'the server penalised no honest request');
   t.same(clientPenalties, [], 'the client penalised no honest server');
-  t.same(heights, Array.from({ length: blocks }, (_, i) => i + 1), 'every block connected once, in order: no progress thrown away');
+  t.same(
+    heights,
+    Array.from({ length: blocks }, (_, i) => i + 1),
+    'every block connected once, in order: no progress thrown away',
+  );
   t.equal(headersServed, Math.ceil(blocks / MAX_HEADERS), 'each batch of headers was served once: refusals did not restart the round');
 });

@@ -32,10 +32,15 @@ for (const depth of [32, 33]) {
     t.equal(remote.height, 5, 'the serving node holds the chain');
     const server = new SyncServer(resolveSyncOptions(), { chain: remote, onStatus: () => undefined });
     const penalties: string[] = [];
-    const sync = syncOver(t, local, { batchSize: 2 }, {
-      request: (_peer, protocol, message) => serve(server, protocol, message),
-      penalise: recordPenalties((_peer, _points, reason) => void penalties.push(reason)),
-    });
+    const sync = syncOver(
+      t,
+      local,
+      { batchSize: 2 },
+      {
+        request: (_peer, protocol, message) => serve(server, protocol, message),
+        penalise: recordPenalties((_peer, _points, reason) => void penalties.push(reason)),
+      },
+    );
     sync.peerConnected('remote');
     if (depth === 32) {
       await waitUntil(() => local.tip.hex === remote.tip.hex, 15_000);

@@ -29,13 +29,18 @@ t.test('headers-first sync onto a heavier fork (reorg), over an in-memory transp
   const server = new SyncServer(resolveSyncOptions(), { chain: remote, onStatus: () => undefined });
   const penalties: Array<[string, number, string]> = [];
   const asked: string[] = [];
-  const sync = syncOver(t, local, { batchSize: 4 }, {
-    request: async (_peer, protocol, message) => {
-      asked.push(protocol);
-      return serve(server, protocol, message);
+  const sync = syncOver(
+    t,
+    local,
+    { batchSize: 4 },
+    {
+      request: async (_peer, protocol, message) => {
+        asked.push(protocol);
+        return serve(server, protocol, message);
+      },
+      penalise: recordPenalties((peer, points, reason) => void penalties.push([peer, points, reason])),
     },
-    penalise: recordPenalties((peer, points, reason) => void penalties.push([peer, points, reason])),
-  });
+  );
   sync.peerConnected('remote');
   await waitUntil(() => local.tip.hex === remote.tip.hex);
   t.equal(local.height, 15, 'reorganised onto the heavier branch');
@@ -50,14 +55,19 @@ t.test('a peer claiming work its headers do not back is penalised and not retrie
   await grow(local, 2);
   const penalties: Array<[string, number, string]> = [];
   let headerRequests = 0;
-  const sync = syncOver(t, local, {}, {
-    request: async (_peer, protocol): Promise<CborValue> => {
-      if (protocol === 'status') return encodeStatus({ ...localStatus(local), tip: new Uint8Array(32).fill(9), height: 1_000, work: 1n << 200n });
-      headerRequests++;
-      return { headers: [] };
+  const sync = syncOver(
+    t,
+    local,
+    {},
+    {
+      request: async (_peer, protocol): Promise<CborValue> => {
+        if (protocol === 'status') return encodeStatus({ ...localStatus(local), tip: new Uint8Array(32).fill(9), height: 1_000, work: 1n << 200n });
+        headerRequests++;
+        return { headers: [] };
+      },
+      penalise: recordPenalties((peer, points, reason) => void penalties.push([peer, points, reason])),
     },
-    penalise: recordPenalties((peer, points, reason) => void penalties.push([peer, points, reason])),
-  });
+  );
   sync.peerConnected('liar');
   await waitUntil(() => penalties.length > 0);
   await new Promise((r) => setTimeout(r, 200));
@@ -76,17 +86,22 @@ t.test('fault 3: headers that arrived before a failed request are kept and their
   const penalties: Array<[string, number, string]> = [];
   let headerRequests = 0;
   const heightAtHeaders: number[] = [];
-  const sync = syncOver(t, local, { batchSize: 128 }, {
-    request: async (_peer, protocol, message) => {
-      if (protocol === 'headers') {
-        heightAtHeaders.push(local.height);
-        // The second headers request of the first round fails (a stream reset, say): not the peer's fault.
-        if (++headerRequests === 2) throw p2pError(P2pErrorCode.failed, 'headers: stream reset');
-      }
-      return serve(server, protocol, message);
+  const sync = syncOver(
+    t,
+    local,
+    { batchSize: 128 },
+    {
+      request: async (_peer, protocol, message) => {
+        if (protocol === 'headers') {
+          heightAtHeaders.push(local.height);
+          // The second headers request of the first round fails (a stream reset, say): not the peer's fault.
+          if (++headerRequests === 2) throw p2pError(P2pErrorCode.failed, 'headers: stream reset');
+        }
+        return serve(server, protocol, message);
+      },
+      penalise: recordPenalties((peer, points, reason) => void penalties.push([peer, points, reason])),
     },
-    penalise: recordPenalties((peer, points, reason) => void penalties.push([peer, points, reason])),
-  });
+  );
   sync.peerConnected('remote');
   await waitUntil(() => local.tip.hex === remote.tip.hex, 60_000);
   t.equal(heightAtHeaders[2], MAX_HEADERS, 'the next round starts from the blocks of the headers received before the failure');
@@ -108,13 +123,18 @@ t.test('fault 4: a heavier chain forking deeper than the side-branch bound is no
   const server = new SyncServer(resolveSyncOptions(), { chain: remote, onStatus: () => undefined });
   const asked: string[] = [];
   const penalties: Array<[string, number, string]> = [];
-  const sync = syncOver(t, local, {}, {
-    request: async (_peer, protocol, message) => {
-      asked.push(protocol);
-      return serve(server, protocol, message);
+  const sync = syncOver(
+    t,
+    local,
+    {},
+    {
+      request: async (_peer, protocol, message) => {
+        asked.push(protocol);
+        return serve(server, protocol, message);
+      },
+      penalise: recordPenalties((peer, points, reason) => void penalties.push([peer, points, reason])),
     },
-    penalise: recordPenalties((peer, points, reason) => void penalties.push([peer, points, reason])),
-  });
+  );
   sync.peerConnected('remote');
   await waitUntil(() => asked.includes('headers'));
   await new Promise((r) => setTimeout(r, 300));

@@ -8,7 +8,14 @@ t.test('a bounded map keeps the newest max entries, a write refreshing its key',
   m.set('a', 1).set('b', 2);
   m.set('a', 3);
   m.set('c', 4);
-  t.same([...m], [['a', 3], ['c', 4]], 'b was the oldest after a was rewritten');
+  t.same(
+    [...m],
+    [
+      ['a', 3],
+      ['c', 4],
+    ],
+    'b was the oldest after a was rewritten',
+  );
   t.equal(m.get('b'), undefined);
   t.ok(m.delete('a'));
   t.equal(m.size, 1);

@@ -27,7 +27,10 @@ export class Actor {
   nonce = 0;
   /** Sign the next action. */
   tx(kind = 'audit.login', subject?: string, payload: unknown = { n: this.nonce }): Transaction {
-    return Transaction.sign({ chain: CHAIN_ID, nonce: this.nonce++, time: 1_767_300_000_000, kind, ...(subject === undefined ? {} : { subject }), payload: payload as never }, this.sk);
+    return Transaction.sign(
+      { chain: CHAIN_ID, nonce: this.nonce++, time: 1_767_300_000_000, kind, ...(subject === undefined ? {} : { subject }), payload: payload as never },
+      this.sk,
+    );
   }
 }
 

@@ -31,8 +31,17 @@ export const CONSISTENCY_DEFAULTS = { maxProblems: 100 } as const;
 type Expected = Map<number, Map<string, string>>;
 
 const MAIN_STATE_PREFIXES = [
-  Prefix.height, Prefix.tx, Prefix.actorState, Prefix.actorIndex, Prefix.subjectIndex, Prefix.kindIndex,
-  Prefix.subjectKindIndex, Prefix.identKey, Prefix.identity, Prefix.identUndo, Prefix.identNote,
+  Prefix.height,
+  Prefix.tx,
+  Prefix.actorState,
+  Prefix.actorIndex,
+  Prefix.subjectIndex,
+  Prefix.kindIndex,
+  Prefix.subjectKindIndex,
+  Prefix.identKey,
+  Prefix.identity,
+  Prefix.identUndo,
+  Prefix.identNote,
 ] as const;
 const KNOWN_PREFIXES = new Set<number>(Object.values(Prefix));
 const PREFIX_NAMES = new Map<number, string>(Object.entries(Prefix).map(([name, p]) => [p, name]));
@@ -296,7 +305,14 @@ async function checkUndo(store: ChainStore, main: BlockEntry[], expected: Map<st
     let got: string;
     try {
       const undo = dagCbor.decode(v) as Array<[Uint8Array, number]>;
-      got = toHex(new TextEncoder().encode(undo.map(([a, n]) => `${toHex(a)}:${n}`).sort().join(',')));
+      got = toHex(
+        new TextEncoder().encode(
+          undo
+            .map(([a, n]) => `${toHex(a)}:${n}`)
+            .sort()
+            .join(','),
+        ),
+      );
     } catch (err) {
       problems.add(`undo data of ${e.header.hashHex} does not decode: ${(err as Error).message}`);
       continue;
@@ -315,7 +331,8 @@ async function checkInvalid(store: ChainStore, entries: Map<string, BlockEntry>,
     marked.add(hex);
     if (mainSet.has(hex)) problems.add(`main-chain block ${blockHashToHex(k.subarray(1))} has an invalid marker`);
     const e = entries.get(hex);
-    if (e !== undefined && (e.status & BlockStatus.invalid) === 0) problems.add(`block ${e.header.hashHex} has an invalid marker but its entry is not flagged invalid`);
+    if (e !== undefined && (e.status & BlockStatus.invalid) === 0)
+      problems.add(`block ${e.header.hashHex} has an invalid marker but its entry is not flagged invalid`);
   }
   for (const [hex, e] of entries) {
     if ((e.status & BlockStatus.invalid) !== 0 && !marked.has(hex)) problems.add(`block ${e.header.hashHex} is flagged invalid without an invalid marker`);

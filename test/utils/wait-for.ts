@@ -11,7 +11,10 @@ async function poll<T>(what: string, fn: () => Promise<unknown> | unknown, accep
     } catch (err) {
       lastErr = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastErr === undefined ? '' : ` (last error: ${lastErr instanceof Error ? lastErr.message : String(lastErr)})`}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}${lastErr === undefined ? '' : ` (last error: ${lastErr instanceof Error ? lastErr.message : String(lastErr)})`}`,
+      );
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -22,6 +25,11 @@ export function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeo
 }
 
 /** Poll `fn` until it returns a truthy value (returned), or fail after `timeoutMs`. */
-export function waitForTruthy<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000, everyMs = 250): Promise<T> {
+export function waitForTruthy<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 30_000,
+  everyMs = 250,
+): Promise<T> {
   return poll<T>(what, fn, (v) => Boolean(v), timeoutMs, everyMs);
 }

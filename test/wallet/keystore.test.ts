@@ -26,7 +26,12 @@ t.test('round trip through the keystore, files private', async (t) => {
   t.equal(statSync(info.file).mode & 0o777, 0o600, 'key file 0600');
   t.equal(statSync(ks.dir).mode & 0o777, 0o700, 'keystore dir 0700');
   const file = JSON.parse(readFileSync(info.file, 'utf8')) as KeystoreFileJson;
-  t.match(file, { version: 1, name: 'alice', publicKey: info.publicKey, crypto: { cipher: 'aes-256-gcm', kdf: 'scrypt', kdfparams: { r: 8, p: 1, dklen: 64 } } });
+  t.match(file, {
+    version: 1,
+    name: 'alice',
+    publicKey: info.publicKey,
+    crypto: { cipher: 'aes-256-gcm', kdf: 'scrypt', kdfparams: { r: 8, p: 1, dklen: 64 } },
+  });
   t.ok(file.crypto.kdfparams.n >= 2 ** 15, 'scrypt N >= 2^15');
   t.match(file.crypto, { salt: /^[0-9a-f]{64}$/, iv: /^[0-9a-f]{24}$/, ciphertext: /^[0-9a-f]{64}$/, tag: /^[0-9a-f]{32}$/ });
   t.ok(!Number.isNaN(Date.parse(file.created)));
@@ -35,7 +40,10 @@ t.test('round trip through the keystore, files private', async (t) => {
   t.equal(toHex(publicKeyFromSecret(sk)), info.publicKey);
   t.notMatch(readFileSync(info.file, 'utf8'), toHex(sk), 'the secret is not in the file');
   t.same(await ks.show('alice'), info);
-  t.same((await ks.list()).map((k) => k.name), ['alice']);
+  t.same(
+    (await ks.list()).map((k) => k.name),
+    ['alice'],
+  );
   t.equal(await ks.has('alice'), true);
   t.equal(await ks.has('bob'), false);
 });
@@ -51,10 +59,18 @@ t.test('error codes', async (t) => {
   await rejectsCode(t, ks.generate('.hidden', 'x'), 'KEY_BAD_NAME');
   await rejectsCode(t, ks.generate('empty-pass', ''), 'KEY_PASSPHRASE_EMPTY');
   await rejectsCode(t, ks.importSecret('zero', new Uint8Array(32), 'x'), 'KEY_BAD_SECRET');
-  t.same((await ks.list()).map((k) => k.name), ['alice'], 'failures leave nothing behind');
+  t.same(
+    (await ks.list()).map((k) => k.name),
+    ['alice'],
+    'failures leave nothing behind',
+  );
   writeFileSync(join(ks.dir, 'junk.json'), '{not json');
   await rejectsCode(t, ks.unlock('junk', 'x'), 'KEY_FILE_INVALID');
-  t.same((await ks.list()).map((k) => k.name), ['alice'], 'list skips unreadable files');
+  t.same(
+    (await ks.list()).map((k) => k.name),
+    ['alice'],
+    'list skips unreadable files',
+  );
 });
 
 t.test('tampering is detected', async (t) => {
@@ -66,15 +82,79 @@ t.test('tampering is detected', async (t) => {
     return j;
   };
   t.equal(toHex(await decryptSecretKey(good, 'pw')), toHex(sk));
-  await rejectsCode(t, decryptSecretKey(tamper((j) => (j.crypto.ciphertext = flipHex(j.crypto.ciphertext, 5))), 'pw'), 'KEY_TAMPERED', 'ciphertext');
-  await rejectsCode(t, decryptSecretKey(tamper((j) => (j.crypto.tag = flipHex(j.crypto.tag, 0))), 'pw'), 'KEY_TAMPERED', 'tag');
-  await rejectsCode(t, decryptSecretKey(tamper((j) => (j.crypto.iv = flipHex(j.crypto.iv, 3))), 'pw'), 'KEY_TAMPERED', 'iv');
+  await rejectsCode(
+    t,
+    decryptSecretKey(
+      tamper((j) => (j.crypto.ciphertext = flipHex(j.crypto.ciphertext, 5))),
+      'pw',
+    ),
+    'KEY_TAMPERED',
+    'ciphertext',
+  );
+  await rejectsCode(
+    t,
+    decryptSecretKey(
+      tamper((j) => (j.crypto.tag = flipHex(j.crypto.tag, 0))),
+      'pw',
+    ),
+    'KEY_TAMPERED',
+    'tag',
+  );
+  await rejectsCode(
+    t,
+    decryptSecretKey(
+      tamper((j) => (j.crypto.iv = flipHex(j.crypto.iv, 3))),
+      'pw',
+    ),
+    'KEY_TAMPERED',
+    'iv',
+  );
   const otherPub = toHex(publicKeyFromSecret(generateSecretKey()));
-  await rejectsCode(t, decryptSecretKey(tamper((j) => (j.publicKey = otherPub)), 'pw'), 'KEY_TAMPERED', 'swapped public key (bound as AAD)');
-  await rejectsCode(t, decryptSecretKey(tamper((j) => (j.crypto.salt = flipHex(j.crypto.salt, 0))), 'pw'), 'KEY_BAD_PASSPHRASE', 'salt changes the derived key');
-  await rejectsCode(t, decryptSecretKey(tamper((j) => (j.crypto.kdfparams.n = 2 ** 10)), 'pw'), 'KEY_FILE_INVALID', 'weak KDF refused');
-  await rejectsCode(t, decryptSecretKey(tamper((j) => (j.version = 2)), 'pw'), 'KEY_FILE_INVALID', 'unknown version');
-  await rejectsCode(t, decryptSecretKey(tamper((j) => (j.crypto.ciphertext = 'zz')), 'pw'), 'KEY_FILE_INVALID', 'not hex');
+  await rejectsCode(
+    t,
+    decryptSecretKey(
+      tamper((j) => (j.publicKey = otherPub)),
+      'pw',
+    ),
+    'KEY_TAMPERED',
+    'swapped public key (bound as AAD)',
+  );
+  await rejectsCode(
+    t,
+    decryptSecretKey(
+      tamper((j) => (j.crypto.salt = flipHex(j.crypto.salt, 0))),
+      'pw',
+    ),
+    'KEY_BAD_PASSPHRASE',
+    'salt changes the derived key',
+  );
+  await rejectsCode(
+    t,
+    decryptSecretKey(
+      tamper((j) => (j.crypto.kdfparams.n = 2 ** 10)),
+      'pw',
+    ),
+    'KEY_FILE_INVALID',
+    'weak KDF refused',
+  );
+  await rejectsCode(
+    t,
+    decryptSecretKey(
+      tamper((j) => (j.version = 2)),
+      'pw',
+    ),
+    'KEY_FILE_INVALID',
+    'unknown version',
+  );
+  await rejectsCode(
+    t,
+    decryptSecretKey(
+      tamper((j) => (j.crypto.ciphertext = 'zz')),
+      'pw',
+    ),
+    'KEY_FILE_INVALID',
+    'not hex',
+  );
   t.throws(() => parseKeystoreJson([]), { code: 'KEY_FILE_INVALID' });
 
   // Same test through files on disk.
@@ -116,7 +196,13 @@ t.test('passphrase sources', async (t) => {
 
 t.test('interactive prompt without echo', async (t) => {
   const { PassThrough } = await import('node:stream');
-  const input = Object.assign(new PassThrough(), { isTTY: true, raw: false, setRawMode(this: { raw: boolean }, v: boolean) { this.raw = v; } });
+  const input = Object.assign(new PassThrough(), {
+    isTTY: true,
+    raw: false,
+    setRawMode(this: { raw: boolean }, v: boolean) {
+      this.raw = v;
+    },
+  });
   const output = new PassThrough();
   let shown = '';
   output.on('data', (d: Buffer) => (shown += d.toString()));

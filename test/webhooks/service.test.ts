@@ -67,8 +67,15 @@ t.test('a failing receiver: backoff, dead letter after maxAttempts, log, redrive
   await until('dead letter', async () => (await service.deadLetters(hook.id)).length === 1);
   t.equal(rx.bodies.length, 3, 'three attempts (maxAttempts)');
   const log = await service.log(hook.id);
-  t.same(log.map((e) => e.outcome), ['dead', 'retry', 'retry'], 'each attempt is logged, newest first');
-  t.same(log.map((e) => e.status), [500, 500, 500]);
+  t.same(
+    log.map((e) => e.outcome),
+    ['dead', 'retry', 'retry'],
+    'each attempt is logged, newest first',
+  );
+  t.same(
+    log.map((e) => e.status),
+    [500, 500, 500],
+  );
   const dead = (await service.deadLetters(hook.id))[0]!;
   t.equal(dead.attempts, 3);
   t.equal(dead.lastStatus, 500);
@@ -85,7 +92,12 @@ t.test('the log keeps the last logSize attempts', async (t) => {
   const { chain, service } = await setup(t, { logSize: 5 });
   const hook = await service.create({ url: rx.url });
   const a = new Actor();
-  await chain.processBlock(mine(chain, Array.from({ length: 8 }, () => a.tx('k', 's'))));
+  await chain.processBlock(
+    mine(
+      chain,
+      Array.from({ length: 8 }, () => a.tx('k', 's')),
+    ),
+  );
   await until('8 deliveries', () => rx.bodies.length === 8);
   await until('logged', async () => (await service.log(hook.id)).length === 5);
   await new Promise((r) => setTimeout(r, 100));
@@ -112,18 +124,40 @@ t.test('blocks: a record waits for its confirmations; a redirect is a failure', 
 });
 
 t.test('the SSRF guard', async (t) => {
-  for (const a of ['127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '224.0.0.1']) t.notOk(isPublicAddress(a), `${a} is not public`);
+  for (const a of [
+    '127.0.0.1',
+    '10.0.0.1',
+    '172.16.5.4',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '::1',
+    '::',
+    'fe80::1',
+    'fd00::1',
+    '::ffff:127.0.0.1',
+    '224.0.0.1',
+  ])
+    t.notOk(isPublicAddress(a), `${a} is not public`);
   for (const a of ['8.8.8.8', '1.1.1.1', '2606:4700::1111', '::ffff:8.8.8.8']) t.ok(isPublicAddress(a), `${a} is public`);
   const rebinding = async (): Promise<Array<{ address: string; family: number }>> => [
     { address: '93.184.216.34', family: 4 },
     { address: '127.0.0.1', family: 4 },
   ];
-  await t.rejects(resolveTarget('http://example.test/x', false, rebinding), { code: 'WEBHOOK_TARGET_FORBIDDEN' }, 'one private address among the answers is enough to refuse');
+  await t.rejects(
+    resolveTarget('http://example.test/x', false, rebinding),
+    { code: 'WEBHOOK_TARGET_FORBIDDEN' },
+    'one private address among the answers is enough to refuse',
+  );
   const ok = await resolveTarget('https://example.test/x', false, async () => [{ address: '93.184.216.34', family: 4 }]);
   t.equal(ok.address, '93.184.216.34', 'the checked address is the one connected to');
   await t.rejects(resolveTarget('ftp://example.test/', false), { code: 'WEBHOOK_URL_INVALID' });
   await t.rejects(resolveTarget('http://u:p@example.test/', false), { code: 'WEBHOOK_URL_INVALID' });
-  await t.rejects(resolveTarget('http://nowhere.invalid/', false, async () => Promise.reject(new Error('ENOTFOUND'))), { code: 'WEBHOOK_TARGET_UNRESOLVABLE' });
+  await t.rejects(
+    resolveTarget('http://nowhere.invalid/', false, async () => Promise.reject(new Error('ENOTFOUND'))),
+    { code: 'WEBHOOK_TARGET_UNRESOLVABLE' },
+  );
   t.equal((await resolveTarget('http://127.0.0.1:1/', true)).address, '127.0.0.1', 'allowed by config');
 });
 

@@ -4,7 +4,17 @@ import type { BlockSummaryJson } from '../../../src/api/types.js';
 import { Hash, link, num, Time } from '../ui.js';
 
 /** Blocks as a table; `details` adds the size and miner columns. Every value is text. */
-export function BlockRows({ blocks, labelledBy, testId, details = false }: { blocks: BlockSummaryJson[]; labelledBy: string; testId: string; details?: boolean }): JSX.Element {
+export function BlockRows({
+  blocks,
+  labelledBy,
+  testId,
+  details = false,
+}: {
+  blocks: BlockSummaryJson[];
+  labelledBy: string;
+  testId: string;
+  details?: boolean;
+}): JSX.Element {
   return (
     <div class="table-wrap">
       <table aria-labelledby={labelledBy} data-testid={testId}>

@@ -32,7 +32,9 @@ function FinalityValue({ f, at, now }: { f: FinalityStatusJson | undefined; at: 
     return (
       <div class="value" title={`witnesses: ${set}`}>
         <span class="muted">no final checkpoint yet</span>
-        <div class="muted small" data-testid="finality-witnesses">{set}</div>
+        <div class="muted small" data-testid="finality-witnesses">
+          {set}
+        </div>
       </div>
     );
   }
@@ -42,7 +44,9 @@ function FinalityValue({ f, at, now }: { f: FinalityStatusJson | undefined; at: 
         {num(f.final.height)}
       </a>{' '}
       <span class="muted small">{ago(now - (at ?? now - f.final.age))}</span>
-      <div class="muted small" data-testid="finality-witnesses">{set}</div>
+      <div class="muted small" data-testid="finality-witnesses">
+        {set}
+      </div>
     </div>
   );
 }
@@ -82,7 +86,10 @@ export function Dashboard(): JSX.Element {
     // Recent records: the newest block's records until live ones arrive.
     const tip = recent.data?.blocks[0];
     if (tip === undefined || tip.txCount === 0) return;
-    apiGet<{ txs?: TxJson[] }>(`blocks/${tip.hash}?txs=full`).then((b) => setRecords((r) => (r.length > 0 ? r : (b.txs ?? []).slice(-RECENT).reverse())), () => undefined);
+    apiGet<{ txs?: TxJson[] }>(`blocks/${tip.hash}?txs=full`).then(
+      (b) => setRecords((r) => (r.length > 0 ? r : (b.txs ?? []).slice(-RECENT).reverse())),
+      () => undefined,
+    );
   }, [recent.data]);
 
   const onEvent = useCallback(
@@ -90,7 +97,16 @@ export function Dashboard(): JSX.Element {
       if (ev.type === 'block') {
         setBlocks((bs) => [ev.block, ...(bs ?? fetched ?? []).filter((b) => b.height < ev.block.height)].slice(0, RECENT));
         // The tip comes with the event; the rest of the status is polled (a tab costs the node no request per block).
-        setStatus((s) => (s === undefined || ev.block.height <= s.height ? s : { ...s, height: ev.block.height, tip: { hash: ev.block.hash, time: ev.block.time, age: 0 }, mempool: { ...s.mempool, count: Math.max(0, s.mempool.count - ev.block.txCount) } }));
+        setStatus((s) =>
+          s === undefined || ev.block.height <= s.height
+            ? s
+            : {
+                ...s,
+                height: ev.block.height,
+                tip: { hash: ev.block.hash, time: ev.block.time, age: 0 },
+                mempool: { ...s.mempool, count: Math.max(0, s.mempool.count - ev.block.txCount) },
+              },
+        );
       } else if (ev.type === 'tx') {
         setRecords((rs) => [ev.tx, ...rs.filter((r) => r.txid !== ev.tx.txid)].slice(0, RECENT));
         setStatus((s) => (s === undefined ? s : { ...s, mempool: { ...s.mempool, count: s.mempool.count + 1 } }));

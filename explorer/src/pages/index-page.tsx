@@ -13,11 +13,14 @@ const PAGE = 100;
 
 /** Numeric payload fields of metric records, as chart series over block time. */
 export function metricSeries(items: ActionJson[]): ChartData | undefined {
-  const metric = items.filter((a) => /^metric(\.|$)/.test(a.tx.kind) && typeof a.tx.payload === 'object' && a.tx.payload !== null && !Array.isArray(a.tx.payload));
+  const metric = items.filter(
+    (a) => /^metric(\.|$)/.test(a.tx.kind) && typeof a.tx.payload === 'object' && a.tx.payload !== null && !Array.isArray(a.tx.payload),
+  );
   if (metric.length === 0) return undefined;
   const sorted = [...metric].sort((a, b) => a.tx.time - b.tx.time);
   const names = new Set<string>();
-  for (const a of sorted) for (const [k, v] of Object.entries(a.tx.payload as Record<string, unknown>)) if (typeof v === 'number' && Number.isFinite(v)) names.add(k);
+  for (const a of sorted)
+    for (const [k, v] of Object.entries(a.tx.payload as Record<string, unknown>)) if (typeof v === 'number' && Number.isFinite(v)) names.add(k);
   if (names.size === 0) return undefined;
   const fields = [...names].slice(0, 6);
   return {
@@ -52,7 +55,8 @@ export function IndexPage({ what, name }: { what: 'subject' | 'kind'; name: stri
       )}
       <div class="row">
         <label>
-          <input type="checkbox" checked={newestFirst} onChange={(e) => (setNewestFirst((e.target as HTMLInputElement).checked), setCursors([]))} /> Newest first
+          <input type="checkbox" checked={newestFirst} onChange={(e) => (setNewestFirst((e.target as HTMLInputElement).checked), setCursors([]))} /> Newest
+          first
         </label>
       </div>
       <Show f={f} what={`the ${what}'s records`}>

@@ -14,7 +14,9 @@ export function MempoolPage(): JSX.Element {
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors[cursors.length - 1];
   const stats = useApi<MempoolJson>('mempool');
-  const list = useApi<{ txs: TxJson[]; nextCursor?: string }>(`mempool/txs?limit=${PAGE}${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+  const list = useApi<{ txs: TxJson[]; nextCursor?: string }>(
+    `mempool/txs?limit=${PAGE}${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`,
+  );
   const r1 = stats.reload;
   const r2 = list.reload;
   useLive(useCallback(() => (r1(), r2()), [r1, r2]));
@@ -39,7 +41,12 @@ export function MempoolPage(): JSX.Element {
             {d.txs.length === 0 ? (
               <p class="muted">The mempool is empty.</p>
             ) : (
-              <RecordRows labelledBy="mempool-records" testId="mempool-records" txs={d.txs.map((tx, i) => ({ tx, note: `#${cursors.length * PAGE + i + 1}` }))} showNonce />
+              <RecordRows
+                labelledBy="mempool-records"
+                testId="mempool-records"
+                txs={d.txs.map((tx, i) => ({ tx, note: `#${cursors.length * PAGE + i + 1}` }))}
+                showNonce
+              />
             )}
             <CursorPager label="Mempool pages" cursors={cursors} setCursors={setCursors} nextCursor={d.nextCursor} />
           </>

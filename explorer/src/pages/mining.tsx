@@ -19,14 +19,11 @@ export function MiningPage(): JSX.Element {
   const [actionError, setActionError] = useState<ApiCallError>();
   useEffect(() => {
     const poll = (): void => {
-      apiGet<MiningStatusJson>('mining').then(
-        (s) => {
-          setStatus(s);
-          setError(undefined);
-          setSamples((old) => [...old, [Date.now() / 1000, s.hashrate] as [number, number]].slice(-KEEP));
-        },
-        setError,
-      );
+      apiGet<MiningStatusJson>('mining').then((s) => {
+        setStatus(s);
+        setError(undefined);
+        setSamples((old) => [...old, [Date.now() / 1000, s.hashrate] as [number, number]].slice(-KEEP));
+      }, setError);
     };
     poll();
     const t = setInterval(poll, SAMPLE_MS);
@@ -40,7 +37,10 @@ export function MiningPage(): JSX.Element {
       (e: ApiCallError) => (setActionError(e), setBusy(false)),
     );
   };
-  const chart = useMemo(() => (samples.length < 2 ? undefined : { x: samples.map((s) => s[0]), series: [{ name: 'hashrate (H/s)', y: samples.map((s) => s[1]) }] }), [samples]);
+  const chart = useMemo(
+    () => (samples.length < 2 ? undefined : { x: samples.map((s) => s[0]), series: [{ name: 'hashrate (H/s)', y: samples.map((s) => s[1]) }] }),
+    [samples],
+  );
   return (
     <>
       <h1>Mining</h1>

@@ -25,7 +25,15 @@ export function NetworkPage(): JSX.Element {
         {(d) => (
           <>
             <h2>This node</h2>
-            {d.self.length === 0 ? <p class="muted">Not listening for peers (P2P is off).</p> : <ul>{d.self.map((a) => <li class="hash">{a}</li>)}</ul>}
+            {d.self.length === 0 ? (
+              <p class="muted">Not listening for peers (P2P is off).</p>
+            ) : (
+              <ul>
+                {d.self.map((a) => (
+                  <li class="hash">{a}</li>
+                ))}
+              </ul>
+            )}
             <h2 id="peers-title">Peers ({d.peers.length})</h2>
             {d.peers.length === 0 ? (
               <p class="muted" data-testid="no-peers">
@@ -132,7 +140,9 @@ function Bans({ bans }: { bans: BansJson }): JSX.Element {
       )}
       {bans.addresses.length > 0 && (
         <>
-          <p class="muted">{count(bans.addresses.length, 'address or subnet', 'addresses or subnets')} banned with a peer (a fresh peer id from there is refused too):</p>
+          <p class="muted">
+            {count(bans.addresses.length, 'address or subnet', 'addresses or subnets')} banned with a peer (a fresh peer id from there is refused too):
+          </p>
           <div class="table-wrap">
             <table aria-label="Banned addresses and subnets" data-testid="banned-addresses">
               <thead>

@@ -34,12 +34,13 @@ export function ProofResult({ r }: { r: ProofCheck }): JSX.Element {
       {r.status === 'anchored' ? (
         <>
           <p class="ok">
-            <strong>Proof is valid and anchored</strong> — the block is under a final checkpoint of the header log (size {r.checkpointSize}) signed by {r.signers?.length} of the{' '}
-            {r.trusted?.length} witness{r.trusted?.length === 1 ? '' : 'es'} this node trusts ({r.signers?.join(', ')}), threshold {r.threshold}.
+            <strong>Proof is valid and anchored</strong> — the block is under a final checkpoint of the header log (size {r.checkpointSize}) signed by{' '}
+            {r.signers?.length} of the {r.trusted?.length} witness{r.trusted?.length === 1 ? '' : 'es'} this node trusts ({r.signers?.join(', ')}), threshold{' '}
+            {r.threshold}.
           </p>
           <p class="muted" data-testid="proof-trust">
-            The witness keys and threshold came from this node (GET /log/checkpoint.json), so this check is only as trustworthy as the node. For trust independent of it, download the
-            proof and run <code>chain-node proof verify proof.json --witnesses &lt;keys you trust&gt;</code>.
+            The witness keys and threshold came from this node (GET /log/checkpoint.json), so this check is only as trustworthy as the node. For trust
+            independent of it, download the proof and run <code>chain-node proof verify proof.json --witnesses &lt;keys you trust&gt;</code>.
           </p>
         </>
       ) : r.status === 'unanchored' ? (
@@ -49,8 +50,9 @@ export function ProofResult({ r }: { r: ProofCheck }): JSX.Element {
           </p>
           <p class="muted" data-testid="proof-trust">
             Checked: the txid, the Merkle path to the header, the signature, and the header&apos;s proof of work against its own bits
-            {r.work !== undefined && ` (forging it costs about 2^${r.work.log2Hashes} hashes, ${coreTime(r.work.coreSeconds)} of one CPU core)`}. Not checked: that the header is
-            in the network&apos;s chain; its height and time are only its own claims. Once a witnessed checkpoint covers the block, the node serves an anchored (version 2) proof.
+            {r.work !== undefined && ` (forging it costs about 2^${r.work.log2Hashes} hashes, ${coreTime(r.work.coreSeconds)} of one CPU core)`}. Not checked:
+            that the header is in the network&apos;s chain; its height and time are only its own claims. Once a witnessed checkpoint covers the block, the node
+            serves an anchored (version 2) proof.
           </p>
         </>
       ) : (
@@ -145,7 +147,8 @@ export function RecordPage({ txid }: { txid: string }): JSX.Element {
   useOnBlock(useCallback((b: { height: number }) => (pending ? reload() : setTip(b.height)), [pending, reload]));
   const finalHeight = useFinalHeight();
   const isFinal = (r: TxStatusJson): boolean => r.block !== undefined && finalHeight !== undefined && r.block.height <= finalHeight;
-  const confirmations = (r: TxStatusJson): number => (r.block !== undefined && tip !== undefined ? Math.max(r.confirmations, tip - r.block.height + 1) : r.confirmations);
+  const confirmations = (r: TxStatusJson): number =>
+    r.block !== undefined && tip !== undefined ? Math.max(r.confirmations, tip - r.block.height + 1) : r.confirmations;
   return (
     <>
       <h1>Record</h1>
@@ -172,8 +175,22 @@ export function RecordPage({ txid }: { txid: string }): JSX.Element {
                 r.block !== undefined && ['Block time', <Time s={r.block.time} />],
                 ['Signer', <Hash value={r.tx.from} href={link.actor(r.tx.from)} label="actor key" />],
                 ['Nonce', String(r.tx.nonce)],
-                ['Kind', <a href={link.kind(r.tx.kind)} data-testid="record-kind">{r.tx.kind}</a>],
-                ['Subject', r.tx.subject === undefined ? <span class="muted">none</span> : <a href={link.subject(r.tx.subject)} data-testid="record-subject">{r.tx.subject}</a>],
+                [
+                  'Kind',
+                  <a href={link.kind(r.tx.kind)} data-testid="record-kind">
+                    {r.tx.kind}
+                  </a>,
+                ],
+                [
+                  'Subject',
+                  r.tx.subject === undefined ? (
+                    <span class="muted">none</span>
+                  ) : (
+                    <a href={link.subject(r.tx.subject)} data-testid="record-subject">
+                      {r.tx.subject}
+                    </a>
+                  ),
+                ],
                 ['Signed at', <Time s={Math.floor(r.tx.time / 1000)} />],
                 ['Size', `${num(r.tx.size)} bytes`],
               ]}
@@ -186,7 +203,11 @@ export function RecordPage({ txid }: { txid: string }): JSX.Element {
             </div>
             <pre data-testid="payload">{raw ? JSON.stringify(r.tx, null, 2) : JSON.stringify(r.tx.payload, null, 2)}</pre>
             <h2>Proof</h2>
-            {r.status === 'mined' ? <ProofPanel key={isFinal(r) ? 'final' : 'mined'} txid={r.tx.txid} /> : <p class="muted">A proof exists once the record is mined; this page updates when it is.</p>}
+            {r.status === 'mined' ? (
+              <ProofPanel key={isFinal(r) ? 'final' : 'mined'} txid={r.tx.txid} />
+            ) : (
+              <p class="muted">A proof exists once the record is mined; this page updates when it is.</p>
+            )}
           </>
         )}
       </Show>

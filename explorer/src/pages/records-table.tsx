@@ -12,7 +12,17 @@ export interface RecordRow {
 }
 
 /** Records as a table; every value is text. */
-export function RecordRows({ txs, labelledBy, testId, showNonce = false }: { txs: RecordRow[]; labelledBy: string; testId?: string; showNonce?: boolean }): JSX.Element {
+export function RecordRows({
+  txs,
+  labelledBy,
+  testId,
+  showNonce = false,
+}: {
+  txs: RecordRow[];
+  labelledBy: string;
+  testId?: string;
+  showNonce?: boolean;
+}): JSX.Element {
   return (
     <div class="table-wrap">
       <table aria-labelledby={labelledBy} data-testid={testId}>

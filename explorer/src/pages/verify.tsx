@@ -103,8 +103,7 @@ export function VerifyPage({ hash }: { hash?: string }): JSX.Element {
         onDragLeave={() => setOver(false)}
         onDrop={(e) => (e.preventDefault(), setOver(false), onFile(e.dataTransfer?.files[0]))}
       >
-        <label for="doc-file">Document to verify</label>{' '}
-        <input id="doc-file" type="file" onChange={(e) => onFile((e.target as HTMLInputElement).files?.[0])} />
+        <label for="doc-file">Document to verify</label> <input id="doc-file" type="file" onChange={(e) => onFile((e.target as HTMLInputElement).files?.[0])} />
         <p class="muted">or drop it here</p>
       </div>
       {busy !== undefined && <Loading what={busy.replace(/…$/, '')} />}
@@ -130,7 +129,8 @@ export function VerifyPage({ hash }: { hash?: string }): JSX.Element {
                 <article key={c.a.txid} class="card">
                   <p>
                     By <Hash value={c.a.tx.from} href={link.actor(c.a.tx.from)} label="certifier key" /> at <Time s={c.a.time} /> in block{' '}
-                    <a href={link.block(c.a.height)}>{c.a.height}</a>, {c.confirmations ?? '?'} confirmations. Record <Hash value={c.a.txid} href={link.record(c.a.txid)} label="record id" />
+                    <a href={link.block(c.a.height)}>{c.a.height}</a>, {c.confirmations ?? '?'} confirmations. Record{' '}
+                    <Hash value={c.a.txid} href={link.record(c.a.txid)} label="record id" />
                   </p>
                   {c.check !== undefined && <ProofResult r={c.check} />}
                   {c.proof !== undefined && (

@@ -37,14 +37,32 @@ export async function spawnChainNode(cliArgs: string[], options: { nodeFlags?: s
 
 /** Start a regtest node on `p2pPort` (API on a free port) that bootstraps to `bootstrap`. */
 export async function startBenchNode(datadir: string, p2pPort: number, bootstrap: string[]): Promise<BenchNode> {
-  return spawnChainNode([
-    'start', '--network', 'regtest', '--datadir', datadir, '--api-port', '0', '--p2p-host', '127.0.0.1',
-    '--p2p-port', String(p2pPort), '--no-mine', '--no-mdns', '--log-level', 'warn', '--log-pretty', 'never',
-    ...(bootstrap.length > 0 ? ['--bootstrap', ...bootstrap] : []),
-  ], {
-    // The V8 flag every way of running the daemon passes (bin shebang, npm start, Docker, systemd, clusters).
-    nodeFlags: ['--max-semi-space-size=16'],
-  });
+  return spawnChainNode(
+    [
+      'start',
+      '--network',
+      'regtest',
+      '--datadir',
+      datadir,
+      '--api-port',
+      '0',
+      '--p2p-host',
+      '127.0.0.1',
+      '--p2p-port',
+      String(p2pPort),
+      '--no-mine',
+      '--no-mdns',
+      '--log-level',
+      'warn',
+      '--log-pretty',
+      'never',
+      ...(bootstrap.length > 0 ? ['--bootstrap', ...bootstrap] : []),
+    ],
+    {
+      // The V8 flag every way of running the daemon passes (bin shebang, npm start, Docker, systemd, clusters).
+      nodeFlags: ['--max-semi-space-size=16'],
+    },
+  );
 }
 
 /** SIGTERM a node and wait for it to exit (SIGKILL after 15 s). */

@@ -22,17 +22,23 @@ export interface BucketStats {
  * Count, min, max, mean and last per bucket of `width` seconds by block header time, over indexed values read in
  * chain order; buckets sorted by start. Reads only the numeric-field index, never a block.
  */
-export async function aggregate(points: AsyncIterable<MetricPoint>, width: number, timeAt: (height: number) => number | undefined): Promise<{ count: number; buckets: BucketStats[] }> {
+export async function aggregate(
+  points: AsyncIterable<MetricPoint>,
+  width: number,
+  timeAt: (height: number) => number | undefined,
+): Promise<{ count: number; buckets: BucketStats[] }> {
   const byStart = new Map<number, { count: number; min: number; max: number; sum: number; last: number }>();
   let count = 0;
   for await (const p of points) {
     const t = timeAt(p.height);
     if (t === undefined) continue;
-    if (++count > MAX_AGGREGATE_POINTS) throw new ApiError(QueryErrorCode.tooLarge, `more than ${MAX_AGGREGATE_POINTS} values in range: narrow it with since/until`);
+    if (++count > MAX_AGGREGATE_POINTS)
+      throw new ApiError(QueryErrorCode.tooLarge, `more than ${MAX_AGGREGATE_POINTS} values in range: narrow it with since/until`);
     const start = Math.floor(t / width) * width;
     const b = byStart.get(start);
     if (b === undefined) {
-      if (byStart.size >= MAX_AGGREGATE_BUCKETS) throw new ApiError(QueryErrorCode.tooManyBuckets, `more than ${MAX_AGGREGATE_BUCKETS} buckets: use a wider bucket or a narrower range`);
+      if (byStart.size >= MAX_AGGREGATE_BUCKETS)
+        throw new ApiError(QueryErrorCode.tooManyBuckets, `more than ${MAX_AGGREGATE_BUCKETS} buckets: use a wider bucket or a narrower range`);
       byStart.set(start, { count: 1, min: p.value, max: p.value, sum: p.value, last: p.value });
     } else {
       b.count++;
@@ -42,6 +48,8 @@ export async function aggregate(points: AsyncIterable<MetricPoint>, width: numbe
       b.last = p.value;
     }
   }
-  const buckets = [...byStart].sort(([a], [b]) => a - b).map(([start, b]) => ({ start, count: b.count, min: b.min, max: b.max, mean: b.sum / b.count, last: b.last }));
+  const buckets = [...byStart]
+    .sort(([a], [b]) => a - b)
+    .map(([start, b]) => ({ start, count: b.count, min: b.min, max: b.max, mean: b.sum / b.count, last: b.last }));
   return { count, buckets };
 }

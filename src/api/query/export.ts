@@ -55,7 +55,11 @@ export function exportStream(ctx: ApiContext, list: Lister, req: ExportRequest):
     let left = req.limit ?? Number.POSITIVE_INFINITY;
     let first = true;
     do {
-      const page = await list({ limit: Math.min(EXPORT_PAGE, left), ...(cursor === undefined ? {} : { cursor }), ...(req.reverse === true ? { reverse: true } : {}) });
+      const page = await list({
+        limit: Math.min(EXPORT_PAGE, left),
+        ...(cursor === undefined ? {} : { cursor }),
+        ...(req.reverse === true ? { reverse: true } : {}),
+      });
       const { items, cut } = await resolveRows(ctx, page.items, req.fields, req.budget);
       cursor = cut === undefined ? page.nextCursor : page.itemCursors?.[cut - 1];
       left -= cut ?? page.items.length;

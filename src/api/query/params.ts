@@ -83,7 +83,8 @@ export function parseFields(value: string | undefined): RowField[] | undefined {
   const out: RowField[] = [];
   for (const f of value.split(',')) {
     const name = f.trim();
-    if (!(ROW_FIELDS as readonly string[]).includes(name)) throw new ApiError(QueryErrorCode.badFields, `unknown field '${name}'; fields are ${ROW_FIELDS.join(', ')}`);
+    if (!(ROW_FIELDS as readonly string[]).includes(name))
+      throw new ApiError(QueryErrorCode.badFields, `unknown field '${name}'; fields are ${ROW_FIELDS.join(', ')}`);
     if (!out.includes(name as RowField)) out.push(name as RowField);
   }
   return out;

@@ -23,7 +23,12 @@ export interface ItemRef {
  * then the number of refs answered). Items whose position no longer holds the indexed transaction (a reorg
  * between the index read and this one) are left out.
  */
-export async function resolveRows(ctx: ApiContext, refs: readonly ItemRef[], fields: readonly RowField[], budget?: ReadBudget): Promise<{ items: RowItem[]; cut?: number }> {
+export async function resolveRows(
+  ctx: ApiContext,
+  refs: readonly ItemRef[],
+  fields: readonly RowField[],
+  budget?: ReadBudget,
+): Promise<{ items: RowItem[]; cut?: number }> {
   const tree = ctx.chain.tree;
   const records = await ctx.chain.store.query.records(refs.map((r) => r.txid));
   const withBody = fields.includes('payload') || fields.includes('tx');
@@ -59,18 +64,42 @@ function pick(fields: readonly RowField[], node: TreeNode, txid: Uint8Array, ind
   const out: RowItem = {};
   for (const f of fields) {
     switch (f) {
-      case 'txid': out.txid = toHex(txid); break;
-      case 'height': out.height = node.height; break;
-      case 'index': out.index = index; break;
-      case 'time': out.time = node.header.time; break;
-      case 'blockHash': out.blockHash = node.header.hashHex; break;
-      case 'kind': out.kind = row.kind; break;
-      case 'subject': if (row.subject !== undefined) out.subject = row.subject; break;
-      case 'from': out.from = toHex(row.from); break;
-      case 'nonce': out.nonce = row.nonce; break;
-      case 'txTime': out.txTime = row.time; break;
-      case 'payload': if (tx !== undefined) out.payload = tx.payload; break;
-      case 'tx': if (tx !== undefined) out.tx = tx; break;
+      case 'txid':
+        out.txid = toHex(txid);
+        break;
+      case 'height':
+        out.height = node.height;
+        break;
+      case 'index':
+        out.index = index;
+        break;
+      case 'time':
+        out.time = node.header.time;
+        break;
+      case 'blockHash':
+        out.blockHash = node.header.hashHex;
+        break;
+      case 'kind':
+        out.kind = row.kind;
+        break;
+      case 'subject':
+        if (row.subject !== undefined) out.subject = row.subject;
+        break;
+      case 'from':
+        out.from = toHex(row.from);
+        break;
+      case 'nonce':
+        out.nonce = row.nonce;
+        break;
+      case 'txTime':
+        out.txTime = row.time;
+        break;
+      case 'payload':
+        if (tx !== undefined) out.payload = tx.payload;
+        break;
+      case 'tx':
+        if (tx !== undefined) out.tx = tx;
+        break;
     }
   }
   return out;

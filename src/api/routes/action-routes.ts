@@ -96,7 +96,13 @@ export function actionRoutes(app: FastifyInstance, ctx: ApiContext): void {
                 items: {
                   type: 'object',
                   required: ['ok'],
-                  properties: { ok: { type: 'boolean' }, txid: { type: 'string' }, nonce: { type: 'integer' }, code: { type: 'string' }, message: { type: 'string' } },
+                  properties: {
+                    ok: { type: 'boolean' },
+                    txid: { type: 'string' },
+                    nonce: { type: 'integer' },
+                    code: { type: 'string' },
+                    message: { type: 'string' },
+                  },
                 },
               },
             },
@@ -131,8 +137,20 @@ export function actionRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  app.get('/keys', { onRequest: admin, schema: { summary: 'Node-held keys (admin): names, public keys, DIDs', tags: ['keys'], security, response: { 200: { type: 'object', properties: { locked: { type: 'boolean' }, keys: { type: 'array', items: keySchema } } } } } }, async () => {
-    const { keys } = signingOf(ctx);
-    return { locked: keys.locked, keys: await keys.list() };
-  });
+  app.get(
+    '/keys',
+    {
+      onRequest: admin,
+      schema: {
+        summary: 'Node-held keys (admin): names, public keys, DIDs',
+        tags: ['keys'],
+        security,
+        response: { 200: { type: 'object', properties: { locked: { type: 'boolean' }, keys: { type: 'array', items: keySchema } } } },
+      },
+    },
+    async () => {
+      const { keys } = signingOf(ctx);
+      return { locked: keys.locked, keys: await keys.list() };
+    },
+  );
 }

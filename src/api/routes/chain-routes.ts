@@ -20,11 +20,19 @@ export function findBlockNode(ctx: ApiContext, id: string): TreeNode {
 function finalityStatus(f: Finality, now: number): FinalityStatusJson {
   const l = f.latestFinal;
   return {
-    final: l === undefined ? null : { size: l.size, height: l.height, hash: l.blockHash, age: Math.max(0, Math.floor((now - l.at) / 1000)), signers: l.signers.length },
+    final:
+      l === undefined
+        ? null
+        : { size: l.size, height: l.height, hash: l.blockHash, age: Math.max(0, Math.floor((now - l.at) / 1000)), signers: l.signers.length },
     witnesses: f.options.witnesses.length,
     threshold: f.options.threshold,
     depth: f.options.depth,
-    witness: { key: f.witnessKey ?? null, signing: f.isWitness && f.halted === undefined, halted: f.halted ?? null, lastSignedSize: f.lastSigned?.size ?? null },
+    witness: {
+      key: f.witnessKey ?? null,
+      signing: f.isWitness && f.halted === undefined,
+      halted: f.halted ?? null,
+      lastSignedSize: f.lastSigned?.size ?? null,
+    },
   };
 }
 
@@ -80,9 +88,14 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, budget?: Read
     '/blocks',
     {
       schema: {
-        summary: 'Main-chain block summaries, newest first, from a height down (fewer than limit when the read budget is spent: continue from the last height - 1)',
+        summary:
+          'Main-chain block summaries, newest first, from a height down (fewer than limit when the read budget is spent: continue from the last height - 1)',
         tags: ['chain'],
-        querystring: { type: 'object', additionalProperties: false, properties: { from: { type: 'integer', minimum: 0 }, limit: { type: 'integer', minimum: 1, maximum: 500 } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { from: { type: 'integer', minimum: 0 }, limit: { type: 'integer', minimum: 1, maximum: 500 } },
+        },
       },
     },
     async (req): Promise<{ blocks: BlockSummaryJson[] }> => {
@@ -95,7 +108,8 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, budget?: Read
       for (let h = from; h >= 0 && blocks.length < limit && !(blocks.length > 0 && reader.exhausted); h--) {
         const node = ctx.chain.tree.atHeight(h)!;
         const body = await reader.body(node.hash);
-        if (body !== undefined) blocks.push(summaryOf(node, body.outline.txCount, body.outline.size, blockMetaOf(body.bytes, body.outline).miner, true, tipHeight));
+        if (body !== undefined)
+          blocks.push(summaryOf(node, body.outline.txCount, body.outline.size, blockMetaOf(body.bytes, body.outline).miner, true, tipHeight));
       }
       return { blocks };
     },

@@ -48,7 +48,8 @@ export function eventRoutes(app: FastifyInstance, hub: SseHub): void {
       let resume: EventCursor | undefined;
       if (last !== undefined && last !== '') {
         resume = parseEventId(last);
-        if (resume === undefined) throw new ApiError('SSE_BAD_EVENT_ID', `Last-Event-ID '${last.slice(0, 100)}' is not an id this node sent (<sequence>-<block hash>)`);
+        if (resume === undefined)
+          throw new ApiError('SSE_BAD_EVENT_ID', `Last-Event-ID '${last.slice(0, 100)}' is not an id this node sent (<sequence>-<block hash>)`);
       }
       hub.admit(req.ip);
       const types = new Set((q.types ?? 'block,tx,reorg,final').split(',') as SseType[]);

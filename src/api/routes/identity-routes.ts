@@ -102,7 +102,10 @@ async function history(ctx: ApiContext, did: string, q: { limit?: number; cursor
   let inner = q.cursor === undefined || q.cursor.length <= 2 ? undefined : q.cursor.slice(2);
   const items: ActionJson[] = [];
   while (k < identity.keys.length && items.length < limit) {
-    const page = await ctx.chain.store.actionsByActor(identity.keys[k]!.key, { limit: limit - items.length, ...(inner === undefined ? {} : { cursor: inner }) });
+    const page = await ctx.chain.store.actionsByActor(identity.keys[k]!.key, {
+      limit: limit - items.length,
+      ...(inner === undefined ? {} : { cursor: inner }),
+    });
     const got = await resolveActions(ctx, page, budget);
     items.push(...got.items);
     if (got.nextCursor !== undefined) return { items, nextCursor: k.toString(16).padStart(2, '0') + got.nextCursor };
@@ -124,7 +127,10 @@ export function identityRoutes(app: FastifyInstance, ctx: ApiContext, budget?: R
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 }, cursor: { type: 'string', pattern: '^([0-9a-f]{2}[0-9a-f]*)?$', maxLength: 600 } },
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 1000 },
+            cursor: { type: 'string', pattern: '^([0-9a-f]{2}[0-9a-f]*)?$', maxLength: 600 },
+          },
         },
       },
     },
@@ -134,7 +140,8 @@ export function identityRoutes(app: FastifyInstance, ctx: ApiContext, budget?: R
     '/identities/:did',
     {
       schema: {
-        summary: 'DID resolution (W3C DID Core 1.0) of did:chain-node:<network>:<key>: every key of its rotations, current key, revocation, first and last record, counts',
+        summary:
+          'DID resolution (W3C DID Core 1.0) of did:chain-node:<network>:<key>: every key of its rotations, current key, revocation, first and last record, counts',
         tags: ['identities'],
         params: { type: 'object', properties: { did: { type: 'string' } }, required: ['did'] },
         response: { 200: resolutionSchema },

@@ -67,7 +67,14 @@ const listQuery = (extra: Record<string, unknown> = {}): Record<string, unknown>
  * One list request: a JSON page (full actions by default; only `fields` when given, from the query rows) or, for
  * `format=csv|ndjson` or such an Accept header, the whole range streamed from the cursor on.
  */
-async function answerList(ctx: ApiContext, q: ListQuery, accept: string | undefined, reply: FastifyReply, list: (range: ResolvedRange) => Promise<Lister>, budget: ReadBudget | undefined): Promise<unknown> {
+async function answerList(
+  ctx: ApiContext,
+  q: ListQuery,
+  accept: string | undefined,
+  reply: FastifyReply,
+  list: (range: ResolvedRange) => Promise<Lister>,
+  budget: ReadBudget | undefined,
+): Promise<unknown> {
   const fields = parseFields(q.fields);
   const format = pickFormat(q.format, accept);
   const range = resolveRange(q, chainTimeOf(ctx.chain.tree));
@@ -77,7 +84,14 @@ async function answerList(ctx: ApiContext, q: ListQuery, accept: string | undefi
     // A stream cannot turn into an error answer once started: check what the first page would refuse first.
     if (p.cursor !== undefined && p.cursor.length % 2 !== 0) throw new StoreError(StoreErrorCode.badCursor, 'cursor is not valid hex');
     reply.type(EXPORT_TYPES[format]);
-    return exportStream(ctx, lister, { fields: fields ?? EXPORT_FIELDS, format, ...(p.cursor === undefined ? {} : { cursor: p.cursor }), ...(p.reverse === true ? { reverse: true } : {}), ...(q.limit === undefined ? {} : { limit: q.limit }), ...(budget === undefined ? {} : { budget }) });
+    return exportStream(ctx, lister, {
+      fields: fields ?? EXPORT_FIELDS,
+      format,
+      ...(p.cursor === undefined ? {} : { cursor: p.cursor }),
+      ...(p.reverse === true ? { reverse: true } : {}),
+      ...(q.limit === undefined ? {} : { limit: q.limit }),
+      ...(budget === undefined ? {} : { budget }),
+    });
   }
   const page = await lister(pageOf(q));
   if (fields === undefined) return resolveActions(ctx, page, budget);
@@ -113,14 +127,21 @@ export function indexRoutes(app: FastifyInstance, ctx: ApiContext, budget?: Read
     { schema: { summary: "An actor's mined actions in nonce order (= chain order)", tags: ['indexes'], params: actorParams, querystring: listQuery() } },
     async (req, reply) => {
       const actor = fromHex(req.params.actor.toLowerCase());
-      return answerList(ctx, req.query, req.headers.accept, reply, async (range) => {
-        const store = ctx.chain.store;
-        const total = await store.getNextNonce(actor);
-        const heightOf = (h: Uint8Array): number | undefined => ctx.chain.tree.get(h)?.height;
-        const from = range.fromHeight === undefined ? 0 : await store.query.actorNonceAt(actor, total, range.fromHeight, heightOf);
-        const to = range.toHeight === undefined ? total : await store.query.actorNonceAt(actor, total, range.toHeight + 1, heightOf);
-        return (p) => store.query.actor(actor, from, Math.max(from, to), p);
-      }, budget);
+      return answerList(
+        ctx,
+        req.query,
+        req.headers.accept,
+        reply,
+        async (range) => {
+          const store = ctx.chain.store;
+          const total = await store.getNextNonce(actor);
+          const heightOf = (h: Uint8Array): number | undefined => ctx.chain.tree.get(h)?.height;
+          const from = range.fromHeight === undefined ? 0 : await store.query.actorNonceAt(actor, total, range.fromHeight, heightOf);
+          const to = range.toHeight === undefined ? total : await store.query.actorNonceAt(actor, total, range.toHeight + 1, heightOf);
+          return (p) => store.query.actor(actor, from, Math.max(from, to), p);
+        },
+        budget,
+      );
     },
   );
 
@@ -134,7 +155,15 @@ export function indexRoutes(app: FastifyInstance, ctx: ApiContext, budget?: Read
         querystring: listQuery({ kind: { type: 'string', minLength: 1, maxLength: 64 } }),
       },
     },
-    async (req, reply) => answerList(ctx, req.query, req.headers.accept, reply, async (range) => (p) => ctx.chain.store.query.subject(req.params.name, req.query.kind, range, p), budget),
+    async (req, reply) =>
+      answerList(
+        ctx,
+        req.query,
+        req.headers.accept,
+        reply,
+        async (range) => (p) => ctx.chain.store.query.subject(req.params.name, req.query.kind, range, p),
+        budget,
+      ),
   );
 
   app.get<{ Params: { name: string }; Querystring: ListQuery }>(
@@ -147,6 +176,7 @@ export function indexRoutes(app: FastifyInstance, ctx: ApiContext, budget?: Read
         querystring: listQuery(),
       },
     },
-    async (req, reply) => answerList(ctx, req.query, req.headers.accept, reply, async (range) => (p) => ctx.chain.store.query.kind(req.params.name, range, p), budget),
+    async (req, reply) =>
+      answerList(ctx, req.query, req.headers.accept, reply, async (range) => (p) => ctx.chain.store.query.kind(req.params.name, range, p), budget),
   );
 }

@@ -29,7 +29,8 @@ export function kindRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/kinds',
     {
       schema: {
-        summary: 'Record kinds with a payload JSON Schema (exact kinds and families such as supply.*); submissions through this API must satisfy them (TX_SCHEMA)',
+        summary:
+          'Record kinds with a payload JSON Schema (exact kinds and families such as supply.*); submissions through this API must satisfy them (TX_SCHEMA)',
         tags: ['kinds'],
         response: { 200: kindsSchema },
       },

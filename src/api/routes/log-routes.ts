@@ -40,29 +40,39 @@ function latest(ctx: ApiContext): NonNullable<Finality['latestFinal']> {
 export function logRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get(
     '/log/checkpoint',
-    { schema: { summary: 'The latest final checkpoint of the header log as a C2SP signed note (text/plain) with every known witness signature', tags: ['log'], produces: ['text/plain'] } },
+    {
+      schema: {
+        summary: 'The latest final checkpoint of the header log as a C2SP signed note (text/plain) with every known witness signature',
+        tags: ['log'],
+        produces: ['text/plain'],
+      },
+    },
     async (_req, reply) => {
       const f = latest(ctx);
       return reply.type('text/plain; charset=utf-8').send(f.note);
     },
   );
 
-  app.get('/log/checkpoint.json', { schema: { summary: 'The latest final checkpoint (JSON, with the signed note)', tags: ['log'] } }, async (): Promise<FinalCheckpointJson> => {
-    const fin = finalityOf(ctx);
-    const f = latest(ctx);
-    return {
-      origin: fin.options.origin,
-      size: f.size,
-      root: encodeBase64(f.root),
-      height: f.height,
-      blockHash: f.blockHash,
-      signers: f.signers,
-      age: Math.max(0, Math.floor(((ctx.now ?? Date.now)() - f.at) / 1000)),
-      note: f.note,
-      witnesses: fin.options.witnesses.map((w) => w.vkey),
-      threshold: fin.options.threshold,
-    };
-  });
+  app.get(
+    '/log/checkpoint.json',
+    { schema: { summary: 'The latest final checkpoint (JSON, with the signed note)', tags: ['log'] } },
+    async (): Promise<FinalCheckpointJson> => {
+      const fin = finalityOf(ctx);
+      const f = latest(ctx);
+      return {
+        origin: fin.options.origin,
+        size: f.size,
+        root: encodeBase64(f.root),
+        height: f.height,
+        blockHash: f.blockHash,
+        signers: f.signers,
+        age: Math.max(0, Math.floor(((ctx.now ?? Date.now)() - f.at) / 1000)),
+        note: f.note,
+        witnesses: fin.options.witnesses.map((w) => w.vkey),
+        threshold: fin.options.threshold,
+      };
+    },
+  );
 
   app.get<{ Querystring: { height: number; size?: number } }>(
     '/log/proof/inclusion',
@@ -74,7 +84,14 @@ export function logRoutes(app: FastifyInstance, ctx: ApiContext): void {
         response: {
           200: {
             type: 'object',
-            properties: { height: { type: 'integer' }, size: { type: 'integer' }, root: b64, leafHash: b64, header: { type: 'string' }, path: { type: 'array', items: b64 } },
+            properties: {
+              height: { type: 'integer' },
+              size: { type: 'integer' },
+              root: b64,
+              leafHash: b64,
+              header: { type: 'string' },
+              path: { type: 'array', items: b64 },
+            },
           },
         },
       },
@@ -84,7 +101,14 @@ export function logRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const size = req.query.size ?? log.size;
       const p = await log.inclusionProof(req.query.height, size);
       const header = ctx.chain.tree.atHeight(req.query.height)!.header.bytes;
-      return { height: p.index, size: p.size, root: encodeBase64(p.root), leafHash: encodeBase64(leafHash(header)), header: toHex(header), path: p.path.map(encodeBase64) };
+      return {
+        height: p.index,
+        size: p.size,
+        root: encodeBase64(p.root),
+        leafHash: encodeBase64(leafHash(header)),
+        header: toHex(header),
+        path: p.path.map(encodeBase64),
+      };
     },
   );
 
@@ -96,7 +120,10 @@ export function logRoutes(app: FastifyInstance, ctx: ApiContext): void {
         tags: ['log'],
         querystring: { type: 'object', additionalProperties: false, properties: { from: count, to: count }, required: ['from'] },
         response: {
-          200: { type: 'object', properties: { from: { type: 'integer' }, to: { type: 'integer' }, fromRoot: b64, toRoot: b64, proof: { type: 'array', items: b64 } } },
+          200: {
+            type: 'object',
+            properties: { from: { type: 'integer' }, to: { type: 'integer' }, fromRoot: b64, toRoot: b64, proof: { type: 'array', items: b64 } },
+          },
         },
       },
     },

@@ -45,8 +45,17 @@ function recordOf(tx: Transaction, actor: string): MetricRecordJson | undefined 
   const f = tx.fields;
   if (f.kind !== KIND || tx.fromHex !== actor || f.subject === undefined) return undefined;
   const p = cborToJson(f.payload, 2) as { memoryMB?: unknown; cpuUsage?: unknown; timestamp?: unknown } | null;
-  if (p === null || typeof p !== 'object' || typeof p.memoryMB !== 'number' || typeof p.cpuUsage !== 'number' || typeof p.timestamp !== 'string') return undefined;
-  return { _id: tx.txidHex, containerId: f.subject, memoryMB: p.memoryMB, cpuUsage: p.cpuUsage, timestamp: p.timestamp, createdAt: new Date(f.time).toISOString(), __v: 0 };
+  if (p === null || typeof p !== 'object' || typeof p.memoryMB !== 'number' || typeof p.cpuUsage !== 'number' || typeof p.timestamp !== 'string')
+    return undefined;
+  return {
+    _id: tx.txidHex,
+    containerId: f.subject,
+    memoryMB: p.memoryMB,
+    cpuUsage: p.cpuUsage,
+    timestamp: p.timestamp,
+    createdAt: new Date(f.time).toISOString(),
+    __v: 0,
+  };
 }
 
 /** The facade's records, newest first: pending ones (highest nonce first), then mined ones from an index. */
@@ -61,9 +70,10 @@ async function newest(ctx: ApiContext, actor: string, limit: number, containerId
   const store = ctx.chain.store;
   let cursor: string | undefined;
   do {
-    const page = containerId === undefined
-      ? await store.actionsByActor(fromHex(actor), { reverse: true, limit: 200, ...(cursor === undefined ? {} : { cursor }) })
-      : await store.actionsBySubject(containerId, { reverse: true, limit: 200, ...(cursor === undefined ? {} : { cursor }) });
+    const page =
+      containerId === undefined
+        ? await store.actionsByActor(fromHex(actor), { reverse: true, limit: 200, ...(cursor === undefined ? {} : { cursor }) })
+        : await store.actionsBySubject(containerId, { reverse: true, limit: 200, ...(cursor === undefined ? {} : { cursor }) });
     for (const it of page.items) {
       const loc = await store.getTxLocation(it.txid);
       const node = loc === undefined ? undefined : ctx.chain.tree.get(loc.blockHash);
@@ -84,7 +94,8 @@ async function newest(ctx: ApiContext, actor: string, limit: number, containerId
  */
 export function metricsFacadeRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const keyName = (): string => {
-    if (ctx.metricsKey === undefined || ctx.metricsKey === '') throw new ApiError('METRICS_FACADE_OFF', 'the container-metrics facade is off: set keys.metricsKey to a node-held key');
+    if (ctx.metricsKey === undefined || ctx.metricsKey === '')
+      throw new ApiError('METRICS_FACADE_OFF', 'the container-metrics facade is off: set keys.metricsKey to a node-held key');
     return ctx.metricsKey;
   };
   const actorOf = async (): Promise<string> => (await signingOf(ctx).keys.unlock(keyName())).publicKeyHex;
@@ -122,19 +133,40 @@ export function metricsFacadeRoutes(app: FastifyInstance, ctx: ApiContext): void
       const [r] = await signingOf(ctx).signer.submit(keyName(), [{ kind: KIND, subject: b.containerId, payload }], addressSource('api', req.ip));
       if (!r!.ok) throw new ApiError(r!.code, r!.message);
       void reply.code(201);
-      return { _id: r!.txid, containerId: b.containerId, memoryMB: b.memoryMB, cpuUsage: b.cpuUsage, timestamp, createdAt: new Date(now).toISOString(), __v: 0 };
+      return {
+        _id: r!.txid,
+        containerId: b.containerId,
+        memoryMB: b.memoryMB,
+        cpuUsage: b.cpuUsage,
+        timestamp,
+        createdAt: new Date(now).toISOString(),
+        __v: 0,
+      };
     },
   );
 
   app.get<{ Querystring: { limit?: number } }>(
     '/api/metrics',
-    { schema: { summary: 'Container-metrics facade: stored metrics, newest first', tags, querystring: limitQuery, response: { 200: { type: 'array', items: recordSchema } } } },
+    {
+      schema: {
+        summary: 'Container-metrics facade: stored metrics, newest first',
+        tags,
+        querystring: limitQuery,
+        response: { 200: { type: 'array', items: recordSchema } },
+      },
+    },
     async (req) => newest(ctx, await actorOf(), req.query.limit ?? 100),
   );
 
   app.get(
     '/api/metrics/count',
-    { schema: { summary: 'Container-metrics facade: how many metrics are stored (every action of the facade key)', tags, response: { 200: { type: 'object', required: ['count'], properties: { count: { type: 'integer' } } } } } },
+    {
+      schema: {
+        summary: 'Container-metrics facade: how many metrics are stored (every action of the facade key)',
+        tags,
+        response: { 200: { type: 'object', required: ['count'], properties: { count: { type: 'integer' } } } },
+      },
+    },
     async () => {
       const actor = await actorOf();
       const pooled = ctx.mempool.actorState(actor);

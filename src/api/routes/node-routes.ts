@@ -59,16 +59,24 @@ export function nodeRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const admin = { scope: 'admin' } as const;
   const adminSecurity = [{ bearer: [] }];
 
-  app.get('/health', { config: { scope: 'public' }, schema: { summary: 'Liveness (always 200 while the process serves) with readiness detail', tags: ['node'] } }, async () => {
-    const s = ctx.sync();
-    // status: 'ok' is the container-metrics service's health shape (see routes/metrics-facade.ts).
-    return { status: 'ok', live: true, ready: !s.syncing, height: ctx.chain.height };
-  });
-  app.get('/health/ready', { config: { scope: 'public' }, schema: { summary: 'Readiness: 200 when synced and serving, else 503', tags: ['node'] } }, async (_req, reply) => {
-    const s = ctx.sync();
-    if (s.syncing) return reply.code(503).send({ error: { code: 'NOT_READY', message: `syncing (${Math.round(s.progress * 100)} %)` } });
-    return { ready: true, height: ctx.chain.height };
-  });
+  app.get(
+    '/health',
+    { config: { scope: 'public' }, schema: { summary: 'Liveness (always 200 while the process serves) with readiness detail', tags: ['node'] } },
+    async () => {
+      const s = ctx.sync();
+      // status: 'ok' is the container-metrics service's health shape (see routes/metrics-facade.ts).
+      return { status: 'ok', live: true, ready: !s.syncing, height: ctx.chain.height };
+    },
+  );
+  app.get(
+    '/health/ready',
+    { config: { scope: 'public' }, schema: { summary: 'Readiness: 200 when synced and serving, else 503', tags: ['node'] } },
+    async (_req, reply) => {
+      const s = ctx.sync();
+      if (s.syncing) return reply.code(503).send({ error: { code: 'NOT_READY', message: `syncing (${Math.round(s.progress * 100)} %)` } });
+      return { ready: true, height: ctx.chain.height };
+    },
+  );
   app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['node'] } }, async (_req, reply) => {
     void reply.type('text/plain; version=0.0.4');
     return ctx.metrics.render();
@@ -84,7 +92,11 @@ export function nodeRoutes(app: FastifyInstance, ctx: ApiContext): void {
       schema: {
         summary: 'Pending transactions, oldest first',
         tags: ['mempool'],
-        querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 }, cursor: { type: 'string', maxLength: 200 } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 }, cursor: { type: 'string', maxLength: 200 } },
+        },
       },
     },
     async (req): Promise<{ txs: TxJson[]; nextCursor?: string }> => {
@@ -93,20 +105,35 @@ export function nodeRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  app.get('/peers', { schema: { summary: 'Connected peers with scores and addresses', tags: ['peers'] } }, async (): Promise<{ self: string[]; peers: PeerJson[] }> => ({
-    self: ctx.peers.addresses(),
-    peers: ctx.peers.list(),
-  }));
+  app.get(
+    '/peers',
+    { schema: { summary: 'Connected peers with scores and addresses', tags: ['peers'] } },
+    async (): Promise<{ self: string[]; peers: PeerJson[] }> => ({
+      self: ctx.peers.addresses(),
+      peers: ctx.peers.list(),
+    }),
+  );
   app.get(
     '/peers/bans',
-    { schema: { summary: 'Bans in force: peer ids (reason code, points, expiry), and addresses and subnets banned with a peer', tags: ['peers'], response: { 200: bansSchema } } },
+    {
+      schema: {
+        summary: 'Bans in force: peer ids (reason code, points, expiry), and addresses and subnets banned with a peer',
+        tags: ['peers'],
+        response: { 200: bansSchema },
+      },
+    },
     async (): Promise<BansJson> => ctx.peers.bans?.() ?? { peers: [], addresses: [] },
   );
   app.post<{ Body: { addr: string } }>(
     '/peers/connect',
     {
       config: admin,
-      schema: { summary: 'Dial a peer (admin)', tags: ['peers'], security: adminSecurity, body: { type: 'object', additionalProperties: false, required: ['addr'], properties: { addr: { type: 'string', minLength: 3, maxLength: 512 } } } },
+      schema: {
+        summary: 'Dial a peer (admin)',
+        tags: ['peers'],
+        security: adminSecurity,
+        body: { type: 'object', additionalProperties: false, required: ['addr'], properties: { addr: { type: 'string', minLength: 3, maxLength: 512 } } },
+      },
     },
     async (req) => {
       await ctx.peers.connect(req.body.addr);
@@ -117,7 +144,12 @@ export function nodeRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/peers/disconnect',
     {
       config: admin,
-      schema: { summary: 'Disconnect a peer (admin)', tags: ['peers'], security: adminSecurity, body: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 200 } } } },
+      schema: {
+        summary: 'Disconnect a peer (admin)',
+        tags: ['peers'],
+        security: adminSecurity,
+        body: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 200 } } },
+      },
     },
     async (req) => {
       await ctx.peers.disconnect(req.body.id);
@@ -134,7 +166,11 @@ export function nodeRoutes(app: FastifyInstance, ctx: ApiContext): void {
         summary: 'Start mining (admin)',
         tags: ['mining'],
         security: adminSecurity,
-        body: { type: 'object', additionalProperties: false, properties: { threads: { type: 'integer', minimum: 0, maximum: 1024 }, backend: { type: 'string', enum: ['auto', 'cuda', 'native-cpu', 'wasm'] } } },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { threads: { type: 'integer', minimum: 0, maximum: 1024 }, backend: { type: 'string', enum: ['auto', 'cuda', 'native-cpu', 'wasm'] } },
+        },
       },
     },
     async (req): Promise<MiningStatusJson> => {
@@ -142,12 +178,20 @@ export function nodeRoutes(app: FastifyInstance, ctx: ApiContext): void {
       return ctx.mining.status();
     },
   );
-  app.post('/mining/stop', { config: admin, schema: { summary: 'Stop mining (admin)', tags: ['mining'], security: adminSecurity } }, async (): Promise<MiningStatusJson> => {
-    await ctx.mining.stop();
-    return ctx.mining.status();
-  });
-  app.post('/admin/shutdown', { config: admin, schema: { summary: 'Shut the node down gracefully (admin)', tags: ['node'], security: adminSecurity } }, async (_req, reply) => {
-    reply.raw.on('finish', () => ctx.shutdown());
-    return { ok: true, message: 'shutting down' };
-  });
+  app.post(
+    '/mining/stop',
+    { config: admin, schema: { summary: 'Stop mining (admin)', tags: ['mining'], security: adminSecurity } },
+    async (): Promise<MiningStatusJson> => {
+      await ctx.mining.stop();
+      return ctx.mining.status();
+    },
+  );
+  app.post(
+    '/admin/shutdown',
+    { config: admin, schema: { summary: 'Shut the node down gracefully (admin)', tags: ['node'], security: adminSecurity } },
+    async (_req, reply) => {
+      reply.raw.on('finish', () => ctx.shutdown());
+      return { ok: true, message: 'shutting down' };
+    },
+  );
 }

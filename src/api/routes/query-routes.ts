@@ -10,10 +10,23 @@ import { resolveRows } from '../query/rows.js';
 import type { CountOf } from '../../store/query-reader.js';
 import { S } from './schemas.js';
 
-const nameParams = (max: number): Record<string, unknown> => ({ type: 'object', properties: { name: { type: 'string', minLength: 1, maxLength: max } }, required: ['name'] });
+const nameParams = (max: number): Record<string, unknown> => ({
+  type: 'object',
+  properties: { name: { type: 'string', minLength: 1, maxLength: max } },
+  required: ['name'],
+});
 const kindQuery = { type: 'object', additionalProperties: false, properties: { kind: { type: 'string', minLength: 1, maxLength: 64 } } } as const;
-const rangeProps = { since: RANGE_QUERY_PROPERTIES.since, until: RANGE_QUERY_PROPERTIES.until, fromHeight: RANGE_QUERY_PROPERTIES.fromHeight, toHeight: RANGE_QUERY_PROPERTIES.toHeight } as const;
-const countQuery = (withKind: boolean): Record<string, unknown> => ({ type: 'object', additionalProperties: false, properties: { ...(withKind ? kindQuery.properties : {}), ...rangeProps } });
+const rangeProps = {
+  since: RANGE_QUERY_PROPERTIES.since,
+  until: RANGE_QUERY_PROPERTIES.until,
+  fromHeight: RANGE_QUERY_PROPERTIES.fromHeight,
+  toHeight: RANGE_QUERY_PROPERTIES.toHeight,
+} as const;
+const countQuery = (withKind: boolean): Record<string, unknown> => ({
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...(withKind ? kindQuery.properties : {}), ...rangeProps },
+});
 const countSchema = {
   type: 'object',
   properties: { subject: { type: 'string' }, kind: { type: 'string' }, actor: { type: 'string' }, count: { type: 'integer' } },
@@ -21,7 +34,14 @@ const countSchema = {
 } as const;
 const bucketSchema = {
   type: 'object',
-  properties: { start: { type: 'integer' }, count: { type: 'integer' }, min: { type: 'number' }, max: { type: 'number' }, mean: { type: 'number' }, last: { type: 'number' } },
+  properties: {
+    start: { type: 'integer' },
+    count: { type: 'integer' },
+    min: { type: 'number' },
+    max: { type: 'number' },
+    mean: { type: 'number' },
+    last: { type: 'number' },
+  },
   required: ['start', 'count', 'min', 'max', 'mean', 'last'],
 } as const;
 
@@ -40,7 +60,15 @@ export function queryRoutes(app: FastifyInstance, ctx: ApiContext, budget?: Read
 
   app.get<{ Params: { name: string }; Querystring: RangeQuery & { kind?: string } }>(
     '/subjects/:name/count',
-    { schema: { summary: 'Exact count of mined actions about a subject (of one kind with `kind`), in a range when given', tags: ['indexes'], params: nameParams(128), querystring: countQuery(true), response: { 200: countSchema } } },
+    {
+      schema: {
+        summary: 'Exact count of mined actions about a subject (of one kind with `kind`), in a range when given',
+        tags: ['indexes'],
+        params: nameParams(128),
+        querystring: countQuery(true),
+        response: { 200: countSchema },
+      },
+    },
     async (req) => {
       const { name } = req.params;
       const kind = req.query.kind;
@@ -50,13 +78,28 @@ export function queryRoutes(app: FastifyInstance, ctx: ApiContext, budget?: Read
 
   app.get<{ Params: { name: string }; Querystring: RangeQuery }>(
     '/kinds/:name/count',
-    { schema: { summary: 'Exact count of mined actions of a kind, in a range when given', tags: ['indexes'], params: nameParams(64), querystring: countQuery(false), response: { 200: countSchema } } },
+    {
+      schema: {
+        summary: 'Exact count of mined actions of a kind, in a range when given',
+        tags: ['indexes'],
+        params: nameParams(64),
+        querystring: countQuery(false),
+        response: { 200: countSchema },
+      },
+    },
     async (req) => ({ kind: req.params.name, count: await countIn({ kind: req.params.name }, req.query) }),
   );
 
   app.get<{ Params: { actor: string } }>(
     '/accounts/:actor/count',
-    { schema: { summary: "Exact count of an actor's mined actions", tags: ['indexes'], params: { type: 'object', properties: { actor: S.actor }, required: ['actor'] }, response: { 200: countSchema } } },
+    {
+      schema: {
+        summary: "Exact count of an actor's mined actions",
+        tags: ['indexes'],
+        params: { type: 'object', properties: { actor: S.actor }, required: ['actor'] },
+        response: { 200: countSchema },
+      },
+    },
     // Nonces run 0, 1, 2, ... per actor with no gaps on the chain: the next nonce is the count.
     async (req) => ({ actor: req.params.actor.toLowerCase(), count: await ctx.chain.store.getNextNonce(fromHex(req.params.actor.toLowerCase())) }),
   );
@@ -75,7 +118,11 @@ export function queryRoutes(app: FastifyInstance, ctx: ApiContext, budget?: Read
       const fields = parseFields(req.query.fields) ?? ['txid', 'height', 'index', 'time', 'blockHash', 'tx'];
       const pos = await query.latest(req.params.name, req.query.kind);
       const item = pos === undefined ? undefined : (await resolveRows(ctx, [pos], fields, budget)).items[0];
-      if (item === undefined) throw new ApiError('NOT_FOUND', `no mined action about subject '${req.params.name}'${req.query.kind === undefined ? '' : ` of kind '${req.query.kind}'`}`);
+      if (item === undefined)
+        throw new ApiError(
+          'NOT_FOUND',
+          `no mined action about subject '${req.params.name}'${req.query.kind === undefined ? '' : ` of kind '${req.query.kind}'`}`,
+        );
       return item;
     },
   );
@@ -105,7 +152,14 @@ export function queryRoutes(app: FastifyInstance, ctx: ApiContext, budget?: Read
         response: {
           200: {
             type: 'object',
-            properties: { subject: { type: 'string' }, kind: { type: 'string' }, field: { type: 'string' }, bucket: { type: 'integer' }, count: { type: 'integer' }, buckets: { type: 'array', items: bucketSchema } },
+            properties: {
+              subject: { type: 'string' },
+              kind: { type: 'string' },
+              field: { type: 'string' },
+              bucket: { type: 'integer' },
+              count: { type: 'integer' },
+              buckets: { type: 'array', items: bucketSchema },
+            },
           },
         },
       },
@@ -114,11 +168,16 @@ export function queryRoutes(app: FastifyInstance, ctx: ApiContext, budget?: Read
       const q = req.query;
       const kind = q.kind ?? 'metric';
       if (!ctx.chain.store.queryOptions.aggregateKinds.includes(kind)) {
-        throw new ApiError(QueryErrorCode.notAggregated, `kind '${kind}' is not aggregated (query.aggregateKinds: ${ctx.chain.store.queryOptions.aggregateKinds.join(', ') || 'none'})`);
+        throw new ApiError(
+          QueryErrorCode.notAggregated,
+          `kind '${kind}' is not aggregated (query.aggregateKinds: ${ctx.chain.store.queryOptions.aggregateKinds.join(', ') || 'none'})`,
+        );
       }
       const bucket = parseBucket(q.bucket);
       const range = resolveRange(q, chainTimeOf(ctx.chain.tree));
-      const result = range.empty ? { count: 0, buckets: [] } : await aggregate(query.metric(req.params.name, kind, q.field, range), bucket, (h) => ctx.chain.tree.atHeight(h)?.header.time);
+      const result = range.empty
+        ? { count: 0, buckets: [] }
+        : await aggregate(query.metric(req.params.name, kind, q.field, range), bucket, (h) => ctx.chain.tree.atHeight(h)?.header.time);
       return { subject: req.params.name, kind, field: q.field, bucket, ...result };
     },
   );

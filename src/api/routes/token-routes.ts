@@ -20,7 +20,16 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 
 function tokenJson(t: TokenInfo, now: number): TokenJson {
   const state = t.revokedAt !== null ? 'revoked' : t.expiresAt !== null && now >= t.expiresAt ? 'expired' : 'active';
-  return { id: t.id, name: t.name, scopes: t.scopes, createdAt: iso(t.createdAt)!, expiresAt: iso(t.expiresAt), rateLimitPerMinute: t.rateLimitPerMinute, revokedAt: iso(t.revokedAt), state };
+  return {
+    id: t.id,
+    name: t.name,
+    scopes: t.scopes,
+    createdAt: iso(t.createdAt)!,
+    expiresAt: iso(t.expiresAt),
+    rateLimitPerMinute: t.rateLimitPerMinute,
+    revokedAt: iso(t.revokedAt),
+    state,
+  };
 }
 
 const tokenSchema = {
@@ -61,7 +70,13 @@ export function tokenRoutes(app: FastifyInstance, tokens: TokenStore, now: () =>
             rateLimitPerMinute: { type: 'integer', minimum: 0, maximum: 10_000_000, description: '0 = unlimited; absent = api.tokenRateLimitPerMinute' },
           },
         },
-        response: { 201: { type: 'object', required: ['token', 'info'], properties: { token: { type: 'string', description: 'cnt_<id>_<secret>: store it now, it is not shown again' }, info: tokenSchema } } },
+        response: {
+          201: {
+            type: 'object',
+            required: ['token', 'info'],
+            properties: { token: { type: 'string', description: 'cnt_<id>_<secret>: store it now, it is not shown again' }, info: tokenSchema },
+          },
+        },
       },
     },
     async (req, reply) => {
@@ -78,7 +93,15 @@ export function tokenRoutes(app: FastifyInstance, tokens: TokenStore, now: () =>
   );
   app.get(
     '/tokens',
-    { config: { scope: 'admin' }, schema: { summary: 'Every API token with its scopes and state (admin); never the secrets', tags: ['auth'], security: adminSecurity, response: { 200: { type: 'object', required: ['tokens'], properties: { tokens: { type: 'array', items: tokenSchema } } } } } },
+    {
+      config: { scope: 'admin' },
+      schema: {
+        summary: 'Every API token with its scopes and state (admin); never the secrets',
+        tags: ['auth'],
+        security: adminSecurity,
+        response: { 200: { type: 'object', required: ['tokens'], properties: { tokens: { type: 'array', items: tokenSchema } } } },
+      },
+    },
     async () => {
       const t = now();
       return { tokens: tokens.list().map((i) => tokenJson(i, t)) };
@@ -92,7 +115,17 @@ export function tokenRoutes(app: FastifyInstance, tokens: TokenStore, now: () =>
         summary: 'The credential of this request: its kind and scopes',
         tags: ['auth'],
         security: adminSecurity,
-        response: { 200: { type: 'object', required: ['kind', 'id', 'scopes'], properties: { kind: { type: 'string', enum: ['cookie', 'token', 'jwt'] }, id: { type: 'string' }, scopes: { type: 'array', items: { type: 'string' } } } } },
+        response: {
+          200: {
+            type: 'object',
+            required: ['kind', 'id', 'scopes'],
+            properties: {
+              kind: { type: 'string', enum: ['cookie', 'token', 'jwt'] },
+              id: { type: 'string' },
+              scopes: { type: 'array', items: { type: 'string' } },
+            },
+          },
+        },
       },
     },
     async (req) => {

@@ -113,7 +113,13 @@ export function txRoutes(app: FastifyInstance, ctx: ApiContext, limits: { batchB
 
   app.get<{ Params: { txid: string } }>(
     '/txs/:txid',
-    { schema: { summary: 'A transaction, mined or pending', tags: ['transactions'], params: { type: 'object', properties: { txid: S.hash }, required: ['txid'] } } },
+    {
+      schema: {
+        summary: 'A transaction, mined or pending',
+        tags: ['transactions'],
+        params: { type: 'object', properties: { txid: S.hash }, required: ['txid'] },
+      },
+    },
     async (req): Promise<TxStatusJson> => {
       const txid = fromHex(req.params.txid.toLowerCase());
       const loc = await ctx.chain.store.getTxLocation(txid);
@@ -141,7 +147,14 @@ export function txRoutes(app: FastifyInstance, ctx: ApiContext, limits: { batchB
 
   app.get<{ Params: { txid: string } }>(
     '/txs/:txid/proof',
-    { schema: { summary: 'Record proof of a mined transaction: version 2 (anchored to the latest final checkpoint, SPEC 12) when one covers its block, else version 1 (SPEC 5)', tags: ['transactions'], params: { type: 'object', properties: { txid: S.hash }, required: ['txid'] } } },
+    {
+      schema: {
+        summary:
+          'Record proof of a mined transaction: version 2 (anchored to the latest final checkpoint, SPEC 12) when one covers its block, else version 1 (SPEC 5)',
+        tags: ['transactions'],
+        params: { type: 'object', properties: { txid: S.hash }, required: ['txid'] },
+      },
+    },
     async (req) => {
       const proof = await ctx.chain.getRecordProof(fromHex(req.params.txid.toLowerCase()));
       if (proof === undefined) throw new ApiError('TX_NOT_FOUND', `transaction ${req.params.txid} is not mined`);

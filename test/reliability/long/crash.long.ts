@@ -13,7 +13,9 @@ const dir = await mkdtemp(join(tmpdir(), 'chain-crash-long-'));
 const started = Date.now();
 const r = await runKills({ kills, dir, log: (l) => console.log(`# ${l}`) });
 const ok = r.kills === kills && r.inconsistent === 0 && r.sideBlocks > 0 && r.invalidBlocks > 0;
-console.log(`# ${r.kills} kills in ${((Date.now() - started) / 1000).toFixed(0)} s; final height ${r.height}, ${r.sideBlocks} side blocks, ${r.invalidBlocks} invalid (failed reorgs)`);
+console.log(
+  `# ${r.kills} kills in ${((Date.now() - started) / 1000).toFixed(0)} s; final height ${r.height}, ${r.sideBlocks} side blocks, ${r.invalidBlocks} invalid (failed reorgs)`,
+);
 for (const p of r.problems) console.log(`# FAILED: ${p}`);
 console.log(`RELIABILITY kills ${r.kills}`);
 console.log(`RELIABILITY kill_inconsistent ${r.inconsistent}`);

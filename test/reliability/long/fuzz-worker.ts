@@ -116,7 +116,8 @@ async function api(total: number, seed: number): Promise<void> {
       t.inputs += slow;
       report(t);
     }
-    if (node.proc.exitCode !== null) report({ target: 'api', inputs: 0, crashes: 1, hangs: 0, divergent: 0, samples: [`the node exited with ${node.proc.exitCode}`] });
+    if (node.proc.exitCode !== null)
+      report({ target: 'api', inputs: 0, crashes: 1, hangs: 0, divergent: 0, samples: [`the node exited with ${node.proc.exitCode}`] });
   } finally {
     await node.stop();
     await dir.cleanup();

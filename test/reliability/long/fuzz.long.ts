@@ -44,7 +44,9 @@ function add(t: FuzzTally): void {
 /** Run one worker to its end; a worker that crashes or goes silent counts as a crash or a hang. */
 function runWorker(args: string[]): Promise<void> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--experimental-transform-types', '--no-warnings', `--import=${LOADER}`, WORKER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, ['--experimental-transform-types', '--no-warnings', `--import=${LOADER}`, WORKER, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let buf = '';
     let err = '';
     let hung = false;
@@ -69,7 +71,8 @@ function runWorker(args: string[]): Promise<void> {
       clearTimeout(timer);
       const who = `worker ${args.join(' ')}`;
       if (hung) add({ target: 'worker', inputs: 0, crashes: 0, hangs: 1, divergent: 0, samples: [`${who}: silent for ${WATCHDOG_MS} ms, killed`] });
-      else if (code !== 0) add({ target: 'worker', inputs: 0, crashes: 1, hangs: 0, divergent: 0, samples: [`${who}: exited with ${code ?? signal}: ${err.slice(-1500)}`] });
+      else if (code !== 0)
+        add({ target: 'worker', inputs: 0, crashes: 1, hangs: 0, divergent: 0, samples: [`${who}: exited with ${code ?? signal}: ${err.slice(-1500)}`] });
       resolve();
     });
   });
@@ -89,7 +92,10 @@ const all = [...totals.values()];
 const sum = (k: 'inputs' | 'crashes' | 'hangs' | 'divergent'): number => all.reduce((a, t) => a + t[k], 0);
 console.log(`fuzz seed ${seed}, ${workers} worker(s), ${Math.round((Date.now() - started) / 1000)} s`);
 console.log('target                      inputs  crashes  hangs  divergent');
-for (const t of all) console.log(`${t.target.padEnd(24)} ${String(t.inputs).padStart(9)} ${String(t.crashes).padStart(8)} ${String(t.hangs).padStart(6)} ${String(t.divergent).padStart(10)}`);
+for (const t of all)
+  console.log(
+    `${t.target.padEnd(24)} ${String(t.inputs).padStart(9)} ${String(t.crashes).padStart(8)} ${String(t.hangs).padStart(6)} ${String(t.divergent).padStart(10)}`,
+  );
 for (const s of samples) console.log(`  ${s}`);
 console.log(`RELIABILITY fuzz_inputs ${sum('inputs')}`);
 console.log(`RELIABILITY fuzz_crashes ${sum('crashes')}`);

@@ -80,7 +80,18 @@ const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
 const fmt = (x: number, d = 1): string => (Number.isFinite(x) ? x.toFixed(d) : '-');
 
 async function sample(nodes: TestNode[], startedAt: number, accepted: number): Promise<Sample> {
-  const s: Sample = { atMin: (Date.now() - startedAt) / 60_000, height: 0, accepted, rssMiB: [], heapMiB: [], fds: [], lagP99Ms: [], lagMaxMs: [], dbBytes: [], mempool: [] };
+  const s: Sample = {
+    atMin: (Date.now() - startedAt) / 60_000,
+    height: 0,
+    accepted,
+    rssMiB: [],
+    heapMiB: [],
+    fds: [],
+    lagP99Ms: [],
+    lagMaxMs: [],
+    dbBytes: [],
+    mempool: [],
+  };
   for (const n of nodes) {
     const pid = n.proc.pid!;
     const text = await (await fetch(`${n.api}/metrics`)).text();
@@ -98,45 +109,70 @@ async function sample(nodes: TestNode[], startedAt: number, accepted: number): P
 }
 
 function table(samples: Sample[]): string {
-  const head = ['min', 'height', 'tx accepted', 'RSS MiB (min-max)', 'JS heap used MiB (max)', 'lag p99 ms (max)', 'lag max ms (max)', 'open fds (min-max)', 'LevelDB MiB (max)', 'mempool (max)'];
+  const head = [
+    'min',
+    'height',
+    'tx accepted',
+    'RSS MiB (min-max)',
+    'JS heap used MiB (max)',
+    'lag p99 ms (max)',
+    'lag max ms (max)',
+    'open fds (min-max)',
+    'LevelDB MiB (max)',
+    'mempool (max)',
+  ];
   const rows = samples.map((s) => [
-    fmt(s.atMin), String(s.height), String(s.accepted), `${fmt(Math.min(...s.rssMiB), 0)}-${fmt(Math.max(...s.rssMiB), 0)}`, fmt(Math.max(...s.heapMiB), 0),
-    fmt(Math.max(...s.lagP99Ms)), fmt(Math.max(...s.lagMaxMs)), `${Math.min(...s.fds)}-${Math.max(...s.fds)}`,
-    fmt(Math.max(...s.dbBytes) / 1048576, 2), String(Math.max(...s.mempool)),
+    fmt(s.atMin),
+    String(s.height),
+    String(s.accepted),
+    `${fmt(Math.min(...s.rssMiB), 0)}-${fmt(Math.max(...s.rssMiB), 0)}`,
+    fmt(Math.max(...s.heapMiB), 0),
+    fmt(Math.max(...s.lagP99Ms)),
+    fmt(Math.max(...s.lagMaxMs)),
+    `${Math.min(...s.fds)}-${Math.max(...s.fds)}`,
+    fmt(Math.max(...s.dbBytes) / 1048576, 2),
+    String(Math.max(...s.mempool)),
   ]);
   const line = (r: string[]): string => `| ${r.join(' | ')} |`;
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
 /** Submit `per` transactions to each node from its own actors; rejected nonces are reused. */
-async function submitRound(nodes: TestNode[], actors: Actor[][], per: number, counts: { submitted: number; accepted: number; rejected: number; codes: Map<string, number> }): Promise<void> {
-  await Promise.all(nodes.map(async (node, i) => {
-    const own = actors[i]!;
-    const txs: Array<{ actor: Actor; tx: Transaction }> = [];
-    for (let k = 0; k < per; k++) {
-      const actor = own[k % own.length]!;
-      txs.push({ actor, tx: actor.tx(`soak.k${k % 4}`, { s: `item-${k % 16}` }) });
-    }
-    counts.submitted += txs.length;
-    let results: Array<{ ok: boolean; code?: string }>;
-    try {
-      results = (await node.post<{ results: Array<{ ok: boolean; code?: string }> }>('/txs/batch', { txs: txs.map((x) => toHex(x.tx.bytes)) })).results;
-    } catch (err) {
-      results = txs.map(() => ({ ok: false, code: `HTTP:${(err as Error).message.slice(0, 40)}` }));
-    }
-    const firstFailed = new Map<Actor, number>();
-    results.forEach((r, j) => {
-      const { actor, tx } = txs[j]!;
-      if (r.ok) counts.accepted++;
-      else {
-        counts.rejected++;
-        counts.codes.set(r.code ?? '?', (counts.codes.get(r.code ?? '?') ?? 0) + 1);
-        if (!firstFailed.has(actor)) firstFailed.set(actor, tx.fields.nonce);
+async function submitRound(
+  nodes: TestNode[],
+  actors: Actor[][],
+  per: number,
+  counts: { submitted: number; accepted: number; rejected: number; codes: Map<string, number> },
+): Promise<void> {
+  await Promise.all(
+    nodes.map(async (node, i) => {
+      const own = actors[i]!;
+      const txs: Array<{ actor: Actor; tx: Transaction }> = [];
+      for (let k = 0; k < per; k++) {
+        const actor = own[k % own.length]!;
+        txs.push({ actor, tx: actor.tx(`soak.k${k % 4}`, { s: `item-${k % 16}` }) });
       }
-    });
-    // Later nonces of an actor whose transaction was refused are gaps now: sign them again from the refused one.
-    for (const [actor, nonce] of firstFailed) actor.nonce = nonce;
-  }));
+      counts.submitted += txs.length;
+      let results: Array<{ ok: boolean; code?: string }>;
+      try {
+        results = (await node.post<{ results: Array<{ ok: boolean; code?: string }> }>('/txs/batch', { txs: txs.map((x) => toHex(x.tx.bytes)) })).results;
+      } catch (err) {
+        results = txs.map(() => ({ ok: false, code: `HTTP:${(err as Error).message.slice(0, 40)}` }));
+      }
+      const firstFailed = new Map<Actor, number>();
+      results.forEach((r, j) => {
+        const { actor, tx } = txs[j]!;
+        if (r.ok) counts.accepted++;
+        else {
+          counts.rejected++;
+          counts.codes.set(r.code ?? '?', (counts.codes.get(r.code ?? '?') ?? 0) + 1);
+          if (!firstFailed.has(actor)) firstFailed.set(actor, tx.fields.nonce);
+        }
+      });
+      // Later nonces of an actor whose transaction was refused are gaps now: sign them again from the refused one.
+      for (const [actor, nonce] of firstFailed) actor.nonce = nonce;
+    }),
+  );
 }
 
 async function mineOnce(miner: TestNode): Promise<void> {
@@ -163,9 +199,12 @@ async function main(): Promise<number> {
   process.once('SIGINT', onSignal);
   try {
     nodes.push(await TestNode.start({ datadir: join(dir.path, 'n0'), mine: false, logLevel: 'warn' }));
-    for (let i = 1; i < NODES; i++) nodes.push(await TestNode.start({ datadir: join(dir.path, `n${i}`), mine: false, logLevel: 'warn', bootstrap: [nodes[0]!.address] }));
+    for (let i = 1; i < NODES; i++)
+      nodes.push(await TestNode.start({ datadir: join(dir.path, `n${i}`), mine: false, logLevel: 'warn', bootstrap: [nodes[0]!.address] }));
     await waitFor('every node to have a peer', async () => (await Promise.all(nodes.map((n) => n.peerIds()))).every((p) => p.length >= 1), 60_000, 500);
-    console.log(`# soak: ${NODES} nodes, ${minutes} min, ${tps} tx/s, a sample every ${sampleMs / 1000} s, a block every ~${BLOCK_EVERY_MS / 1000} s (node 0 mines; P2P relays)`);
+    console.log(
+      `# soak: ${NODES} nodes, ${minutes} min, ${tps} tx/s, a sample every ${sampleMs / 1000} s, a block every ~${BLOCK_EVERY_MS / 1000} s (node 0 mines; P2P relays)`,
+    );
     const actors = nodes.map(() => Array.from({ length: 4 }, () => new Actor()));
     const counts = { submitted: 0, accepted: 0, rejected: 0, codes: new Map<string, number>() };
     const startedAt = Date.now();
@@ -185,7 +224,9 @@ async function main(): Promise<number> {
       if (Date.now() >= nextSample) {
         const s = await sample(nodes, startedAt, counts.accepted);
         samples.push(s);
-        console.log(`# ${fmt(s.atMin)} min: height ${s.height}, accepted ${s.accepted}, RSS ${s.rssMiB.map((x) => fmt(x, 0)).join('/')} MiB, heap ${s.heapMiB.map((x) => fmt(x, 0)).join('/')} MiB, lag p99 ${s.lagP99Ms.map((x) => fmt(x)).join('/')} ms, fds ${s.fds.join('/')}, LevelDB ${s.dbBytes.map((x) => fmt(x / 1048576, 2)).join('/')} MiB, mempool ${s.mempool.join('/')}`);
+        console.log(
+          `# ${fmt(s.atMin)} min: height ${s.height}, accepted ${s.accepted}, RSS ${s.rssMiB.map((x) => fmt(x, 0)).join('/')} MiB, heap ${s.heapMiB.map((x) => fmt(x, 0)).join('/')} MiB, lag p99 ${s.lagP99Ms.map((x) => fmt(x)).join('/')} ms, fds ${s.fds.join('/')}, LevelDB ${s.dbBytes.map((x) => fmt(x / 1048576, 2)).join('/')} MiB, mempool ${s.mempool.join('/')}`,
+        );
         nextSample += sampleMs;
       }
       await sleep(Math.max(0, 1000 - (Date.now() - roundStart)));
@@ -194,15 +235,25 @@ async function main(): Promise<number> {
     await miningLoop;
 
     // Drain: mine until every mempool is empty, then every node must hold every accepted transaction.
-    await waitFor('the mempools to be mined empty', async () => {
-      await mineOnce(nodes[0]!);
-      const st = await Promise.all(nodes.map((n) => n.get<{ mempool: { count: number } }>('/status')));
-      return st.every((x) => x.mempool.count === 0);
-    }, 300_000, 500);
-    const tip = await waitFor('one tip everywhere', async () => {
-      const st = await Promise.all(nodes.map((n) => n.status()));
-      return st.every((x) => x.tip.hash === st[0]!.tip.hash) ? st[0] : undefined;
-    }, 120_000, 500);
+    await waitFor(
+      'the mempools to be mined empty',
+      async () => {
+        await mineOnce(nodes[0]!);
+        const st = await Promise.all(nodes.map((n) => n.get<{ mempool: { count: number } }>('/status')));
+        return st.every((x) => x.mempool.count === 0);
+      },
+      300_000,
+      500,
+    );
+    const tip = await waitFor(
+      'one tip everywhere',
+      async () => {
+        const st = await Promise.all(nodes.map((n) => n.status()));
+        return st.every((x) => x.tip.hash === st[0]!.tip.hash) ? st[0] : undefined;
+      },
+      120_000,
+      500,
+    );
     let lost = 0;
     for (const n of nodes) {
       for (const a of actors.flat()) {
@@ -230,11 +281,13 @@ async function main(): Promise<number> {
     fdGrowth.forEach((g, i) => g > FD_SLACK && failures.push(`node ${i}: open fds grew by ${g} > ${FD_SLACK}`));
     lagLast.forEach((l, i) => {
       if (!Number.isFinite(l)) failures.push(`node ${i}: no nodejs_eventloop_lag_p99_seconds in /metrics`);
-      else if (l > LAG_RATIO * lagFirst[i]! + LAG_SLACK_MS) failures.push(`node ${i}: lag p99 ${fmt(l)} ms > ${LAG_RATIO} x ${fmt(lagFirst[i]!)} + ${LAG_SLACK_MS} ms`);
+      else if (l > LAG_RATIO * lagFirst[i]! + LAG_SLACK_MS)
+        failures.push(`node ${i}: lag p99 ${fmt(l)} ms > ${LAG_RATIO} x ${fmt(lagFirst[i]!)} + ${LAG_SLACK_MS} ms`);
     });
     finalDb.forEach((b, i) => b > dbBound && failures.push(`node ${i}: LevelDB ${b} bytes > bound ${dbBound}`));
     if (lost !== 0) failures.push(`${lost} accepted transactions missing from some node's chain`);
-    if (counts.rejected > MAX_REJECTED_SHARE * counts.submitted) failures.push(`${counts.rejected} of ${counts.submitted} submissions rejected: ${JSON.stringify([...counts.codes])}`);
+    if (counts.rejected > MAX_REJECTED_SHARE * counts.submitted)
+      failures.push(`${counts.rejected} of ${counts.submitted} submissions rejected: ${JSON.stringify([...counts.codes])}`);
     if (samples.length < 3) failures.push(`only ${samples.length} samples`);
 
     console.log(`\n# soak table (${new Date().toISOString().slice(0, 10)}; ${NODES} nodes; ${tps} tx/s; maxima/ranges across the nodes)\n${table(samples)}\n`);
