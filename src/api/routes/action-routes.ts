@@ -5,7 +5,6 @@ import { addressSource } from '../../mempool/sources.js';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { requireSignScope } from '../sign-guard.js';
-import { requireAdmin } from './node-routes.js';
 
 /** Most actions in one `POST /actions/batch`. */
 export const MAX_ACTION_BATCH = 5000;
@@ -40,7 +39,6 @@ function toRequest(a: { kind: string; subject?: string; payload: unknown }): Sig
  */
 export function actionRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const guard = requireSignScope();
-  const admin = requireAdmin(ctx);
   const security = [{ bearer: [] }];
 
   // A payload may be as large as a transaction allows (JSON is not larger than its CBOR by more than ~2x).
@@ -121,7 +119,7 @@ export function actionRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post<{ Body: { name: string } }>(
     '/keys',
     {
-      onRequest: admin,
+      config: { scope: 'admin' },
       schema: {
         summary: 'Create a node-held key (admin): its public key and DID',
         tags: ['keys'],
@@ -140,7 +138,7 @@ export function actionRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get(
     '/keys',
     {
-      onRequest: admin,
+      config: { scope: 'admin' },
       schema: {
         summary: 'Node-held keys (admin): names, public keys, DIDs',
         tags: ['keys'],
