@@ -10,7 +10,14 @@ export interface KindDefinition {
 
 const HEX_KEY = '^0[23][0-9a-f]{64}$';
 const shortText = { type: 'string', maxLength: 1024 } as const;
-const time = { type: 'integer', minimum: 0 } as const;
+// A point in time: unix seconds or milliseconds, or an ISO 8601 / RFC 3339 date-time string (as JSON clients and the
+// container-metrics facade write it).
+const time = {
+  anyOf: [
+    { type: 'integer', minimum: 0 },
+    { type: 'string', maxLength: 40, pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})$' },
+  ],
+} as const;
 
 /**
  * The standard kinds (issue 15 item 5). Families accept any member (`audit.login`, `supply.shipped`); members

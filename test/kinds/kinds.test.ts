@@ -38,6 +38,8 @@ t.test('registry: standard kinds, families, pointers, custom files', async (t) =
   t.equal(failure(r, 'weather', 'anything'), undefined);
   t.equal(failure(r, 'metric', { containerId: 'c1', memoryMB: 256, cpuUsage: 12.5, timestamp: 1_700_000_000_000 }), undefined);
   t.match(failure(r, 'metric', { containerId: 'c1', memoryMB: 'lots' }), { code: 'TX_SCHEMA', pointer: '/memoryMB' });
+  t.equal(failure(r, 'metric', { memoryMB: 1, timestamp: '2026-12-02T10:00:00.000Z' }), undefined, 'an ISO 8601 time (the metrics facade writes these)');
+  t.match(failure(r, 'metric', { memoryMB: 1, timestamp: 'yesterday' }), { pointer: '/timestamp' });
   t.match(failure(r, 'metric', { tags: { a: 1 } }), { pointer: '/tags' });
   t.match(failure(r, 'doc.certify', { name: 'x.pdf', sha256: 'ABC' }), { pointer: '/sha256', message: /must match pattern/ });
   t.match(failure(r, 'doc.certify', null), { pointer: '' });
