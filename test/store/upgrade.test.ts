@@ -7,8 +7,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import t, { type Test } from 'tap';
 import { Chain } from '../../src/chain/chain.js';
 import { type UpgradeProgress } from '../../src/chain/upgrade.js';
+import { ClassicLevel } from 'classic-level';
 import { ChainStore } from '../../src/store/chain-store.js';
-import { Keys, readU32be, SCHEMA_VERSION } from '../../src/store/layout.js';
+import { Keys, Prefix, readU32be, SCHEMA_VERSION } from '../../src/store/layout.js';
 import { toHex } from '../../src/util/bytes.js';
 import { type Block } from '../../src/primitives/block.js';
 import { CHAIN_ID, NET } from '../utils/chain.js';
@@ -137,4 +138,45 @@ t.test('a kill -9 in the middle of the upgrade is finished by the next start', a
   t.same(progress.at(-1), { done: 13, total: 13 }, 'resumed and finished');
   await assertUpgraded(t, chain, store);
   await store.close();
+});
+
+t.test('a crash while the old indexes are being cleared (some batches deleted, no progress record) is redone on the next start', async (t) => {
+  const dir = await copyFixture(t);
+  // Clearing deletes whole prefixes in atomic batches before the progress record exists: leave the database as a
+  // kill -9 after the first batches would, with the tx locations and half the actor index gone.
+  const raw = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
+  await raw.open();
+  let deleted = 0;
+  for await (const k of raw.keys({ gte: Uint8Array.of(Prefix.tx), lt: Uint8Array.of(Prefix.tx + 1) })) {
+    await raw.del(k);
+    deleted++;
+  }
+  let n = 0;
+  for await (const k of raw.keys({ gte: Uint8Array.of(Prefix.actorIndex), lt: Uint8Array.of(Prefix.actorIndex + 1) })) if (n++ % 2 === 0) await raw.del(k);
+  await raw.close();
+  t.ok(deleted > 0 && n > 0, 'old index keys deleted');
+  const store = await ChainStore.open({ path: dir, chainId: CHAIN_ID });
+  t.equal(store.upgradeFrom, 1);
+  t.equal(await store.getUpgradeProgress(), undefined, 'no progress record yet');
+  const chain = await Chain.open({ params: NET }, { store });
+  await assertUpgraded(t, chain, store);
+  await store.close();
+});
+
+t.test('newer and missing schemas stay refused; a schema-1 database of another network too', async (t) => {
+  const dir = await copyFixture(t);
+  await t.rejects(ChainStore.open({ path: dir, chainId: new Uint8Array(32) }), { code: 'STORE_WRONG_NETWORK' }, 'other network');
+  const raw = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
+  await raw.open();
+  await raw.put(Keys.schema(), Uint8Array.of(0, 0, 0, SCHEMA_VERSION + 1));
+  await raw.close();
+  await t.rejects(ChainStore.open({ path: dir, chainId: CHAIN_ID }), { code: 'STORE_SCHEMA_MISMATCH' }, 'newer schema');
+  await raw.open();
+  await raw.put(Keys.schema(), Uint8Array.of(0, 0, 0, 0));
+  await raw.close();
+  await t.rejects(ChainStore.open({ path: dir, chainId: CHAIN_ID }), { code: 'STORE_SCHEMA_MISMATCH' }, 'schema 0');
+  await raw.open();
+  await raw.del(Keys.schema());
+  await raw.close();
+  await t.rejects(ChainStore.open({ path: dir, chainId: CHAIN_ID }), { code: 'STORE_SCHEMA_MISMATCH' }, 'no schema key');
 });
