@@ -21,6 +21,7 @@ import { IdentityIndex } from '../ident/identity-index.js';
 import { BlockError } from './errors.js';
 import { OrphanPool, type OrphanPoolOptions } from './orphan-pool.js';
 import { verifyOnOpen } from './startup-check.js';
+import { upgradeStore, type UpgradeProgress } from './upgrade.js';
 import { checkBlockContext, checkBlockSanity, consensusContext, nextBits, type ConsensusContext } from './validate.js';
 import { BoundedMap } from '../util/bounded-map.js';
 
@@ -66,6 +67,8 @@ export interface ChainDependencies {
   now?: () => number;
   /** Progress of building the header log of a datadir that predates it. */
   onLogBuild?: (p: LogBuildProgress) => void;
+  /** Progress of the in-place upgrade of a database of an older schema (src/chain/upgrade.ts). */
+  onUpgrade?: (p: UpgradeProgress) => void;
   /**
    * Height of the latest final checkpoint (SPEC 12), when finality is known: no side branch forking below it is
    * stored, and stored ones are pruned. The seam for witnessed finality; without it only the depth bound applies.
@@ -188,6 +191,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const tip = this.tree.get((await store.getTipHash())!);
     await verifyOnOpen(store, this.tree, tip, checkDepth);
     this.tree.setMainFromTip(tip!);
+    await upgradeStore({ store, tree: this.tree, identity: this.identity, ctx: this.ctx, logger: this.#deps.logger, onProgress: this.#deps.onUpgrade });
     if (this.#logOn) await this.headerLog.open(this.tree, this.#deps.onLogBuild);
     this.#log?.info({ height: tip!.height, tip: tip!.header.hashHex, blocks: this.tree.size }, 'chain loaded');
     // A crash between storing a block and connecting it leaves a heavier stored branch: connect it now.

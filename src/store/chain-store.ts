@@ -4,7 +4,19 @@ import { Block, type BlockDecodeOptions } from '../primitives/block.js';
 import { bytesEqual, toHex } from '../util/bytes.js';
 import { decodeEntry, encodeEntry, type BlockEntry } from './entry.js';
 import { StoreError, StoreErrorCode } from './errors.js';
-import { BatchSlab, encodeTxLocation, Keys, Prefix, SCHEMA_VERSION, readU32be, readU64be, u32be, u64be } from './layout.js';
+import {
+  BatchSlab,
+  DERIVED_PREFIXES,
+  encodeTxLocation,
+  Keys,
+  Prefix,
+  SCHEMA_VERSION,
+  UPGRADABLE_SCHEMAS,
+  readU32be,
+  readU64be,
+  u32be,
+  u64be,
+} from './layout.js';
 import { applyBatch } from './level-batch.js';
 import { ActorNonceCache } from './nonce-cache.js';
 import { readPage, type Page, type PageRequest } from './pages.js';
@@ -85,6 +97,8 @@ export class ChainStore {
   readonly queryOptions: QueryIndexOptions;
   /** Reads of the query indexes (counts, ranges, rows, aggregates). */
   readonly query: QueryReader;
+  // Schema of an older database opened for an in-place upgrade (src/chain/upgrade.ts), until it finishes.
+  #upgradeFrom: number | undefined;
 
   private constructor(db: Db, options: ChainStoreOptions, deps: ChainStoreDependencies) {
     this.#db = db;
@@ -113,7 +127,11 @@ export class ChainStore {
     );
   }
 
-  /** Open (creating if needed) the database; refuses a locked, foreign-network or other-schema database. */
+  /**
+   * Open (creating if needed) the database; refuses a locked, foreign-network, newer-schema or schema-less
+   * database. An older schema listed in UPGRADABLE_SCHEMAS opens with {@link upgradeFrom} set: its main-chain
+   * indexes must be rebuilt (src/chain/upgrade.ts, run by Chain.open) before anything reads them.
+   */
   static async open(options: ChainStoreOptions, deps: ChainStoreDependencies = {}): Promise<ChainStore> {
     const db: Db = new ClassicLevel<Uint8Array, Uint8Array>(options.path, {
       keyEncoding: 'view',
@@ -150,11 +168,9 @@ export class ChainStore {
       ]);
       return;
     }
-    if (schema === undefined || readU32be(schema) !== SCHEMA_VERSION) {
-      throw new StoreError(
-        StoreErrorCode.schema,
-        `database at ${this.path} has schema ${schema === undefined ? 'none' : readU32be(schema)}, this build needs ${SCHEMA_VERSION}`,
-      );
+    const version = schema === undefined || schema.byteLength !== 4 ? undefined : readU32be(schema);
+    if (version === undefined || (version !== SCHEMA_VERSION && !UPGRADABLE_SCHEMAS.includes(version))) {
+      throw new StoreError(StoreErrorCode.schema, `database at ${this.path} has schema ${version ?? 'none'}, this build needs ${SCHEMA_VERSION}`);
     }
     if (chain === undefined || !bytesEqual(chain, this.#options.chainId)) {
       throw new StoreError(
@@ -162,6 +178,56 @@ export class ChainStore {
         `database at ${this.path} belongs to another network (genesis ${chain === undefined ? 'unknown' : toHex(chain)})`,
       );
     }
+    if (version !== SCHEMA_VERSION) this.#upgradeFrom = version;
+  }
+
+  /** Schema of an older database whose indexes still need the in-place upgrade; undefined once current. */
+  get upgradeFrom(): number | undefined {
+    return this.#upgradeFrom;
+  }
+
+  /** Next main-chain height of an upgrade under way (undefined when none has finished clearing the old indexes). */
+  async getUpgradeProgress(): Promise<number | undefined> {
+    await this.#settled();
+    const v = await this.#db.get(Keys.upgrade());
+    return v === undefined || v.byteLength !== 8 || readU32be(v) !== SCHEMA_VERSION ? undefined : readU32be(v, 4);
+  }
+
+  /** Progress record of an upgrade: the target schema and the next height to index. */
+  upgradeProgressOp(nextHeight: number): BatchOp {
+    const value = new Uint8Array(8);
+    value.set(u32be(SCHEMA_VERSION), 0);
+    value.set(u32be(nextHeight), 4);
+    return { type: 'put', key: Keys.upgrade(), value };
+  }
+
+  /**
+   * Delete every key of the derived main-chain indexes (DERIVED_PREFIXES), in batches of at most `batchOps`, then
+   * record the upgrade as started at height 0. A crash before that record leaves it to be done again.
+   */
+  async clearDerivedIndexes(batchOps: number): Promise<void> {
+    if (this.#upgradeFrom === undefined) throw new StoreError(StoreErrorCode.schema, `database at ${this.path} is not being upgraded`);
+    for (const prefix of DERIVED_PREFIXES) {
+      for (;;) {
+        await this.#settled();
+        const ops: BatchOp[] = [];
+        for await (const k of this.#db.keys({ gte: new Uint8Array([prefix]), lt: new Uint8Array([prefix + 1]), limit: batchOps }))
+          ops.push({ type: 'del', key: k });
+        if (ops.length === 0) break;
+        await this.#writes.write(ops);
+      }
+    }
+    await this.#writes.write([this.upgradeProgressOp(0)]);
+  }
+
+  /** Finish an upgrade: the current schema key and the end of the progress record, in one batch. */
+  async finishUpgrade(): Promise<void> {
+    await this.#writes.write([
+      { type: 'put', key: Keys.schema(), value: u32be(SCHEMA_VERSION) },
+      { type: 'del', key: Keys.upgrade() },
+    ]);
+    await this.#writes.settled();
+    this.#upgradeFrom = undefined;
   }
 
   /** Close the database. */
@@ -334,6 +400,20 @@ export class ChainStore {
       { type: 'put', key: Keys.height(entry.height), value: entry.hash },
       { type: 'put', key: Keys.tip(), value: entry.hash },
     ];
+    await this.#writeIndexes(entry, block, nextNonces, ops);
+  }
+
+  /**
+   * Write the main-chain indexes of `block` (already connected at `entry.height`: its entry, undo data, height
+   * index and the tip stay as they are) with `extra`, in one atomic batch: the in-place upgrade of an older
+   * schema (src/chain/upgrade.ts) replays the main chain through the connect code's index writes with this.
+   */
+  async writeIndexes(entry: BlockEntry, block: Block, nextNonces: Map<string, [Uint8Array, number]>, extra: readonly BatchOp[] = []): Promise<void> {
+    await this.#writeIndexes(entry, block, nextNonces, [...extra]);
+  }
+
+  // Adds the tx, actor, subject, kind and subject+kind index writes and actor states of a connect to `ops`, writes them.
+  async #writeIndexes(entry: BlockEntry, block: Block, nextNonces: Map<string, [Uint8Array, number]>, ops: BatchOp[]): Promise<void> {
     const q = this.queryOptions;
     // Counts before this block of every subject, kind and subject+kind it touches: the next ordinals.
     const counts = q.enabled ? await this.#counted(block, 1) : undefined;

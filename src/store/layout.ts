@@ -7,6 +7,7 @@
  * | 0x01   | 0x01 'schema'                                    | u32 schema version                                   |
  * | 0x01   | 0x01 'chain'                                     | genesis hash (32): which network this database holds |
  * | 0x01   | 0x01 'tip'                                       | hash of the main-chain tip (32)                      |
+ * | 0x01   | 0x01 'upgrade'                                   | index rebuild of an older schema under way: target schema(u32) next height(u32) (src/chain/upgrade.ts) |
  * | 0x10   | 0x10 hash(32)                                    | block entry: header(80) height(u32) status(u8) seq(u32) chainWork(32) |
  * | 0x11   | 0x11 hash(32)                                    | encoded block (DAG-CBOR)                             |
  * | 0x12   | 0x12 hash(32)                                    | undo data of a connected block (DAG-CBOR)            |
@@ -54,8 +55,31 @@ export const Prefix = {
   identNote: 0x53,
 } as const;
 
-/** Current on-disk schema version; a database with another one is refused. */
+/** Current on-disk schema version; a database with a newer one (or none) is refused. */
 export const SCHEMA_VERSION = 2;
+
+/**
+ * Older schema versions opened and upgraded in place (src/chain/upgrade.ts rebuilds the main-chain indexes from
+ * the stored blocks). Schema 1 (releases up to b14179a) had the same blocks, entries, undo data and header log.
+ */
+export const UPGRADABLE_SCHEMAS: readonly number[] = [1];
+
+/**
+ * Prefixes of the derived main-chain indexes an upgrade rebuilds from the stored blocks (everything but the
+ * meta keys, entries, bodies, undo data, the height index, the header log and invalid markers).
+ */
+export const DERIVED_PREFIXES: readonly number[] = [
+  Prefix.tx,
+  Prefix.actorState,
+  Prefix.actorIndex,
+  Prefix.subjectIndex,
+  Prefix.kindIndex,
+  Prefix.subjectKindIndex,
+  Prefix.identKey,
+  Prefix.identity,
+  Prefix.identUndo,
+  Prefix.identNote,
+];
 
 const enc = new TextEncoder();
 
@@ -186,6 +210,7 @@ export const Keys = {
   schema: (): Uint8Array => withPrefix(Prefix.meta, enc.encode('schema')),
   chain: (): Uint8Array => withPrefix(Prefix.meta, enc.encode('chain')),
   tip: (): Uint8Array => withPrefix(Prefix.meta, enc.encode('tip')),
+  upgrade: (): Uint8Array => withPrefix(Prefix.meta, enc.encode('upgrade')),
   entry: (hash: Uint8Array): Uint8Array => prefixed(Prefix.entry, hash, 0),
   body: (hash: Uint8Array): Uint8Array => withPrefix(Prefix.body, hash),
   undo: (hash: Uint8Array): Uint8Array => withPrefix(Prefix.undo, hash),
