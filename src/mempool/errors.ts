@@ -1,4 +1,4 @@
-import { ChainNodeError, Penalty } from '../errors.js';
+import { ChainNodeError, Penalty, type ErrorCode } from '../errors.js';
 
 /**
  * Stable codes of the reasons a transaction is refused by the mempool, listed in the order the checks run
@@ -27,7 +27,7 @@ export const MempoolErrorCode = {
   badSignature: 'TX_BAD_SIGNATURE',
   /** Refused by the node's admission policy: the payload fails its kind's schema (src/kinds/policy.ts). */
   schema: 'TX_SCHEMA',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 /** One of {@link MempoolErrorCode}. */
 export type MempoolRejectCode = (typeof MempoolErrorCode)[keyof typeof MempoolErrorCode];

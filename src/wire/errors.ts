@@ -1,4 +1,4 @@
-import { ChainNodeError, Penalty } from '../errors.js';
+import { ChainNodeError, Penalty, type ErrorCode } from '../errors.js';
 
 /** Stable codes of peer-to-peer errors. */
 export const P2pErrorCode = {
@@ -36,7 +36,7 @@ export const P2pErrorCode = {
   unrequested: 'P2P_UNREQUESTED',
   /** Penalty code: the peer claimed more chain work than the headers it then served. */
   falseWork: 'SYNC_FALSE_WORK',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 /** One of {@link P2pErrorCode}. */
 export type P2pErrorCodeValue = (typeof P2pErrorCode)[keyof typeof P2pErrorCode];
