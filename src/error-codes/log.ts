@@ -2,7 +2,7 @@ import type { CodeTable } from './table.js';
 
 /** Stable error codes raised by src/log/: HTTP status and meaning of each. */
 export const LogCodes = {
-  LOG_BAD_INDEX: { status: 400, doc: 'Leaf … is not in a log of size ….' },
+  LOG_BAD_INDEX: { status: 400, doc: 'A leaf index outside the log.' },
   NOTE_BAD_KEY_NAME: { status: 400, doc: "A signed-note key name that is empty or holds spaces or '+'." },
   NOTE_BAD_SIGNATURE: { status: 400, doc: 'A note signature line that does not verify with the named key.' },
   NOTE_BAD_SIGNER_KEY: { status: 400, doc: 'A signer key that does not parse.' },

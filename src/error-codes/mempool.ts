@@ -3,9 +3,9 @@ import type { CodeTable } from './table.js';
 /** Stable error codes raised by src/mempool/: HTTP status and meaning of each. */
 export const MempoolCodes = {
   MEMPOOL_ACTOR_LIMIT: { status: 429, doc: 'The actor already has `maxPerActor` transactions pooled.' },
-  MEMPOOL_BAD_CURSOR: { status: 400, doc: 'Bad mempool cursor ….' },
-  MEMPOOL_BAD_LIMIT: { status: 400, doc: 'Bad mempool page size ….' },
-  MEMPOOL_BAD_NONCE: { status: 400, doc: 'NextNonce returned ….' },
+  MEMPOOL_BAD_CURSOR: { status: 400, doc: 'A mempool page cursor that does not decode.' },
+  MEMPOOL_BAD_LIMIT: { status: 400, doc: 'A mempool page size out of range.' },
+  MEMPOOL_BAD_NONCE: { status: 400, doc: 'The chain returned an invalid next nonce for an actor.' },
   MEMPOOL_BAD_OPTIONS: { status: 400, doc: 'ChainId must be the 32-byte genesis hash.' },
   MEMPOOL_FULL: { status: 503, doc: 'The pool is full and the eviction policy frees no room for this transaction.' },
   TX_BAD_SIGNATURE: { status: 400, doc: 'The signature does not verify (high-S, bad key, tampered body, ...).' },

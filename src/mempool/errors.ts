@@ -61,7 +61,14 @@ export function isStickyRejection(code: MempoolRejectCode): boolean {
   return STICKY.has(code);
 }
 
-/** The error for a refusal, with the code's penalty. */
-export function mempoolError(code: MempoolRejectCode, message: string): ChainNodeError {
-  return new ChainNodeError(code, message, { penalty: MEMPOOL_PENALTIES[code] });
+/** A transaction refused by the mempool, with the code's penalty for the peer that relayed it. */
+export class MempoolError extends ChainNodeError {
+  constructor(code: MempoolRejectCode, message: string) {
+    super(code, message, { penalty: MEMPOOL_PENALTIES[code] });
+  }
+}
+
+/** @deprecated Use `new MempoolError(...)`; kept so call sites written against the old helper still build. */
+export function mempoolError(code: MempoolRejectCode, message: string): MempoolError {
+  return new MempoolError(code, message);
 }

@@ -57,7 +57,14 @@ export const P2pPenalty = {
   wrongGenesis: Penalty.ban,
 } as const;
 
-/** Build a peer-to-peer error. */
-export function p2pError(code: P2pErrorCodeValue, message: string, options: { penalty?: number; cause?: unknown } = {}): ChainNodeError {
-  return new ChainNodeError(code, message, options);
+/** A peer-to-peer error: `penalty` is the sending peer's fault (0 when the fault is not the peer's). */
+export class P2pError extends ChainNodeError {
+  constructor(code: P2pErrorCodeValue, message: string, options: { penalty?: number; cause?: unknown } = {}) {
+    super(code, message, options);
+  }
+}
+
+/** @deprecated Use `new P2pError(...)`; kept so call sites written against the old helper still build. */
+export function p2pError(code: P2pErrorCodeValue, message: string, options: { penalty?: number; cause?: unknown } = {}): P2pError {
+  return new P2pError(code, message, options);
 }
