@@ -43,7 +43,8 @@ export function toErrorResponse(err: unknown): { status: number; code: string; m
   if (err instanceof ApiError) return { status: err.status, code: err.code, message: err.message };
   if (err instanceof ChainNodeError) {
     const pointer = (err as { pointer?: unknown }).pointer;
-    return { status: STATUS_BY_CODE[err.code], code: err.code, message: err.message, ...(typeof pointer === 'string' ? { pointer } : {}) };
+    // `?? 400`: a code relayed from another node version (ApiRequestError) may be missing from this catalogue.
+    return { status: STATUS_BY_CODE[err.code] ?? 400, code: err.code, message: err.message, ...(typeof pointer === 'string' ? { pointer } : {}) };
   }
   const e = err as { validation?: unknown; statusCode?: number; code?: string; message?: string };
   if (e.validation !== undefined) return { status: 400, code: 'BAD_REQUEST', message: validationMessage(e.validation, e.message) };
