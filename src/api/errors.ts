@@ -39,7 +39,7 @@ function validationMessage(validation: unknown, fallback: string | undefined): s
 }
 
 /** Map any thrown value to `{status, code, message}` (and `pointer` for a schema failure) for the error body. */
-export function toErrorResponse(err: unknown): { status: number; code: string; message: string; pointer?: string } {
+export function toErrorResponse(err: unknown): { status: number; code: ErrorCode; message: string; pointer?: string } {
   if (err instanceof ApiError) return { status: err.status, code: err.code, message: err.message };
   if (err instanceof ChainNodeError) {
     const pointer = (err as { pointer?: unknown }).pointer;
