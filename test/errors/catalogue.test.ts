@@ -1,6 +1,6 @@
 // The error catalogue (src/error-codes/): one typed union of codes, each with an HTTP status, a generated
 // reference in docs/error-codes.md, and the compiler refusing a code that is not in it.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import t from 'tap';
 import ts from 'typescript';
@@ -110,4 +110,29 @@ export const d: Partial<Record<ErrorCode, number>> = { UNKNOWN_STATUS: 400 };
   t.match(bad[1], /'"NOT_A_CODE"' is not assignable/);
   t.match(bad[2], /'"TX_SCHEMAX"' is not assignable/);
   t.match(bad[3], /UNKNOWN_STATUS/);
+});
+
+/** Codes tests name that are not error codes of this node, each with why. */
+const NOT_ERROR_CODES: Readonly<Record<string, string>> = {
+  SSE_HISTORY_EXCEEDED: 'resync event code (api/types.ts SseResync), not an error',
+  SSE_EVENT_UNKNOWN: 'resync event code (api/types.ts SseResync), not an error',
+  P2P_OPERATOR_BLOCK: 'ban record code (p2p/penalties.ts BanCode)',
+  API_EXPOSED: 'log record code (api/security-setup.ts)',
+  HTTP_502: 'client-side code for an API answer without a code (client/api-client.ts HTTP_<status>)',
+  BAD_GATEWAY: 'a code sent by a fake upstream in an SDK test',
+  TX_SCHEMAX: 'the unknown code this test feeds the compiler',
+  FST_ERR_SERVER_CLOSING: 'fastify error code',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'Node TLS error code',
+  ECONNRESET: 'Node socket error code',
+};
+
+t.test('every code a test asserts is in the catalogue (or named above as not an error code)', async (t) => {
+  const files = readdirSync(join(root, 'test'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+  const asserted = new Map<string, string>();
+  const pattern = /(?:\bcode\b['"]?\s*[:,)]\s*|hasCode\([^,()]+,\s*)'([A-Z][A-Z0-9_]{3,})'/g;
+  for (const f of files) {
+    for (const m of readFileSync(join(root, 'test', f), 'utf8').matchAll(pattern)) if (!asserted.has(m[1]!)) asserted.set(m[1]!, f);
+  }
+  t.ok(asserted.size > 100, `${asserted.size} codes named by tests`);
+  for (const [code, file] of asserted) t.ok(isErrorCode(code) || code in NOT_ERROR_CODES, `${code} (test/${file})`);
 });
