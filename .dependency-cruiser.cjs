@@ -3,9 +3,9 @@
 // grouped below) may import only folders listed BEFORE it; importing a later one is a layer break. Because the
 // order is total, no folder-level import cycle can exist; `no-circular` also forbids file-level cycles.
 // docs/architecture.md draws the same order; keep the two together.
-/** Bottom to top. `base` is util/ plus the leaf files at the root of src/. */
+/** Bottom to top. `base` is util/, error-codes/ (the error catalogue) plus the leaf files at the root of src/. */
 const LAYERS = [
-  ['base', '^src/(util/|errors\\.ts$|logger\\.ts$|package-root\\.ts$|private-files\\.ts$|version\\.ts$)'],
+  ['base', '^src/(util/|error-codes/|errors\\.ts$|logger\\.ts$|package-root\\.ts$|private-files\\.ts$|version\\.ts$)'],
   ['metrics', '^src/metrics/'],
   ['crypto', '^src/crypto/'],
   ['primitives', '^src/primitives/'],

@@ -1,5 +1,5 @@
 import { Command, CommanderError, type Option } from 'commander';
-import { ChainNodeError } from '../src/errors.js';
+import { ChainNodeError, type ErrorCode } from '../src/errors.js';
 import { VERSION } from './commands/common.js';
 import { registerConfig } from './commands/config-cmd.js';
 import { registerInit } from './commands/init.js';
@@ -100,7 +100,7 @@ function deferMandatoryOptions(program: Command): void {
 }
 
 /** Stable codes for command-line usage errors (commander's own codes are not part of our interface). */
-const USAGE_CODES: Readonly<Record<string, string>> = {
+const USAGE_CODES: Readonly<Record<string, ErrorCode>> = {
   'commander.unknownCommand': 'CLI_UNKNOWN_COMMAND',
   'commander.unknownOption': 'CLI_UNKNOWN_OPTION',
   'commander.missingMandatoryOptionValue': 'CLI_MISSING_OPTION',
@@ -114,7 +114,7 @@ const USAGE_CODES: Readonly<Record<string, string>> = {
 /** Help and version output end the parse with a CommanderError too; they are not errors. */
 const NOT_ERRORS = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version', 'commander.executeSubCommandAsync']);
 
-function reportError(json: boolean, code: string, message: string): void {
+function reportError(json: boolean, code: ErrorCode, message: string): void {
   process.stderr.write(json ? `${JSON.stringify({ error: { code, message } })}\n` : `error [${code}]: ${message}\n`);
 }
 

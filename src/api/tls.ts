@@ -3,7 +3,7 @@ import type { Server as HttpsServer } from 'node:https';
 import { isIP } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
-import { ChainNodeError } from '../errors.js';
+import { ChainNodeError, type ErrorCode } from '../errors.js';
 
 /** PEM certificate chain and private key of the API's HTTPS listener. */
 export interface TlsFiles {
@@ -17,7 +17,7 @@ export interface TlsFiles {
  * match it.
  */
 export function loadTlsFiles(certPath: string, keyPath: string): TlsFiles {
-  const read = (path: string, code: string, what: string): Buffer => {
+  const read = (path: string, code: ErrorCode, what: string): Buffer => {
     try {
       return readFileSync(path);
     } catch (err) {

@@ -1,4 +1,4 @@
-import { ChainNodeError, Penalty } from '../errors.js';
+import { ChainNodeError, Penalty, type ErrorCode } from '../errors.js';
 
 /** Rule of a block rejection: its code, the sender's penalty, and whether the hash may be cached as invalid. */
 interface Rule {
@@ -31,7 +31,7 @@ export const BlockRules = {
   BLOCK_FORK_TOO_DEEP: { penalty: Penalty.none, cacheInvalid: false },
   // A minority-branch peer may relay these honestly until it learns of the final checkpoint: a low penalty.
   BLOCK_CONFLICTS_FINAL: { penalty: Penalty.low, cacheInvalid: true },
-} as const satisfies Record<string, Rule>;
+} as const satisfies Partial<Record<ErrorCode, Rule>>;
 
 /** A block validation code. */
 export type BlockErrorCode = keyof typeof BlockRules;

@@ -1,6 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { ChainNodeError } from '../errors.js';
+import { ChainNodeError, type ErrorCode } from '../errors.js';
 import type { RecordProof } from '../consensus/record-proof.js';
 import type { AnchoredRecordProof } from '../consensus/anchored-proof.js';
 import type { FinalCheckpointJson } from '../api/routes/log-routes.js';
@@ -68,7 +68,8 @@ export class ApiRequestError extends ChainNodeError {
   /** HTTP status of the response. */
   readonly status: number;
   constructor(code: string, message: string, status: number) {
-    super(code, message);
+    // The code comes from the node's answer: one of the catalogue's, unless the node runs another version.
+    super(code as ErrorCode, message);
     this.status = status;
   }
 }

@@ -1,7 +1,7 @@
 import { leafHash, verifyInclusion } from '../crypto/merkle.js';
 import { logOrigin, parseCheckpoint, type Checkpoint } from '../log/checkpoint.js';
 import { openNote, type NoteVerifier } from '../log/note.js';
-import { ChainNodeError } from '../errors.js';
+import { ChainNodeError, type ErrorCode } from '../errors.js';
 import { fromHex, toHex } from '../util/bytes.js';
 import { blockHashToHex } from '../primitives/header.js';
 import { decodeCompact } from './compact.js';
@@ -58,7 +58,7 @@ export interface ProvenRecord {
 export type AnchoredResult =
   | ({ status: 'anchored'; witnesses: string[]; threshold: number; checkpointSize: number } & ProvenRecord)
   | ({ status: 'unanchored'; reason: string } & ProvenRecord)
-  | { status: 'invalid'; code: string; message: string };
+  | { status: 'invalid'; code: ErrorCode; message: string };
 
 /** Options of {@link verifyAnchoredProof}. */
 export interface VerifyAnchoredOptions extends VerifyRecordProofOptions {
@@ -70,7 +70,7 @@ export interface VerifyAnchoredOptions extends VerifyRecordProofOptions {
   origin?: string;
 }
 
-function invalid(code: string, message: string): AnchoredResult {
+function invalid(code: ErrorCode, message: string): AnchoredResult {
   return { status: 'invalid', code, message };
 }
 

@@ -1,4 +1,4 @@
-import { ChainNodeError, Penalty } from '../errors.js';
+import { ChainNodeError, Penalty, type ErrorCode } from '../errors.js';
 import { inclusionProofFromLeafHashes, verifyInclusion } from '../crypto/merkle.js';
 import { type Block } from '../primitives/block.js';
 import { bytesEqual, fromHex, toHex } from '../util/bytes.js';
@@ -58,7 +58,7 @@ export function buildRecordProof(block: Block, txIndex: number, info: { confirma
 /** Outcome of verifying a record proof. */
 export type RecordProofResult =
   | { valid: true; txid: string; blockHash: string; height: number; blockTime: number; actor: string; kind: string; subject?: string; tx: Transaction }
-  | { valid: false; code: string; message: string };
+  | { valid: false; code: ErrorCode; message: string };
 
 /** Options for offline verification. */
 export interface VerifyRecordProofOptions {
@@ -70,7 +70,7 @@ export interface VerifyRecordProofOptions {
 
 const MAX_TARGET = (1n << 256n) - 1n;
 
-function fail(code: string, message: string): RecordProofResult {
+function fail(code: ErrorCode, message: string): RecordProofResult {
   return { valid: false, code, message };
 }
 

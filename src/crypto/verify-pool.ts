@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import { ChainNodeError } from '../errors.js';
+import { ChainNodeError, type ErrorCode } from '../errors.js';
 import { addonPath } from './addon.js';
 import { defaultSignatureVerifier, type VerifierPreference } from './signature.js';
 import { hasVerifiableShape, MSG_HASH_BYTES, SIGNATURE_BYTES, type SignatureVerifier } from './verifier.js';
@@ -51,7 +51,7 @@ export const VerifyPoolErrorCode = {
   closed: 'VERIFY_POOL_CLOSED',
   /** A worker crashed or its backend failed to load; its pending batches are rejected. */
   workerFailed: 'VERIFY_POOL_WORKER_FAILED',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 /**
  * Smallest batch worth sending to the pool. Measured on a 2-core x64 machine with the `secp256k1` package: ~56 us

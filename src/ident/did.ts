@@ -1,5 +1,5 @@
 import { isValidPublicKey, uncompressedPublicKey } from '../crypto/signature.js';
-import { ChainNodeError } from '../errors.js';
+import { ChainNodeError, type ErrorCode } from '../errors.js';
 import { fromHex, toHex } from '../util/bytes.js';
 
 /** DID method name of chain-node identities, as issue 15 spells it (see README "Identities" on DID syntax). */
@@ -13,7 +13,7 @@ export const DidErrorCode = {
   invalid: 'DID_INVALID',
   /** No identity with this key on this node's network (never signed, never named by a rotation, or another network). */
   notFound: 'DID_NOT_FOUND',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 /** A parsed DID. */
 export interface ParsedDid {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { ChainNodeError } from '../errors.js';
+import { ChainNodeError, type ErrorCode } from '../errors.js';
 import { actionBody, type ActionInput } from '../wallet/tx-signer.js';
 import { defaultSignatureVerifier } from '../crypto/signature.js';
 import type { SignatureVerifier } from '../crypto/verifier.js';
@@ -13,7 +13,7 @@ import { SignPool } from './sign-pool.js';
 export type SignRequest = Pick<ActionInput, 'kind' | 'subject' | 'payload'>;
 
 /** Outcome of one signed action, in request order. */
-export type SignResult = { ok: true; txid: string; nonce: number } | { ok: false; code: string; message: string };
+export type SignResult = { ok: true; txid: string; nonce: number } | { ok: false; code: ErrorCode; message: string };
 
 /** The mempool side of the signer. */
 export interface SignerPool {

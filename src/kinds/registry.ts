@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { ChainNodeError } from '../errors.js';
+import { ChainNodeError, type ErrorCode } from '../errors.js';
 import { TX_LIMITS } from '../primitives/transaction.js';
 import { STANDARD_KINDS, type KindDefinition } from './standard.js';
 
@@ -11,7 +11,7 @@ export const KindErrorCode = {
   schema: 'TX_SCHEMA',
   /** A configured kind file is unreadable, not JSON, or holds a bad kind name or schema. */
   badDefinition: 'KIND_SCHEMA_INVALID',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 /** A payload that fails its kind's schema: `pointer` is the JSON pointer (RFC 6901) of the first failure. */
 export class KindSchemaError extends ChainNodeError {

@@ -1,5 +1,5 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { ChainNodeError, Penalty } from '../errors.js';
+import { ChainNodeError, Penalty, type ErrorCode } from '../errors.js';
 import { sha256Concat } from '../crypto/hash.js';
 import { bytesEqual } from '../util/bytes.js';
 
@@ -60,7 +60,7 @@ export interface OpenedNote extends Note {
   unverified: NoteSignature[];
 }
 
-function noteError(code: string, message: string): ChainNodeError {
+function noteError(code: ErrorCode, message: string): ChainNodeError {
   return new ChainNodeError(code, message, { penalty: Penalty.high });
 }
 

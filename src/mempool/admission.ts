@@ -6,7 +6,7 @@ import { bytesEqual } from '../util/bytes.js';
 import type { Transaction } from '../primitives/transaction.js';
 import type { PoolEntry } from './actor-queue.js';
 import { BatchView } from './batch-view.js';
-import { isStickyRejection, MempoolErrorCode as Code, mempoolError, type MempoolRejectCode } from './errors.js';
+import { isStickyRejection, MempoolErrorCode as Code, MempoolError, type MempoolRejectCode } from './errors.js';
 import type { NonceCache } from './nonce-cache.js';
 import type { ResolvedMempoolOptions } from './options.js';
 import type { PoolStore } from './pool-store.js';
@@ -247,6 +247,6 @@ export class Admission {
     this.#rejectCounts[code] = (this.#rejectCounts[code] ?? 0) + 1;
     if (isStickyRejection(code)) this.#rejected.add(id, code);
     if (code === Code.badSignature) this.#deps.logger?.debug({ txid: id }, 'refused a transaction with a bad signature');
-    return { ok: false, txid: id, code, error: refusal.error ?? mempoolError(code, message) };
+    return { ok: false, txid: id, code, error: refusal.error ?? new MempoolError(code, message) };
   }
 }

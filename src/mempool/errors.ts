@@ -1,4 +1,4 @@
-import { ChainNodeError, Penalty } from '../errors.js';
+import { ChainNodeError, Penalty, type ErrorCode } from '../errors.js';
 
 /**
  * Stable codes of the reasons a transaction is refused by the mempool, listed in the order the checks run
@@ -27,7 +27,7 @@ export const MempoolErrorCode = {
   badSignature: 'TX_BAD_SIGNATURE',
   /** Refused by the node's admission policy: the payload fails its kind's schema (src/kinds/policy.ts). */
   schema: 'TX_SCHEMA',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 /** One of {@link MempoolErrorCode}. */
 export type MempoolRejectCode = (typeof MempoolErrorCode)[keyof typeof MempoolErrorCode];
@@ -61,7 +61,14 @@ export function isStickyRejection(code: MempoolRejectCode): boolean {
   return STICKY.has(code);
 }
 
-/** The error for a refusal, with the code's penalty. */
-export function mempoolError(code: MempoolRejectCode, message: string): ChainNodeError {
-  return new ChainNodeError(code, message, { penalty: MEMPOOL_PENALTIES[code] });
+/** A transaction refused by the mempool, with the code's penalty for the peer that relayed it. */
+export class MempoolError extends ChainNodeError {
+  constructor(code: MempoolRejectCode, message: string) {
+    super(code, message, { penalty: MEMPOOL_PENALTIES[code] });
+  }
+}
+
+/** @deprecated Use `new MempoolError(...)`; kept so call sites written against the old helper still build. */
+export function mempoolError(code: MempoolRejectCode, message: string): MempoolError {
+  return new MempoolError(code, message);
 }

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../errors.js';
 /** Names of the hashing backends, fastest first (the order `auto` tries them in). */
 export const BACKEND_NAMES = ['cuda', 'native-cpu', 'wasm'] as const;
 
@@ -21,7 +22,7 @@ export const MiningErrorCode = {
   notLoaded: 'MINING_BACKEND_NOT_LOADED',
   /** The backend broke while searching (worker crash, CUDA error, GPU result failing the CPU re-check). */
   failed: 'MINING_BACKEND_FAILED',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 /** Options of one search. */
 export interface SearchOptions {

@@ -1,7 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
-import { P2pErrorCode, p2pError } from '../wire/errors.js';
+import { P2pErrorCode, P2pError } from '../wire/errors.js';
 
 /** DNS lookup: every address of a host name (injected by tests). */
 export type Lookup = (host: string) => Promise<Array<{ address: string; family: number }>>;
@@ -30,22 +30,22 @@ export function parsePeerAddress(input: string, defaultPort: number): PeerAddres
     try {
       ma = multiaddr(s);
     } catch (err) {
-      throw p2pError(P2pErrorCode.badAddress, `'${input}' is not a valid multiaddr`, { cause: err });
+      throw new P2pError(P2pErrorCode.badAddress, `'${input}' is not a valid multiaddr`, { cause: err });
     }
     const parts = ma.getComponents();
     const hostPart = parts[0];
     const tcp = parts[1];
     const p2p = parts.find((c) => c.name === 'p2p');
     if (hostPart === undefined || !['ip4', 'ip6', ...DNS_NAMES].includes(hostPart.name) || tcp?.name !== 'tcp' || hostPart.value === undefined) {
-      throw p2pError(P2pErrorCode.badAddress, `'${input}': only /ip4, /ip6 or /dns*/<host>/tcp/<port> addresses are supported`);
+      throw new P2pError(P2pErrorCode.badAddress, `'${input}': only /ip4, /ip6 or /dns*/<host>/tcp/<port> addresses are supported`);
     }
     return { host: hostPart.value, port: Number(tcp.value), ...(p2p?.value === undefined ? {} : { peerId: p2p.value }) };
   }
   const m = /^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+)(?::(\d{1,5}))?(?:\/p2p\/([1-9A-HJ-NP-Za-km-z]+))?$/.exec(s);
-  if (m === null) throw p2pError(P2pErrorCode.badAddress, `'${input}' is neither a multiaddr nor host:port`);
+  if (m === null) throw new P2pError(P2pErrorCode.badAddress, `'${input}' is neither a multiaddr nor host:port`);
   const host = m[1]!.startsWith('[') ? m[1]!.slice(1, -1) : m[1]!;
   const port = m[2] === undefined ? defaultPort : Number(m[2]);
-  if (!(port > 0 && port < 65536)) throw p2pError(P2pErrorCode.badAddress, `'${input}': port must be 1-65535`);
+  if (!(port > 0 && port < 65536)) throw new P2pError(P2pErrorCode.badAddress, `'${input}': port must be 1-65535`);
   return { host, port, ...(m[3] === undefined ? {} : { peerId: m[3] }) };
 }
 
@@ -67,9 +67,9 @@ export async function resolvePeerAddress(input: string, defaultPort: number, loo
   try {
     found = await lookup(a.host);
   } catch (err) {
-    throw p2pError(P2pErrorCode.badAddress, `'${input}': cannot resolve ${a.host}: ${(err as Error).message}`, { cause: err });
+    throw new P2pError(P2pErrorCode.badAddress, `'${input}': cannot resolve ${a.host}: ${(err as Error).message}`, { cause: err });
   }
-  if (found.length === 0) throw p2pError(P2pErrorCode.badAddress, `'${input}': ${a.host} has no addresses`);
+  if (found.length === 0) throw new P2pError(P2pErrorCode.badAddress, `'${input}': ${a.host} has no addresses`);
   // IPv4 first: container networks usually only route v4.
   const sorted = [...found].sort((x, y) => x.family - y.family);
   return [...new Set(sorted.map((f) => f.address))].map((ip) => tcpMultiaddr(ip, a.port, a.peerId));
@@ -78,7 +78,7 @@ export async function resolvePeerAddress(input: string, defaultPort: number, loo
 /** The listen multiaddr for a host and port. */
 export function listenMultiaddr(host: string, port: number): string {
   const v = isIP(host);
-  if (v === 0) throw p2pError(P2pErrorCode.badAddress, `listen address '${host}' must be an IP address`);
+  if (v === 0) throw new P2pError(P2pErrorCode.badAddress, `listen address '${host}' must be an IP address`);
   return `/${v === 4 ? 'ip4' : 'ip6'}/${host}/tcp/${port}`;
 }
 

@@ -18,7 +18,7 @@ import { decodeBlocks, encodeGetBlocks } from '../sync/messages.js';
 import { SyncProgress, type SyncNotifier, type SyncState } from '../sync/progress.js';
 import { Synchronizer } from '../sync/synchronizer.js';
 import { ipOf, peerIdOf, resolvePeerAddress, type Lookup } from './addresses.js';
-import { P2pErrorCode, p2pError } from '../wire/errors.js';
+import { P2pErrorCode, P2pError } from '../wire/errors.js';
 import { SCORE_THRESHOLDS, topicsFor, type Topics } from './gossip.js';
 import { createHost, type Host } from './host.js';
 import { resolveP2pOptions, type P2pOptions, type ResolvedP2pOptions } from './options.js';
@@ -168,7 +168,7 @@ export class P2pNetwork {
     } catch (err) {
       const o = this.options;
       const why = /EADDRINUSE/.test((err as Error).message) ? 'address in use' : (err as Error).message;
-      throw p2pError(
+      throw new P2pError(
         P2pErrorCode.listenFailed,
         `cannot listen for peers on ${o.host}:${o.port} (${why}); choose another --p2p-port (0 = any free port) or --no-p2p`,
         { cause: err },
@@ -408,7 +408,7 @@ export class P2pNetwork {
         last = err;
       }
     }
-    throw p2pError(P2pErrorCode.dialFailed, `cannot connect to ${addr}: ${(last as Error | undefined)?.message ?? 'no address'}`, { cause: last });
+    throw new P2pError(P2pErrorCode.dialFailed, `cannot connect to ${addr}: ${(last as Error | undefined)?.message ?? 'no address'}`, { cause: last });
   }
 
   /** Disconnect a peer and refuse it (both ways) for the disconnect cooldown. */
@@ -417,7 +417,7 @@ export class P2pNetwork {
     try {
       peer = peerIdFromString(id);
     } catch (err) {
-      throw p2pError(P2pErrorCode.badPeerId, `'${id}' is not a peer id`, { cause: err });
+      throw new P2pError(P2pErrorCode.badPeerId, `'${id}' is not a peer id`, { cause: err });
     }
     this.penalties.ban(id, this.options.disconnectCooldownMs, `${BanCode.operator}: disconnected by the operator`, BanCode.operator);
     await this.node.hangUp(peer);

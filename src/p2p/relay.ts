@@ -24,7 +24,7 @@ import {
   type CompactBlock,
   type CompactLimits,
 } from './compact.js';
-import { P2pErrorCode, P2pPenalty, p2pError } from '../wire/errors.js';
+import { P2pErrorCode, P2pPenalty, P2pError } from '../wire/errors.js';
 import type { PenaltyInput } from '../wire/penalty.js';
 import { enforceRateLimit, PROTOCOL_RATE_LIMITS, ServedRateLimit, type RateLimit } from '../wire/rate-limit.js';
 
@@ -186,7 +186,7 @@ export class Relay {
       const reply = await this.#d.requestTxs(peer, c.header.hash, r.missing);
       const txs = decodeTxsReply(reply, r.missing.length, this.#d.chain.ctx.params.maxTxBytes);
       if (!fillMissing(c, r, txs))
-        throw p2pError(P2pErrorCode.malformed, 'getblocktxn reply holds other transactions than requested', { penalty: P2pPenalty.unrequested });
+        throw new P2pError(P2pErrorCode.malformed, 'getblocktxn reply holds other transactions than requested', { penalty: P2pPenalty.unrequested });
       this.stats.txsFetched++;
       return completeBlock(c, r);
     } catch (err) {
@@ -197,7 +197,8 @@ export class Relay {
     if (bytes === null) return undefined;
     const p = this.#d.chain.ctx.params;
     const block = Block.decode(bytes, { maxBlockBytes: p.maxBlockBytes, maxTxBytes: p.maxTxBytes });
-    if (!bytesEqual(block.hash, c.header.hash)) throw p2pError(P2pErrorCode.malformed, 'blocks reply holds another block', { penalty: P2pPenalty.unrequested });
+    if (!bytesEqual(block.hash, c.header.hash))
+      throw new P2pError(P2pErrorCode.malformed, 'blocks reply holds another block', { penalty: P2pPenalty.unrequested });
     this.stats.fullBlockFallbacks++;
     return block;
   }
@@ -212,14 +213,14 @@ export class Relay {
     try {
       req = decodeGetBlockTxn(request, this.limits.maxTxids);
     } catch (err) {
-      if (err instanceof DecodeError) throw p2pError(P2pErrorCode.malformed, `getblocktxn: ${err.message}`, { penalty: P2pPenalty.malformed, cause: err });
+      if (err instanceof DecodeError) throw new P2pError(P2pErrorCode.malformed, `getblocktxn: ${err.message}`, { penalty: P2pPenalty.malformed, cause: err });
       throw err;
     }
     const bytes = await this.#d.chain.getBlockBytes(req.block);
-    if (bytes === undefined) throw p2pError(P2pErrorCode.refused, `unknown block ${toHex(req.block)}`);
+    if (bytes === undefined) throw new P2pError(P2pErrorCode.refused, `unknown block ${toHex(req.block)}`);
     const txs = blockTxSlices(bytes, req.indexes);
     if (txs === undefined)
-      throw p2pError(P2pErrorCode.malformed, `getblocktxn: index ${Math.max(...req.indexes)} out of range`, { penalty: P2pPenalty.malformed });
+      throw new P2pError(P2pErrorCode.malformed, `getblocktxn: index ${Math.max(...req.indexes)} out of range`, { penalty: P2pPenalty.malformed });
     return { txs };
   }
 
@@ -269,11 +270,11 @@ export function decodeTxsReply(v: CborValue, count: number, maxTxBytes: number):
     if (!Array.isArray(txs) || txs.length !== count) throw new DecodeError(DecodeErrorCode.badValue, `blocktxn: expected ${count} transactions`);
     raw = txs;
   } catch (err) {
-    if (err instanceof DecodeError) throw p2pError(P2pErrorCode.malformed, err.message, { penalty: P2pPenalty.malformed, cause: err });
+    if (err instanceof DecodeError) throw new P2pError(P2pErrorCode.malformed, err.message, { penalty: P2pPenalty.malformed, cause: err });
     throw err;
   }
   return raw.map((b) => {
-    if (!(b instanceof Uint8Array)) throw p2pError(P2pErrorCode.malformed, 'blocktxn: txs must be bytes', { penalty: P2pPenalty.malformed });
+    if (!(b instanceof Uint8Array)) throw new P2pError(P2pErrorCode.malformed, 'blocktxn: txs must be bytes', { penalty: P2pPenalty.malformed });
     return Transaction.decode(b, { maxBytes: maxTxBytes });
   });
 }

@@ -1,4 +1,4 @@
-import { ChainNodeError, Penalty } from '../errors.js';
+import { ChainNodeError, Penalty, type ErrorCode } from '../errors.js';
 
 /** Stable codes for decoding failures of wire and disk objects. */
 export const DecodeErrorCode = {
@@ -11,7 +11,7 @@ export const DecodeErrorCode = {
   oversized: 'DECODE_OVERSIZED',
   /** Nested deeper than SPEC 2 allows (see `MAX_CBOR_DEPTH`). */
   tooDeep: 'DECODE_TOO_DEEP',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 /** Raised when bytes from a peer, a file or a client do not decode to a valid object. */
 export class DecodeError extends ChainNodeError {
@@ -21,6 +21,6 @@ export class DecodeError extends ChainNodeError {
 }
 
 /** The stable code of a decoding failure (so every path reports the decoder's verdict), else `fallback`. */
-export function decodeCode(err: unknown, fallback: string): string {
+export function decodeCode(err: unknown, fallback: ErrorCode): ErrorCode {
   return err instanceof DecodeError ? err.code : fallback;
 }

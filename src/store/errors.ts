@@ -1,4 +1,4 @@
-import { ChainNodeError } from '../errors.js';
+import { ChainNodeError, type ErrorCode } from '../errors.js';
 
 /** Stable codes of storage failures. */
 export const StoreErrorCode = {
@@ -10,7 +10,7 @@ export const StoreErrorCode = {
   badCursor: 'STORE_BAD_CURSOR',
   /** A queued write failed: the node stops, and reopens on the last whole connect that reached the disk. */
   writeFailed: 'STORE_WRITE_FAILED',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 /** A storage error; messages name the data directory so operators know what to look at. */
 export class StoreError extends ChainNodeError {

@@ -1,6 +1,6 @@
 import type { Chain } from '../chain/chain.js';
 import { ChainNodeError, Penalty } from '../errors.js';
-import { P2pErrorCode, P2pPenalty, p2pError } from '../wire/errors.js';
+import { P2pErrorCode, P2pPenalty, P2pError } from '../wire/errors.js';
 import { bytesEqual } from '../util/bytes.js';
 import type { CborValue } from '../primitives/cbor.js';
 import { BlockHeader } from '../primitives/header.js';
@@ -58,11 +58,11 @@ export async function fetchHeaderChain(
     if (parent === undefined) {
       while (start < headers.length && chain.hasBlock(headers[start]!.hash)) start++;
       parent = tree.get(start === headers.length ? headers[start - 1]!.hash : headers[start]!.prevHash);
-      if (parent === undefined) throw p2pError(P2pErrorCode.malformed, 'headers reply does not connect to our chain', { penalty: P2pPenalty.malformed });
+      if (parent === undefined) throw new P2pError(P2pErrorCode.malformed, 'headers reply does not connect to our chain', { penalty: P2pPenalty.malformed });
       // A branch off below the latest final checkpoint is never fetched (SPEC 12). A minority-branch peer may serve
       // it honestly until it learns of the final checkpoint: a low penalty.
       if (start < headers.length && chain.conflictsFinal(tree.get(parent.hash)!)) {
-        throw p2pError(P2pErrorCode.conflictsFinal, `headers on a branch that conflicts with the final block at height ${chain.finalNode!.height}`, {
+        throw new P2pError(P2pErrorCode.conflictsFinal, `headers on a branch that conflicts with the final block at height ${chain.finalNode!.height}`, {
           penalty: Penalty.low,
         });
       }

@@ -1,6 +1,6 @@
 import type { Chain } from '../chain/chain.js';
 import { chainId } from '../consensus/networks.js';
-import { P2pErrorCode, P2pPenalty, p2pError } from '../wire/errors.js';
+import { P2pErrorCode, P2pPenalty, P2pError } from '../wire/errors.js';
 import { EncodedReply } from '../wire/rpc.js';
 import { enforceRateLimit, ServedRateLimit } from '../wire/rate-limit.js';
 import type { CborValue } from '../primitives/cbor.js';
@@ -69,7 +69,7 @@ export class SyncServer {
           return await this.#blocks(request);
       }
     } catch (err) {
-      if (err instanceof DecodeError) throw p2pError(P2pErrorCode.malformed, `${protocol}: ${err.message}`, { penalty: P2pPenalty.malformed, cause: err });
+      if (err instanceof DecodeError) throw new P2pError(P2pErrorCode.malformed, `${protocol}: ${err.message}`, { penalty: P2pPenalty.malformed, cause: err });
       throw err;
     }
   }

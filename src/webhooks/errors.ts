@@ -1,4 +1,4 @@
-import { ChainNodeError } from '../errors.js';
+import { ChainNodeError, type ErrorCode } from '../errors.js';
 
 /** Stable codes of webhook failures (HTTP statuses in src/api/errors.ts). */
 export const WebhookErrorCode = {
@@ -9,7 +9,7 @@ export const WebhookErrorCode = {
   unresolvable: 'WEBHOOK_TARGET_UNRESOLVABLE',
   limit: 'WEBHOOK_LIMIT',
   deliveryNotFound: 'WEBHOOK_DELIVERY_NOT_FOUND',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 /** A webhook error with a stable code. */
 export class WebhookError extends ChainNodeError {

@@ -1,4 +1,4 @@
-import { ChainNodeError, Penalty } from '../errors.js';
+import { ChainNodeError, Penalty, type ErrorCode } from '../errors.js';
 
 /** Stable codes of peer-to-peer errors. */
 export const P2pErrorCode = {
@@ -36,7 +36,7 @@ export const P2pErrorCode = {
   unrequested: 'P2P_UNREQUESTED',
   /** Penalty code: the peer claimed more chain work than the headers it then served. */
   falseWork: 'SYNC_FALSE_WORK',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 /** One of {@link P2pErrorCode}. */
 export type P2pErrorCodeValue = (typeof P2pErrorCode)[keyof typeof P2pErrorCode];
@@ -57,7 +57,14 @@ export const P2pPenalty = {
   wrongGenesis: Penalty.ban,
 } as const;
 
-/** Build a peer-to-peer error. */
-export function p2pError(code: P2pErrorCodeValue, message: string, options: { penalty?: number; cause?: unknown } = {}): ChainNodeError {
-  return new ChainNodeError(code, message, options);
+/** A peer-to-peer error: `penalty` is the sending peer's fault (0 when the fault is not the peer's). */
+export class P2pError extends ChainNodeError {
+  constructor(code: P2pErrorCodeValue, message: string, options: { penalty?: number; cause?: unknown } = {}) {
+    super(code, message, options);
+  }
+}
+
+/** @deprecated Use `new P2pError(...)`; kept so call sites written against the old helper still build. */
+export function p2pError(code: P2pErrorCodeValue, message: string, options: { penalty?: number; cause?: unknown } = {}): P2pError {
+  return new P2pError(code, message, options);
 }

@@ -1,9 +1,9 @@
-import { ChainNodeError } from '../errors.js';
+import { ChainNodeError, type ErrorCode } from '../errors.js';
 
 /** Why a peer is penalised: the offence's stable code, the points it costs, and a detail for people. */
 export interface PeerPenalty {
   /** Stable code of the offence (an error code such as `BLOCK_BAD_POW`, or a penalty code such as `P2P_UNREQUESTED`). */
-  readonly code: string;
+  readonly code: ErrorCode;
   /** Penalty points (see `Penalty` and `P2pPenalty`; never a bare number). */
   readonly points: number;
   /** What happened, for logs and the bans view. */
@@ -20,6 +20,6 @@ export function toPenalty(input: PenaltyInput): PeerPenalty {
 }
 
 /** The reason text logged and shown with a ban: `CODE: detail` (the code alone when there is no detail). */
-export function penaltyReason(p: PeerPenalty): string {
+export function penaltyReason(p: Omit<PeerPenalty, 'code'> & { readonly code: string }): string {
   return p.detail === '' ? p.code : `${p.code}: ${p.detail}`;
 }

@@ -1,5 +1,5 @@
 import type { ChainNodeError } from '../errors.js';
-import { P2pErrorCode, P2pPenalty, p2pError } from './errors.js';
+import { P2pErrorCode, P2pPenalty, P2pError } from './errors.js';
 
 /** Token bucket parameters: sustained rate and burst size. */
 export interface RateLimit {
@@ -126,6 +126,6 @@ export function enforceRateLimit(limit: ServedRateLimit, peer: string, protocol:
 
 function rateLimitError(protocol: string, verdict: 'refused' | 'abuse'): ChainNodeError {
   return verdict === 'abuse'
-    ? p2pError(P2pErrorCode.rateLimited, `${protocol}: requests far over the rate limit, ignoring refusals`, { penalty: P2pPenalty.rateLimited })
-    : p2pError(P2pErrorCode.rateLimited, `${protocol}: over the rate limit; retry later`);
+    ? new P2pError(P2pErrorCode.rateLimited, `${protocol}: requests far over the rate limit, ignoring refusals`, { penalty: P2pPenalty.rateLimited })
+    : new P2pError(P2pErrorCode.rateLimited, `${protocol}: over the rate limit; retry later`);
 }

@@ -3,7 +3,7 @@ import { lpStream } from '@libp2p/utils';
 import { ChainNodeError } from '../errors.js';
 import * as dagCbor from '@ipld/dag-cbor';
 import { checkCborDepth, decodeCanonicalFast, encodeCbor, isCborMap, type CborValue } from '../primitives/cbor.js';
-import { P2pErrorCode, P2pPenalty, p2pError } from './errors.js';
+import { P2pErrorCode, P2pPenalty, P2pError } from './errors.js';
 
 /**
  * Decode a protocol envelope: well-formed DAG-CBOR (no indefinite lengths, no over-long integers, no trailing
@@ -20,7 +20,7 @@ export function decodeEnvelope(bytes: Uint8Array, what: string): CborValue {
   try {
     return dagCbor.decode(bytes) as CborValue;
   } catch (err) {
-    throw p2pError(P2pErrorCode.malformed, `${what}: malformed message: ${(err as Error).message}`, { penalty: P2pPenalty.malformed, cause: err });
+    throw new P2pError(P2pErrorCode.malformed, `${what}: malformed message: ${(err as Error).message}`, { penalty: P2pPenalty.malformed, cause: err });
   }
 }
 
@@ -84,15 +84,15 @@ export async function rpcRequest(node: Libp2p, peer: PeerId, protocol: string, r
   } catch (err) {
     stream?.abort(err instanceof Error ? err : new Error(String(err)));
     if (err instanceof ChainNodeError) throw err;
-    if (timeout.aborted) throw p2pError(P2pErrorCode.timeout, `${protocol}: no response within ${limits.timeoutMs} ms`, { penalty: P2pPenalty.timeout });
+    if (timeout.aborted) throw new P2pError(P2pErrorCode.timeout, `${protocol}: no response within ${limits.timeoutMs} ms`, { penalty: P2pPenalty.timeout });
     const name = (err as Error).name;
     if (OVERSIZE_ERRORS.has(name)) {
-      throw p2pError(P2pErrorCode.oversized, `${protocol}: response larger than ${limits.maxResponseBytes} bytes`, {
+      throw new P2pError(P2pErrorCode.oversized, `${protocol}: response larger than ${limits.maxResponseBytes} bytes`, {
         penalty: P2pPenalty.malformed,
         cause: err,
       });
     }
-    throw p2pError(P2pErrorCode.failed, `${protocol}: ${(err as Error).message}`, { cause: err });
+    throw new P2pError(P2pErrorCode.failed, `${protocol}: ${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -136,8 +136,8 @@ function toChainNodeError(err: unknown, protocol: string, limits: RpcLimits): Ch
   if (err instanceof ChainNodeError) return err;
   const name = (err as Error).name;
   if (OVERSIZE_ERRORS.has(name)) {
-    return p2pError(P2pErrorCode.oversized, `${protocol}: request larger than ${limits.maxRequestBytes} bytes`, { penalty: P2pPenalty.malformed });
+    return new P2pError(P2pErrorCode.oversized, `${protocol}: request larger than ${limits.maxRequestBytes} bytes`, { penalty: P2pPenalty.malformed });
   }
-  if (name === 'AbortError' || name === 'TimeoutError') return p2pError(P2pErrorCode.timeout, `${protocol}: request not received in time`);
-  return p2pError(P2pErrorCode.failed, `${protocol}: ${(err as Error).message}`);
+  if (name === 'AbortError' || name === 'TimeoutError') return new P2pError(P2pErrorCode.timeout, `${protocol}: request not received in time`);
+  return new P2pError(P2pErrorCode.failed, `${protocol}: ${(err as Error).message}`);
 }

@@ -13,7 +13,7 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '../../src/crypto/merkle.js';
-import { hasCode } from '../../src/errors.js';
+import { hasCode, type ErrorCode } from '../../src/errors.js';
 import { toHex } from '../../src/util/bytes.js';
 import {
   flipBit,
@@ -325,7 +325,7 @@ t.test('10,000 leaves: linear root matches the recursive definition', async (t) 
 });
 
 t.test('errors carry stable codes', async (t) => {
-  const check = (fn: () => unknown, code: string): void => {
+  const check = (fn: () => unknown, code: ErrorCode): void => {
     t.throws(fn, { code }, code);
     try {
       fn();

@@ -1,4 +1,5 @@
 import { ApiError } from '../errors.js';
+import type { ErrorCode } from '../../errors.js';
 import type { ChainTime } from './chain-time.js';
 
 /** Stable codes of query parameter errors (all HTTP 400 but QUERY_TOO_LARGE). */
@@ -11,7 +12,7 @@ export const QueryErrorCode = {
   tooManyBuckets: 'QUERY_TOO_MANY_BUCKETS',
   tooLarge: 'QUERY_TOO_LARGE',
   notAggregated: 'QUERY_KIND_NOT_AGGREGATED',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 /** Range and shape parameters every index list route takes. */
 export interface RangeQuery {
