@@ -13,7 +13,8 @@ import { SignPool } from './sign-pool.js';
 export type SignRequest = Pick<ActionInput, 'kind' | 'subject' | 'payload'>;
 
 /** Outcome of one signed action, in request order. */
-export type SignResult = { ok: true; txid: string; nonce: number } | { ok: false; code: ErrorCode; message: string };
+/** A signed action's txid, nonce and transaction time (ms), or why it was refused. */
+export type SignResult = { ok: true; txid: string; nonce: number; time: number } | { ok: false; code: ErrorCode; message: string };
 
 /** The mempool side of the signer. */
 export interface SignerPool {
@@ -251,12 +252,12 @@ export class ActionSigner {
       const dropped = mempool.dropActorFrom(key.publicKeyHex, txs[failed]!.fields.nonce + 1);
       this.#deps.logger?.warn({ key: key.name, code: f.code, withdrawn: dropped }, 'the pool refused a signed action; later ones of its round withdrawn');
       slots.forEach((w, i) => {
-        if (i < failed) w.resolve({ ok: true, txid: txs[i]!.txidHex, nonce: txs[i]!.fields.nonce });
+        if (i < failed) w.resolve({ ok: true, txid: txs[i]!.txidHex, nonce: txs[i]!.fields.nonce, time: txs[i]!.fields.time });
         else if (i === failed) w.resolve({ ok: false, code: f.code, message: f.error.message });
         else w.resolve({ ok: false, code: f.code, message: `not submitted: an earlier action of key '${key.name}' in the same round was refused (${f.code})` });
       });
       return;
     }
-    slots.forEach((w, i) => w.resolve({ ok: true, txid: txs[i]!.txidHex, nonce: txs[i]!.fields.nonce }));
+    slots.forEach((w, i) => w.resolve({ ok: true, txid: txs[i]!.txidHex, nonce: txs[i]!.fields.nonce, time: txs[i]!.fields.time }));
   }
 }

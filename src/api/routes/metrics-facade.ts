@@ -139,7 +139,8 @@ export function metricsFacadeRoutes(app: FastifyInstance, ctx: ApiContext): void
         memoryMB: b.memoryMB,
         cpuUsage: b.cpuUsage,
         timestamp,
-        createdAt: new Date(now).toISOString(),
+        // The signed transaction's time, which the listing routes read back.
+        createdAt: new Date(r!.time).toISOString(),
         __v: 0,
       };
     },
