@@ -97,6 +97,8 @@ t.test('a stream resumed with Last-Event-ID after a reorg between processes hold
   await a.post('/peers/connect', { addr: cAddr }, true).catch(() => undefined);
   const cTip = (await c.status()).tip.hash;
   await waitFor('a on c\u2019s chain', async () => ((await a.status()).tip.hash === cTip ? true : undefined), 60_000);
+  // The stream's events trail the node's status by the time they take to be written and read.
+  await waitFor('the reorg event', async () => (steady.events.some((e) => e.event === 'reorg') ? true : undefined), 15_000).catch(() => undefined);
   t.ok(
     steady.events.some((e) => e.event === 'reorg'),
     'the steady stream saw the reorg',
