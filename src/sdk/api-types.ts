@@ -2580,7 +2580,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Node-held keys (admin): names, public keys, DIDs */
+        /**
+         * Node-held keys (admin): names, public keys, DIDs
+         * @description Scope: `admin`.
+         */
         get: {
             parameters: {
                 query?: never;
