@@ -340,7 +340,7 @@ export class ChainStore {
     const aggregated = new Set(q.aggregateKinds);
     // Room for every per-transaction key and value (strings sized for UTF-8's worst case).
     let room = nextNonces.size * 42;
-    for (const tx of block.txs) room += 183 + 67 + 6 * (tx.fields.kind.length + (tx.fields.subject?.length ?? 0));
+    for (const tx of block.txs) room += 183 + 67 + 128 + 9 * (tx.fields.kind.length + (tx.fields.subject?.length ?? 0));
     const slab = new BatchSlab(room);
     const { alloc } = slab;
     block.txs.forEach((tx, i) => {
@@ -360,8 +360,9 @@ export class ChainStore {
           const fields = aggregated.has(f.kind) ? numericFields(f.payload, q.maxAggregateFields) : undefined;
           ops.push({
             type: 'put',
-            key: Keys.subjectKindIndex(f.subject, f.kind, entry.height, i),
-            value: indexValue(txid, counts.perTx[i]!.subjectKind!.value++, fields),
+            key: Keys.subjectKindIndex(f.subject, f.kind, entry.height, i, alloc),
+            value: indexValue(txid, counts.perTx[i]!.subjectKind!.value++, fields, alloc),
+            offHeap: true,
           });
         }
       }

@@ -63,6 +63,17 @@ function putString(out: Uint8Array, o: number, s: string, bytes: Uint8Array | un
   return s.length;
 }
 
+// A short UTF-8 string read back: ASCII (the usual case) without TextDecoder's per-call cost.
+function readString(v: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i++) {
+    const c = v[i]!;
+    if (c >= 0x80) return dec.decode(v.subarray(start, end));
+    s += String.fromCharCode(c);
+  }
+  return s;
+}
+
 function isAscii(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
   return true;
@@ -95,8 +106,8 @@ export function decodeTxRecord(v: Uint8Array): TxRecord {
   if (v.byteLength <= 36) return out;
   const kindLen = v[85]!;
   const subjectLen = v[86 + kindLen]!;
-  out.row = { from: v.subarray(36, 69), nonce: readU64be(v, 69), time: readU64be(v, 77), kind: dec.decode(v.subarray(86, 86 + kindLen)) };
-  if (subjectLen > 0) out.row.subject = dec.decode(v.subarray(87 + kindLen, 87 + kindLen + subjectLen));
+  out.row = { from: v.subarray(36, 69), nonce: readU64be(v, 69), time: readU64be(v, 77), kind: readString(v, 86, 86 + kindLen) };
+  if (subjectLen > 0) out.row.subject = readString(v, 87 + kindLen, 87 + kindLen + subjectLen);
   return out;
 }
 
@@ -145,6 +156,20 @@ export function fieldOf(v: Uint8Array, name: Uint8Array): number | undefined {
   return undefined;
 }
 
+// UTF-8 of payload field names, kept per name (a kind's records repeat the same few): no encoding per record.
+const fieldNames = new Map<string, Uint8Array>();
+const FIELD_NAMES_MAX = 4096;
+
+function fieldName(name: string): Uint8Array {
+  let bytes = fieldNames.get(name);
+  if (bytes === undefined) {
+    bytes = enc.encode(name);
+    if (fieldNames.size >= FIELD_NAMES_MAX) fieldNames.clear();
+    fieldNames.set(name, bytes);
+  }
+  return bytes;
+}
+
 /** The finite numeric top-level fields of a payload map (in its canonical key order, names as UTF-8), at most `max`. */
 export function numericFields(payload: CborValue, max: number): Array<[Uint8Array, number]> {
   if (!isCborMap(payload)) return [];
@@ -154,8 +179,9 @@ export function numericFields(payload: CborValue, max: number): Array<[Uint8Arra
     const v = payload[name];
     const n =
       typeof v === 'number' ? v : typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : undefined;
-    const bytes = enc.encode(name);
-    if (n === undefined || !Number.isFinite(n) || bytes.byteLength > MAX_FIELD_BYTES || bytes.byteLength === 0) continue;
+    if (n === undefined || !Number.isFinite(n)) continue;
+    const bytes = fieldName(name);
+    if (bytes.byteLength > MAX_FIELD_BYTES || bytes.byteLength === 0) continue;
     out.push([bytes, n]);
   }
   return out;

@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify/sync';
 import type { Page, PageRequest } from '../../store/pages.js';
 import type { ReadBudget } from '../block-reader.js';
 import type { ApiContext } from '../context.js';
@@ -26,15 +25,27 @@ export interface ExportRequest {
   budget?: ReadBudget;
 }
 
-function cell(v: RowItem[RowField]): string | number | undefined {
-  if (v === undefined || v === null) return undefined;
-  return typeof v === 'object' ? JSON.stringify(v) : (v as string | number);
+const NEEDS_QUOTES = /[",\r\n]/;
+const QUOTES = /"/g;
+
+// One CSV cell (RFC 4180, as csv-stringify writes it: quoted only when it holds a comma, a quote or a line break;
+// objects as JSON, absent values empty, booleans 1 or empty).
+function cell(v: RowItem[RowField]): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'number') return String(v);
+  const s = typeof v === 'string' ? v : typeof v === 'boolean' ? (v ? '1' : '') : JSON.stringify(v);
+  return NEEDS_QUOTES.test(s) ? `"${s.replace(QUOTES, '""')}"` : s;
 }
 
-/** A page of items as CSV lines (the header line first when `header`). */
+/** A page of items as CSV lines (the header line first when `header`), written straight into one string. */
 export function csvLines(items: readonly RowItem[], fields: readonly RowField[], header: boolean): string {
-  const records = items.map((it) => fields.map((f) => cell(it[f])));
-  return stringify(header ? [fields as string[], ...records] : records);
+  let out = header ? `${fields.map((f) => cell(f)).join(',')}\n` : '';
+  for (const it of items) {
+    out += cell(it[fields[0]!]);
+    for (let i = 1; i < fields.length; i++) out += `,${cell(it[fields[i]!])}`;
+    out += '\n';
+  }
+  return out;
 }
 
 /** A page of items as JSON lines. */
