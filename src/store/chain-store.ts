@@ -4,6 +4,7 @@ import { Block, type BlockDecodeOptions } from '../primitives/block.js';
 import { bytesEqual, toHex } from '../util/bytes.js';
 import { decodeEntry, encodeEntry, type BlockEntry } from './entry.js';
 import { StoreError, StoreErrorCode } from './errors.js';
+import { CountCache } from './count-cache.js';
 import { BatchSlab, encodeTxLocation, Keys, Prefix, SCHEMA_VERSION, readU32be, readU64be, u32be, u64be } from './layout.js';
 import { applyBatch } from './level-batch.js';
 import { ActorNonceCache } from './nonce-cache.js';
@@ -80,7 +81,7 @@ export class ChainStore {
   readonly #writes: WriteQueue;
   readonly #nonces: ActorNonceCache;
   // Subject/kind counts, kept like nonces: values of unlanded writes are always here, so connects never misread.
-  readonly #counts: ActorNonceCache;
+  readonly #counts: CountCache;
   /** Options of the query indexes in force. */
   readonly queryOptions: QueryIndexOptions;
   /** Reads of the query indexes (counts, ranges, rows, aggregates). */
@@ -92,7 +93,7 @@ export class ChainStore {
     this.#options = options;
     this.#log = deps.logger?.child({ module: 'store' });
     this.#nonces = new ActorNonceCache(options.nonceCacheSize ?? CHAIN_STORE_DEFAULTS.nonceCacheSize);
-    this.#counts = new ActorNonceCache(options.nonceCacheSize ?? CHAIN_STORE_DEFAULTS.nonceCacheSize);
+    this.#counts = new CountCache(options.nonceCacheSize ?? CHAIN_STORE_DEFAULTS.nonceCacheSize);
     this.queryOptions = { ...QUERY_INDEX_DEFAULTS, ...options.query };
     this.query = new QueryReader(db, () => this.#settled());
     this.#writes = new WriteQueue(
@@ -340,7 +341,9 @@ export class ChainStore {
     const aggregated = new Set(q.aggregateKinds);
     // Room for every per-transaction key and value (strings sized for UTF-8's worst case).
     let room = nextNonces.size * 42;
-    for (const tx of block.txs) room += 183 + 67 + 128 + 9 * (tx.fields.kind.length + (tx.fields.subject?.length ?? 0));
+    const perTx = counts === undefined ? 183 + 67 : 183 + 67 + 128;
+    const perChar = counts === undefined ? 6 : 9;
+    for (const tx of block.txs) room += perTx + perChar * (tx.fields.kind.length + (tx.fields.subject?.length ?? 0));
     const slab = new BatchSlab(room);
     const { alloc } = slab;
     block.txs.forEach((tx, i) => {
