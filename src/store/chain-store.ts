@@ -11,6 +11,7 @@ import { ActorNonceCache } from './nonce-cache.js';
 import { readPage, type Page, type PageRequest } from './pages.js';
 import {
   blockCounters,
+  counterPrefix,
   encodeTxRecord,
   indexValue,
   numericFields,
@@ -493,7 +494,7 @@ export class ChainStore {
     for (const c of out.counters.values()) {
       const v = this.#counts.get(c.name);
       if (v !== undefined) c.value = v;
-      else missing.push(this.query.lastOrdinal(c.prefix(), false).then((o) => void (c.value = o === undefined ? 0 : o + 1)));
+      else missing.push(this.query.lastOrdinal(counterPrefix(c), false).then((o) => void (c.value = o === undefined ? 0 : o + 1)));
     }
     await Promise.all(missing);
     if (sign === -1) {

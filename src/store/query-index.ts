@@ -194,14 +194,23 @@ export const countName = {
   subjectKind: (s: string, k: string): string => `b${s.length}:${s}${k}`,
 };
 
-/** One counted index prefix a block touches: its count-cache name, its key prefix, its entries in the block. */
+/** One counted index prefix a block touches: its count-cache name, what it counts, its entries in the block. */
 export interface Counter {
   name: string;
-  prefix: () => Uint8Array;
+  /** The subject counted (absent: a kind's counter). */
+  subject?: string;
+  /** The kind counted (absent: a subject's counter). */
+  kind?: string;
   /** Entries of the block under the prefix. */
   n: number;
   /** The count (set by the store): before the block on connect, then the next ordinal. */
   value: number;
+}
+
+/** The index key prefix a counter counts under (built only when its count must be read from the database). */
+export function counterPrefix(c: Counter): Uint8Array {
+  if (c.subject === undefined) return Keys.kindIndexPrefix(c.kind ?? '');
+  return c.kind === undefined ? Keys.subjectIndexPrefix(c.subject) : Keys.subjectKindIndexPrefix(c.subject, c.kind);
 }
 
 /** The counters of a block, and for each transaction the counters of its kind, subject and subject+kind. */
@@ -213,21 +222,28 @@ export interface BlockCounters {
 /** Counters of the prefixes a block's transactions add to (or remove from): names built once per transaction. */
 export function blockCounters(block: Block): BlockCounters {
   const counters = new Map<string, Counter>();
-  const get = (name: string, prefix: () => Uint8Array): Counter => {
+  const get = (name: string, subject: string | undefined, kind: string | undefined): Counter => {
     let c = counters.get(name);
-    if (c === undefined) counters.set(name, (c = { name, prefix, n: 0, value: 0 }));
+    if (c === undefined) {
+      c = { name, n: 0, value: 0 };
+      if (subject !== undefined) c.subject = subject;
+      if (kind !== undefined) c.kind = kind;
+      counters.set(name, c);
+    }
     c.n++;
     return c;
   };
+  // A block's transactions are mostly of one kind: its counter is looked up again only when the kind changes.
+  let lastKind: Counter | undefined;
   const perTx = block.txs.map((tx) => {
     const { kind, subject } = tx.fields;
-    const k = get(countName.kind(kind), () => Keys.kindIndexPrefix(kind));
+    let k: Counter;
+    if (lastKind !== undefined && lastKind.kind === kind) {
+      k = lastKind;
+      k.n++;
+    } else k = lastKind = get(countName.kind(kind), undefined, kind);
     if (subject === undefined) return { kind: k };
-    return {
-      kind: k,
-      subject: get(countName.subject(subject), () => Keys.subjectIndexPrefix(subject)),
-      subjectKind: get(countName.subjectKind(subject, kind), () => Keys.subjectKindIndexPrefix(subject, kind)),
-    };
+    return { kind: k, subject: get(countName.subject(subject), subject, undefined), subjectKind: get(countName.subjectKind(subject, kind), subject, kind) };
   });
   return { counters, perTx };
 }
