@@ -4,6 +4,7 @@ import { Block, type BlockDecodeOptions } from '../primitives/block.js';
 import { bytesEqual, toHex } from '../util/bytes.js';
 import { decodeEntry, encodeEntry, type BlockEntry } from './entry.js';
 import { StoreError, StoreErrorCode } from './errors.js';
+import { CountCache } from './count-cache.js';
 import {
   BatchSlab,
   DERIVED_PREFIXES,
@@ -22,6 +23,7 @@ import { ActorNonceCache } from './nonce-cache.js';
 import { readPage, type Page, type PageRequest } from './pages.js';
 import {
   blockCounters,
+  counterPrefix,
   encodeTxRecord,
   indexValue,
   numericFields,
@@ -92,7 +94,7 @@ export class ChainStore {
   readonly #writes: WriteQueue;
   readonly #nonces: ActorNonceCache;
   // Subject/kind counts, kept like nonces: values of unlanded writes are always here, so connects never misread.
-  readonly #counts: ActorNonceCache;
+  readonly #counts: CountCache;
   /** Options of the query indexes in force. */
   readonly queryOptions: QueryIndexOptions;
   /** Reads of the query indexes (counts, ranges, rows, aggregates). */
@@ -106,7 +108,7 @@ export class ChainStore {
     this.#options = options;
     this.#log = deps.logger?.child({ module: 'store' });
     this.#nonces = new ActorNonceCache(options.nonceCacheSize ?? CHAIN_STORE_DEFAULTS.nonceCacheSize);
-    this.#counts = new ActorNonceCache(options.nonceCacheSize ?? CHAIN_STORE_DEFAULTS.nonceCacheSize);
+    this.#counts = new CountCache(options.nonceCacheSize ?? CHAIN_STORE_DEFAULTS.nonceCacheSize);
     this.queryOptions = { ...QUERY_INDEX_DEFAULTS, ...options.query };
     this.query = new QueryReader(db, () => this.#settled());
     this.#writes = new WriteQueue(
@@ -420,7 +422,9 @@ export class ChainStore {
     const aggregated = new Set(q.aggregateKinds);
     // Room for every per-transaction key and value (strings sized for UTF-8's worst case).
     let room = nextNonces.size * 42;
-    for (const tx of block.txs) room += 183 + 67 + 6 * (tx.fields.kind.length + (tx.fields.subject?.length ?? 0));
+    const perTx = counts === undefined ? 183 + 67 : 183 + 67 + 128;
+    const perChar = counts === undefined ? 6 : 9;
+    for (const tx of block.txs) room += perTx + perChar * (tx.fields.kind.length + (tx.fields.subject?.length ?? 0));
     const slab = new BatchSlab(room);
     const { alloc } = slab;
     block.txs.forEach((tx, i) => {
@@ -440,8 +444,9 @@ export class ChainStore {
           const fields = aggregated.has(f.kind) ? numericFields(f.payload, q.maxAggregateFields) : undefined;
           ops.push({
             type: 'put',
-            key: Keys.subjectKindIndex(f.subject, f.kind, entry.height, i),
-            value: indexValue(txid, counts.perTx[i]!.subjectKind!.value++, fields),
+            key: Keys.subjectKindIndex(f.subject, f.kind, entry.height, i, alloc),
+            value: indexValue(txid, counts.perTx[i]!.subjectKind!.value++, fields, alloc),
+            offHeap: true,
           });
         }
       }
@@ -569,7 +574,7 @@ export class ChainStore {
     for (const c of out.counters.values()) {
       const v = this.#counts.get(c.name);
       if (v !== undefined) c.value = v;
-      else missing.push(this.query.lastOrdinal(c.prefix(), false).then((o) => void (c.value = o === undefined ? 0 : o + 1)));
+      else missing.push(this.query.lastOrdinal(counterPrefix(c), false).then((o) => void (c.value = o === undefined ? 0 : o + 1)));
     }
     await Promise.all(missing);
     if (sign === -1) {

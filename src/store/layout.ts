@@ -117,7 +117,8 @@ export class BatchSlab {
 
   /** `n` bytes (zeroed) for one key or value. */
   readonly alloc: Alloc = (n) => {
-    if (this.#o + n > this.#buf.byteLength) return new Uint8Array(n);
+    // Past the slab: a buffer of its own, still off the V8 heap (ops marked offHeap rely on it).
+    if (this.#o + n > this.#buf.byteLength) return new Uint8Array(new ArrayBuffer(n));
     this.#o += n;
     return this.#buf.subarray(this.#o - n, this.#o);
   };
@@ -181,6 +182,17 @@ function lenPrefixed(s: string): Uint8Array {
 }
 
 // prefix len(u8) utf8 height(u32) position(u32), in one allocation (ASCII, the usual case, written directly).
+// UTF-8 bytes of a string that is not all ASCII (undefined for ASCII: written straight from the string).
+function utf8Unless(s: string): Uint8Array | undefined {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return enc.encode(s);
+  return undefined;
+}
+
+function putText(out: Uint8Array, o: number, s: string, bytes: Uint8Array | undefined): void {
+  if (bytes !== undefined) out.set(bytes, o);
+  else for (let i = 0; i < s.length; i++) out[o + i] = s.charCodeAt(i);
+}
+
 function stringIndexKey(prefix: number, s: string, height: number, pos: number, alloc: Alloc = fresh): Uint8Array {
   let ascii = s.length < 256;
   for (let i = 0; ascii && i < s.length; i++) if (s.charCodeAt(i) >= 0x80) ascii = false;
@@ -234,16 +246,20 @@ export const Keys = {
   identity: (root: Uint8Array): Uint8Array => withPrefix(Prefix.identity, root),
   identUndo: (hash: Uint8Array): Uint8Array => withPrefix(Prefix.identUndo, hash),
   identNote: (txid: Uint8Array): Uint8Array => withPrefix(Prefix.identNote, txid),
-  subjectKindIndex: (subject: string, kind: string, height: number, pos: number): Uint8Array => {
-    // Built like the subject index key, then the kind spliced in after the subject.
-    const s = stringIndexKey(Prefix.subjectKindIndex, subject, height, pos);
-    const k = enc.encode(kind);
-    const out = new Uint8Array(s.byteLength + 1 + k.byteLength);
-    const at = 2 + s[1]!;
-    out.set(s.subarray(0, at), 0);
-    out[at] = k.byteLength;
-    out.set(k, at + 1);
-    out.set(s.subarray(at), at + 1 + k.byteLength);
+  subjectKindIndex: (subject: string, kind: string, height: number, pos: number, alloc: Alloc = fresh): Uint8Array => {
+    // Built in one pass (one allocation): prefix, len subject, len kind, height, position.
+    const sb = utf8Unless(subject);
+    const kb = utf8Unless(kind);
+    const sn = sb?.byteLength ?? subject.length;
+    const kn = kb?.byteLength ?? kind.length;
+    const out = alloc(3 + sn + kn + 8);
+    out[0] = Prefix.subjectKindIndex;
+    out[1] = sn;
+    putText(out, 2, subject, sb);
+    out[2 + sn] = kn;
+    putText(out, 3 + sn, kind, kb);
+    putU32(out, 3 + sn + kn, height);
+    putU32(out, 7 + sn + kn, pos);
     return out;
   },
   subjectKindIndexPrefix: (subject: string, kind: string): Uint8Array => withPrefix(Prefix.subjectKindIndex, lenPrefixed(subject), lenPrefixed(kind)),

@@ -60,7 +60,7 @@ export async function readPage<T>(
     else range.gt = full;
   }
   const items: T[] = [];
-  const itemCursors: string[] = [];
+  const suffixes: Uint8Array[] = [];
   let last: Uint8Array | undefined;
   let more = false;
   // One read of the whole page (limit + 1 entries) instead of a round trip per entry.
@@ -71,10 +71,19 @@ export async function readPage<T>(
     }
     const suffix = k.subarray(prefix.byteLength);
     items.push(map(suffix, v));
-    itemCursors.push(toHex(suffix));
+    suffixes.push(suffix);
     last = suffix;
   }
-  return more && last !== undefined ? { items, nextCursor: toHex(last), itemCursors } : { items, itemCursors };
+  // The per-item cursors are needed only when a caller stops mid-page: hex-encoded on first use.
+  let itemCursors: string[] | undefined;
+  const page: Page<T> = {
+    items,
+    get itemCursors(): string[] {
+      return (itemCursors ??= suffixes.map((x) => toHex(x)));
+    },
+  };
+  if (more && last !== undefined) page.nextCursor = toHex(last);
+  return page;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -63,6 +63,17 @@ function putString(out: Uint8Array, o: number, s: string, bytes: Uint8Array | un
   return s.length;
 }
 
+// A short UTF-8 string read back: ASCII (the usual case) without TextDecoder's per-call cost.
+function readString(v: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i++) {
+    const c = v[i]!;
+    if (c >= 0x80) return dec.decode(v.subarray(start, end));
+    s += String.fromCharCode(c);
+  }
+  return s;
+}
+
 function isAscii(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
   return true;
@@ -95,8 +106,8 @@ export function decodeTxRecord(v: Uint8Array): TxRecord {
   if (v.byteLength <= 36) return out;
   const kindLen = v[85]!;
   const subjectLen = v[86 + kindLen]!;
-  out.row = { from: v.subarray(36, 69), nonce: readU64be(v, 69), time: readU64be(v, 77), kind: dec.decode(v.subarray(86, 86 + kindLen)) };
-  if (subjectLen > 0) out.row.subject = dec.decode(v.subarray(87 + kindLen, 87 + kindLen + subjectLen));
+  out.row = { from: v.subarray(36, 69), nonce: readU64be(v, 69), time: readU64be(v, 77), kind: readString(v, 86, 86 + kindLen) };
+  if (subjectLen > 0) out.row.subject = readString(v, 87 + kindLen, 87 + kindLen + subjectLen);
   return out;
 }
 
@@ -145,6 +156,20 @@ export function fieldOf(v: Uint8Array, name: Uint8Array): number | undefined {
   return undefined;
 }
 
+// UTF-8 of payload field names, kept per name (a kind's records repeat the same few): no encoding per record.
+const fieldNames = new Map<string, Uint8Array>();
+const FIELD_NAMES_MAX = 4096;
+
+function fieldName(name: string): Uint8Array {
+  let bytes = fieldNames.get(name);
+  if (bytes === undefined) {
+    bytes = enc.encode(name);
+    if (fieldNames.size >= FIELD_NAMES_MAX) fieldNames.clear();
+    fieldNames.set(name, bytes);
+  }
+  return bytes;
+}
+
 /** The finite numeric top-level fields of a payload map (in its canonical key order, names as UTF-8), at most `max`. */
 export function numericFields(payload: CborValue, max: number): Array<[Uint8Array, number]> {
   if (!isCborMap(payload)) return [];
@@ -154,8 +179,9 @@ export function numericFields(payload: CborValue, max: number): Array<[Uint8Arra
     const v = payload[name];
     const n =
       typeof v === 'number' ? v : typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : undefined;
-    const bytes = enc.encode(name);
-    if (n === undefined || !Number.isFinite(n) || bytes.byteLength > MAX_FIELD_BYTES || bytes.byteLength === 0) continue;
+    if (n === undefined || !Number.isFinite(n)) continue;
+    const bytes = fieldName(name);
+    if (bytes.byteLength > MAX_FIELD_BYTES || bytes.byteLength === 0) continue;
     out.push([bytes, n]);
   }
   return out;
@@ -168,14 +194,23 @@ export const countName = {
   subjectKind: (s: string, k: string): string => `b${s.length}:${s}${k}`,
 };
 
-/** One counted index prefix a block touches: its count-cache name, its key prefix, its entries in the block. */
+/** One counted index prefix a block touches: its count-cache name, what it counts, its entries in the block. */
 export interface Counter {
   name: string;
-  prefix: () => Uint8Array;
+  /** The subject counted (absent: a kind's counter). */
+  subject?: string;
+  /** The kind counted (absent: a subject's counter). */
+  kind?: string;
   /** Entries of the block under the prefix. */
   n: number;
   /** The count (set by the store): before the block on connect, then the next ordinal. */
   value: number;
+}
+
+/** The index key prefix a counter counts under (built only when its count must be read from the database). */
+export function counterPrefix(c: Counter): Uint8Array {
+  if (c.subject === undefined) return Keys.kindIndexPrefix(c.kind ?? '');
+  return c.kind === undefined ? Keys.subjectIndexPrefix(c.subject) : Keys.subjectKindIndexPrefix(c.subject, c.kind);
 }
 
 /** The counters of a block, and for each transaction the counters of its kind, subject and subject+kind. */
@@ -187,21 +222,28 @@ export interface BlockCounters {
 /** Counters of the prefixes a block's transactions add to (or remove from): names built once per transaction. */
 export function blockCounters(block: Block): BlockCounters {
   const counters = new Map<string, Counter>();
-  const get = (name: string, prefix: () => Uint8Array): Counter => {
+  const get = (name: string, subject: string | undefined, kind: string | undefined): Counter => {
     let c = counters.get(name);
-    if (c === undefined) counters.set(name, (c = { name, prefix, n: 0, value: 0 }));
+    if (c === undefined) {
+      c = { name, n: 0, value: 0 };
+      if (subject !== undefined) c.subject = subject;
+      if (kind !== undefined) c.kind = kind;
+      counters.set(name, c);
+    }
     c.n++;
     return c;
   };
+  // A block's transactions are mostly of one kind: its counter is looked up again only when the kind changes.
+  let lastKind: Counter | undefined;
   const perTx = block.txs.map((tx) => {
     const { kind, subject } = tx.fields;
-    const k = get(countName.kind(kind), () => Keys.kindIndexPrefix(kind));
+    let k: Counter;
+    if (lastKind !== undefined && lastKind.kind === kind) {
+      k = lastKind;
+      k.n++;
+    } else k = lastKind = get(countName.kind(kind), undefined, kind);
     if (subject === undefined) return { kind: k };
-    return {
-      kind: k,
-      subject: get(countName.subject(subject), () => Keys.subjectIndexPrefix(subject)),
-      subjectKind: get(countName.subjectKind(subject, kind), () => Keys.subjectKindIndexPrefix(subject, kind)),
-    };
+    return { kind: k, subject: get(countName.subject(subject), subject, undefined), subjectKind: get(countName.subjectKind(subject, kind), subject, kind) };
   });
   return { counters, perTx };
 }

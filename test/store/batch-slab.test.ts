@@ -1,5 +1,5 @@
 import t from 'tap';
-import { BatchSlab, encodeTxLocation, Keys, u64be } from '../../src/store/layout.js';
+import { BatchSlab, encodeTxLocation, heightPos, Keys, u64be } from '../../src/store/layout.js';
 
 t.test('keys and values carved from a slab equal freshly built ones, past its size too', (t) => {
   const slab = new BatchSlab(150);
@@ -21,5 +21,25 @@ t.test('keys and values carved from a slab equal freshly built ones, past its si
   // The first ones share one buffer; the slab ran out long before the end and later ones are separate arrays.
   t.equal(pairs[0]![0].buffer, pairs[1]![0].buffer);
   t.not(pairs.at(-1)![0].buffer, pairs[0]![0].buffer);
+  t.end();
+});
+
+t.test('subject+kind index keys built in one pass equal the prefix followed by height and position', (t) => {
+  const slab = new BatchSlab(64);
+  for (const [subject, kind] of [
+    ['container-7', 'metric'],
+    ['sujet-é', 'métrique'],
+    ['', 'k'],
+  ] as const) {
+    for (const [h, pos] of [
+      [0, 0],
+      [9, 3],
+      [0xffff_fffe, 0x1_0000 - 1],
+    ] as const) {
+      const expected = Buffer.concat([Keys.subjectKindIndexPrefix(subject, kind), heightPos(h, pos)]);
+      t.same(Buffer.from(Keys.subjectKindIndex(subject, kind, h, pos)), expected, `${subject}/${kind} ${h}:${pos}`);
+      t.same(Buffer.from(Keys.subjectKindIndex(subject, kind, h, pos, slab.alloc)), expected, `${subject}/${kind} ${h}:${pos} in a slab`);
+    }
+  }
   t.end();
 });

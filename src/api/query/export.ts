@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify/sync';
 import type { Page, PageRequest } from '../../store/pages.js';
+import type { TxRecord } from '../../store/query-index.js';
 import type { ReadBudget } from '../block-reader.js';
 import type { ApiContext } from '../context.js';
 import type { RowField } from './params.js';
@@ -15,6 +15,12 @@ export const EXPORT_TYPES = { csv: 'text/csv; charset=utf-8', ndjson: 'applicati
 /** Rows per index page read by an export. */
 const EXPORT_PAGE = 1000;
 
+// An index page and its records, read together.
+interface Fetched {
+  page: Page<ItemRef>;
+  records: Array<TxRecord | undefined>;
+}
+
 /** Where and how much an export reads. */
 export interface ExportRequest {
   fields: readonly RowField[];
@@ -26,15 +32,27 @@ export interface ExportRequest {
   budget?: ReadBudget;
 }
 
-function cell(v: RowItem[RowField]): string | number | undefined {
-  if (v === undefined || v === null) return undefined;
-  return typeof v === 'object' ? JSON.stringify(v) : (v as string | number);
+const NEEDS_QUOTES = /[",\r\n]/;
+const QUOTES = /"/g;
+
+// One CSV cell (RFC 4180, as csv-stringify writes it: quoted only when it holds a comma, a quote or a line break;
+// objects as JSON, absent values empty, booleans 1 or empty).
+function cell(v: RowItem[RowField]): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'number') return String(v);
+  const s = typeof v === 'string' ? v : typeof v === 'boolean' ? (v ? '1' : '') : JSON.stringify(v);
+  return NEEDS_QUOTES.test(s) ? `"${s.replace(QUOTES, '""')}"` : s;
 }
 
-/** A page of items as CSV lines (the header line first when `header`). */
+/** A page of items as CSV lines (the header line first when `header`), written straight into one string. */
 export function csvLines(items: readonly RowItem[], fields: readonly RowField[], header: boolean): string {
-  const records = items.map((it) => fields.map((f) => cell(it[f])));
-  return stringify(header ? [fields as string[], ...records] : records);
+  let out = header ? `${fields.map((f) => cell(f)).join(',')}\n` : '';
+  for (const it of items) {
+    out += cell(it[fields[0]!]);
+    for (let i = 1; i < fields.length; i++) out += `,${cell(it[fields[i]!])}`;
+    out += '\n';
+  }
+  return out;
 }
 
 /** A page of items as JSON lines. */
@@ -46,27 +64,40 @@ export function ndjsonLines(items: readonly RowItem[]): string {
 
 /**
  * Stream every item of a list (from `cursor`, up to `limit`) as CSV or JSON lines, one index page at a time: at
- * most one page is held, and the next is read only when the client has taken the last (stream backpressure), so
- * memory stays flat whatever the size. The CSV header line comes first even when there are no rows.
+ * most two pages are held (the one being sent and the next, read ahead while it is formatted), and the one after
+ * is read only when the client has taken the last (stream backpressure), so memory stays flat whatever the size. The CSV header line comes first even when there are no rows.
  */
 export function exportStream(ctx: ApiContext, list: Lister, req: ExportRequest): Readable {
+  const fetch = (cursor: string | undefined, limit: number): Promise<Fetched> => {
+    const p = (async (): Promise<Fetched> => {
+      const page = await list({ limit, ...(cursor === undefined ? {} : { cursor }), ...(req.reverse === true ? { reverse: true } : {}) });
+      return { page, records: await ctx.chain.store.query.records(page.items.map((r) => r.txid)) };
+    })();
+    // A read-ahead the stream never takes (client gone, page cut short) must not end as an unhandled rejection.
+    p.catch(() => undefined);
+    return p;
+  };
   async function* lines(): AsyncGenerator<string> {
-    let cursor = req.cursor;
     let left = req.limit ?? Number.POSITIVE_INFINITY;
     let first = true;
-    do {
-      const page = await list({
-        limit: Math.min(EXPORT_PAGE, left),
-        ...(cursor === undefined ? {} : { cursor }),
-        ...(req.reverse === true ? { reverse: true } : {}),
-      });
-      const { items, cut } = await resolveRows(ctx, page.items, req.fields, req.budget);
-      cursor = cut === undefined ? page.nextCursor : page.itemCursors?.[cut - 1];
+    let pending: Promise<Fetched> | undefined = fetch(req.cursor, Math.min(EXPORT_PAGE, left));
+    while (pending !== undefined) {
+      const fetched: Fetched = await pending;
+      const { page, records } = fetched;
+      const rest = left - page.items.length;
+      // Read ahead: the next page's index entries and rows load (LevelDB's threads) while this one is formatted and sent.
+      const ahead: Promise<Fetched> | undefined = page.nextCursor !== undefined && rest > 0 ? fetch(page.nextCursor, Math.min(EXPORT_PAGE, rest)) : undefined;
+      const { items, cut } = await resolveRows(ctx, page.items, req.fields, req.budget, records);
       left -= cut ?? page.items.length;
+      if (cut === undefined) pending = ahead;
+      else {
+        const cursor = page.itemCursors?.[cut - 1];
+        pending = cursor !== undefined && left > 0 ? fetch(cursor, Math.min(EXPORT_PAGE, left)) : undefined;
+      }
       const text = req.format === 'csv' ? csvLines(items, req.fields, first) : ndjsonLines(items);
       first = false;
       if (text !== '') yield text;
-    } while (cursor !== undefined && left > 0);
+    }
   }
   return Readable.from(lines(), { objectMode: false });
 }

@@ -1,6 +1,6 @@
 import type { TreeNode } from '../../chain/block-tree.js';
 import { bytesEqual, toHex } from '../../util/bytes.js';
-import type { QueryRow } from '../../store/query-index.js';
+import type { QueryRow, TxRecord } from '../../store/query-index.js';
 import { BlockReader, type ReadBudget } from '../block-reader.js';
 import type { ApiContext } from '../context.js';
 import { txToJson } from '../json.js';
@@ -28,9 +28,11 @@ export async function resolveRows(
   refs: readonly ItemRef[],
   fields: readonly RowField[],
   budget?: ReadBudget,
+  read?: ReadonlyArray<TxRecord | undefined>,
 ): Promise<{ items: RowItem[]; cut?: number }> {
   const tree = ctx.chain.tree;
-  const records = await ctx.chain.store.query.records(refs.map((r) => r.txid));
+  // `read`: the refs' records read already (after the index page, as here).
+  const records = read ?? (await ctx.chain.store.query.records(refs.map((r) => r.txid)));
   const withBody = fields.includes('payload') || fields.includes('tx');
   const reader = withBody ? new BlockReader(ctx.chain, budget) : undefined;
   const items: RowItem[] = [];
