@@ -45,10 +45,23 @@ t.test('partition: the witness majority finalises, and after the heal every node
   // Cut: A = a, b, c (3 of 5 witnesses); B = d, e.
   const gA = [0, 1, 2];
   const gB = [3, 4];
+  // Each disconnect also blocks the peer both ways for the cooldown; a request lost on a loaded machine would leave
+  // a pair free to find each other again later (mDNS, DHT), so every one must succeed.
+  const block = async (from: TestNode, id: string): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await from.post('/peers/disconnect', { id }, true);
+        return;
+      } catch (err) {
+        if (attempt >= 5) throw err;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  };
   for (const x of gA)
     for (const y of gB) {
-      await nodes[x]!.post('/peers/disconnect', { id: idOf(y) }, true).catch(() => undefined);
-      await nodes[y]!.post('/peers/disconnect', { id: idOf(x) }, true).catch(() => undefined);
+      await block(nodes[x]!, idOf(y));
+      await block(nodes[y]!, idOf(x));
     }
   await waitFor(
     'the groups to be apart',
