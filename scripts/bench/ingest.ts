@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ApiClient } from '../../src/client/api-client.js';
 import { runLoad, type LoadSummary } from '../../src/client/load.js';
 import { fromHex } from '../../src/util/bytes.js';
-import { spawnChainNode } from './lib/node-process.js';
+import { spawnChainNode, stopChild } from './lib/node-process.js';
 
 const FIXED_RATE = 5000;
 const SECONDS = 10;
@@ -118,17 +118,7 @@ export async function run(): Promise<void> {
       `BENCH ingest.inclusion_at_saturation ${inc(sat.inclusion)} s (within ${3 * BLOCK_INTERVAL_S} s: ${sat.inclusion.missing === 0 ? 'yes' : `no, ${sat.inclusion.missing} missing; all in after ${inc(sat.catchUp)} s`})`,
     );
   } finally {
-    proc.kill('SIGTERM');
-    await new Promise((r) => {
-      const t = setTimeout(() => {
-        proc.kill('SIGKILL');
-        r(undefined);
-      }, 30_000);
-      proc.once('exit', () => {
-        clearTimeout(t);
-        r(undefined);
-      });
-    });
+    await stopChild(proc, 30_000);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -12,7 +12,7 @@ import { summarizeLatencies } from '../../src/client/stats.js';
 import { loadHashSigner, signActionFast } from '../../src/wallet/tx-signer.js';
 import { generateSecretKey, publicKeyFromSecret } from '../../src/crypto/signature.js';
 import { fromHex, toHex } from '../../src/util/bytes.js';
-import { spawnChainNode } from './lib/node-process.js';
+import { spawnChainNode, stopChild } from './lib/node-process.js';
 
 const SINGLE = 19_200; // 64 clients x 2 halves x 150
 const CONCURRENCY = 64;
@@ -248,17 +248,7 @@ export async function run(): Promise<void> {
       `BENCH sign_submit.flood_mined_once ${mined && mismatched === 0 && checked === ok.length ? 'yes' : 'no'} (${checked} checked on chain, ${mismatched} mismatched)`,
     );
   } finally {
-    proc.kill('SIGTERM');
-    await new Promise((r) => {
-      const t = setTimeout(() => {
-        proc.kill('SIGKILL');
-        r(undefined);
-      }, 30_000);
-      proc.once('exit', () => {
-        clearTimeout(t);
-        r(undefined);
-      });
-    });
+    await stopChild(proc, 30_000);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -91,10 +91,15 @@ export async function startBenchNode(datadir: string, p2pPort: number, bootstrap
 
 /** SIGTERM a node and wait for it to exit (SIGKILL after 15 s). */
 export async function stopBenchNode(p: BenchNode): Promise<void> {
-  if (p.child.exitCode !== null) return;
-  const exited = new Promise((r) => p.child.on('exit', r));
-  p.child.kill('SIGTERM');
-  const t = setTimeout(() => p.child.kill('SIGKILL'), 15_000);
+  await stopChild(p.child, 15_000);
+}
+
+/** SIGTERM a child process and wait for it to exit (SIGKILL after `killAfterMs`). */
+export async function stopChild(child: ChildProcess, killAfterMs: number): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.on('exit', r));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
   await exited;
   clearTimeout(t);
 }
