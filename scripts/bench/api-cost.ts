@@ -8,15 +8,13 @@ import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ApiContext } from '../../src/api/context.js';
 import { txToJson } from '../../src/api/json.js';
 import { API_DEFAULTS, closeApi, createApi } from '../../src/api/server.js';
+import { benchApiContext } from './lib/api-context.js';
 import { Chain } from '../../src/chain/chain.js';
 import { assembleBlock, solveBlockSync } from '../../src/chain/template.js';
 import { chainId, getNetwork } from '../../src/consensus/networks.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
-import { Mempool } from '../../src/mempool/mempool.js';
-import { NodeMetrics } from '../../src/metrics/node-metrics.js';
 import { toHex } from '../../src/util/bytes.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { ChainStore } from '../../src/store/chain-store.js';
@@ -26,37 +24,6 @@ const ID = chainId(NET);
 const BLOCK_TXS = 1_500;
 const SUBSCRIBERS = 1_000;
 const BATCH = 500;
-
-function ctxOf(chain: Chain, store: ChainStore): ApiContext {
-  const mempool = new Mempool({ maxTxBytes: NET.maxTxBytes }, { chainId: ID, nextNonce: (a) => store.getNextNonce(a) });
-  const metrics = new NodeMetrics({
-    height: () => chain.height,
-    tipTime: () => 0,
-    mempoolCount: () => mempool.size,
-    mempoolBytes: () => 0,
-    hashrate: () => 0,
-    peers: () => 0,
-    mempoolTotals: () => ({ accepted: 0, rejected: {} }),
-  });
-  return {
-    chain,
-    mempool,
-    metrics,
-    network: NET,
-    adminToken: 'bench',
-    version: 'bench',
-    startedAt: Date.now(),
-    mining: {
-      status: () => ({ enabled: false, backend: null, hashrate: 0, threads: 0, blocksMined: 0, cpuPath: null, cpuCalibration: null }),
-      start: async () => undefined,
-      stop: async () => undefined,
-    },
-    peers: { list: () => [], addresses: () => [], connect: async () => undefined, disconnect: async () => undefined },
-    sync: () => ({ progress: 1, syncing: false }),
-    shutdown: () => undefined,
-    url: () => '',
-  };
-}
 
 function cpuMs(fn: () => Promise<unknown>): Promise<number> {
   const start = process.cpuUsage();
@@ -86,7 +53,7 @@ async function indexQuery(dir: string): Promise<void> {
   }
   const store = await ChainStore.open({ path, chainId: ID });
   const chain = await Chain.open({ params: NET }, { store });
-  const app = await createApi({ ...API_DEFAULTS, rateLimitPerMinute: 0 }, { ctx: ctxOf(chain, store) });
+  const app = await createApi({ ...API_DEFAULTS, rateLimitPerMinute: 0 }, { ctx: benchApiContext(chain, store, NET) });
   let items = 0;
   const now = await cpuMs(async () => {
     const r = await app.inject({ method: 'GET', url: '/kinds/k/actions?limit=1000' });
@@ -138,7 +105,7 @@ async function fanOut(dir: string): Promise<void> {
   const store = await ChainStore.open({ path: join(dir, 'fan'), chainId: ID });
   const chain = await Chain.open({ params: NET }, { store });
   const options = { ...API_DEFAULTS, port: 0, rateLimitPerMinute: 0, sse: { ...API_DEFAULTS.sse, maxClients: SUBSCRIBERS, maxClientsPerAddress: SUBSCRIBERS } };
-  const app = await createApi(options, { ctx: ctxOf(chain, store) });
+  const app = await createApi(options, { ctx: benchApiContext(chain, store, NET) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr !== null ? addr.port : 0}`;

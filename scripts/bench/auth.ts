@@ -8,14 +8,12 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
-import type { ApiContext } from '../../src/api/context.js';
 import { API_DEFAULTS, closeApi, createApi } from '../../src/api/server.js';
+import { benchApiContext } from './lib/api-context.js';
 import { JwtVerifier, type JwtAlg } from '../../src/auth/jwt.js';
 import { TokenStore } from '../../src/auth/token-store.js';
 import { Chain } from '../../src/chain/chain.js';
 import { chainId, getNetwork } from '../../src/consensus/networks.js';
-import { Mempool } from '../../src/mempool/mempool.js';
-import { NodeMetrics } from '../../src/metrics/node-metrics.js';
 import { ChainStore } from '../../src/store/chain-store.js';
 
 const NET = getNetwork('regtest');
@@ -23,37 +21,6 @@ const ID = chainId(NET);
 const REQUESTS = 20_000;
 const IN_FLIGHT = 32;
 const COOKIE = 'c'.repeat(64);
-
-function ctxOf(chain: Chain, store: ChainStore): ApiContext {
-  const mempool = new Mempool({ maxTxBytes: NET.maxTxBytes }, { chainId: ID, nextNonce: (a) => store.getNextNonce(a) });
-  const metrics = new NodeMetrics({
-    height: () => chain.height,
-    tipTime: () => 0,
-    mempoolCount: () => 0,
-    mempoolBytes: () => 0,
-    hashrate: () => 0,
-    peers: () => 0,
-    mempoolTotals: () => ({ accepted: 0, rejected: {} }),
-  });
-  return {
-    chain,
-    mempool,
-    metrics,
-    network: NET,
-    adminToken: COOKIE,
-    version: 'bench',
-    startedAt: Date.now(),
-    mining: {
-      status: () => ({ enabled: false, backend: null, hashrate: 0, threads: 0, blocksMined: 0, cpuPath: null, cpuCalibration: null }),
-      start: async () => undefined,
-      stop: async () => undefined,
-    },
-    peers: { list: () => [], addresses: () => [], connect: async () => undefined, disconnect: async () => undefined },
-    sync: () => ({ progress: 1, syncing: false }),
-    shutdown: () => undefined,
-    url: () => '',
-  };
-}
 
 /** Requests/s and process CPU µs per request of REQUESTS GETs with `header`. */
 async function load(port: number, header: string | undefined): Promise<{ rps: number; cpuUs: number }> {
@@ -106,7 +73,10 @@ export async function run(): Promise<void> {
       audience: 'chain-node',
       scopeClaim: 'scope',
     });
-    const app = await createApi({ ...API_DEFAULTS, rateLimitPerMinute: 0, tokenRateLimitPerMinute: 0, requireAuth }, { ctx: ctxOf(chain, store), tokens, jwt });
+    const app = await createApi(
+      { ...API_DEFAULTS, rateLimitPerMinute: 0, tokenRateLimitPerMinute: 0, requireAuth },
+      { ctx: benchApiContext(chain, store, NET, COOKIE), tokens, jwt },
+    );
     await app.listen({ host: '127.0.0.1', port: 0 });
     const a = app.server.address();
     return { app, port: typeof a === 'object' && a !== null ? a.port : 0 };

@@ -15,7 +15,7 @@ import { generateSecretKey } from '../../src/crypto/signature.js';
 import { fromHex, toHex } from '../../src/util/bytes.js';
 import { txidOf } from '../../src/primitives/transaction.js';
 import { fastSigner } from './lib/fast-signer.js';
-import { spawnChainNode, startBenchNode, stopBenchNode, type BenchNode } from './lib/node-process.js';
+import { regtestStartArgs, spawnChainNode, startBenchNode, stopBenchNode, type BenchNode } from './lib/node-process.js';
 
 const SUBJECT_RECORDS = 10_000;
 const ACTORS = 100;
@@ -44,27 +44,7 @@ async function freePort(): Promise<number> {
 
 /** A regtest node that mines (one thread) and listens for peers. */
 async function startMiner(datadir: string, p2pPort: number): Promise<BenchNode> {
-  const args = [
-    'start',
-    '--network',
-    'regtest',
-    '--datadir',
-    datadir,
-    '--api-port',
-    '0',
-    '--p2p-host',
-    '127.0.0.1',
-    '--p2p-port',
-    String(p2pPort),
-    '--mine',
-    '--threads',
-    '1',
-    '--no-mdns',
-    '--log-level',
-    'warn',
-    '--log-pretty',
-    'never',
-  ];
+  const args = regtestStartArgs(datadir, p2pPort, ['--mine', '--threads', '1']);
   return spawnChainNode(args, { nodeFlags: ['--max-semi-space-size=16'], what: 'miner' });
 }
 

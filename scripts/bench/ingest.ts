@@ -2,14 +2,14 @@
 // fixed 5,000 tx/s (single POST /txs), then at saturation (POST /txs/batch). Reports accepted tx/s and
 // per-request submission latency, and checks that every accepted transaction is in a block within three block
 // intervals. Targets: >= 10,000 tx/s at saturation, p95 < 200 ms at 5,000 tx/s.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient } from '../../src/client/api-client.js';
 import { runLoad, type LoadSummary } from '../../src/client/load.js';
 import { fromHex } from '../../src/util/bytes.js';
-import { packageRoot } from '../../src/package-root.js';
+import { spawnChainNode, stopChild } from './lib/node-process.js';
 
 const FIXED_RATE = 5000;
 const SECONDS = 10;
@@ -17,29 +17,12 @@ const BLOCK_INTERVAL_S = 1;
 const SAT_BATCH = 1000;
 
 async function startNode(datadir: string): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(
-    process.execPath,
-    [join(packageRoot(), 'bin', 'chain-node'), 'start', '--network', 'regtest', '--datadir', datadir, '--api-port', '0', '--no-p2p', '--log-level', 'warn'],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      // The bench drives thousands of requests a second from one address: far past the default rate limit.
-      env: { ...process.env, CHAIN_NODE_API_RATE_LIMIT: '100000000' },
-    },
-  );
-  let err = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`node did not start:\n${err}`)), 60_000);
-    proc.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      const m = /API\s+(http:\/\/\S+)\/status/.exec(err);
-      if (m !== null) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`node exited (${code}):\n${err}`)));
+  const node = await spawnChainNode(['start', '--network', 'regtest', '--datadir', datadir, '--api-port', '0', '--no-p2p', '--log-level', 'warn'], {
+    startTimeoutMs: 60_000,
+    // The bench drives thousands of requests a second from one address: far past the default rate limit.
+    env: { CHAIN_NODE_API_RATE_LIMIT: '100000000' },
   });
-  return { proc, url };
+  return { proc: node.child, url: node.api };
 }
 
 /** Poll the chain until every txid is in a block; returns seconds after `since` when the last one was seen. */
@@ -135,17 +118,7 @@ export async function run(): Promise<void> {
       `BENCH ingest.inclusion_at_saturation ${inc(sat.inclusion)} s (within ${3 * BLOCK_INTERVAL_S} s: ${sat.inclusion.missing === 0 ? 'yes' : `no, ${sat.inclusion.missing} missing; all in after ${inc(sat.catchUp)} s`})`,
     );
   } finally {
-    proc.kill('SIGTERM');
-    await new Promise((r) => {
-      const t = setTimeout(() => {
-        proc.kill('SIGKILL');
-        r(undefined);
-      }, 30_000);
-      proc.once('exit', () => {
-        clearTimeout(t);
-        r(undefined);
-      });
-    });
+    await stopChild(proc, 30_000);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -2,44 +2,17 @@
 // 2,000 actors admitted through Mempool.addMany in batches of 1,000 as API submissions, with the policy and
 // without it (the baseline, measured in the same run, alternating, best of three each), plus the policy check
 // alone per transaction (CBOR to JSON and ajv).
-import { generateSecretKey } from '../../src/crypto/signature.js';
 import { KindPolicy } from '../../src/kinds/policy.js';
 import { KindRegistry } from '../../src/kinds/registry.js';
 import { Mempool } from '../../src/mempool/mempool.js';
-import { Transaction, txSigningHash, type TxBody } from '../../src/primitives/transaction.js';
-import { fastSigner } from './lib/fast-signer.js';
+import { Transaction } from '../../src/primitives/transaction.js';
+import { presignMetrics } from './lib/presign.js';
 
 const ACTORS = 2_000;
 const PER_ACTOR = 10;
 const BATCH = 1_000;
 const CHAIN = new Uint8Array(32).fill(0x42);
 const SOURCE = 'api:127.0.0.1';
-
-function presign(): Uint8Array[] {
-  const s = fastSigner();
-  const keys = Array.from({ length: ACTORS }, () => {
-    const sk = generateSecretKey();
-    return { sk, from: s.publicKey(sk) };
-  });
-  const out: Uint8Array[] = [];
-  for (let nonce = 0; nonce < PER_ACTOR; nonce++) {
-    for (let a = 0; a < ACTORS; a++) {
-      const { sk, from } = keys[a]!;
-      const body: TxBody = {
-        v: 1,
-        chain: CHAIN,
-        from,
-        nonce,
-        time: 1_700_000_000_000 + nonce,
-        kind: 'metric',
-        subject: `container-${a}`,
-        payload: { containerId: `container-${a}`, memoryMB: 256 + (nonce % 512), cpuUsage: (a % 100) / 100, timestamp: 1_700_000_000 + nonce },
-      };
-      out.push(Transaction.fromFields({ ...body, sig: s.sign(txSigningHash(body), sk) }).bytes);
-    }
-  }
-  return out;
-}
 
 async function admit(raw: readonly Uint8Array[], policy: KindPolicy | undefined): Promise<number> {
   const pool = new Mempool(
@@ -57,7 +30,7 @@ async function admit(raw: readonly Uint8Array[], policy: KindPolicy | undefined)
 
 /** Run the benchmark. */
 export async function run(): Promise<void> {
-  const raw = presign();
+  const raw = presignMetrics(CHAIN, ACTORS, PER_ACTOR);
   const policy = new KindPolicy({}, { registry: new KindRegistry() });
   let base = 0;
   let withPolicy = 0;

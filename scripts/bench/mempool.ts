@@ -5,11 +5,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { generateSecretKey } from '../../src/crypto/signature.js';
 import { VerifyPool } from '../../src/crypto/verify-pool.js';
 import { Mempool } from '../../src/mempool/mempool.js';
-import { Transaction, txSigningHash, type TxBody } from '../../src/primitives/transaction.js';
-import { fastSigner } from './lib/fast-signer.js';
+import { Transaction } from '../../src/primitives/transaction.js';
+import { presignMetrics } from './lib/presign.js';
 
 const ACTORS = 10_000;
 const PER_ACTOR = 10;
@@ -17,33 +16,6 @@ const TOTAL = ACTORS * PER_ACTOR;
 const SINGLE = 30_000;
 const BATCH = 1_000;
 const CHAIN = new Uint8Array(32).fill(0x42);
-
-// Encoded transactions, nonce-major (every actor's nonce 0, then every nonce 1, ...), like interleaved gossip.
-function presign(): Uint8Array[] {
-  const s = fastSigner();
-  const keys = Array.from({ length: ACTORS }, () => {
-    const sk = generateSecretKey();
-    return { sk, from: s.publicKey(sk) };
-  });
-  const out: Uint8Array[] = [];
-  for (let nonce = 0; nonce < PER_ACTOR; nonce++) {
-    for (let a = 0; a < ACTORS; a++) {
-      const { sk, from } = keys[a]!;
-      const body: TxBody = {
-        v: 1,
-        chain: CHAIN,
-        from,
-        nonce,
-        time: 1_700_000_000_000 + nonce,
-        kind: 'metric',
-        subject: `container-${a}`,
-        payload: { containerId: `container-${a}`, memoryMB: 256 + (nonce % 512), cpuUsage: (a % 100) / 100, timestamp: 1_700_000_000 + nonce },
-      };
-      out.push(Transaction.fromFields({ ...body, sig: s.sign(txSigningHash(body), sk) }).bytes);
-    }
-  }
-  return out;
-}
 
 function makeMempool(pool?: VerifyPool): Mempool {
   return new Mempool({ maxCount: TOTAL + 1_000 }, { chainId: CHAIN, nextNonce: () => Promise.resolve(0), verifyPool: pool });
@@ -66,7 +38,7 @@ const MiB = 1024 * 1024;
 
 /** Runs the benchmark and prints a table followed by `BENCH <metric> <value> <unit>` lines. */
 export async function run(): Promise<void> {
-  const raw = presign();
+  const raw = presignMetrics(CHAIN, ACTORS, PER_ACTOR);
 
   let txs = fresh(raw.slice(0, SINGLE));
   const single = makeMempool();

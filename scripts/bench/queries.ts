@@ -14,8 +14,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ApiContext } from '../../src/api/context.js';
 import { API_DEFAULTS, closeApi, createApi } from '../../src/api/server.js';
+import { benchApiContext } from './lib/api-context.js';
 import { Chain } from '../../src/chain/chain.js';
 import { SignatureCache } from '../../src/chain/signature-cache.js';
 import { consensusContext, nextBits } from '../../src/chain/validate.js';
@@ -23,8 +23,6 @@ import { solveBlockSync } from '../../src/chain/template.js';
 import { chainId, genesisBlock, getNetwork } from '../../src/consensus/networks.js';
 import { generateSecretKey } from '../../src/crypto/signature.js';
 import { VerifyPool } from '../../src/crypto/verify-pool.js';
-import { Mempool } from '../../src/mempool/mempool.js';
-import { NodeMetrics } from '../../src/metrics/node-metrics.js';
 import { Block } from '../../src/primitives/block.js';
 import { BlockHeader } from '../../src/primitives/header.js';
 import { Transaction, txSigningHash, type TxBody } from '../../src/primitives/transaction.js';
@@ -41,37 +39,6 @@ function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
   const v = i === -1 ? undefined : Number(process.argv[i + 1]);
   return v === undefined || !Number.isFinite(v) || v <= 0 ? fallback : Math.floor(v);
-}
-
-function ctxOf(chain: Chain, store: ChainStore): ApiContext {
-  const mempool = new Mempool({ maxTxBytes: NET.maxTxBytes }, { chainId: ID, nextNonce: (a) => store.getNextNonce(a) });
-  const metrics = new NodeMetrics({
-    height: () => chain.height,
-    tipTime: () => 0,
-    mempoolCount: () => 0,
-    mempoolBytes: () => 0,
-    hashrate: () => 0,
-    peers: () => 0,
-    mempoolTotals: () => ({ accepted: 0, rejected: {} }),
-  });
-  return {
-    chain,
-    mempool,
-    metrics,
-    network: NET,
-    adminToken: 'bench',
-    version: 'bench',
-    startedAt: Date.now(),
-    mining: {
-      status: () => ({ enabled: false, backend: null, hashrate: 0, threads: 0, blocksMined: 0, cpuPath: null, cpuCalibration: null }),
-      start: async () => undefined,
-      stop: async () => undefined,
-    },
-    peers: { list: () => [], addresses: () => [], connect: async () => undefined, disconnect: async () => undefined },
-    sync: () => ({ progress: 1, syncing: false }),
-    shutdown: () => undefined,
-    url: () => '',
-  };
 }
 
 /** Encoded blocks of `records` metric records: record n is about subject n % 10,000, by actor n % 10,000. */
@@ -230,7 +197,7 @@ export async function run(): Promise<void> {
     const { chain, store } = await connect(join(dir, 'chain'), blocks, records, pool, true);
     console.log(`connected the ${records}-record chain in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
     await store.compact();
-    const app = await createApi({ ...API_DEFAULTS, port: 0, rateLimitPerMinute: 0 }, { ctx: ctxOf(chain, store) });
+    const app = await createApi({ ...API_DEFAULTS, port: 0, rateLimitPerMinute: 0 }, { ctx: benchApiContext(chain, store, NET) });
     const get = async (url: string): Promise<string> => {
       const res = await app.inject({ method: 'GET', url });
       if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`);

@@ -3,7 +3,7 @@
 // same run against the same regtest node (mining on), with p95 latency; target: server-side >= 80 % of the
 // client-signed rate. Then 100,000 requests for one key issued at once: acknowledged nonces must have no gap and
 // no duplicate, and every acknowledged action must be mined exactly once.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { summarizeLatencies } from '../../src/client/stats.js';
 import { loadHashSigner, signActionFast } from '../../src/wallet/tx-signer.js';
 import { generateSecretKey, publicKeyFromSecret } from '../../src/crypto/signature.js';
 import { fromHex, toHex } from '../../src/util/bytes.js';
-import { packageRoot } from '../../src/package-root.js';
+import { spawnChainNode, stopChild } from './lib/node-process.js';
 
 const SINGLE = 19_200; // 64 clients x 2 halves x 150
 const CONCURRENCY = 64;
@@ -23,51 +23,21 @@ const BATCH_CONCURRENCY = 4;
 const FLOOD = 100_000;
 
 async function startNode(datadir: string): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(
-    process.execPath,
-    [
-      '--max-semi-space-size=16',
-      join(packageRoot(), 'bin', 'chain-node'),
-      'start',
-      '--network',
-      'regtest',
-      '--datadir',
-      datadir,
-      '--api-port',
-      '0',
-      '--no-p2p',
-      '--log-level',
-      'warn',
-    ],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: {
-        ...process.env,
-        CHAIN_NODE_API_RATE_LIMIT: '100000000',
-        CHAIN_NODE_KEYS_PASSPHRASE: 'sign-submit bench',
-        // One key sends 100,000 actions: the pool must hold them all for one actor.
-        CHAIN_NODE_MEMPOOL_MAX_PER_ACTOR: '250000',
-        CHAIN_NODE_MEMPOOL_MAX_COUNT: '400000',
-        CHAIN_NODE_SIGN_MAX_QUEUE: '250000',
-        CHAIN_NODE_SIGN_WAIT_MS: '120000',
-        CHAIN_NODE_API_MAX_CONNECTIONS: '4096',
-      },
+  const node = await spawnChainNode(['start', '--network', 'regtest', '--datadir', datadir, '--api-port', '0', '--no-p2p', '--log-level', 'warn'], {
+    nodeFlags: ['--max-semi-space-size=16'],
+    startTimeoutMs: 60_000,
+    env: {
+      CHAIN_NODE_API_RATE_LIMIT: '100000000',
+      CHAIN_NODE_KEYS_PASSPHRASE: 'sign-submit bench',
+      // One key sends 100,000 actions: the pool must hold them all for one actor.
+      CHAIN_NODE_MEMPOOL_MAX_PER_ACTOR: '250000',
+      CHAIN_NODE_MEMPOOL_MAX_COUNT: '400000',
+      CHAIN_NODE_SIGN_MAX_QUEUE: '250000',
+      CHAIN_NODE_SIGN_WAIT_MS: '120000',
+      CHAIN_NODE_API_MAX_CONNECTIONS: '4096',
     },
-  );
-  let err = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`node did not start:\n${err}`)), 60_000);
-    proc.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      const m = /API\s+(http:\/\/\S+)\/status/.exec(err);
-      if (m !== null) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`node exited (${code}):\n${err}`)));
   });
-  return { proc, url };
+  return { proc: node.child, url: node.api };
 }
 
 interface PhaseResult {
@@ -278,17 +248,7 @@ export async function run(): Promise<void> {
       `BENCH sign_submit.flood_mined_once ${mined && mismatched === 0 && checked === ok.length ? 'yes' : 'no'} (${checked} checked on chain, ${mismatched} mismatched)`,
     );
   } finally {
-    proc.kill('SIGTERM');
-    await new Promise((r) => {
-      const t = setTimeout(() => {
-        proc.kill('SIGKILL');
-        r(undefined);
-      }, 30_000);
-      proc.once('exit', () => {
-        clearTimeout(t);
-        r(undefined);
-      });
-    });
+    await stopChild(proc, 30_000);
     rmSync(dir, { recursive: true, force: true });
   }
 }

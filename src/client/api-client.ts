@@ -79,6 +79,18 @@ function describeFetchError(err: unknown): string {
   return e.cause?.code ?? e.cause?.message ?? e.code ?? (err instanceof Error ? err.message : String(err));
 }
 
+/** An API base URL checked (http or https only, `API_BAD_URL` otherwise) and without its trailing slashes. */
+export function parseApiUrl(url: string): { parsed: URL; base: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ChainNodeError('API_BAD_URL', `not a URL: '${url}'`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ChainNodeError('API_BAD_URL', `API URL must be http(s): '${url}'`);
+  return { parsed, base: url.replace(/\/+$/, '') };
+}
+
 /**
  * Typed client of the node's HTTP API (src/api/types.ts), one method per route. Failures throw a
  * `ChainNodeError`: the server's code (an {@link ApiRequestError}), `API_UNREACHABLE` when nothing answers at
@@ -94,14 +106,8 @@ export class ApiClient {
   readonly #agent: HttpAgent | HttpsAgent | undefined;
 
   constructor(options: ApiClientOptions) {
-    let parsed: URL;
-    try {
-      parsed = new URL(options.url);
-    } catch {
-      throw new ChainNodeError('API_BAD_URL', `not a URL: '${options.url}'`);
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ChainNodeError('API_BAD_URL', `API URL must be http(s): '${options.url}'`);
-    this.url = options.url.replace(/\/+$/, '');
+    const { parsed, base } = parseApiUrl(options.url);
+    this.url = base;
     this.#token = options.token;
     this.#tokenSource = options.tokenSource;
     this.#bearer = options.bearer;

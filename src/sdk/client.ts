@@ -1,6 +1,5 @@
 import createClient, { type Client } from 'openapi-fetch';
-import { ApiRequestError } from '../client/api-client.js';
-import { ChainNodeError } from '../errors.js';
+import { ApiRequestError, parseApiUrl } from '../client/api-client.js';
 import type { paths } from './api-types.js';
 
 /** Options of {@link createChainClient}. */
@@ -22,14 +21,8 @@ export type ChainClient = Client<paths>;
 
 /** A typed client of the node at `options.url` (see {@link ChainClient}). */
 export function createChainClient(options: ChainClientOptions): ChainClient {
-  let parsed: URL;
-  try {
-    parsed = new URL(options.url);
-  } catch {
-    throw new ChainNodeError('API_BAD_URL', `not a URL: '${options.url}'`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ChainNodeError('API_BAD_URL', `API URL must be http(s): '${options.url}'`);
-  const client = createClient<paths>({ baseUrl: options.url.replace(/\/+$/, ''), ...(options.fetch === undefined ? {} : { fetch: options.fetch }) });
+  const { base } = parseApiUrl(options.url);
+  const client = createClient<paths>({ baseUrl: base, ...(options.fetch === undefined ? {} : { fetch: options.fetch }) });
   const token = options.token;
   if (token !== undefined) {
     client.use({

@@ -7,11 +7,10 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import t, { type Test } from 'tap';
 import { routeAccess, type RouteAccess } from '../../src/api/auth.js';
-import { API_DEFAULTS, closeApi, createApi } from '../../src/api/server.js';
+import { API_DEFAULTS, createApi } from '../../src/api/server.js';
 import { JwtVerifier } from '../../src/auth/jwt.js';
 import { TokenStore, TOKENS_FILE } from '../../src/auth/token-store.js';
-import { openChain, tempDir } from '../utils/chain.js';
-import { bareApiContext } from './support.js';
+import { openApiChain, serveApi } from './support.js';
 
 const SECRET = new TextEncoder().encode('matrix secret of more than thirty-two bytes');
 const COOKIE = 'c'.repeat(64);
@@ -46,9 +45,7 @@ function admits(scope: string, scopes: string[]): boolean {
 }
 
 async function setup(t: Test, requireAuth: boolean) {
-  const dir = await tempDir('auth-matrix-');
-  const { chain, store } = await openChain(dir.path);
-  const { ctx } = bareApiContext(chain, store);
+  const { dir, chain, store, ctx } = await openApiChain('auth-matrix-');
   ctx.adminToken = COOKIE;
   let now = Date.now();
   const tokens = await TokenStore.open({ path: join(dir.path, TOKENS_FILE) }, { now: () => now });
@@ -56,15 +53,7 @@ async function setup(t: Test, requireAuth: boolean) {
   writeFileSync(keyFile, new TextDecoder().decode(SECRET));
   const jwt = await JwtVerifier.open({ alg: 'HS256', keyFile, issuer: 'idp', audience: 'chain-node', scopeClaim: 'scope' });
   const app = await createApi({ ...API_DEFAULTS, rateLimitPerMinute: 0, tokenRateLimitPerMinute: 0, explorer: true, requireAuth }, { ctx, tokens, jwt });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = app.server.address();
-  const url = `http://127.0.0.1:${typeof addr === 'object' && addr !== null ? addr.port : 0}`;
-  t.teardown(async () => {
-    await closeApi(app);
-    await chain.idle();
-    await store.close();
-    await dir.cleanup();
-  });
+  const url = await serveApi(t, app, { chain, store, dir });
   const creds: Cred[] = [{ name: 'none' }, { name: 'cookie', header: `Bearer ${COOKIE}`, scopes: ['admin'] }];
   for (const scopes of [['read'], ['submit'], ['sign:alice'], ['admin'], ['read', 'submit']]) {
     creds.push({ name: `token ${scopes.join('+')}`, header: `Bearer ${(await tokens.create({ scopes })).token}`, scopes });

@@ -3,28 +3,18 @@
 // reorg that happens while it is away; too old an id gets a resync event, a malformed one a 400.
 import { request, type IncomingMessage } from 'node:http';
 import t, { type Test } from 'tap';
-import { API_DEFAULTS, closeApi, createApi } from '../../src/api/server.js';
+import { API_DEFAULTS, createApi } from '../../src/api/server.js';
 import type { Chain } from '../../src/chain/chain.js';
 import type { TreeNode } from '../../src/chain/block-tree.js';
 import { toHex } from '../../src/util/bytes.js';
 import type { Transaction } from '../../src/primitives/transaction.js';
-import { Actor, extend, mine, openChain, tempDir } from '../utils/chain.js';
-import { bareApiContext } from './support.js';
+import { Actor, extend, mine } from '../utils/chain.js';
+import { openApiChain, serveApi } from './support.js';
 
 async function setup(t: Test, historyBlocks = API_DEFAULTS.sse.historyBlocks): Promise<{ chain: Chain; url: string }> {
-  const dir = await tempDir('sse-resume-');
-  const { chain, store } = await openChain(dir.path);
-  const { ctx } = bareApiContext(chain, store);
+  const { dir, chain, store, ctx } = await openApiChain('sse-resume-');
   const app = await createApi({ ...API_DEFAULTS, rateLimitPerMinute: 0, sse: { ...API_DEFAULTS.sse, historyBlocks } }, { ctx });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = app.server.address();
-  const url = `http://127.0.0.1:${typeof addr === 'object' && addr !== null ? addr.port : 0}`;
-  t.teardown(async () => {
-    await closeApi(app);
-    await chain.idle();
-    await store.close();
-    await dir.cleanup();
-  });
+  const url = await serveApi(t, app, { chain, store, dir });
   return { chain, url };
 }
 

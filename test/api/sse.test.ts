@@ -7,27 +7,17 @@ import type { FastifyInstance } from 'fastify';
 import { API_DEFAULTS, closeApi, createApi, sseHubOf } from '../../src/api/server.js';
 import type { Mempool } from '../../src/mempool/mempool.js';
 import type { NodeMetrics } from '../../src/metrics/node-metrics.js';
-import { Actor, openChain, tempDir } from '../utils/chain.js';
-import { bareApiContext } from './support.js';
+import { Actor } from '../utils/chain.js';
+import { openApiChain, serveApi } from './support.js';
 
 async function setup(
   t: Test,
   sse: Partial<typeof API_DEFAULTS.sse> = {},
   requestTimeoutMs = API_DEFAULTS.requestTimeoutMs,
 ): Promise<{ app: FastifyInstance; url: string; mempool: Mempool; metrics: NodeMetrics }> {
-  const dir = await tempDir('sse-');
-  const { chain, store } = await openChain(dir.path);
-  const { ctx, mempool, metrics } = bareApiContext(chain, store);
+  const { dir, chain, store, ctx, mempool, metrics } = await openApiChain('sse-');
   const app = await createApi({ ...API_DEFAULTS, rateLimitPerMinute: 0, requestTimeoutMs, sse: { ...API_DEFAULTS.sse, ...sse } }, { ctx });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = app.server.address();
-  const url = `http://127.0.0.1:${typeof addr === 'object' && addr !== null ? addr.port : 0}`;
-  t.teardown(async () => {
-    await closeApi(app);
-    await chain.idle();
-    await store.close();
-    await dir.cleanup();
-  });
+  const url = await serveApi(t, app, { chain, store, dir });
   return { app, url, mempool, metrics };
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { loadOrCreateWitnessKey } from '../../src/finality/witness-key.js';
 import { parseNote, parseVerifierKey, verifyNoteSignature } from '../../src/log/note.js';
-import { ensureBuilt, nodeFixture, peered, type StatusJson, stopMining, TestNode, waitFor } from '../p2p/support.js';
+import { ensureBuilt, Links, nodeFixture, peered, type StatusJson, stopMining, TestNode, waitFor } from '../p2p/support.js';
 
 interface FinalityStatus {
   final: { size: number; height: number; hash: string } | null;
@@ -39,38 +39,12 @@ t.test('partition: the witness majority finalises, and after the heal every node
     90_000,
     500,
   );
-  const ids = await Promise.all(nodes.map(async (n) => (await n.self()).addresses[0]!));
-  const idOf = (i: number): string => ids[i]!.split('/p2p/')[1]!;
+  const links = await Links.of(nodes);
 
   // Cut: A = a, b, c (3 of 5 witnesses); B = d, e.
   const gA = [0, 1, 2];
   const gB = [3, 4];
-  // Each disconnect also blocks the peer both ways for the cooldown; a request lost on a loaded machine would leave
-  // a pair free to find each other again later (mDNS, DHT), so every one must succeed.
-  const block = async (from: TestNode, id: string): Promise<void> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await from.post('/peers/disconnect', { id }, true);
-        return;
-      } catch (err) {
-        if (attempt >= 5) throw err;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
-  };
-  for (const x of gA)
-    for (const y of gB) {
-      await block(nodes[x]!, idOf(y));
-      await block(nodes[y]!, idOf(x));
-    }
-  await waitFor(
-    'the groups to be apart',
-    async () => {
-      const p = await Promise.all(nodes.map((n) => n.peerIds()));
-      return gA.every((x) => gB.every((y) => !p[x]!.includes(idOf(y)) && !p[y]!.includes(idOf(x))));
-    },
-    20_000,
-  );
+  await links.cut(gA, gB, 20_000);
   const cutHeight = (await status(a)).height;
   const bFinalAtCut = (await status(d)).finality.final!;
 
@@ -111,21 +85,10 @@ t.test('partition: the witness majority finalises, and after the heal every node
   await stopMining([d]);
 
   // Heal: two links, both sides (an operator connect lifts the block).
-  for (const [x, y] of [
+  await links.heal([
     [0, 3],
     [1, 4],
-  ] as const) {
-    await waitFor(
-      `link ${x}-${y}`,
-      async () => {
-        await nodes[y]!.post('/peers/connect', { addr: ids[x] }, true).catch(() => undefined);
-        await nodes[x]!.post('/peers/connect', { addr: ids[y] }, true).catch(() => undefined);
-        return (await nodes[x]!.peerIds()).includes(idOf(y));
-      },
-      30_000,
-      1_000,
-    );
-  }
+  ]);
   // A mines again: its new checkpoints (and their final notes) reach B over gossip.
   await a.post('/mining/start', {}, true);
   await waitFor(

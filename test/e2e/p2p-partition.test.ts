@@ -3,7 +3,7 @@
 // branch return to the mempool and are mined again, each exactly once.
 import t from 'tap';
 import { join } from 'node:path';
-import { Actor, converged, ensureBuilt, minedEverywhere, nodeFixture, peered, settle, type StatusJson, TestNode, waitFor } from '../p2p/support.js';
+import { Actor, converged, ensureBuilt, Links, minedEverywhere, nodeFixture, peered, settle, type StatusJson, TestNode, waitFor } from '../p2p/support.js';
 
 const work = (s: StatusJson & { chainWork?: string }): bigint => BigInt(`0x${s.chainWork ?? '0'}`);
 
@@ -16,25 +16,12 @@ t.test('partition, separate mining, heal', async (t) => {
   const [, b, c, d] = nodes as [TestNode, TestNode, TestNode, TestNode];
   await peered(nodes, 2, 45_000);
   await converged(nodes, 3, 30_000);
-  const ids = await Promise.all(nodes.map(async (n) => (await n.self()).addresses[0]!));
-  const idOf = (i: number): string => ids[i]!.split('/p2p/')[1]!;
+  const links = await Links.of(nodes);
 
   // Cut: every node of group 1 (a, b) disconnects every node of group 2 (c, d) and vice versa.
   const g1 = [0, 1];
   const g2 = [2, 3];
-  for (const x of g1)
-    for (const y of g2) {
-      await nodes[x]!.post('/peers/disconnect', { id: idOf(y) }, true).catch(() => undefined);
-      await nodes[y]!.post('/peers/disconnect', { id: idOf(x) }, true).catch(() => undefined);
-    }
-  await waitFor(
-    'the groups to be apart',
-    async () => {
-      const p = await Promise.all(nodes.map((n) => n.peerIds()));
-      return g1.every((x) => g2.every((y) => !p[x]!.includes(idOf(y)) && !p[y]!.includes(idOf(x))));
-    },
-    15_000,
-  );
+  await links.cut(g1, g2, 15_000);
   t.pass('partitioned');
 
   // Both sides mine; group 2 also mines three transactions submitted to d.
@@ -61,21 +48,10 @@ t.test('partition, separate mining, heal', async (t) => {
   t.ok(work(heavy) > work(await c.status()), `group 1 (height ${heavy.height}) is heavier than group 2 (height ${s2.height})`);
 
   // Heal: an operator connect lifts the block on that peer; both sides do it for two links.
-  for (const [x, y] of [
+  await links.heal([
     [0, 2],
     [1, 3],
-  ] as const) {
-    await waitFor(
-      `link ${x}-${y}`,
-      async () => {
-        await nodes[y]!.post('/peers/connect', { addr: ids[x] }, true).catch(() => undefined);
-        await nodes[x]!.post('/peers/connect', { addr: ids[y] }, true).catch(() => undefined);
-        return (await nodes[x]!.peerIds()).includes(idOf(y));
-      },
-      30_000,
-      1_000,
-    );
-  }
+  ]);
   const healed = await converged(nodes, heavy.height, 60_000);
   t.equal(healed.tip.hash, heavy.tip.hash, 'every node follows the heavier chain');
   const pending = await d.get<{ status: string }>(`/txs/${txs[0]!.txidHex}`);

@@ -14,10 +14,9 @@ t.test('tx send --wait prints the txid at once and the confirmations as they arr
   writeFileSync(pass, 'pw\n', { mode: 0o600 });
   const key = await runCli(['key', 'generate', 'alice', '--passphrase-file', pass, '--datadir', datadir], { home: dir });
   t.equal(key.code, 0, key.stderr);
-
-  await t.test('nothing mines: the txid is printed before the wait times out', async (t) => {
-    const node = await startNode(t, { datadir: join(dir, 'idle'), home: dir, mine: false });
-    const r = await runCli(
+  // `tx send` of an audit.login by alice to the node at `url` with the `wait` options (and --json).
+  const sendAlice = (url: string, wait: string[], asJson = false): ReturnType<typeof runCli> =>
+    runCli(
       [
         'tx',
         'send',
@@ -25,10 +24,7 @@ t.test('tx send --wait prints the txid at once and the confirmations as they arr
         'alice',
         '--kind',
         'audit.login',
-        '--wait',
-        '2',
-        '--timeout',
-        '3',
+        ...wait,
         '--passphrase-file',
         pass,
         '--network',
@@ -36,10 +32,15 @@ t.test('tx send --wait prints the txid at once and the confirmations as they arr
         '--datadir',
         datadir,
         '--api',
-        node.url,
+        url,
+        ...(asJson ? ['--json'] : []),
       ],
       { home: dir },
     );
+
+  await t.test('nothing mines: the txid is printed before the wait times out', async (t) => {
+    const node = await startNode(t, { datadir: join(dir, 'idle'), home: dir, mine: false });
+    const r = await sendAlice(node.url, ['--wait', '2', '--timeout', '3']);
     t.equal(r.code, 1);
     t.equal(errorCode(r), 'TX_WAIT_TIMEOUT');
     const lines = r.stderr.trim().split('\n');
@@ -50,28 +51,7 @@ t.test('tx send --wait prints the txid at once and the confirmations as they arr
 
   await t.test('a mining node: confirmation lines up to n, then the result on stdout', async (t) => {
     const node = await startNode(t, { datadir, home: dir });
-    const r = await runCli(
-      [
-        'tx',
-        'send',
-        '--key',
-        'alice',
-        '--kind',
-        'audit.login',
-        '--wait',
-        '3',
-        '--passphrase-file',
-        pass,
-        '--network',
-        'regtest',
-        '--datadir',
-        datadir,
-        '--api',
-        node.url,
-        '--json',
-      ],
-      { home: dir },
-    );
+    const r = await sendAlice(node.url, ['--wait', '3'], true);
     t.equal(r.code, 0, r.stderr);
     const result = json<{ txid: string; confirmed: { confirmations: number } }>(r);
     const lines = r.stderr.trim().split('\n');
@@ -93,28 +73,7 @@ t.test('tx send --wait prints the txid at once and the confirmations as they arr
   await t.test('--wait-final: the txid at once, then finality progress, then the final checkpoint', async (t) => {
     // A single node with no configured witness set witnesses for itself (SPEC 12), so its blocks become final.
     const node = await startNode(t, { datadir: join(dir, 'final'), home: dir });
-    const r = await runCli(
-      [
-        'tx',
-        'send',
-        '--key',
-        'alice',
-        '--kind',
-        'audit.login',
-        '--wait-final',
-        '60',
-        '--passphrase-file',
-        pass,
-        '--network',
-        'regtest',
-        '--datadir',
-        datadir,
-        '--api',
-        node.url,
-        '--json',
-      ],
-      { home: dir },
-    );
+    const r = await sendAlice(node.url, ['--wait-final', '60'], true);
     t.equal(r.code, 0, r.stderr);
     const result = json<{ txid: string; confirmed: { confirmations: number }; final: { checkpointSize: number; witnesses: string[] } }>(r);
     const lines = r.stderr.trim().split('\n');

@@ -5,32 +5,22 @@ import { createPublicKey } from 'node:crypto';
 import t, { type Test } from 'tap';
 import { Resolver, parse as parseDidSyntax } from 'did-resolver';
 import type { FastifyInstance } from 'fastify';
-import { closeApi, createApi, API_DEFAULTS } from '../../src/api/server.js';
+import { createApi, API_DEFAULTS } from '../../src/api/server.js';
 import type { Chain } from '../../src/chain/chain.js';
 import { checkConsistency } from '../utils/consistency.js';
 import { toHex } from '../../src/util/bytes.js';
 import type { Transaction } from '../../src/primitives/transaction.js';
 import type { ChainStore } from '../../src/store/chain-store.js';
 import { Prefix } from '../../src/store/layout.js';
-import { bareApiContext } from '../api/support.js';
+import { openApiChain, serveApi } from '../api/support.js';
 import { Actor, mine, NET, openChain, tempDir } from '../utils/chain.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 async function setup(t: Test): Promise<{ chain: Chain; store: ChainStore; url: string; app: FastifyInstance; path: string }> {
-  const dir = await tempDir('ident-');
-  const { chain, store } = await openChain(dir.path);
-  const { ctx } = bareApiContext(chain, store);
+  const { dir, chain, store, ctx } = await openApiChain('ident-');
   const app = await createApi({ ...API_DEFAULTS, rateLimitPerMinute: 0, explorer: false }, { ctx });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = app.server.address();
-  const url = `http://127.0.0.1:${typeof addr === 'object' && addr !== null ? addr.port : 0}`;
-  t.teardown(async () => {
-    await closeApi(app);
-    await chain.idle();
-    await store.close();
-    await dir.cleanup();
-  });
+  const url = await serveApi(t, app, { chain, store, dir });
   return { chain, store, url, app, path: dir.path };
 }
 

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { closeApi, createApi, API_DEFAULTS } from '../../src/api/server.js';
+import { createApi, API_DEFAULTS } from '../../src/api/server.js';
 import type { ApiContext } from '../../src/api/context.js';
 import type { Chain } from '../../src/chain/chain.js';
 import { checkActionSchema, sendAction } from '../../src/client/actions.js';
@@ -15,8 +15,8 @@ import { KindPolicy } from '../../src/kinds/policy.js';
 import { KindRegistry, KindSchemaError, loadKindFiles } from '../../src/kinds/registry.js';
 import { Mempool } from '../../src/mempool/mempool.js';
 import { toHex } from '../../src/util/bytes.js';
-import { bareApiContext } from '../api/support.js';
-import { Actor, CHAIN_ID, mine, NET, openChain, tempDir } from '../utils/chain.js';
+import { openApiChain, serveApi } from '../api/support.js';
+import { Actor, CHAIN_ID, mine, NET, tempDir } from '../utils/chain.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -68,24 +68,14 @@ t.test('registry: standard kinds, families, pointers, custom files', async (t) =
 });
 
 async function setup(t: Test, custom: KindRegistry = new KindRegistry()): Promise<{ chain: Chain; ctx: ApiContext; url: string; mempool: Mempool }> {
-  const dir = await tempDir('kinds-api-');
-  const { chain, store } = await openChain(dir.path);
-  const base = bareApiContext(chain, store);
+  const { dir, chain, store, ctx: base } = await openApiChain('kinds-api-');
   const mempool = new Mempool(
     { maxTxBytes: NET.maxTxBytes },
     { chainId: CHAIN_ID, nextNonce: (a) => store.getNextNonce(a), policy: new KindPolicy({}, { registry: custom }) },
   );
-  const ctx: ApiContext = { ...base.ctx, mempool, kinds: custom };
+  const ctx: ApiContext = { ...base, mempool, kinds: custom };
   const app = await createApi({ ...API_DEFAULTS, rateLimitPerMinute: 0, explorer: false }, { ctx });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = app.server.address();
-  const url = `http://127.0.0.1:${typeof addr === 'object' && addr !== null ? addr.port : 0}`;
-  t.teardown(async () => {
-    await closeApi(app);
-    await chain.idle();
-    await store.close();
-    await dir.cleanup();
-  });
+  const url = await serveApi(t, app, { chain, store, dir });
   return { chain, ctx, url, mempool };
 }
 

@@ -265,3 +265,75 @@ export async function nodeFixture(t: Test, prefix: string): Promise<{ dir: { pat
   });
   return { dir, nodes };
 }
+
+/**
+ * `from` disconnects peer `id`, which also blocks it both ways for the cooldown. A request lost on a loaded machine
+ * would leave the pair free to find each other again later (mDNS, DHT), so it is retried and must succeed.
+ */
+async function blockPeer(from: TestNode, id: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await from.post('/peers/disconnect', { id }, true);
+      return;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+/**
+ * The links between running nodes, by index: their listen addresses (with /p2p/<id>), cut and healed the way an
+ * operator does it (disconnect and connect through each node's API).
+ */
+export class Links {
+  private constructor(
+    private readonly nodes: TestNode[],
+    private readonly ids: string[],
+  ) {}
+
+  /** Reads every node's first listen address. */
+  static async of(nodes: TestNode[]): Promise<Links> {
+    return new Links(nodes, await Promise.all(nodes.map(async (n) => (await n.self()).addresses[0]!)));
+  }
+
+  /** Node `i`'s peer id. */
+  idOf(i: number): string {
+    return this.ids[i]!.split('/p2p/')[1]!;
+  }
+
+  /** Every node of `g1` disconnects every node of `g2` and vice versa; waits until no link between them is left. */
+  async cut(g1: number[], g2: number[], timeoutMs: number): Promise<void> {
+    const nodes = this.nodes;
+    for (const x of g1)
+      for (const y of g2) {
+        await blockPeer(nodes[x]!, this.idOf(y));
+        await blockPeer(nodes[y]!, this.idOf(x));
+      }
+    await waitFor(
+      'the groups to be apart',
+      async () => {
+        const p = await Promise.all(nodes.map((n) => n.peerIds()));
+        return g1.every((x) => g2.every((y) => !p[x]!.includes(this.idOf(y)) && !p[y]!.includes(this.idOf(x))));
+      },
+      timeoutMs,
+    );
+  }
+
+  /** Connects each pair both ways (an operator connect lifts the block) until the link is up. */
+  async heal(pairs: ReadonlyArray<readonly [number, number]>): Promise<void> {
+    const nodes = this.nodes;
+    for (const [x, y] of pairs) {
+      await waitFor(
+        `link ${x}-${y}`,
+        async () => {
+          await nodes[y]!.post('/peers/connect', { addr: this.ids[x] }, true).catch(() => undefined);
+          await nodes[x]!.post('/peers/connect', { addr: this.ids[y] }, true).catch(() => undefined);
+          return (await nodes[x]!.peerIds()).includes(this.idOf(y));
+        },
+        30_000,
+        1_000,
+      );
+    }
+  }
+}
