@@ -25,10 +25,14 @@ t.test('partition: the witness majority finalises, and after the heal every node
   const keys: string[] = [];
   for (const n of names) await mkdir(join(dir.path, n), { recursive: true });
   for (const n of names) keys.push((await loadOrCreateWitnessKey(join(dir.path, n), 'regtest')).signer.vkey);
-  const extra = ['--witnesses', ...keys, '--witness-threshold', '3'];
-  const a = await TestNode.start({ datadir: join(dir.path, 'a'), extra });
+  // Each node tags its blocks: two groups mining empty blocks on the same parent in the same second would
+  // otherwise find the very same block, and the partition would not split the chain.
+  const extra = (n: string): string[] => ['--witnesses', ...keys, '--witness-threshold', '3', '--miner-tag', `node-${n}`];
+  const a = await TestNode.start({ datadir: join(dir.path, 'a'), extra: extra('a') });
   nodes.push(a);
-  nodes.push(...(await Promise.all(names.slice(1).map((n) => TestNode.start({ datadir: join(dir.path, n), mine: false, bootstrap: [a.address], extra })))));
+  nodes.push(
+    ...(await Promise.all(names.slice(1).map((n) => TestNode.start({ datadir: join(dir.path, n), mine: false, bootstrap: [a.address], extra: extra(n) })))),
+  );
   const [, b, c, d, e] = nodes as [TestNode, TestNode, TestNode, TestNode, TestNode];
   const status = (n: TestNode): Promise<Status> => n.get<Status>('/status');
   await peered(nodes, 2, 60_000);
