@@ -5,7 +5,7 @@ import { bytesEqual, toHex } from '../../src/util/bytes.js';
 import { blockHashToHex } from '../../src/primitives/header.js';
 import { type ChainStore } from '../../src/store/chain-store.js';
 import { BlockStatus, decodeEntry, type BlockEntry } from '../../src/store/entry.js';
-import { Keys, Prefix, SCHEMA_VERSION, readU32be, u32be, u64be } from '../../src/store/layout.js';
+import { DERIVED_PREFIXES, Keys, Prefix, SCHEMA_VERSION, readU32be, u32be, u64be } from '../../src/store/layout.js';
 import { countName, encodeTxRecord, indexValue, numericFields } from '../../src/store/query-index.js';
 import { leafHash } from '../../src/crypto/merkle.js';
 import { appendLeaf, type FrontierEntry } from '../../src/log/tree.js';
@@ -30,19 +30,8 @@ export const CONSISTENCY_DEFAULTS = { maxProblems: 100 } as const;
 
 type Expected = Map<number, Map<string, string>>;
 
-const MAIN_STATE_PREFIXES = [
-  Prefix.height,
-  Prefix.tx,
-  Prefix.actorState,
-  Prefix.actorIndex,
-  Prefix.subjectIndex,
-  Prefix.kindIndex,
-  Prefix.subjectKindIndex,
-  Prefix.identKey,
-  Prefix.identity,
-  Prefix.identUndo,
-  Prefix.identNote,
-] as const;
+// Everything the main chain derives: the height index plus every prefix the upgrade rebuilds (one list to extend).
+const MAIN_STATE_PREFIXES: readonly number[] = [Prefix.height, ...DERIVED_PREFIXES];
 const KNOWN_PREFIXES = new Set<number>(Object.values(Prefix));
 const PREFIX_NAMES = new Map<number, string>(Object.entries(Prefix).map(([name, p]) => [p, name]));
 
