@@ -55,7 +55,9 @@ export function lazyValidators(): LazyValidators {
   };
   return {
     buildValidator,
-    warm: () => setImmediate(warm).unref(),
+    warm: () => {
+      setImmediate(warm).unref();
+    },
     stop: () => {
       stopped = true;
     },

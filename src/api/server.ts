@@ -100,7 +100,10 @@ export async function createApi(
   });
   hubs.set(app, { sse, closeTimeoutMs: options.closeTimeoutMs });
   app.addHook('preClose', async () => sse.close());
-  app.addHook('onListen', async () => validators.warm());
+  // The hook resolves with nothing: a value it resolved with would be logged by fastify as a listen error.
+  app.addHook('onListen', async () => {
+    validators.warm();
+  });
   app.addHook('onClose', async () => validators.stop());
   await app.register(swagger, {
     openapi: {
