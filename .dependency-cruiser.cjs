@@ -69,6 +69,14 @@ module.exports = {
       from: { path: '^src/.+/index\\.ts$' },
       to: {},
     },
+    {
+      name: 'api-reads-through-chain-reader',
+      comment:
+        'the API reads the chain through ChainReader (src/chain/reader.ts): never the Chain class, the store or the block tree themselves (types of their values, like TreeNode, are fine)',
+      severity: 'error',
+      from: { path: '^src/api/' },
+      to: { path: '^src/(chain/chain|store/chain-store)\\.ts$' },
+    },
     { name: 'src-not-from-test', comment: 'src/ never imports test code', severity: 'error', from: { path: '^src/' }, to: { path: '^test/' } },
     { name: 'src-not-from-bin', comment: 'src/ never imports the CLI layer', severity: 'error', from: { path: '^src/' }, to: { path: '^bin/' } },
     {

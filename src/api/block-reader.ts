@@ -1,4 +1,4 @@
-import type { Chain } from '../chain/chain.js';
+import type { ChainReader } from '../chain/reader.js';
 import { blockTxBytes, blockTxRanges, outlineBlock, type BlockOutline } from '../primitives/block-outline.js';
 import { toHex } from '../util/bytes.js';
 import { Transaction } from '../primitives/transaction.js';
@@ -26,13 +26,13 @@ interface Body {
  * the budget (the first read is always allowed, so every request makes progress).
  */
 export class BlockReader {
-  readonly #chain: Chain;
+  readonly #chain: ChainReader;
   readonly #budget: ReadBudget;
   readonly #bodies = new Map<string, Body>();
   #bodyBytes = 0;
   #txBytes = 0;
 
-  constructor(chain: Chain, budget: ReadBudget = READ_BUDGET) {
+  constructor(chain: ChainReader, budget: ReadBudget = READ_BUDGET) {
     this.#chain = chain;
     this.#budget = budget;
   }
@@ -47,7 +47,7 @@ export class BlockReader {
     const hex = toHex(hash);
     let b = this.#bodies.get(hex);
     if (b !== undefined) return b;
-    let bytes = await this.#chain.store.getBlockBytes(hash);
+    let bytes = await this.#chain.getBlockBytes(hash);
     // A body still queued for its write is in the chain's cache.
     bytes ??= (await this.#chain.getBlock(hex))?.bytes;
     if (bytes === undefined) return undefined;

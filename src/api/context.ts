@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Chain } from '../chain/chain.js';
+import type { ChainReader } from '../chain/reader.js';
 import type { Finality } from '../finality/finality.js';
 import type { NetworkParams } from '../consensus/networks.js';
 import type { KindRegistry } from '../kinds/registry.js';
@@ -28,7 +28,7 @@ export interface PeerControl {
 
 /** Everything the routes need from the node. */
 export interface ApiContext {
-  chain: Chain;
+  chain: ChainReader;
   /** Witnessing and finality (SPEC 12); absent in tests that build a bare context. */
   finality?: Finality;
   mempool: Mempool;

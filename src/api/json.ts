@@ -4,7 +4,7 @@ import { toHex } from '../util/bytes.js';
 import { blockHashToHex } from '../primitives/header.js';
 import { cborToJson } from '../primitives/cbor-json.js';
 import { type Transaction } from '../primitives/transaction.js';
-import type { IdentityIndex } from '../ident/identity-index.js';
+import type { IdentityReader } from '../chain/reader.js';
 import type { BlockJson, BlockSummaryJson, TxJson } from './types.js';
 
 /** DAG-CBOR value to JSON (moved to primitives so the kind-schema policy below the API can use it). */
@@ -33,7 +33,11 @@ export function txToJson(tx: Transaction): TxJson {
 }
 
 /** Items holding `tx` JSON of `txs` (same order) with the identity index's flags added where there are any. */
-export async function withIdentityFlags<T extends { tx: TxJson }>(index: IdentityIndex, items: T[], txs: readonly Transaction[]): Promise<T[]> {
+export async function withIdentityFlags<T extends { tx: TxJson }>(
+  index: Pick<IdentityReader, 'flagsOfMany'>,
+  items: T[],
+  txs: readonly Transaction[],
+): Promise<T[]> {
   const flags = await index.flagsOfMany(txs);
   flags.forEach((f, i) => {
     if (f.length > 0 && items[i] !== undefined) items[i].tx.flags = f;

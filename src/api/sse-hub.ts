@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { BlockEvent, Chain, ReorgEvent } from '../chain/chain.js';
+import type { BlockEvent, ReorgEvent } from '../chain/events.js';
+import type { ChainReader } from '../chain/reader.js';
 import type { FinalCheckpoint, Finality } from '../finality/finality.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { TxAddedEvent } from '../mempool/types.js';
@@ -52,7 +53,7 @@ const HELLO = Buffer.from(': connected\n\n');
  */
 export class SseHub {
   readonly #o: SseOptions;
-  readonly #chain: Chain;
+  readonly #chain: ChainReader;
   readonly #mempool: Mempool;
   readonly #finality: Finality | undefined;
   readonly #metrics: NodeMetrics;
@@ -66,7 +67,7 @@ export class SseHub {
   #gone: BlockRecords[] = [];
   #held: BlockEvent[] = [];
 
-  constructor(options: SseOptions, deps: { chain: Chain; mempool: Mempool; metrics: NodeMetrics; finality?: Finality; logger?: Logger }) {
+  constructor(options: SseOptions, deps: { chain: ChainReader; mempool: Mempool; metrics: NodeMetrics; finality?: Finality; logger?: Logger }) {
     this.#o = options;
     this.#chain = deps.chain;
     this.#mempool = deps.mempool;

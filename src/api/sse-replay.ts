@@ -1,4 +1,4 @@
-import type { Chain } from '../chain/chain.js';
+import type { ChainReader } from '../chain/reader.js';
 import type { TreeNode } from '../chain/block-tree.js';
 import type { Block } from '../primitives/block.js';
 import { toHex } from '../util/bytes.js';
@@ -26,7 +26,7 @@ function internalHex(displayHash: string): string {
   return toHex(Uint8Array.from(Buffer.from(displayHash, 'hex')).reverse());
 }
 
-async function blockOf(chain: Chain, node: TreeNode): Promise<Block> {
+async function blockOf(chain: ChainReader, node: TreeNode): Promise<Block> {
   const b = await chain.getBlock(node.hex);
   if (b === undefined) throw new Error(`block ${node.header.hashHex} has no stored body`);
   return b;
@@ -38,9 +38,9 @@ async function blockOf(chain: Chain, node: TreeNode): Promise<Block> {
  * record event of the main chain after the fork (or after `from`) up to the tip. Past `historyBlocks`, or for a
  * block this node does not know, one `resync` event instead (the client must reload). Returns the ids sent.
  */
-export async function replay(chain: Chain, from: EventCursor, req: ReplayRequest, sink: ReplaySink): Promise<Set<string>> {
+export async function replay(chain: ChainReader, from: EventCursor, req: ReplayRequest, sink: ReplaySink): Promise<Set<string>> {
   const sent = new Set<string>();
-  const node = chain.tree.get(internalHex(from.hash));
+  const node = chain.node(internalHex(from.hash));
   const resync = (code: 'SSE_HISTORY_EXCEEDED' | 'SSE_EVENT_UNKNOWN', message: string): Set<string> => {
     void sink(sseFrame({ type: 'resync', code, message, height: chain.height }));
     return sent;
@@ -55,11 +55,11 @@ export async function replay(chain: Chain, from: EventCursor, req: ReplayRequest
   }
   let height = from.height;
   let pos = from.pos + 1;
-  if (!chain.tree.isMain(node)) {
+  if (!chain.isMain(node)) {
     // The client's branch: from its last block down to the fork with the main chain.
     const gone: BlockRecords[] = [];
     let n: TreeNode | undefined = node;
-    while (n !== undefined && !chain.tree.isMain(n)) {
+    while (n !== undefined && !chain.isMain(n)) {
       const block = await blockOf(chain, n);
       // Only what the client saw of its last block.
       gone.unshift({ txs: n === node ? block.txs.slice(0, Math.max(0, from.pos)) : block.txs, hash: block.header.hashHex, height: n.height });
@@ -68,7 +68,7 @@ export async function replay(chain: Chain, from: EventCursor, req: ReplayRequest
     if (n === undefined) return resync('SSE_EVENT_UNKNOWN', `block ${from.hash} does not join the main chain`);
     const connected: BlockRecords[] = [];
     for (let h = n.height + 1; h <= Math.min(chain.height, n.height + gone.length); h++) {
-      const m = chain.tree.atHeight(h);
+      const m = chain.nodeAt(h);
       if (m !== undefined) connected.push(blockRecords(await blockOf(chain, m), h));
     }
     if (req.types.has('reorg')) {
@@ -89,7 +89,7 @@ export async function replay(chain: Chain, from: EventCursor, req: ReplayRequest
     pos = 0;
   }
   for (; height <= chain.height; height++, pos = 0) {
-    const m = chain.tree.atHeight(height);
+    const m = chain.nodeAt(height);
     if (m === undefined) break;
     const block = await blockOf(chain, m);
     const hash = block.header.hashHex;

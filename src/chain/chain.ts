@@ -11,7 +11,7 @@ import { toHex } from '../util/bytes.js';
 import { blockHashToHex } from '../primitives/header.js';
 import { DecodeError } from '../primitives/errors.js';
 import { ChainNodeError } from '../errors.js';
-import { type ChainStore } from '../store/chain-store.js';
+import { type ChainStore, type TxLocation } from '../store/chain-store.js';
 import { BlockStatus } from '../store/entry.js';
 import { BlockTree, type TreeNode } from './block-tree.js';
 import { planConnect } from './connect.js';
@@ -24,6 +24,11 @@ import { verifyOnOpen } from './startup-check.js';
 import { upgradeStore, type UpgradeProgress } from './upgrade.js';
 import { checkBlockContext, checkBlockSanity, consensusContext, nextBits, type ConsensusContext } from './validate.js';
 import { BoundedMap } from '../util/bounded-map.js';
+import type { ChainEvents } from './events.js';
+import type { ChainReader } from './reader.js';
+import type { Page, PageRequest } from '../store/pages.js';
+import type { QueryIndexOptions } from '../store/query-index.js';
+import type { QueryReader } from '../store/query-reader.js';
 
 /** Options of the chain. */
 export interface ChainOptions {
@@ -87,33 +92,6 @@ export interface ProcessOptions {
   requested?: boolean;
 }
 
-/** A block joined or left the main chain. */
-export interface BlockEvent {
-  block: Block;
-  entry: TreeNode;
-}
-
-/** The main chain switched branches. */
-export interface ReorgEvent {
-  fork: TreeNode;
-  disconnected: Block[];
-  connected: Block[];
-}
-
-/** A block from `peer` was rejected (so the network layer can penalise the sender). */
-export interface RejectEvent {
-  error: BlockError;
-  peer: string | undefined;
-}
-
-/** Events the chain emits. */
-export interface ChainEvents {
-  'block:connected': [BlockEvent];
-  'block:disconnected': [BlockEvent];
-  reorg: [ReorgEvent];
-  'block:rejected': [RejectEvent];
-}
-
 /** Outcome of processing an accepted (not rejected) block. */
 export interface ProcessResult {
   status: 'connected' | 'side' | 'duplicate';
@@ -125,7 +103,7 @@ export interface ProcessResult {
  * The block chain: validates blocks, stores them, follows the valid chain with the most cumulative work (first
  * seen wins ties) and reorganises to heavier branches. Every connect and disconnect is one atomic store batch.
  */
-export class Chain extends EventEmitter<ChainEvents> {
+export class Chain extends EventEmitter<ChainEvents> implements ChainReader {
   readonly ctx: ConsensusContext;
   readonly tree = new BlockTree();
   readonly orphans: OrphanPool;
@@ -213,6 +191,61 @@ export class Chain extends EventEmitter<ChainEvents> {
   /** The store this chain writes to. */
   get store(): ChainStore {
     return this.#store;
+  }
+
+  /** The network's chain id (SPEC 2). */
+  get chainId(): Uint8Array {
+    return this.ctx.chainId;
+  }
+
+  /** Counts, ranges, rows and aggregates of the store's query indexes. */
+  get query(): QueryReader {
+    return this.#store.query;
+  }
+
+  /** Options of the query indexes in force. */
+  get queryOptions(): QueryIndexOptions {
+    return this.#store.queryOptions;
+  }
+
+  /** A known block's tree node (hash bytes, or hex in natural order), main chain or not. */
+  node(hash: Uint8Array | string): TreeNode | undefined {
+    return this.tree.get(hash);
+  }
+
+  /** The main-chain block at a height. */
+  nodeAt(height: number): TreeNode | undefined {
+    return this.tree.atHeight(height);
+  }
+
+  /** True when the block is on the main chain. */
+  isMain(node: TreeNode): boolean {
+    return this.tree.isMain(node);
+  }
+
+  /** Where a main-chain transaction is. */
+  txLocation(txid: Uint8Array): Promise<TxLocation | undefined> {
+    return this.#store.getTxLocation(txid);
+  }
+
+  /** The next nonce of an actor on the main chain. */
+  nextNonce(actor: Uint8Array): Promise<number> {
+    return this.#store.getNextNonce(actor);
+  }
+
+  /** The next nonces of several actors in one read. */
+  nextNonces(actors: readonly Uint8Array[]): Promise<number[]> {
+    return this.#store.getNextNonces(actors);
+  }
+
+  /** An actor's records in nonce order. */
+  actionsByActor(actor: Uint8Array, page?: PageRequest): Promise<Page<{ nonce: number; txid: Uint8Array }>> {
+    return this.#store.actionsByActor(actor, page);
+  }
+
+  /** A subject's records in chain order. */
+  actionsBySubject(subject: string, page?: PageRequest): Promise<Page<{ height: number; index: number; txid: Uint8Array }>> {
+    return this.#store.actionsBySubject(subject, page);
   }
 
   /** The last main-chain block covered by the latest final checkpoint, if any. */

@@ -1,7 +1,8 @@
 // Fork choice and reorganisation scenarios (feature_block.py style): mutated bodies, equal-work ties, reorgs and
 // back, branches that fail to connect half-way, and state/index restoration across reorgs.
 import t, { type Test } from 'tap';
-import { type Chain, type ReorgEvent } from '../../src/chain/chain.js';
+import { type Chain } from '../../src/chain/chain.js';
+import { type ReorgEvent } from '../../src/chain/events.js';
 import { type TreeNode } from '../../src/chain/block-tree.js';
 import { toHex } from '../../src/util/bytes.js';
 import { Block } from '../../src/primitives/block.js';

@@ -1,7 +1,8 @@
 // Reorganisations: transactions of a dropped branch return to the mempool and end up mined exactly once; a deep
 // (1,000-block) reorg with transactions on both branches leaves a consistent database.
 import t from 'tap';
-import { type Chain, type ReorgEvent } from '../../src/chain/chain.js';
+import { type Chain } from '../../src/chain/chain.js';
+import { type ReorgEvent } from '../../src/chain/events.js';
 import { type TreeNode } from '../../src/chain/block-tree.js';
 import { Mempool } from '../../src/mempool/mempool.js';
 import { toHex } from '../../src/util/bytes.js';

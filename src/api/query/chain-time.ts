@@ -1,4 +1,8 @@
-import type { BlockTree, TreeNode } from '../../chain/block-tree.js';
+import type { TreeNode } from '../../chain/block-tree.js';
+import type { ChainReader } from '../../chain/reader.js';
+
+/** What chain time reads of the chain: the main chain by height. */
+export type MainChain = Pick<ChainReader, 'tip' | 'nodeAt'>;
 
 /**
  * Maps times to main-chain heights for `since`/`until`. Block header times are not monotonic (a block may carry
@@ -8,12 +12,12 @@ import type { BlockTree, TreeNode } from '../../chain/block-tree.js';
  * query re-reads only the heights above the last block it saw still on the main chain.
  */
 export class ChainTime {
-  readonly #tree: BlockTree;
+  readonly #chain: MainChain;
   readonly #nodes: TreeNode[] = [];
   readonly #max: number[] = [];
 
-  constructor(tree: BlockTree) {
-    this.#tree = tree;
+  constructor(chain: MainChain) {
+    this.#chain = chain;
   }
 
   /** Chain time (unix seconds) of the main-chain block at `height`. */
@@ -49,25 +53,25 @@ export class ChainTime {
   }
 
   #sync(): void {
-    const tip = this.#tree.tip.height;
+    const tip = this.#chain.tip.height;
     let n = Math.min(this.#nodes.length, tip + 1);
     // Walk down to the last height whose block is still on the main chain (reorgs replace the ones above).
-    while (n > 0 && this.#tree.atHeight(n - 1) !== this.#nodes[n - 1]) n--;
+    while (n > 0 && this.#chain.nodeAt(n - 1) !== this.#nodes[n - 1]) n--;
     this.#nodes.length = n;
     this.#max.length = n;
     for (let h = n; h <= tip; h++) {
-      const node = this.#tree.atHeight(h)!;
+      const node = this.#chain.nodeAt(h)!;
       this.#nodes.push(node);
       this.#max.push(Math.max(node.header.time, h === 0 ? 0 : this.#max[h - 1]!));
     }
   }
 }
 
-const chainTimes = new WeakMap<BlockTree, ChainTime>();
+const chainTimes = new WeakMap<MainChain, ChainTime>();
 
-/** The one ChainTime of a block tree. */
-export function chainTimeOf(tree: BlockTree): ChainTime {
-  let t = chainTimes.get(tree);
-  if (t === undefined) chainTimes.set(tree, (t = new ChainTime(tree)));
+/** The one ChainTime of a chain. */
+export function chainTimeOf(chain: MainChain): ChainTime {
+  let t = chainTimes.get(chain);
+  if (t === undefined) chainTimes.set(chain, (t = new ChainTime(chain)));
   return t;
 }

@@ -71,7 +71,7 @@ export function exportStream(ctx: ApiContext, list: Lister, req: ExportRequest):
   const fetch = (cursor: string | undefined, limit: number): Promise<Fetched> => {
     const p = (async (): Promise<Fetched> => {
       const page = await list({ limit, ...(cursor === undefined ? {} : { cursor }), ...(req.reverse === true ? { reverse: true } : {}) });
-      return { page, records: await ctx.chain.store.query.records(page.items.map((r) => r.txid)) };
+      return { page, records: await ctx.chain.query.records(page.items.map((r) => r.txid)) };
     })();
     // A read-ahead the stream never takes (client gone, page cut short) must not end as an unhandled rejection.
     p.catch(() => undefined);

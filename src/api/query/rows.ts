@@ -30,9 +30,9 @@ export async function resolveRows(
   budget?: ReadBudget,
   read?: ReadonlyArray<TxRecord | undefined>,
 ): Promise<{ items: RowItem[]; cut?: number }> {
-  const tree = ctx.chain.tree;
+  const chain = ctx.chain;
   // `read`: the refs' records read already (after the index page, as here).
-  const records = read ?? (await ctx.chain.store.query.records(refs.map((r) => r.txid)));
+  const records = read ?? (await ctx.chain.query.records(refs.map((r) => r.txid)));
   const withBody = fields.includes('payload') || fields.includes('tx');
   const reader = withBody ? new BlockReader(ctx.chain, budget) : undefined;
   const items: RowItem[] = [];
@@ -43,11 +43,11 @@ export async function resolveRows(
     const rec = records[i];
     if (rec !== undefined && (lastHash === undefined || !bytesEqual(lastHash, rec.blockHash))) {
       lastHash = rec.blockHash;
-      lastNode = tree.get(rec.blockHash);
+      lastNode = chain.node(rec.blockHash);
     }
     const node = rec === undefined ? undefined : lastNode;
     // Gone or moved since the index read (a reorg in between): left out.
-    if (rec?.row === undefined || node === undefined || tree.atHeight(node.height) !== node) continue;
+    if (rec?.row === undefined || node === undefined || chain.nodeAt(node.height) !== node) continue;
     const ref = refs[i]!;
     if (ref.height !== undefined && (ref.height !== node.height || ref.index !== rec.index)) continue;
     let tx: TxJson | undefined;

@@ -12,7 +12,7 @@ import type { TreeNode } from '../../chain/block-tree.js';
 
 /** Resolve a block id (height or display hash) to a tree node. */
 export function findBlockNode(ctx: ApiContext, id: string): TreeNode {
-  const node = /^[0-9]{1,10}$/.test(id) ? ctx.chain.tree.atHeight(Number(id)) : ctx.chain.tree.get(toHex(reversed(fromHex(id.toLowerCase()))));
+  const node = /^[0-9]{1,10}$/.test(id) ? ctx.chain.nodeAt(Number(id)) : ctx.chain.node(toHex(reversed(fromHex(id.toLowerCase()))));
   if (node === undefined) throw new ApiError('BLOCK_NOT_FOUND', `no block ${id}`);
   return node;
 }
@@ -45,7 +45,7 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, budget?: Read
     return {
       version: ctx.version,
       network: ctx.network.name,
-      chainId: toHex(ctx.chain.ctx.chainId),
+      chainId: toHex(ctx.chain.chainId),
       height: tip.height,
       tip: { hash: tip.header.hashHex, time: tip.header.time, age: Math.max(0, Math.floor(now / 1000) - tip.header.time) },
       chainWork: tip.chainWork.toString(16),
@@ -80,7 +80,7 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, budget?: Read
       const node = findBlockNode(ctx, req.params.id);
       const block = await ctx.chain.getBlock(node.hash);
       if (block === undefined) throw new ApiError('BLOCK_NOT_FOUND', `no body for block ${req.params.id}`);
-      return blockToJson(block, node, ctx.chain.tree.isMain(node), ctx.chain.height, req.query.txs === 'full');
+      return blockToJson(block, node, ctx.chain.isMain(node), ctx.chain.height, req.query.txs === 'full');
     },
   );
 
@@ -106,7 +106,7 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, budget?: Read
       // Outlines only (tx count, size, meta): no block is decoded; the read budget may end the list early.
       const reader = new BlockReader(ctx.chain, budget);
       for (let h = from; h >= 0 && blocks.length < limit && !(blocks.length > 0 && reader.exhausted); h--) {
-        const node = ctx.chain.tree.atHeight(h)!;
+        const node = ctx.chain.nodeAt(h)!;
         const body = await reader.body(node.hash);
         if (body !== undefined)
           blocks.push(summaryOf(node, body.outline.txCount, body.outline.size, blockMetaOf(body.bytes, body.outline).miner, true, tipHeight));

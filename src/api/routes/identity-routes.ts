@@ -24,14 +24,14 @@ const resolutionSchema = {
 
 /** Where a mined transaction lies (height, block, time), or undefined when it is not on the main chain. */
 async function placeOfTx(ctx: ApiContext, txid: Uint8Array): Promise<ChainPlace | undefined> {
-  const loc = await ctx.chain.store.getTxLocation(txid);
-  const node = loc === undefined ? undefined : ctx.chain.tree.get(loc.blockHash);
+  const loc = await ctx.chain.txLocation(txid);
+  const node = loc === undefined ? undefined : ctx.chain.node(loc.blockHash);
   if (node === undefined) return undefined;
   return { height: node.height, blockHash: node.header.hashHex, txid: toHex(txid), time: node.header.time };
 }
 
 function placeOfEvent(ctx: ApiContext, e: IdentEvent): ChainPlace {
-  const node = ctx.chain.tree.get(e.block);
+  const node = ctx.chain.node(e.block);
   return { height: e.height, blockHash: blockHashToHex(e.block), txid: toHex(e.txid), ...(node === undefined ? {} : { time: node.header.time }) };
 }
 
@@ -45,7 +45,7 @@ async function lookup(ctx: ApiContext, did: string): Promise<{ method: string; k
   const record = await ctx.chain.identity.keyRecord(key);
   const root = record?.root ?? key;
   const identity = (await ctx.chain.identity.identity(root)) ?? { keys: [{ key: root }] };
-  const nonces = await ctx.chain.store.getNextNonces(identity.keys.map((k) => k.key));
+  const nonces = await ctx.chain.nextNonces(identity.keys.map((k) => k.key));
   if (record === undefined && nonces[0] === 0) notFound();
   return { method, key, identity, nonces };
 }
@@ -54,7 +54,7 @@ async function lookup(ctx: ApiContext, did: string): Promise<{ method: string; k
 async function resolve(ctx: ApiContext, did: string): Promise<DidResolutionJson> {
   const { method, key, identity, nonces } = await lookup(ctx, did);
   const index = ctx.chain.identity;
-  const store = ctx.chain.store;
+  const chain = ctx.chain;
   const keys = identity.keys.map((k) => k.key);
   const root = keys[0]!;
   const records = await Promise.all(keys.map((k) => index.keyRecord(k)));
@@ -71,11 +71,11 @@ async function resolve(ctx: ApiContext, did: string): Promise<DidResolutionJson>
       flagged: Number.isFinite(from) ? Math.max(0, nonces[i]! - from) : 0,
     };
   });
-  const first = (await store.actionsByActor(root, { limit: 1 })).items[0];
+  const first = (await chain.actionsByActor(root, { limit: 1 })).items[0];
   let last: ChainPlace | undefined;
   for (let i = 0; i < keys.length; i++) {
     if (nonces[i] === 0) continue;
-    const item = (await store.actionsByActor(keys[i]!, { limit: 1, reverse: true })).items[0];
+    const item = (await chain.actionsByActor(keys[i]!, { limit: 1, reverse: true })).items[0];
     const place = item === undefined ? undefined : await placeOfTx(ctx, item.txid);
     if (place !== undefined && (last === undefined || place.height >= last.height)) last = place;
   }
@@ -102,7 +102,7 @@ async function history(ctx: ApiContext, did: string, q: { limit?: number; cursor
   let inner = q.cursor === undefined || q.cursor.length <= 2 ? undefined : q.cursor.slice(2);
   const items: ActionJson[] = [];
   while (k < identity.keys.length && items.length < limit) {
-    const page = await ctx.chain.store.actionsByActor(identity.keys[k]!.key, {
+    const page = await ctx.chain.actionsByActor(identity.keys[k]!.key, {
       limit: limit - items.length,
       ...(inner === undefined ? {} : { cursor: inner }),
     });

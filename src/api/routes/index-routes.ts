@@ -30,12 +30,12 @@ export async function resolveActions(ctx: ApiContext, page: Page<ItemRef>, budge
     let node;
     let index: number;
     if (it.height !== undefined && it.index !== undefined) {
-      node = ctx.chain.tree.atHeight(it.height);
+      node = ctx.chain.nodeAt(it.height);
       index = it.index;
     } else {
-      const loc = await ctx.chain.store.getTxLocation(it.txid);
+      const loc = await ctx.chain.txLocation(it.txid);
       if (loc === undefined) continue;
-      node = ctx.chain.tree.get(loc.blockHash);
+      node = ctx.chain.node(loc.blockHash);
       index = loc.index;
     }
     if (node === undefined) continue;
@@ -77,7 +77,7 @@ async function answerList(
 ): Promise<unknown> {
   const fields = parseFields(q.fields);
   const format = pickFormat(q.format, accept);
-  const range = resolveRange(q, chainTimeOf(ctx.chain.tree));
+  const range = resolveRange(q, chainTimeOf(ctx.chain));
   const lister: Lister = range.empty ? async () => ({ items: [] }) : await list(range);
   if (format !== 'json') {
     const p = pageOf(q);
@@ -114,7 +114,7 @@ export function indexRoutes(app: FastifyInstance, ctx: ApiContext, budget?: Read
     { schema: { summary: "An actor's nonces: on chain and counting the mempool", tags: ['indexes'], params: actorParams } },
     async (req): Promise<AccountJson> => {
       const actor = fromHex(req.params.actor.toLowerCase());
-      const nextNonce = await ctx.chain.store.getNextNonce(actor);
+      const nextNonce = await ctx.chain.nextNonce(actor);
       const pending = ctx.mempool.byActor(actor);
       let pendingNonce = nextNonce;
       for (const tx of pending) if (tx.fields.nonce === pendingNonce) pendingNonce++;
@@ -133,12 +133,12 @@ export function indexRoutes(app: FastifyInstance, ctx: ApiContext, budget?: Read
         req.headers.accept,
         reply,
         async (range) => {
-          const store = ctx.chain.store;
-          const total = await store.getNextNonce(actor);
-          const heightOf = (h: Uint8Array): number | undefined => ctx.chain.tree.get(h)?.height;
-          const from = range.fromHeight === undefined ? 0 : await store.query.actorNonceAt(actor, total, range.fromHeight, heightOf);
-          const to = range.toHeight === undefined ? total : await store.query.actorNonceAt(actor, total, range.toHeight + 1, heightOf);
-          return (p) => store.query.actor(actor, from, Math.max(from, to), p);
+          const chain = ctx.chain;
+          const total = await chain.nextNonce(actor);
+          const heightOf = (h: Uint8Array): number | undefined => chain.node(h)?.height;
+          const from = range.fromHeight === undefined ? 0 : await chain.query.actorNonceAt(actor, total, range.fromHeight, heightOf);
+          const to = range.toHeight === undefined ? total : await chain.query.actorNonceAt(actor, total, range.toHeight + 1, heightOf);
+          return (p) => chain.query.actor(actor, from, Math.max(from, to), p);
         },
         budget,
       );
@@ -156,14 +156,7 @@ export function indexRoutes(app: FastifyInstance, ctx: ApiContext, budget?: Read
       },
     },
     async (req, reply) =>
-      answerList(
-        ctx,
-        req.query,
-        req.headers.accept,
-        reply,
-        async (range) => (p) => ctx.chain.store.query.subject(req.params.name, req.query.kind, range, p),
-        budget,
-      ),
+      answerList(ctx, req.query, req.headers.accept, reply, async (range) => (p) => ctx.chain.query.subject(req.params.name, req.query.kind, range, p), budget),
   );
 
   app.get<{ Params: { name: string }; Querystring: ListQuery }>(
@@ -177,6 +170,6 @@ export function indexRoutes(app: FastifyInstance, ctx: ApiContext, budget?: Read
       },
     },
     async (req, reply) =>
-      answerList(ctx, req.query, req.headers.accept, reply, async (range) => (p) => ctx.chain.store.query.kind(req.params.name, range, p), budget),
+      answerList(ctx, req.query, req.headers.accept, reply, async (range) => (p) => ctx.chain.query.kind(req.params.name, range, p), budget),
   );
 }

@@ -100,7 +100,7 @@ export function logRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const log = ctx.chain.headerLog;
       const size = req.query.size ?? log.size;
       const p = await log.inclusionProof(req.query.height, size);
-      const header = ctx.chain.tree.atHeight(req.query.height)!.header.bytes;
+      const header = ctx.chain.nodeAt(req.query.height)!.header.bytes;
       return {
         height: p.index,
         size: p.size,
@@ -148,7 +148,7 @@ export function logRoutes(app: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (req, reply) => {
-      const node = ctx.chain.tree.atHeight(Number(req.params.height));
+      const node = ctx.chain.nodeAt(Number(req.params.height));
       if (node === undefined) throw new ApiError('BLOCK_NOT_FOUND', `no main-chain block at height ${req.params.height}`);
       return reply.type('application/octet-stream').send(Buffer.from(node.header.bytes));
     },

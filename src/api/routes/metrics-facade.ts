@@ -67,16 +67,16 @@ async function newest(ctx: ApiContext, actor: string, limit: number, containerId
     if (out.length >= limit) return out;
   }
   const reader = new BlockReader(ctx.chain);
-  const store = ctx.chain.store;
+  const chain = ctx.chain;
   let cursor: string | undefined;
   do {
     const page =
       containerId === undefined
-        ? await store.actionsByActor(fromHex(actor), { reverse: true, limit: 200, ...(cursor === undefined ? {} : { cursor }) })
-        : await store.actionsBySubject(containerId, { reverse: true, limit: 200, ...(cursor === undefined ? {} : { cursor }) });
+        ? await chain.actionsByActor(fromHex(actor), { reverse: true, limit: 200, ...(cursor === undefined ? {} : { cursor }) })
+        : await chain.actionsBySubject(containerId, { reverse: true, limit: 200, ...(cursor === undefined ? {} : { cursor }) });
     for (const it of page.items) {
-      const loc = await store.getTxLocation(it.txid);
-      const node = loc === undefined ? undefined : ctx.chain.tree.get(loc.blockHash);
+      const loc = await chain.txLocation(it.txid);
+      const node = loc === undefined ? undefined : ctx.chain.node(loc.blockHash);
       const tx = node === undefined ? undefined : await reader.tx(node.hash, loc!.index);
       const r = tx === undefined ? undefined : recordOf(tx, actor);
       if (r !== undefined) out.push(r);
@@ -171,7 +171,7 @@ export function metricsFacadeRoutes(app: FastifyInstance, ctx: ApiContext): void
     async () => {
       const actor = await actorOf();
       const pooled = ctx.mempool.actorState(actor);
-      return { count: pooled?.readyEnd ?? (await ctx.chain.store.getNextNonce(fromHex(actor))) };
+      return { count: pooled?.readyEnd ?? (await ctx.chain.nextNonce(fromHex(actor))) };
     },
   );
 

@@ -50,11 +50,11 @@ const bucketSchema = {
  * subject, and aggregates of numeric payload fields of aggregated kinds (`query.aggregateKinds`), per time bucket.
  */
 export function queryRoutes(app: FastifyInstance, ctx: ApiContext, budget?: ReadBudget): void {
-  const query = ctx.chain.store.query;
+  const query = ctx.chain.query;
 
   // Counts within a range come from the ordinals of its first and last entries: two seeks, whatever the size.
   const countIn = async (of: CountOf, q: RangeQuery): Promise<number> => {
-    const range = resolveRange(q, chainTimeOf(ctx.chain.tree));
+    const range = resolveRange(q, chainTimeOf(ctx.chain));
     return range.empty ? 0 : query.count(of, range);
   };
 
@@ -101,7 +101,7 @@ export function queryRoutes(app: FastifyInstance, ctx: ApiContext, budget?: Read
       },
     },
     // Nonces run 0, 1, 2, ... per actor with no gaps on the chain: the next nonce is the count.
-    async (req) => ({ actor: req.params.actor.toLowerCase(), count: await ctx.chain.store.getNextNonce(fromHex(req.params.actor.toLowerCase())) }),
+    async (req) => ({ actor: req.params.actor.toLowerCase(), count: await ctx.chain.nextNonce(fromHex(req.params.actor.toLowerCase())) }),
   );
 
   app.get<{ Params: { name: string }; Querystring: { kind?: string; fields?: string } }>(
@@ -167,17 +167,17 @@ export function queryRoutes(app: FastifyInstance, ctx: ApiContext, budget?: Read
     async (req) => {
       const q = req.query;
       const kind = q.kind ?? 'metric';
-      if (!ctx.chain.store.queryOptions.aggregateKinds.includes(kind)) {
+      if (!ctx.chain.queryOptions.aggregateKinds.includes(kind)) {
         throw new ApiError(
           QueryErrorCode.notAggregated,
-          `kind '${kind}' is not aggregated (query.aggregateKinds: ${ctx.chain.store.queryOptions.aggregateKinds.join(', ') || 'none'})`,
+          `kind '${kind}' is not aggregated (query.aggregateKinds: ${ctx.chain.queryOptions.aggregateKinds.join(', ') || 'none'})`,
         );
       }
       const bucket = parseBucket(q.bucket);
-      const range = resolveRange(q, chainTimeOf(ctx.chain.tree));
+      const range = resolveRange(q, chainTimeOf(ctx.chain));
       const result = range.empty
         ? { count: 0, buckets: [] }
-        : await aggregate(query.metric(req.params.name, kind, q.field, range), bucket, (h) => ctx.chain.tree.atHeight(h)?.header.time);
+        : await aggregate(query.metric(req.params.name, kind, q.field, range), bucket, (h) => ctx.chain.nodeAt(h)?.header.time);
       return { subject: req.params.name, kind, field: q.field, bucket, ...result };
     },
   );

@@ -122,9 +122,9 @@ export function txRoutes(app: FastifyInstance, ctx: ApiContext, limits: { batchB
     },
     async (req): Promise<TxStatusJson> => {
       const txid = fromHex(req.params.txid.toLowerCase());
-      const loc = await ctx.chain.store.getTxLocation(txid);
+      const loc = await ctx.chain.txLocation(txid);
       if (loc !== undefined) {
-        const node = ctx.chain.tree.get(loc.blockHash);
+        const node = ctx.chain.node(loc.blockHash);
         const tx = node === undefined ? undefined : await new BlockReader(ctx.chain).tx(node.hash, loc.index);
         if (node !== undefined && tx !== undefined) {
           const [item] = await withIdentityFlags(ctx.chain.identity, [{ tx: txToJson(tx) }], [tx]);
