@@ -7,7 +7,7 @@ import type { Transaction } from '../primitives/transaction.js';
 import type { PoolEntry } from './actor-queue.js';
 import { BatchView } from './batch-view.js';
 import { isStickyRejection, MempoolErrorCode as Code, MempoolError, type MempoolRejectCode } from './errors.js';
-import type { NonceCache } from './nonce-cache.js';
+import type { NonceCache } from '../store/nonce-cache.js';
 import type { ResolvedMempoolOptions } from './options.js';
 import type { PoolStore } from './pool-store.js';
 import { RollingFilter } from './rolling-filter.js';

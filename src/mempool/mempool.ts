@@ -7,7 +7,7 @@ import { Transaction } from '../primitives/transaction.js';
 import type { PoolEntry } from './actor-queue.js';
 import { Admission } from './admission.js';
 import { RemovedEvent } from './events.js';
-import { NonceCache } from './nonce-cache.js';
+import { NonceCache } from '../store/nonce-cache.js';
 import { resolveMempoolOptions, type MempoolOptions, type ResolvedMempoolOptions } from './options.js';
 import { PoolStore } from './pool-store.js';
 import { selectTemplate } from './template.js';

@@ -19,7 +19,7 @@ import {
   u64be,
 } from './layout.js';
 import { applyBatch } from './level-batch.js';
-import { ActorNonceCache } from './nonce-cache.js';
+import { NonceCache } from './nonce-cache.js';
 import { readPage, type Page, type PageRequest } from './pages.js';
 import {
   blockCounters,
@@ -92,7 +92,7 @@ export class ChainStore {
   readonly #options: ChainStoreOptions;
   readonly #log: Logger | undefined;
   readonly #writes: WriteQueue;
-  readonly #nonces: ActorNonceCache;
+  readonly #nonces: NonceCache;
   // Subject/kind counts, kept like nonces: values of unlanded writes are always here, so connects never misread.
   readonly #counts: CountCache;
   /** Options of the query indexes in force. */
@@ -107,7 +107,7 @@ export class ChainStore {
     this.path = options.path;
     this.#options = options;
     this.#log = deps.logger?.child({ module: 'store' });
-    this.#nonces = new ActorNonceCache(options.nonceCacheSize ?? CHAIN_STORE_DEFAULTS.nonceCacheSize);
+    this.#nonces = new NonceCache(options.nonceCacheSize ?? CHAIN_STORE_DEFAULTS.nonceCacheSize);
     this.#counts = new CountCache(options.nonceCacheSize ?? CHAIN_STORE_DEFAULTS.nonceCacheSize);
     this.queryOptions = { ...QUERY_INDEX_DEFAULTS, ...options.query };
     this.query = new QueryReader(db, () => this.#settled());
@@ -354,7 +354,7 @@ export class ChainStore {
     const out = new Array<number>(actors.length);
     const missing: number[] = [];
     for (let i = 0; i < actors.length; i++) {
-      const v = this.#nonces.get(hexes?.[i] ?? toHex(actors[i]!));
+      const v = this.#nonces.peek(hexes?.[i] ?? toHex(actors[i]!));
       if (v === undefined) missing.push(i);
       else out[i] = v;
     }
@@ -369,7 +369,7 @@ export class ChainStore {
       const disk = v === undefined ? 0 : readU64be(v);
       // A write queued or landed during the read may have changed the value (and its cache entry may already
       // be gone again): then the newest known value wins and the disk value is not cached.
-      out[i] = this.#nonces.get(hex) ?? disk;
+      out[i] = this.#nonces.peek(hex) ?? disk;
       if (undisturbed) this.#nonces.cacheRead(hex, disk);
     });
     return out;

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ActorQueue, ActorRanking, type PoolEntry } from '../../src/mempool/actor-queue.js';
-import { NonceCache } from '../../src/mempool/nonce-cache.js';
+import { NonceCache } from '../../src/store/nonce-cache.js';
 import { MEMPOOL_DEFAULTS, resolveMempoolOptions } from '../../src/mempool/options.js';
 import { RollingFilter } from '../../src/mempool/rolling-filter.js';
 import { toHex } from '../../src/util/bytes.js';
