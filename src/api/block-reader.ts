@@ -47,9 +47,8 @@ export class BlockReader {
     const hex = toHex(hash);
     let b = this.#bodies.get(hex);
     if (b !== undefined) return b;
-    let bytes = await this.#chain.getBlockBytes(hash);
-    // A body still queued for its write is in the chain's cache.
-    bytes ??= (await this.#chain.getBlock(hex))?.bytes;
+    // A body still queued for its write is in the chain's cache, which getBlockBytes reads first.
+    const bytes = await this.#chain.getBlockBytes(hash);
     if (bytes === undefined) return undefined;
     this.#bodyBytes += bytes.byteLength;
     b = { bytes, outline: outlineBlock(bytes) };

@@ -1,7 +1,6 @@
 import type { ChainReader } from '../chain/reader.js';
 import type { TreeNode } from '../chain/block-tree.js';
 import type { Block } from '../primitives/block.js';
-import { toHex } from '../util/bytes.js';
 import { blockRecords, eventId, recordJson, recordMatches, reorgRecords, type BlockRecords, type EventCursor, type RecordFilter } from './event-ids.js';
 import { blockSummary } from './json.js';
 import type { EventJson } from './types.js';
@@ -22,8 +21,9 @@ export interface ReplayRequest {
 /** Where replayed frames go; resolves false when the stream is gone (the replay stops). Waits while it is full. */
 export type ReplaySink = (frame: Buffer, id?: string) => Promise<boolean>;
 
-function internalHex(displayHash: string): string {
-  return toHex(Uint8Array.from(Buffer.from(displayHash, 'hex')).reverse());
+// The block hash (bytes) of a display-order hex hash, as event ids carry them.
+function hashOfDisplay(displayHash: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(displayHash, 'hex')).reverse();
 }
 
 async function blockOf(chain: ChainReader, node: TreeNode): Promise<Block> {
@@ -40,7 +40,7 @@ async function blockOf(chain: ChainReader, node: TreeNode): Promise<Block> {
  */
 export async function replay(chain: ChainReader, from: EventCursor, req: ReplayRequest, sink: ReplaySink): Promise<Set<string>> {
   const sent = new Set<string>();
-  const node = chain.node(internalHex(from.hash));
+  const node = chain.node(hashOfDisplay(from.hash));
   const resync = (code: 'SSE_HISTORY_EXCEEDED' | 'SSE_EVENT_UNKNOWN', message: string): Set<string> => {
     void sink(sseFrame({ type: 'resync', code, message, height: chain.height }));
     return sent;

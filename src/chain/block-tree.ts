@@ -70,7 +70,7 @@ export class BlockTree {
   }
 
   /** Look up by hash (bytes or hex). */
-  get(hash: Uint8Array | string): TreeNode | undefined {
+  get(hash: Uint8Array | BlockKeyHex): TreeNode | undefined {
     return this.#byHash.get(typeof hash === 'string' ? hash : toHex(hash));
   }
 

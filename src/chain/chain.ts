@@ -8,7 +8,7 @@ import { blockWork } from '../consensus/work.js';
 import { type BatchVerifier } from '../crypto/verify-pool.js';
 import { Block } from '../primitives/block.js';
 import { toHex } from '../util/bytes.js';
-import { blockHashToHex } from '../primitives/header.js';
+import { blockHashToHex, blockKeyHex, type BlockKeyHex, type DisplayHashHex } from '../primitives/header.js';
 import { DecodeError } from '../primitives/errors.js';
 import { ChainNodeError } from '../errors.js';
 import { type ChainStore, type TxLocation } from '../store/chain-store.js';
@@ -95,7 +95,8 @@ export interface ProcessOptions {
 /** Outcome of processing an accepted (not rejected) block. */
 export interface ProcessResult {
   status: 'connected' | 'side' | 'duplicate';
-  hash: string;
+  /** The block's hash as display hex. */
+  hash: DisplayHashHex;
   height: number;
 }
 
@@ -209,7 +210,7 @@ export class Chain extends EventEmitter<ChainEvents> implements ChainReader {
   }
 
   /** A known block's tree node (hash bytes, or hex in natural order), main chain or not. */
-  node(hash: Uint8Array | string): TreeNode | undefined {
+  node(hash: Uint8Array | BlockKeyHex): TreeNode | undefined {
     return this.tree.get(hash);
   }
 
@@ -318,18 +319,18 @@ export class Chain extends EventEmitter<ChainEvents> implements ChainReader {
   }
 
   /** True when the hash (bytes or hex) is a stored block. */
-  hasBlock(hash: Uint8Array | string): boolean {
+  hasBlock(hash: Uint8Array | BlockKeyHex): boolean {
     return this.tree.get(hash) !== undefined;
   }
 
   /** The code a block was rejected with, if it is known invalid (hash bytes, or hex in natural order). */
-  invalidReason(hash: Uint8Array | string): string | undefined {
+  invalidReason(hash: Uint8Array | BlockKeyHex): string | undefined {
     return this.#invalid.get(typeof hash === 'string' ? hash : toHex(hash));
   }
 
   /** A stored block (decoded), main chain or not. */
-  async getBlock(hash: Uint8Array | string): Promise<Block | undefined> {
-    const hex = typeof hash === 'string' ? hash : toHex(hash);
+  async getBlock(hash: Uint8Array | BlockKeyHex): Promise<Block | undefined> {
+    const hex = typeof hash === 'string' ? hash : blockKeyHex(hash);
     const cached = this.#cache.get(hex);
     if (cached !== undefined) return cached;
     const node = this.tree.get(hex);
@@ -337,8 +338,8 @@ export class Chain extends EventEmitter<ChainEvents> implements ChainReader {
   }
 
   /** A stored block's canonical encoding (from the decoded-block cache when there, else one read): nothing decoded. */
-  async getBlockBytes(hash: Uint8Array | string): Promise<Uint8Array | undefined> {
-    const hex = typeof hash === 'string' ? hash : toHex(hash);
+  async getBlockBytes(hash: Uint8Array | BlockKeyHex): Promise<Uint8Array | undefined> {
+    const hex = typeof hash === 'string' ? hash : blockKeyHex(hash);
     const cached = this.#cache.get(hex);
     if (cached !== undefined) return cached.bytes;
     const node = this.tree.get(hex);
@@ -398,7 +399,7 @@ export class Chain extends EventEmitter<ChainEvents> implements ChainReader {
 
   async #accept(block: Block, peer: string | undefined, requested: boolean): Promise<ProcessResult> {
     const hex = block.header.hashHex;
-    const key = toHex(block.hash);
+    const key = blockKeyHex(block.hash);
     const known = this.tree.get(key);
     // A stored block that failed to connect is known invalid, not a harmless duplicate.
     if (known !== undefined && !this.#invalid.has(key)) return { status: 'duplicate', hash: hex, height: known.height };
@@ -511,7 +512,7 @@ export class Chain extends EventEmitter<ChainEvents> implements ChainReader {
     this.#log?.info({ blocks: stale.length, floor }, 'pruned stale side branches');
   }
 
-  async #rememberInvalid(hex: string, code: string): Promise<void> {
+  async #rememberInvalid(hex: BlockKeyHex, code: string): Promise<void> {
     const node = this.tree.get(hex);
     if (node === undefined) {
       if (this.#invalid.has(hex)) return;

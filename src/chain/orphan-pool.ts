@@ -1,5 +1,5 @@
 import { fromHex, toHex } from '../util/bytes.js';
-import { blockHashToHex } from '../primitives/header.js';
+import { blockHashToHex, blockKeyHex, type BlockKeyHex } from '../primitives/header.js';
 import type { Block } from '../primitives/block.js';
 
 /** Limits of the orphan pool. */
@@ -16,8 +16,8 @@ export const ORPHAN_POOL_DEFAULTS: Required<OrphanPoolOptions> = { maxCount: 256
 interface Orphan {
   block: Block;
   /** Natural-order hex of the block hash (as toHex(hash), like the parent keys). */
-  hex: string;
-  parentHex: string;
+  hex: BlockKeyHex;
+  parentHex: BlockKeyHex;
   added: number;
   peer: string | undefined;
 }
@@ -56,9 +56,9 @@ export class OrphanPool {
   /** Hold a block until its parent arrives. Oversized blocks (more than the byte limit) are not held. */
   add(block: Block, peer?: string): void {
     this.expire();
-    const hex = toHex(block.hash);
+    const hex = blockKeyHex(block.hash);
     if (this.#byHash.has(hex) || block.size > this.#opts.maxBytes) return;
-    const parentHex = toHex(block.header.prevHash);
+    const parentHex = blockKeyHex(block.header.prevHash);
     this.#byHash.set(hex, { block, hex, parentHex, added: this.#now(), peer });
     let set = this.#byParent.get(parentHex);
     if (set === undefined) this.#byParent.set(parentHex, (set = new Set()));

@@ -2,6 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { RecordProof } from '../consensus/record-proof.js';
 import type { IdentityIndex } from '../ident/identity-index.js';
 import type { Block } from '../primitives/block.js';
+import type { BlockKeyHex } from '../primitives/header.js';
 import type { TxLocation } from '../store/chain-store.js';
 import type { Page, PageRequest } from '../store/pages.js';
 import type { QueryIndexOptions } from '../store/query-index.js';
@@ -35,15 +36,15 @@ export interface ChainReader extends Pick<EventEmitter<ChainEvents>, 'on' | 'off
   /** Options of the query indexes in force (which kinds are aggregated). */
   readonly queryOptions: QueryIndexOptions;
   /** A known block's tree node (hash bytes, or hex in natural order), main chain or not. */
-  node(hash: Uint8Array | string): TreeNode | undefined;
+  node(hash: Uint8Array | BlockKeyHex): TreeNode | undefined;
   /** The main-chain block at a height. */
   nodeAt(height: number): TreeNode | undefined;
   /** True when the block is on the main chain. */
   isMain(node: TreeNode): boolean;
   /** A stored block (decoded), main chain or not. */
-  getBlock(hash: Uint8Array | string): Promise<Block | undefined>;
+  getBlock(hash: Uint8Array | BlockKeyHex): Promise<Block | undefined>;
   /** A stored block's canonical encoding. */
-  getBlockBytes(hash: Uint8Array | string): Promise<Uint8Array | undefined>;
+  getBlockBytes(hash: Uint8Array | BlockKeyHex): Promise<Uint8Array | undefined>;
   /** Record proof (SPEC 5) of a main-chain transaction; undefined if not mined. */
   getRecordProof(txid: Uint8Array): Promise<RecordProof | undefined>;
   /** Where a main-chain transaction is. */

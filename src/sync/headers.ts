@@ -5,14 +5,14 @@ import { compactToTarget } from '../consensus/compact.js';
 import { medianTimePast, MEDIAN_TIME_SPAN } from '../consensus/median-time.js';
 import { checkProofOfWork } from '../consensus/pow.js';
 import { blockWork } from '../consensus/work.js';
-import { bytesEqual, toHex } from '../util/bytes.js';
-import type { BlockHeader } from '../primitives/header.js';
+import { bytesEqual } from '../util/bytes.js';
+import { blockKeyHex, type BlockHeader, type BlockKeyHex } from '../primitives/header.js';
 
 /** A validated header not yet backed by a stored block, linked to its parent (a header or a stored block). */
 export interface HeaderNode {
   hash: Uint8Array;
   /** Natural-order hex of the hash (as the block tree keys it). */
-  hex: string;
+  hex: BlockKeyHex;
   header: BlockHeader;
   height: number;
   chainWork: bigint;
@@ -39,12 +39,12 @@ export function validateHeaders(
   parent: HeaderLink,
   headers: readonly BlockHeader[],
   nowSeconds: number,
-  invalid: (hex: string) => string | undefined = () => undefined,
+  invalid: (hex: BlockKeyHex) => string | undefined = () => undefined,
 ): HeaderNode[] {
   const out: HeaderNode[] = [];
   let prev = parent;
   for (const h of headers) {
-    const hex = toHex(h.hash);
+    const hex = blockKeyHex(h.hash);
     const display = h.hashHex;
     if (!bytesEqual(h.prevHash, prev.hash)) throw new BlockError('BLOCK_INVALID_PARENT', `header ${display} does not link to the previous header`, display);
     const reason = invalid(hex);

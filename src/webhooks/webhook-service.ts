@@ -220,7 +220,7 @@ export class WebhookService {
   // The cursor's block, or (after a reorg took it off the main chain) its last main-chain ancestor.
   #mainAncestor(hook: Hook): TreeNode {
     const tree = this.#d.chain.tree;
-    let n: TreeNode | undefined = tree.get(Buffer.from(hook.cursor.hash, 'hex').reverse().toString('hex'));
+    let n: TreeNode | undefined = tree.get(Buffer.from(hook.cursor.hash, 'hex').reverse());
     while (n !== undefined && !tree.isMain(n)) n = n.parent;
     return n ?? tree.atHeight(Math.min(hook.cursor.height, this.#d.chain.height))!;
   }

@@ -6,7 +6,6 @@ import t, { type Test } from 'tap';
 import { API_DEFAULTS, createApi } from '../../src/api/server.js';
 import type { Chain } from '../../src/chain/chain.js';
 import type { TreeNode } from '../../src/chain/block-tree.js';
-import { toHex } from '../../src/util/bytes.js';
 import type { Transaction } from '../../src/primitives/transaction.js';
 import { Actor, extend, mine } from '../utils/chain.js';
 import { openApiChain, serveApi } from './support.js';
@@ -76,7 +75,7 @@ const until = async (what: string, ok: () => boolean): Promise<void> => {
 async function add(chain: Chain, txs: Transaction[], parent: TreeNode = chain.tip): Promise<TreeNode> {
   const b = mine(chain, txs, parent);
   await chain.processBlock(b);
-  return chain.tree.get(toHex(b.hash))!;
+  return chain.tree.get(b.hash)!;
 }
 
 /** Brute force: the subject's records on the main chain now. */

@@ -7,8 +7,7 @@ import { solveBlockSync } from '../../src/chain/template.js';
 import { checkProofOfWork } from '../../src/consensus/pow.js';
 import { type NetworkParams } from '../../src/consensus/networks.js';
 import { Block } from '../../src/primitives/block.js';
-import { toHex } from '../../src/util/bytes.js';
-import { type HeaderFields } from '../../src/primitives/header.js';
+import { blockKeyHex, type HeaderFields } from '../../src/primitives/header.js';
 import { type BlockMeta } from '../../src/primitives/meta.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { ChainStore } from '../../src/store/chain-store.js';
@@ -69,7 +68,7 @@ export async function assertConsistent(t: Asserts, chain: Chain, what = 'databas
  */
 export async function expectReject(t: Asserts, chain: Chain, input: Block | Uint8Array, code: BlockErrorCode, label: string = code): Promise<void> {
   const tip = chain.tip.hex;
-  const hash = input instanceof Block ? toHex(input.hash) : undefined;
+  const hash = input instanceof Block ? blockKeyHex(input.hash) : undefined;
   const before = hash === undefined ? undefined : chain.invalidReason(hash);
   const storedInvalid = (await chain.store.invalidBlocks()).size;
   const events: string[] = [];

@@ -12,7 +12,7 @@ import type { TreeNode } from '../../chain/block-tree.js';
 
 /** Resolve a block id (height or display hash) to a tree node. */
 export function findBlockNode(ctx: ApiContext, id: string): TreeNode {
-  const node = /^[0-9]{1,10}$/.test(id) ? ctx.chain.nodeAt(Number(id)) : ctx.chain.node(toHex(reversed(fromHex(id.toLowerCase()))));
+  const node = /^[0-9]{1,10}$/.test(id) ? ctx.chain.nodeAt(Number(id)) : ctx.chain.node(reversed(fromHex(id.toLowerCase())));
   if (node === undefined) throw new ApiError('BLOCK_NOT_FOUND', `no block ${id}`);
   return node;
 }
