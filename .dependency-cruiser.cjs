@@ -70,11 +70,11 @@ module.exports = {
       to: {},
     },
     {
-      name: 'api-reads-through-chain-reader',
+      name: 'readers-read-through-chain-reader',
       comment:
-        'the API reads the chain through ChainReader (src/chain/reader.ts): never the Chain class, the store or the block tree themselves (types of their values, like TreeNode, are fine)',
+        'the API and the webhooks read the chain through ChainReader (src/chain/reader.ts): never the Chain class, the store or the block tree themselves (types of their values, like TreeNode, are fine)',
       severity: 'error',
-      from: { path: '^src/api/' },
+      from: { path: '^src/(api|webhooks)/' },
       to: { path: '^src/(chain/chain|store/chain-store)\\.ts$' },
     },
     { name: 'src-not-from-test', comment: 'src/ never imports test code', severity: 'error', from: { path: '^src/' }, to: { path: '^test/' } },

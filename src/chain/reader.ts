@@ -29,6 +29,8 @@ export interface ChainReader extends Pick<EventEmitter<ChainEvents>, 'on' | 'off
   readonly height: number;
   /** The network's chain id (SPEC 2). */
   readonly chainId: Uint8Array;
+  /** The last main-chain block covered by the latest final checkpoint (SPEC 12), if any. */
+  readonly finalNode: TreeNode | undefined;
   readonly identity: IdentityReader;
   readonly headerLog: HeaderLogReader;
   /** Counts, ranges, rows and aggregates of the query indexes. */

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Agent } from 'node:http';
 import type { Logger } from 'pino';
 import { recordJson, recordMatches } from '../api/event-ids.js';
-import type { Chain } from '../chain/chain.js';
+import type { ChainReader } from '../chain/reader.js';
 import type { TreeNode } from '../chain/block-tree.js';
 import type { Finality } from '../finality/finality.js';
 import { deliveryAgents, postJson, type PostResult } from './deliver.js';
@@ -27,7 +27,7 @@ export interface WebhookOptions {
 
 /** Dependencies of the webhook service. */
 export interface WebhookDeps {
-  chain: Chain;
+  chain: ChainReader;
   store: HookStore;
   finality?: Finality;
   logger?: Logger;
@@ -198,7 +198,7 @@ export class WebhookService {
       const records: Array<{ key: string; body: (key: string) => string }> = [];
       let last: TreeNode = from;
       for (let h = from.height + 1; h <= Math.min(target, from.height + BLOCKS_PER_STEP); h++) {
-        const node = chain.tree.atHeight(h);
+        const node = chain.nodeAt(h);
         const block = node === undefined ? undefined : await chain.getBlock(node.hex);
         if (node === undefined || block === undefined) break;
         block.txs.forEach((tx, i) => {
@@ -219,10 +219,10 @@ export class WebhookService {
 
   // The cursor's block, or (after a reorg took it off the main chain) its last main-chain ancestor.
   #mainAncestor(hook: Hook): TreeNode {
-    const tree = this.#d.chain.tree;
-    let n: TreeNode | undefined = tree.get(Buffer.from(hook.cursor.hash, 'hex').reverse());
-    while (n !== undefined && !tree.isMain(n)) n = n.parent;
-    return n ?? tree.atHeight(Math.min(hook.cursor.height, this.#d.chain.height))!;
+    const chain = this.#d.chain;
+    let n: TreeNode | undefined = chain.node(Buffer.from(hook.cursor.hash, 'hex').reverse());
+    while (n !== undefined && !chain.isMain(n)) n = n.parent;
+    return n ?? chain.nodeAt(Math.min(hook.cursor.height, chain.height))!;
   }
 
   #wake(): void {
