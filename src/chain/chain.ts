@@ -1,9 +1,7 @@
-import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { compactToTarget } from '../consensus/compact.js';
 import { checkProofOfWork } from '../consensus/pow.js';
 import { chainId as networkChainId, genesisBlock, type NetworkParams } from '../consensus/networks.js';
-import { buildRecordProof, type RecordProof } from '../consensus/record-proof.js';
 import { blockWork } from '../consensus/work.js';
 import { type BatchVerifier } from '../crypto/verify-pool.js';
 import { Block } from '../primitives/block.js';
@@ -11,24 +9,18 @@ import { toHex } from '../util/bytes.js';
 import { blockHashToHex, blockKeyHex, type BlockKeyHex, type DisplayHashHex } from '../primitives/header.js';
 import { DecodeError } from '../primitives/errors.js';
 import { ChainNodeError } from '../errors.js';
-import { type ChainStore, type TxLocation } from '../store/chain-store.js';
+import { type ChainStore } from '../store/chain-store.js';
 import { BlockStatus } from '../store/entry.js';
-import { BlockTree, type TreeNode } from './block-tree.js';
+import { type TreeNode } from './block-tree.js';
 import { planConnect } from './connect.js';
 import { SignatureCache } from './signature-cache.js';
-import { HeaderLog, type LogBuildProgress } from './header-log.js';
-import { IdentityIndex } from '../ident/identity-index.js';
+import { type LogBuildProgress } from './header-log.js';
 import { BlockError } from './errors.js';
 import { OrphanPool, type OrphanPoolOptions } from './orphan-pool.js';
 import { verifyOnOpen } from './startup-check.js';
 import { upgradeStore, type UpgradeProgress } from './upgrade.js';
-import { checkBlockContext, checkBlockSanity, consensusContext, nextBits, type ConsensusContext } from './validate.js';
-import { BoundedMap } from '../util/bounded-map.js';
-import type { ChainEvents } from './events.js';
-import type { ChainReader } from './reader.js';
-import type { Page, PageRequest } from '../store/pages.js';
-import type { QueryIndexOptions } from '../store/query-index.js';
-import type { QueryReader } from '../store/query-reader.js';
+import { checkBlockContext, checkBlockSanity, consensusContext, nextBits } from './validate.js';
+import { ChainView } from './chain-view.js';
 
 /** Options of the chain. */
 export interface ChainOptions {
@@ -104,19 +96,10 @@ export interface ProcessResult {
  * The block chain: validates blocks, stores them, follows the valid chain with the most cumulative work (first
  * seen wins ties) and reorganises to heavier branches. Every connect and disconnect is one atomic store batch.
  */
-export class Chain extends EventEmitter<ChainEvents> implements ChainReader {
-  readonly ctx: ConsensusContext;
-  readonly tree = new BlockTree();
+export class Chain extends ChainView {
   readonly orphans: OrphanPool;
-  /** The header log (SPEC 12), kept in every connect and disconnect batch. */
-  readonly headerLog: HeaderLog;
-  /** The identity index (DIDs, key rotation and revocation), kept in every connect and disconnect batch. */
-  readonly identity: IdentityIndex;
-  readonly #store: ChainStore;
   readonly #deps: ChainDependencies;
   readonly #log: Logger | undefined;
-  readonly #invalid = new Map<string, string>();
-  readonly #cache: BoundedMap<string, Block>;
   // Errors of blocks that failed to connect during the current activation, reported to whoever submitted them.
   readonly #connectErrors = new Map<string, BlockError>();
   // Blocks accepted on the tip whose body is written by their connect batch (see #accept).
@@ -130,15 +113,10 @@ export class Chain extends EventEmitter<ChainEvents> implements ChainReader {
   #final: TreeNode | undefined;
 
   private constructor(options: ChainOptions, deps: ChainDependencies) {
-    super();
-    this.ctx = consensusContext(options.params, networkChainId(options.params));
+    super(consensusContext(options.params, networkChainId(options.params)), deps.store, options.blockCacheSize ?? CHAIN_DEFAULTS.blockCacheSize, deps.logger);
     this.orphans = new OrphanPool(options.orphans, { now: deps.now });
-    this.#store = deps.store;
-    this.headerLog = new HeaderLog({ store: deps.store, logger: deps.logger });
-    this.identity = new IdentityIndex({ store: deps.store });
     this.#deps = { ...deps, sigCache: deps.sigCache ?? new SignatureCache() };
     this.#log = deps.logger?.child({ module: 'chain' });
-    this.#cache = new BoundedMap(options.blockCacheSize ?? CHAIN_DEFAULTS.blockCacheSize);
     this.#logOn = options.headerLog ?? true;
     this.#side = { ...CHAIN_DEFAULTS.sideBranches, ...options.sideBranches };
   }
@@ -151,7 +129,7 @@ export class Chain extends EventEmitter<ChainEvents> implements ChainReader {
   }
 
   async #load(checkDepth: number): Promise<void> {
-    const store = this.#store;
+    const store = this.store;
     if ((await store.getTipHash()) === undefined) {
       const g = genesisBlock(this.ctx.params);
       const entry = {
@@ -166,7 +144,7 @@ export class Chain extends EventEmitter<ChainEvents> implements ChainReader {
       await store.writeConnect(entry, g, [], new Map(), false, this.#logOn ? this.headerLog.appendOps(g.header, 0) : []);
     }
     for await (const e of store.entries()) this.tree.add(e);
-    for (const [hex, code] of await store.invalidBlocks()) this.#invalid.set(hex, code);
+    for (const [hex, code] of await store.invalidBlocks()) this.invalid.set(hex, code);
     const tip = this.tree.get((await store.getTipHash())!);
     await verifyOnOpen(store, this.tree, tip, checkDepth);
     this.tree.setMainFromTip(tip!);
@@ -179,78 +157,8 @@ export class Chain extends EventEmitter<ChainEvents> implements ChainReader {
     await this.#pruneSideBranches();
   }
 
-  /** The main-chain tip. */
-  get tip(): TreeNode {
-    return this.tree.tip;
-  }
-
-  /** Main-chain height. */
-  get height(): number {
-    return this.tree.tip.height;
-  }
-
-  /** The store this chain writes to. */
-  get store(): ChainStore {
-    return this.#store;
-  }
-
-  /** The network's chain id (SPEC 2). */
-  get chainId(): Uint8Array {
-    return this.ctx.chainId;
-  }
-
-  /** Counts, ranges, rows and aggregates of the store's query indexes. */
-  get query(): QueryReader {
-    return this.#store.query;
-  }
-
-  /** Options of the query indexes in force. */
-  get queryOptions(): QueryIndexOptions {
-    return this.#store.queryOptions;
-  }
-
-  /** A known block's tree node (hash bytes, or hex in natural order), main chain or not. */
-  node(hash: Uint8Array | BlockKeyHex): TreeNode | undefined {
-    return this.tree.get(hash);
-  }
-
-  /** The main-chain block at a height. */
-  nodeAt(height: number): TreeNode | undefined {
-    return this.tree.atHeight(height);
-  }
-
-  /** True when the block is on the main chain. */
-  isMain(node: TreeNode): boolean {
-    return this.tree.isMain(node);
-  }
-
-  /** Where a main-chain transaction is. */
-  txLocation(txid: Uint8Array): Promise<TxLocation | undefined> {
-    return this.#store.getTxLocation(txid);
-  }
-
-  /** The next nonce of an actor on the main chain. */
-  nextNonce(actor: Uint8Array): Promise<number> {
-    return this.#store.getNextNonce(actor);
-  }
-
-  /** The next nonces of several actors in one read. */
-  nextNonces(actors: readonly Uint8Array[]): Promise<number[]> {
-    return this.#store.getNextNonces(actors);
-  }
-
-  /** An actor's records in nonce order. */
-  actionsByActor(actor: Uint8Array, page?: PageRequest): Promise<Page<{ nonce: number; txid: Uint8Array }>> {
-    return this.#store.actionsByActor(actor, page);
-  }
-
-  /** A subject's records in chain order. */
-  actionsBySubject(subject: string, page?: PageRequest): Promise<Page<{ height: number; index: number; txid: Uint8Array }>> {
-    return this.#store.actionsBySubject(subject, page);
-  }
-
   /** The last main-chain block covered by the latest final checkpoint, if any. */
-  get finalNode(): TreeNode | undefined {
+  override get finalNode(): TreeNode | undefined {
     return this.#final;
   }
 
@@ -318,34 +226,6 @@ export class Chain extends EventEmitter<ChainEvents> implements ChainReader {
     return nextBits(this.ctx, this.tip);
   }
 
-  /** True when the hash (bytes or hex) is a stored block. */
-  hasBlock(hash: Uint8Array | BlockKeyHex): boolean {
-    return this.tree.get(hash) !== undefined;
-  }
-
-  /** The code a block was rejected with, if it is known invalid (hash bytes, or hex in natural order). */
-  invalidReason(hash: Uint8Array | BlockKeyHex): string | undefined {
-    return this.#invalid.get(typeof hash === 'string' ? hash : toHex(hash));
-  }
-
-  /** A stored block (decoded), main chain or not. */
-  async getBlock(hash: Uint8Array | BlockKeyHex): Promise<Block | undefined> {
-    const hex = typeof hash === 'string' ? hash : blockKeyHex(hash);
-    const cached = this.#cache.get(hex);
-    if (cached !== undefined) return cached;
-    const node = this.tree.get(hex);
-    return node === undefined ? undefined : this.#store.getBlock(node.hash);
-  }
-
-  /** A stored block's canonical encoding (from the decoded-block cache when there, else one read): nothing decoded. */
-  async getBlockBytes(hash: Uint8Array | BlockKeyHex): Promise<Uint8Array | undefined> {
-    const hex = typeof hash === 'string' ? hash : blockKeyHex(hash);
-    const cached = this.#cache.get(hex);
-    if (cached !== undefined) return cached.bytes;
-    const node = this.tree.get(hex);
-    return node === undefined ? undefined : this.#store.getBlockBytes(node.hash);
-  }
-
   /** Decode untrusted bytes and process them; decode failures become BLOCK_MALFORMED / BLOCK_OVERSIZED. */
   async processBlockBytes(bytes: Uint8Array, opts: ProcessOptions = {}): Promise<ProcessResult> {
     let block: Block;
@@ -402,13 +282,13 @@ export class Chain extends EventEmitter<ChainEvents> implements ChainReader {
     const key = blockKeyHex(block.hash);
     const known = this.tree.get(key);
     // A stored block that failed to connect is known invalid, not a harmless duplicate.
-    if (known !== undefined && !this.#invalid.has(key)) return { status: 'duplicate', hash: hex, height: known.height };
+    if (known !== undefined && !this.invalid.has(key)) return { status: 'duplicate', hash: hex, height: known.height };
     try {
-      const reason = this.#invalid.get(key);
+      const reason = this.invalid.get(key);
       if (reason !== undefined) throw new BlockError('BLOCK_KNOWN_INVALID', `block was rejected before (${reason})`, hex);
       checkBlockSanity(block, this.ctx);
       // The parent may have been rejected before it was stored (bad bits, time, height): not an orphan.
-      if (this.#invalid.has(toHex(block.header.prevHash))) throw new BlockError('BLOCK_INVALID_PARENT', 'parent block is known invalid', hex);
+      if (this.invalid.has(toHex(block.header.prevHash))) throw new BlockError('BLOCK_INVALID_PARENT', 'parent block is known invalid', hex);
       const parent = this.tree.get(block.header.prevHash);
       if (parent === undefined) {
         this.orphans.add(block, peer);
@@ -430,13 +310,13 @@ export class Chain extends EventEmitter<ChainEvents> implements ChainReader {
       const extendsTip = parent === this.tree.tip;
       if (!extendsTip) {
         this.#checkSideBranch(parent, entry.chainWork, requested, hex);
-        await this.#store.putBlock(entry, block);
+        await this.store.putBlock(entry, block);
       }
       const node = this.tree.add(entry);
       if (extendsTip) this.#bodyPending.add(node.hex);
-      this.#remember(node.hex, block);
+      this.cacheBlock(node.hex, block);
       await this.#activateBestChain();
-      if (this.#bodyPending.delete(node.hex) && (node.status & BlockStatus.invalid) === 0) await this.#store.putBlock(node, block);
+      if (this.#bodyPending.delete(node.hex) && (node.status & BlockStatus.invalid) === 0) await this.store.putBlock(node, block);
       const connectError = this.#connectErrors.get(node.hex);
       const otherErrors = [...this.#connectErrors].filter(([h]) => h !== node.hex);
       this.#connectErrors.clear();
@@ -506,8 +386,8 @@ export class Chain extends EventEmitter<ChainEvents> implements ChainReader {
     if (stale.length === 0) return;
     for (let i = 0; i < stale.length; i += PRUNE_BATCH) {
       const batch = stale.slice(i, i + PRUNE_BATCH);
-      for (const n of batch) this.#cache.delete(n.hex);
-      await this.#store.deleteBlocks(batch.map((n) => n.hash));
+      for (const n of batch) this.uncacheBlock(n.hex);
+      await this.store.deleteBlocks(batch.map((n) => n.hash));
     }
     this.#log?.info({ blocks: stale.length, floor }, 'pruned stale side branches');
   }
@@ -515,23 +395,19 @@ export class Chain extends EventEmitter<ChainEvents> implements ChainReader {
   async #rememberInvalid(hex: BlockKeyHex, code: string): Promise<void> {
     const node = this.tree.get(hex);
     if (node === undefined) {
-      if (this.#invalid.has(hex)) return;
-      this.#invalid.set(hex, code);
-      await this.#store.putInvalid(Uint8Array.from(Buffer.from(hex, 'hex')), code);
+      if (this.invalid.has(hex)) return;
+      this.invalid.set(hex, code);
+      await this.store.putInvalid(Uint8Array.from(Buffer.from(hex, 'hex')), code);
       return;
     }
     // One write per block: a crash part-way leaves descendants unmarked, so a block that is already known invalid
     // still gets its descendants marked here (else the best-chain search would pick them and retry forever).
     for (const n of [node, ...this.tree.descendants(node)]) {
-      if ((n.status & BlockStatus.invalid) !== 0 && this.#invalid.has(n.hex)) continue;
+      if ((n.status & BlockStatus.invalid) !== 0 && this.invalid.has(n.hex)) continue;
       n.status |= BlockStatus.invalid;
-      if (!this.#invalid.has(n.hex)) this.#invalid.set(n.hex, n === node ? code : 'BLOCK_INVALID_PARENT');
-      await this.#store.putEntry(n, this.#invalid.get(n.hex));
+      if (!this.invalid.has(n.hex)) this.invalid.set(n.hex, n === node ? code : 'BLOCK_INVALID_PARENT');
+      await this.store.putEntry(n, this.invalid.get(n.hex));
     }
-  }
-
-  #remember(hex: string, block: Block): void {
-    this.#cache.set(hex, block);
   }
 
   async #activateBestChain(): Promise<void> {
@@ -578,16 +454,16 @@ export class Chain extends EventEmitter<ChainEvents> implements ChainReader {
     if (block === undefined) throw new Error(`block ${node.header.hashHex} has no stored body`);
     let plan;
     try {
-      plan = await planConnect(block, this.ctx, this.#store, this.#deps);
+      plan = await planConnect(block, this.ctx, this.store, this.#deps);
     } catch (err) {
       // Keep "every stored entry has its body" true for blocks that fail, too.
-      if (this.#bodyPending.delete(node.hex)) await this.#store.putBlock(node, block);
+      if (this.#bodyPending.delete(node.hex)) await this.store.putBlock(node, block);
       throw err;
     }
     node.status |= BlockStatus.validTxs;
     const logOps = this.#logOn ? this.headerLog.appendOps(node.header, node.height) : [];
     const identOps = await this.identity.connectOps(block, node.height, node.hash, plan.undo);
-    await this.#store.writeConnect(
+    await this.store.writeConnect(
       node,
       block,
       plan.undo,
@@ -605,24 +481,14 @@ export class Chain extends EventEmitter<ChainEvents> implements ChainReader {
     const parent = node.parent;
     if (parent === undefined) throw new Error('cannot disconnect the genesis block');
     const block = await this.getBlock(node.hex);
-    const undo = await this.#store.getUndo(node.hash);
+    const undo = await this.store.getUndo(node.hash);
     if (block === undefined || undo === undefined) throw new Error(`block ${node.header.hashHex} lacks body or undo data`);
     const logOps = this.#logOn ? await this.headerLog.removeOps(node.height) : [];
     const identOps = await this.identity.disconnectOps(block, node.hash);
-    await this.#store.writeDisconnect(node, block, undo, parent.hash, identOps.length === 0 ? logOps : [...logOps, ...identOps]);
+    await this.store.writeDisconnect(node, block, undo, parent.hash, identOps.length === 0 ? logOps : [...logOps, ...identOps]);
     this.tree.popMain();
     this.emit('block:disconnected', { block, entry: node });
     return block;
-  }
-
-  /** Record proof (SPEC 5) of a main-chain transaction, with current confirmations; undefined if not mined. */
-  async getRecordProof(txid: Uint8Array): Promise<RecordProof | undefined> {
-    const loc = await this.#store.getTxLocation(txid);
-    if (loc === undefined) return undefined;
-    const node = this.tree.get(loc.blockHash);
-    const block = await this.getBlock(loc.blockHash);
-    if (node === undefined || block === undefined) return undefined;
-    return buildRecordProof(block, loc.index, { confirmations: this.tip.height - node.height + 1, network: this.ctx.params.name });
   }
 
   /** Wait for queued block processing to finish. */
