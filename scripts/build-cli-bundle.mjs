@@ -7,15 +7,15 @@
 // workers' .mjs files, which stay in dist/src/ and are found from the bundle by the rewritten URLs below.
 import { build } from 'esbuild';
 import { readFile, rm } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const out = join(dist, 'cli-bundle');
 
-/** Packages whose code finds files next to itself at run time (native addons; @fastify/swagger's package.json). */
-const EXTERNAL = ['classic-level', 'secp256k1', 'node-gyp-build', '@fastify/swagger'];
+/** Packages whose code finds files (native addons) next to itself at run time. */
+const EXTERNAL = ['classic-level', 'secp256k1', 'node-gyp-build'];
 
 /** @type {import('esbuild').Plugin} */
 const workerUrls = {
@@ -33,6 +33,31 @@ const workerUrls = {
   },
 };
 
+/** @type {import('esbuild').Plugin} */
+const packageDirs = {
+  name: 'package-dirs',
+  setup(b) {
+    // CommonJS code of a bundled package that uses __dirname or __filename gets its own file's place in
+    // node_modules (relative to the chunk, so the package folder can move), as it would unbundled.
+    b.onLoad({ filter: /[\\/]node_modules[\\/].*\.c?js$/ }, async (a) => {
+      const text = await readFile(a.path, 'utf8');
+      if (!/\b__(dirname|filename)\b/.test(text) || /^\s*(import|export)\s/m.test(text)) return undefined;
+      const rel = JSON.stringify(relative(out, dirname(a.path)).split('\\').join('/'));
+      const head = `var __dirname = require('node:path').join(__bundleDir, ${rel}), __filename = require('node:path').join(__dirname, ${JSON.stringify(basename(a.path))});`;
+      return { contents: `${head}\n${text}`, loader: 'js' };
+    });
+  },
+};
+
+/** @type {import('esbuild').Plugin} */
+const lazyYaml = {
+  name: 'lazy-yaml',
+  setup(b) {
+    // @fastify/swagger requires yaml (a large module) at load, for the YAML document only: loaded at first use.
+    b.onResolve({ filter: /^yaml$/ }, () => ({ path: join(root, 'scripts', 'bundle-shims', 'lazy-yaml.mjs') }));
+  },
+};
+
 await rm(out, { recursive: true, force: true });
 await build({
   entryPoints: { cli: join(dist, 'bin', 'cli.js') },
@@ -43,9 +68,11 @@ await build({
   platform: 'node',
   target: 'node22',
   external: EXTERNAL,
-  plugins: [workerUrls],
+  plugins: [workerUrls, packageDirs, lazyYaml],
   // CommonJS packages in an ES module bundle still call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url); const __bundleDir = import.meta.dirname;",
+  },
   logLevel: 'warning',
   legalComments: 'none',
 });
