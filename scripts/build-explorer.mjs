@@ -16,6 +16,7 @@ const out = join(root, 'dist', 'explorer');
 const shims = {
   [join(root, 'src', 'crypto', 'hash.ts')]: join(src, 'src', 'shims', 'hash.ts'),
   [join(root, 'src', 'crypto', 'verify-native.ts')]: join(src, 'src', 'shims', 'verify-native.ts'),
+  [join(root, 'src', 'log', 'ed25519-keys.ts')]: join(src, 'src', 'shims', 'ed25519-keys.ts'),
 };
 
 /** @type {import('esbuild').Plugin} */
@@ -24,7 +25,7 @@ const browserShims = {
   setup(b) {
     b.onResolve({ filter: /^node:buffer$/ }, () => ({ path: join(src, 'src', 'shims', 'node-buffer.ts') }));
     b.onResolve({ filter: /^node:/ }, (a) => ({ errors: [{ text: `${a.path} (imported by ${a.importer}) cannot run in a browser` }] }));
-    b.onResolve({ filter: /\/(hash|verify-native)\.js$/ }, (a) => {
+    b.onResolve({ filter: /\/(hash|verify-native|ed25519-keys)\.js$/ }, (a) => {
       const target = join(a.resolveDir, a.path.replace(/\.js$/, '.ts'));
       return shims[target] === undefined ? undefined : { path: shims[target] };
     });

@@ -1,7 +1,8 @@
 // Node start until the API answers (issue 15, item 7): spawn `chain-node start` (regtest, fresh datadir, API on a
 // free port) and poll GET /health from the spawn on; p50/p95 over N starts per variant, the variants interleaved so
 // a busy machine weighs on all of them alike. The baseline loads what a start loaded before (libp2p, preloaded
-// with --import, and no compile cache: the CLI module is imported directly instead of through bin/chain-node).
+// with --import, and no compile cache: the CLI module is imported directly instead of through bin/chain-node); the
+// modules variant runs the same code as the bundle (bin/chain-node) from dist/bin's modules.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,10 +19,13 @@ interface Variant {
   what: string;
   args: string[];
   baseline?: boolean;
+  /** Run dist/bin/cli.js's modules (with the compile cache) instead of bin/chain-node's bundle. */
+  modules?: boolean;
 }
 
 const VARIANTS: Variant[] = [
   { name: 'startup_api', what: 'regtest, --no-p2p --no-mine', args: ['--no-p2p', '--no-mine'] },
+  { name: 'startup_api_modules', what: 'same, the modules instead of the bundle (compile cache on)', args: ['--no-p2p', '--no-mine'], modules: true },
   {
     name: 'startup_api_baseline_eager_libp2p_no_compile_cache',
     what: 'same, loading what the previous start loaded',
@@ -76,7 +80,16 @@ async function oneStart(v: Variant): Promise<{ ms: number; cpu: number }> {
           '--',
           ...cli,
         ]
-      : ['--max-semi-space-size=16', join(root, 'bin', 'chain-node'), ...cli];
+      : v.modules === true
+        ? [
+            '--max-semi-space-size=16',
+            '--input-type=module',
+            '-e',
+            `process.getBuiltinModule('node:module').enableCompileCache(); const m = await import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'bin', 'cli.js')).href)}); await m.main([process.argv[0], 'chain-node', ...process.argv.slice(1)]);`,
+            '--',
+            ...cli,
+          ]
+        : ['--max-semi-space-size=16', join(root, 'bin', 'chain-node'), ...cli];
   const started = performance.now();
   const child = spawn(process.execPath, nodeArgs, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';

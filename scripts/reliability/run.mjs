@@ -42,6 +42,12 @@ function buildIfNeeded() {
     console.error('# build failed');
     process.exit(1);
   }
+  // The bundle is what bin/chain-node runs (npm run build makes it too).
+  const b = spawnSync(process.execPath, [join(root, 'scripts', 'build-cli-bundle.mjs')], { cwd: root, stdio: 'inherit' });
+  if (b.status !== 0) {
+    console.error('# CLI bundle failed');
+    process.exit(1);
+  }
   writeFileSync(stamp, started.toISOString());
   utimesSync(stamp, started, started);
 }

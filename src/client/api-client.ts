@@ -1,5 +1,4 @@
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { http, https } from '../util/node-http.js';
 import { ChainNodeError, type ErrorCode } from '../errors.js';
 import type { RecordProof } from '../consensus/record-proof.js';
 import type { AnchoredRecordProof } from '../consensus/anchored-proof.js';
@@ -103,7 +102,7 @@ export class ApiClient {
   readonly #tokenSource: string | undefined;
   readonly #bearer: string | undefined;
   readonly #timeoutMs: number;
-  readonly #agent: HttpAgent | HttpsAgent | undefined;
+  readonly #agent: InstanceType<typeof http.Agent> | InstanceType<typeof https.Agent> | undefined;
 
   constructor(options: ApiClientOptions) {
     const { parsed, base } = parseApiUrl(options.url);
@@ -114,7 +113,7 @@ export class ApiClient {
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     if (options.transport === 'node-http') {
       const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64 };
-      this.#agent = parsed.protocol === 'https:' ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
+      this.#agent = parsed.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
     }
   }
 
@@ -205,10 +204,16 @@ export class ApiClient {
     return { status: res.status, text: await res.text() };
   }
 
-  #nodeHttp(agent: HttpAgent | HttpsAgent, method: string, target: string, headers: Record<string, string>, body: string | undefined): Promise<RawResponse> {
+  #nodeHttp(
+    agent: InstanceType<typeof http.Agent> | InstanceType<typeof https.Agent>,
+    method: string,
+    target: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+  ): Promise<RawResponse> {
     return new Promise((resolve, reject) => {
       const h = body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) };
-      const send = target.startsWith('https:') ? httpsRequest : httpRequest;
+      const send = target.startsWith('https:') ? https.request : http.request;
       const req = send(target, { method, headers: h, agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

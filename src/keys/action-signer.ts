@@ -5,7 +5,7 @@ import { defaultSignatureVerifier } from '../crypto/signature.js';
 import type { SignatureVerifier } from '../crypto/verifier.js';
 import type { AddResult, TxSources } from '../mempool/types.js';
 import { encodeCbor } from '../primitives/cbor.js';
-import { Transaction, txSigningHash } from '../primitives/transaction.js';
+import { Transaction, signingHashFromSigned } from '../primitives/transaction.js';
 import type { NodeKeys, UnlockedKey } from './node-keys.js';
 import { SignPool } from './sign-pool.js';
 
@@ -64,6 +64,16 @@ interface KeyLane {
   running: boolean;
 }
 
+/** Actions encoded with consecutive nonces `first`..`next - 1`, their signatures on the way. */
+interface Round {
+  key: UnlockedKey;
+  first: number;
+  next: number;
+  bodies: Uint8Array[];
+  slots: Waiting[];
+  sigs: Promise<Uint8Array[]>;
+}
+
 const ROOM_POLL_MS = 20;
 // Offset of the signature bytes in a canonical signed transaction (SPEC 6 key order: v, sig, ...).
 const SIG_OFFSET = 1 + 3 + 6;
@@ -73,7 +83,8 @@ const SIG_OFFSET = 1 + 3 + 6;
  * takes every waiting action (up to the room its actor has in the pool), gives them consecutive nonces from the
  * actor's next nonce counting the pool (chain state + pooled run, recomputed every round, so a restart or a reorg
  * leaves no gap), signs and submits them as one batch. Bad actions are refused before they take a nonce; if the
- * pool refuses one, the ones signed after it in the same round are withdrawn so no gap is left behind.
+ * pool refuses one, the ones signed after it in the same round are withdrawn so no gap is left behind. The next
+ * round is built while one is being signed, and submitted only if it still starts at the actor's next nonce.
  */
 export class ActionSigner {
   readonly #options: Required<ActionSignerOptions>;
@@ -135,30 +146,62 @@ export class ActionSigner {
 
   async #run(name: string, lane: KeyLane): Promise<void> {
     lane.running = true;
+    // One round signs on the workers while the next one is built here (the main thread would otherwise wait for
+    // the signatures): it continues the nonces of the round in flight, and is only submitted after that one, and
+    // only if it still starts at the actor's next nonce then (else its actions queue again for fresh nonces).
+    let inFlight: Round | undefined;
     try {
-      while (lane.queue.length > 0) {
+      while (lane.queue.length > 0 || inFlight !== undefined) {
+        if (lane.queue.length === 0) {
+          await this.#finish(inFlight!, lane);
+          inFlight = undefined;
+          continue;
+        }
         let key: UnlockedKey;
         try {
           key = await this.#deps.keys.unlock(name);
         } catch (err) {
+          if (inFlight !== undefined) {
+            await this.#finish(inFlight, lane);
+            inFlight = undefined;
+          }
           const e = err instanceof ChainNodeError ? err : new ChainNodeError('KEY_UNAVAILABLE', (err as Error).message);
           for (const w of lane.queue.splice(0)) w.resolve({ ok: false, code: e.code, message: e.message });
           break;
         }
-        const room = this.#room(key.publicKeyHex);
+        const room = this.#room(key.publicKeyHex) - (inFlight?.slots.length ?? 0);
         if (room <= 0) {
+          if (inFlight !== undefined) {
+            await this.#finish(inFlight, lane);
+            inFlight = undefined;
+            continue;
+          }
           this.#expire(lane, key.publicKeyHex);
           if (lane.queue.length > 0) await new Promise((r) => setTimeout(r, ROOM_POLL_MS));
           continue;
         }
-        await this.#round(key, lane.queue.splice(0, Math.min(room, this.#options.maxRound)));
+        const batch = lane.queue.splice(0, Math.min(room, this.#options.maxRound));
+        const first = inFlight?.next ?? (await this.#nextNonce(key));
+        const next = this.#prepare(key, batch, first);
+        if (inFlight !== undefined && !(await this.#finish(inFlight, lane))) {
+          // The round in flight went back to the queue: this one follows it there, in order.
+          lane.queue.splice(inFlight.slots.length, 0, ...next.slots);
+          inFlight = undefined;
+          continue;
+        }
+        inFlight = next;
       }
     } catch (err) {
       this.#deps.logger?.error({ err, key: name }, 'signing lane failed');
-      for (const w of lane.queue.splice(0)) w.resolve({ ok: false, code: 'INTERNAL_ERROR', message: 'signing failed' });
+      for (const w of [...(inFlight?.slots ?? []), ...lane.queue.splice(0)]) w.resolve({ ok: false, code: 'INTERNAL_ERROR', message: 'signing failed' });
     } finally {
       lane.running = false;
     }
+  }
+
+  /** The actor's next nonce: past its ready run in the pool, else the chain's. */
+  async #nextNonce(key: UnlockedKey): Promise<number> {
+    return this.#deps.mempool.actorState(key.publicKeyHex)?.readyEnd ?? (await this.#deps.nextNonce(key.publicKey));
   }
 
   #room(actor: string): number {
@@ -185,10 +228,9 @@ export class ActionSigner {
     lane.queue = keep;
   }
 
-  async #round(key: UnlockedKey, batch: Waiting[]): Promise<void> {
-    const { mempool, chainId, nextNonce } = this.#deps;
-    const state = mempool.actorState(key.publicKeyHex);
-    const first = state?.readyEnd ?? (await nextNonce(key.publicKey));
+  /** Encode `batch` from nonce `first` on (refusing bad actions before they take a nonce) and start signing it. */
+  #prepare(key: UnlockedKey, batch: Waiting[], first: number): Round {
+    const { chainId } = this.#deps;
     const bodies: Uint8Array[] = [];
     const hashes: Uint8Array[] = [];
     const slots: Waiting[] = [];
@@ -197,11 +239,13 @@ export class ActionSigner {
     for (const w of batch) {
       try {
         const b = actionBody({ ...w.action, time }, key.publicKey, chainId, nonce);
-        const hash = txSigningHash(b);
-        // Encoded once with a blank signature (its exact size is known before a nonce is spent), signed in place.
+        // Encoded once with a blank signature (its exact size is known before a nonce is spent), signed in place;
+        // the signing hash is taken from those bytes (the body without its sig entry), not from a second encoding.
         const enc = encodeCbor({ ...b, sig: new Uint8Array(64) });
         if (enc.length > this.#options.maxTxBytes)
           throw new ChainNodeError('TX_OVERSIZED', `the signed action would be ${enc.length} bytes (most ${this.#options.maxTxBytes})`);
+        const hash = signingHashFromSigned(enc);
+        if (hash === undefined) throw new ChainNodeError('KEY_SIGNER_FAULT', 'a signed action did not encode as expected');
         bodies.push(enc);
         hashes.push(hash);
         slots.push(w);
@@ -212,14 +256,33 @@ export class ActionSigner {
         w.resolve({ ok: false, code: e.code, message: e.message });
       }
     }
-    if (slots.length === 0) return;
+    const sigs = slots.length === 0 ? Promise.resolve([]) : this.#signPool.sign(key.secretKey, hashes);
+    // Settled here too: a round whose predecessor failed is never awaited, and its rejection is no crash.
+    sigs.catch(() => undefined);
+    return { key, first, next: nonce, bodies, slots, sigs };
+  }
+
+  /**
+   * Submit a signed round if it still starts at the actor's next nonce; else its actions queue again, in front,
+   * and it answers false.
+   */
+  async #finish(round: Round, lane: KeyLane): Promise<boolean> {
+    const { key, bodies, slots } = round;
+    if (slots.length === 0) return true;
+    const { mempool } = this.#deps;
     let sigs: Uint8Array[];
     try {
-      sigs = await this.#signPool.sign(key.secretKey, hashes);
+      sigs = await round.sigs;
     } catch (err) {
       const e = err instanceof ChainNodeError ? err : new ChainNodeError('KEY_SIGNER_FAULT', (err as Error).message);
       for (const w of slots) w.resolve({ ok: false, code: e.code, message: e.message });
-      return;
+      return true;
+    }
+    // The round before this one was refused in part, or a block or reorg moved the actor's nonce meanwhile.
+    if ((await this.#nextNonce(key)) !== round.first) {
+      if (this.#closed) for (const w of slots) w.resolve({ ok: false, code: 'KEY_SIGNER_CLOSED', message: 'the node is stopping' });
+      else lane.queue.unshift(...slots);
+      return this.#closed;
     }
     const txs: Transaction[] = [];
     const sources: (string | undefined)[] = [];
@@ -230,7 +293,7 @@ export class ActionSigner {
       const tx = Transaction.decode(enc, { maxBytes: this.#options.maxTxBytes });
       if (Buffer.compare(tx.fields.sig, sigs[i]!) !== 0) {
         for (const w of slots) w.resolve({ ok: false, code: 'KEY_SIGNER_FAULT', message: 'a signed action did not encode as expected; nothing was submitted' });
-        return;
+        return true;
       }
       txs.push(tx);
       sources.push(slots[i]!.source);
@@ -242,7 +305,7 @@ export class ActionSigner {
       this.#deps.logger?.error({ key: key.name, signer: this.#signPool.signerName }, 'a signature made here does not verify: refusing to submit');
       for (const w of slots)
         w.resolve({ ok: false, code: 'KEY_SIGNER_FAULT', message: 'the node produced a signature that does not verify; nothing was submitted' });
-      return;
+      return true;
     }
     const added = await mempool.addSigned(txs, sources);
     const failed = added.findIndex((r) => !r.ok && r.code !== 'TX_DUPLICATE');
@@ -256,8 +319,9 @@ export class ActionSigner {
         else if (i === failed) w.resolve({ ok: false, code: f.code, message: f.error.message });
         else w.resolve({ ok: false, code: f.code, message: `not submitted: an earlier action of key '${key.name}' in the same round was refused (${f.code})` });
       });
-      return;
+      return true;
     }
     slots.forEach((w, i) => w.resolve({ ok: true, txid: txs[i]!.txidHex, nonce: txs[i]!.fields.nonce, time: txs[i]!.fields.time }));
+    return true;
   }
 }

@@ -19,7 +19,8 @@ interface Slot {
  */
 export class SignPool {
   readonly #threads: number;
-  readonly #inline: HashSigner;
+  // Loaded at the first signature, not at the node's start (the binding's load is start-up time no request needs).
+  #signer: HashSigner | undefined;
   readonly #workerUrl = new URL('./sign-worker.mjs', import.meta.url);
   #slots: Slot[] = [];
   #nextId = 0;
@@ -27,7 +28,10 @@ export class SignPool {
 
   constructor(options: { threads?: number } = {}) {
     this.#threads = Math.max(1, Math.floor(options.threads ?? Math.min(4, os.availableParallelism())));
-    this.#inline = loadHashSigner();
+  }
+
+  get #inline(): HashSigner {
+    return (this.#signer ??= loadHashSigner());
   }
 
   /** Which library signs. */

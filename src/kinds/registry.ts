@@ -45,7 +45,9 @@ function pointerOf(e: ErrorObject): string {
  */
 export class KindRegistry {
   readonly #entries = new Map<string, KindEntry>();
-  readonly #validators = new Map<string, ValidateFunction>();
+  // A standard kind's schema compiles at its first check (each costs a few ms of ajv code generation, ~100 ms for
+  // all of them at every start); a configured one at once, so a bad file stops the start as it always did.
+  readonly #validators = new Map<string, ValidateFunction | (() => ValidateFunction)>();
   readonly #ajv = new Ajv({
     allErrors: false,
     strictSchema: true,
@@ -70,11 +72,16 @@ export class KindRegistry {
     if (typeof d.kind !== 'string' || !KIND_RE.test(d.kind) || Buffer.byteLength(d.kind) > TX_LIMITS.kindMax)
       bad('not a kind name (lowercase dotted words, optionally ending in .*)');
     if (d.schema === null || typeof d.schema !== 'object' || Array.isArray(d.schema)) bad('schema must be a JSON Schema object');
-    let validate: ValidateFunction;
-    try {
-      validate = this.#ajv.compile(d.schema);
-    } catch (err) {
-      return bad(`invalid schema: ${(err as Error).message}`);
+    let validate: ValidateFunction | (() => ValidateFunction);
+    if (source === 'standard') {
+      const schema = d.schema;
+      validate = () => this.#ajv.compile(schema);
+    } else {
+      try {
+        validate = this.#ajv.compile(d.schema);
+      } catch (err) {
+        return bad(`invalid schema: ${(err as Error).message}`);
+      }
     }
     this.#entries.set(d.kind, { kind: d.kind, description: typeof d.description === 'string' ? d.description : '', schema: d.schema, source });
     this.#validators.set(d.kind, validate);
@@ -99,12 +106,21 @@ export class KindRegistry {
   check(kind: string, payload: unknown): KindSchemaError | undefined {
     const name = this.match(kind);
     if (name === undefined) return undefined;
-    const validate = this.#validators.get(name)!;
+    let validate = this.#validators.get(name)!;
+    if (!isCompiled(validate)) {
+      validate = validate();
+      this.#validators.set(name, validate);
+    }
     if (validate(payload)) return undefined;
     const e = validate.errors![0]!;
     const pointer = pointerOf(e);
     return new KindSchemaError(kind, pointer, `payload of kind '${kind}' fails schema '${name}' at '${pointer}': ${e.message ?? 'invalid'}`);
   }
+}
+
+// ajv's compiled validators carry their schema; the lazy compilers of standard kinds do not.
+function isCompiled(v: ValidateFunction | (() => ValidateFunction)): v is ValidateFunction {
+  return 'schema' in v;
 }
 
 function readDefinitions(file: string): KindDefinition[] {

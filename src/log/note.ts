@@ -2,6 +2,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { ChainNodeError, Penalty, type ErrorCode } from '../errors.js';
 import { sha256Concat } from '../crypto/hash.js';
 import { bytesEqual } from '../util/bytes.js';
+import { ed25519FromSeed } from './ed25519-keys.js';
 
 /** Note signature type of Ed25519 (C2SP signed-note). */
 export const NOTE_ALG_ED25519 = 0x01;
@@ -160,14 +161,13 @@ function splitKey(s: string, count: number): string[] | null {
 export function signerFromSeed(name: string, seed: Uint8Array): NoteSigner {
   if (!isValidKeyName(name)) throw noteError('NOTE_BAD_KEY_NAME', `invalid key name ${JSON.stringify(name)}`);
   if (seed.length !== 32) throw noteError('NOTE_BAD_SIGNER_KEY', 'an Ed25519 seed is 32 bytes');
-  const secret = seed.slice();
-  const publicKey = ed25519.getPublicKey(secret);
+  const { publicKey, sign } = ed25519FromSeed(seed);
   return {
     name,
     keyId: noteKeyId(name, publicKey),
     publicKey,
     vkey: formatVerifierKey(name, publicKey),
-    sign: (text: Uint8Array) => ed25519.sign(text, secret),
+    sign,
   };
 }
 

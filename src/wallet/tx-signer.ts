@@ -69,6 +69,17 @@ interface NativeSigning {
 }
 
 const nobleSigner: HashSigner = { name: 'noble', sign: signHash };
+
+/**
+ * The probe the native signer must reproduce: @noble/curves' signature (RFC 6979, low-S, compact) of hash 0x09...09
+ * with key 0x07...07, as a constant (test/wallet checks it against @noble/curves): signing it with @noble at each
+ * start built @noble's precomputed tables, about 100 ms of every node's start.
+ */
+export const SIGNER_PROBE = {
+  secretKey: new Uint8Array(32).fill(7),
+  msgHash: new Uint8Array(32).fill(9),
+  sigHex: '7157050929571a762ab6e06207f74db146f165fead17acc7afe23000a091dc377b5faa50c021f3f9613f20531b8fc1a38744203a2f391c15e7b1455c3a296e4e',
+} as const;
 let fastSigner: HashSigner | undefined;
 
 /**
@@ -80,9 +91,7 @@ export function loadHashSigner(): HashSigner {
   fastSigner = nobleSigner;
   try {
     const native = createRequire(import.meta.url)('secp256k1/bindings') as NativeSigning;
-    const sk = new Uint8Array(32).fill(7);
-    const msg = new Uint8Array(32).fill(9);
-    if (toHex(native.ecdsaSign(msg, sk).signature) === toHex(signHash(msg, sk))) {
+    if (toHex(native.ecdsaSign(SIGNER_PROBE.msgHash, SIGNER_PROBE.secretKey).signature) === SIGNER_PROBE.sigHex) {
       fastSigner = { name: 'libsecp256k1', sign: (m, k) => native.ecdsaSign(m, k).signature };
     }
   } catch {

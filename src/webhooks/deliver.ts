@@ -1,5 +1,5 @@
-import { Agent as HttpAgent, request as httpRequest, type Agent, type RequestOptions } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Agent, RequestOptions } from 'node:http';
+import { http as httpModule, https as httpsModule } from '../util/node-http.js';
 import type { LookupFunction } from 'node:net';
 import type { ResolvedTarget } from './target-guard.js';
 
@@ -12,7 +12,7 @@ export interface PostResult {
 
 /** Keep-alive agents for deliveries (one per scheme). */
 export function deliveryAgents(maxSockets: number): { http: Agent; https: Agent } {
-  return { http: new HttpAgent({ keepAlive: true, maxSockets }), https: new HttpsAgent({ keepAlive: true, maxSockets }) };
+  return { http: new httpModule.Agent({ keepAlive: true, maxSockets }), https: new httpsModule.Agent({ keepAlive: true, maxSockets }) };
 }
 
 /**
@@ -51,7 +51,7 @@ export function postJson(
       clearTimeout(timer);
       resolve(r);
     };
-    const req = (https ? httpsRequest : httpRequest)(opts, (res) => {
+    const req = (https ? httpsModule.request : httpModule.request)(opts, (res) => {
       let read = 0;
       res.on('data', (d: Buffer) => {
         read += d.length;

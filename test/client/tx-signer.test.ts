@@ -1,5 +1,5 @@
 import t from 'tap';
-import { loadHashSigner, parsePayload, signAction, signActionFast } from '../../src/wallet/tx-signer.js';
+import { SIGNER_PROBE, loadHashSigner, parsePayload, signAction, signActionFast } from '../../src/wallet/tx-signer.js';
 import { certifyAction, DOC_CERTIFY_KIND } from '../../src/client/doc.js';
 import { chainId, getNetwork } from '../../src/consensus/networks.js';
 import { generateSecretKey, publicKeyFromSecret, signHash } from '../../src/crypto/signature.js';
@@ -54,4 +54,9 @@ t.test('the fast signer produces the same bytes', async (t) => {
 t.test('doc.certify action', async (t) => {
   const a = certifyAction({ name: 'a.pdf', size: 10, sha256: 'ab'.repeat(32) });
   t.same(a, { kind: DOC_CERTIFY_KIND, subject: 'ab'.repeat(32), payload: { name: 'a.pdf', size: 10, sha256: 'ab'.repeat(32) } });
+});
+
+t.test("the native signer's probe is @noble/curves' own signature of it", async (t) => {
+  t.equal(toHex(signHash(SIGNER_PROBE.msgHash, SIGNER_PROBE.secretKey)), SIGNER_PROBE.sigHex);
+  t.equal(toHex(loadHashSigner().sign(SIGNER_PROBE.msgHash, SIGNER_PROBE.secretKey)), SIGNER_PROBE.sigHex);
 });

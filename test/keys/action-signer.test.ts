@@ -213,3 +213,20 @@ t.test('a full pool: the wait ends in MEMPOOL_FULL', async (t) => {
   t.same(okNonces(await signer.submit('svc', [{ kind: 'a', payload: 1 }])), ['MEMPOOL_FULL']);
   t.equal(pool.size, 1);
 });
+
+t.test('rounds built while one is signed: after a refusal, the rounds in flight take fresh nonces, in order', async (t) => {
+  const { signer, keys, pool, actor } = await setup(t, {}, { maxRound: 3 });
+  const k = await keys.unlock('svc');
+  await pool.add(Transaction.sign({ chain: CHAIN, nonce: 1, time: 1, kind: 'elsewhere', payload: null }, k.secretKey));
+  const rs = await signer.submit(
+    'svc',
+    Array.from({ length: 9 }, (_, i) => ({ kind: 'a', payload: i })),
+  );
+  t.same(okNonces(rs), [0, 'TX_NONCE_CONFLICT', 'TX_NONCE_CONFLICT', 2, 3, 4, 5, 6, 7]);
+  t.same(
+    rs.filter((r) => r.ok).map((r) => pool.get((r as { txid: string }).txid)!.fields.payload),
+    [0, 3, 4, 5, 6, 7, 8],
+    'each action kept its place in the order',
+  );
+  t.same(pool.actorState(actor), { count: 8, readyEnd: 8, future: 0 }, 'no gap, no duplicate');
+});

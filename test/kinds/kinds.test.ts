@@ -154,3 +154,14 @@ t.test('the client refuses a failing payload before signing', async (t) => {
   const ok = await sendAction(client, a.sk, { kind: 'lab.urine', payload: { sample: 's-1' } }, { chainId: CHAIN_ID });
   t.equal(ok.status, 'accepted');
 });
+
+t.test('every standard schema compiles (in strict mode) at its first check', async (t) => {
+  const { STANDARD_KINDS } = await import('../../src/kinds/standard.js');
+  const reg = new KindRegistry();
+  for (const d of STANDARD_KINDS) {
+    const kind = d.kind.endsWith('.*') ? `${d.kind.slice(0, -2)}.probe` : d.kind;
+    t.equal(reg.match(kind), d.kind);
+    const failure = reg.check(kind, 'not an object');
+    t.ok(failure === undefined || failure.code === 'TX_SCHEMA', d.kind);
+  }
+});

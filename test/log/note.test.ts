@@ -163,3 +163,15 @@ t.test('own keys: sign, verify, tamper, limits', async (t) => {
   t.throws(() => parseNote(`${TEXT}\n— PeterNeumann AAAA\n`), { code: 'NOTE_MALFORMED' }, 'signature too short');
   t.throws(() => parseNote(`${TEXT}\r\n${PETER_SIG}`), { code: 'NOTE_MALFORMED' }, 'carriage return');
 });
+
+t.test('signer keys (OpenSSL Ed25519) match @noble/curves: public key and signature, for random seeds', async (t) => {
+  const { ed25519 } = await import('@noble/curves/ed25519.js');
+  for (let i = 0; i < 20; i++) {
+    const seed = randomSeed();
+    const text = new TextEncoder().encode(`note ${i}\n`);
+    const s = signerFromSeed('witness.example/r', seed);
+    t.same(s.publicKey, ed25519.getPublicKey(seed));
+    t.same(s.sign(text), ed25519.sign(text, seed));
+    t.ok(s.publicKey instanceof Uint8Array && s.sign(text) instanceof Uint8Array);
+  }
+});

@@ -32,7 +32,7 @@ function isFresh(): boolean {
 }
 
 /**
- * Compile to dist/ (`tsc -p tsconfig.build.json`) unless it is newer than every source, so spawned processes
+ * Compile to dist/ (`tsc -p tsconfig.build.json`, then the CLI bundle) unless it is newer than every source, so spawned processes
  * run the current code. Parallel test files take turns through a lock directory; type errors elsewhere do not
  * stop the build (tsc still emits), but a missing dist/bin/cli.js does.
  */
@@ -62,6 +62,9 @@ export function ensureBuilt(): void {
     const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8', timeout: 170_000 });
     if (!existsSync(join(ROOT, 'dist', 'bin', 'cli.js'))) throw new Error(`build failed:\n${r.stdout}\n${r.stderr}`);
     if (r.status !== 0) process.stderr.write(`# e2e build: tsc reported errors (output still emitted):\n${r.stdout.split('\n').slice(0, 10).join('\n')}\n`);
+    // The bundle is what bin/chain-node runs (as npm run build makes it); a failed bundle leaves the modules running.
+    const b = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-cli-bundle.mjs')], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    if (b.status !== 0) process.stderr.write(`# e2e build: the CLI bundle failed (bin/chain-node runs dist/bin):\n${b.stderr.slice(0, 2000)}\n`);
     writeFileSync(STAMP, new Date(started).toISOString());
     // The stamp must not look newer than sources edited while tsc ran.
     utimesSync(STAMP, new Date(started), new Date(started));
