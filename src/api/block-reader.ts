@@ -56,12 +56,17 @@ export class BlockReader {
     return b;
   }
 
-  /** The transaction at `index` of a stored block, decoded alone. */
-  async tx(hash: Uint8Array, index: number): Promise<Transaction | undefined> {
+  /** The encoded transaction at `index` of a stored block (a view into its body; not counted as returned). */
+  async txBytes(hash: Uint8Array, index: number): Promise<Uint8Array | undefined> {
     const b = await this.body(hash);
     if (b === undefined) return undefined;
     b.ranges ??= blockTxRanges(b.bytes, b.outline);
-    const bytes = blockTxBytes(b.bytes, b.ranges, index);
+    return blockTxBytes(b.bytes, b.ranges, index);
+  }
+
+  /** The transaction at `index` of a stored block, decoded alone. */
+  async tx(hash: Uint8Array, index: number): Promise<Transaction | undefined> {
+    const bytes = await this.txBytes(hash, index);
     if (bytes === undefined) return undefined;
     this.#txBytes += bytes.byteLength;
     // Stored blocks were fully validated on the way in; decode without the network's size cap.

@@ -4,7 +4,7 @@ import type { TxRecord } from '../../store/query-index.js';
 import type { ReadBudget } from '../block-reader.js';
 import type { ApiContext } from '../context.js';
 import type { RowField } from './params.js';
-import { resolveRows, type ItemRef, type RowItem } from './rows.js';
+import { denseHeights, resolveRows, type ItemRef, type RowItem } from './rows.js';
 
 /** One page of an index for a list route, bounds already applied. */
 export type Lister = (page: PageRequest) => Promise<Page<ItemRef>>;
@@ -15,10 +15,11 @@ export const EXPORT_TYPES = { csv: 'text/csv; charset=utf-8', ndjson: 'applicati
 /** Rows per index page read by an export. */
 const EXPORT_PAGE = 1000;
 
-// An index page and its records, read together.
+// An index page and its records, read together (none for the refs of dense blocks, read from their bodies).
 interface Fetched {
   page: Page<ItemRef>;
   records: Array<TxRecord | undefined>;
+  dense: Set<number>;
 }
 
 /** Where and how much an export reads. */
@@ -71,7 +72,15 @@ export function exportStream(ctx: ApiContext, list: Lister, req: ExportRequest):
   const fetch = (cursor: string | undefined, limit: number): Promise<Fetched> => {
     const p = (async (): Promise<Fetched> => {
       const page = await list({ limit, ...(cursor === undefined ? {} : { cursor }), ...(req.reverse === true ? { reverse: true } : {}) });
-      return { page, records: await ctx.chain.query.records(page.items.map((r) => r.txid)) };
+      const dense = denseHeights(page.items);
+      const sparse = dense.size === 0 ? page.items : page.items.filter((r) => r.height === undefined || !dense.has(r.height));
+      const read = await ctx.chain.query.records(sparse.map((r) => r.txid));
+      if (sparse === page.items) return { page, records: read, dense };
+      // Aligned with the page's refs: undefined at dense heights.
+      const records: Array<TxRecord | undefined> = [];
+      let j = 0;
+      for (const r of page.items) records.push(r.height === undefined || !dense.has(r.height) ? read[j++] : undefined);
+      return { page, records, dense };
     })();
     // A read-ahead the stream never takes (client gone, page cut short) must not end as an unhandled rejection.
     p.catch(() => undefined);
@@ -83,11 +92,11 @@ export function exportStream(ctx: ApiContext, list: Lister, req: ExportRequest):
     let pending: Promise<Fetched> | undefined = fetch(req.cursor, Math.min(EXPORT_PAGE, left));
     while (pending !== undefined) {
       const fetched: Fetched = await pending;
-      const { page, records } = fetched;
+      const { page, records, dense } = fetched;
       const rest = left - page.items.length;
       // Read ahead: the next page's index entries and rows load (LevelDB's threads) while this one is formatted and sent.
       const ahead: Promise<Fetched> | undefined = page.nextCursor !== undefined && rest > 0 ? fetch(page.nextCursor, Math.min(EXPORT_PAGE, rest)) : undefined;
-      const { items, cut } = await resolveRows(ctx, page.items, req.fields, req.budget, records);
+      const { items, cut } = await resolveRows(ctx, page.items, req.fields, req.budget, records, dense);
       left -= cut ?? page.items.length;
       if (cut === undefined) pending = ahead;
       else {

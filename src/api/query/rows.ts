@@ -1,5 +1,8 @@
 import type { TreeNode } from '../../chain/block-tree.js';
 import { bytesEqual, toHex } from '../../util/bytes.js';
+import { blockTxBytes, blockTxRanges } from '../../primitives/block-outline.js';
+import { txidOf, type Transaction } from '../../primitives/transaction.js';
+import { readTxRow, type TxRowFields } from '../../primitives/tx-row.js';
 import type { QueryRow, TxRecord } from '../../store/query-index.js';
 import { BlockReader, type ReadBudget } from '../block-reader.js';
 import type { ApiContext } from '../context.js';
@@ -17,11 +20,28 @@ export interface ItemRef {
   index?: number;
 }
 
+/** Fewest refs of one block in a page for an export to read them from the block's body instead of their records. */
+export const DENSE_BLOCK_ROWS = 64;
+
 /**
- * Items of one index page with only `fields`, from the query rows kept with the tx locations (one read for the page). Blocks are read only
- * for `payload` or `tx`, each body once, through a BlockReader (whose budget may end the page early: `cut` is
- * then the number of refs answered). Items whose position no longer holds the indexed transaction (a reorg
- * between the index read and this one) are left out.
+ * Heights of the blocks holding at least DENSE_BLOCK_ROWS of `refs` (refs with a height only): their rows are
+ * cheaper from one read of the body than from a tx record each (a random LevelDB read and a buffer per row).
+ */
+export function denseHeights(refs: readonly ItemRef[]): Set<number> {
+  const counts = new Map<number, number>();
+  for (const r of refs) if (r.height !== undefined) counts.set(r.height, (counts.get(r.height) ?? 0) + 1);
+  const out = new Set<number>();
+  for (const [h, n] of counts) if (n >= DENSE_BLOCK_ROWS) out.add(h);
+  return out;
+}
+
+/**
+ * Items of one index page with only `fields`, from the query rows kept with the tx locations (one read for the
+ * page), or for refs at `fromBodies` heights from the main-chain block's body (its transaction at the ref's
+ * position, kept only when its txid is the ref's). Blocks are read for those and for `payload` or `tx`, each body
+ * once, through a BlockReader (whose budget may end the page early: `cut` is then the number of refs answered).
+ * Items whose position no longer holds the indexed transaction (a reorg between the index read and this one) are
+ * left out.
  */
 export async function resolveRows(
   ctx: ApiContext,
@@ -29,17 +49,43 @@ export async function resolveRows(
   fields: readonly RowField[],
   budget?: ReadBudget,
   read?: ReadonlyArray<TxRecord | undefined>,
+  fromBodies?: ReadonlySet<number>,
 ): Promise<{ items: RowItem[]; cut?: number }> {
   const chain = ctx.chain;
-  // `read`: the refs' records read already (after the index page, as here).
+  // `read`: the refs' records read already (after the index page, as here; undefined at `fromBodies` heights).
   const records = read ?? (await ctx.chain.query.records(refs.map((r) => r.txid)));
   const withBody = fields.includes('payload') || fields.includes('tx');
-  const reader = withBody ? new BlockReader(ctx.chain, budget) : undefined;
+  const bodies = fromBodies !== undefined && fromBodies.size > 0;
+  const reader = withBody || bodies ? new BlockReader(ctx.chain, budget) : undefined;
   const items: RowItem[] = [];
   // Consecutive rows mostly share a block: look its node up once.
   let lastHash: Uint8Array | undefined;
   let lastNode: TreeNode | undefined;
+  let bodyNode: TreeNode | undefined;
+  let body: { bytes: Uint8Array; ranges: Uint32Array } | undefined;
   for (let i = 0; i < refs.length; i++) {
+    const ref = refs[i]!;
+    if (reader !== undefined && ref.height !== undefined && fromBodies?.has(ref.height) === true) {
+      if (i > 0 && reader.exhausted) return { items, cut: i };
+      const node = chain.nodeAt(ref.height);
+      const index = ref.index ?? -1;
+      let bytes: Uint8Array | undefined;
+      let decoded: Transaction | undefined;
+      if (node !== undefined && withBody) bytes = (decoded = await reader.tx(node.hash, index))?.bytes;
+      else if (node !== undefined) {
+        // Rows of one block follow each other: its body is looked up once, not once per row.
+        if (node !== bodyNode) {
+          bodyNode = node;
+          const b = await reader.body(node.hash);
+          body = b === undefined ? undefined : { bytes: b.bytes, ranges: blockTxRanges(b.bytes, b.outline) };
+        }
+        bytes = body === undefined ? undefined : blockTxBytes(body.bytes, body.ranges, index);
+      }
+      // Gone or moved since the index read: the main chain's block at that height holds another transaction there.
+      if (node === undefined || bytes === undefined || !bytesEqual(decoded?.txid ?? txidOf(bytes), ref.txid)) continue;
+      items.push(pick(fields, node, ref.txid, index, decoded?.fields ?? readTxRow(bytes), decoded === undefined ? undefined : txToJson(decoded)));
+      continue;
+    }
     const rec = records[i];
     if (rec !== undefined && (lastHash === undefined || !bytesEqual(lastHash, rec.blockHash))) {
       lastHash = rec.blockHash;
@@ -48,10 +94,10 @@ export async function resolveRows(
     const node = rec === undefined ? undefined : lastNode;
     // Gone or moved since the index read (a reorg in between): left out.
     if (rec?.row === undefined || node === undefined || chain.nodeAt(node.height) !== node) continue;
-    const ref = refs[i]!;
     if (ref.height !== undefined && (ref.height !== node.height || ref.index !== rec.index)) continue;
     let tx: TxJson | undefined;
-    if (reader !== undefined) {
+    // The reader may exist for the body-read rows alone: these rows need their block only for `payload`/`tx`.
+    if (withBody && reader !== undefined) {
       if (i > 0 && reader.exhausted) return { items, cut: i };
       const decoded = await reader.tx(node.hash, rec.index);
       if (decoded === undefined) continue;
@@ -62,7 +108,7 @@ export async function resolveRows(
   return { items };
 }
 
-function pick(fields: readonly RowField[], node: TreeNode, txid: Uint8Array, index: number, row: QueryRow, tx: TxJson | undefined): RowItem {
+function pick(fields: readonly RowField[], node: TreeNode, txid: Uint8Array, index: number, row: QueryRow | TxRowFields, tx: TxJson | undefined): RowItem {
   const out: RowItem = {};
   for (const f of fields) {
     switch (f) {
