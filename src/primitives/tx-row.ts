@@ -1,4 +1,5 @@
 import { DecodeError, DecodeErrorCode } from './errors.js';
+import { shortUtf8 } from '../util/bytes.js';
 
 /** The fields of a stored transaction a query row shows (the same as the row kept in its 0x20 record). */
 export interface TxRowFields {
@@ -9,8 +10,6 @@ export interface TxRowFields {
   kind: string;
   subject?: string;
 }
-
-const dec = new TextDecoder();
 
 function malformed(why: string): never {
   throw new DecodeError(DecodeErrorCode.malformed, `tx row: ${why}`);
@@ -52,17 +51,6 @@ function skip(b: Uint8Array, o: number): number {
     if (o > b.length) malformed('truncated');
   }
   return o;
-}
-
-// A short UTF-8 string: ASCII (the usual case) without TextDecoder's per-call cost.
-function text(b: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let i = start; i < end; i++) {
-    const c = b[i]!;
-    if (c >= 0x80) return dec.decode(b.subarray(start, end));
-    s += String.fromCharCode(c);
-  }
-  return s;
 }
 
 // Key bytes of the fields read (DAG-CBOR text keys), compared in place.
@@ -108,7 +96,7 @@ export function readTxRow(b: Uint8Array): TxRowFields {
       const major = b[o]! >> 5;
       o = head(b, o);
       if (major !== 3 || o + arg > b.length) malformed('bad text field');
-      const s = text(b, o, o + arg);
+      const s = shortUtf8(b, o, o + arg);
       if (kLen === 4) kind = s;
       else subject = s;
       o += arg;

@@ -2,6 +2,7 @@ import type { Block } from '../primitives/block.js';
 import { isCborMap, type CborValue } from '../primitives/cbor.js';
 import type { Transaction } from '../primitives/transaction.js';
 import { Keys, readU32be, readU64be, type Alloc } from './layout.js';
+import { shortUtf8 } from '../util/bytes.js';
 
 /** Options of the query indexes (ordinals and rows in the index values, subject+kind index, numeric fields). */
 export interface QueryIndexOptions {
@@ -38,7 +39,6 @@ export interface TxRecord {
 }
 
 const enc = new TextEncoder();
-const dec = new TextDecoder();
 const fresh: Alloc = (n) => new Uint8Array(n);
 
 function putU32(out: Uint8Array, o: number, v: number): void {
@@ -61,17 +61,6 @@ function putString(out: Uint8Array, o: number, s: string, bytes: Uint8Array | un
   }
   for (let i = 0; i < s.length; i++) out[o + i] = s.charCodeAt(i);
   return s.length;
-}
-
-// A short UTF-8 string read back: ASCII (the usual case) without TextDecoder's per-call cost.
-function readString(v: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let i = start; i < end; i++) {
-    const c = v[i]!;
-    if (c >= 0x80) return dec.decode(v.subarray(start, end));
-    s += String.fromCharCode(c);
-  }
-  return s;
 }
 
 function isAscii(s: string): boolean {
@@ -106,8 +95,8 @@ export function decodeTxRecord(v: Uint8Array): TxRecord {
   if (v.byteLength <= 36) return out;
   const kindLen = v[85]!;
   const subjectLen = v[86 + kindLen]!;
-  out.row = { from: v.subarray(36, 69), nonce: readU64be(v, 69), time: readU64be(v, 77), kind: readString(v, 86, 86 + kindLen) };
-  if (subjectLen > 0) out.row.subject = readString(v, 87 + kindLen, 87 + kindLen + subjectLen);
+  out.row = { from: v.subarray(36, 69), nonce: readU64be(v, 69), time: readU64be(v, 77), kind: shortUtf8(v, 86, 86 + kindLen) };
+  if (subjectLen > 0) out.row.subject = shortUtf8(v, 87 + kindLen, 87 + kindLen + subjectLen);
   return out;
 }
 

@@ -64,3 +64,16 @@ export function bytesToBigintBE(bytes: Uint8Array): bigint {
   for (const b of bytes) v = (v << 8n) | BigInt(b);
   return v;
 }
+
+const utf8 = new TextDecoder();
+
+/** A short UTF-8 string from `bytes[start, end)`: ASCII (the usual case) without TextDecoder's per-call cost. */
+export function shortUtf8(bytes: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    if (c >= 0x80) return utf8.decode(bytes.subarray(start, end));
+    s += String.fromCharCode(c);
+  }
+  return s;
+}
