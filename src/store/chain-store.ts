@@ -5,33 +5,12 @@ import { bytesEqual, toHex } from '../util/bytes.js';
 import { decodeEntry, encodeEntry, type BlockEntry } from './entry.js';
 import { StoreError, StoreErrorCode } from './errors.js';
 import { CountCache } from './count-cache.js';
-import {
-  BatchSlab,
-  DERIVED_PREFIXES,
-  encodeTxLocation,
-  Keys,
-  Prefix,
-  SCHEMA_VERSION,
-  UPGRADABLE_SCHEMAS,
-  readU32be,
-  readU64be,
-  u32be,
-  u64be,
-} from './layout.js';
+import { DERIVED_PREFIXES, Keys, Prefix, SCHEMA_VERSION, UPGRADABLE_SCHEMAS, readU32be, readU64be, u32be } from './layout.js';
 import { applyBatch } from './level-batch.js';
 import { NonceCache } from './nonce-cache.js';
 import { readPage, type Page, type PageRequest } from './pages.js';
-import {
-  blockCounters,
-  counterPrefix,
-  encodeTxRecord,
-  indexValue,
-  numericFields,
-  QUERY_INDEX_DEFAULTS,
-  type BlockCounters,
-  type Counter,
-  type QueryIndexOptions,
-} from './query-index.js';
+import { blockCounters, counterPrefix, QUERY_INDEX_DEFAULTS, type BlockCounters, type Counter, type QueryIndexOptions } from './query-index.js';
+import { connectIndexOps, disconnectIndexOps } from './index-ops.js';
 import { QueryReader } from './query-reader.js';
 import { decodeUndo, encodeUndo, type UndoData } from './undo.js';
 import { WriteQueue, type BatchOp } from './write-queue.js';
@@ -419,45 +398,7 @@ export class ChainStore {
     const q = this.queryOptions;
     // Counts before this block of every subject, kind and subject+kind it touches: the next ordinals.
     const counts = q.enabled ? await this.#counted(block, 1) : undefined;
-    const aggregated = new Set(q.aggregateKinds);
-    // Room for every per-transaction key and value (strings sized for UTF-8's worst case).
-    let room = nextNonces.size * 42;
-    const perTx = counts === undefined ? 183 + 67 : 183 + 67 + 128;
-    const perChar = counts === undefined ? 6 : 9;
-    for (const tx of block.txs) room += perTx + perChar * (tx.fields.kind.length + (tx.fields.subject?.length ?? 0));
-    const slab = new BatchSlab(room);
-    const { alloc } = slab;
-    block.txs.forEach((tx, i) => {
-      const f = tx.fields;
-      const txid = slab.copy(tx.txid);
-      ops.push({
-        type: 'put',
-        key: Keys.tx(txid, alloc),
-        value: counts === undefined ? encodeTxLocation(entry.hash, i, alloc) : encodeTxRecord(entry.hash, i, tx, alloc),
-        offHeap: true,
-      });
-      ops.push({ type: 'put', key: Keys.actorIndex(f.from, f.nonce, alloc), value: txid, offHeap: true });
-      if (f.subject !== undefined) {
-        const value = counts === undefined ? txid : indexValue(txid, counts.perTx[i]!.subject!.value++, undefined, alloc);
-        ops.push({ type: 'put', key: Keys.subjectIndex(f.subject, entry.height, i, alloc), value, offHeap: true });
-        if (counts !== undefined) {
-          const fields = aggregated.has(f.kind) ? numericFields(f.payload, q.maxAggregateFields) : undefined;
-          ops.push({
-            type: 'put',
-            key: Keys.subjectKindIndex(f.subject, f.kind, entry.height, i, alloc),
-            value: indexValue(txid, counts.perTx[i]!.subjectKind!.value++, fields, alloc),
-            offHeap: true,
-          });
-        }
-      }
-      ops.push({
-        type: 'put',
-        key: Keys.kindIndex(f.kind, entry.height, i, alloc),
-        value: counts === undefined ? txid : indexValue(txid, counts.perTx[i]!.kind.value++, undefined, alloc),
-        offHeap: true,
-      });
-    });
-    for (const [actor, next] of nextNonces.values()) ops.push({ type: 'put', key: Keys.actorState(actor, alloc), value: u64be(next, alloc), offHeap: true });
+    connectIndexOps(entry, block, nextNonces, counts, q, ops);
     const written = this.#writes.write(ops);
     const seq = this.#writes.queuedSeq;
     for (const [hex, [, next]] of nextNonces) this.#nonces.queued(hex, next, seq);
@@ -473,17 +414,7 @@ export class ChainStore {
       { type: 'del', key: Keys.height(entry.height) },
       { type: 'put', key: Keys.tip(), value: parentHash },
     ];
-    block.txs.forEach((tx, i) => {
-      const f = tx.fields;
-      ops.push({ type: 'del', key: Keys.tx(tx.txid) });
-      ops.push({ type: 'del', key: Keys.actorIndex(f.from, f.nonce) });
-      if (f.subject !== undefined) ops.push({ type: 'del', key: Keys.subjectIndex(f.subject, entry.height, i) });
-      if (f.subject !== undefined && this.queryOptions.enabled) ops.push({ type: 'del', key: Keys.subjectKindIndex(f.subject, f.kind, entry.height, i) });
-      ops.push({ type: 'del', key: Keys.kindIndex(f.kind, entry.height, i) });
-    });
-    for (const [actor, prev] of undo) {
-      ops.push(prev === 0 ? { type: 'del', key: Keys.actorState(actor) } : { type: 'put', key: Keys.actorState(actor), value: u64be(prev) });
-    }
+    disconnectIndexOps(entry, block, undo, this.queryOptions, ops);
     const counts = this.queryOptions.enabled ? (await this.#counted(block, -1)).counters : new Map<string, Counter>();
     const written = this.#writes.write(ops);
     const seq = this.#writes.queuedSeq;
