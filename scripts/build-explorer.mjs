@@ -16,7 +16,7 @@ const out = join(root, 'dist', 'explorer');
 const shims = {
   [join(root, 'src', 'crypto', 'hash.ts')]: join(src, 'src', 'shims', 'hash.ts'),
   [join(root, 'src', 'crypto', 'verify-native.ts')]: join(src, 'src', 'shims', 'verify-native.ts'),
-  [join(root, 'src', 'log', 'ed25519-keys.ts')]: join(src, 'src', 'shims', 'ed25519-keys.ts'),
+  [join(root, 'src', 'crypto', 'ed25519-keys.ts')]: join(src, 'src', 'shims', 'ed25519-keys.ts'),
 };
 
 /** @type {import('esbuild').Plugin} */

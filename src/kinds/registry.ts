@@ -45,9 +45,9 @@ function pointerOf(e: ErrorObject): string {
  */
 export class KindRegistry {
   readonly #entries = new Map<string, KindEntry>();
-  // A standard kind's schema compiles at its first check (each costs a few ms of ajv code generation, ~100 ms for
-  // all of them at every start); a configured one at once, so a bad file stops the start as it always did.
-  readonly #validators = new Map<string, ValidateFunction | (() => ValidateFunction)>();
+  // Compiled schemas by kind. A standard kind's schema compiles at its first check (each costs a few ms of ajv code
+  // generation, ~100 ms for all of them at every start); a configured one at once, so a bad file stops the start.
+  readonly #validators = new Map<string, ValidateFunction>();
   readonly #ajv = new Ajv({
     allErrors: false,
     strictSchema: true,
@@ -72,19 +72,15 @@ export class KindRegistry {
     if (typeof d.kind !== 'string' || !KIND_RE.test(d.kind) || Buffer.byteLength(d.kind) > TX_LIMITS.kindMax)
       bad('not a kind name (lowercase dotted words, optionally ending in .*)');
     if (d.schema === null || typeof d.schema !== 'object' || Array.isArray(d.schema)) bad('schema must be a JSON Schema object');
-    let validate: ValidateFunction | (() => ValidateFunction);
-    if (source === 'standard') {
-      const schema = d.schema;
-      validate = () => this.#ajv.compile(schema);
-    } else {
+    this.#validators.delete(d.kind);
+    if (source !== 'standard') {
       try {
-        validate = this.#ajv.compile(d.schema);
+        this.#validators.set(d.kind, this.#ajv.compile(d.schema));
       } catch (err) {
         return bad(`invalid schema: ${(err as Error).message}`);
       }
     }
     this.#entries.set(d.kind, { kind: d.kind, description: typeof d.description === 'string' ? d.description : '', schema: d.schema, source });
-    this.#validators.set(d.kind, validate);
   }
 
   /** Every kind with its schema, sorted by name. */
@@ -94,10 +90,10 @@ export class KindRegistry {
 
   /** The name of the entry whose schema applies to `kind` (exact, else the longest matching family). */
   match(kind: string): string | undefined {
-    if (this.#validators.has(kind)) return kind;
+    if (this.#entries.has(kind)) return kind;
     for (let i = kind.lastIndexOf('.'); i > 0; i = kind.lastIndexOf('.', i - 1)) {
       const family = `${kind.slice(0, i)}.*`;
-      if (this.#validators.has(family)) return family;
+      if (this.#entries.has(family)) return family;
     }
     return undefined;
   }
@@ -106,21 +102,13 @@ export class KindRegistry {
   check(kind: string, payload: unknown): KindSchemaError | undefined {
     const name = this.match(kind);
     if (name === undefined) return undefined;
-    let validate = this.#validators.get(name)!;
-    if (!isCompiled(validate)) {
-      validate = validate();
-      this.#validators.set(name, validate);
-    }
+    let validate = this.#validators.get(name);
+    if (validate === undefined) this.#validators.set(name, (validate = this.#ajv.compile(this.#entries.get(name)!.schema)));
     if (validate(payload)) return undefined;
     const e = validate.errors![0]!;
     const pointer = pointerOf(e);
     return new KindSchemaError(kind, pointer, `payload of kind '${kind}' fails schema '${name}' at '${pointer}': ${e.message ?? 'invalid'}`);
   }
-}
-
-// ajv's compiled validators carry their schema; the lazy compilers of standard kinds do not.
-function isCompiled(v: ValidateFunction | (() => ValidateFunction)): v is ValidateFunction {
-  return 'schema' in v;
 }
 
 function readDefinitions(file: string): KindDefinition[] {

@@ -2,7 +2,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { ChainNodeError, Penalty, type ErrorCode } from '../errors.js';
 import { sha256Concat } from '../crypto/hash.js';
 import { bytesEqual } from '../util/bytes.js';
-import { ed25519FromSeed } from './ed25519-keys.js';
+import { ed25519FromSeed } from '../crypto/ed25519-keys.js';
 
 /** Note signature type of Ed25519 (C2SP signed-note). */
 export const NOTE_ALG_ED25519 = 0x01;

@@ -72,7 +72,7 @@ const nobleSigner: HashSigner = { name: 'noble', sign: signHash };
 
 /**
  * The probe the native signer must reproduce: @noble/curves' signature (RFC 6979, low-S, compact) of hash 0x09...09
- * with key 0x07...07, as a constant (test/wallet checks it against @noble/curves): signing it with @noble at each
+ * with key 0x07...07, as a constant (test/client/tx-signer.test.ts checks it against @noble/curves): signing it with @noble at each
  * start built @noble's precomputed tables, about 100 ms of every node's start.
  */
 export const SIGNER_PROBE = {
