@@ -18,6 +18,7 @@ export class BlockTree {
   readonly #leaves = new Set<TreeNode>();
   #main: TreeNode[] = [];
   #seq = 0;
+  #removed = 0;
 
   /** Number of stored blocks. */
   get size(): number {
@@ -118,8 +119,17 @@ export class BlockTree {
     return this.#main[node.height] === node;
   }
 
+  /**
+   * Main-chain removals so far (pops and rebuilds): a reader that sees the same value before and after a read
+   * of the main-chain indexes knows that every block it read of is still on the main chain at its height.
+   */
+  get mainRemovals(): number {
+    return this.#removed;
+  }
+
   /** Rebuild the main chain array from a tip by walking parents. */
   setMainFromTip(tip: TreeNode): void {
+    this.#removed++;
     const main: TreeNode[] = new Array<TreeNode>(tip.height + 1);
     for (let n: TreeNode | undefined = tip; n !== undefined; n = n.parent) main[n.height] = n;
     this.#main = main;
@@ -132,6 +142,7 @@ export class BlockTree {
 
   /** Remove the main-chain tip. */
   popMain(): TreeNode {
+    this.#removed++;
     const n = this.#main.pop();
     if (n === undefined) throw new Error('cannot pop an empty main chain');
     return n;

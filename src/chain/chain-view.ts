@@ -60,6 +60,11 @@ export abstract class ChainView extends EventEmitter<ChainEvents> implements Cha
     return this.tree.tip;
   }
 
+  /** Main-chain removals so far (BlockTree.mainRemovals): unchanged across a read, no reorg happened during it. */
+  get mainRemovals(): number {
+    return this.tree.mainRemovals;
+  }
+
   /** Main-chain height. */
   get height(): number {
     return this.tree.tip.height;

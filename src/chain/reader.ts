@@ -41,6 +41,11 @@ export interface ChainReader extends Pick<EventEmitter<ChainEvents>, 'on' | 'off
   node(hash: Uint8Array | BlockKeyHex): TreeNode | undefined;
   /** The main-chain block at a height. */
   nodeAt(height: number): TreeNode | undefined;
+  /**
+   * Main-chain blocks removed so far (reorgs): the same value before and after an index read means every block
+   * the read saw entries of is still on the main chain at its height, so the entries need no second check.
+   */
+  readonly mainRemovals: number;
   /** True when the block is on the main chain. */
   isMain(node: TreeNode): boolean;
   /** A stored block (decoded), main chain or not. */

@@ -1,14 +1,14 @@
 import type { Block } from '../primitives/block.js';
 import type { BlockEntry } from './entry.js';
 import { BatchSlab, encodeTxLocation, Keys, u64be } from './layout.js';
-import { encodeTxRecord, indexValue, numericFields, type BlockCounters, type QueryIndexOptions } from './query-index.js';
+import { encodeTxRecord, indexValue, numericFields, subjectIndexValue, type BlockCounters, type QueryIndexOptions } from './query-index.js';
 import type { UndoData } from './undo.js';
 import type { BatchOp } from './write-queue.js';
 
 /**
  * Appends to `ops` the index writes of connecting `block` at `entry.height`: tx records (with query rows when the
  * query indexes are on), actor, subject, kind and subject+kind index entries (with ordinals from `counts`, the
- * counts before this block, advanced here), and the actors' new states. Keys and values share one off-heap slab.
+ * counts before this block, advanced here; subject entries with the query row), and the actors' new states. Keys and values share one off-heap slab.
  */
 export function connectIndexOps(
   entry: BlockEntry,
@@ -21,8 +21,8 @@ export function connectIndexOps(
   const aggregated = new Set(q.aggregateKinds);
   // Room for every per-transaction key and value (strings sized for UTF-8's worst case).
   let room = nextNonces.size * 42;
-  const perTx = counts === undefined ? 183 + 67 : 183 + 67 + 128;
-  const perChar = counts === undefined ? 6 : 9;
+  const perTx = counts === undefined ? 183 + 67 : 183 + 67 + 128 + 50;
+  const perChar = counts === undefined ? 6 : 12;
   for (const tx of block.txs) room += perTx + perChar * (tx.fields.kind.length + (tx.fields.subject?.length ?? 0));
   const slab = new BatchSlab(room);
   const { alloc } = slab;
@@ -37,7 +37,7 @@ export function connectIndexOps(
     });
     ops.push({ type: 'put', key: Keys.actorIndex(f.from, f.nonce, alloc), value: txid, offHeap: true });
     if (f.subject !== undefined) {
-      const value = counts === undefined ? txid : indexValue(txid, counts.perTx[i]!.subject!.value++, undefined, alloc);
+      const value = counts === undefined ? txid : subjectIndexValue(txid, counts.perTx[i]!.subject!.value++, tx, alloc);
       ops.push({ type: 'put', key: Keys.subjectIndex(f.subject, entry.height, i, alloc), value, offHeap: true });
       if (counts !== undefined) {
         const fields = aggregated.has(f.kind) ? numericFields(f.payload, q.maxAggregateFields) : undefined;

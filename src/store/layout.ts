@@ -17,7 +17,7 @@
  * | 0x20   | 0x20 txid(32)                                    | block hash(32) position(u32) of a main-chain tx, then its query row: from(33) nonce(u64) time(u64) len(u8) kind len(u8) subject (len 0: none) |
  * | 0x30   | 0x30 actor(33)                                   | the actor's next nonce (u64)                         |
  * | 0x31   | 0x31 actor(33) nonce(u64)                        | txid: actions by actor, in nonce order               |
- * | 0x32   | 0x32 len(u8) subject height(u32) position(u32)   | txid ordinal(u64): actions by subject, in chain order |
+ * | 0x32   | 0x32 len(u8) subject height(u32) position(u32)   | txid ordinal(u64) from(33) nonce(u64) time(u64) len(u8) kind: actions by subject, in chain order, with their query rows |
  * | 0x33   | 0x33 len(u8) kind height(u32) position(u32)      | txid ordinal(u64): actions by kind, in chain order   |
  * | 0x35   | 0x35 len(u8) subject len(u8) kind height(u32) position(u32) | txid ordinal(u64) fields: by subject and kind |
  * | 0x40   | 0x40 hash(32)                                    | utf8 error code of a block known to be invalid       |
@@ -56,13 +56,14 @@ export const Prefix = {
 } as const;
 
 /** Current on-disk schema version; a database with a newer one (or none) is refused. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * Older schema versions opened and upgraded in place (src/chain/upgrade.ts rebuilds the main-chain indexes from
- * the stored blocks). Schema 1 (releases up to b14179a) had the same blocks, entries, undo data and header log.
+ * the stored blocks). Schema 1 (releases up to b14179a) had the same blocks, entries, undo data and header log;
+ * schema 2 (up to 890651b) differs only in its subject index values (no query row after the ordinal).
  */
-export const UPGRADABLE_SCHEMAS: readonly number[] = [1];
+export const UPGRADABLE_SCHEMAS: readonly number[] = [1, 2];
 
 /**
  * Prefixes of the derived main-chain indexes an upgrade rebuilds from the stored blocks (everything but the

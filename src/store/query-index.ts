@@ -68,39 +68,83 @@ function isAscii(s: string): boolean {
   return true;
 }
 
-/** 0x20 value: block hash(32) position(u32) from(33) nonce(u64) time(u64) len kind len subject. */
+// The query row after its offset `o`: from(33) nonce(u64) time(u64) len kind, then (`subject`) len subject.
+function rowLength(kindLen: number, subjectLen: number | undefined): number {
+  return 33 + 16 + 1 + kindLen + (subjectLen === undefined ? 0 : 1 + subjectLen);
+}
+
+function writeRow(
+  out: Uint8Array,
+  o: number,
+  tx: Transaction,
+  kind: Uint8Array | undefined,
+  subject: { s: string; bytes: Uint8Array | undefined } | undefined,
+): void {
+  const f = tx.fields;
+  out.set(f.from, o);
+  putU64(out, o + 33, f.nonce);
+  putU64(out, o + 41, f.time);
+  const kindLen = kind?.byteLength ?? f.kind.length;
+  out[o + 49] = kindLen;
+  putString(out, o + 50, f.kind, kind);
+  if (subject === undefined) return;
+  const at = o + 50 + kindLen;
+  out[at] = subject.bytes?.byteLength ?? subject.s.length;
+  putString(out, at + 1, subject.s, subject.bytes);
+}
+
+function readRow(v: Uint8Array, o: number, subject: boolean): QueryRow {
+  const kindLen = v[o + 49]!;
+  const row: QueryRow = { from: v.subarray(o, o + 33), nonce: readU64be(v, o + 33), time: readU64be(v, o + 41), kind: shortUtf8(v, o + 50, o + 50 + kindLen) };
+  if (!subject) return row;
+  const at = o + 50 + kindLen;
+  const subjectLen = v[at]!;
+  if (subjectLen > 0) row.subject = shortUtf8(v, at + 1, at + 1 + subjectLen);
+  return row;
+}
+
+/** 0x20 value: block hash(32) position(u32), then the query row: from(33) nonce(u64) time(u64) len kind len subject. */
 export function encodeTxRecord(blockHash: Uint8Array, index: number, tx: Transaction, alloc: Alloc = fresh): Uint8Array {
   const f = tx.fields;
   const subject = f.subject ?? '';
   const kindBytes = isAscii(f.kind) ? undefined : enc.encode(f.kind);
   const subjectBytes = isAscii(subject) ? undefined : enc.encode(subject);
-  const kindLen = kindBytes?.byteLength ?? f.kind.length;
-  const subjectLen = subjectBytes?.byteLength ?? subject.length;
-  const out = alloc(36 + 33 + 16 + 2 + kindLen + subjectLen);
+  const out = alloc(36 + rowLength(kindBytes?.byteLength ?? f.kind.length, subjectBytes?.byteLength ?? subject.length));
   out.set(blockHash, 0);
   putU32(out, 32, index);
-  out.set(f.from, 36);
-  putU64(out, 69, f.nonce);
-  putU64(out, 77, f.time);
-  out[85] = kindLen;
-  putString(out, 86, f.kind, kindBytes);
-  out[86 + kindLen] = subjectLen;
-  putString(out, 87 + kindLen, subject, subjectBytes);
+  writeRow(out, 36, tx, kindBytes, { s: subject, bytes: subjectBytes });
   return out;
 }
 
 /** Decode a 0x20 value (with or without its query row). */
 export function decodeTxRecord(v: Uint8Array): TxRecord {
   const out: TxRecord = { blockHash: v.subarray(0, 32), index: readU32be(v, 32) };
-  if (v.byteLength <= 36) return out;
-  const kindLen = v[85]!;
-  const subjectLen = v[86 + kindLen]!;
-  out.row = { from: v.subarray(36, 69), nonce: readU64be(v, 69), time: readU64be(v, 77), kind: shortUtf8(v, 86, 86 + kindLen) };
-  if (subjectLen > 0) out.row.subject = shortUtf8(v, 87 + kindLen, 87 + kindLen + subjectLen);
+  if (v.byteLength > 36) out.row = readRow(v, 36, true);
   return out;
 }
 
-/** Subject/kind index value: txid(32) ordinal(u64), then (0x35) the numeric fields. */
+/**
+ * 0x32 value with the query indexes: txid(32) ordinal(u64), then the query row without its subject (the key's):
+ * a subject's history page is one read of consecutive entries, with no tx record read per row.
+ */
+export function subjectIndexValue(txid: Uint8Array, ordinal: number, tx: Transaction, alloc: Alloc = fresh): Uint8Array {
+  const kindBytes = isAscii(tx.fields.kind) ? undefined : enc.encode(tx.fields.kind);
+  const out = alloc(40 + rowLength(kindBytes?.byteLength ?? tx.fields.kind.length, undefined));
+  out.set(txid, 0);
+  putU64(out, 32, ordinal);
+  writeRow(out, 40, tx, kindBytes, undefined);
+  return out;
+}
+
+/** The query row of a 0x32 value, about `subject` (undefined for a value written without it). */
+export function subjectIndexRow(v: Uint8Array, subject: string): QueryRow | undefined {
+  if (v.byteLength <= 40) return undefined;
+  const row = readRow(v, 40, false);
+  row.subject = subject;
+  return row;
+}
+
+/** Subject+kind (0x35) and kind (0x33) index value: txid(32) ordinal(u64), then (0x35) the numeric fields. */
 export function indexValue(txid: Uint8Array, ordinal: number, fields: ReadonlyArray<[Uint8Array, number]> | undefined, alloc: Alloc = fresh): Uint8Array {
   let n = 40;
   if (fields !== undefined) {

@@ -1,7 +1,7 @@
 import type { ClassicLevel } from 'classic-level';
 import { Keys, heightPos, prefixEnd, readU32be, readU64be, u64be } from './layout.js';
 import { readPage, type Page, type PageRequest } from './pages.js';
-import { decodeTxRecord, fieldOf, readOrdinal, type TxRecord } from './query-index.js';
+import { decodeTxRecord, fieldOf, readOrdinal, subjectIndexRow, type QueryRow, type TxRecord } from './query-index.js';
 
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
 
@@ -10,6 +10,8 @@ export interface IndexPosition {
   height: number;
   index: number;
   txid: Uint8Array;
+  /** The query row kept in the index entry (subject index entries written with the query indexes). */
+  row?: QueryRow;
 }
 
 /** Inclusive main-chain height bounds of a range query (absent: open). */
@@ -95,7 +97,20 @@ export class QueryReader {
   async subject(subject: string, kind: string | undefined, range: HeightRange, page: PageRequest): Promise<Page<IndexPosition>> {
     const prefix = kind === undefined ? Keys.subjectIndexPrefix(subject) : Keys.subjectKindIndexPrefix(subject, kind);
     await this.#settled();
-    return readPage(this.#db, prefix, page, positionOf, heightBounds(range));
+    // Only the subject index (0x32) keeps rows; the subject+kind index keeps numeric fields after the ordinal.
+    if (kind !== undefined) return readPage(this.#db, prefix, page, positionOf, heightBounds(range));
+    return readPage(
+      this.#db,
+      prefix,
+      page,
+      (suffix, v): IndexPosition => {
+        const p = positionOf(suffix, v);
+        const row = subjectIndexRow(v, subject);
+        if (row !== undefined) p.row = row;
+        return p;
+      },
+      heightBounds(range),
+    );
   }
 
   /** A page of an actor's actions with nonces in [fromNonce, toNonce), in nonce (= chain) order. */

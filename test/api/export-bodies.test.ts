@@ -104,23 +104,31 @@ t.test('a ref whose position holds another transaction after a reorg is left out
     ),
   );
   await chain.idle();
+  const removals = chain.mainRemovals;
   const before = await store.query.kind('metric', {}, { limit: 1000 });
   const refs: ItemRef[] = before.items;
+  // The subject index keeps each entry's row: a page of it reads no tx record while no reorg happens.
+  const subjectRefs: ItemRef[] = (await store.query.subject('box', undefined, {}, { limit: 1000 })).items;
+  t.equal(subjectRefs.filter((r) => r.row?.kind === 'metric' && r.row.subject === 'box').length, 70, 'subject entries carry their rows');
   const dense = denseHeights(refs);
   t.same([...dense], [1]);
   const { ctx } = bareApiContext(chain, store);
   // Every ref of a dense block answered from the block's body (no tx-record read).
   const fromBodies = (items: readonly ItemRef[], fields: RowField[], heights: ReadonlySet<number>): ReturnType<typeof resolveRows> =>
-    resolveRows(
-      ctx,
-      items,
-      fields,
-      undefined,
-      items.map(() => undefined),
-      heights,
-    );
+    resolveRows(ctx, items, fields, { records: items.map(() => undefined), fromBodies: heights });
   const fresh = await fromBodies(refs, ['height', 'index', 'txid'], dense);
   t.equal(fresh.items.length, 70, 'all rows while the block is on the main chain');
+  const rowFields: RowField[] = ['height', 'index', 'txid', 'from', 'nonce', 'kind', 'subject'];
+  const trusted = await resolveRows(ctx, refs, ['height', 'index', 'txid'], { removals, fromBodies: dense });
+  t.same(trusted.items, fresh.items, 'no reorg since the index read: body positions taken as they are, same rows');
+  const fromEntries = await resolveRows(ctx, subjectRefs, rowFields, { removals });
+  const fromRecords = await resolveRows(
+    ctx,
+    subjectRefs.map(({ txid, height, index }) => ({ txid, height: height!, index: index! })),
+    rowFields,
+  );
+  t.equal(fromEntries.items.length, 70);
+  t.same(fromEntries.items, fromRecords.items, 'rows kept in subject entries equal the rows of the tx records');
 
   // A heavier branch from genesis replaces block 1 by one of another actor's 70 records: the refs read before
   // now point at other transactions at the same positions.
@@ -137,6 +145,11 @@ t.test('a ref whose position holds another transaction after a reorg is left out
   t.equal(chain.tree.atHeight(1)?.hex, chain.tree.get(r1.hash)?.hex, 'the branch took over');
   const stale = await fromBodies(refs, ['height', 'index', 'txid'], dense);
   t.equal(stale.items.length, 0, 'no row of the old block is answered');
+  t.not(chain.mainRemovals, removals, 'the reorg moved the main-chain removal count');
+  const staleTrusted = await resolveRows(ctx, refs, ['height', 'index', 'txid'], { removals, fromBodies: dense });
+  t.equal(staleTrusted.items.length, 0, 'read before the reorg: body positions checked by txid again');
+  const staleEntries = await resolveRows(ctx, subjectRefs, rowFields, { removals });
+  t.equal(staleEntries.items.length, 0, 'subject rows read before the reorg: checked against the tx records, none left');
   const now = await store.query.kind('metric', {}, { limit: 1000 });
   const moved = await fromBodies(now.items, ['txid'], denseHeights(now.items));
   t.same(

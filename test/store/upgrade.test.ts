@@ -12,7 +12,7 @@ import { ChainStore } from '../../src/store/chain-store.js';
 import { Keys, Prefix, readU32be, SCHEMA_VERSION } from '../../src/store/layout.js';
 import { toHex } from '../../src/util/bytes.js';
 import { type Block } from '../../src/primitives/block.js';
-import { CHAIN_ID, NET } from '../utils/chain.js';
+import { Actor, CHAIN_ID, NET, mine, openChain } from '../utils/chain.js';
 import { checkConsistency } from '../utils/consistency.js';
 import { tempDir } from '../utils/temp-dir.js';
 
@@ -160,6 +160,45 @@ t.test('a crash while the old indexes are being cleared (some batches deleted, n
   t.equal(await store.getUpgradeProgress(), undefined, 'no progress record yet');
   const chain = await Chain.open({ params: NET }, { store });
   await assertUpgraded(t, chain, store);
+  await store.close();
+});
+
+t.test('a schema-2 datadir (subject entries without rows) is upgraded in place: its subject entries gain rows', async (t) => {
+  const dir = `${await tempDir(t, 'upgrade-2-test-')}/chain`;
+  const made = await openChain(dir);
+  const a = new Actor();
+  for (let b = 0; b < 3; b++) await made.chain.processBlock(mine(made.chain, [a.tx('metric', 'box-1'), a.tx('audit.login', 'box-2'), a.tx('doc.certify')]));
+  await made.chain.idle();
+  await made.store.close();
+  // What schema 2 wrote: the same database but for the subject index values, txid(32) ordinal(u64) only.
+  const raw = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
+  await raw.open();
+  const batch = raw.batch();
+  let entries = 0;
+  for await (const [k, v] of raw.iterator({ gte: Uint8Array.of(Prefix.subjectIndex), lt: Uint8Array.of(Prefix.subjectIndex + 1) })) {
+    t.ok(v.byteLength > 40, 'the current schema keeps a row after the ordinal');
+    batch.put(k, v.slice(0, 40));
+    entries++;
+  }
+  batch.put(Keys.schema(), Uint8Array.of(0, 0, 0, 2));
+  await batch.write();
+  await raw.close();
+  t.equal(entries, 6, 'six subject entries rewritten as schema 2 had them');
+
+  const store = await ChainStore.open({ path: dir, chainId: CHAIN_ID });
+  t.equal(store.upgradeFrom, 2, 'opened as schema 2, to be upgraded');
+  const chain = await Chain.open({ params: NET }, { store });
+  await assertUpgraded(t, chain, store);
+  const page = await store.query.subject('box-1', undefined, {}, { limit: 10 });
+  t.same(
+    page.items.map((p) => [p.row?.kind, p.row?.nonce, p.row?.subject]),
+    [
+      ['metric', 0, 'box-1'],
+      ['metric', 3, 'box-1'],
+      ['metric', 6, 'box-1'],
+    ],
+    'subject entries read back with their rows',
+  );
   await store.close();
 });
 

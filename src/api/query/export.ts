@@ -15,9 +15,11 @@ export const EXPORT_TYPES = { csv: 'text/csv; charset=utf-8', ndjson: 'applicati
 /** Rows per index page read by an export. */
 const EXPORT_PAGE = 1000;
 
-// An index page and its records, read together (none for the refs of dense blocks, read from their bodies).
+// An index page, the chain's main-chain removals before it was read, and its records (none for refs read from
+// dense blocks' bodies or carrying their rows while no reorg happened; resolveRows reads those it still needs).
 interface Fetched {
   page: Page<ItemRef>;
+  removals: number;
   records: Array<TxRecord | undefined>;
   dense: Set<number>;
 }
@@ -71,16 +73,18 @@ export function ndjsonLines(items: readonly RowItem[]): string {
 export function exportStream(ctx: ApiContext, list: Lister, req: ExportRequest): Readable {
   const fetch = (cursor: string | undefined, limit: number): Promise<Fetched> => {
     const p = (async (): Promise<Fetched> => {
+      const removals = ctx.chain.mainRemovals;
       const page = await list({ limit, ...(cursor === undefined ? {} : { cursor }), ...(req.reverse === true ? { reverse: true } : {}) });
       const dense = denseHeights(page.items);
-      const sparse = dense.size === 0 ? page.items : page.items.filter((r) => r.height === undefined || !dense.has(r.height));
+      const stable = removals === ctx.chain.mainRemovals;
+      const need = (r: ItemRef): boolean => (r.height === undefined || !dense.has(r.height)) && !(stable && r.row !== undefined);
+      const sparse = page.items.filter(need);
       const read = await ctx.chain.query.records(sparse.map((r) => r.txid));
-      if (sparse === page.items) return { page, records: read, dense };
-      // Aligned with the page's refs: undefined at dense heights.
+      // Aligned with the page's refs: undefined where not read.
       const records: Array<TxRecord | undefined> = [];
       let j = 0;
-      for (const r of page.items) records.push(r.height === undefined || !dense.has(r.height) ? read[j++] : undefined);
-      return { page, records, dense };
+      for (const r of page.items) records.push(need(r) ? read[j++] : undefined);
+      return { page, removals, records, dense };
     })();
     // A read-ahead the stream never takes (client gone, page cut short) must not end as an unhandled rejection.
     p.catch(() => undefined);
@@ -92,11 +96,16 @@ export function exportStream(ctx: ApiContext, list: Lister, req: ExportRequest):
     let pending: Promise<Fetched> | undefined = fetch(req.cursor, Math.min(EXPORT_PAGE, left));
     while (pending !== undefined) {
       const fetched: Fetched = await pending;
-      const { page, records, dense } = fetched;
+      const { page, removals, records, dense } = fetched;
       const rest = left - page.items.length;
       // Read ahead: the next page's index entries and rows load (LevelDB's threads) while this one is formatted and sent.
       const ahead: Promise<Fetched> | undefined = page.nextCursor !== undefined && rest > 0 ? fetch(page.nextCursor, Math.min(EXPORT_PAGE, rest)) : undefined;
-      const { items, cut } = await resolveRows(ctx, page.items, req.fields, req.budget, records, dense);
+      const { items, cut } = await resolveRows(ctx, page.items, req.fields, {
+        ...(req.budget === undefined ? {} : { budget: req.budget }),
+        removals,
+        records,
+        fromBodies: dense,
+      });
       left -= cut ?? page.items.length;
       if (cut === undefined) pending = ahead;
       else {

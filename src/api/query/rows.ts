@@ -18,6 +18,8 @@ export interface ItemRef {
   txid: Uint8Array;
   height?: number;
   index?: number;
+  /** The query row kept in the index entry itself (subject index): no tx record read for it. */
+  row?: QueryRow;
 }
 
 /** Fewest refs of one block in a page for an export to read them from the block's body instead of their records. */
@@ -35,28 +37,52 @@ export function denseHeights(refs: readonly ItemRef[]): Set<number> {
   return out;
 }
 
+/** How {@link resolveRows} reads a page's rows. */
+export interface ResolveOptions {
+  /** Ends the page early when spent (`cut` is then the number of refs answered). */
+  budget?: ReadBudget;
+  /**
+   * The chain's `mainRemovals` read before the index page was: while it is unchanged no reorg happened since, so
+   * rows kept in index entries and positions in main-chain bodies need no check against the tx records.
+   */
+  removals?: number;
+  /** The refs' tx records read already (aligned with the refs; undefined where not read). */
+  records?: ReadonlyArray<TxRecord | undefined>;
+  /** Heights whose refs are answered from the main-chain block's body. */
+  fromBodies?: ReadonlySet<number>;
+}
+
 /**
- * Items of one index page with only `fields`, from the query rows kept with the tx locations (one read for the
- * page), or for refs at `fromBodies` heights from the main-chain block's body (its transaction at the ref's
- * position, kept only when its txid is the ref's). Blocks are read for those and for `payload` or `tx`, each body
- * once, through a BlockReader (whose budget may end the page early: `cut` is then the number of refs answered).
- * Items whose position no longer holds the indexed transaction (a reorg between the index read and this one) are
- * left out.
+ * Items of one index page with only `fields`: from the query rows kept in the index entries (subject index), from
+ * the rows kept with the tx locations (one read for the page), or for refs at `fromBodies` heights from the
+ * main-chain block's body (each body read once). Blocks are read for those and for `payload` or `tx` through a
+ * BlockReader. Items whose position no longer holds the indexed transaction (a reorg between the index read and
+ * this one: `mainRemovals` changed) are checked against their tx record or txid and left out.
  */
 export async function resolveRows(
   ctx: ApiContext,
   refs: readonly ItemRef[],
   fields: readonly RowField[],
-  budget?: ReadBudget,
-  read?: ReadonlyArray<TxRecord | undefined>,
-  fromBodies?: ReadonlySet<number>,
+  opts: ResolveOptions = {},
 ): Promise<{ items: RowItem[]; cut?: number }> {
   const chain = ctx.chain;
-  // `read`: the refs' records read already (after the index page, as here; undefined at `fromBodies` heights).
-  const records = read ?? (await ctx.chain.query.records(refs.map((r) => r.txid)));
+  const { budget, removals, fromBodies } = opts;
+  const stable = (): boolean => removals !== undefined && removals === chain.mainRemovals;
+  const inBody = (r: ItemRef): boolean => r.height !== undefined && fromBodies?.has(r.height) === true;
+  const ownRow = (r: ItemRef): boolean => r.row !== undefined && r.height !== undefined && r.index !== undefined;
+  // Records for the refs that are neither body-read nor carry a row that is still good (unless read already).
+  const records: Array<TxRecord | undefined> = opts.records === undefined ? [] : [...opts.records];
+  const missing: number[] = [];
+  for (let i = 0; i < refs.length; i++) {
+    const r = refs[i]!;
+    if (records[i] === undefined && !inBody(r) && !(ownRow(r) && stable())) missing.push(i);
+  }
+  if (missing.length > 0) {
+    const read = await chain.query.records(missing.map((i) => refs[i]!.txid));
+    missing.forEach((i, k) => (records[i] = read[k]));
+  }
   const withBody = fields.includes('payload') || fields.includes('tx');
-  const bodies = fromBodies !== undefined && fromBodies.size > 0;
-  const reader = withBody || bodies ? new BlockReader(ctx.chain, budget) : undefined;
+  const reader = withBody || (fromBodies !== undefined && fromBodies.size > 0) ? new BlockReader(ctx.chain, budget) : undefined;
   const items: RowItem[] = [];
   // Consecutive rows mostly share a block: look its node up once.
   let lastHash: Uint8Array | undefined;
@@ -65,7 +91,7 @@ export async function resolveRows(
   let body: { bytes: Uint8Array; ranges: Uint32Array } | undefined;
   for (let i = 0; i < refs.length; i++) {
     const ref = refs[i]!;
-    if (reader !== undefined && ref.height !== undefined && fromBodies?.has(ref.height) === true) {
+    if (reader !== undefined && ref.height !== undefined && inBody(ref)) {
       if (i > 0 && reader.exhausted) return { items, cut: i };
       const node = chain.nodeAt(ref.height);
       const index = ref.index ?? -1;
@@ -81,29 +107,43 @@ export async function resolveRows(
         }
         bytes = body === undefined ? undefined : blockTxBytes(body.bytes, body.ranges, index);
       }
-      // Gone or moved since the index read: the main chain's block at that height holds another transaction there.
-      if (node === undefined || bytes === undefined || !bytesEqual(decoded?.txid ?? txidOf(bytes), ref.txid)) continue;
+      if (node === undefined || bytes === undefined) continue;
+      // After a reorg the main chain's block at that height may hold another transaction there: checked by txid.
+      if (!stable() && !bytesEqual(decoded?.txid ?? txidOf(bytes), ref.txid)) continue;
       items.push(pick(fields, node, ref.txid, index, decoded?.fields ?? readTxRow(bytes), decoded === undefined ? undefined : txToJson(decoded)));
       continue;
     }
-    const rec = records[i];
-    if (rec !== undefined && (lastHash === undefined || !bytesEqual(lastHash, rec.blockHash))) {
-      lastHash = rec.blockHash;
-      lastNode = chain.node(rec.blockHash);
+    let node: TreeNode | undefined;
+    let index: number;
+    let row: QueryRow | undefined;
+    if (ownRow(ref) && records[i] === undefined && stable()) {
+      node = chain.nodeAt(ref.height!);
+      index = ref.index!;
+      row = ref.row;
+    } else {
+      // A reorg since the page was read (or no row in the entry): the tx record says where the action is now.
+      const rec = records[i] ?? (ownRow(ref) ? (await chain.query.records([ref.txid]))[0] : undefined);
+      if (rec !== undefined && (lastHash === undefined || !bytesEqual(lastHash, rec.blockHash))) {
+        lastHash = rec.blockHash;
+        lastNode = chain.node(rec.blockHash);
+      }
+      node = rec === undefined ? undefined : lastNode;
+      index = rec?.index ?? -1;
+      row = rec?.row;
+      // Gone or moved since the index read: left out.
+      if (node !== undefined && chain.nodeAt(node.height) !== node) node = undefined;
+      if (node !== undefined && ref.height !== undefined && (ref.height !== node.height || ref.index !== index)) node = undefined;
     }
-    const node = rec === undefined ? undefined : lastNode;
-    // Gone or moved since the index read (a reorg in between): left out.
-    if (rec?.row === undefined || node === undefined || chain.nodeAt(node.height) !== node) continue;
-    if (ref.height !== undefined && (ref.height !== node.height || ref.index !== rec.index)) continue;
+    if (row === undefined || node === undefined) continue;
     let tx: TxJson | undefined;
     // The reader may exist for the body-read rows alone: these rows need their block only for `payload`/`tx`.
     if (withBody && reader !== undefined) {
       if (i > 0 && reader.exhausted) return { items, cut: i };
-      const decoded = await reader.tx(node.hash, rec.index);
+      const decoded = await reader.tx(node.hash, index);
       if (decoded === undefined) continue;
       tx = txToJson(decoded);
     }
-    items.push(pick(fields, node, ref.txid, rec.index, rec.row, tx));
+    items.push(pick(fields, node, ref.txid, index, row, tx));
   }
   return { items };
 }

@@ -93,9 +93,10 @@ async function answerList(
       ...(budget === undefined ? {} : { budget }),
     });
   }
+  const removals = ctx.chain.mainRemovals;
   const page = await lister(pageOf(q));
   if (fields === undefined) return resolveActions(ctx, page, budget);
-  const { items, cut } = await resolveRows(ctx, page.items, fields, budget);
+  const { items, cut } = await resolveRows(ctx, page.items, fields, { ...(budget === undefined ? {} : { budget }), removals });
   const nextCursor = cut === undefined ? page.nextCursor : page.itemCursors?.[cut - 1];
   return { items, ...(nextCursor === undefined ? {} : { nextCursor }) } satisfies { items: RowItem[]; nextCursor?: string };
 }

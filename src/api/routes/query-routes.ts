@@ -116,8 +116,9 @@ export function queryRoutes(app: FastifyInstance, ctx: ApiContext, budget?: Read
     },
     async (req) => {
       const fields = parseFields(req.query.fields) ?? ['txid', 'height', 'index', 'time', 'blockHash', 'tx'];
+      const removals = ctx.chain.mainRemovals;
       const pos = await query.latest(req.params.name, req.query.kind);
-      const item = pos === undefined ? undefined : (await resolveRows(ctx, [pos], fields, budget)).items[0];
+      const item = pos === undefined ? undefined : (await resolveRows(ctx, [pos], fields, { ...(budget === undefined ? {} : { budget }), removals })).items[0];
       if (item === undefined)
         throw new ApiError(
           'NOT_FOUND',
