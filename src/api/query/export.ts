@@ -47,12 +47,22 @@ function cell(v: RowItem[RowField]): string {
   return NEEDS_QUOTES.test(s) ? `"${s.replace(QUOTES, '""')}"` : s;
 }
 
+// Fields whose values never need quoting (numbers and hex strings): written without the quote check.
+const PLAIN = new Set<RowField>(['height', 'index', 'time', 'nonce', 'txTime', 'txid', 'from', 'blockHash']);
+
+function plain(v: RowItem[RowField]): string {
+  return v === undefined ? '' : (v as string | number).toString();
+}
+
 /** A page of items as CSV lines (the header line first when `header`), written straight into one string. */
 export function csvLines(items: readonly RowItem[], fields: readonly RowField[], header: boolean): string {
   let out = header ? `${fields.map((f) => cell(f)).join(',')}\n` : '';
+  const cells = fields.map((f) => (PLAIN.has(f) ? plain : cell));
+  const first = fields[0]!;
+  const firstCell = cells[0]!;
   for (const it of items) {
-    out += cell(it[fields[0]!]);
-    for (let i = 1; i < fields.length; i++) out += `,${cell(it[fields[i]!])}`;
+    out += firstCell(it[first]);
+    for (let i = 1; i < fields.length; i++) out += `,${cells[i]!(it[fields[i]!])}`;
     out += '\n';
   }
   return out;
