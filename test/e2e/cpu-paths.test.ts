@@ -22,6 +22,9 @@ interface MiningJson {
   cpuCalibration: { chosen: string; cached: boolean; ms: number; paths: Array<{ path: string; hashesPerSecond: number }> } | null;
 }
 
+// The scanners stop at their 200 ms budget; a loaded machine stretches the wall time around them, not the budget.
+const CALIBRATION_BOUND_MS = 1_000;
+
 t.test('bench --json lists every CPU path with its figure and the one auto chose', async (t) => {
   const dir = tempDir(t);
   const r = await runCli(['bench', '--json', '--seconds', '0.1'], { home: dir, timeoutMs: 120_000 });
@@ -31,7 +34,8 @@ t.test('bench --json lists every CPU path with its figure and the one auto chose
   for (const p of b.cpuPaths.paths) t.ok(p.hashesPerSec > 0, `${p.path} ${p.hashesPerSec} H/s`);
   t.ok(supported.includes(b.cpuPaths.auto as never), `auto chose ${b.cpuPaths.auto}`);
   t.equal(b.cpuPaths.calibration.chosen, b.cpuPaths.auto);
-  t.ok(b.cpuPaths.calibration.ms < 300, `calibration took ${b.cpuPaths.calibration.ms} ms`);
+  // Bounded, not timed: its 200 ms budget's cost on a quiet machine is in `npm run bench -- startup` (mining).
+  t.ok(b.cpuPaths.calibration.ms < CALIBRATION_BOUND_MS, `calibration took ${b.cpuPaths.calibration.ms} ms`);
   const native = b.rows.filter((row) => row.backend === 'native-cpu');
   t.same(native.map((row) => row.impl).sort(), [...supported].sort(), 'one native-cpu row per path');
   t.same(
@@ -61,7 +65,7 @@ t.test('a node calibrates at start, exposes the figures, and skips calibration o
   t.equal(m1.cpuCalibration!.cached, false, 'measured at this start');
   t.equal(m1.cpuPath, m1.cpuCalibration!.chosen, 'mining with the path it chose');
   t.same(m1.cpuCalibration!.paths.map((p) => p.path).sort(), [...supported].sort());
-  t.ok(m1.cpuCalibration!.ms < 300, `calibration took ${m1.cpuCalibration!.ms} ms`);
+  t.ok(m1.cpuCalibration!.ms < CALIBRATION_BOUND_MS, `calibration took ${m1.cpuCalibration!.ms} ms`);
   const metrics = await (await fetch(`${first.url}/metrics`)).text();
   t.match(metrics, new RegExp(`chain_node_mining_cpu_path_selected\\{path="${m1.cpuPath}"\\} 1`), 'selected path in metrics');
   for (const p of m1.cpuCalibration!.paths) {
