@@ -9,13 +9,18 @@ export type BuildValidator = (externalSchemas: unknown, options: unknown) => Com
 
 /**
  * fastify's own validator compiler (@fastify/ajv-compiler, same ajv options) with each route schema compiled on
- * its first request, or by {@link LazyValidators.warm} after the API listens, instead of all of them before the
+ * its first request, or by {@link LazyValidators.warm} a while after the API listens, instead of all of them before the
  * server can listen (most of `listen`'s time at start).
  */
 export interface LazyValidators {
   buildValidator: BuildValidator;
-  /** Compile every schema not yet compiled, one per event-loop turn; stops early once `stop` is called. */
-  warm(): void;
+  /**
+   * After `delayMs`, compile every schema not yet compiled, one per event-loop turn; stops early once `stop` is
+   * called. The delay keeps the first requests after listening (a start's health checks, a test suite's first
+   * calls) from queueing behind the warm-up, whose first step alone (ajv compiling its meta-schema) takes tens of
+   * milliseconds; whatever they need meanwhile compiles on demand, as any schema did before the warm-up.
+   */
+  warm(delayMs?: number): void;
   stop(): void;
   /** Schemas not compiled yet. */
   readonly pending: number;
@@ -55,8 +60,8 @@ export function lazyValidators(): LazyValidators {
   };
   return {
     buildValidator,
-    warm: () => {
-      setImmediate(warm).unref();
+    warm: (delayMs = 0) => {
+      setTimeout(warm, delayMs).unref();
     },
     stop: () => {
       stopped = true;

@@ -32,6 +32,9 @@ export { requireAdmin } from './routes/node-routes.js';
 
 // Routes other than the two submission routes take small bodies (admin commands).
 const DEFAULT_BODY_LIMIT = 16 * 1024;
+// Route schemas not used yet compile this long after listening (see LazyValidators.warm): a start's first requests
+// are answered first.
+const WARM_DELAY_MS = 1_000;
 // Deepest JSON nesting any route accepts (a batch is an object holding an array of strings: depth 2).
 const MAX_JSON_DEPTH = 8;
 
@@ -102,7 +105,7 @@ export async function createApi(
   app.addHook('preClose', async () => sse.close());
   // The hook resolves with nothing: a value it resolved with would be logged by fastify as a listen error.
   app.addHook('onListen', async () => {
-    validators.warm();
+    validators.warm(WARM_DELAY_MS);
   });
   app.addHook('onClose', async () => validators.stop());
   await app.register(swagger, {

@@ -1,5 +1,5 @@
 // Route schemas compile lazily (src/api/lazy-validators.ts) yet validate exactly like fastify's default compiler:
-// same verdicts and error messages, coercion included; the warm-up after listen compiles the rest.
+// same verdicts and error messages, coercion included; the warm-up, a while after listen, compiles the rest.
 import Fastify, { type FastifyInstance } from 'fastify';
 import t from 'tap';
 import { lazyValidators, type LazyValidators } from '../../src/api/lazy-validators.js';
@@ -48,9 +48,12 @@ t.test('lazy validators answer like the default compiler, and compile on first u
     t.same([a.statusCode, a.json()], [b.statusCode, b.json()], `${r.method} ${r.url} ${JSON.stringify(r.payload ?? '')}: ${a.statusCode}`);
   }
   t.equal(lazy.pending, 2, "the schemas requests used were compiled; the HEAD route's not yet");
-  lazy.warm();
-  await new Promise((r) => setTimeout(r, 50));
-  t.equal(lazy.pending, 0, 'warm() compiled the rest');
+  lazy.warm(300);
+  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setTimeout(r, 20));
+  t.equal(lazy.pending, 2, 'warm(300) compiles nothing before its delay');
+  for (let i = 0; i < 200 && lazy.pending > 0; i++) await new Promise((r) => setTimeout(r, 25));
+  t.equal(lazy.pending, 0, 'warm() compiled the rest after its delay');
   const last = await l.inject({ method: 'GET', url: '/items/7?limit=50' });
   t.equal(last.statusCode, 400);
 });
