@@ -58,6 +58,47 @@ const lazyYaml = {
   },
 };
 
+/**
+ * CommonJS packages that only rare paths use (their exports are read when called, not while modules load): each is
+ * replaced by a stand-in whose exports load the package from node_modules at first use (resolved as the importer
+ * would), so that a start does not evaluate it. `get`: exports read through a getter; `construct`: classes that an
+ * importer destructures at load (the stand-in constructs the real class, whose instance it returns).
+ */
+const LAZY_PACKAGES = {
+  // prom-client's process CPU metric: OpenTelemetry spans for exemplars, which the node does not enable.
+  '@opentelemetry/api': { get: ['trace', 'context'] },
+  // Progress bars: `chain-node load`/`export` and the sync bar on a terminal.
+  'cli-progress': { get: ['Bar', 'SingleBar', 'MultiBar', 'Presets', 'Format'] },
+  // @fastify/rate-limit: IPv6 subnet keys only.
+  'ip-address': { construct: ['Address6'] },
+};
+
+/** @type {import('esbuild').Plugin} */
+const lazyPackages = {
+  name: 'lazy-packages',
+  setup(b) {
+    const names = Object.keys(LAZY_PACKAGES).map((n) => n.replace(/[/@.-]/g, (c) => `\\${c}`));
+    b.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, async (a) => {
+      if (a.pluginData === 'real') return undefined;
+      const real = await b.resolve(a.path, { kind: a.kind, resolveDir: a.resolveDir, pluginData: 'real' });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: relative(root, real.path).split('\\').join('/'), namespace: 'lazy-package', pluginData: { name: a.path, file: real.path } };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-package' }, (a) => {
+      const { name, file } = a.pluginData;
+      const spec = LAZY_PACKAGES[name];
+      const rel = JSON.stringify(relative(out, file).split('\\').join('/'));
+      const lines = [
+        `let real;`,
+        `const load = () => (real ??= require(require('node:path').join(__bundleDir, ${rel})));`,
+        ...(spec.get ?? []).map((k) => `Object.defineProperty(exports, ${JSON.stringify(k)}, { enumerable: true, get: () => load()[${JSON.stringify(k)}] });`),
+        ...(spec.construct ?? []).map((k) => `exports[${JSON.stringify(k)}] = function ${k}(...args) { return new (load()[${JSON.stringify(k)}])(...args); };`),
+      ];
+      return { contents: lines.join('\n'), loader: 'js', resolveDir: dirname(file) };
+    });
+  },
+};
+
 await rm(out, { recursive: true, force: true });
 await build({
   entryPoints: { cli: join(dist, 'bin', 'cli.js') },
@@ -68,7 +109,7 @@ await build({
   platform: 'node',
   target: 'node22',
   external: EXTERNAL,
-  plugins: [workerUrls, packageDirs, lazyYaml],
+  plugins: [workerUrls, packageDirs, lazyYaml, lazyPackages],
   // CommonJS packages in an ES module bundle still call require() for Node's built-ins.
   banner: {
     js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url); const __bundleDir = import.meta.dirname;",
