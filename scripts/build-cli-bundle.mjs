@@ -62,7 +62,8 @@ const lazyYaml = {
  * CommonJS packages that only rare paths use (their exports are read when called, not while modules load): each is
  * replaced by a stand-in whose exports load the package from node_modules at first use (resolved as the importer
  * would), so that a start does not evaluate it. `get`: exports read through a getter; `construct`: classes that an
- * importer destructures at load (the stand-in constructs the real class, whose instance it returns).
+ * importer destructures at load (the stand-in constructs the real class, whose instance it returns); `call`:
+ * functions that an importer destructures at load.
  */
 const LAZY_PACKAGES = {
   // prom-client's process CPU metric: OpenTelemetry spans for exemplars, which the node does not enable.
@@ -71,6 +72,8 @@ const LAZY_PACKAGES = {
   'cli-progress': { get: ['Bar', 'SingleBar', 'MultiBar', 'Presets', 'Format'] },
   // @fastify/rate-limit: IPv6 subnet keys only.
   'ip-address': { construct: ['Address6'] },
+  // @fastify/static: listing the files of `wildcard: false`, which the explorer does not use (src/api/explorer.ts).
+  glob: { call: ['glob'] },
 };
 
 /** @type {import('esbuild').Plugin} */
@@ -92,6 +95,7 @@ const lazyPackages = {
         `let real;`,
         `const load = () => (real ??= require(require('node:path').join(__bundleDir, ${rel})));`,
         ...(spec.get ?? []).map((k) => `Object.defineProperty(exports, ${JSON.stringify(k)}, { enumerable: true, get: () => load()[${JSON.stringify(k)}] });`),
+        ...(spec.call ?? []).map((k) => `exports[${JSON.stringify(k)}] = function ${k}(...args) { return load()[${JSON.stringify(k)}](...args); };`),
         ...(spec.construct ?? []).map((k) => `exports[${JSON.stringify(k)}] = function ${k}(...args) { return new (load()[${JSON.stringify(k)}])(...args); };`),
       ];
       return { contents: lines.join('\n'), loader: 'js', resolveDir: dirname(file) };

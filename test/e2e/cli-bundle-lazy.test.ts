@@ -62,3 +62,14 @@ t.test('ip-address: Address6 constructs the real class', async (t) => {
   t.equal(a.correctForm(), '2001:db8::1:0:0:1');
   t.equal(new Address6('2001:db8::1/56').startAddress().correctForm(), '2001:db8::');
 });
+
+t.test("glob (@fastify/static's copy): the real glob function, called through", async (t) => {
+  const file = 'node_modules/@fastify/static/node_modules/glob/dist/commonjs/index.min.js';
+  const real = bundleRequire(join(ROOT, file)) as { glob: (p: string, o: object) => Promise<string[]> };
+  const { exports, required } = load(file);
+  t.same(required, []);
+  const glob = exports.glob as typeof real.glob;
+  const opts = { cwd: join(ROOT, 'scripts', 'bundle-shims'), nodir: true };
+  t.same((await glob('**/**', opts)).sort(), (await real.glob('**/**', opts)).sort());
+  t.equal(required.length, 1);
+});
