@@ -17,8 +17,9 @@ function standIn(file: string): string {
     const text = readFileSync(join(OUT, chunk), 'utf8');
     const at = text.indexOf(`// lazy-package:${file}\n`);
     if (at < 0) continue;
+    // esbuild's wrapper, `"path"(exports) {` ... `}`, as scripts/build-cli-bundle.mjs rewrites it: `"path": (function (exports) {` ... `})`.
     const open = text.indexOf('(exports) {\n', at) + '(exports) {\n'.length;
-    const close = text.indexOf('\n  }\n});', open);
+    const close = text.indexOf('\n  })\n});', open);
     return text.slice(open, close);
   }
   throw new Error(`no stand-in for ${file} in the bundle`);
