@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type { PrettyOptions } from 'pino-pretty';
 
 /** Logging options. */
 export interface LoggerOptions {
@@ -17,7 +17,7 @@ export interface LoggerOptions {
  * Terminal format: one line per event, `[12:00:01.234] INFO: miner: mined block {"height":2,...}` (pino-pretty's
  * default puts every field on its own line: ~5 lines per mined block).
  */
-export const PRETTY_OPTIONS = (colorize: boolean): pretty.PrettyOptions => ({
+export const PRETTY_OPTIONS = (colorize: boolean): PrettyOptions => ({
   colorize,
   singleLine: true,
   translateTime: 'SYS:HH:MM:ss.l',
@@ -25,11 +25,15 @@ export const PRETTY_OPTIONS = (colorize: boolean): pretty.PrettyOptions => ({
   messageFormat: '{if module}{module}: {end}{msg}',
 });
 
-/** Build the root logger: pretty on a terminal, JSON lines otherwise, optionally teed to a file. */
-export function createLogger(options: LoggerOptions): Logger {
+/**
+ * Build the root logger: pretty on a terminal, JSON lines otherwise, optionally teed to a file. pino-pretty is
+ * loaded only for the pretty format (a node under a supervisor or a test suite, logging JSON, starts without it).
+ */
+export async function createLogger(options: LoggerOptions): Promise<Logger> {
   const usePretty = options.pretty === 'always' || (options.pretty !== 'never' && options.isTTY === true);
+  const pretty = usePretty ? (await import('pino-pretty')).default : undefined;
   const streams: pino.StreamEntry[] = [
-    { level: options.level as pino.Level, stream: usePretty ? pretty(PRETTY_OPTIONS(options.isTTY === true)) : process.stdout },
+    { level: options.level as pino.Level, stream: pretty === undefined ? process.stdout : pretty(PRETTY_OPTIONS(options.isTTY === true)) },
   ];
   if (options.file) streams.push({ level: options.level as pino.Level, stream: createWriteStream(options.file, { flags: 'a' }) });
   return pino({ level: options.level, base: undefined }, pino.multistream(streams));

@@ -55,7 +55,7 @@ export function registerStart(program: Command): void {
       const resolved = configFrom(flags);
       const { config } = resolved;
       const { network } = resolved;
-      const logger = createLogger({ level: config.log.level, file: config.log.file, pretty: config.log.pretty, isTTY: process.stdout.isTTY === true });
+      const logger = await createLogger({ level: config.log.level, file: config.log.file, pretty: config.log.pretty, isTTY: process.stdout.isTTY === true });
       const keyPassphrase = nodeKeyPassphrase(config.keys.passphraseFile);
       const node = new ChainNode(
         { config, network, version: VERSION, isTTY: process.stdout.isTTY === true, ...(keyPassphrase === undefined ? {} : { keyPassphrase }) },

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { packageRoot } from '../package-root.js';
 
@@ -28,6 +28,16 @@ export function explorerDir(root = packageRoot()): string | undefined {
   return existsSync(join(dir, 'index.html')) ? dir : undefined;
 }
 
+/** Paths (`/a/b.js`) of the files under `dir`, dot-files and dot-folders left out, as glob's `**` lists them. */
+function builtFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
+    .filter((p) => !p.split('/').some((part) => part.startsWith('.')))
+    .map((p) => `/${p}`)
+    .sort();
+}
+
 /**
  * Serve the built explorer: `/` is its page and its assets sit beside it. The explorer routes with the URL
  * fragment (`/#/block/12`), so the API keeps the whole path space and a deep link never shadows an API route.
@@ -44,9 +54,8 @@ export async function registerExplorer(app: FastifyInstance, dir = explorerDir()
     });
     await scope.register(fastifyStatic, {
       root: dir,
-      prefix: '/',
-      // One route per built file (no catch-all), so unknown paths keep the API's NOT_FOUND error.
-      wildcard: false,
+      // The routes are added below; the plugin serves their files (reply.sendFile), with its headers and encodings.
+      serve: false,
       index: ['index.html'],
       cacheControl: false,
       preCompressed: true,
@@ -58,6 +67,25 @@ export async function registerExplorer(app: FastifyInstance, dir = explorerDir()
         void reply.header('cache-control', /-[A-Z0-9]{8}\.(js|css)(\.br|\.gz)?$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     });
+    // One route per built file (no catch-all), so unknown paths keep the API's NOT_FOUND error, and `/` for the
+    // page: what the plugin's own `wildcard: false` registers, listed here instead of by its glob dependency (the
+    // largest part of loading the plugin, and a directory walk before the API can listen).
+    for (const file of ['/', ...builtFiles(dir)]) {
+      scope.route({
+        method: ['GET', 'HEAD'],
+        url: file,
+        schema: { hide: true },
+        handler: (_req, reply) => reply.sendFile(file),
+        // As the plugin's routes: a client gone mid-file ends the request, not an error reply.
+        errorHandler: (err, req, reply) => {
+          if ((err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') {
+            req.raw.destroy();
+            return;
+          }
+          return scope.errorHandler(err, req, reply);
+        },
+      });
+    }
   });
   return true;
 }

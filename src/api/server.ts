@@ -9,7 +9,7 @@ import { installAuth, principalOf, type Principal } from './auth.js';
 import type { ApiContext } from './context.js';
 import { ApiError, toErrorResponse } from './errors.js';
 import { HostAllowList } from './host-check.js';
-import { lazyValidators } from './lazy-validators.js';
+import { lazyCompilers } from './lazy-compilers.js';
 import { documentResponses } from './openapi-responses.js';
 import type { ApiOptions } from './options.js';
 import { SseHub } from './sse-hub.js';
@@ -32,6 +32,9 @@ export { requireAdmin } from './routes/node-routes.js';
 
 // Routes other than the two submission routes take small bodies (admin commands).
 const DEFAULT_BODY_LIMIT = 16 * 1024;
+// Route schemas not used yet compile this long after listening (see LazyCompilers.warm): a start's first requests
+// are answered first.
+const WARM_DELAY_MS = 1_000;
 // Deepest JSON nesting any route accepts (a batch is an object holding an array of strings: depth 2).
 const MAX_JSON_DEPTH = 8;
 
@@ -45,7 +48,7 @@ export async function createApi(
 ): Promise<FastifyInstance> {
   const requestTimeout = options.requestTimeoutMs;
   // The https variant of the instance type differs only in its server; the rest of the API is the same.
-  const validators = lazyValidators();
+  const compilers = lazyCompilers();
   const app = Fastify({
     ...(options.tls === undefined ? {} : { https: { cert: options.tls.cert, key: options.tls.key } }),
     // Per-request logs would drown the node's own at ingest rates; the API logs warnings and errors only.
@@ -58,8 +61,8 @@ export async function createApi(
     http: { headersTimeout: Math.min(requestTimeout, 60_000), connectionsCheckingInterval: Math.min(5_000, Math.max(250, Math.floor(requestTimeout / 4))) },
     forceCloseConnections: 'idle',
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
-    // Route schemas compile on first use or just after listening, not before: a node starts serving sooner.
-    schemaController: { compilersFactory: { buildValidator: validators.buildValidator as never } },
+    // Route schemas compile on first use or a while after listening, not before: a node starts serving sooner.
+    schemaController: { compilersFactory: { buildValidator: compilers.buildValidator as never, buildSerializer: compilers.buildSerializer as never } },
     // Errors fastify raises before routing (a URL that does not decode, ...) get the same error body as the rest.
     frameworkErrors: (err, _req, reply) => {
       const r = toErrorResponse(err);
@@ -102,9 +105,9 @@ export async function createApi(
   app.addHook('preClose', async () => sse.close());
   // The hook resolves with nothing: a value it resolved with would be logged by fastify as a listen error.
   app.addHook('onListen', async () => {
-    validators.warm();
+    compilers.warm(WARM_DELAY_MS);
   });
-  app.addHook('onClose', async () => validators.stop());
+  app.addHook('onClose', async () => compilers.stop());
   await app.register(swagger, {
     openapi: {
       info: {
