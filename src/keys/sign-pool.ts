@@ -3,8 +3,11 @@ import { Worker } from 'node:worker_threads';
 import { ChainNodeError } from '../errors.js';
 import { loadHashSigner, type HashSigner } from '../wallet/tx-signer.js';
 
-/** Smallest round signed on the workers; smaller ones are signed inline (a message round trip costs more). */
-export const PARALLEL_SIGN_MIN_BATCH = 32;
+/**
+ * Smallest round signed on the workers; smaller ones are signed inline (a message round trip costs more, and a
+ * round of single requests waits for it: 64, as for verification, keeps 64 concurrent clients' rounds inline).
+ */
+export const PARALLEL_SIGN_MIN_BATCH = 64;
 
 interface Slot {
   worker: Worker;

@@ -68,6 +68,30 @@ t.test('concurrent requests get consecutive nonces in arrival order', async (t) 
   t.same([tx.fromHex, tx.fields.nonce, tx.fields.kind, tx.fields.payload], [actor, 7, 'audit.event', { i: 7 }]);
 });
 
+t.test('requests arriving in separate callbacks of one event-loop turn share one signing round', async (t) => {
+  const { signer, pool } = await setup(t);
+  t.same(okNonces(await signer.submit('svc', [{ kind: 'a', payload: 0 }])), [0], 'the key unlocked');
+  const rounds: number[] = [];
+  const addSigned = pool.addSigned.bind(pool);
+  pool.addSigned = (txs, sources) => {
+    rounds.push(txs.length);
+    return addSigned(txs, sources);
+  };
+  // As HTTP requests come in: one per connection, each in its own callback, the microtasks run between them.
+  const results = await Promise.all(
+    Array.from(
+      { length: 40 },
+      (_, i) => new Promise<SignResult[]>((resolve) => setImmediate(() => resolve(signer.submit('svc', [{ kind: 'a', payload: i + 1 }])))),
+    ),
+  );
+  t.same(
+    okNonces(results.map((r) => r[0]!)),
+    Array.from({ length: 40 }, (_, i) => i + 1),
+    'consecutive nonces in arrival order',
+  );
+  t.same(rounds, [40], 'one round signed and admitted them all (not one round per request)');
+});
+
 t.test('the next nonce counts the chain and the pool', async (t) => {
   const { signer, chain, pool, actor } = await setup(t);
   chain.nonces.set(actor, 41);
