@@ -218,17 +218,21 @@ t.test('a signature that does not verify is never submitted', async (t) => {
   t.equal(pool.size, 0);
 });
 
-t.test('the signing workers sign exactly as @noble/curves does', async (t) => {
+t.test('the signing workers and the inline signer sign exactly as @noble/curves does', async (t) => {
   const pool = new SignPool({ threads: 2 });
   t.teardown(() => pool.close());
+  t.equal(pool.signerName, 'addon', "the node's addon signs where it is built (npm run build:native)");
   const sk = generateSecretKey();
-  const hashes = Array.from({ length: PARALLEL_SIGN_MIN_BATCH * 3 + 5 }, (_, i) => new Uint8Array(32).fill(i + 1));
-  const sigs = await pool.sign(sk, hashes);
-  t.equal(sigs.length, hashes.length);
-  t.ok(
-    sigs.every((s, i) => Buffer.compare(s, signHash(hashes[i]!, sk)) === 0),
-    `${hashes.length} signatures byte-identical (RFC 6979, low-S), signer ${pool.signerName}`,
-  );
+  for (const n of [PARALLEL_SIGN_MIN_BATCH * 3 + 5, PARALLEL_SIGN_MIN_BATCH - 1, 1]) {
+    const hashes = Array.from({ length: n }, (_, i) => new Uint8Array(32).fill(i + 1));
+    const sigs = await pool.sign(sk, hashes);
+    t.equal(sigs.length, hashes.length);
+    t.ok(
+      sigs.every((s, i) => Buffer.compare(s, signHash(hashes[i]!, sk)) === 0),
+      `${hashes.length} signatures byte-identical (RFC 6979, low-S), ${n >= PARALLEL_SIGN_MIN_BATCH ? 'on the workers' : 'inline'}, signer ${pool.signerName}`,
+    );
+  }
+  await t.rejects(pool.sign(new Uint8Array(32), [new Uint8Array(32).fill(1)]), { code: 'KEY_SIGNER_FAULT' }, 'an invalid secret key: a coded error');
 });
 
 t.test('a full pool: the wait ends in MEMPOOL_FULL', async (t) => {
