@@ -30,6 +30,7 @@
         "native/src/cpu-search.cc",
         "native/src/cuda-driver.cc",
         "native/src/ecdsa-binding.cc",
+        "native/src/ecdsa-sign.cc",
         "native/src/ecdsa-verify.cc",
         "native/src/sha256-hash.cc",
         "native/src/sha256-portable.cc",

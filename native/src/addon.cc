@@ -1,7 +1,7 @@
 // N-API surface of the native miner. Searches run on their own threads (never on the libuv pool, which a long
 // search would starve) and settle a promise through a thread-safe function; each search comes with a cancel()
 // that sets an atomic flag the worker threads poll between ranges. The addon also exports the node's one-shot
-// SHA-256 (sha256-hash.cc) and its ECDSA verification (ecdsa-binding.cc).
+// SHA-256 (sha256-hash.cc), its ECDSA verification (ecdsa-binding.cc) and signing (ecdsa-sign.cc).
 #include <napi.h>
 
 #include <atomic>
@@ -15,6 +15,7 @@
 
 #include "cpu-search.h"
 #include "cuda-driver.h"
+#include "ecdsa-sign.h"
 #include "ecdsa-verify.h"
 #include "sha256.h"
 
@@ -379,6 +380,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("cudaDevices", Napi::Function::New(env, CudaDevices, "cudaDevices"));
   exports.Set("cudaSearch", Napi::Function::New(env, CudaSearch, "cudaSearch"));
   chain_crypto::register_ecdsa(env, exports);
+  chain_crypto::register_ecdsa_sign(env, exports);
   return exports;
 }
 

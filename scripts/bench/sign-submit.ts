@@ -2,7 +2,9 @@
 // one node-held key, next to client-signed POST /txs and POST /txs/batch (pre-signed, one actor per client) in the
 // same run against the same regtest node (mining on), with p95 latency; target: server-side >= 80 % of the
 // client-signed rate. Then 100,000 requests for one key issued at once: acknowledged nonces must have no gap and
-// no duplicate, and every acknowledged action must be mined exactly once.
+// no duplicate, and every acknowledged action must be mined exactly once. Each phase also prints the node's CPU
+// per action (all its threads, from /proc). `--singles-only` runs the single-request phases alone (a quick A/B
+// while tuning); SIGN_SUBMIT_NODE_FLAGS adds V8 flags to the node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +26,7 @@ const FLOOD = 100_000;
 
 async function startNode(datadir: string): Promise<{ proc: ChildProcess; url: string }> {
   const node = await spawnChainNode(['start', '--network', 'regtest', '--datadir', datadir, '--api-port', '0', '--no-p2p', '--log-level', 'warn'], {
-    nodeFlags: ['--max-semi-space-size=16'],
+    nodeFlags: ['--max-semi-space-size=16', ...(process.env.SIGN_SUBMIT_NODE_FLAGS?.split(' ').filter((f) => f !== '') ?? [])],
     startTimeoutMs: 60_000,
     env: {
       CHAIN_NODE_API_RATE_LIMIT: '100000000',
@@ -51,12 +53,26 @@ interface PhaseResult {
   failed: Record<string, number>;
 }
 
+/** CPU seconds (user + system, all threads) the process `pid` has used so far, from /proc; NaN where there is none. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name): utime and stime in clock ticks (100/s on Linux).
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+let nodePid: number | undefined;
+
 /** `workers` sequential workers, each running `each` jobs; a job returns how many actions it carried. */
 async function phase(name: string, workers: number, each: number, job: (worker: number, k: number) => Promise<number>): Promise<PhaseResult> {
   const lat: number[] = [];
   const failed: Record<string, number> = {};
   let actions = 0;
   const t0 = performance.now();
+  const cpu0 = cpuSeconds(nodePid);
   await Promise.all(
     Array.from({ length: workers }, async (_, worker) => {
       for (let k = 0; k < each; k++) {
@@ -74,10 +90,12 @@ async function phase(name: string, workers: number, each: number, job: (worker: 
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
+  // The node's CPU per action (all its threads): what the rate would be bounded by on a machine with no spare core.
+  const cpuUs = ((cpuSeconds(nodePid) - cpu0) * 1e6) / Math.max(1, actions);
   const l = summarizeLatencies(Float64Array.from(lat).sort());
   const r = { name, latencies: lat, actions, seconds, perSec: actions / seconds, p50: l.p50, p95: l.p95, failed };
   console.log(
-    `  ${name}: ${actions} actions in ${seconds.toFixed(2)} s = ${Math.round(r.perSec)}/s; latency p50 ${l.p50} / p95 ${l.p95} ms per request${Object.keys(failed).length > 0 ? `; failed ${JSON.stringify(failed)}` : ''}`,
+    `  ${name}: ${actions} actions in ${seconds.toFixed(2)} s = ${Math.round(r.perSec)}/s; latency p50 ${l.p50} / p95 ${l.p95} ms per request; node CPU ${Number.isNaN(cpuUs) ? '?' : Math.round(cpuUs)} us per action${Object.keys(failed).length > 0 ? `; failed ${JSON.stringify(failed)}` : ''}`,
   );
   return r;
 }
@@ -120,6 +138,7 @@ export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'chain-node-sign-submit-'));
   const datadir = join(dir, 'regtest');
   const { proc, url } = await startNode(datadir);
+  nodePid = proc.pid;
   try {
     const token = readFileSync(join(datadir, 'api.cookie'), 'utf8').trim();
     const client = new ApiClient({ url, token, transport: 'node-http', maxSockets: CONCURRENCY, timeoutMs: 180_000 });
@@ -153,6 +172,14 @@ export async function run(): Promise<void> {
     const cs2 = await clientSingleAt(half);
     const clientSingle = combine(cs1, cs2);
     const serverSingle = combine(ss1, ss2);
+    if (process.argv.includes('--singles-only')) {
+      // A quick look at the singles alone (profiling, A/B while tuning); the full run is the one to report.
+      console.log(
+        `BENCH sign_submit.client_single ${Math.round(clientSingle.perSec)} tx/s (p95 ${clientSingle.p95} ms)\nBENCH sign_submit.server_single ${Math.round(serverSingle.perSec)} actions/s (p95 ${serverSingle.p95} ms; ${Math.round((100 * serverSingle.perSec) / clientSingle.perSec)} % of client-signed)`,
+      );
+      client.close();
+      return;
+    }
     const batchEach = BATCHES / BATCH_CONCURRENCY;
     const batchHalf = batchEach / 2;
     const batches = presign(chainId, BATCHES, BATCH);

@@ -84,7 +84,9 @@ const SIG_OFFSET = 1 + 3 + 6;
  * actor's next nonce counting the pool (chain state + pooled run, recomputed every round, so a restart or a reorg
  * leaves no gap), signs and submits them as one batch. Bad actions are refused before they take a nonce; if the
  * pool refuses one, the ones signed after it in the same round are withdrawn so no gap is left behind. The next
- * round is built while one is being signed, and submitted only if it still starts at the actor's next nonce.
+ * round is built while one is being signed, and submitted only if it still starts at the actor's next nonce. An idle
+ * lane starts its first round on the next turn of the event loop, so single requests that arrive together (each in
+ * its own I/O callback) share a round instead of paying a round each.
  */
 export class ActionSigner {
   readonly #options: Required<ActionSignerOptions>;
@@ -131,7 +133,12 @@ export class ActionSigner {
           lane.queue.push({ action, source, deadline, resolve });
         }),
     );
-    if (!lane.running) void this.#run(key, lane);
+    if (!lane.running) {
+      lane.running = true;
+      // The round starts after this turn's I/O callbacks: requests that arrive together (one per connection, each
+      // in its own callback) share one round, as POST /txs's submissions share one admission batch.
+      setImmediate(() => void this.#run(key, lane));
+    }
     return Promise.all(results);
   }
 

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { generateSecretKey } from '../crypto/signature.js';
 import { ChainNodeError } from '../errors.js';
 import { didOf as identityDid } from '../ident/did.js';
 import { fromHex } from '../util/bytes.js';
@@ -113,10 +114,14 @@ export class NodeKeys {
     const pass = this.#passphrase;
     if (pass === undefined)
       throw new ChainNodeError('KEY_LOCKED', 'cannot create keys: the node holds no key passphrase (keys.passphraseFile or CHAIN_NODE_KEYS_PASSPHRASE)');
-    const run = this.#creating.then(() => this.keystore.generate(name, pass));
+    const secretKey = generateSecretKey();
+    const run = this.#creating.then(() => this.keystore.importSecret(name, secretKey, pass));
     this.#creating = run.catch(() => undefined);
     const info = await run;
     this.#log?.info({ key: name, actor: info.publicKey }, 'key created');
+    // Held unlocked from here: its first signature does not wait for a decryption (~0.4 s of scrypt) of what this
+    // process just encrypted with the same passphrase.
+    this.#unlocked.set(name, Promise.resolve({ name, secretKey, publicKey: fromHex(info.publicKey), publicKeyHex: info.publicKey }));
     return this.#info(info);
   }
 

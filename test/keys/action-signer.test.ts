@@ -68,6 +68,30 @@ t.test('concurrent requests get consecutive nonces in arrival order', async (t) 
   t.same([tx.fromHex, tx.fields.nonce, tx.fields.kind, tx.fields.payload], [actor, 7, 'audit.event', { i: 7 }]);
 });
 
+t.test('requests arriving in separate callbacks of one event-loop turn share one signing round', async (t) => {
+  const { signer, pool } = await setup(t);
+  t.same(okNonces(await signer.submit('svc', [{ kind: 'a', payload: 0 }])), [0], 'the key unlocked');
+  const rounds: number[] = [];
+  const addSigned = pool.addSigned.bind(pool);
+  pool.addSigned = (txs, sources) => {
+    rounds.push(txs.length);
+    return addSigned(txs, sources);
+  };
+  // As HTTP requests come in: one per connection, each in its own callback, the microtasks run between them.
+  const results = await Promise.all(
+    Array.from(
+      { length: 40 },
+      (_, i) => new Promise<SignResult[]>((resolve) => setImmediate(() => resolve(signer.submit('svc', [{ kind: 'a', payload: i + 1 }])))),
+    ),
+  );
+  t.same(
+    okNonces(results.map((r) => r[0]!)),
+    Array.from({ length: 40 }, (_, i) => i + 1),
+    'consecutive nonces in arrival order',
+  );
+  t.same(rounds, [40], 'one round signed and admitted them all (not one round per request)');
+});
+
 t.test('the next nonce counts the chain and the pool', async (t) => {
   const { signer, chain, pool, actor } = await setup(t);
   chain.nonces.set(actor, 41);
@@ -194,17 +218,21 @@ t.test('a signature that does not verify is never submitted', async (t) => {
   t.equal(pool.size, 0);
 });
 
-t.test('the signing workers sign exactly as @noble/curves does', async (t) => {
+t.test('the signing workers and the inline signer sign exactly as @noble/curves does', async (t) => {
   const pool = new SignPool({ threads: 2 });
   t.teardown(() => pool.close());
+  t.equal(pool.signerName, 'addon', "the node's addon signs where it is built (npm run build:native)");
   const sk = generateSecretKey();
-  const hashes = Array.from({ length: PARALLEL_SIGN_MIN_BATCH * 3 + 5 }, (_, i) => new Uint8Array(32).fill(i + 1));
-  const sigs = await pool.sign(sk, hashes);
-  t.equal(sigs.length, hashes.length);
-  t.ok(
-    sigs.every((s, i) => Buffer.compare(s, signHash(hashes[i]!, sk)) === 0),
-    `${hashes.length} signatures byte-identical (RFC 6979, low-S), signer ${pool.signerName}`,
-  );
+  for (const n of [PARALLEL_SIGN_MIN_BATCH * 3 + 5, PARALLEL_SIGN_MIN_BATCH - 1, 1]) {
+    const hashes = Array.from({ length: n }, (_, i) => new Uint8Array(32).fill(i + 1));
+    const sigs = await pool.sign(sk, hashes);
+    t.equal(sigs.length, hashes.length);
+    t.ok(
+      sigs.every((s, i) => Buffer.compare(s, signHash(hashes[i]!, sk)) === 0),
+      `${hashes.length} signatures byte-identical (RFC 6979, low-S), ${n >= PARALLEL_SIGN_MIN_BATCH ? 'on the workers' : 'inline'}, signer ${pool.signerName}`,
+    );
+  }
+  await t.rejects(pool.sign(new Uint8Array(32), [new Uint8Array(32).fill(1)]), { code: 'KEY_SIGNER_FAULT' }, 'an invalid secret key: a coded error');
 });
 
 t.test('a full pool: the wait ends in MEMPOOL_FULL', async (t) => {
