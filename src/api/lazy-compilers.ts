@@ -50,28 +50,23 @@ export function lazyCompilers(): LazyCompilers {
     pending.add(get);
     return get;
   };
-  const buildAjv = AjvCompiler() as unknown as BuildValidator;
-  const buildValidator: BuildValidator = (externalSchemas, options) => {
-    const compile = buildAjv(externalSchemas, options);
-    return (route) => {
-      const get = deferred(() => compile(route));
-      const validate: ValidateFn = (data) => {
-        const f = get();
-        const ok = f(data);
-        validate.errors = f.errors;
-        return ok;
-      };
-      return validate;
+  // fastify's factory `build`, with each route's compiled function behind a deferred getter that `wrap` calls.
+  const lazily =
+    <F>(build: (externalSchemas: unknown, options: unknown) => Compile<F>, wrap: (get: () => F) => F) =>
+    (externalSchemas: unknown, options: unknown): Compile<F> => {
+      const compile = build(externalSchemas, options);
+      return (route) => wrap(deferred(() => compile(route)));
     };
-  };
-  const buildStringify = SerializerSelector() as unknown as BuildSerializer;
-  const buildSerializer: BuildSerializer = (externalSchemas, options) => {
-    const compile = buildStringify(externalSchemas, options);
-    return (route) => {
-      const get = deferred(() => compile(route));
-      return (data) => get()(data);
+  const buildValidator: BuildValidator = lazily(AjvCompiler() as unknown as BuildValidator, (get) => {
+    const validate: ValidateFn = (data) => {
+      const f = get();
+      const ok = f(data);
+      validate.errors = f.errors;
+      return ok;
     };
-  };
+    return validate;
+  });
+  const buildSerializer: BuildSerializer = lazily(SerializerSelector() as unknown as BuildSerializer, (get) => (data) => get()(data));
   const step = (): void => {
     const next = pending.values().next();
     if (stopped || next.done === true) return;

@@ -4,7 +4,7 @@ import type { TxRecord } from '../../store/query-index.js';
 import type { ReadBudget } from '../block-reader.js';
 import type { ApiContext } from '../context.js';
 import type { RowField } from './params.js';
-import { denseHeights, resolveRows, type ItemRef, type RowItem } from './rows.js';
+import { denseHeights, needsRecord, resolveRows, type ItemRef, type RowItem } from './rows.js';
 
 /** One page of an index for a list route, bounds already applied. */
 export type Lister = (page: PageRequest) => Promise<Page<ItemRef>>;
@@ -87,7 +87,7 @@ export function exportStream(ctx: ApiContext, list: Lister, req: ExportRequest):
       const page = await list({ limit, ...(cursor === undefined ? {} : { cursor }), ...(req.reverse === true ? { reverse: true } : {}) });
       const dense = denseHeights(page.items);
       const stable = removals === ctx.chain.mainRemovals;
-      const need = (r: ItemRef): boolean => (r.height === undefined || !dense.has(r.height)) && !(stable && r.row !== undefined);
+      const need = (r: ItemRef): boolean => needsRecord(r, dense, stable);
       const sparse = page.items.filter(need);
       const read = await ctx.chain.query.records(sparse.map((r) => r.txid));
       // Aligned with the page's refs: undefined where not read.

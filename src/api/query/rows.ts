@@ -37,6 +37,16 @@ export function denseHeights(refs: readonly ItemRef[]): Set<number> {
   return out;
 }
 
+/**
+ * True when a ref's row must come from its tx record: it is not answered from a body (`fromBodies`) and carries no
+ * row of its own that is still good (`stable`: no main-chain removal since its index page was read).
+ */
+export function needsRecord(r: ItemRef, fromBodies: ReadonlySet<number> | undefined, stable: boolean): boolean {
+  const inBody = r.height !== undefined && fromBodies?.has(r.height) === true;
+  const ownRow = r.row !== undefined && r.height !== undefined && r.index !== undefined;
+  return !inBody && !(ownRow && stable);
+}
+
 /** How {@link resolveRows} reads a page's rows. */
 export interface ResolveOptions {
   /** Ends the page early when spent (`cut` is then the number of refs answered). */
@@ -75,7 +85,7 @@ export async function resolveRows(
   const missing: number[] = [];
   for (let i = 0; i < refs.length; i++) {
     const r = refs[i]!;
-    if (records[i] === undefined && !inBody(r) && !(ownRow(r) && stable())) missing.push(i);
+    if (records[i] === undefined && needsRecord(r, fromBodies, stable())) missing.push(i);
   }
   if (missing.length > 0) {
     const read = await chain.query.records(missing.map((i) => refs[i]!.txid));
