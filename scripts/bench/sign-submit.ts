@@ -3,10 +3,11 @@
 // same run against the same regtest node (mining on), with p95 latency; target: server-side >= 80 % of the
 // client-signed rate. Then 100,000 requests for one key issued at once: acknowledged nonces must have no gap and
 // no duplicate, and every acknowledged action must be mined exactly once. Each phase also prints the node's CPU
-// per action (all its threads, from /proc). `--singles-only` runs the single-request phases alone (a quick A/B
-// while tuning); SIGN_SUBMIT_NODE_FLAGS adds V8 flags to the node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+// per action (all its threads, from /proc). `--singles-only` (`--batches-only`) runs the single-request (batch) phases alone (a quick A/B
+// while tuning); SIGN_SUBMIT_NODE_FLAGS adds V8 flags to the node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`);
+// SIGN_SUBMIT_THREADS=1 prints each phase's node CPU by thread name.
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient } from '../../src/client/api-client.js';
@@ -20,7 +21,7 @@ const SINGLE = 19_200; // 64 clients x 2 halves x 150
 const CONCURRENCY = 64;
 const BATCH = 500;
 // Multiples of 2 x the workers: each side runs in two equal halves.
-const BATCHES = 96;
+const BATCHES = 192;
 const BATCH_CONCURRENCY = 4;
 const FLOOD = 100_000;
 
@@ -64,15 +65,60 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
+/** CPU ms of the process `pid` by thread name (main, workers, libuv pool, V8 helpers), from /proc. */
+function threadCpu(pid: number | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  let tasks: string[] = [];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const t of tasks) {
+    try {
+      const st = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
+      const name = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')'));
+      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+      out.set(`${t}:${name}`, (Number(f[11]) + Number(f[12])) * 10);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return out;
+}
+
+/** Per thread name, the CPU ms spent between two {@link threadCpu} samples. */
+function threadDelta(a: Map<string, number>, b: Map<string, number>): string {
+  const by = new Map<string, number>();
+  for (const [k, v] of b) {
+    const name = k.slice(k.indexOf(':') + 1);
+    by.set(name, (by.get(name) ?? 0) + v - (a.get(k) ?? 0));
+  }
+  return [...by]
+    .filter(([, v]) => v > 0)
+    .sort((x, y) => y[1] - x[1])
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+}
+
 let nodePid: number | undefined;
 
-/** `workers` sequential workers, each running `each` jobs; a job returns how many actions it carried. */
+let drain: (() => Promise<void>) | undefined;
+
+/**
+ * `workers` sequential workers, each running `each` jobs; a job returns how many actions it carried. The phase
+ * starts once the pool is empty: the node mines while it ingests, and a phase that began with the previous
+ * phase's actions still to mine would pay for them (in A B B A order, the server-signed halves would pay for 3
+ * of the 4 halves' mining).
+ */
 async function phase(name: string, workers: number, each: number, job: (worker: number, k: number) => Promise<number>): Promise<PhaseResult> {
+  await drain?.();
   const lat: number[] = [];
   const failed: Record<string, number> = {};
   let actions = 0;
   const t0 = performance.now();
   const cpu0 = cpuSeconds(nodePid);
+  const threads0 = process.env.SIGN_SUBMIT_THREADS === undefined ? undefined : threadCpu(nodePid);
   await Promise.all(
     Array.from({ length: workers }, async (_, worker) => {
       for (let k = 0; k < each; k++) {
@@ -92,6 +138,7 @@ async function phase(name: string, workers: number, each: number, job: (worker: 
   const seconds = (performance.now() - t0) / 1000;
   // The node's CPU per action (all its threads): what the rate would be bounded by on a machine with no spare core.
   const cpuUs = ((cpuSeconds(nodePid) - cpu0) * 1e6) / Math.max(1, actions);
+  if (threads0 !== undefined) console.log(`    node CPU ms by thread: ${threadDelta(threads0, threadCpu(nodePid))}`);
   const l = summarizeLatencies(Float64Array.from(lat).sort());
   const r = { name, latencies: lat, actions, seconds, perSec: actions / seconds, p50: l.p50, p95: l.p95, failed };
   console.log(
@@ -145,6 +192,13 @@ export async function run(): Promise<void> {
     const status = await client.status();
     const chainId = fromHex(status.chainId);
     const key = await client.request<{ publicKey: string }>('POST', '/keys', { body: { name: 'bench' }, admin: true });
+    drain = async (): Promise<void> => {
+      const deadline = performance.now() + 120_000;
+      while ((await client.mempool()).count > 0) {
+        if (performance.now() > deadline) throw new Error('the pool did not empty within 120 s');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
     console.log(`node ${url} (regtest, mining ${status.mining.enabled ? 'on' : 'off'}), key 'bench' = ${key.publicKey}, signer ${loadHashSigner().name}`);
 
     // Client-signed: one actor per worker, each sending its own nonces in order.
@@ -166,13 +220,35 @@ export async function run(): Promise<void> {
         });
         return 1;
       });
-    const cs1 = await clientSingleAt(0);
-    const ss1 = await serverSingleAt(0);
-    const ss2 = await serverSingleAt(half);
-    const cs2 = await clientSingleAt(half);
-    const clientSingle = combine(cs1, cs2);
-    const serverSingle = combine(ss1, ss2);
-    if (process.argv.includes('--singles-only')) {
+    const batchesOnly = process.argv.includes('--batches-only');
+    // Both paths warmed up untimed first (JIT, pools, connections): the first timed phase pays no start-up cost.
+    const WARM = 8;
+    const warmTxs = presign(chainId, CONCURRENCY + BATCH_CONCURRENCY, Math.max(WARM, BATCH));
+    console.log('  warm-up (untimed):');
+    await phase('    client-signed POST /txs', CONCURRENCY, WARM, async (worker, k) => {
+      await client.request('POST', '/txs', { body: { tx: warmTxs[worker]![k]! } });
+      return 1;
+    });
+    await phase('    server-signed POST /actions', CONCURRENCY, WARM, async (worker, k) => {
+      await client.request('POST', '/actions', { body: { key: 'bench', kind: 'bench.warm', subject: 's', payload: { n: worker * WARM + k } }, admin: true });
+      return 1;
+    });
+    await phase('    client-signed POST /txs/batch', BATCH_CONCURRENCY, 1, async (worker) => {
+      const r = await client.request<{ accepted: number }>('POST', '/txs/batch', { body: { txs: warmTxs[CONCURRENCY + worker]!.slice(0, BATCH) } });
+      return r.accepted;
+    });
+    await phase('    server-signed POST /actions/batch', BATCH_CONCURRENCY, 1, async (worker) => {
+      const actions = Array.from({ length: BATCH }, (_, n) => ({ kind: 'bench.warm', subject: 's', payload: { n: worker * BATCH + n } }));
+      const r = await client.request<{ accepted: number }>('POST', '/actions/batch', { body: { key: 'bench', actions }, admin: true });
+      return r.accepted;
+    });
+    const cs1 = batchesOnly ? undefined : await clientSingleAt(0);
+    const ss1 = batchesOnly ? undefined : await serverSingleAt(0);
+    const ss2 = batchesOnly ? undefined : await serverSingleAt(half);
+    const cs2 = batchesOnly ? undefined : await clientSingleAt(half);
+    const clientSingle = cs1 === undefined || cs2 === undefined ? undefined : combine(cs1, cs2);
+    const serverSingle = ss1 === undefined || ss2 === undefined ? undefined : combine(ss1, ss2);
+    if (process.argv.includes('--singles-only') && clientSingle !== undefined && serverSingle !== undefined) {
       // A quick look at the singles alone (profiling, A/B while tuning); the full run is the one to report.
       console.log(
         `BENCH sign_submit.client_single ${Math.round(clientSingle.perSec)} tx/s (p95 ${clientSingle.p95} ms)\nBENCH sign_submit.server_single ${Math.round(serverSingle.perSec)} actions/s (p95 ${serverSingle.p95} ms; ${Math.round((100 * serverSingle.perSec) / clientSingle.perSec)} % of client-signed)`,
@@ -201,6 +277,14 @@ export async function run(): Promise<void> {
     const cb2 = await clientBatchAt(batchHalf);
     const clientBatch = combine(cb1, cb2);
     const serverBatch = combine(sb1, sb2);
+    if (clientSingle === undefined || serverSingle === undefined) {
+      // --batches-only: the batch phases alone (profiling, A/B while tuning); the full run is the one to report.
+      console.log(
+        `BENCH sign_submit.client_batch ${Math.round(clientBatch.perSec)} tx/s (p95 ${clientBatch.p95} ms)\nBENCH sign_submit.server_batch ${Math.round(serverBatch.perSec)} actions/s (p95 ${serverBatch.p95} ms; ${Math.round((100 * serverBatch.perSec) / clientBatch.perSec)} % of client-signed)`,
+      );
+      client.close();
+      return;
+    }
 
     // 100,000 requests for one key, all issued at once (the client queues them on 256 connections).
     const floodClient = new ApiClient({ url, token, transport: 'node-http', maxSockets: 256, timeoutMs: 600_000 });

@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import * as dagCbor from '@ipld/dag-cbor';
 import { bytesEqual } from '../util/bytes.js';
 import { checkCborDepth, checkValueDepth, MAX_CBOR_DEPTH } from './cbor-depth.js';
+import { encodeCborFast } from './cbor-encode-fast.js';
 import { DecodeError, DecodeErrorCode } from './errors.js';
 
 export { checkCborDepth, checkValueDepth, MAX_CBOR_DEPTH } from './cbor-depth.js';
@@ -19,6 +20,8 @@ export type CborMap = { [key: string]: CborValue };
  */
 export function encodeCbor(value: unknown): Uint8Array {
   checkValueDepth(value, 'value');
+  const fast = encodeCborFast(value);
+  if (fast !== undefined) return fast;
   try {
     return dagCbor.encode(value);
   } catch (err) {

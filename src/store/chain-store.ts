@@ -9,7 +9,8 @@ import { DERIVED_PREFIXES, Keys, Prefix, SCHEMA_VERSION, UPGRADABLE_SCHEMAS, rea
 import { applyBatch } from './level-batch.js';
 import { NonceCache } from './nonce-cache.js';
 import { readPage, type Page, type PageRequest } from './pages.js';
-import { blockCounters, counterPrefix, QUERY_INDEX_DEFAULTS, type BlockCounters, type Counter, type QueryIndexOptions } from './query-index.js';
+import { BlockCounters, counterPrefix } from './block-counters.js';
+import { QUERY_INDEX_DEFAULTS, type QueryIndexOptions } from './query-index.js';
 import { connectIndexOps, disconnectIndexOps } from './index-ops.js';
 import { QueryReader } from './query-reader.js';
 import { decodeUndo, encodeUndo, type UndoData } from './undo.js';
@@ -402,7 +403,7 @@ export class ChainStore {
     const written = this.#writes.write(ops);
     const seq = this.#writes.queuedSeq;
     for (const [hex, [, next]] of nextNonces) this.#nonces.queued(hex, next, seq);
-    if (counts !== undefined) for (const c of counts.counters.values()) this.#counts.queued(c.name, c.value, seq);
+    if (counts !== undefined) for (const c of counts.list) this.#counts.queued(c, c.value, seq);
     await written;
   }
 
@@ -415,11 +416,11 @@ export class ChainStore {
       { type: 'put', key: Keys.tip(), value: parentHash },
     ];
     disconnectIndexOps(entry, block, undo, this.queryOptions, ops);
-    const counts = this.queryOptions.enabled ? (await this.#counted(block, -1)).counters : new Map<string, Counter>();
+    const counts = this.queryOptions.enabled ? (await this.#counted(block, -1)).list : [];
     const written = this.#writes.write(ops);
     const seq = this.#writes.queuedSeq;
     for (const [actor, prev] of undo) this.#nonces.queued(toHex(actor), prev, seq);
-    for (const c of counts.values()) this.#counts.queued(c.name, c.value, seq);
+    for (const c of counts) this.#counts.queued(c, c.value, seq);
     await written;
   }
 
@@ -500,18 +501,22 @@ export class ChainStore {
    * the cache, so a value missing there is on disk.
    */
   async #counted(block: Block, sign: 1 | -1): Promise<BlockCounters> {
-    const out = blockCounters(block);
+    const out = new BlockCounters(block);
     const missing: Array<Promise<void>> = [];
-    for (const c of out.counters.values()) {
-      const v = this.#counts.get(c.name);
+    for (const c of out.list) {
+      const v = this.#counts.get(c);
       if (v !== undefined) c.value = v;
       else missing.push(this.query.lastOrdinal(counterPrefix(c), false).then((o) => void (c.value = o === undefined ? 0 : o + 1)));
     }
     await Promise.all(missing);
     if (sign === -1) {
-      for (const c of out.counters.values()) {
+      for (const c of out.list) {
         c.value -= c.n;
-        if (c.value < 0) throw new StoreError(StoreErrorCode.corrupt, `count ${c.name} would go below zero in ${this.path}`);
+        if (c.value < 0)
+          throw new StoreError(
+            StoreErrorCode.corrupt,
+            `count of ${c.subject === undefined ? `kind ${c.kind}` : c.kind === undefined ? `subject ${c.subject}` : `${c.kind} of subject ${c.subject}`} would go below zero in ${this.path}`,
+          );
       }
     }
     return out;

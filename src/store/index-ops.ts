@@ -1,7 +1,8 @@
 import type { Block } from '../primitives/block.js';
 import type { BlockEntry } from './entry.js';
 import { BatchSlab, encodeTxLocation, Keys, u64be } from './layout.js';
-import { encodeTxRecord, indexValue, numericFields, subjectIndexValue, type BlockCounters, type QueryIndexOptions } from './query-index.js';
+import type { BlockCounters } from './block-counters.js';
+import { encodeTxRecord, indexValue, numericFields, subjectIndexValue, type QueryIndexOptions } from './query-index.js';
 import type { UndoData } from './undo.js';
 import type { BatchOp } from './write-queue.js';
 
@@ -37,14 +38,14 @@ export function connectIndexOps(
     });
     ops.push({ type: 'put', key: Keys.actorIndex(f.from, f.nonce, alloc), value: txid, offHeap: true });
     if (f.subject !== undefined) {
-      const value = counts === undefined ? txid : subjectIndexValue(txid, counts.perTx[i]!.subject!.value++, tx, alloc);
+      const value = counts === undefined ? txid : subjectIndexValue(txid, counts.nextSubject(i), tx, alloc);
       ops.push({ type: 'put', key: Keys.subjectIndex(f.subject, entry.height, i, alloc), value, offHeap: true });
       if (counts !== undefined) {
         const fields = aggregated.has(f.kind) ? numericFields(f.payload, q.maxAggregateFields) : undefined;
         ops.push({
           type: 'put',
           key: Keys.subjectKindIndex(f.subject, f.kind, entry.height, i, alloc),
-          value: indexValue(txid, counts.perTx[i]!.subjectKind!.value++, fields, alloc),
+          value: indexValue(txid, counts.nextSubjectKind(i), fields, alloc),
           offHeap: true,
         });
       }
@@ -52,7 +53,7 @@ export function connectIndexOps(
     ops.push({
       type: 'put',
       key: Keys.kindIndex(f.kind, entry.height, i, alloc),
-      value: counts === undefined ? txid : indexValue(txid, counts.perTx[i]!.kind.value++, undefined, alloc),
+      value: counts === undefined ? txid : indexValue(txid, counts.nextKind(i), undefined, alloc),
       offHeap: true,
     });
   });

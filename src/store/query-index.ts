@@ -1,7 +1,6 @@
-import type { Block } from '../primitives/block.js';
 import { isCborMap, type CborValue } from '../primitives/cbor.js';
 import type { Transaction } from '../primitives/transaction.js';
-import { Keys, readU32be, readU64be, type Alloc } from './layout.js';
+import { readU32be, readU64be, type Alloc } from './layout.js';
 import { shortUtf8 } from '../util/bytes.js';
 
 /** Options of the query indexes (ordinals and rows in the index values, subject+kind index, numeric fields). */
@@ -51,6 +50,17 @@ function putU32(out: Uint8Array, o: number, v: number): void {
 function putU64(out: Uint8Array, o: number, v: number): void {
   putU32(out, o, Math.floor(v / 0x1_0000_0000));
   putU32(out, o + 4, v >>> 0);
+}
+
+// Big-endian float64 through one scratch word (no DataView per value).
+const f64 = new Float64Array(1);
+const f64Bytes = new Uint8Array(f64.buffer);
+const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+function putF64(out: Uint8Array, o: number, v: number): void {
+  f64[0] = v;
+  if (littleEndian) for (let i = 0; i < 8; i++) out[o + i] = f64Bytes[7 - i]!;
+  else out.set(f64Bytes, o);
 }
 
 // UTF-8 of a short string written in place (ASCII, the usual case, without an allocation); returns the length.
@@ -155,13 +165,12 @@ export function indexValue(txid: Uint8Array, ordinal: number, fields: ReadonlyAr
   out.set(txid, 0);
   putU64(out, 32, ordinal);
   if (fields === undefined) return out;
-  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
   out[40] = fields.length;
   let o = 41;
   for (const [name, value] of fields) {
     out[o] = name.byteLength;
     out.set(name, o + 1);
-    dv.setFloat64(o + 1 + name.byteLength, value, false);
+    putF64(out, o + 1 + name.byteLength, value);
     o += 1 + name.byteLength + 8;
   }
   return out;
@@ -218,65 +227,4 @@ export function numericFields(payload: CborValue, max: number): Array<[Uint8Arra
     out.push([bytes, n]);
   }
   return out;
-}
-
-/** Count-cache names of a subject, a kind and a kind within a subject. */
-export const countName = {
-  subject: (s: string): string => `s${s}`,
-  kind: (k: string): string => `k${k}`,
-  subjectKind: (s: string, k: string): string => `b${s.length}:${s}${k}`,
-};
-
-/** One counted index prefix a block touches: its count-cache name, what it counts, its entries in the block. */
-export interface Counter {
-  name: string;
-  /** The subject counted (absent: a kind's counter). */
-  subject?: string;
-  /** The kind counted (absent: a subject's counter). */
-  kind?: string;
-  /** Entries of the block under the prefix. */
-  n: number;
-  /** The count (set by the store): before the block on connect, then the next ordinal. */
-  value: number;
-}
-
-/** The index key prefix a counter counts under (built only when its count must be read from the database). */
-export function counterPrefix(c: Counter): Uint8Array {
-  if (c.subject === undefined) return Keys.kindIndexPrefix(c.kind ?? '');
-  return c.kind === undefined ? Keys.subjectIndexPrefix(c.subject) : Keys.subjectKindIndexPrefix(c.subject, c.kind);
-}
-
-/** The counters of a block, and for each transaction the counters of its kind, subject and subject+kind. */
-export interface BlockCounters {
-  counters: Map<string, Counter>;
-  perTx: Array<{ kind: Counter; subject?: Counter; subjectKind?: Counter }>;
-}
-
-/** Counters of the prefixes a block's transactions add to (or remove from): names built once per transaction. */
-export function blockCounters(block: Block): BlockCounters {
-  const counters = new Map<string, Counter>();
-  const get = (name: string, subject: string | undefined, kind: string | undefined): Counter => {
-    let c = counters.get(name);
-    if (c === undefined) {
-      c = { name, n: 0, value: 0 };
-      if (subject !== undefined) c.subject = subject;
-      if (kind !== undefined) c.kind = kind;
-      counters.set(name, c);
-    }
-    c.n++;
-    return c;
-  };
-  // A block's transactions are mostly of one kind: its counter is looked up again only when the kind changes.
-  let lastKind: Counter | undefined;
-  const perTx = block.txs.map((tx) => {
-    const { kind, subject } = tx.fields;
-    let k: Counter;
-    if (lastKind !== undefined && lastKind.kind === kind) {
-      k = lastKind;
-      k.n++;
-    } else k = lastKind = get(countName.kind(kind), undefined, kind);
-    if (subject === undefined) return { kind: k };
-    return { kind: k, subject: get(countName.subject(subject), subject, undefined), subjectKind: get(countName.subjectKind(subject, kind), subject, kind) };
-  });
-  return { counters, perTx };
 }

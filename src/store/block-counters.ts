@@ -1,0 +1,99 @@
+import type { Block } from '../primitives/block.js';
+import { Keys } from './layout.js';
+
+/** One counted index prefix a block touches: a kind's, a subject's, or a kind's within a subject. */
+export interface Counter {
+  /** The subject counted (absent: a kind's counter). */
+  readonly subject?: string;
+  /** The kind counted (absent: a subject's counter). */
+  readonly kind?: string;
+  /** Entries of the block under the prefix. */
+  n: number;
+  /** The count (set by the store): before the block on connect, after it on disconnect; then the next ordinal. */
+  value: number;
+}
+
+// A subject's counter, with the counter of its first kind in the block beside it (a block's records about one
+// subject are nearly always of one kind) and the others by kind.
+interface SubjectCounter extends Counter {
+  readonly first: Counter;
+  others?: Map<string, Counter>;
+}
+
+/** The index key prefix a counter counts under (built only when its count must be read from the database). */
+export function counterPrefix(c: Counter): Uint8Array {
+  if (c.subject === undefined) return Keys.kindIndexPrefix(c.kind ?? '');
+  return c.kind === undefined ? Keys.subjectIndexPrefix(c.subject) : Keys.subjectKindIndexPrefix(c.subject, c.kind);
+}
+
+/**
+ * The counters of the kind, subject and subject+kind prefixes a block's transactions add to (or remove from), and
+ * for each transaction the ones it advances. Found by the subject and kind strings themselves (no names built per
+ * transaction): a block of thousands of records pays one map lookup per record.
+ */
+export class BlockCounters {
+  /** Every counter of the block, each once. */
+  readonly list: Counter[] = [];
+  readonly #kinds: Counter[] = [];
+  readonly #subjects: Array<SubjectCounter | undefined> = [];
+  readonly #subjectKinds: Array<Counter | undefined> = [];
+
+  constructor(block: Block) {
+    const kinds = new Map<string, Counter>();
+    const subjects = new Map<string, SubjectCounter>();
+    const list = this.list;
+    // A block's transactions are mostly of one kind: its counter is looked up again only when the kind changes.
+    let last: Counter | undefined;
+    for (const tx of block.txs) {
+      const { kind, subject } = tx.fields;
+      if (last === undefined || last.kind !== kind) {
+        last = kinds.get(kind);
+        if (last === undefined) {
+          kinds.set(kind, (last = { kind, n: 0, value: 0 }));
+          list.push(last);
+        }
+      }
+      last.n++;
+      this.#kinds.push(last);
+      if (subject === undefined) {
+        this.#subjects.push(undefined);
+        this.#subjectKinds.push(undefined);
+        continue;
+      }
+      let s = subjects.get(subject);
+      if (s === undefined) {
+        const first: Counter = { subject, kind, n: 0, value: 0 };
+        subjects.set(subject, (s = { subject, n: 0, value: 0, first }));
+        list.push(s, first);
+      }
+      s.n++;
+      let sk = s.first;
+      if (sk.kind !== kind) {
+        s.others ??= new Map();
+        const other = s.others.get(kind);
+        if (other === undefined) {
+          s.others.set(kind, (sk = { subject, kind, n: 0, value: 0 }));
+          list.push(sk);
+        } else sk = other;
+      }
+      sk.n++;
+      this.#subjects.push(s);
+      this.#subjectKinds.push(sk);
+    }
+  }
+
+  /** The ordinal of transaction `i` in its kind's index (advancing the count). */
+  nextKind(i: number): number {
+    return this.#kinds[i]!.value++;
+  }
+
+  /** The ordinal of transaction `i` (which has a subject) in its subject's index. */
+  nextSubject(i: number): number {
+    return this.#subjects[i]!.value++;
+  }
+
+  /** The ordinal of transaction `i` (which has a subject) in its subject+kind index. */
+  nextSubjectKind(i: number): number {
+    return this.#subjectKinds[i]!.value++;
+  }
+}
