@@ -179,12 +179,13 @@ export async function run(): Promise<void> {
       `prepared ${records} records over ${Math.min(SUBJECTS, records)} subjects in ${blocks.length} blocks in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
 
-    // Index cost: the first blocks connected with and without the query indexes, alternated, best of two each.
+    // Index cost: the first blocks connected with and without the query indexes, alternated (off on, on off, off on),
+    // best of three each: one run on this shared machine varies by 10-15 %.
     const costBlocks = blocks.slice(0, Math.ceil(costRecords / BLOCK_TXS));
     const rates: Record<'with' | 'without', number[]> = { with: [], without: [] };
     const cpus: Record<'with' | 'without', number[]> = { with: [], without: [] };
-    for (const round of [0, 1]) {
-      for (const indexes of round === 0 ? [false, true] : [true, false]) {
+    for (const round of [0, 1, 2]) {
+      for (const indexes of round % 2 === 0 ? [false, true] : [true, false]) {
         const path = join(dir, `cost-${round}-${indexes}`);
         const warm = Math.floor(costBlocks.length / 2);
         const r = await connect(path, costBlocks, Math.min(records, costBlocks.length * BLOCK_TXS) - warm * BLOCK_TXS, pool, indexes, warm);

@@ -2,7 +2,7 @@ import type { Block } from '../primitives/block.js';
 import type { BlockEntry } from './entry.js';
 import { BatchSlab, encodeTxLocation, Keys, u64be } from './layout.js';
 import type { BlockCounters } from './block-counters.js';
-import { encodeTxRecord, indexValue, numericFields, subjectIndexValue, type QueryIndexOptions } from './query-index.js';
+import { aggregateIndexValue, encodeTxRecord, indexValue, subjectIndexValue, type QueryIndexOptions } from './query-index.js';
 import type { UndoData } from './undo.js';
 import type { BatchOp } from './write-queue.js';
 
@@ -41,11 +41,13 @@ export function connectIndexOps(
       const value = counts === undefined ? txid : subjectIndexValue(txid, counts.nextSubject(i), tx, alloc);
       ops.push({ type: 'put', key: Keys.subjectIndex(f.subject, entry.height, i, alloc), value, offHeap: true });
       if (counts !== undefined) {
-        const fields = aggregated.has(f.kind) ? numericFields(f.payload, q.maxAggregateFields) : undefined;
+        const ordinal = counts.nextSubjectKind(i);
         ops.push({
           type: 'put',
           key: Keys.subjectKindIndex(f.subject, f.kind, entry.height, i, alloc),
-          value: indexValue(txid, counts.nextSubjectKind(i), fields, alloc),
+          value: aggregated.has(f.kind)
+            ? aggregateIndexValue(txid, ordinal, f.payload, q.maxAggregateFields, alloc)
+            : indexValue(txid, ordinal, undefined, alloc),
           offHeap: true,
         });
       }

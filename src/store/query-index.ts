@@ -212,19 +212,69 @@ function fieldName(name: string): Uint8Array {
   return bytes;
 }
 
+// A payload value kept for aggregates: a finite number (safe-range bigints as numbers).
+function numericValue(v: CborValue | undefined): number | undefined {
+  const n =
+    typeof v === 'number' ? v : typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : undefined;
+  return n === undefined || !Number.isFinite(n) ? undefined : n;
+}
+
+// UTF-8 length of a field name (ASCII, the usual case, without encoding it).
+function nameLength(name: string): number {
+  return isAscii(name) ? name.length : fieldName(name).byteLength;
+}
+
 /** The finite numeric top-level fields of a payload map (in its canonical key order, names as UTF-8), at most `max`. */
 export function numericFields(payload: CborValue, max: number): Array<[Uint8Array, number]> {
   if (!isCborMap(payload)) return [];
   const out: Array<[Uint8Array, number]> = [];
   for (const name in payload) {
     if (out.length >= max) break;
-    const v = payload[name];
-    const n =
-      typeof v === 'number' ? v : typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : undefined;
-    if (n === undefined || !Number.isFinite(n)) continue;
+    const n = numericValue(payload[name]);
+    if (n === undefined) continue;
     const bytes = fieldName(name);
     if (bytes.byteLength > MAX_FIELD_BYTES || bytes.byteLength === 0) continue;
     out.push([bytes, n]);
+  }
+  return out;
+}
+
+/**
+ * `indexValue(txid, ordinal, numericFields(payload, max))` written straight from the payload (two passes over its
+ * fields, no arrays per record): the subject+kind value of an aggregated kind, built on every connect.
+ */
+export function aggregateIndexValue(txid: Uint8Array, ordinal: number, payload: CborValue, max: number, alloc: Alloc = fresh): Uint8Array {
+  const map = isCborMap(payload) ? payload : undefined;
+  let count = 0;
+  let size = 41;
+  if (map !== undefined) {
+    for (const name in map) {
+      if (count >= max) break;
+      if (numericValue(map[name]) === undefined) continue;
+      const len = nameLength(name);
+      if (len > MAX_FIELD_BYTES || len === 0) continue;
+      count++;
+      size += 1 + len + 8;
+    }
+  }
+  const out = alloc(size);
+  out.set(txid, 0);
+  putU64(out, 32, ordinal);
+  out[40] = count;
+  if (map === undefined || count === 0) return out;
+  let o = 41;
+  let written = 0;
+  for (const name in map) {
+    if (written >= count) break;
+    const n = numericValue(map[name]);
+    if (n === undefined) continue;
+    const len = nameLength(name);
+    if (len > MAX_FIELD_BYTES || len === 0) continue;
+    out[o] = len;
+    putString(out, o + 1, name, len === name.length && isAscii(name) ? undefined : fieldName(name));
+    putF64(out, o + 1 + len, n);
+    o += 1 + len + 8;
+    written++;
   }
   return out;
 }
