@@ -14,7 +14,20 @@ function rnd(n: number): number {
   return (seed >>> 0) % n;
 }
 
-const NAMES = ['cpuUsage', 'memoryMB', 'a', '', 'température', '温度', 'x'.repeat(MAX_FIELD_BYTES), 'y'.repeat(MAX_FIELD_BYTES + 1), 'é'.repeat(33), 'n1', 'n2', 'n3'];
+const NAMES = [
+  'cpuUsage',
+  'memoryMB',
+  'a',
+  '',
+  'température',
+  '温度',
+  'x'.repeat(MAX_FIELD_BYTES),
+  'y'.repeat(MAX_FIELD_BYTES + 1),
+  'é'.repeat(33),
+  'n1',
+  'n2',
+  'n3',
+];
 const VALUES: CborValue[] = [1, -7, 0.25, 1e300, 2n ** 40n, 2n ** 60n, 'text', null, true, new Uint8Array(2), [1], { a: 1 }, Number.MAX_SAFE_INTEGER];
 
 t.test('aggregateIndexValue equals indexValue of numericFields', async (t) => {
