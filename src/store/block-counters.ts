@@ -1,5 +1,5 @@
 import type { Block } from '../primitives/block.js';
-import { Keys } from './layout.js';
+import type { CountOf } from './query-reader.js';
 
 /** One counted index prefix a block touches: a kind's, a subject's, or a kind's within a subject. */
 export interface Counter {
@@ -20,10 +20,9 @@ interface SubjectCounter extends Counter {
   others?: Map<string, Counter>;
 }
 
-/** The index key prefix a counter counts under (built only when its count must be read from the database). */
-export function counterPrefix(c: Counter): Uint8Array {
-  if (c.subject === undefined) return Keys.kindIndexPrefix(c.kind ?? '');
-  return c.kind === undefined ? Keys.subjectIndexPrefix(c.subject) : Keys.subjectKindIndexPrefix(c.subject, c.kind);
+/** What a counter counts, as the query reader names it (to read its count from the database). */
+export function countOf(c: Counter): CountOf {
+  return c.subject === undefined ? { kind: c.kind ?? '' } : c.kind === undefined ? { subject: c.subject } : { subject: c.subject, kind: c.kind };
 }
 
 /**
@@ -82,9 +81,15 @@ export class BlockCounters {
     }
   }
 
-  /** The ordinal of transaction `i` in its kind's index (advancing the count). */
-  nextKind(i: number): number {
-    return this.#kinds[i]!.value++;
+  /** The block's kinds with the positions of their transactions, in order of first appearance. */
+  kindGroups(): Array<{ counter: Counter; positions: number[] }> {
+    const groups = new Map<Counter, number[]>();
+    this.#kinds.forEach((c, i) => {
+      const g = groups.get(c);
+      if (g === undefined) groups.set(c, [i]);
+      else g.push(i);
+    });
+    return [...groups].map(([counter, positions]) => ({ counter, positions }));
   }
 
   /** The ordinal of transaction `i` (which has a subject) in its subject's index. */

@@ -9,7 +9,7 @@ import { DERIVED_PREFIXES, Keys, Prefix, SCHEMA_VERSION, UPGRADABLE_SCHEMAS, rea
 import { applyBatch } from './level-batch.js';
 import { NonceCache } from './nonce-cache.js';
 import { readPage, type Page, type PageRequest } from './pages.js';
-import { BlockCounters, counterPrefix } from './block-counters.js';
+import { BlockCounters, countOf } from './block-counters.js';
 import { QUERY_INDEX_DEFAULTS, type QueryIndexOptions } from './query-index.js';
 import { connectIndexOps, disconnectIndexOps } from './index-ops.js';
 import { QueryReader } from './query-reader.js';
@@ -472,6 +472,7 @@ export class ChainStore {
 
   /** Actions of a kind in chain order. */
   async actionsByKind(kind: string, page: PageRequest = {}): Promise<Page<{ height: number; index: number; txid: Uint8Array }>> {
+    if (this.queryOptions.enabled) return this.query.kind(kind, {}, page);
     return this.#pageOf(Keys.kindIndexPrefix(kind), page, (suffix, v) => ({ height: readU32be(suffix), index: readU32be(suffix, 4), txid: v.subarray(0, 32) }));
   }
 
@@ -506,7 +507,7 @@ export class ChainStore {
     for (const c of out.list) {
       const v = this.#counts.get(c);
       if (v !== undefined) c.value = v;
-      else missing.push(this.query.lastOrdinal(counterPrefix(c), false).then((o) => void (c.value = o === undefined ? 0 : o + 1)));
+      else missing.push(this.query.lastOrdinal(countOf(c), false).then((o) => void (c.value = o === undefined ? 0 : o + 1)));
     }
     await Promise.all(missing);
     if (sign === -1) {

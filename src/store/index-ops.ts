@@ -52,13 +52,27 @@ export function connectIndexOps(
         });
       }
     }
-    ops.push({
-      type: 'put',
-      key: Keys.kindIndex(f.kind, entry.height, i, alloc),
-      value: counts === undefined ? txid : indexValue(txid, counts.nextKind(i), undefined, alloc),
-      offHeap: true,
-    });
+    if (counts === undefined) ops.push({ type: 'put', key: Keys.kindIndex(f.kind, entry.height, i, alloc), value: txid, offHeap: true });
   });
+  // With the query indexes a kind has one entry per block: its first ordinal, then position and txid of each action
+  // (a block's thousands of records of one kind are one key, not thousands).
+  if (counts !== undefined) {
+    for (const { counter, positions } of counts.kindGroups()) {
+      const value = alloc(8 + 36 * positions.length);
+      value.set(u64be(counter.value), 0);
+      let o = 8;
+      for (const i of positions) {
+        value[o] = i >>> 24;
+        value[o + 1] = (i >>> 16) & 0xff;
+        value[o + 2] = (i >>> 8) & 0xff;
+        value[o + 3] = i & 0xff;
+        value.set(block.txs[i]!.txid, o + 4);
+        o += 36;
+      }
+      counter.value += positions.length;
+      ops.push({ type: 'put', key: Keys.kindGroup(counter.kind ?? '', entry.height, alloc), value, offHeap: true });
+    }
+  }
   for (const [actor, next] of nextNonces.values()) ops.push({ type: 'put', key: Keys.actorState(actor, alloc), value: u64be(next, alloc), offHeap: true });
 }
 
@@ -70,8 +84,9 @@ export function disconnectIndexOps(entry: BlockEntry, block: Block, undo: UndoDa
     ops.push({ type: 'del', key: Keys.actorIndex(f.from, f.nonce) });
     if (f.subject !== undefined) ops.push({ type: 'del', key: Keys.subjectIndex(f.subject, entry.height, i) });
     if (f.subject !== undefined && q.enabled) ops.push({ type: 'del', key: Keys.subjectKindIndex(f.subject, f.kind, entry.height, i) });
-    ops.push({ type: 'del', key: Keys.kindIndex(f.kind, entry.height, i) });
+    if (!q.enabled) ops.push({ type: 'del', key: Keys.kindIndex(f.kind, entry.height, i) });
   });
+  if (q.enabled) for (const kind of new Set(block.txs.map((tx) => tx.fields.kind))) ops.push({ type: 'del', key: Keys.kindGroup(kind, entry.height) });
   for (const [actor, prev] of undo) {
     ops.push(prev === 0 ? { type: 'del', key: Keys.actorState(actor) } : { type: 'put', key: Keys.actorState(actor), value: u64be(prev) });
   }

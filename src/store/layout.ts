@@ -18,7 +18,8 @@
  * | 0x30   | 0x30 actor(33)                                   | the actor's next nonce (u64)                         |
  * | 0x31   | 0x31 actor(33) nonce(u64)                        | txid: actions by actor, in nonce order               |
  * | 0x32   | 0x32 len(u8) subject height(u32) position(u32)   | txid ordinal(u64) from(33) nonce(u64) time(u64) len(u8) kind: actions by subject, in chain order, with their query rows |
- * | 0x33   | 0x33 len(u8) kind height(u32) position(u32)      | txid ordinal(u64): actions by kind, in chain order   |
+ * | 0x33   | 0x33 len(u8) kind height(u32)                    | ordinal(u64), then position(u32) txid(32) of each action of the kind in the block: actions by kind, in chain order, one entry per kind and block |
+ * | 0x33   | 0x33 len(u8) kind height(u32) position(u32)      | txid: the same without the query indexes (one entry per action) |
  * | 0x35   | 0x35 len(u8) subject len(u8) kind height(u32) position(u32) | txid ordinal(u64) fields: by subject and kind |
  * | 0x40   | 0x40 hash(32)                                    | utf8 error code of a block known to be invalid       |
  * | 0x50   | 0x50 key(33)                                     | identity key record (DAG-CBOR, src/ident/records.ts) |
@@ -28,7 +29,8 @@
  * | 0x60-67| reserved: webhooks, in their own database `<datadir>/webhooks` (see src/webhooks/hook-store.ts)  |
  *
  * The ordinal of an index entry counts the main-chain entries before it under the same prefix (0, 1, 2, ...), so
- * the last entry gives the exact count and two entries the count between them. `fields` (0x35, aggregated kinds
+ * the last entry gives the exact count and two entries the count between them (a kind entry's ordinal is its first
+ * action's: its last one is the ordinal plus its actions less one). `fields` (0x35, aggregated kinds
  * only, else empty) are the finite numeric top-level payload fields: n(u8), then n times len(u8) name f64.
  *
  * Block entries (0x10) and bodies (0x11) exist for every stored block, main chain or not. Everything else
@@ -56,14 +58,15 @@ export const Prefix = {
 } as const;
 
 /** Current on-disk schema version; a database with a newer one (or none) is refused. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
  * Older schema versions opened and upgraded in place (src/chain/upgrade.ts rebuilds the main-chain indexes from
  * the stored blocks). Schema 1 (releases up to b14179a) had the same blocks, entries, undo data and header log;
- * schema 2 (up to 890651b) differs only in its subject index values (no query row after the ordinal).
+ * schema 2 (up to 890651b) differs only in its subject index values (no query row after the ordinal), schema 3
+ * (up to 78f6243) only in its kind index (one entry per action instead of one per kind and block).
  */
-export const UPGRADABLE_SCHEMAS: readonly number[] = [1, 2];
+export const UPGRADABLE_SCHEMAS: readonly number[] = [1, 2, 3];
 
 /**
  * Prefixes of the derived main-chain indexes an upgrade rebuilds from the stored blocks (everything but the
@@ -242,6 +245,17 @@ export const Keys = {
   subjectIndexPrefix: (subject: string): Uint8Array => withPrefix(Prefix.subjectIndex, lenPrefixed(subject)),
   kindIndex: (kind: string, height: number, pos: number, alloc?: Alloc): Uint8Array => stringIndexKey(Prefix.kindIndex, kind, height, pos, alloc),
   kindIndexPrefix: (kind: string): Uint8Array => withPrefix(Prefix.kindIndex, lenPrefixed(kind)),
+  /** The kind index entry of a kind's actions in the block at `height` (with the query indexes). */
+  kindGroup: (kind: string, height: number, alloc: Alloc = fresh): Uint8Array => {
+    const bytes = utf8Unless(kind);
+    const n = bytes?.byteLength ?? kind.length;
+    const out = alloc(2 + n + 4);
+    out[0] = Prefix.kindIndex;
+    out[1] = n;
+    putText(out, 2, kind, bytes);
+    putU32(out, 2 + n, height);
+    return out;
+  },
   invalid: (hash: Uint8Array): Uint8Array => withPrefix(Prefix.invalid, hash),
   identKey: (key: Uint8Array): Uint8Array => withPrefix(Prefix.identKey, key),
   identity: (root: Uint8Array): Uint8Array => withPrefix(Prefix.identity, root),

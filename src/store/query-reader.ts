@@ -1,24 +1,13 @@
 import type { ClassicLevel } from 'classic-level';
 import { Keys, heightPos, prefixEnd, readU32be, readU64be, u64be } from './layout.js';
 import { readPage, type Page, type PageRequest } from './pages.js';
-import { decodeTxRecord, fieldOf, readOrdinal, subjectIndexRow, type QueryRow, type TxRecord } from './query-index.js';
+import type { HeightRange, IndexPosition } from './query-types.js';
+import { groupBounds, groupLastOrdinal, groupOrdinal, readKindPage } from './kind-pages.js';
+import { decodeTxRecord, fieldOf, readOrdinal, subjectIndexRow, type TxRecord } from './query-index.js';
 
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
 
-/** A chain-order index position: block height and the transaction's position in it. */
-export interface IndexPosition {
-  height: number;
-  index: number;
-  txid: Uint8Array;
-  /** The query row kept in the index entry (subject index entries written with the query indexes). */
-  row?: QueryRow;
-}
-
-/** Inclusive main-chain height bounds of a range query (absent: open). */
-export interface HeightRange {
-  fromHeight?: number;
-  toHeight?: number;
-}
+export type { HeightRange, IndexPosition } from './query-types.js';
 
 /** One kept numeric value of an aggregated kind. */
 export interface MetricPoint {
@@ -67,11 +56,16 @@ export class QueryReader {
     this.#settled = settled;
   }
 
-  /** Ordinal of the last entry under `prefix` (undefined when none); `settle` false: the store's own connects. */
-  async lastOrdinal(prefix: Uint8Array, settle = true): Promise<number | undefined> {
+  /**
+   * Ordinal of the last action under a subject, kind or subject+kind prefix (undefined when none); `settle` false:
+   * the store's own connects.
+   */
+  async lastOrdinal(of: CountOf, settle = true): Promise<number | undefined> {
     if (settle) await this.#settled();
+    const prefix = prefixOf(of);
     const [v] = await this.#db.values({ gte: prefix, lt: prefixEnd(prefix), reverse: true, limit: 1 }).all();
-    return v === undefined ? undefined : readOrdinal(v);
+    if (v === undefined) return undefined;
+    return of.subject === undefined ? groupLastOrdinal(v) : readOrdinal(v);
   }
 
   /**
@@ -81,6 +75,14 @@ export class QueryReader {
   async count(of: CountOf, range: HeightRange = {}): Promise<number> {
     await this.#settled();
     const prefix = prefixOf(of);
+    if (of.subject === undefined) {
+      // The kind index: one entry per block, so a height range is whole entries.
+      const kb = groupBounds(prefix, range);
+      const [lastGroup] = await this.#db.values({ ...kb, reverse: true, limit: 1 }).all();
+      if (lastGroup === undefined) return 0;
+      const lo = range.fromHeight === undefined ? 0 : groupOrdinal((await this.#db.values({ ...kb, limit: 1 }).all())[0]!);
+      return groupLastOrdinal(lastGroup) - lo + 1;
+    }
     const b = heightBounds(range);
     const gte = b.gte === undefined ? prefix : concat(prefix, b.gte);
     const lt = b.lt === undefined ? prefixEnd(prefix) : concat(prefix, b.lt);
@@ -125,7 +127,7 @@ export class QueryReader {
   /** A page of a kind's actions within a height range, in chain order. */
   async kind(kind: string, range: HeightRange, page: PageRequest): Promise<Page<IndexPosition>> {
     await this.#settled();
-    return readPage(this.#db, Keys.kindIndexPrefix(kind), page, positionOf, heightBounds(range));
+    return readKindPage(this.#db, Keys.kindIndexPrefix(kind), page, range);
   }
 
   /** Locations and query rows of main-chain transactions, in one read (undefined where not mined). */

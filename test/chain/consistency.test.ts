@@ -30,7 +30,7 @@ async function build(
 const cases: Array<[string, (raw: Raw, f: Awaited<ReturnType<typeof build>>) => Promise<void>, RegExp]> = [
   ['actor index entry deleted', (raw, f) => raw.del(Keys.actorIndex(f.actor, 1)), /missing actorIndex key/],
   ['extra subject index entry', (raw, f) => raw.put(Keys.subjectIndex('ghost', 1, 5), f.txid), /extra subjectIndex key/],
-  ['kind index entry deleted', (raw) => raw.del(Keys.kindIndex('metric', 2, 0)), /missing kindIndex key/],
+  ['kind index entry deleted', (raw) => raw.del(Keys.kindGroup('metric', 2)), /missing kindIndex key/],
   ['actor nonce wrong', (raw, f) => raw.put(Keys.actorState(f.actor), u64be(7)), /actorState key .* holds/],
   ['actor nonce deleted', (raw, f) => raw.del(Keys.actorState(f.actor)), /missing actorState key/],
   ['tx location deleted', (raw, f) => raw.del(Keys.tx(f.txid)), /missing tx key/],

@@ -219,3 +219,64 @@ t.test('newer and missing schemas stay refused; a schema-1 database of another n
   await raw.close();
   await t.rejects(ChainStore.open({ path: dir, chainId: CHAIN_ID }), { code: 'STORE_SCHEMA_MISMATCH' }, 'no schema key');
 });
+
+t.test('a schema-3 datadir (one kind entry per action) is upgraded in place: one kind entry per kind and block', async (t) => {
+  const dir = `${await tempDir(t, 'upgrade-3-test-')}/chain`;
+  const made = await openChain(dir);
+  const a = new Actor();
+  for (let b = 0; b < 3; b++) await made.chain.processBlock(mine(made.chain, [a.tx('metric', 'box-1'), a.tx('metric', 'box-2'), a.tx('doc.certify')]));
+  await made.chain.idle();
+  await made.store.close();
+  // What schema 3 wrote: one kind entry per action, keyed by height and position, txid(32) ordinal(u64).
+  const raw = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
+  await raw.open();
+  const batch = raw.batch();
+  let groups = 0;
+  for await (const [k, v] of raw.iterator({ gte: Uint8Array.of(Prefix.kindIndex), lt: Uint8Array.of(Prefix.kindIndex + 1) })) {
+    groups++;
+    batch.del(k);
+    const key = Buffer.from(k);
+    const kind = key.subarray(2, 2 + key[1]!).toString('utf8');
+    const height = key.readUInt32BE(2 + key[1]!);
+    const value = Buffer.from(v);
+    const first = Number(value.readBigUInt64BE(0));
+    for (let e = 0; e < (value.byteLength - 8) / 36; e++) {
+      const old = Buffer.alloc(40);
+      value.copy(old, 0, 12 + 36 * e, 44 + 36 * e);
+      old.writeBigUInt64BE(BigInt(first + e), 32);
+      batch.put(Keys.kindIndex(kind, height, value.readUInt32BE(8 + 36 * e)), old);
+    }
+  }
+  batch.put(Keys.schema(), Uint8Array.of(0, 0, 0, 3));
+  await batch.write();
+  await raw.close();
+  t.equal(groups, 6, 'two kinds in each of three blocks: six kind entries rewritten as schema 3 had them');
+
+  const store = await ChainStore.open({ path: dir, chainId: CHAIN_ID });
+  t.equal(store.upgradeFrom, 3, 'opened as schema 3, to be upgraded');
+  const chain = await Chain.open({ params: NET }, { store });
+  await assertUpgraded(t, chain, store);
+  t.equal(await store.query.count({ kind: 'metric' }), 6, 'kind count');
+  t.equal(await store.query.count({ kind: 'metric' }, { fromHeight: 2, toHeight: 3 }), 4, 'kind count in a height range');
+  const page = await store.query.kind('metric', {}, { limit: 4 });
+  t.same(
+    page.items.map((p) => [p.height, p.index]),
+    [
+      [1, 0],
+      [1, 1],
+      [2, 0],
+      [2, 1],
+    ],
+    'kind page in chain order',
+  );
+  const rest = await store.query.kind('metric', {}, { limit: 4, cursor: page.nextCursor! });
+  t.same(
+    rest.items.map((p) => [p.height, p.index]),
+    [
+      [3, 0],
+      [3, 1],
+    ],
+    'the next page from its cursor',
+  );
+  await store.close();
+});
