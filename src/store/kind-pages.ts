@@ -68,16 +68,16 @@ export async function readKindPage(db: Db, prefix: Uint8Array, req: PageRequest,
   if (after !== undefined) {
     if (reverse) {
       const cut = withHeight(prefix, after.height);
-      if (compare(cut, bounds.lt) < 0) iterRange.lte = cut;
+      if (Buffer.compare(cut, bounds.lt) < 0) iterRange.lte = cut;
       if (iterRange.lte !== undefined) delete iterRange.lt;
     } else {
       const from = withHeight(prefix, after.height);
-      if (compare(from, bounds.gte) > 0) iterRange.gte = from;
+      if (Buffer.compare(from, bounds.gte) > 0) iterRange.gte = from;
     }
   }
   const items: IndexPosition[] = [];
   let more = false;
-  if (compare(iterRange.gte, iterRange.lte ?? iterRange.lt!) <= (iterRange.lte === undefined ? -1 : 0)) {
+  if (Buffer.compare(iterRange.gte, iterRange.lte ?? iterRange.lt!) <= (iterRange.lte === undefined ? -1 : 0)) {
     outer: for await (const [k, v] of db.iterator(iterRange)) {
       const height = readU32be(k, prefix.byteLength);
       const n = groupSize(v);
@@ -104,10 +104,4 @@ export async function readKindPage(db: Db, prefix: Uint8Array, req: PageRequest,
   const last = items[items.length - 1];
   if (more && last !== undefined) page.nextCursor = toHex(heightPos(last.height, last.index));
   return page;
-}
-
-function compare(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.byteLength, b.byteLength);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return a.byteLength - b.byteLength;
 }
