@@ -68,8 +68,10 @@ export async function readKindPage(db: Db, prefix: Uint8Array, req: PageRequest,
   if (after !== undefined) {
     if (reverse) {
       const cut = withHeight(prefix, after.height);
-      if (Buffer.compare(cut, bounds.lt) < 0) iterRange.lte = cut;
-      if (iterRange.lte !== undefined) delete iterRange.lt;
+      if (Buffer.compare(cut, bounds.lt) < 0) {
+        iterRange.lte = cut;
+        delete iterRange.lt;
+      }
     } else {
       const from = withHeight(prefix, after.height);
       if (Buffer.compare(from, bounds.gte) > 0) iterRange.gte = from;
@@ -77,7 +79,9 @@ export async function readKindPage(db: Db, prefix: Uint8Array, req: PageRequest,
   }
   const items: IndexPosition[] = [];
   let more = false;
-  if (Buffer.compare(iterRange.gte, iterRange.lte ?? iterRange.lt!) <= (iterRange.lte === undefined ? -1 : 0)) {
+  const order = Buffer.compare(iterRange.gte, iterRange.lte ?? iterRange.lt!);
+  const empty = iterRange.lte === undefined ? order >= 0 : order > 0;
+  if (!empty) {
     outer: for await (const [k, v] of db.iterator(iterRange)) {
       const height = readU32be(k, prefix.byteLength);
       const n = groupSize(v);
