@@ -158,6 +158,14 @@ function combine(a: PhaseResult, b: PhaseResult): PhaseResult {
   return { name: a.name, latencies, actions, seconds, perSec: actions / seconds, p50: l.p50, p95: l.p95, failed };
 }
 
+/** BENCH lines of one client-signed / server-signed pair alone (the partial runs used while tuning). */
+function printPair(what: 'single' | 'batch', client: PhaseResult, server: PhaseResult): void {
+  console.log(`BENCH sign_submit.client_${what} ${Math.round(client.perSec)} tx/s (p95 ${client.p95} ms)`);
+  console.log(
+    `BENCH sign_submit.server_${what} ${Math.round(server.perSec)} actions/s (p95 ${server.p95} ms; ${Math.round((100 * server.perSec) / client.perSec)} % of client-signed)`,
+  );
+}
+
 /** Pre-sign `count` actions for each of `actors` fresh actors (nonces from 0), as hex. */
 function presign(chainId: Uint8Array, actors: number, count: number): string[][] {
   const signer = loadHashSigner();
@@ -204,44 +212,37 @@ export async function run(): Promise<void> {
     // Client-signed: one actor per worker, each sending its own nonces in order.
     // Client- and server-signed phases alternate A B B A (each half the count), so load that drifts during the
     // run (this machine is shared) weighs on both sides alike.
+    // The four requests compared: one pre-signed tx, one action the node signs, and a batch of each.
+    const sendTx = async (tx: string): Promise<number> => {
+      await client.request('POST', '/txs', { body: { tx } });
+      return 1;
+    };
+    const sendAction = async (kind: string, n: number): Promise<number> => {
+      await client.request('POST', '/actions', { body: { key: 'bench', kind, subject: 's', payload: { n } }, admin: true });
+      return 1;
+    };
+    const sendTxBatch = async (txs: string[]): Promise<number> =>
+      (await client.request<{ accepted: number }>('POST', '/txs/batch', { body: { txs } })).accepted;
+    const sendActionBatch = async (kind: string, first: number): Promise<number> => {
+      const actions = Array.from({ length: BATCH }, (_, n) => ({ kind, subject: 's', payload: { n: first + n } }));
+      return (await client.request<{ accepted: number }>('POST', '/actions/batch', { body: { key: 'bench', actions }, admin: true })).accepted;
+    };
     const each = SINGLE / CONCURRENCY;
     const half = each / 2;
     const singles = presign(chainId, CONCURRENCY, each);
     const clientSingleAt = (from: number): Promise<PhaseResult> =>
-      phase('client-signed POST /txs', CONCURRENCY, half, async (worker, k) => {
-        await client.request('POST', '/txs', { body: { tx: singles[worker]![from + k]! } });
-        return 1;
-      });
+      phase('client-signed POST /txs', CONCURRENCY, half, (worker, k) => sendTx(singles[worker]![from + k]!));
     const serverSingleAt = (from: number): Promise<PhaseResult> =>
-      phase('server-signed POST /actions', CONCURRENCY, half, async (worker, k) => {
-        await client.request('POST', '/actions', {
-          body: { key: 'bench', kind: 'bench.server', subject: 's', payload: { n: worker * each + from + k } },
-          admin: true,
-        });
-        return 1;
-      });
+      phase('server-signed POST /actions', CONCURRENCY, half, (worker, k) => sendAction('bench.server', worker * each + from + k));
     const batchesOnly = process.argv.includes('--batches-only');
     // Both paths warmed up untimed first (JIT, pools, connections): the first timed phase pays no start-up cost.
     const WARM = 8;
     const warmTxs = presign(chainId, CONCURRENCY + BATCH_CONCURRENCY, Math.max(WARM, BATCH));
     console.log('  warm-up (untimed):');
-    await phase('    client-signed POST /txs', CONCURRENCY, WARM, async (worker, k) => {
-      await client.request('POST', '/txs', { body: { tx: warmTxs[worker]![k]! } });
-      return 1;
-    });
-    await phase('    server-signed POST /actions', CONCURRENCY, WARM, async (worker, k) => {
-      await client.request('POST', '/actions', { body: { key: 'bench', kind: 'bench.warm', subject: 's', payload: { n: worker * WARM + k } }, admin: true });
-      return 1;
-    });
-    await phase('    client-signed POST /txs/batch', BATCH_CONCURRENCY, 1, async (worker) => {
-      const r = await client.request<{ accepted: number }>('POST', '/txs/batch', { body: { txs: warmTxs[CONCURRENCY + worker]!.slice(0, BATCH) } });
-      return r.accepted;
-    });
-    await phase('    server-signed POST /actions/batch', BATCH_CONCURRENCY, 1, async (worker) => {
-      const actions = Array.from({ length: BATCH }, (_, n) => ({ kind: 'bench.warm', subject: 's', payload: { n: worker * BATCH + n } }));
-      const r = await client.request<{ accepted: number }>('POST', '/actions/batch', { body: { key: 'bench', actions }, admin: true });
-      return r.accepted;
-    });
+    await phase('    client-signed POST /txs', CONCURRENCY, WARM, (worker, k) => sendTx(warmTxs[worker]![k]!));
+    await phase('    server-signed POST /actions', CONCURRENCY, WARM, (worker, k) => sendAction('bench.warm', worker * WARM + k));
+    await phase('    client-signed POST /txs/batch', BATCH_CONCURRENCY, 1, (worker) => sendTxBatch(warmTxs[CONCURRENCY + worker]!.slice(0, BATCH)));
+    await phase('    server-signed POST /actions/batch', BATCH_CONCURRENCY, 1, (worker) => sendActionBatch('bench.warm', worker * BATCH));
     const cs1 = batchesOnly ? undefined : await clientSingleAt(0);
     const ss1 = batchesOnly ? undefined : await serverSingleAt(0);
     const ss2 = batchesOnly ? undefined : await serverSingleAt(half);
@@ -250,9 +251,7 @@ export async function run(): Promise<void> {
     const serverSingle = ss1 === undefined || ss2 === undefined ? undefined : combine(ss1, ss2);
     if (process.argv.includes('--singles-only') && clientSingle !== undefined && serverSingle !== undefined) {
       // A quick look at the singles alone (profiling, A/B while tuning); the full run is the one to report.
-      console.log(
-        `BENCH sign_submit.client_single ${Math.round(clientSingle.perSec)} tx/s (p95 ${clientSingle.p95} ms)\nBENCH sign_submit.server_single ${Math.round(serverSingle.perSec)} actions/s (p95 ${serverSingle.p95} ms; ${Math.round((100 * serverSingle.perSec) / clientSingle.perSec)} % of client-signed)`,
-      );
+      printPair('single', clientSingle, serverSingle);
       client.close();
       return;
     }
@@ -260,17 +259,13 @@ export async function run(): Promise<void> {
     const batchHalf = batchEach / 2;
     const batches = presign(chainId, BATCHES, BATCH);
     const clientBatchAt = (from: number): Promise<PhaseResult> =>
-      phase(`client-signed POST /txs/batch (${BATCH} per request)`, BATCH_CONCURRENCY, batchHalf, async (worker, k) => {
-        const r = await client.request<{ accepted: number }>('POST', '/txs/batch', { body: { txs: batches[worker * batchEach + from + k]! } });
-        return r.accepted;
-      });
+      phase(`client-signed POST /txs/batch (${BATCH} per request)`, BATCH_CONCURRENCY, batchHalf, (worker, k) =>
+        sendTxBatch(batches[worker * batchEach + from + k]!),
+      );
     const serverBatchAt = (from: number): Promise<PhaseResult> =>
-      phase(`server-signed POST /actions/batch (${BATCH} per request)`, BATCH_CONCURRENCY, batchHalf, async (worker, k) => {
-        const i = worker * batchEach + from + k;
-        const actions = Array.from({ length: BATCH }, (_, n) => ({ kind: 'bench.server', subject: 's', payload: { n: i * BATCH + n } }));
-        const r = await client.request<{ accepted: number }>('POST', '/actions/batch', { body: { key: 'bench', actions }, admin: true });
-        return r.accepted;
-      });
+      phase(`server-signed POST /actions/batch (${BATCH} per request)`, BATCH_CONCURRENCY, batchHalf, (worker, k) =>
+        sendActionBatch('bench.server', (worker * batchEach + from + k) * BATCH),
+      );
     const cb1 = await clientBatchAt(0);
     const sb1 = await serverBatchAt(0);
     const sb2 = await serverBatchAt(batchHalf);
@@ -279,9 +274,7 @@ export async function run(): Promise<void> {
     const serverBatch = combine(sb1, sb2);
     if (clientSingle === undefined || serverSingle === undefined) {
       // --batches-only: the batch phases alone (profiling, A/B while tuning); the full run is the one to report.
-      console.log(
-        `BENCH sign_submit.client_batch ${Math.round(clientBatch.perSec)} tx/s (p95 ${clientBatch.p95} ms)\nBENCH sign_submit.server_batch ${Math.round(serverBatch.perSec)} actions/s (p95 ${serverBatch.p95} ms; ${Math.round((100 * serverBatch.perSec) / clientBatch.perSec)} % of client-signed)`,
-      );
+      printPair('batch', clientBatch, serverBatch);
       client.close();
       return;
     }

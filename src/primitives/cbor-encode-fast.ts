@@ -1,16 +1,16 @@
 // A hand-written DAG-CBOR encoder for the plain values transactions are made of (the library encoder costs ~7 us
 // for one small action body, most of the server-side signing path). It gives the bytes @ipld/dag-cbor gives, or
 // gives up (undefined) and leaves the value to it: bigints, CIDs, non-plain objects, undefined, -0, integers
-// beyond 2^53, non-finite numbers and strings with lone surrogates are never encoded here.
+// beyond 2^53, non-finite numbers, strings with lone surrogates and nesting deeper than MAX_CBOR_DEPTH are never
+// encoded here.
+import { writeF64BE } from '../util/bytes.js';
+import { MAX_CBOR_DEPTH } from './cbor-depth.js';
 
 /** Thrown inside the encoder when the value is not plain; never escapes it. */
 class NotPlain {}
 const NOT_PLAIN = new NotPlain();
 
 const utf8 = new TextEncoder();
-const f64 = new Float64Array(1);
-const f64Bytes = new Uint8Array(f64.buffer);
-const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 const SCRATCH_KEEP = 1 << 20;
 let buf = new Uint8Array(1024);
@@ -89,9 +89,8 @@ function number(v: number): void {
   if (!Number.isFinite(v) || Number.isInteger(v)) throw NOT_PLAIN;
   room(9);
   buf[pos++] = 0xfb;
-  f64[0] = v;
-  if (littleEndian) for (let i = 7; i >= 0; i--) buf[pos++] = f64Bytes[i]!;
-  else for (let i = 0; i < 8; i++) buf[pos++] = f64Bytes[i]!;
+  writeF64BE(buf, pos, v);
+  pos += 8;
 }
 
 // DAG-CBOR map order: shorter UTF-8 keys first, then bytewise (for equal lengths, UTF-16 order of keys
@@ -107,7 +106,9 @@ function keyOrder(a: string, b: string): number {
   return 0;
 }
 
-function item(v: unknown): void {
+// `depth`: containers open around `v` (a value nested deeper than the depth check allows goes to the library path,
+// whose check refuses it with its usual error).
+function item(v: unknown, depth: number): void {
   switch (typeof v) {
     case 'number':
       return number(v);
@@ -130,11 +131,12 @@ function item(v: unknown): void {
         pos += v.byteLength;
         return;
       }
+      if (depth >= MAX_CBOR_DEPTH) throw NOT_PLAIN;
       if (Array.isArray(v)) {
         head(4, v.length);
         for (let i = 0; i < v.length; i++) {
           if (!(i in v)) throw NOT_PLAIN;
-          item(v[i]);
+          item(v[i], depth + 1);
         }
         return;
       }
@@ -149,7 +151,7 @@ function item(v: unknown): void {
         const value = obj[k];
         if (value === undefined) throw NOT_PLAIN;
         text(k);
-        item(value);
+        item(value, depth + 1);
       }
       return;
     }
@@ -160,13 +162,13 @@ function item(v: unknown): void {
 
 /**
  * The DAG-CBOR bytes of a plain value (the same as @ipld/dag-cbor's), or undefined when the value is not plain
- * and must go to the library. The caller bounds the depth first.
+ * and must go to the library.
  */
 export function encodeCborFast(value: unknown): Uint8Array | undefined {
   pos = 0;
   let plain = true;
   try {
-    item(value);
+    item(value, 0);
   } catch (err) {
     if (err !== NOT_PLAIN) throw err;
     plain = false;

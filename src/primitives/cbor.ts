@@ -19,9 +19,10 @@ export type CborMap = { [key: string]: CborValue };
  * node builds or signs could be refused by a decoder.
  */
 export function encodeCbor(value: unknown): Uint8Array {
-  checkValueDepth(value, 'value');
+  // The fast encoder bounds the depth itself: the breadth-first check walks only what goes to the library.
   const fast = encodeCborFast(value);
   if (fast !== undefined) return fast;
+  checkValueDepth(value, 'value');
   try {
     return dagCbor.encode(value);
   } catch (err) {

@@ -20,6 +20,12 @@ interface SubjectCounter extends Counter {
   others?: Map<string, Counter>;
 }
 
+/** A counter in words, for errors. */
+export function describeCounter(c: Counter): string {
+  if (c.subject === undefined) return `kind ${c.kind}`;
+  return c.kind === undefined ? `subject ${c.subject}` : `${c.kind} of subject ${c.subject}`;
+}
+
 /** What a counter counts, as the query reader names it (to read its count from the database). */
 export function countOf(c: Counter): CountOf {
   return c.subject === undefined ? { kind: c.kind ?? '' } : c.kind === undefined ? { subject: c.subject } : { subject: c.subject, kind: c.kind };
@@ -33,31 +39,33 @@ export function countOf(c: Counter): CountOf {
 export class BlockCounters {
   /** Every counter of the block, each once. */
   readonly list: Counter[] = [];
-  readonly #kinds: Counter[] = [];
+  /** The block's kinds with the positions of their transactions, in order of first appearance. */
+  readonly kindGroups: Array<{ counter: Counter; positions: number[] }> = [];
   readonly #subjects: Array<SubjectCounter | undefined> = [];
   readonly #subjectKinds: Array<Counter | undefined> = [];
 
   constructor(block: Block) {
-    const kinds = new Map<string, Counter>();
+    const kinds = new Map<string, { counter: Counter; positions: number[] }>();
     const subjects = new Map<string, SubjectCounter>();
     const list = this.list;
     // A block's transactions are mostly of one kind: its counter is looked up again only when the kind changes.
-    let last: Counter | undefined;
-    for (const tx of block.txs) {
+    let last: { counter: Counter; positions: number[] } | undefined;
+    block.txs.forEach((tx, i) => {
       const { kind, subject } = tx.fields;
-      if (last === undefined || last.kind !== kind) {
+      if (last === undefined || last.counter.kind !== kind) {
         last = kinds.get(kind);
         if (last === undefined) {
-          kinds.set(kind, (last = { kind, n: 0, value: 0 }));
-          list.push(last);
+          kinds.set(kind, (last = { counter: { kind, n: 0, value: 0 }, positions: [] }));
+          list.push(last.counter);
+          this.kindGroups.push(last);
         }
       }
-      last.n++;
-      this.#kinds.push(last);
+      last.counter.n++;
+      last.positions.push(i);
       if (subject === undefined) {
         this.#subjects.push(undefined);
         this.#subjectKinds.push(undefined);
-        continue;
+        return;
       }
       let s = subjects.get(subject);
       if (s === undefined) {
@@ -78,18 +86,7 @@ export class BlockCounters {
       sk.n++;
       this.#subjects.push(s);
       this.#subjectKinds.push(sk);
-    }
-  }
-
-  /** The block's kinds with the positions of their transactions, in order of first appearance. */
-  kindGroups(): Array<{ counter: Counter; positions: number[] }> {
-    const groups = new Map<Counter, number[]>();
-    this.#kinds.forEach((c, i) => {
-      const g = groups.get(c);
-      if (g === undefined) groups.set(c, [i]);
-      else g.push(i);
     });
-    return [...groups].map(([counter, positions]) => ({ counter, positions }));
   }
 
   /** The ordinal of transaction `i` (which has a subject) in its subject's index. */

@@ -9,7 +9,7 @@ import { DERIVED_PREFIXES, Keys, Prefix, SCHEMA_VERSION, UPGRADABLE_SCHEMAS, rea
 import { applyBatch } from './level-batch.js';
 import { NonceCache } from './nonce-cache.js';
 import { readPage, type Page, type PageRequest } from './pages.js';
-import { BlockCounters, countOf } from './block-counters.js';
+import { BlockCounters, countOf, describeCounter } from './block-counters.js';
 import { QUERY_INDEX_DEFAULTS, type QueryIndexOptions } from './query-index.js';
 import { connectIndexOps, disconnectIndexOps } from './index-ops.js';
 import { QueryReader } from './query-reader.js';
@@ -513,11 +513,7 @@ export class ChainStore {
     if (sign === -1) {
       for (const c of out.list) {
         c.value -= c.n;
-        if (c.value < 0)
-          throw new StoreError(
-            StoreErrorCode.corrupt,
-            `count of ${c.subject === undefined ? `kind ${c.kind}` : c.kind === undefined ? `subject ${c.subject}` : `${c.kind} of subject ${c.subject}`} would go below zero in ${this.path}`,
-          );
+        if (c.value < 0) throw new StoreError(StoreErrorCode.corrupt, `count of ${describeCounter(c)} would go below zero in ${this.path}`);
       }
     }
     return out;

@@ -1,5 +1,6 @@
 import type { Block } from '../primitives/block.js';
 import type { BlockEntry } from './entry.js';
+import { kindGroupValue } from './kind-pages.js';
 import { BatchSlab, encodeTxLocation, Keys, u64be } from './layout.js';
 import type { BlockCounters } from './block-counters.js';
 import { aggregateIndexValue, encodeTxRecord, indexValue, subjectIndexValue, type QueryIndexOptions } from './query-index.js';
@@ -57,18 +58,8 @@ export function connectIndexOps(
   // With the query indexes a kind has one entry per block: its first ordinal, then position and txid of each action
   // (a block's thousands of records of one kind are one key, not thousands).
   if (counts !== undefined) {
-    for (const { counter, positions } of counts.kindGroups()) {
-      const value = alloc(8 + 36 * positions.length);
-      value.set(u64be(counter.value), 0);
-      let o = 8;
-      for (const i of positions) {
-        value[o] = i >>> 24;
-        value[o + 1] = (i >>> 16) & 0xff;
-        value[o + 2] = (i >>> 8) & 0xff;
-        value[o + 3] = i & 0xff;
-        value.set(block.txs[i]!.txid, o + 4);
-        o += 36;
-      }
+    for (const { counter, positions } of counts.kindGroups) {
+      const value = kindGroupValue(counter.value, positions, block.txs, alloc);
       counter.value += positions.length;
       ops.push({ type: 'put', key: Keys.kindGroup(counter.kind ?? '', entry.height, alloc), value, offHeap: true });
     }

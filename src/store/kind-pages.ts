@@ -1,15 +1,29 @@
 import type { ClassicLevel } from 'classic-level';
-import { fromHex, toHex } from '../util/bytes.js';
-import { StoreError, StoreErrorCode } from './errors.js';
-import { heightPos, prefixEnd, readU32be, readU64be, u32be } from './layout.js';
-import { PAGE_LIMITS, type Page, type PageRequest } from './pages.js';
+import { toHex } from '../util/bytes.js';
+import type { Transaction } from '../primitives/transaction.js';
+import { heightPos, prefixEnd, putU32, putU64, readU32be, readU64be, u32be, type Alloc } from './layout.js';
+import { cursorBytes, pageLimit, type Page, type PageRequest } from './pages.js';
 import type { HeightRange, IndexPosition } from './query-types.js';
 
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
 
-// A kind index entry (with the query indexes): ordinal(u64), then position(u32) txid(32) per action.
+// A kind index entry (with the query indexes): ordinal(u64), then position(u32) txid(32) per action; written and
+// read only here.
 const HEAD = 8;
 const ENTRY = 36;
+
+/** The kind index entry of a kind's transactions at `positions` of a block, the first at `ordinal`. */
+export function kindGroupValue(ordinal: number, positions: readonly number[], txs: readonly Transaction[], alloc: Alloc): Uint8Array {
+  const out = alloc(HEAD + ENTRY * positions.length);
+  putU64(out, 0, ordinal);
+  let o = HEAD;
+  for (const i of positions) {
+    putU32(out, o, i);
+    out.set(txs[i]!.txid, o + 4);
+    o += ENTRY;
+  }
+  return out;
+}
 
 /** Actions in a kind index entry. */
 export function groupSize(v: Uint8Array): number {
@@ -46,19 +60,14 @@ function withHeight(prefix: Uint8Array, height: number): Uint8Array {
  * height range: the iterator seeks to the first block in range, and reads only the entries the page needs.
  */
 export async function readKindPage(db: Db, prefix: Uint8Array, req: PageRequest, range: HeightRange): Promise<Page<IndexPosition>> {
-  const limit = Math.min(Math.max(1, req.limit ?? PAGE_LIMITS.default), PAGE_LIMITS.max);
+  const limit = pageLimit(req);
   const reverse = req.reverse === true;
   // A cursor is a key suffix (height, position), as in the other indexes: a page starts strictly after it (before
   // it, reversed). One of another length compares as bytes would: a shorter one lies before its zero-padded
   // position, a longer one after its first eight bytes.
   let after: { height: number; pos: number; take: boolean } | undefined;
-  if (req.cursor !== undefined) {
-    let c: Uint8Array;
-    try {
-      c = fromHex(req.cursor);
-    } catch {
-      throw new StoreError(StoreErrorCode.badCursor, 'cursor is not valid hex');
-    }
+  const c = cursorBytes(req.cursor);
+  if (c !== undefined) {
     const at = new Uint8Array(8);
     at.set(c.subarray(0, 8));
     after = { height: readU32be(at, 0), pos: readU32be(at, 4), take: reverse ? c.byteLength > 8 : c.byteLength < 8 };

@@ -143,14 +143,16 @@ function prefixed(prefix: number, bytes: Uint8Array, extra: number, alloc: Alloc
   return out;
 }
 
-function putU32(out: Uint8Array, o: number, v: number): void {
+/** Write `v` as a big-endian u32 at `out[o..o+4)`. */
+export function putU32(out: Uint8Array, o: number, v: number): void {
   out[o] = v >>> 24;
   out[o + 1] = (v >>> 16) & 0xff;
   out[o + 2] = (v >>> 8) & 0xff;
   out[o + 3] = v & 0xff;
 }
 
-function putU64(out: Uint8Array, o: number, v: number): void {
+/** Write a safe integer `v` as a big-endian u64 at `out[o..o+8)` (RangeError otherwise). */
+export function putU64(out: Uint8Array, o: number, v: number): void {
   if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${v} is not a u64 safe integer`);
   putU32(out, o, Math.floor(v / 0x1_0000_0000));
   putU32(out, o + 4, v >>> 0);

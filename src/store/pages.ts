@@ -20,6 +20,21 @@ export interface Page<T> {
   itemCursors?: string[];
 }
 
+/** A request's page size: the default when absent, clamped to 1..max. */
+export function pageLimit(req: PageRequest): number {
+  return Math.min(Math.max(1, req.limit ?? PAGE_LIMITS.default), PAGE_LIMITS.max);
+}
+
+/** The key suffix an opaque page cursor stands for; `STORE_BAD_CURSOR` when it is not hex. */
+export function cursorBytes(cursor: string | undefined): Uint8Array | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    return fromHex(cursor);
+  } catch {
+    throw new StoreError(StoreErrorCode.badCursor, 'cursor is not valid hex');
+  }
+}
+
 /** Default and maximum page sizes. */
 export const PAGE_LIMITS = { default: 100, max: 1000 } as const;
 
@@ -35,19 +50,12 @@ export async function readPage<T>(
   map: (suffix: Uint8Array, value: Uint8Array) => T,
   bounds: { gte?: Uint8Array; lt?: Uint8Array } = {},
 ): Promise<Page<T>> {
-  const limit = Math.min(Math.max(1, req.limit ?? PAGE_LIMITS.default), PAGE_LIMITS.max);
+  const limit = pageLimit(req);
   const range: { gt?: Uint8Array; gte?: Uint8Array; lt?: Uint8Array; lte?: Uint8Array; reverse: boolean; limit: number } = {
     reverse: req.reverse === true,
     limit: limit + 1,
   };
-  let after: Uint8Array | undefined;
-  if (req.cursor !== undefined) {
-    try {
-      after = fromHex(req.cursor);
-    } catch {
-      throw new StoreError(StoreErrorCode.badCursor, 'cursor is not valid hex');
-    }
-  }
+  const after = cursorBytes(req.cursor);
   const full = after === undefined ? undefined : concat(prefix, after);
   const lower = bounds.gte === undefined ? prefix : concat(prefix, bounds.gte);
   const upper = bounds.lt === undefined ? prefixEnd(prefix) : concat(prefix, bounds.lt);

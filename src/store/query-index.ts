@@ -1,7 +1,7 @@
 import { isCborMap, type CborValue } from '../primitives/cbor.js';
 import type { Transaction } from '../primitives/transaction.js';
 import { readU32be, readU64be, type Alloc } from './layout.js';
-import { shortUtf8 } from '../util/bytes.js';
+import { shortUtf8, writeF64BE } from '../util/bytes.js';
 
 /** Options of the query indexes (ordinals and rows in the index values, subject+kind index, numeric fields). */
 export interface QueryIndexOptions {
@@ -50,17 +50,6 @@ function putU32(out: Uint8Array, o: number, v: number): void {
 function putU64(out: Uint8Array, o: number, v: number): void {
   putU32(out, o, Math.floor(v / 0x1_0000_0000));
   putU32(out, o + 4, v >>> 0);
-}
-
-// Big-endian float64 through one scratch word (no DataView per value).
-const f64 = new Float64Array(1);
-const f64Bytes = new Uint8Array(f64.buffer);
-const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
-
-function putF64(out: Uint8Array, o: number, v: number): void {
-  f64[0] = v;
-  if (littleEndian) for (let i = 0; i < 8; i++) out[o + i] = f64Bytes[7 - i]!;
-  else out.set(f64Bytes, o);
 }
 
 // UTF-8 of a short string written in place (ASCII, the usual case, without an allocation); returns the length.
@@ -170,7 +159,7 @@ export function indexValue(txid: Uint8Array, ordinal: number, fields: ReadonlyAr
   for (const [name, value] of fields) {
     out[o] = name.byteLength;
     out.set(name, o + 1);
-    putF64(out, o + 1 + name.byteLength, value);
+    writeF64BE(out, o + 1 + name.byteLength, value);
     o += 1 + name.byteLength + 8;
   }
   return out;
@@ -272,7 +261,7 @@ export function aggregateIndexValue(txid: Uint8Array, ordinal: number, payload: 
     if (len > MAX_FIELD_BYTES || len === 0) continue;
     out[o] = len;
     putString(out, o + 1, name, len === name.length && isAscii(name) ? undefined : fieldName(name));
-    putF64(out, o + 1 + len, n);
+    writeF64BE(out, o + 1 + len, n);
     o += 1 + len + 8;
     written++;
   }

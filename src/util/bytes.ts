@@ -77,3 +77,15 @@ export function shortUtf8(bytes: Uint8Array, start: number, end: number): string
   }
   return s;
 }
+
+// One scratch word for float writes (no DataView per value).
+const f64 = new Float64Array(1);
+const f64Bytes = new Uint8Array(f64.buffer);
+const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/** Write `v` as a big-endian IEEE 754 double at `out[o..o+8)`. */
+export function writeF64BE(out: Uint8Array, o: number, v: number): void {
+  f64[0] = v;
+  if (littleEndian) for (let i = 0; i < 8; i++) out[o + i] = f64Bytes[7 - i]!;
+  else out.set(f64Bytes, o);
+}

@@ -192,5 +192,7 @@ t.test('fault 1: building a transaction deeper than 32 levels is refused with th
   cyclic.self = cyclic;
   t.throws(() => checkValueDepth(cyclic, 'x'), { code: 'DECODE_TOO_DEEP' }, 'a cyclic value');
   t.throws(() => encodeCbor(nested(33)), { code: 'DECODE_TOO_DEEP' }, 'encodeCbor');
+  t.equal(encodeCbor(nested(32)).byteLength > 32, true, 'encodeCbor of exactly the limit');
+  t.throws(() => encodeCbor(cyclic), { code: 'DECODE_TOO_DEEP' }, 'encodeCbor of a cyclic value');
   t.ok(agree(pathVerdicts(tx.bytes)));
 });
